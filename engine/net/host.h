@@ -1,0 +1,136 @@
+// A host on the virtual network and the transport services it offers its applications:
+// UDP datagrams and a TCP-like reliable byte stream, with ports and listeners.
+//
+// Applications are Services attached to a host (resolver, authoritative DNS, MTA, POP3/IMAP
+// server, mail client). They are told when the host crashes and restarts. When a host crashes
+// every connection it had vanishes without a word (peers find out by timing out), its datagrams
+// are dropped, and its listeners stay bound so the restarted services answer again.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/simulator.h"
+#include "engine/net/address.h"
+
+namespace maillab::engine {
+
+class Network;
+class Host;
+
+struct Datagram {
+  Endpoint source;
+  Endpoint destination;
+  std::vector<std::uint8_t> payload;
+};
+
+enum class ConnectError { refused, timeout, unreachable };
+enum class CloseReason { normal, reset, timeout, host_down };
+std::string_view to_string(ConnectError error);
+std::string_view to_string(CloseReason reason);
+
+// One end of a TCP-like connection. Owned by the network; applications hold a shared_ptr.
+class StreamConnection {
+ public:
+  virtual ~StreamConnection() = default;
+
+  virtual std::uint64_t id() const = 0;  // also the `connection` field of trace records
+  virtual Endpoint local() const = 0;
+  virtual Endpoint remote() const = 0;
+  virtual bool is_open() const = 0;
+
+  // Queues bytes; they arrive at the peer in order, exactly once, however lossy the path.
+  virtual void send(std::string_view bytes) = 0;
+  // Sends FIN after everything queued; the peer's on_closed(normal) follows its last on_data.
+  virtual void close() = 0;
+  // Sends RST at once and drops anything queued.
+  virtual void abort() = 0;
+
+  // Simulated TLS (STARTTLS, ports 465/993/995): no cryptography on the wire, but from here on
+  // the connection is marked encrypted and trace records say so.
+  virtual void set_tls(bool on) = 0;
+  virtual bool tls() const = 0;
+
+  // Set these right after accept/connect. on_data may be called many times per application
+  // message or with several messages at once: applications buffer and parse.
+  std::function<void(std::string_view bytes)> on_data;
+  std::function<void(CloseReason reason)> on_closed;
+};
+
+struct ConnectHandlers {
+  std::function<void(std::shared_ptr<StreamConnection>)> on_connected;
+  std::function<void(ConnectError)> on_failed;
+};
+
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual std::string_view kind() const = 0;  // "resolver", "mta", ...
+  virtual void start(Host& host) = 0;          // bind ports, schedule timers
+  virtual void on_crash() {}                   // lose volatile state (not what is on "disk")
+  virtual void on_restart() {}
+};
+
+class Host {
+ public:
+  Host(Network& network, std::string name, Address address);
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  const std::string& name() const { return name_; }
+  Address address() const { return address_; }
+  bool up() const;
+  Network& network() { return network_; }
+  Simulator& simulator();
+
+  // --- UDP ---
+  // Binds a port; false if it is taken.
+  bool udp_bind(std::uint16_t port, std::function<void(const Datagram&)> on_datagram);
+  void udp_unbind(std::uint16_t port);
+  // Sends one datagram. `summary` is what hop records show for it (e.g. "Q MX example.org").
+  void udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
+                std::string summary = {});
+
+  // --- TCP-like streams ---
+  bool listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamConnection>)> on_accept);
+  void unlisten(std::uint16_t port);
+  // Starts a connection (SYN). Exactly one of on_connected / on_failed is called later.
+  void connect(Endpoint remote, ConnectHandlers handlers);
+
+  // A free port from the ephemeral range (49152–65535), deterministic.
+  std::uint16_t ephemeral_port();
+
+  // --- services ---
+  // Adds and starts a service; the host owns it.
+  Service& add_service(std::unique_ptr<Service> service);
+  const std::vector<std::unique_ptr<Service>>& services() const { return services_; }
+  template <typename T>
+  T* find_service() {
+    for (auto& s : services_)
+      if (auto* t = dynamic_cast<T*>(s.get())) return t;
+    return nullptr;
+  }
+
+  // The stub resolver's server (the "nameserver" line of resolv.conf); 0 when none is set.
+  Address resolver_address() const { return resolver_address_; }
+  void set_resolver_address(Address address) { resolver_address_ = address; }
+
+  // Internal state of the transport lives in engine/net's implementation.
+  struct Transport;
+  Transport& transport() { return *transport_; }
+
+ private:
+  Network& network_;
+  std::string name_;
+  Address address_;
+  Address resolver_address_ = 0;
+  std::vector<std::unique_ptr<Service>> services_;
+  std::unique_ptr<Transport> transport_;
+};
+
+}  // namespace maillab::engine

@@ -1,0 +1,29 @@
+# Shared by run.sh and test.sh: install missing Debian packages (apt only when something is
+# missing), then configure and build into build/.
+set -euo pipefail
+
+MAILLAB_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev
+  xvfb xauth
+  python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux
+)
+
+maillab_install_packages() {
+  local missing=()
+  for package in "${MAILLAB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+maillab_build() {
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j "$(nproc)"
+}
