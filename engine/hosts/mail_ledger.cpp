@@ -1,0 +1,88 @@
+#include "engine/hosts/mail_ledger.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace maillab::engine {
+
+namespace {
+bool same_address(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+}
+}  // namespace
+
+std::string MailLedger::accept(std::string sender, std::string subject, const std::vector<std::string>& recipients,
+                               Time when) {
+  LedgerEntry entry;
+  entry.id = "M" + std::to_string(next_id_++);
+  entry.sender = std::move(sender);
+  entry.subject = std::move(subject);
+  entry.accepted_at = when;
+  for (const auto& r : recipients) entry.copies.push_back(LedgerCopy{r, CopyFate::queued, {}, when});
+  auto id = entry.id;
+  entries_.emplace(id, std::move(entry));
+  return id;
+}
+
+void MailLedger::add_recipient(const std::string& id, std::string recipient) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  it->second.copies.push_back(LedgerCopy{std::move(recipient), CopyFate::queued, {}, it->second.accepted_at});
+}
+
+LedgerCopy* MailLedger::copy(const std::string& id, const std::string& recipient) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return nullptr;
+  for (auto& c : it->second.copies)
+    if (c.fate == CopyFate::queued && same_address(c.recipient, recipient)) return &c;
+  return nullptr;
+}
+
+bool MailLedger::delivered(const std::string& id, const std::string& recipient, std::string where, Time when) {
+  LedgerCopy* c = copy(id, recipient);
+  if (!c) return false;
+  c->fate = CopyFate::delivered;
+  c->where = std::move(where);
+  c->when = when;
+  return true;
+}
+
+bool MailLedger::bounced(const std::string& id, const std::string& recipient, std::string status, Time when) {
+  LedgerCopy* c = copy(id, recipient);
+  if (!c) return false;
+  c->fate = CopyFate::bounced;
+  c->where = std::move(status);
+  c->when = when;
+  return true;
+}
+
+const LedgerEntry* MailLedger::find(const std::string& id) const {
+  auto it = entries_.find(id);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+LedgerCounts MailLedger::counts() const {
+  LedgerCounts counts;
+  counts.rejected = rejected_;
+  for (const auto& [id, entry] : entries_) {
+    for (const auto& c : entry.copies) {
+      ++counts.accepted;
+      switch (c.fate) {
+        case CopyFate::queued: ++counts.queued; break;
+        case CopyFate::delivered: ++counts.delivered; break;
+        case CopyFate::bounced: ++counts.bounced; break;
+      }
+    }
+  }
+  return counts;
+}
+
+std::string MailLedger::summary_line() const {
+  const auto c = counts();
+  return "messages: accepted " + std::to_string(c.accepted) + ", delivered " + std::to_string(c.delivered) +
+         ", bounced " + std::to_string(c.bounced) + ", rejected " + std::to_string(c.rejected) + ", queued " +
+         std::to_string(c.queued);
+}
+
+}  // namespace maillab::engine

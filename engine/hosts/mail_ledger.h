@@ -1,0 +1,68 @@
+// The ledger of every message the simulated mail system has accepted, and what became of it.
+//
+// Conservation (DESIGN.md): every message an MTA accepts ends delivered, bounced or still queued.
+// Counting is per recipient copy: a message accepted for two recipients counts as two, because the
+// two copies can meet different fates (one delivered, one bounced). A message keeps one tracking id
+// ("M1", "M2", ...) from the first acceptance (submission, or an MTA taking it from an outside
+// sender) to its final fate; relaying from MTA to MTA moves it without counting it again.
+// Rejections are refusals at SMTP time: those messages were never accepted.
+// Bounce reports (DSNs) are the system's own mail and are not counted as accepted messages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.h"
+
+namespace maillab::engine {
+
+enum class CopyFate { queued, delivered, bounced };
+
+struct LedgerCopy {
+  std::string recipient;
+  CopyFate fate = CopyFate::queued;
+  std::string where;   // delivered: "mailbox bob@example.org INBOX"; bounced: the status, e.g. "5.1.1"
+  Time when = 0;
+};
+
+struct LedgerEntry {
+  std::string id;          // "M1"
+  std::string sender;      // envelope sender
+  std::string subject;
+  Time accepted_at = 0;
+  std::vector<LedgerCopy> copies;
+};
+
+struct LedgerCounts {
+  std::uint64_t accepted = 0, delivered = 0, bounced = 0, rejected = 0, queued = 0;
+};
+
+class MailLedger {
+ public:
+  // A new message entered the system; returns its tracking id.
+  std::string accept(std::string sender, std::string subject, const std::vector<std::string>& recipients, Time when);
+  // Adds recipients to an existing message (e.g. an alias expanding to several users).
+  void add_recipient(const std::string& id, std::string recipient);
+  // Final fates. Unknown ids or recipients are ignored (returns false) so a DSN about a DSN is harmless.
+  bool delivered(const std::string& id, const std::string& recipient, std::string where, Time when);
+  bool bounced(const std::string& id, const std::string& recipient, std::string status, Time when);
+  // A refusal at SMTP time (never accepted).
+  void rejected() { ++rejected_; }
+
+  const LedgerEntry* find(const std::string& id) const;
+  const std::map<std::string, LedgerEntry>& entries() const { return entries_; }
+  LedgerCounts counts() const;
+
+  // "messages: accepted N, delivered D, bounced B, rejected R, queued Q" (DESIGN.md's summary line).
+  std::string summary_line() const;
+
+ private:
+  LedgerCopy* copy(const std::string& id, const std::string& recipient);
+  std::map<std::string, LedgerEntry> entries_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t rejected_ = 0;
+};
+
+}  // namespace maillab::engine

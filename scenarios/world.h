@@ -1,0 +1,63 @@
+// A World is one loaded scenario, ready to run: the simulator, the network with every host's
+// services, the scripted events already scheduled, and the expectations to check at the end.
+// The command line, the visualizer, lessons and tests all start from a World. Loading the same
+// file with the same seed twice gives two Worlds that run identically (the visualizer's step
+// back replays a fresh World up to the wanted time).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/simulator.h"
+#include "engine/hosts/mail_ledger.h"
+#include "engine/net/network.h"
+
+namespace maillab::scenarios {
+
+// A place in a source file, for messages that point at it ("file:line:column").
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  std::string to_string() const;
+};
+
+struct Position {
+  double x = 0, y = 0;
+};
+
+struct ExpectationResult {
+  bool passed = false;
+  std::string detail;  // what was seen, e.g. "bob@example.org has 0 messages in INBOX"
+};
+
+struct Expectation {
+  std::string description;  // e.g. "delivered: bob@example.org INBOX subject 'Hello'"
+  SourceLocation where;
+  std::function<ExpectationResult()> check;  // evaluated after the run
+};
+
+class World {
+ public:
+  explicit World(std::uint64_t seed) : simulator(seed), network(simulator) {}
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  engine::Simulator simulator;
+  engine::Network network;
+  engine::MailLedger ledger;
+
+  std::string source_file;
+  std::string name;         // short name (file stem)
+  std::string title;        // one line for lists and window titles
+  std::string description;  // a paragraph for people
+  std::map<std::string, Position> positions;  // drawing positions from the scenario (may be empty)
+  engine::Time until = engine::seconds(60);   // default run length (`until:` or --until)
+  std::vector<Expectation> expectations;
+};
+
+}  // namespace maillab::scenarios
