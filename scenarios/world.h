@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeindex>
+#include <typeinfo>
 #include <vector>
 
 #include "engine/core/simulator.h"
@@ -24,6 +26,14 @@ struct SourceLocation {
   int line = 0;    // 1-based
   int column = 0;  // 1-based
   std::string to_string() const;
+};
+
+// A scripted event from the scenario's `events:` list, kept for timelines (viz, lessons).
+struct ScriptedEvent {
+  engine::Time at = 0;
+  std::string action;       // the action key: "link_down", "send", ...
+  std::string description;  // e.g. "link_down: laptop-core"
+  SourceLocation where;
 };
 
 struct Position {
@@ -58,6 +68,27 @@ class World {
   std::map<std::string, Position> positions;  // drawing positions from the scenario (may be empty)
   engine::Time until = engine::seconds(60);   // default run length (`until:` or --until)
   std::vector<Expectation> expectations;
+
+  // --- added by the scenarios loader (additions only; the fields above are the contract) ---
+
+  std::vector<ScriptedEvent> events;  // in file order; already scheduled on the simulator
+
+  // End-of-run audits: each returns its problems (empty = fine), e.g. "M3 to bob@x is counted
+  // as queued but no MTA queue holds it". Any problem fails `maillab run` (exit 1).
+  std::vector<std::function<std::vector<std::string>()>> audits;
+
+  // State a scenario module keeps for this World (e.g. DNS's zones collected from every host,
+  // the transfer module's receivers), one instance per type, created on first use. It lives as
+  // long as the World, so actions and expectations may keep references to it.
+  template <typename T>
+  T& module_state() {
+    auto& slot = module_states_[std::type_index(typeid(T))];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+
+ private:
+  std::map<std::type_index, std::shared_ptr<void>> module_states_;
 };
 
 }  // namespace maillab::scenarios
