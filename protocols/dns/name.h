@@ -1,0 +1,60 @@
+#pragma once
+// A domain name as a small value type (RFC 1035 §2.3.4, §3.1).
+//
+// Labels are kept exactly as given (case-preserving, any octet allowed); comparison is
+// case-insensitive for ASCII letters only (RFC 4343 §3). A Name is always absolute; the root
+// has no labels. Construction enforces label <= 63 octets and name <= 255 octets on the wire.
+
+#include <compare>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocols/dns/result.h"
+
+namespace maillab::dns {
+
+class Name {
+ public:
+  static constexpr std::size_t max_label_length = 63;   // RFC 1035 §2.3.4
+  static constexpr std::size_t max_wire_length = 255;   // RFC 1035 §2.3.4, including the root octet
+
+  Name() = default;  // the root, "."
+
+  // Presentation form: "mail.example.org." (absolute) or "mail" (relative: origin is appended).
+  // Understands \. and \DDD escapes (RFC 1035 §5.1). "@" alone means the origin.
+  static Result<Name> from_text(std::string_view text, const Name& origin = Name());
+  static Result<Name> from_labels(std::vector<std::string> labels);
+  // For constants in code and tests: throws std::invalid_argument on a malformed name.
+  static Name literal(std::string_view text);
+
+  const std::vector<std::string>& labels() const { return labels_; }
+  std::size_t label_count() const { return labels_.size(); }
+  bool is_root() const { return labels_.empty(); }
+  std::size_t wire_length() const;  // octets in uncompressed wire form, root octet included
+
+  // "mail.example.org." with a trailing dot; "." for the root; odd octets escaped.
+  std::string to_text() const;
+  // The same without the trailing dot ("mail.example.org"), "." for the root: for one-line summaries.
+  std::string to_short_text() const;
+
+  Name parent() const;                    // drops the leftmost label; the root's parent is the root
+  Result<Name> prepend(std::string_view label) const;
+  Name lowercase() const;
+  bool is_subdomain_of(const Name& ancestor) const;  // true when equal, too
+  Name first_labels(std::size_t count) const;        // keeps the `count` rightmost labels
+
+  friend bool operator==(const Name& left, const Name& right);
+  // RFC 4034 §6.1 canonical order: compare labels from the right, case-folded.
+  friend std::strong_ordering operator<=>(const Name& left, const Name& right);
+
+ private:
+  explicit Name(std::vector<std::string> labels) : labels_(std::move(labels)) {}
+  std::vector<std::string> labels_;  // leftmost first: {"mail", "example", "org"}
+};
+
+// Escapes one label for presentation (RFC 1035 §5.1).
+std::string escape_label(std::string_view label);
+
+}  // namespace maillab::dns

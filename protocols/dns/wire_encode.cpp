@@ -1,0 +1,185 @@
+#include "protocols/dns/wire.h"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+#include <string>
+
+namespace maillab::dns {
+
+namespace {
+
+class Writer {
+ public:
+  explicit Writer(bool compress) : compress_(compress) {}
+
+  void put_u8(std::uint8_t value) { bytes_.push_back(value); }
+  void put_u16(std::uint16_t value) {
+    bytes_.push_back(static_cast<std::uint8_t>(value >> 8));
+    bytes_.push_back(static_cast<std::uint8_t>(value & 0xFF));
+  }
+  void put_u32(std::uint32_t value) {
+    put_u16(static_cast<std::uint16_t>(value >> 16));
+    put_u16(static_cast<std::uint16_t>(value & 0xFFFF));
+  }
+  void put_bytes(const void* data, std::size_t size) {
+    auto* octets = static_cast<const std::uint8_t*>(data);
+    bytes_.insert(bytes_.end(), octets, octets + size);
+  }
+
+  // RFC 1035 §4.1.4: a name is a sequence of labels ending in a zero octet or in a pointer to
+  // a suffix written earlier. Suffixes are matched on their exact octets, so case is preserved.
+  void put_name(const Name& name, bool allow_compression) {
+    const auto& labels = name.labels();
+    for (std::size_t index = 0; index < labels.size(); ++index) {
+      std::string key = suffix_key(labels, index);
+      if (compress_ && allow_compression) {
+        auto found = suffixes_.find(key);
+        if (found != suffixes_.end()) {
+          put_u16(static_cast<std::uint16_t>(0xC000 | found->second));
+          return;
+        }
+      }
+      // Pointers have 14 bits of offset; later suffixes simply are not remembered.
+      if (bytes_.size() < 0x4000) suffixes_.emplace(std::move(key), static_cast<std::uint16_t>(bytes_.size()));
+      put_u8(static_cast<std::uint8_t>(labels[index].size()));
+      put_bytes(labels[index].data(), labels[index].size());
+    }
+    put_u8(0);
+  }
+
+  std::size_t size() const { return bytes_.size(); }
+  void patch_u16(std::size_t at, std::uint16_t value) {
+    bytes_[at] = static_cast<std::uint8_t>(value >> 8);
+    bytes_[at + 1] = static_cast<std::uint8_t>(value & 0xFF);
+  }
+  Bytes take() { return std::move(bytes_); }
+
+ private:
+  static std::string suffix_key(const std::vector<std::string>& labels, std::size_t from) {
+    std::string key;
+    for (std::size_t index = from; index < labels.size(); ++index) {
+      key += static_cast<char>(labels[index].size());
+      key += labels[index];
+    }
+    return key;
+  }
+
+  bool compress_;
+  Bytes bytes_;
+  std::map<std::string, std::uint16_t> suffixes_;
+};
+
+void put_character_strings(Writer& writer, const std::vector<std::string>& strings) {
+  if (strings.empty()) {  // RFC 1035 §3.3.14: TXT holds one or more character-strings
+    writer.put_u8(0);
+    return;
+  }
+  for (const auto& text : strings) {
+    std::size_t position = 0;
+    do {  // a string longer than 255 octets becomes several character-strings
+      std::size_t chunk = std::min<std::size_t>(255, text.size() - position);
+      writer.put_u8(static_cast<std::uint8_t>(chunk));
+      writer.put_bytes(text.data() + position, chunk);
+      position += chunk;
+    } while (position < text.size());
+  }
+}
+
+void put_rdata(Writer& writer, const RData& data) {
+  struct Visitor {
+    Writer& writer;
+    void operator()(const rdata::A& a) const { writer.put_u32(a.address); }
+    void operator()(const rdata::AAAA& aaaa) const { writer.put_bytes(aaaa.address.data(), 16); }
+    void operator()(const rdata::NS& ns) const { writer.put_name(ns.host, true); }
+    void operator()(const rdata::CNAME& cname) const { writer.put_name(cname.target, true); }
+    void operator()(const rdata::PTR& ptr) const { writer.put_name(ptr.target, true); }
+    void operator()(const rdata::SOA& soa) const {
+      writer.put_name(soa.primary_server, true);
+      writer.put_name(soa.responsible_mailbox, true);
+      writer.put_u32(soa.serial);
+      writer.put_u32(soa.refresh);
+      writer.put_u32(soa.retry);
+      writer.put_u32(soa.expire);
+      writer.put_u32(soa.minimum);
+    }
+    void operator()(const rdata::MX& mx) const {
+      writer.put_u16(mx.preference);
+      writer.put_name(mx.exchange, true);
+    }
+    void operator()(const rdata::TXT& txt) const { put_character_strings(writer, txt.strings); }
+    void operator()(const rdata::Unknown& unknown) const {
+      writer.put_bytes(unknown.octets.data(), unknown.octets.size());
+    }
+  };
+  std::visit(Visitor{writer}, data);
+}
+
+void put_record(Writer& writer, const ResourceRecord& record) {
+  writer.put_name(record.name, true);
+  writer.put_u16(static_cast<std::uint16_t>(record.type));
+  writer.put_u16(static_cast<std::uint16_t>(record.record_class));
+  writer.put_u32(record.ttl);
+  std::size_t length_at = writer.size();
+  writer.put_u16(0);
+  put_rdata(writer, record.data);
+  std::size_t length = writer.size() - length_at - 2;
+  assert(length <= 0xFFFF && "RDATA longer than 65535 octets");
+  writer.patch_u16(length_at, static_cast<std::uint16_t>(length));
+}
+
+std::uint16_t flags_of(const Header& header) {
+  std::uint16_t flags = 0;
+  if (header.is_response) flags |= 0x8000;
+  flags |= static_cast<std::uint16_t>((static_cast<unsigned>(header.opcode) & 0x0F) << 11);
+  if (header.authoritative) flags |= 0x0400;
+  if (header.truncated) flags |= 0x0200;
+  if (header.recursion_desired) flags |= 0x0100;
+  if (header.recursion_available) flags |= 0x0080;
+  if (header.reserved_z) flags |= 0x0040;
+  if (header.authentic_data) flags |= 0x0020;
+  if (header.checking_disabled) flags |= 0x0010;
+  flags |= static_cast<std::uint16_t>(static_cast<unsigned>(header.rcode) & 0x0F);
+  return flags;
+}
+
+Bytes encode_sections(const Message& message, bool with_records, bool with_additionals, bool truncated) {
+  Writer writer(true);
+  Header header = message.header;
+  header.truncated = header.truncated || truncated;
+  writer.put_u16(header.id);
+  writer.put_u16(flags_of(header));
+  auto count = [](std::size_t size) {
+    assert(size <= 0xFFFF);
+    return static_cast<std::uint16_t>(size);
+  };
+  writer.put_u16(count(message.questions.size()));
+  writer.put_u16(with_records ? count(message.answers.size()) : 0);
+  writer.put_u16(with_records ? count(message.authorities.size()) : 0);
+  writer.put_u16(with_records && with_additionals ? count(message.additionals.size()) : 0);
+  for (const auto& question : message.questions) {
+    writer.put_name(question.name, true);
+    writer.put_u16(static_cast<std::uint16_t>(question.type));
+    writer.put_u16(static_cast<std::uint16_t>(question.question_class));
+  }
+  if (with_records) {
+    for (const auto& record : message.answers) put_record(writer, record);
+    for (const auto& record : message.authorities) put_record(writer, record);
+    if (with_additionals)
+      for (const auto& record : message.additionals) put_record(writer, record);
+  }
+  return writer.take();
+}
+
+}  // namespace
+
+Bytes encode_message(const Message& message, std::size_t max_size) {
+  Bytes full = encode_sections(message, true, true, false);
+  if (full.size() <= max_size) return full;
+  // RFC 2181 §9: dropping additional data does not need TC; dropping answers does.
+  Bytes without_additionals = encode_sections(message, true, false, false);
+  if (without_additionals.size() <= max_size) return without_additionals;
+  return encode_sections(message, false, false, true);
+}
+
+}  // namespace maillab::dns
