@@ -1,0 +1,122 @@
+// Loading a scenario: parse the YAML (syntax errors carry their place), read the seed first (the
+// World is built around it), then every section in the order registry.h documents. Nothing is
+// returned unless the whole file was right.
+#include "scenarios/loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "scenarios/loader_parts.h"
+#include "scenarios/values.h"
+
+namespace maillab::scenarios {
+namespace {
+
+const std::vector<std::string> top_level_keys = {"name",  "title",  "description", "seed",   "until", "hosts",
+                                                 "routers", "links", "tcp",         "events", "expect"};
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    return root;
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, 0, 0};
+    if (e.mark.line >= 0) where = {file, e.mark.line + 1, e.mark.column + 1};
+    diagnostics.error(where, "YAML syntax error: " + e.msg, "well-formed YAML (check indentation, colons and brackets)");
+    return std::nullopt;
+  }
+}
+
+// The seed decides how the World is built, so it is read before anything else.
+std::optional<std::uint64_t> read_seed(const YAML::Node& root, const std::string& file, Diagnostics& diagnostics) {
+  const YAML::Node node = root["seed"];
+  if (!node.IsDefined()) return 1;
+  World placeholder(1);  // only to give the context a World to point at
+  LoadContext context(placeholder, diagnostics, file);
+  auto value = context.integer(node, "seed", 0, std::numeric_limits<std::int64_t>::max());
+  if (!value) return std::nullopt;
+  return static_cast<std::uint64_t>(*value);
+}
+
+std::string file_stem(const std::string& file) { return std::filesystem::path(file).stem().string(); }
+
+void read_header(const YAML::Node& root, LoadContext& context) {
+  World& world = context.world;
+  if (root["name"]) {
+    if (auto v = context.text(root["name"], "name")) world.name = *v;
+  }
+  if (root["title"]) {
+    if (auto v = context.text(root["title"], "title")) world.title = *v;
+  }
+  if (root["description"]) {
+    if (auto v = context.text(root["description"], "description")) world.description = *v;
+  }
+  if (root["until"]) {
+    auto v = context.duration(root["until"], "until");
+    if (v && *v == 0) context.error(root["until"], "until is 0s", "a run length above 0s");
+    else if (v) world.until = *v;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<World> load_world_from_string(const std::string& yaml_text, const std::string& file,
+                                              std::optional<std::uint64_t> seed_override, Diagnostics& diagnostics,
+                                              const Registry& registry) {
+  const std::size_t errors_before = diagnostics.count();
+  auto parsed = parse_yaml(yaml_text, file, diagnostics);
+  if (!parsed) return nullptr;
+  const YAML::Node root = *parsed;
+  if (!root.IsMap()) {
+    SourceLocation where{file, 1, 1};
+    if (root.IsDefined() && root.Mark().line >= 0) where = {file, root.Mark().line + 1, root.Mark().column + 1};
+    diagnostics.error(where, "the scenario is " + LoadContext::describe(root),
+                      "a map with hosts:, links:, events:, expect: ... (see scenarios/README.md)");
+    return nullptr;
+  }
+
+  auto seed = read_seed(root, file, diagnostics);
+  loader::Scratch scratch;  // declared before the World: the World may point into it while loading
+  auto world = std::make_unique<World>(seed_override.value_or(seed.value_or(1)));
+  world->source_file = file;
+  world->name = file_stem(file);
+  LoadContext context(*world, diagnostics, file);
+
+  context.check_keys(root, "the scenario", std::vector<std::string>{}, top_level_keys);
+  read_header(root, context);
+  if (root["tcp"]) loader::load_tcp(root["tcp"], context);
+  if (root["hosts"]) loader::load_hosts(root["hosts"], context, registry, scratch);
+  if (root["routers"]) loader::load_routers(root["routers"], context, scratch);
+  if (root["links"]) loader::load_links(root["links"], context);
+  for (const auto& finalize : registry.finalizers(FinalizePhase::after_topology))
+    loader::guarded(context, root, [&] { finalize(context); return 0; });
+  if (root["events"]) loader::load_events(root["events"], context, registry);
+  if (root["expect"]) loader::load_expectations(root["expect"], context, registry);
+  for (const auto& finalize : registry.finalizers(FinalizePhase::after_all))
+    loader::guarded(context, root, [&] { finalize(context); return 0; });
+
+  if (diagnostics.count() != errors_before) return nullptr;
+  return world;
+}
+
+std::unique_ptr<World> load_world_from_string(const std::string& yaml_text, const std::string& file,
+                                              std::optional<std::uint64_t> seed_override, Diagnostics& diagnostics) {
+  return load_world_from_string(yaml_text, file, seed_override, diagnostics, builtin_registry());
+}
+
+std::unique_ptr<World> load_world(const std::string& path, std::optional<std::uint64_t> seed_override,
+                                  Diagnostics& diagnostics) {
+  std::error_code ignored;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !std::filesystem::is_regular_file(path, ignored)) {
+    diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the file", "a readable scenario file");
+    return nullptr;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_world_from_string(text.str(), path, seed_override, diagnostics);
+}
+
+}  // namespace maillab::scenarios

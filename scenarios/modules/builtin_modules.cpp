@@ -1,0 +1,11 @@
+// The one place that lists the scenario modules. A new module adds its register function's
+// declaration to modules/builtin_modules.h and one line below.
+#include "scenarios/modules/builtin_modules.h"
+
+namespace maillab::scenarios {
+
+void register_builtin_modules(Registry& registry) {
+  register_network_module(registry);  // link_down/up, crash/restart, transfer, note; trace/packets/messages checks
+}
+
+}  // namespace maillab::scenarios
