@@ -1,0 +1,74 @@
+#pragma once
+// The resolver's cache: RRsets by (name, type) with absolute expiry times, and negative answers
+// (RFC 2308): NXDOMAIN per name (all types), NODATA per (name, type), each kept for
+// min(SOA TTL, SOA MINIMUM). Time is passed in (microseconds); nothing here reads a clock.
+// Lookups return records with the remaining TTL (whole seconds, rounded down).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "protocols/dns/record.h"
+
+namespace maillab::dns {
+
+// RFC 2181 §5.4.1 trust ranking, simplified: data from an answer section is never replaced
+// by a referral's NS records or by glue that arrive later.
+enum class CacheRank : std::uint8_t { glue = 0, referral = 1, answer = 2 };
+
+struct CacheLookup {
+  enum class Kind { miss, positive, nxdomain, nodata };
+  Kind kind = Kind::miss;
+  std::vector<ResourceRecord> records;  // positive: the RRset, TTLs set to the remaining time
+  std::optional<ResourceRecord> soa;    // negative: the SOA, TTL set to the remaining time
+  std::uint32_t remaining_ttl = 0;
+};
+
+struct CacheEntryView {
+  Name name;
+  RecordType type = RecordType::A;  // RecordType::ANY for an NXDOMAIN entry (it covers every type)
+  std::uint32_t remaining_ttl = 0;
+  std::string summary;              // "10 mail.example.org, 20 mx2.example.org" / "NXDOMAIN (SOA org.)"
+};
+
+class Cache {
+ public:
+  explicit Cache(std::uint32_t max_ttl = 86400) : max_ttl_(max_ttl) {}
+
+  // `records` must share owner and type; the RRset lives for the smallest TTL (RFC 2181 §5.2).
+  // TTL 0 data is not stored. Returns true if stored (not blocked by better-ranked data).
+  bool store_rrset(std::vector<ResourceRecord> records, CacheRank rank, std::int64_t now);
+  // RFC 2308 §5: cached for min(SOA TTL, SOA MINIMUM), capped at max_ttl.
+  void store_nxdomain(const Name& name, const ResourceRecord& soa, std::int64_t now);
+  void store_nodata(const Name& name, RecordType type, const ResourceRecord& soa, std::int64_t now);
+
+  CacheLookup lookup(const Name& name, RecordType type, std::int64_t now) const;
+  void purge(std::int64_t now);  // drops expired entries
+  void clear();
+
+  std::vector<CacheEntryView> dump(std::int64_t now) const;  // unexpired entries, canonical order
+  std::size_t size() const { return entries_.size() + nxdomain_.size(); }
+
+  static std::uint32_t negative_ttl(const ResourceRecord& soa);  // min(SOA TTL, SOA MINIMUM)
+
+ private:
+  struct Entry {
+    std::vector<ResourceRecord> records;  // empty for NODATA
+    std::optional<ResourceRecord> soa;    // set for negative entries
+    std::int64_t expires_at = 0;
+    CacheRank rank = CacheRank::glue;
+  };
+  using Key = std::pair<Name, std::uint16_t>;
+
+  std::uint32_t clamp_ttl(std::uint32_t ttl) const;
+  static std::uint32_t remaining(const Entry& entry, std::int64_t now);
+
+  std::uint32_t max_ttl_;
+  std::map<Key, Entry> entries_;
+  std::map<Name, Entry> nxdomain_;
+};
+
+}  // namespace maillab::dns

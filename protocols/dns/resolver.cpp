@@ -1,0 +1,443 @@
+// Resolver: public entry points, the task driver and the INIT_REQUEST / QUERY_TARGETS states.
+// QUERY_RESPONSE (classifying a server's answer) is in resolver_response.cpp.
+#include "protocols/dns/resolver.h"
+
+#include <algorithm>
+
+#include "protocols/dns/presentation.h"
+
+namespace maillab::dns {
+
+namespace {
+
+std::string describe(const Name& name, RecordType type) { return type_to_text(type) + " " + name.to_short_text(); }
+
+std::string milliseconds(std::int64_t microseconds) { return std::to_string(microseconds / 1000) + " ms"; }
+
+}  // namespace
+
+Resolver::Resolver(ResolverConfig config)
+    : config_(std::move(config)), cache_(config_.max_cache_ttl), random_state_(config_.seed ? config_.seed : 1) {}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+void Resolver::start_query(std::uint64_t client_token, const Name& name, RecordType type, std::int64_t now) {
+  Client client;
+  client.token = client_token;
+  client.question = Question{name, type, RecordClass::IN};
+  start_client(std::move(client), now);
+  drive(now);
+}
+
+void Resolver::handle_client_query(std::uint64_t client_token, std::span<const std::uint8_t> bytes,
+                                   std::int64_t now) {
+  auto reject = [&](Message response, Rcode rcode) {
+    response.header.rcode = rcode;
+    response.header.is_response = true;
+    response.header.recursion_available = true;
+    ++counters_.client_queries;
+    Bytes encoded = encode_message(response, 512);
+    answers_.push_back(ClientAnswer{client_token, std::move(response), std::move(encoded)});
+  };
+  if (bytes.size() < 12 || (bytes[2] & 0x80)) return;  // no header, or a response: never answer
+  auto decoded = decode_message(bytes);
+  if (!decoded) {
+    Message response;
+    response.header.id = *peek_id(bytes);
+    response.header.opcode = static_cast<Opcode>((bytes[2] >> 3) & 0x0F);
+    response.header.recursion_desired = bytes[2] & 0x01;
+    reject(std::move(response), Rcode::FORMERR);
+    return;
+  }
+  const Message& query = decoded.value();
+  if (query.header.opcode != Opcode::QUERY) return reject(make_response(query, Rcode::NOTIMP), Rcode::NOTIMP);
+  if (query.questions.size() != 1) return reject(make_response(query, Rcode::FORMERR), Rcode::FORMERR);
+  const Question& question = query.questions.front();
+  auto raw_type = static_cast<std::uint16_t>(question.type);
+  if (question.question_class != RecordClass::IN) return reject(make_response(query, Rcode::REFUSED), Rcode::REFUSED);
+  if ((raw_type >= 251 && raw_type <= 255) || question.type == RecordType::OPT)  // no AXFR/IXFR/ANY iteration
+    return reject(make_response(query, Rcode::NOTIMP), Rcode::NOTIMP);
+  Client client;
+  client.token = client_token;
+  client.query_id = query.header.id;
+  client.question = question;
+  client.recursion_desired = query.header.recursion_desired;
+  client.checking_disabled = query.header.checking_disabled;
+  start_client(std::move(client), now);
+  drive(now);
+}
+
+void Resolver::start_client(Client client, std::int64_t now) {
+  ++counters_.client_queries;
+  auto key = std::make_pair(client.question.name.lowercase(), static_cast<std::uint16_t>(client.question.type));
+  bool joined = task_index_.count(key) > 0;
+  std::uint64_t id = join_or_create_task(client.question.name, client.question.type, 0, now);
+  Task& task = tasks_.at(id);
+  if (joined) {
+    ++counters_.coalesced_queries;
+    narrate(task, now, "INIT_REQUEST", "joining the resolution of " + describe(client.question.name, client.question.type) +
+                                           " already under way");
+  }
+  task.clients.push_back(std::move(client));
+}
+
+std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now) {
+  auto key = std::make_pair(name.lowercase(), static_cast<std::uint16_t>(type));
+  if (auto found = task_index_.find(key); found != task_index_.end()) return found->second;
+  Task task;
+  task.id = next_task_id_++;
+  task.question = Question{name, type, RecordClass::IN};
+  task.current_name = name;
+  task.depth = depth;
+  task.deadline = now + config_.query_budget;
+  task_index_[key] = task.id;
+  ready_.push_back(task.id);
+  return tasks_.emplace(task.id, std::move(task)).first->first;
+}
+
+void Resolver::handle_timeout(std::int64_t now) {
+  for (auto& [id, task] : tasks_) {
+    if (task.state == State::finished) continue;
+    if (task.outstanding && task.outstanding->deadline <= now) {
+      ++counters_.timeouts;
+      dead_until_[task.outstanding->address] = now + config_.dead_server_hold;
+      narrate(task, now, "WAIT_RESPONSE",
+              "no answer from " + task.outstanding->server_name.to_short_text() + " (" +
+                  ipv4_to_text(task.outstanding->address) + ") within " + milliseconds(config_.server_timeout));
+      task.outstanding.reset();
+      task.state = State::query_targets;
+      ready_.push_back(id);
+    }
+    if (task.deadline <= now) {
+      task.outstanding.reset();
+      finish(task, Rcode::SERVFAIL, now,
+             "gave up on " + describe(task.question.name, task.question.type) + " after " +
+                 milliseconds(config_.query_budget));
+      ready_.push_back(id);
+    }
+  }
+  drive(now);
+}
+
+std::optional<Transmit> Resolver::poll_transmit() {
+  if (transmits_.empty()) return std::nullopt;
+  Transmit transmit = std::move(transmits_.front());
+  transmits_.pop_front();
+  return transmit;
+}
+
+std::optional<ClientAnswer> Resolver::poll_answer() {
+  if (answers_.empty()) return std::nullopt;
+  ClientAnswer answer = std::move(answers_.front());
+  answers_.pop_front();
+  return answer;
+}
+
+std::optional<std::int64_t> Resolver::poll_timeout() const {
+  std::optional<std::int64_t> earliest;
+  auto consider = [&earliest](std::int64_t time) {
+    if (!earliest || time < *earliest) earliest = time;
+  };
+  for (const auto& [id, task] : tasks_) {
+    if (task.state == State::finished) continue;
+    if (task.outstanding) consider(task.outstanding->deadline);
+    consider(task.deadline);
+  }
+  return earliest;
+}
+
+// ---- the driver -----------------------------------------------------------------------------
+
+void Resolver::drive(std::int64_t now) {
+  while (!ready_.empty()) {
+    std::uint64_t id = ready_.front();
+    ready_.pop_front();
+    auto found = tasks_.find(id);
+    if (found == tasks_.end()) continue;
+    Task& task = found->second;
+    run(task, now);
+    if (task.state == State::finished) complete(task, now);
+  }
+}
+
+void Resolver::run(Task& task, std::int64_t now) {
+  // Each pass handles one state; WAIT_* states return until an event moves the task on.
+  for (int steps = 0; steps < 1000; ++steps) {
+    if (task.state != State::finished && now >= task.deadline) {
+      finish(task, Rcode::SERVFAIL, now, "out of time for " + describe(task.question.name, task.question.type));
+      return;
+    }
+    switch (task.state) {
+      case State::init_request: do_init_request(task, now); break;
+      case State::query_targets: do_query_targets(task, now); break;
+      case State::query_response: do_query_response(task, now); break;
+      case State::wait_response:
+      case State::wait_dependency:
+      case State::finished: return;
+    }
+  }
+  finish(task, Rcode::SERVFAIL, now, "internal step limit reached");  // a safety net, never expected
+}
+
+void Resolver::do_init_request(Task& task, std::int64_t now) {
+  const RecordType type = task.question.type;
+  if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain)
+    return finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
+  CacheLookup hit = cache_.lookup(task.current_name, type, now);
+  std::string what = describe(task.current_name, type);
+  switch (hit.kind) {
+    case CacheLookup::Kind::positive:
+      ++counters_.cache_hits;
+      narrate(task, now, "INIT_REQUEST", "cache hit " + what + " (TTL " + std::to_string(hit.remaining_ttl) + " left)");
+      task.final_records = std::move(hit.records);
+      return finish(task, Rcode::NOERROR, now, "answer from cache");
+    case CacheLookup::Kind::nxdomain:
+    case CacheLookup::Kind::nodata: {
+      ++counters_.cache_hits;
+      bool nxdomain = hit.kind == CacheLookup::Kind::nxdomain;
+      narrate(task, now, "INIT_REQUEST",
+              std::string("cache hit ") + (nxdomain ? "NXDOMAIN " : "NODATA ") + what + " (negative, TTL " +
+                  std::to_string(hit.remaining_ttl) + " left)");
+      task.negative_soa = hit.soa;
+      return finish(task, nxdomain ? Rcode::NXDOMAIN : Rcode::NOERROR, now, "negative answer from cache");
+    }
+    case CacheLookup::Kind::miss: break;
+  }
+  if (type != RecordType::CNAME) {
+    CacheLookup alias = cache_.lookup(task.current_name, RecordType::CNAME, now);
+    if (alias.kind == CacheLookup::Kind::positive) {
+      const auto& target = std::get<rdata::CNAME>(alias.records.front().data).target;
+      narrate(task, now, "INIT_REQUEST",
+              "cache hit CNAME " + task.current_name.to_short_text() + " -> " + target.to_short_text() + " (TTL " +
+                  std::to_string(alias.remaining_ttl) + " left)");
+      task.cname_chain.push_back(alias.records.front());
+      task.current_name = target;
+      return;  // stay in INIT_REQUEST for the target
+    }
+  }
+  ++counters_.cache_misses;
+  use_closest_delegation(task, now);
+  narrate(task, now, "INIT_REQUEST",
+          "cache miss " + what + "; closest known servers: " + task.zone.to_text() + " (" +
+              std::to_string(task.name_servers.size()) + " NS)");
+  task.state = State::query_targets;
+}
+
+// RFC 1034 §5.3.3 step 2: the deepest cached NS set above the name, else the root hints.
+void Resolver::use_closest_delegation(Task& task, std::int64_t now) {
+  for (Name zone = task.current_name;; zone = zone.parent()) {
+    CacheLookup ns = cache_.lookup(zone, RecordType::NS, now);
+    if (ns.kind == CacheLookup::Kind::positive) {
+      std::vector<Name> hosts;
+      for (const auto& record : ns.records) hosts.push_back(std::get<rdata::NS>(record.data).host);
+      set_delegation(task, zone, hosts, now);
+      bool resolvable = std::any_of(task.name_servers.begin(), task.name_servers.end(), [](const NameServer& server) {
+        return server.status == NameServer::Status::unresolved;
+      });
+      if (!task.servers.empty() || resolvable) return;  // else fall back to the parent's servers
+    }
+    if (zone.is_root()) break;
+  }
+  task.zone = Name();
+  task.name_servers.clear();
+  task.servers.clear();
+  for (const auto& hint : config_.root_hints) {
+    task.name_servers.push_back(NameServer{hint.name, NameServer::Status::resolved});
+    task.servers.push_back(Server{hint.name, hint.address, 0});
+  }
+}
+
+void Resolver::set_delegation(Task& task, const Name& zone, const std::vector<Name>& hosts, std::int64_t now) {
+  task.zone = zone;
+  task.name_servers.clear();
+  task.servers.clear();
+  for (const auto& host : hosts) {
+    task.name_servers.push_back(NameServer{host});
+    CacheLookup addresses = cache_.lookup(host, RecordType::A, now);
+    if (addresses.kind == CacheLookup::Kind::positive) {
+      std::vector<std::uint32_t> found;
+      for (const auto& record : addresses.records) found.push_back(std::get<rdata::A>(record.data).address);
+      add_server_addresses(task, host, found);
+    } else if (addresses.kind != CacheLookup::Kind::miss) {
+      task.name_servers.back().status = NameServer::Status::failed;  // known not to have an address
+    }
+  }
+}
+
+void Resolver::add_server_addresses(Task& task, const Name& host, const std::vector<std::uint32_t>& addresses) {
+  if (!addresses.empty())
+    for (auto& name_server : task.name_servers)
+      if (name_server.name == host) name_server.status = NameServer::Status::resolved;
+  for (std::uint32_t address : addresses) {
+    bool known = std::any_of(task.servers.begin(), task.servers.end(),
+                             [address](const Server& server) { return server.address == address; });
+    if (!known) task.servers.push_back(Server{host, address, 0});
+  }
+}
+
+void Resolver::do_query_targets(Task& task, std::int64_t now) {
+  if (task.queries_sent >= config_.max_queries_per_task)
+    return finish(task, Rcode::SERVFAIL, now, "sent " + std::to_string(task.queries_sent) + " queries without an answer");
+  // Untried servers first, then servers not recently dead, in NS order (deterministic).
+  Server* best = nullptr;
+  auto rank = [&](const Server& server) {
+    auto dead = dead_until_.find(server.address);
+    bool recently_dead = dead != dead_until_.end() && dead->second > now;
+    return std::make_pair(server.tries, recently_dead ? 1 : 0);
+  };
+  for (auto& server : task.servers) {
+    if (server.tries >= config_.tries_per_server) continue;
+    if (!best || rank(server) < rank(*best)) best = &server;
+  }
+  // Before retrying a server, learn the addresses of NS names we have not resolved yet.
+  bool unresolved = std::any_of(task.name_servers.begin(), task.name_servers.end(), [](const NameServer& server) {
+    return server.status == NameServer::Status::unresolved;
+  });
+  if ((!best || best->tries > 0) && unresolved && start_dependency(task, now)) return;
+  if (!best)
+    return finish(task, Rcode::SERVFAIL, now, "no server of " + task.zone.to_text() + " answered");
+  send_query(task, *best, now);
+}
+
+bool Resolver::start_dependency(Task& task, std::int64_t now) {
+  for (auto& name_server : task.name_servers) {
+    if (name_server.status != NameServer::Status::unresolved) continue;
+    if (task.depth + 1 > config_.max_dependency_depth) {
+      name_server.status = NameServer::Status::failed;
+      narrate(task, now, "QUERY_TARGETS", "not resolving " + name_server.name.to_short_text() + ": nesting too deep");
+      continue;
+    }
+    auto key = std::make_pair(name_server.name.lowercase(), static_cast<std::uint16_t>(RecordType::A));
+    if (auto existing = task_index_.find(key); existing != task_index_.end() && would_cycle(existing->second, task.id)) {
+      name_server.status = NameServer::Status::failed;
+      narrate(task, now, "QUERY_TARGETS",
+              "not resolving " + name_server.name.to_short_text() + ": it depends on this very lookup");
+      continue;
+    }
+    name_server.status = NameServer::Status::resolving;
+    narrate(task, now, "QUERY_TARGETS",
+            "need the address of " + name_server.name.to_short_text() + " (a server for " + task.zone.to_text() +
+                "); resolving it first");
+    std::uint64_t dependency = join_or_create_task(name_server.name, RecordType::A, task.depth + 1, now);
+    tasks_.at(dependency).parents.push_back(task.id);
+    task.waiting_on = dependency;
+    task.state = State::wait_dependency;
+    return true;
+  }
+  return false;
+}
+
+// True when `candidate` (transitively) waits for `waiter`: waiting on it would deadlock.
+bool Resolver::would_cycle(std::uint64_t candidate, std::uint64_t waiter) const {
+  std::optional<std::uint64_t> current = candidate;
+  for (int steps = 0; current && steps < 64; ++steps) {
+    if (*current == waiter) return true;
+    auto found = tasks_.find(*current);
+    if (found == tasks_.end()) return false;
+    current = found->second.waiting_on;
+  }
+  return current.has_value();
+}
+
+void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
+  Message query;
+  query.header.id = next_id(server.address);
+  query.header.recursion_desired = false;  // iterative: we do the recursion ourselves
+  query.questions.push_back(Question{task.current_name, task.question.type, RecordClass::IN});
+  ++server.tries;
+  ++task.queries_sent;
+  ++counters_.queries_sent;
+  task.outstanding = Outstanding{query.header.id, server.address, server.name, now + config_.server_timeout};
+  task.state = State::wait_response;
+  narrate(task, now, "QUERY_TARGETS",
+          "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
+              describe(task.current_name, task.question.type) +
+              (server.tries > 1 ? " (try " + std::to_string(server.tries) + ")" : ""));
+  transmits_.push_back(Transmit{server.address, encode_message(query, 512), summarize_message(query)});
+}
+
+std::uint16_t Resolver::next_id(std::uint32_t address) {
+  auto draw = [this]() -> std::uint16_t {
+    if (config_.random_id) return config_.random_id();
+    // xorshift64*: deterministic for a given seed.
+    random_state_ ^= random_state_ >> 12;
+    random_state_ ^= random_state_ << 25;
+    random_state_ ^= random_state_ >> 27;
+    return static_cast<std::uint16_t>((random_state_ * 2685821657736338717ull) >> 48);
+  };
+  std::uint16_t id = draw();
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    bool clash = std::any_of(tasks_.begin(), tasks_.end(), [&](const auto& item) {
+      const auto& outstanding = item.second.outstanding;
+      return outstanding && outstanding->address == address && outstanding->id == id;
+    });
+    if (!clash) break;
+    id = draw();
+  }
+  return id;
+}
+
+// ---- finishing ------------------------------------------------------------------------------
+
+void Resolver::finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why) {
+  task.rcode = rcode;
+  task.state = State::finished;
+  std::string result = rcode_to_text(rcode);
+  if (rcode == Rcode::NOERROR && !task.final_records.empty()) {
+    result = "answer";
+    for (const auto& record : task.final_records) result += " " + summarize_rdata(record.data) + ",";
+    result.pop_back();
+  } else if (rcode == Rcode::NOERROR) {
+    result = "NODATA";
+  }
+  narrate(task, now, "FINISHED", describe(task.question.name, task.question.type) + ": " + result + " (" + why + ")");
+}
+
+void Resolver::complete(Task& task, std::int64_t now) {
+  (void)now;
+  for (const auto& client : task.clients) answer_client(client, task);
+  for (std::uint64_t parent_id : task.parents) {
+    auto found = tasks_.find(parent_id);
+    if (found == tasks_.end() || found->second.state != State::wait_dependency ||
+        found->second.waiting_on != task.id)
+      continue;
+    Task& parent = found->second;
+    parent.waiting_on.reset();
+    std::vector<std::uint32_t> addresses;
+    for (const auto& record : task.final_records)
+      if (const auto* a = std::get_if<rdata::A>(&record.data)) addresses.push_back(a->address);
+    for (auto& name_server : parent.name_servers)
+      if (name_server.name == task.question.name && addresses.empty()) name_server.status = NameServer::Status::failed;
+    add_server_addresses(parent, task.question.name, addresses);
+    parent.state = State::query_targets;
+    ready_.push_back(parent_id);
+  }
+  task_index_.erase(std::make_pair(task.question.name.lowercase(), static_cast<std::uint16_t>(task.question.type)));
+  tasks_.erase(task.id);
+}
+
+void Resolver::answer_client(const Client& client, const Task& task) {
+  Message response;
+  response.header.id = client.query_id;
+  response.header.is_response = true;
+  response.header.recursion_desired = client.recursion_desired;
+  response.header.recursion_available = true;
+  response.header.checking_disabled = client.checking_disabled;
+  response.header.rcode = task.rcode;
+  response.questions.push_back(client.question);
+  if (task.rcode != Rcode::SERVFAIL) {
+    response.answers = task.cname_chain;
+    response.answers.insert(response.answers.end(), task.final_records.begin(), task.final_records.end());
+    if (task.negative_soa && task.final_records.empty()) response.authorities.push_back(*task.negative_soa);
+  } else {
+    ++counters_.servfail_answers;
+  }
+  Bytes bytes = encode_message(response, 512);
+  answers_.push_back(ClientAnswer{client.token, std::move(response), std::move(bytes)});
+}
+
+void Resolver::narrate(const Task& task, std::int64_t now, const char* state, const std::string& text) {
+  if (config_.narrate) config_.narrate(Narration{now, task.depth, state, text});
+}
+
+}  // namespace maillab::dns

@@ -1,0 +1,196 @@
+#pragma once
+// A caching iterative resolver as a sans-I/O state machine (RFC 1034 §5.3.3, RFC 2308).
+//
+// Shaped like quinn-proto: the caller passes the time in (microseconds) to every handle_* call,
+// then drains poll_transmit() (datagrams to send to port 53 of a server), poll_answer()
+// (finished client answers) and schedules a wake-up at poll_timeout(). Nothing here owns a
+// socket or reads a clock; query ids come from an injected source.
+//
+// Each (name, type) being resolved is a task that moves through Unbound-style states:
+//   INIT_REQUEST    look in the cache (answer, CNAME, negative entry); else find the closest
+//                   cached delegation (NS set) for the name, or the root hints
+//   QUERY_TARGETS   pick a server of the NS set (untried first, then ones not recently dead);
+//                   if no address is known, resolve an NS name first (a dependency task)
+//   WAIT_RESPONSE   one query outstanding; a timeout moves back to QUERY_TARGETS
+//   WAIT_DEPENDENCY waiting for a dependency task (an NS name's address)
+//   QUERY_RESPONSE  classify: answer / CNAME (restart at INIT_REQUEST for the target) /
+//                   referral (new NS set, cache NS + in-bailiwick glue) / NXDOMAIN / NODATA /
+//                   lame or error (try another server)
+//   FINISHED        answer every waiting client and parent task
+// Concurrent client questions for the same (name, type) join the same task.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "protocols/dns/cache.h"
+#include "protocols/dns/message.h"
+#include "protocols/dns/wire.h"
+
+namespace maillab::dns {
+
+struct RootHint {
+  Name name;                 // a.root-servers.net.
+  std::uint32_t address = 0; // IPv4, host byte order
+};
+
+struct Narration {
+  std::int64_t time = 0;
+  int depth = 0;        // 0 for a client's question, 1+ for nested NS-address resolutions
+  std::string state;    // "INIT_REQUEST", "QUERY_TARGETS", "QUERY_RESPONSE", "FINISHED", ...
+  std::string text;     // "cache hit MX example.org (TTL 3541 left)", "asking a0.org-servers.net ..."
+};
+
+struct ResolverConfig {
+  std::vector<RootHint> root_hints;
+  std::int64_t server_timeout = 2'000'000;   // wait this long for one server, then try another
+  std::int64_t query_budget = 10'000'000;    // a client question gets SERVFAIL after this long
+  int tries_per_server = 2;                  // rounds over an NS set's addresses before giving up
+  int max_queries_per_task = 24;             // datagrams one (name, type) resolution may send
+  int max_cname_chain = 8;
+  int max_referrals = 16;
+  int max_dependency_depth = 4;              // NS name needs NS name needs ... at most this deep
+  std::int64_t dead_server_hold = 60'000'000;  // after a timeout, prefer other servers this long
+  std::uint32_t max_cache_ttl = 86400;
+  std::function<std::uint16_t()> random_id;  // query ids; if empty, a generator seeded with `seed`
+  std::uint64_t seed = 1;
+  std::function<void(const Narration&)> narrate;  // optional: called for every narration line
+};
+
+struct Transmit {
+  std::uint32_t server_address = 0;  // send to this address, UDP port 53
+  Bytes bytes;
+  std::string summary;               // "Q MX example.org"
+};
+
+struct ClientAnswer {
+  std::uint64_t client_token = 0;
+  Message response;  // QR, RA set; id and question echo the client's query; rcode is final
+  Bytes bytes;       // `response` encoded for UDP (512-octet limit, TC if cut)
+};
+
+struct ResolverCounters {
+  std::uint64_t client_queries = 0;
+  std::uint64_t cache_hits = 0;     // resolutions answered (positively or negatively) from the cache
+  std::uint64_t cache_misses = 0;   // resolutions that had to ask servers
+  std::uint64_t queries_sent = 0;
+  std::uint64_t responses_received = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t unexpected_responses = 0;  // wrong id/address/question, or nobody waiting
+  std::uint64_t coalesced_queries = 0;     // client questions that joined a running resolution
+  std::uint64_t servfail_answers = 0;
+};
+
+class Resolver {
+ public:
+  explicit Resolver(ResolverConfig config);
+
+  // A client question (RD implied). The answer comes out of poll_answer() with this token,
+  // header id 0 — use handle_client_query to have the client's id echoed.
+  void start_query(std::uint64_t client_token, const Name& name, RecordType type, std::int64_t now);
+  // A client's raw query datagram. Junk gets FORMERR, other opcodes NOTIMP, non-IN REFUSED.
+  void handle_client_query(std::uint64_t client_token, std::span<const std::uint8_t> bytes, std::int64_t now);
+  // A datagram from a server (source port 53). Unmatched ones are counted and ignored.
+  void handle_response(std::uint32_t from_server_address, std::span<const std::uint8_t> bytes, std::int64_t now);
+  // Call at (or after) the time poll_timeout() named.
+  void handle_timeout(std::int64_t now);
+
+  std::optional<Transmit> poll_transmit();
+  std::optional<std::int64_t> poll_timeout() const;
+  std::optional<ClientAnswer> poll_answer();
+
+  const Cache& cache() const { return cache_; }
+  std::vector<CacheEntryView> dump_cache(std::int64_t now) const { return cache_.dump(now); }
+  void flush_cache() { cache_.clear(); }
+  const ResolverCounters& counters() const { return counters_; }
+  std::size_t active_resolutions() const { return tasks_.size(); }
+
+ private:
+  enum class State { init_request, query_targets, wait_response, wait_dependency, query_response, finished };
+  struct Server {
+    Name name;
+    std::uint32_t address = 0;
+    int tries = 0;
+  };
+  struct NameServer {
+    Name name;
+    enum class Status { unresolved, resolving, resolved, failed } status = Status::unresolved;
+  };
+  struct Outstanding {
+    std::uint16_t id = 0;
+    std::uint32_t address = 0;
+    Name server_name;
+    std::int64_t deadline = 0;
+  };
+  struct Client {
+    std::uint64_t token = 0;
+    std::uint16_t query_id = 0;
+    Question question;  // as the client asked it (its case)
+    bool recursion_desired = true;
+    bool checking_disabled = false;
+  };
+  struct Task {
+    std::uint64_t id = 0;
+    Question question;     // lower-cased key: original name and type
+    Name current_name;     // after CNAMEs so far
+    int depth = 0;
+    std::int64_t deadline = 0;
+    State state = State::init_request;
+    std::vector<ResourceRecord> cname_chain;
+    Name zone;             // the zone whose servers we are asking (bailiwick)
+    std::vector<NameServer> name_servers;
+    std::vector<Server> servers;
+    int queries_sent = 0;
+    int referrals = 0;
+    std::optional<Outstanding> outstanding;
+    std::optional<Message> response;  // the one being classified in QUERY_RESPONSE
+    std::uint32_t responder = 0;      // the address it came from
+    std::optional<std::uint64_t> waiting_on;
+    // result
+    Rcode rcode = Rcode::NOERROR;
+    std::vector<ResourceRecord> final_records;
+    std::optional<ResourceRecord> negative_soa;
+    // who wants the result
+    std::vector<Client> clients;
+    std::vector<std::uint64_t> parents;
+  };
+
+  std::uint64_t join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now);
+  void start_client(Client client, std::int64_t now);
+  void drive(std::int64_t now);
+  void run(Task& task, std::int64_t now);
+  void do_init_request(Task& task, std::int64_t now);
+  void do_query_targets(Task& task, std::int64_t now);
+  void do_query_response(Task& task, std::int64_t now);
+  void use_closest_delegation(Task& task, std::int64_t now);
+  void set_delegation(Task& task, const Name& zone, const std::vector<Name>& hosts, std::int64_t now);
+  void add_server_addresses(Task& task, const Name& host, const std::vector<std::uint32_t>& addresses);
+  bool start_dependency(Task& task, std::int64_t now);
+  bool would_cycle(std::uint64_t candidate, std::uint64_t waiter) const;
+  void send_query(Task& task, Server& server, std::int64_t now);
+  void give_up_on_server(Task& task, std::uint32_t address);
+  void finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why);
+  void complete(Task& task, std::int64_t now);
+  void answer_client(const Client& client, const Task& task);
+  std::uint16_t next_id(std::uint32_t address);
+  void narrate(const Task& task, std::int64_t now, const char* state, const std::string& text);
+
+  ResolverConfig config_;
+  Cache cache_;
+  ResolverCounters counters_;
+  std::uint64_t random_state_;
+  std::uint64_t next_task_id_ = 1;
+  std::map<std::uint64_t, Task> tasks_;
+  std::map<std::pair<Name, std::uint16_t>, std::uint64_t> task_index_;
+  std::map<std::uint32_t, std::int64_t> dead_until_;  // server address -> end of its hold
+  std::deque<std::uint64_t> ready_;
+  std::deque<Transmit> transmits_;
+  std::deque<ClientAnswer> answers_;
+};
+
+}  // namespace maillab::dns

@@ -1,0 +1,184 @@
+// Resolver: receiving a server's datagram and the QUERY_RESPONSE state (RFC 1034 §5.3.3 step 4,
+// RFC 2308 §2 for negative answers, RFC 2181 §5.4.1 for what may be cached from where).
+#include <algorithm>
+
+#include "protocols/dns/presentation.h"
+#include "protocols/dns/resolver.h"
+
+namespace maillab::dns {
+
+namespace {
+
+std::vector<ResourceRecord> select(const std::vector<ResourceRecord>& records, const Name& owner, RecordType type) {
+  std::vector<ResourceRecord> selected;
+  for (const auto& record : records)
+    if (record.name == owner && record.type == type && record.record_class == RecordClass::IN)
+      selected.push_back(record);
+  return selected;
+}
+
+}  // namespace
+
+void Resolver::handle_response(std::uint32_t from_server_address, std::span<const std::uint8_t> bytes,
+                               std::int64_t now) {
+  auto id = peek_id(bytes);
+  Task* task = nullptr;
+  for (auto& [task_id, candidate] : tasks_)
+    if (candidate.outstanding && id && candidate.outstanding->address == from_server_address &&
+        candidate.outstanding->id == *id)
+      task = &candidate;
+  if (!task) {
+    ++counters_.unexpected_responses;  // late (after a timeout), spoofed, or from the wrong address
+    return drive(now);
+  }
+  auto decoded = decode_message(bytes);
+  std::string server = task->outstanding->server_name.to_short_text();
+  if (decoded) {
+    const Message& message = decoded.value();
+    bool matches = message.header.is_response && message.questions.size() == 1 &&
+                   message.questions.front().name == task->current_name &&
+                   message.questions.front().type == task->question.type &&
+                   message.questions.front().question_class == RecordClass::IN;
+    // RFC 5452 §9.1: a reply with the wrong question is not ours; keep waiting for the real one.
+    // (A server's FORMERR/NOTIMP/REFUSED may omit the question; accept those.)
+    if (!matches && !(message.header.is_response && message.questions.empty() &&
+                      message.header.rcode != Rcode::NOERROR)) {
+      ++counters_.unexpected_responses;
+      narrate(*task, now, "WAIT_RESPONSE", "ignored a reply from " + server + " that does not match the question");
+      return drive(now);
+    }
+  }
+  ++counters_.responses_received;
+  task->outstanding.reset();
+  if (!decoded) {
+    give_up_on_server(*task, from_server_address);
+    narrate(*task, now, "QUERY_RESPONSE", "malformed reply from " + server + ": " + decoded.error().describe());
+  } else {
+    task->responder = from_server_address;
+    task->response = std::move(decoded).value();
+    task->state = State::query_response;
+  }
+  ready_.push_back(task->id);
+  drive(now);
+}
+
+// The server is of no use for this task (lame, broken or refusing): do not ask it again.
+void Resolver::give_up_on_server(Task& task, std::uint32_t address) {
+  for (auto& server : task.servers)
+    if (server.address == address) server.tries = config_.tries_per_server;
+  task.state = State::query_targets;
+}
+
+void Resolver::do_query_response(Task& task, std::int64_t now) {
+  Message response = std::move(*task.response);
+  task.response.reset();
+  task.state = State::query_targets;
+  const RecordType type = task.question.type;
+  const std::string summary = summarize_message(response);
+  narrate(task, now, "QUERY_RESPONSE", summary);
+
+  auto mark_lame = [&](const std::string& why) {
+    give_up_on_server(task, task.responder);
+    narrate(task, now, "QUERY_RESPONSE", why + "; trying another server");
+  };
+  Rcode rcode = response.header.rcode;
+  if (response.header.truncated || (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN)) {
+    // No TCP in this resolver: a truncated reply is as useless as SERVFAIL/REFUSED.
+    return mark_lame(response.header.truncated ? "truncated reply" : "server said " + rcode_to_text(rcode));
+  }
+
+  // Answer section: the records for our name, following CNAMEs the server included. Only data
+  // inside the zone we asked about is believed (the bailiwick rule).
+  auto in_bailiwick = [&](const Name& name) { return name.is_subdomain_of(task.zone); };
+  Name name = task.current_name;
+  bool followed = false;
+  for (int hop = 0; hop <= config_.max_cname_chain + 1; ++hop) {
+    if (!in_bailiwick(name)) break;
+    auto records = select(response.answers, name, type);
+    if (!records.empty()) {
+      cache_.store_rrset(records, CacheRank::answer, now);
+      task.current_name = name;
+      task.final_records = std::move(records);
+      return finish(task, Rcode::NOERROR, now, "answer from " + task.zone.to_text() + " servers");
+    }
+    if (type == RecordType::CNAME) break;
+    auto alias = select(response.answers, name, RecordType::CNAME);
+    if (alias.empty()) break;
+    cache_.store_rrset({alias.front()}, CacheRank::answer, now);
+    task.cname_chain.push_back(alias.front());
+    if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain)
+      return finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
+    name = std::get<rdata::CNAME>(alias.front().data).target;
+    followed = true;
+  }
+  if (followed) task.current_name = name;
+
+  // Negative answers (RFC 2308 §2): the SOA in AUTHORITY is of a zone inside the bailiwick.
+  std::optional<ResourceRecord> soa;
+  for (const auto& record : response.authorities)
+    if (record.type == RecordType::SOA && in_bailiwick(record.name) && task.current_name.is_subdomain_of(record.name))
+      soa = record;
+  if (soa) soa->ttl = Cache::negative_ttl(*soa);  // RFC 2308 §3
+
+  if (rcode == Rcode::NXDOMAIN) {
+    if (soa) cache_.store_nxdomain(task.current_name, *soa, now);
+    task.negative_soa = soa;
+    return finish(task, Rcode::NXDOMAIN, now, task.current_name.to_short_text() + " does not exist");
+  }
+  if (followed && !in_bailiwick(task.current_name)) {
+    narrate(task, now, "QUERY_RESPONSE",
+            "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there");
+    task.state = State::init_request;
+    return;
+  }
+
+  // A referral: NS records for a zone below the one we asked, above our name (RFC 1034 §4.3.2 3b).
+  std::vector<ResourceRecord> delegation;
+  for (const auto& record : response.authorities)
+    if (record.type == RecordType::NS && record.record_class == RecordClass::IN &&
+        (delegation.empty() || record.name == delegation.front().name))
+      delegation.push_back(record);
+
+  if (soa || delegation.empty() || !response.answers.empty()) {
+    if (soa) cache_.store_nodata(task.current_name, type, *soa, now);
+    task.negative_soa = soa;
+    if (followed && !soa) {  // the chain went on inside the zone but the target's data was not included
+      task.state = State::init_request;
+      return;
+    }
+    return finish(task, Rcode::NOERROR, now, "no " + type_to_text(type) + " data for " + task.current_name.to_short_text());
+  }
+
+  const Name zone = delegation.front().name;
+  if (zone.label_count() <= task.zone.label_count() || !zone.is_subdomain_of(task.zone) ||
+      !task.current_name.is_subdomain_of(zone)) {
+    // An upward or sideways referral: the server is lame for this zone.
+    return mark_lame("lame referral to " + zone.to_text() + " while asking " + task.zone.to_text() + " servers");
+  }
+  if (++task.referrals > config_.max_referrals)
+    return finish(task, Rcode::SERVFAIL, now, "too many referrals");
+
+  cache_.store_rrset(delegation, CacheRank::referral, now);
+  std::vector<Name> hosts;
+  for (const auto& record : delegation) hosts.push_back(std::get<rdata::NS>(record.data).host);
+  // Glue: only addresses of the NS hosts, and only inside the zone the answering server serves.
+  for (const auto& host : hosts) {
+    if (!in_bailiwick(host)) continue;
+    auto glue = select(response.additionals, host, RecordType::A);
+    if (!glue.empty()) cache_.store_rrset(glue, CacheRank::glue, now);
+  }
+  std::string names;
+  for (std::size_t index = 0; index < hosts.size(); ++index) names += (index ? ", " : "") + hosts[index].to_short_text();
+  narrate(task, now, "QUERY_RESPONSE", "referral to " + zone.to_text() + " servers: " + names);
+  set_delegation(task, zone, hosts, now);
+  // Glue that did not make it into the cache (TTL 0, or ranked lower) is still usable now.
+  for (const auto& host : hosts) {
+    if (!in_bailiwick(host)) continue;
+    std::vector<std::uint32_t> addresses;
+    for (const auto& record : select(response.additionals, host, RecordType::A))
+      addresses.push_back(std::get<rdata::A>(record.data).address);
+    add_server_addresses(task, host, addresses);
+  }
+}
+
+}  // namespace maillab::dns
