@@ -1,0 +1,160 @@
+#include "protocols/mail/header.h"
+
+#include "protocols/mail/text.h"
+
+namespace maillab::mail {
+
+std::string fold_header_line(std::string_view name, std::string_view value, std::size_t width) {
+  std::string result;
+  std::string line = std::string(name) + ":";
+  std::size_t position = 0;
+  // Walk the value word by word; a "word" keeps its leading whitespace so that a fold point is
+  // always just before a space or tab (RFC 5322 §2.2.3: fold only where whitespace already is).
+  bool first = true;
+  while (position < value.size()) {
+    std::size_t word_start = position;
+    std::size_t scan = position;
+    while (scan < value.size() && (value[scan] == ' ' || value[scan] == '\t')) ++scan;
+    while (scan < value.size() && value[scan] != ' ' && value[scan] != '\t') ++scan;
+    std::string_view word = value.substr(word_start, scan - word_start);
+    position = scan;
+    if (first) {
+      // The first word goes after "Name:" with one space (unless the value starts with space).
+      line += (word.empty() || word.front() == ' ' || word.front() == '\t') ? "" : " ";
+      line += word;
+      first = false;
+      continue;
+    }
+    if (line.size() + word.size() > width) {  // later words always start with whitespace
+      result += line;
+      result += "\r\n";
+      line = std::string(word);
+    } else {
+      line += word;
+    }
+  }
+  if (first) line += " ";  // an empty value keeps "Name: "
+  result += line;
+  result += "\r\n";
+  return result;
+}
+
+std::string unfold(std::string_view text) {
+  std::string result;
+  result.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 2 < text.size() && text[i + 1] == '\n' &&
+        (text[i + 2] == ' ' || text[i + 2] == '\t')) {
+      ++i;  // drop CR and LF, keep the whitespace
+      continue;
+    }
+    if (text[i] == '\n' && i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) {
+      continue;
+    }
+    result += text[i];
+  }
+  return result;
+}
+
+void Headers::append(std::string_view name, std::string_view value) {
+  fields_.push_back(HeaderField{std::string(name), std::string(value)});
+}
+
+void Headers::prepend(std::string_view name, std::string_view value) {
+  fields_.insert(fields_.begin(), HeaderField{std::string(name), std::string(value)});
+}
+
+void Headers::set(std::string_view name, std::string_view value) {
+  bool replaced = false;
+  for (auto it = fields_.begin(); it != fields_.end();) {
+    if (equals_ignoring_case(it->name, name)) {
+      if (!replaced) {
+        it->value = std::string(value);
+        replaced = true;
+        ++it;
+      } else {
+        it = fields_.erase(it);
+      }
+    } else {
+      ++it;
+    }
+  }
+  if (!replaced) append(name, value);
+}
+
+void Headers::remove(std::string_view name) {
+  std::erase_if(fields_, [&](const HeaderField& field) { return equals_ignoring_case(field.name, name); });
+}
+
+bool Headers::contains(std::string_view name) const { return get(name).has_value(); }
+
+std::optional<std::string> Headers::get(std::string_view name) const {
+  for (const auto& field : fields_) {
+    if (equals_ignoring_case(field.name, name)) return field.value;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Headers::get_all(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& field : fields_) {
+    if (equals_ignoring_case(field.name, name)) values.push_back(field.value);
+  }
+  return values;
+}
+
+std::string Headers::serialize() const {
+  std::string result;
+  for (const auto& field : fields_) result += fold_header_line(field.name, field.value);
+  return result;
+}
+
+ParseResult<Headers> parse_headers(std::string_view section) {
+  Headers headers;
+  std::vector<std::string> lines = split_lines(section);
+  std::string name;
+  std::string value;
+  bool have_field = false;
+  auto flush = [&]() {
+    if (have_field) headers.append(name, trim(value));
+    have_field = false;
+  };
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    const std::string& line = lines[index];
+    if (line.empty()) continue;
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (!have_field) {
+        return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
+                                             ": continuation line before any header field");
+      }
+      value += line;  // unfolding: the CRLF goes, the whitespace stays (RFC 5322 §2.2.3)
+      continue;
+    }
+    flush();
+    std::size_t colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
+                                           ": expected 'Name: value', got '" + line.substr(0, 60) + "'");
+    }
+    // RFC 5322 §2.2: a field name is printable US-ASCII except colon; no spaces. (Trailing
+    // whitespace before the colon is the obsolete syntax of §4.5; we accept and trim it.)
+    std::string_view field_name = trim(std::string_view(line).substr(0, colon));
+    for (char c : field_name) {
+      if (c < 33 || c > 126) {
+        return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
+                                             ": invalid character in field name '" +
+                                             std::string(field_name) + "'");
+      }
+    }
+    if (field_name.empty()) {
+      return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) + ": empty field name");
+    }
+    name = std::string(field_name);
+    value = line.substr(colon + 1);
+    have_field = true;
+  }
+  flush();
+  return ParseResult<Headers>::success(std::move(headers));
+}
+
+}  // namespace maillab::mail

@@ -1,0 +1,22 @@
+// Small text helpers shared by the mail and SMTP code: ASCII case folding, trimming, CRLF lines.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace maillab::mail {
+
+std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);
+bool equals_ignoring_case(std::string_view left, std::string_view right);
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+std::string_view trim(std::string_view text);  // spaces and tabs (RFC 5322 WSP) and CR/LF
+
+// Rewrites every line ending (CRLF, bare LF, bare CR) as CRLF: the canonical form of RFC 5322 §2.1.
+std::string to_crlf(std::string_view text);
+
+// Splits on CRLF (or bare LF); the last line is kept even without a line ending.
+std::vector<std::string> split_lines(std::string_view text);
+
+}  // namespace maillab::mail

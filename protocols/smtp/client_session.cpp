@@ -1,0 +1,239 @@
+// ClientSession framing and bookkeeping: reading reply lines, sending commands and the message,
+// recording per-recipient outcomes. The reply handlers (the dialogue) are in client_replies.cpp.
+#include "protocols/smtp/client_session.h"
+
+#include "protocols/mail/text.h"
+
+namespace maillab::smtp {
+
+std::string_view to_string(ClientState state) {
+  switch (state) {
+    case ClientState::waiting_for_greeting: return "waiting_for_greeting";
+    case ClientState::waiting_ehlo_reply: return "waiting_ehlo_reply";
+    case ClientState::waiting_helo_reply: return "waiting_helo_reply";
+    case ClientState::waiting_starttls_reply: return "waiting_starttls_reply";
+    case ClientState::tls_handshake: return "tls_handshake";
+    case ClientState::waiting_auth_reply: return "waiting_auth_reply";
+    case ClientState::waiting_mail_reply: return "waiting_mail_reply";
+    case ClientState::waiting_rcpt_reply: return "waiting_rcpt_reply";
+    case ClientState::waiting_data_reply: return "waiting_data_reply";
+    case ClientState::waiting_message_reply: return "waiting_message_reply";
+    case ClientState::waiting_quit_reply: return "waiting_quit_reply";
+    case ClientState::finished: return "finished";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(RecipientStatus status) {
+  switch (status) {
+    case RecipientStatus::pending: return "pending";
+    case RecipientStatus::accepted: return "accepted";
+    case RecipientStatus::delivered: return "delivered";
+    case RecipientStatus::temporary_failure: return "temporary_failure";
+    case RecipientStatus::permanent_failure: return "permanent_failure";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(DeliveryOutcome outcome) {
+  switch (outcome) {
+    case DeliveryOutcome::in_progress: return "in_progress";
+    case DeliveryOutcome::delivered: return "delivered";
+    case DeliveryOutcome::temporary_failure: return "temporary_failure";
+    case DeliveryOutcome::permanent_failure: return "permanent_failure";
+  }
+  return "unknown";
+}
+
+std::string dot_stuff(std::string_view message) {
+  std::string canonical = mail::to_crlf(message);
+  if (!canonical.empty() && !canonical.ends_with("\r\n")) canonical += "\r\n";
+  std::string result;
+  result.reserve(canonical.size() + 16);
+  bool line_start = true;
+  for (char c : canonical) {
+    if (line_start && c == '.') result += '.';  // RFC 5321 §4.5.2 transparency
+    result += c;
+    line_start = c == '\n';
+  }
+  result += ".\r\n";
+  return result;
+}
+
+ClientSession::ClientSession(ClientOptions options, Envelope envelope, std::string message)
+    : options_(std::move(options)), envelope_(std::move(envelope)), message_(mail::to_crlf(message)) {
+  if (!message_.empty() && !message_.ends_with("\r\n")) message_ += "\r\n";
+  tls_ = options_.tls_active;
+  for (const auto& address : envelope_.recipients) {
+    RecipientOutcome outcome;
+    outcome.address = address;
+    recipients_.push_back(std::move(outcome));
+  }
+  expected_.push_back(Expected{ClientState::waiting_for_greeting});
+}
+
+ClientState ClientSession::state() const {
+  if (finished_) return ClientState::finished;
+  if (tls_handshake_) return ClientState::tls_handshake;
+  if (expected_.empty()) return ClientState::finished;
+  return expected_.front().state;
+}
+
+void ClientSession::handle_bytes(std::string_view bytes) {
+  if (finished_) return;
+  input_.append(bytes);
+  std::size_t start = 0;
+  while (!finished_) {
+    std::size_t newline = input_.find('\n', start);
+    if (newline == std::string::npos) break;
+    std::size_t end = (newline > start && input_[newline - 1] == '\r') ? newline - 1 : newline;
+    std::string line = input_.substr(start, end - start);
+    start = newline + 1;
+    events_.push_back(ReplyReceived{line});
+    auto parsed = parser_.handle_line(line);
+    if (!parsed.ok()) {
+      fail_undecided(Reply{}, "protocol", "the server sent something that is not an SMTP reply: " + parsed.error(),
+                     "4.5.0");
+      finish();
+      break;
+    }
+    if (parsed.value()) handle_reply(*parsed.value());
+  }
+  input_.erase(0, start);
+  if (!finished_ && input_.size() > 65536) {  // no line end in 64 KiB: not an SMTP server
+    fail_undecided(Reply{}, "protocol", "reply line too long", "4.5.0");
+    finish();
+  }
+}
+
+void ClientSession::handle_tls_established() {
+  if (!tls_handshake_ || finished_) return;
+  tls_handshake_ = false;
+  tls_ = true;
+  // RFC 3207 §4.2: forget what the server said before TLS and ask again.
+  capabilities_ = ServerCapabilities{};
+  send_command("EHLO " + options_.hostname, ClientState::waiting_ehlo_reply);
+}
+
+void ClientSession::handle_connection_closed() {
+  if (finished_) return;
+  ClientState waiting = state();
+  if (waiting != ClientState::waiting_quit_reply) {
+    std::string reason = "connection lost while in state " + std::string(to_string(waiting));
+    if (waiting == ClientState::waiting_message_reply) {
+      // RFC 5321 §6.1 / RFC 1047: the server may have the message; retrying risks a duplicate,
+      // which is better than losing it.
+      reason += " (the message may have arrived; it will be sent again)";
+    }
+    fail_undecided(Reply{}, "connection", reason, "4.4.2");
+  }
+  finish();
+}
+
+std::string ClientSession::poll_output() {
+  std::string bytes;
+  bytes.swap(output_);
+  return bytes;
+}
+
+std::optional<ClientEvent> ClientSession::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  ClientEvent event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+void ClientSession::send_command(std::string line, ClientState expect, std::size_t recipient, bool sensitive) {
+  output_ += line;
+  output_ += "\r\n";
+  events_.push_back(CommandSent{std::move(line), sensitive});
+  expected_.push_back(Expected{expect, recipient});
+}
+
+void ClientSession::send_message() {
+  std::string stuffed = dot_stuff(message_);
+  std::size_t lines = 0;
+  for (char c : stuffed) lines += c == '\n';
+  output_ += stuffed;
+  events_.push_back(MessageSent{stuffed.size(), lines});
+  expected_.push_back(Expected{ClientState::waiting_message_reply});
+}
+
+void ClientSession::quit() {
+  decide_result();
+  if (quit_sent_) return;
+  quit_sent_ = true;
+  send_command("QUIT", ClientState::waiting_quit_reply);
+}
+
+void ClientSession::finish() {
+  if (finished_) return;
+  fail_undecided(Reply{}, "connection", "the session ended before the server answered", "4.4.2");
+  decide_result();
+  finished_ = true;
+  tls_handshake_ = false;
+  expected_.clear();
+  events_.push_back(DeliveryFinished{result_});
+}
+
+void ClientSession::set_failure(RecipientOutcome& recipient, const Reply& reply, std::string_view stage,
+                                std::string_view reason, std::string_view enhanced_status) {
+  // Without a reply (code 0: a local decision or a dropped connection) the given code's class decides.
+  bool permanent = reply.code != 0 ? reply.is_permanent_failure() : enhanced_status.starts_with("5");
+  recipient.status = permanent ? RecipientStatus::permanent_failure : RecipientStatus::temporary_failure;
+  recipient.reply = reply;
+  recipient.stage = std::string(stage);
+  recipient.reason = reason.empty() ? "the server answered " + reply.summary() + " to " + std::string(stage)
+                                    : std::string(reason);
+  if (!reply.enhanced_status.empty()) {
+    recipient.enhanced_status = reply.enhanced_status;
+  } else if (!enhanced_status.empty()) {
+    recipient.enhanced_status = std::string(enhanced_status);
+  } else {
+    // No enhanced code from the server: the class alone (RFC 3463 §3.1, "x.0.0").
+    recipient.enhanced_status = permanent ? "5.0.0" : "4.0.0";
+  }
+  if (result_.stage.empty()) {
+    result_.stage = recipient.stage;
+    result_.reply = reply;
+    result_.reason = recipient.reason;
+  }
+}
+
+void ClientSession::fail_undecided(const Reply& reply, std::string_view stage, std::string_view reason,
+                                   std::string_view enhanced_status) {
+  for (auto& recipient : recipients_) {
+    if (recipient.status == RecipientStatus::pending || recipient.status == RecipientStatus::accepted) {
+      set_failure(recipient, reply, stage, reason, enhanced_status);
+    }
+  }
+  if (result_.stage.empty()) {  // no recipient left to carry it: still record why the session ended
+    result_.stage = std::string(stage);
+    result_.reply = reply;
+    result_.reason = reason.empty() ? "the server answered " + reply.summary() : std::string(reason);
+  }
+}
+
+bool ClientSession::any_accepted() const {
+  for (const auto& recipient : recipients_) {
+    if (recipient.status == RecipientStatus::accepted) return true;
+  }
+  return false;
+}
+
+void ClientSession::decide_result() {
+  if (result_.outcome != DeliveryOutcome::in_progress) return;
+  bool delivered = false, temporary = false, undecided = false;
+  for (const auto& recipient : recipients_) {
+    delivered |= recipient.status == RecipientStatus::delivered;
+    temporary |= recipient.status == RecipientStatus::temporary_failure;
+    undecided |= recipient.status == RecipientStatus::pending || recipient.status == RecipientStatus::accepted;
+  }
+  if (undecided) return;  // called too early: the dialogue is not over
+  result_.outcome = delivered   ? DeliveryOutcome::delivered
+                    : temporary ? DeliveryOutcome::temporary_failure
+                                : DeliveryOutcome::permanent_failure;
+  if (recipients_.empty()) result_.outcome = DeliveryOutcome::permanent_failure;
+}
+
+}  // namespace maillab::smtp

@@ -1,0 +1,45 @@
+#include "protocols/smtp/received.h"
+
+#include "protocols/mail/date.h"
+#include "protocols/mail/header.h"
+
+namespace maillab::smtp {
+
+std::string_view to_string(ServerMode mode) {
+  switch (mode) {
+    case ServerMode::relay: return "relay";
+    case ServerMode::submission: return "submission";
+    case ServerMode::implicit_tls: return "implicit_tls";
+  }
+  return "relay";
+}
+
+std::string protocol_keyword(const SessionInfo& session) {
+  if (!session.esmtp) return "SMTP";
+  std::string keyword = "ESMTP";
+  if (session.tls) keyword += "S";
+  if (!session.authenticated_user.empty()) keyword += "A";
+  return keyword;
+}
+
+std::string received_value(const SessionInfo& session, std::string_view id, std::string_view recipient,
+                           std::int64_t epoch_seconds) {
+  // RFC 5321 §4.4: From-domain By-domain Opt-info ";" date-time. TCP-info in parentheses:
+  // the name the server found by reverse DNS and the address literal.
+  std::string value = "from " + (session.helo.empty() ? std::string("unknown") : session.helo);
+  value += " (" + (session.client_name.empty() ? std::string("unknown") : session.client_name) + " [" +
+           session.client_address + "])";
+  value += " by " + session.server_hostname;
+  value += " with " + protocol_keyword(session);
+  if (!id.empty()) value += " id " + std::string(id);
+  if (!recipient.empty()) value += " for <" + std::string(recipient) + ">";
+  value += "; " + mail::format_date(epoch_seconds);
+  return value;
+}
+
+std::string received_header(const SessionInfo& session, std::string_view id, std::string_view recipient,
+                            std::int64_t epoch_seconds) {
+  return mail::fold_header_line("Received", received_value(session, id, recipient, epoch_seconds));
+}
+
+}  // namespace maillab::smtp

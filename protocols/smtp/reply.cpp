@@ -1,0 +1,90 @@
+#include "protocols/smtp/reply.h"
+
+#include "protocols/mail/enhanced_status.h"
+
+namespace maillab::smtp {
+
+std::vector<std::string> Reply::wire_lines() const {
+  std::vector<std::string> result;
+  std::vector<std::string> texts = lines.empty() ? std::vector<std::string>{""} : lines;
+  for (std::size_t index = 0; index < texts.size(); ++index) {
+    std::string line = std::to_string(code);
+    line += index + 1 < texts.size() ? '-' : ' ';
+    if (!enhanced_status.empty()) {
+      line += enhanced_status;
+      if (!texts[index].empty()) line += ' ';
+    }
+    line += texts[index];
+    result.push_back(std::move(line));
+  }
+  return result;
+}
+
+std::string Reply::to_wire() const {
+  std::string result;
+  for (const auto& line : wire_lines()) {
+    result += line;
+    result += "\r\n";
+  }
+  return result;
+}
+
+std::string Reply::text() const {
+  std::string result;
+  for (const auto& line : lines) result += (result.empty() ? "" : " ") + line;
+  return result;
+}
+
+std::string Reply::summary() const {
+  std::string result = std::to_string(code);
+  if (!enhanced_status.empty()) result += " " + enhanced_status;
+  std::string joined = text();
+  if (!joined.empty()) result += " " + joined;
+  return result;
+}
+
+Reply make_reply(int code, std::string_view enhanced_status, std::string_view text) {
+  return Reply{code, std::string(enhanced_status), {std::string(text)}};
+}
+
+std::pair<std::string, std::string> split_enhanced_status(int code, std::string_view text) {
+  std::size_t space = text.find(' ');
+  std::string_view candidate = text.substr(0, space);
+  auto status = mail::parse_enhanced_status(candidate);
+  if (status && status->class_code == code / 100) {
+    std::string rest = space == std::string_view::npos ? "" : std::string(text.substr(space + 1));
+    return {std::string(candidate), rest};
+  }
+  return {"", std::string(text)};
+}
+
+mail::ParseResult<std::optional<Reply>> ReplyParser::handle_line(std::string_view line) {
+  using Result = mail::ParseResult<std::optional<Reply>>;
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  // RFC 5321 §4.2: Reply-code [ SP / "-" textstring ]; codes run 2yz-5yz.
+  if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) || line[0] < '2' ||
+      line[0] > '5' || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {
+    pending_ = Reply{};
+    return Result::failure("malformed SMTP reply line '" + std::string(line.substr(0, 80)) + "'");
+  }
+  int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+  if (!pending_.lines.empty() && pending_.code != code) {
+    pending_ = Reply{};
+    return Result::failure("reply code changed within a multi-line reply: '" + std::string(line.substr(0, 80)) + "'");
+  }
+  bool last = line.size() == 3 || line[3] == ' ';
+  std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view();
+  auto [status, rest] = split_enhanced_status(code, text);
+  if (pending_.lines.empty()) {
+    pending_.code = code;
+    pending_.enhanced_status = status;
+  }
+  pending_.lines.push_back(status.empty() ? std::string(text) : rest);
+  if (!last) return Result::success(std::nullopt);
+  Reply done = std::move(pending_);
+  pending_ = Reply{};
+  // If only some lines carried the status, the text of the others keeps what they had.
+  return Result::success(std::optional<Reply>(std::move(done)));
+}
+
+}  // namespace maillab::smtp

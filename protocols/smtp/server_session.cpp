@@ -1,0 +1,350 @@
+// ServerSession core: line framing, dispatch through the command table, verdicts, output.
+// The command handlers themselves are in server_commands.cpp.
+#include "protocols/smtp/server_session.h"
+
+#include "protocols/mail/text.h"
+
+namespace maillab::smtp {
+
+std::string_view to_string(ServerState state) {
+  switch (state) {
+    case ServerState::not_started: return "not_started";
+    case ServerState::waiting_for_hello: return "waiting_for_hello";
+    case ServerState::ready: return "ready";
+    case ServerState::waiting_sender_verdict: return "waiting_sender_verdict";
+    case ServerState::sender_accepted: return "sender_accepted";
+    case ServerState::waiting_recipient_verdict: return "waiting_recipient_verdict";
+    case ServerState::recipients_accepted: return "recipients_accepted";
+    case ServerState::receiving_data: return "receiving_data";
+    case ServerState::waiting_message_verdict: return "waiting_message_verdict";
+    case ServerState::auth_plain_response: return "auth_plain_response";
+    case ServerState::auth_login_username: return "auth_login_username";
+    case ServerState::auth_login_password: return "auth_login_password";
+    case ServerState::closed: return "closed";
+  }
+  return "unknown";
+}
+
+Reply ServerPolicy::check_sender(const SenderVerdictNeeded&) { return make_reply(250, "2.1.0", "Ok"); }
+Reply ServerPolicy::check_recipient(const RecipientVerdictNeeded&) { return make_reply(250, "2.1.5", "Ok"); }
+Reply ServerPolicy::check_message(const MessageVerdictNeeded&) { return make_reply(250, "2.0.0", "Ok: queued"); }
+
+ServerSession::ServerSession(ServerConfig config, std::string client_address, std::string client_name)
+    : config_(std::move(config)) {
+  if (config_.mode == ServerMode::implicit_tls) config_.tls_active = true;
+  session_.server_hostname = config_.hostname;
+  session_.mode = config_.mode;
+  session_.client_address = std::move(client_address);
+  session_.client_name = std::move(client_name);
+  session_.tls = config_.tls_active;
+}
+
+void ServerSession::start() {
+  if (state_ != ServerState::not_started) return;
+  state_ = ServerState::waiting_for_hello;
+  // RFC 5321 §4.2 / §3.1: the greeting starts with the server's name; no enhanced code (RFC 2034 §3).
+  send(Reply{220, "", {config_.hostname + " " + config_.greeting}});
+  process();  // a client that talked before the greeting is read now
+}
+
+void ServerSession::handle_bytes(std::string_view bytes) {
+  if (is_closed()) return;
+  input_.append(bytes);
+  process();
+}
+
+bool ServerSession::waiting_for_verdict() const {
+  return state_ == ServerState::waiting_sender_verdict || state_ == ServerState::waiting_recipient_verdict ||
+         state_ == ServerState::waiting_message_verdict;
+}
+
+void ServerSession::decide(Reply reply) {
+  if (!waiting_for_verdict()) return;  // nothing is pending: a late or duplicate decision
+  apply_verdict(std::move(reply));
+  process();
+}
+
+void ServerSession::accept() { decide(default_verdict()); }
+
+Reply ServerSession::default_verdict() const {
+  ServerPolicy defaults;
+  switch (state_) {
+    case ServerState::waiting_sender_verdict: return defaults.check_sender({});
+    case ServerState::waiting_recipient_verdict: return defaults.check_recipient({});
+    default: return defaults.check_message({});
+  }
+}
+
+void ServerSession::shutdown(std::string_view reason) {
+  if (is_closed()) return;
+  // RFC 5321 §3.8: a server that must close sends 421 and closes.
+  send(make_reply(421, "4.3.2", config_.hostname + " " +
+                                    (reason.empty() ? std::string("Service not available, closing transmission channel")
+                                                    : std::string(reason))));
+  close("server shutting down");
+}
+
+void ServerSession::handle_connection_closed() {
+  if (!is_closed()) close("connection closed by the client");
+}
+
+std::string ServerSession::poll_output() {
+  std::string bytes;
+  bytes.swap(output_);
+  return bytes;
+}
+
+std::optional<ServerEvent> ServerSession::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  ServerEvent event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+std::optional<std::string> ServerSession::next_line(std::size_t limit, bool crlf_only, bool& too_long) {
+  too_long = false;
+  std::string_view available(input_);
+  available.remove_prefix(input_offset_);
+  std::size_t newline = std::string_view::npos;
+  if (crlf_only) {
+    // Message text ends lines with CRLF only: a bare LF is content, never a line end, so that
+    // "<LF>.<LF>" cannot end the data early (the 2023 "SMTP smuggling" attacks).
+    std::size_t crlf = available.find("\r\n");
+    if (crlf != std::string_view::npos) newline = crlf + 1;
+  } else {
+    newline = available.find('\n');  // commands: CRLF, or a bare LF from a sloppy client
+  }
+  if (newline == std::string_view::npos) {
+    if (available.size() > limit) {
+      // Too long already: drop what we have (memory stays bounded) and answer at the line end.
+      discarding_long_line_ = true;
+      bool keep_cr = available.back() == '\r';
+      input_.clear();
+      input_offset_ = 0;
+      if (keep_cr) input_ = "\r";
+    }
+    return std::nullopt;
+  }
+  std::size_t content_end = (newline > 0 && available[newline - 1] == '\r') ? newline - 1 : newline;
+  std::string line(available.substr(0, content_end));
+  input_offset_ += newline + 1;
+  if (discarding_long_line_ || newline + 1 > limit) {
+    discarding_long_line_ = false;
+    too_long = true;
+    return std::string();
+  }
+  return line;
+}
+
+void ServerSession::process() {
+  while (state_ != ServerState::not_started && !is_closed() && !waiting_for_verdict()) {
+    bool too_long = false;
+    if (state_ == ServerState::receiving_data) {
+      auto line = next_line(config_.max_text_line, true, too_long);
+      if (!line) break;
+      if (too_long) {
+        message_line_too_long_ = true;  // answered after the final "." (no replies inside DATA)
+        continue;
+      }
+      handle_data_line(*line);
+    } else if (state_ == ServerState::auth_plain_response || state_ == ServerState::auth_login_username ||
+               state_ == ServerState::auth_login_password) {
+      auto line = next_line(config_.max_auth_line, false, too_long);
+      if (!line) break;
+      if (too_long) {
+        events_.push_back(CommandReceived{"(authentication line too long)", true});
+        state_ = ServerState::ready;
+        send_error(500, "5.5.6", "Authentication Exchange line is too long");  // RFC 4954 §4
+        continue;
+      }
+      handle_auth_response(*line);
+    } else {
+      auto line = next_line(config_.max_command_line, false, too_long);
+      if (!line) break;
+      if (too_long) {
+        events_.push_back(CommandReceived{"(command line too long)", false});
+        send_error(500, "5.5.2", "Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)");
+        continue;
+      }
+      handle_command_line(*line);
+    }
+  }
+  if (input_offset_ > 0 && (input_offset_ >= input_.size() || input_offset_ > 4096)) {
+    input_.erase(0, input_offset_);
+    input_offset_ = 0;
+  }
+}
+
+void ServerSession::handle_command_line(const std::string& line) {
+  std::string_view text = line;
+  bool sensitive = mail::starts_with_ignoring_case(text, "AUTH ");
+  events_.push_back(CommandReceived{line, sensitive});
+  std::size_t space = text.find(' ');
+  std::string_view verb = text.substr(0, space);
+  std::string_view argument = space == std::string_view::npos ? std::string_view() : mail::trim(text.substr(space + 1));
+  for (const auto& command : command_table()) {
+    if (!mail::equals_ignoring_case(command.verb, verb)) continue;
+    if ((command.allowed_states & state_bit(state_)) == 0) {
+      // RFC 5321 §4.1.4 command order; 503 "Bad sequence of commands".
+      std::string why;
+      if (state_ == ServerState::waiting_for_hello) {
+        why = "Send HELO/EHLO first";
+      } else if (command.verb == "MAIL") {
+        why = "Nested MAIL command";
+      } else if (command.verb == "RCPT") {
+        why = "Need MAIL before RCPT";
+      } else if (command.verb == "DATA") {
+        why = "Need MAIL command";
+      } else {
+        why = std::string(command.verb) + " not allowed during a mail transaction";
+      }
+      send_error(503, "5.5.1", "Bad sequence of commands: " + why);
+      return;
+    }
+    (this->*command.handler)(argument);
+    return;
+  }
+  send_error(500, "5.5.2", "Command unrecognized");  // RFC 5321 §4.2.4
+}
+
+void ServerSession::handle_data_line(const std::string& line) {
+  if (line == ".") {  // RFC 5321 §4.1.1.4: CRLF.CRLF ends the mail data
+    if (message_too_big_) {
+      Reply reply = make_reply(552, "5.3.4", "Message too big for system");  // RFC 1870 §6.3
+      send(reply);
+      events_.push_back(MessageRefused{envelope_, reply, session_});
+      reset_transaction();
+      state_ = ServerState::ready;
+    } else if (message_line_too_long_) {
+      // RFC 5321 §4.5.3.1.6 limits text lines to 1000 octets with CRLF.
+      Reply reply = make_reply(500, "5.5.6", "Line too long (RFC 5321 4.5.3.1.6: at most 1000 octets)");
+      send(reply);
+      events_.push_back(MessageRefused{envelope_, reply, session_});
+      reset_transaction();
+      state_ = ServerState::ready;
+    } else {
+      state_ = ServerState::waiting_message_verdict;
+      request_verdict(MessageVerdictNeeded{envelope_, message_, session_});
+    }
+    return;
+  }
+  if (message_too_big_) return;
+  std::string_view content = line;
+  if (!content.empty() && content.front() == '.') content.remove_prefix(1);  // §4.5.2 dot-unstuffing
+  if (config_.max_message_size > 0 && message_.size() + content.size() + 2 > config_.max_message_size) {
+    message_too_big_ = true;
+    message_.clear();
+    message_.shrink_to_fit();
+    return;
+  }
+  message_ += content;
+  message_ += "\r\n";
+}
+
+void ServerSession::request_verdict(ServerEvent request) {
+  if (config_.policy == nullptr) {
+    events_.push_back(std::move(request));
+    return;
+  }
+  Reply reply;
+  if (auto* sender = std::get_if<SenderVerdictNeeded>(&request)) {
+    reply = config_.policy->check_sender(*sender);
+  } else if (auto* recipient = std::get_if<RecipientVerdictNeeded>(&request)) {
+    reply = config_.policy->check_recipient(*recipient);
+  } else if (auto* message = std::get_if<MessageVerdictNeeded>(&request)) {
+    reply = config_.policy->check_message(*message);
+  }
+  apply_verdict(std::move(reply));
+}
+
+void ServerSession::apply_verdict(Reply reply) {
+  if (reply.code < 200 || reply.code >= 600 || reply.is_intermediate()) {
+    // A verdict must accept or refuse; anything else is a caller bug that must not wedge the client.
+    reply = make_reply(451, "4.3.0", "Local error in processing");
+  }
+  bool accepted = reply.is_positive();
+  switch (state_) {
+    case ServerState::waiting_sender_verdict:
+      state_ = accepted ? ServerState::sender_accepted : ServerState::ready;
+      if (!accepted) reset_transaction();
+      send(std::move(reply));
+      break;
+    case ServerState::waiting_recipient_verdict:
+      if (accepted) envelope_.recipients.push_back(pending_recipient_);
+      pending_recipient_.clear();
+      state_ = envelope_.recipients.empty() ? ServerState::sender_accepted : ServerState::recipients_accepted;
+      send(std::move(reply));
+      break;
+    case ServerState::waiting_message_verdict:
+      send(reply);
+      if (accepted) {
+        events_.push_back(MessageAccepted{envelope_, std::move(message_), session_, reply});
+      } else {
+        events_.push_back(MessageRefused{envelope_, reply, session_});
+      }
+      reset_transaction();
+      state_ = ServerState::ready;
+      break;
+    default:
+      break;
+  }
+}
+
+void ServerSession::send(Reply reply) {
+  // RFC 2034 §3: enhanced codes on every reply once the client used EHLO (not after HELO),
+  // except the greeting and the EHLO/HELO replies (those are built without one).
+  bool helo_client = !session_.helo.empty() && !session_.esmtp;
+  if (!config_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
+  for (auto& line : reply.wire_lines()) {
+    output_ += line;
+    output_ += "\r\n";
+    events_.push_back(ReplySent{std::move(line)});
+  }
+}
+
+void ServerSession::send_error(int code, std::string_view status, std::string_view text) {
+  send(make_reply(code, status, text));
+  if (++errors_ >= config_.max_errors && !is_closed()) {
+    send(make_reply(421, "4.7.0", config_.hostname + " Error: too many errors"));
+    close("too many errors");
+  }
+}
+
+void ServerSession::reset_transaction() {
+  envelope_ = Envelope{};
+  parameters_ = MailParameters{};
+  recipients_attempted_ = 0;
+  pending_recipient_.clear();
+  message_.clear();
+  message_too_big_ = false;
+  message_line_too_long_ = false;
+}
+
+void ServerSession::close(std::string_view reason) {
+  bool open_transaction = state_ == ServerState::sender_accepted || state_ == ServerState::waiting_sender_verdict ||
+                          state_ == ServerState::waiting_recipient_verdict ||
+                          state_ == ServerState::recipients_accepted || state_ == ServerState::receiving_data ||
+                          state_ == ServerState::waiting_message_verdict;
+  state_ = ServerState::closed;
+  reset_transaction();
+  input_.clear();
+  input_offset_ = 0;
+  events_.push_back(SessionClosed{std::string(reason), open_transaction});
+}
+
+bool ServerSession::auth_offered() const { return config_.mode != ServerMode::relay || config_.offer_auth_on_relay; }
+
+std::vector<std::string> ServerSession::extensions() const {
+  std::vector<std::string> keywords;
+  keywords.push_back("PIPELINING");  // RFC 2920
+  keywords.push_back(config_.max_message_size > 0 ? "SIZE " + std::to_string(config_.max_message_size) : "SIZE");
+  if (config_.offer_starttls && !session_.tls) keywords.push_back("STARTTLS");  // RFC 3207 §4.2
+  if (auth_offered() && (session_.tls || config_.advertise_auth_without_tls) && session_.authenticated_user.empty()) {
+    keywords.push_back("AUTH PLAIN LOGIN");  // RFC 4954
+  }
+  if (config_.enhanced_status_codes) keywords.push_back("ENHANCEDSTATUSCODES");  // RFC 2034
+  keywords.push_back("8BITMIME");  // RFC 6152
+  return keywords;
+}
+
+}  // namespace maillab::smtp

@@ -1,0 +1,233 @@
+// The SMTP server side of one connection, sans-I/O (RFC 5321, with RFC 1870 SIZE, RFC 2034
+// ENHANCEDSTATUSCODES, RFC 2920 PIPELINING, RFC 3207 STARTTLS, RFC 4954 AUTH, RFC 6152 8BITMIME).
+//
+// The engine owns the connection and drives the session like quinn-proto:
+//   start()              queue the 220 greeting
+//   handle_bytes(b)      bytes from the client (any split: partial lines, pipelined commands)
+//   poll_output()        bytes to send to the client (replies)
+//   poll_event()         what happened: each command line and reply line (for the trace),
+//                        verdicts needed, a message accepted, TLS started, closed ...
+//   decide(reply)        answer a pending verdict (MAIL FROM, RCPT TO, end of DATA)
+//
+// Policy (relay rules, unknown users, quota, SPF, DMARC) is the caller's: the session stops at
+// each verdict point (states waiting_*_verdict), keeps buffering pipelined input, and continues
+// when decide() is called — possibly later, after a simulated DNS lookup. With
+// ServerConfig::policy set, the verdicts are asked synchronously instead.
+//
+// State diagram (commands that are always allowed — RSET NOOP VRFY HELP QUIT — left out):
+//
+//   not_started --start()--> waiting_for_hello --EHLO/HELO--> ready <----------------------+
+//                               ^                              | AUTH -> auth_* -> ready     |
+//                               +---- STARTTLS (220, reset) ---+                            |
+//   ready --MAIL--> waiting_sender_verdict --2xx--> sender_accepted                         |
+//   sender_accepted/recipients_accepted --RCPT--> waiting_recipient_verdict                 |
+//          --2xx--> recipients_accepted  (4xx/5xx: back where it was)                       |
+//   recipients_accepted --DATA (354)--> receiving_data --"."--> waiting_message_verdict ----+
+//   any --QUIT (221) / shutdown() (421) / too many errors (421)--> closed
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <deque>
+
+#include "protocols/smtp/reply.h"
+#include "protocols/smtp/session_types.h"
+
+namespace maillab::smtp {
+
+enum class ServerState : std::uint8_t {
+  not_started,                // constructed; start() sends the greeting
+  waiting_for_hello,          // greeted (or after STARTTLS): EHLO or HELO expected
+  ready,                      // introduced, no mail transaction open
+  waiting_sender_verdict,     // MAIL FROM read; the caller decides
+  sender_accepted,            // MAIL accepted; RCPT expected
+  waiting_recipient_verdict,  // RCPT TO read; the caller decides
+  recipients_accepted,        // at least one RCPT accepted; RCPT or DATA expected
+  receiving_data,             // 354 sent; message lines until a line with only "."
+  waiting_message_verdict,    // the whole message read; the caller decides (queue it or refuse)
+  auth_plain_response,        // "334 " sent; the base64 PLAIN response is expected (RFC 4616)
+  auth_login_username,        // "334 VXNlcm5hbWU6" (Username:) sent
+  auth_login_password,        // "334 UGFzc3dvcmQ6" (Password:) sent
+  closed,                     // after QUIT, 421, or the connection dropping
+};
+std::string_view to_string(ServerState state);
+
+// --- Events (poll_event) ---
+struct CommandReceived {  // one line from the client, as received (without CRLF)
+  std::string line;
+  bool sensitive = false;  // AUTH data (base64 credentials): show with care
+};
+struct ReplySent {  // one reply line (without CRLF); a multi-line reply gives several
+  std::string line;
+};
+struct SenderVerdictNeeded {  // MAIL FROM: accept (2xx) or refuse (4xx/5xx) with decide()
+  std::string reverse_path;   // "" for <>
+  MailParameters parameters;
+  SessionInfo session;
+};
+struct RecipientVerdictNeeded {  // RCPT TO: e.g. 550 5.1.1 unknown user, 554 5.7.1 relay denied
+  std::string reverse_path;
+  std::string recipient;
+  std::size_t recipients_accepted = 0;  // before this one
+  SessionInfo session;
+};
+struct MessageVerdictNeeded {  // end of DATA: e.g. 250 queued, 550 5.7.1 DMARC, 552 5.2.2 quota
+  Envelope envelope;
+  std::string message;  // unstuffed, CRLF line endings, ends with CRLF
+  SessionInfo session;
+};
+struct MessageAccepted {  // the caller's verdict was 2xx: the MTA is now responsible (§6.1)
+  Envelope envelope;
+  std::string message;
+  SessionInfo session;
+  Reply reply;
+};
+struct MessageRefused {  // end of DATA refused (by the verdict, or 552 size / line too long)
+  Envelope envelope;
+  Reply reply;
+  SessionInfo session;
+};
+struct TlsStarted {};  // 220 to STARTTLS was queued: the engine marks the connection TLS now
+struct AuthenticationSucceeded {
+  std::string user;
+  std::string mechanism;  // "PLAIN" or "LOGIN"
+};
+struct AuthenticationFailed {
+  std::string user;
+  std::string mechanism;
+};
+struct SessionClosed {
+  std::string reason;
+  bool transaction_aborted = false;  // a mail transaction was open (nothing was accepted)
+};
+using ServerEvent = std::variant<CommandReceived, ReplySent, SenderVerdictNeeded, RecipientVerdictNeeded,
+                                 MessageVerdictNeeded, MessageAccepted, MessageRefused, TlsStarted,
+                                 AuthenticationSucceeded, AuthenticationFailed, SessionClosed>;
+
+// A synchronous policy, for callers that can decide at once. The defaults accept everything.
+class ServerPolicy {
+ public:
+  virtual ~ServerPolicy() = default;
+  virtual Reply check_sender(const SenderVerdictNeeded& request);
+  virtual Reply check_recipient(const RecipientVerdictNeeded& request);
+  virtual Reply check_message(const MessageVerdictNeeded& request);
+};
+
+struct ServerConfig {
+  std::string hostname = "localhost";
+  ServerMode mode = ServerMode::relay;
+  std::uint64_t max_message_size = 10 * 1024 * 1024;  // octets (RFC 1870 SIZE); 0 = no limit
+  std::size_t max_recipients = 100;                    // RFC 5321 §4.5.3.1.8: at least 100
+  std::size_t max_command_line = 512;                  // with CRLF, RFC 5321 §4.5.3.1.4
+  std::size_t max_text_line = 1000;                    // with CRLF, RFC 5321 §4.5.3.1.6
+  std::size_t max_auth_line = 12288;                   // RFC 4954 §4
+  std::size_t max_errors = 20;  // then 421 and close, so junk cannot keep a session forever
+  bool offer_starttls = true;   // advertise STARTTLS (until TLS is active)
+  bool tls_active = false;      // TLS from the start (implicit_tls mode sets this too)
+  bool offer_auth_on_relay = false;  // AUTH is offered on submission/implicit_tls; on port 25 only if set
+  // RFC 4954 §4 lets a server hide AUTH until TLS is on; default advertise (and accept) it anyway.
+  bool advertise_auth_without_tls = true;
+  bool enhanced_status_codes = true;  // RFC 2034
+  std::string greeting = "ESMTP maillab";
+  // User name and password check for AUTH; empty = every attempt fails (535).
+  std::function<bool(std::string_view user, std::string_view password)> check_credentials;
+  ServerPolicy* policy = nullptr;  // not owned; when set, verdicts are asked synchronously
+};
+
+class ServerSession;
+
+// One row of the command table (OpenSMTPD style): the verb, where it may be used, and who
+// handles it. The same table drives the session and the lesson diagrams.
+struct ServerCommand {
+  std::string_view verb;
+  std::string_view reference;  // where the rules are, e.g. "RFC 5321 §4.1.1.2"
+  std::string_view summary;
+  std::uint32_t allowed_states;  // bit (1 << ServerState); otherwise 503 5.5.1 bad sequence
+  void (ServerSession::*handler)(std::string_view argument);
+};
+constexpr std::uint32_t state_bit(ServerState state) { return 1u << static_cast<unsigned>(state); }
+
+class ServerSession {
+ public:
+  ServerSession(ServerConfig config, std::string client_address, std::string client_name = "");
+
+  // --- Commands from the engine ---
+  void start();                               // queues "220 host ESMTP ..."
+  void handle_bytes(std::string_view bytes);  // client bytes, split anywhere
+  void decide(Reply reply);                   // answer the pending verdict (2xx accepts)
+  void accept();                              // decide() with the default positive reply
+  void shutdown(std::string_view reason = "");  // 421 4.3.2 and close (RFC 5321 §3.8)
+  void handle_connection_closed();            // the client went away
+
+  // --- Output ---
+  std::string poll_output();              // bytes to send (empty when none)
+  std::optional<ServerEvent> poll_event();  // next event, in order
+
+  // --- Getters ---
+  ServerState state() const { return state_; }
+  bool waiting_for_verdict() const;
+  bool is_closed() const { return state_ == ServerState::closed; }
+  const SessionInfo& session() const { return session_; }
+  const Envelope& envelope() const { return envelope_; }  // the open transaction
+  const ServerConfig& config() const { return config_; }
+  std::vector<std::string> extensions() const;  // the EHLO keywords offered right now
+
+  static std::span<const ServerCommand> command_table();
+
+ private:
+  // Command handlers (RFC verbs), listed in the command table.
+  void handle_ehlo(std::string_view argument);
+  void handle_helo(std::string_view argument);
+  void handle_mail(std::string_view argument);
+  void handle_rcpt(std::string_view argument);
+  void handle_data(std::string_view argument);
+  void handle_rset(std::string_view argument);
+  void handle_noop(std::string_view argument);
+  void handle_quit(std::string_view argument);
+  void handle_vrfy(std::string_view argument);
+  void handle_expn(std::string_view argument);
+  void handle_help(std::string_view argument);
+  void handle_starttls(std::string_view argument);
+  void handle_auth(std::string_view argument);
+
+  void process();  // run buffered input until it runs out, a verdict is pending, or closed
+  std::optional<std::string> next_line(std::size_t limit, bool crlf_only, bool& too_long);
+  void handle_command_line(const std::string& line);
+  void handle_data_line(const std::string& line);
+  void handle_auth_response(const std::string& line);  // a line while in an auth_* state
+  void apply_auth_response(const std::string& line);   // also used for an initial response
+  void finish_authentication(std::string_view user, std::string_view password, std::string_view mechanism);
+  void request_verdict(ServerEvent request);
+  void apply_verdict(Reply reply);
+  void send(Reply reply);
+  void send_error(int code, std::string_view status, std::string_view text);
+  void reset_transaction();
+  void close(std::string_view reason);
+  bool auth_offered() const;
+  Reply default_verdict() const;
+
+  ServerConfig config_;
+  ServerState state_ = ServerState::not_started;
+  SessionInfo session_;
+  Envelope envelope_;
+  MailParameters parameters_;
+  std::size_t recipients_attempted_ = 0;
+  std::string pending_recipient_;
+  std::string message_;
+  bool message_too_big_ = false;
+  bool message_line_too_long_ = false;
+  std::string auth_login_user_;
+  std::size_t errors_ = 0;
+  std::string input_;
+  std::size_t input_offset_ = 0;
+  bool discarding_long_line_ = false;
+  std::string output_;
+  std::deque<ServerEvent> events_;
+};
+
+}  // namespace maillab::smtp
