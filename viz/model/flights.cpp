@@ -1,0 +1,104 @@
+#include "viz/model/flights.h"
+
+#include <algorithm>
+
+namespace maillab::viz {
+
+using engine::Time;
+using engine::TraceKind;
+using engine::TraceRecord;
+
+double hop_progress(const TraceRecord& hop, Time t) {
+  if (hop.arrive <= hop.time) return t >= hop.time ? 1.0 : 0.0;
+  const double fraction = double(t - hop.time) / double(hop.arrive - hop.time);
+  return std::clamp(fraction, 0.0, 1.0);
+}
+
+void FlightIndex::reset() {
+  hops_.clear();
+  drops_.clear();
+  longest_hop_ = 0;
+  last_hop_of_packet_.clear();
+  consumed_ = 0;
+}
+
+void FlightIndex::sync(const std::vector<TraceRecord>& records) {
+  if (records.size() < consumed_) reset();
+  for (std::size_t i = consumed_; i < records.size(); ++i) {
+    const TraceRecord& record = records[i];
+    if (record.kind == TraceKind::hop) {
+      add_hop(record, i);
+    } else if (record.kind == TraceKind::drop) {
+      add_drop(record, i, records);
+    }
+  }
+  consumed_ = records.size();
+}
+
+void FlightIndex::add_hop(const TraceRecord& record, std::size_t index) {
+  HopEntry entry{record.time, std::max(record.arrive, record.time), std::max(record.arrive, record.time), index};
+  longest_hop_ = std::max(longest_hop_, entry.arrive - entry.depart);
+  // Departures come almost in order (a queued packet can leave after one recorded later), so
+  // insert from the back.
+  auto position = std::upper_bound(hops_.begin(), hops_.end(), entry.depart,
+                                   [](Time t, const HopEntry& e) { return t < e.depart; });
+  hops_.insert(position, entry);
+  if (record.packet != 0) last_hop_of_packet_[record.packet] = index;
+}
+
+FlightIndex::HopEntry* FlightIndex::find_hop(Time depart, std::size_t record) {
+  auto it = std::lower_bound(hops_.begin(), hops_.end(), depart,
+                             [](const HopEntry& e, Time t) { return e.depart < t; });
+  for (; it != hops_.end() && it->depart == depart; ++it) {
+    if (it->record == record) return &*it;
+  }
+  return nullptr;
+}
+
+void FlightIndex::add_drop(const TraceRecord& record, std::size_t index, const std::vector<TraceRecord>& records) {
+  DropEntry entry{record.time, index, std::nullopt, 0};
+  auto last = record.packet != 0 ? last_hop_of_packet_.find(record.packet) : last_hop_of_packet_.end();
+  if (last != last_hop_of_packet_.end()) {
+    const TraceRecord& hop = records[last->second];
+    const bool same_link = (record.node == hop.node && (record.peer.empty() || record.peer == hop.peer)) ||
+                           (record.node == hop.peer && (record.peer.empty() || record.peer == hop.node));
+    if (same_link && hop.time <= record.time && record.time <= hop.arrive) {
+      // Lost on the wire. Where exactly a bit flips is meaningless for teaching; the packet is
+      // drawn travelling at least to the middle of the link and falling there, so a loss decided
+      // at departure is still seen to happen on that link.
+      const double progress = hop_progress(hop, record.time);
+      entry.hop = last->second;
+      entry.position = std::clamp(std::max(progress, 0.5), 0.5, 0.92);
+      entry.shown = hop.time + Time(double(hop.arrive - hop.time) * entry.position);
+      entry.shown = std::max(entry.shown, record.time);
+      if (HopEntry* flying = find_hop(hop.time, last->second)) flying->cut = entry.shown;
+    }
+  }
+  auto position = std::upper_bound(drops_.begin(), drops_.end(), entry.shown,
+                                   [](Time t, const DropEntry& e) { return t < e.shown; });
+  drops_.insert(position, entry);
+}
+
+void FlightIndex::in_flight(Time t, std::vector<Flight>& out) const {
+  out.clear();
+  auto begin = std::lower_bound(hops_.begin(), hops_.end(), t - longest_hop_,
+                                [](const HopEntry& e, Time bound) { return e.depart < bound; });
+  for (auto it = begin; it != hops_.end() && it->depart <= t; ++it) {
+    if (t > it->arrive || t > it->cut) continue;
+    const double progress =
+        it->arrive > it->depart ? std::clamp(double(t - it->depart) / double(it->arrive - it->depart), 0.0, 1.0) : 1.0;
+    out.push_back({it->record, progress});
+  }
+}
+
+void FlightIndex::falling(Time t, Time linger, std::vector<Fall>& out) const {
+  out.clear();
+  linger = std::max<Time>(linger, 1);
+  auto begin = std::lower_bound(drops_.begin(), drops_.end(), t - linger,
+                                [](const DropEntry& e, Time bound) { return e.shown < bound; });
+  for (auto it = begin; it != drops_.end() && it->shown <= t; ++it) {
+    out.push_back({it->record, it->hop, it->position, std::clamp(double(t - it->shown) / double(linger), 0.0, 1.0)});
+  }
+}
+
+}  // namespace maillab::viz

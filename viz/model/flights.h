@@ -1,0 +1,76 @@
+// The animation model: which packets are on which link at a given simulated time, how far along,
+// and which were lost and where. It reads `hop` and `drop` trace records (engine/core/trace.h):
+// a hop has time = departure and `arrive` = arrival, node = sending end, peer = receiving end;
+// a drop carries the same packet id as the hops of the packet it ends.
+//
+// The index is incremental: sync() consumes only the records appended since the last call, so a
+// long run costs nothing per frame beyond the packets actually in the air.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/core/trace.h"
+
+namespace maillab::viz {
+
+// How far (0 = just left the sender, 1 = fully arrived) a hop is at time t, clamped to [0, 1].
+double hop_progress(const engine::TraceRecord& hop, engine::Time t);
+
+struct Flight {
+  std::size_t record = 0;  // index of the hop record in the trace
+  double progress = 0;     // along the link, from record.node towards record.peer
+};
+
+// A lost packet, shown for a while where it was lost.
+struct Fall {
+  std::size_t record = 0;                // index of the drop record
+  std::optional<std::size_t> hop;        // the hop it was lost on, when it was lost on a link
+  double position = 0;                   // along that hop's link (node -> peer)
+  double age = 0;                        // 0 when it is lost .. 1 when it is gone from the screen
+};
+
+class FlightIndex {
+ public:
+  void reset();
+  // Reads the records appended since the last sync. If the vector got shorter (a new trace after
+  // a replay), call reset() first; sync does that itself when it notices.
+  void sync(const std::vector<engine::TraceRecord>& records);
+  std::size_t consumed() const { return consumed_; }
+
+  // Hops with departure <= t <= arrival (and not yet lost), in departure order.
+  void in_flight(engine::Time t, std::vector<Flight>& out) const;
+  // Drops shown at t: those lost within the last `linger` of simulated time.
+  void falling(engine::Time t, engine::Time linger, std::vector<Fall>& out) const;
+
+  std::size_t hop_count() const { return hops_.size(); }
+  std::size_t drop_count() const { return drops_.size(); }
+
+ private:
+  struct HopEntry {
+    engine::Time depart = 0, arrive = 0;
+    engine::Time cut = 0;  // the packet stops being drawn after this (its loss), else == arrive
+    std::size_t record = 0;
+  };
+  struct DropEntry {
+    engine::Time shown = 0;  // when the fall starts on screen
+    std::size_t record = 0;
+    std::optional<std::size_t> hop;
+    double position = 0;
+  };
+  void add_hop(const engine::TraceRecord& record, std::size_t index);
+  void add_drop(const engine::TraceRecord& record, std::size_t index, const std::vector<engine::TraceRecord>& records);
+  HopEntry* find_hop(engine::Time depart, std::size_t record);
+
+  std::vector<HopEntry> hops_;    // sorted by departure
+  std::vector<DropEntry> drops_;  // sorted by shown time
+  engine::Time longest_hop_ = 0;
+  std::unordered_map<std::uint64_t, std::size_t> last_hop_of_packet_;  // packet id -> hop record index
+  std::size_t consumed_ = 0;
+};
+
+}  // namespace maillab::viz

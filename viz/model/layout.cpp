@@ -1,0 +1,156 @@
+#include "viz/model/layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/circle_layout.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/fruchterman_reingold.hpp>
+#include <boost/graph/kamada_kawai_spring_layout.hpp>
+#include <boost/graph/random_layout.hpp>
+#include <boost/graph/topology.hpp>
+#include <boost/random/linear_congruential.hpp>
+
+namespace maillab::viz {
+
+namespace {
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                    boost::property<boost::edge_weight_t, double>>;
+using Square = boost::square_topology<boost::minstd_rand>;
+using LayoutPoint = Square::point_type;
+
+Graph build_graph(const Topology& topology) {
+  Graph graph(topology.nodes.size());
+  for (const auto& link : topology.links) {
+    auto a = topology.node_index(link.a);
+    auto b = topology.node_index(link.b);
+    if (!a || !b || *a == *b) continue;
+    boost::add_edge(*a, *b, 1.0, graph);
+  }
+  return graph;
+}
+
+}  // namespace
+
+void fit_into(std::vector<Point>& points, const LayoutBounds& bounds) {
+  if (points.empty()) return;
+  const Point center{bounds.width / 2, bounds.height / 2};
+  double min_x = std::numeric_limits<double>::max(), min_y = min_x;
+  double max_x = std::numeric_limits<double>::lowest(), max_y = max_x;
+  for (const auto& p : points) {
+    min_x = std::min(min_x, p.x);
+    max_x = std::max(max_x, p.x);
+    min_y = std::min(min_y, p.y);
+    max_y = std::max(max_y, p.y);
+  }
+  const double span_x = max_x - min_x, span_y = max_y - min_y;
+  const double room_x = std::max(1.0, bounds.width - 2 * bounds.margin);
+  const double room_y = std::max(1.0, bounds.height - 2 * bounds.margin);
+  double scale = 1.0;
+  if (span_x > 1e-9 && span_y > 1e-9) {
+    scale = std::min(room_x / span_x, room_y / span_y);
+  } else if (span_x > 1e-9) {
+    scale = room_x / span_x;
+  } else if (span_y > 1e-9) {
+    scale = room_y / span_y;
+  }
+  const Point source_center{(min_x + max_x) / 2, (min_y + max_y) / 2};
+  for (auto& p : points) p = center + (p - source_center) * scale;
+}
+
+void separate(std::vector<Point>& points, const LayoutBounds& bounds) {
+  const double lo_x = bounds.margin, hi_x = std::max(bounds.margin, bounds.width - bounds.margin);
+  const double lo_y = bounds.margin, hi_y = std::max(bounds.margin, bounds.height - bounds.margin);
+  const std::size_t n = points.size();
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    bool moved = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = i + 1; j < n; ++j) {
+        Point delta = points[j] - points[i];
+        double d = length(delta);
+        if (d >= bounds.min_distance) continue;
+        if (d < 1e-6) {
+          // Coincident: split them along a direction fixed by their indices (deterministic).
+          const double angle = double(i * 7 + j * 13);
+          delta = {std::cos(angle), std::sin(angle)};
+          d = 1.0;
+        }
+        const double push = (bounds.min_distance - d) / 2 + 0.5;
+        const Point unit = delta * (1.0 / d);
+        points[i] = points[i] - unit * push;
+        points[j] = points[j] + unit * push;
+        moved = true;
+      }
+    }
+    for (auto& p : points) {
+      p.x = std::clamp(p.x, lo_x, hi_x);
+      p.y = std::clamp(p.y, lo_y, hi_y);
+    }
+    if (!moved) break;
+  }
+}
+
+std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bounds) {
+  const std::size_t n = topology.nodes.size();
+  std::vector<Point> points(n, Point{bounds.width / 2, bounds.height / 2});
+  if (n <= 1) return points;
+
+  Graph graph = build_graph(topology);
+  std::vector<int> component(n);
+  const int components = boost::connected_components(graph, component.data());
+
+  std::vector<LayoutPoint> position(n);
+  auto position_map = boost::make_iterator_property_map(position.begin(), boost::get(boost::vertex_index, graph));
+  const double radius = 100.0;
+  boost::circle_graph_layout(graph, position_map, radius);
+
+  bool laid_out = false;
+  if (components == 1) {
+    // Kamada-Kawai wants every pair of nodes joined by some path; it then makes drawn distances
+    // follow hop counts, which reads well for a network.
+    boost::minstd_rand generator(42);
+    Square square(generator, 2 * radius);
+    laid_out = boost::kamada_kawai_spring_layout(graph, position_map, boost::get(boost::edge_weight, graph), square,
+                                                 boost::side_length(2 * radius));
+  }
+  if (!laid_out) {
+    boost::minstd_rand generator(42);
+    boost::rectangle_topology<boost::minstd_rand> rectangle(generator, -bounds.width / 2, -bounds.height / 2,
+                                                            bounds.width / 2, bounds.height / 2);
+    boost::circle_graph_layout(graph, position_map, radius);
+    boost::fruchterman_reingold_force_directed_layout(graph, position_map, rectangle);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    points[i] = {position[i][0], position[i][1]};
+    if (!std::isfinite(points[i].x) || !std::isfinite(points[i].y)) {
+      const double angle = 2 * M_PI * double(i) / double(n);
+      points[i] = {radius * std::cos(angle), radius * std::sin(angle)};
+    }
+  }
+  fit_into(points, bounds);
+  separate(points, bounds);
+  return points;
+}
+
+std::vector<Point> place_nodes(const Topology& topology, const std::map<std::string, Point>& given,
+                               const LayoutBounds& bounds) {
+  bool complete = !topology.nodes.empty();
+  for (const auto& node : topology.nodes) {
+    if (!given.count(node.name)) {
+      complete = false;
+      break;
+    }
+  }
+  if (!complete) return auto_layout(topology, bounds);
+  std::vector<Point> points;
+  points.reserve(topology.nodes.size());
+  for (const auto& node : topology.nodes) points.push_back(given.at(node.name));
+  fit_into(points, bounds);
+  separate(points, bounds);
+  return points;
+}
+
+}  // namespace maillab::viz

@@ -1,0 +1,37 @@
+// Where nodes are drawn. Scenario positions win when every node has one; otherwise an automatic
+// layout from Boost.Graph places them (Kamada-Kawai when the graph is connected, Fruchterman-
+// Reingold otherwise), started from a circle so the same topology always gets the same picture.
+// Either way the result is scaled into the given bounds and nodes are pushed apart so no two sit
+// on top of each other.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "viz/model/geometry.h"
+#include "viz/model/topology.h"
+
+namespace maillab::viz {
+
+struct LayoutBounds {
+  double width = 1000;
+  double height = 640;
+  double margin = 70;        // room for labels at the edges
+  double min_distance = 90;  // no two node centres closer than this (world units)
+};
+
+// One point per topology node, in node order.
+std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bounds = {});
+
+// Uses `given` when it names every node, else auto_layout.
+std::vector<Point> place_nodes(const Topology& topology, const std::map<std::string, Point>& given,
+                               const LayoutBounds& bounds = {});
+
+// Scales points (keeping the aspect ratio) into the bounds less margins, centred.
+void fit_into(std::vector<Point>& points, const LayoutBounds& bounds);
+// Pushes points apart until every pair is at least min_distance apart (or iterations run out),
+// then clamps them back inside the bounds.
+void separate(std::vector<Point>& points, const LayoutBounds& bounds);
+
+}  // namespace maillab::viz

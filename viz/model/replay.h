@@ -1,0 +1,98 @@
+// Moving a scene through simulated time, forwards and backwards.
+//
+// Forwards is the simulator's own stepping. Backwards is replay: a fresh scene from the same
+// factory (same file, same seed) run to the wanted point — determinism makes that exact. Things
+// the user does from the UI (take a link down, crash a host, later: change a DNS record) are
+// UserActions: applied between events, and written in a journal stamped with the number of events
+// executed and the clock at that moment, so a replay re-applies each at exactly the same point.
+// Journal entries past the replay point are kept: stepping forward again re-applies them, so
+// going back and forth always shows the same run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "viz/model/scene.h"
+
+namespace maillab::viz {
+
+struct UserAction {
+  std::string description;            // "take link mta <-> router down"
+  std::function<void(Scene&)> apply;  // must be deterministic
+
+  static UserAction link_up(std::size_t link_id, bool up, std::string label);
+  static UserAction node_up(std::string name, bool up);
+};
+
+struct JournalEntry {
+  UserAction action;
+  std::uint64_t executed = 0;  // Simulator::executed() when it was applied
+  engine::Time time = 0;       // Simulator::now() when it was applied
+};
+
+class ReplayController {
+ public:
+  explicit ReplayController(SceneFactory factory);
+
+  Scene& scene() { return *scene_; }
+  engine::Simulator& simulator() { return scene_->simulator(); }
+  engine::Time now() { return scene_->simulator().now(); }
+  // Changes every time the scene is replaced (replay, restart): views over the old trace reset.
+  std::uint64_t generation() const { return generation_; }
+
+  // Forwards: runs events up to `time`; backwards: replays a fresh scene to it.
+  void run_to(engine::Time time);
+  // Runs exactly one event; false when none is left.
+  bool step_event();
+  // Runs events until one appends a record for which `wanted` is true; false if none came within
+  // `max_events` events or the event list ran dry.
+  bool step_until(const std::function<bool(const engine::TraceRecord&)>& wanted, std::uint64_t max_events = 200000);
+  // Back to the state after one event fewer; false at the start.
+  bool step_back();
+  // Replays a fresh scene to exactly `executed` events.
+  void replay_to_executed(std::uint64_t executed);
+  // Replays a fresh scene to `time`.
+  void replay_to_time(engine::Time time);
+  // A fresh scene at time zero; the journal is forgotten.
+  void restart();
+
+  // Applies an action now and journals it.
+  void apply(UserAction action);
+  const std::vector<JournalEntry>& journal() const { return journal_; }
+
+ private:
+  static constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
+  void fresh_scene();
+  // The one forward path: runs at most `max_events` events and not past `until`, applying
+  // journal entries as their point comes. Returns the number of events run.
+  std::uint64_t advance(std::uint64_t max_events, std::optional<engine::Time> until);
+
+  SceneFactory factory_;
+  std::unique_ptr<Scene> scene_;
+  std::uint64_t generation_ = 0;
+  std::vector<JournalEntry> journal_;
+  std::size_t next_journal_ = 0;  // first entry not yet applied in the current scene
+};
+
+// Playback speed: a slider position in [0, 1] maps to 0.01x .. 1000x real time on a log scale.
+double speed_from_slider(double position);
+double slider_from_speed(double speed);
+
+// Turns wall-clock frame times into simulated time at a speed, keeping the fractions of a
+// microsecond so that slow speeds still move.
+class PlaybackClock {
+ public:
+  bool playing = false;
+  double speed = 0.02;
+  engine::Time advance(double wall_seconds);
+
+ private:
+  double carry_ = 0;
+};
+
+}  // namespace maillab::viz
