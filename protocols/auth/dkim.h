@@ -1,0 +1,113 @@
+#pragma once
+// DKIM signing and verifying (RFC 6376; rsa-sha256, ed25519-sha256 of RFC 8463; rsa-sha1 verify).
+//
+// Verifying with an asynchronous resolver (one TXT question per signature):
+//   DkimVerification verification(message_bytes, now_seconds);
+//   while (!verification.done()) {
+//     DnsQuestion question = *verification.pending_question();  // TXT sel._domainkey.example.com
+//     verification.provide_answer(question, resolve(question));
+//   }
+//   for (const auto& signature : verification.results()) ... signature.result == DkimResult::pass
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocols/auth/dkim_canonicalization.h"
+#include "protocols/auth/dkim_key.h"
+#include "protocols/auth/dkim_signature.h"
+#include "protocols/auth/dns_lookup.h"
+#include "protocols/auth/dns_replay.h"
+
+namespace maillab::auth {
+
+// ---- signing (RFC 6376 §5) ----
+
+struct DkimSignOptions {
+  std::string domain;    // d=
+  std::string selector;  // s=
+  DkimCanonicalization header_canonicalization = DkimCanonicalization::relaxed;
+  DkimCanonicalization body_canonicalization = DkimCanonicalization::relaxed;
+  // h=, in order. Empty: every present field among From, Sender, Reply-To, Subject, Date,
+  // Message-ID, To, Cc, MIME-Version, Content-Type, Content-Transfer-Encoding, In-Reply-To,
+  // References (once per occurrence). A name listed more often than the field occurs
+  // "over-signs" it, so nobody can add one later (§8.15).
+  std::vector<std::string> headers;
+  std::string identity;                     // i=; empty leaves it out (defaults to @d)
+  std::optional<std::int64_t> timestamp;    // t=
+  std::optional<std::int64_t> expiration;   // x=
+  std::optional<std::uint64_t> body_length; // l=; clipped to the canonical body's length
+};
+
+struct DkimSignOutcome {
+  std::string header_field;  // "DKIM-Signature: v=1; ...\r\n", folded, ready to prepend
+  std::string error;         // non-empty when signing failed
+  bool ok() const { return error.empty(); }
+};
+
+DkimSignOutcome dkim_sign(std::string_view message, const DkimKey& private_key, const DkimSignOptions& options);
+
+// ---- verifying (RFC 6376 §6) ----
+
+enum class DkimResult { none, pass, fail, neutral, temperror, permerror };  // RFC 8601 §2.7.1 names
+std::string to_string(DkimResult result);
+
+enum class DkimFailure {
+  none,
+  body_hash_mismatch,  // bh= differs from the body (§6.1.3)
+  body_too_short,      // l= counts more octets than the body has (§3.5 l=)
+  signature_mismatch,  // b= does not verify over the headers (§6.1.3)
+  key_revoked,         // the key record's p= is empty (§3.6.1)
+  signature_expired,   // now > x= (§3.5 x=)
+};
+std::string to_string(DkimFailure failure);
+
+struct DkimSignatureResult {
+  DkimResult result = DkimResult::none;
+  DkimFailure failure = DkimFailure::none;
+  std::string reason;  // in words, for headers and traces
+  std::optional<DkimSignature> signature;  // absent when the field did not parse
+  std::string domain, selector, identity;  // header.d, header.s, header.i (as far as parsed)
+  std::string signature_prefix;            // header.b: the first 8 characters of b=
+  int key_bits = 0;
+  bool testing = false;  // key record t=y
+};
+
+struct DkimVerifyOptions {
+  std::size_t maximum_signatures = 8;  // verify at most this many, top-down
+  int minimum_rsa_bits = 1024;         // RFC 8301 §3.2
+};
+
+class DkimVerification {
+ public:
+  DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options = {});
+  bool done() const { return done_; }
+  std::optional<DnsQuestion> pending_question() const { return replay_.pending(); }
+  void provide_answer(const DnsQuestion& question, DnsAnswer answer);
+  // One result per DKIM-Signature field, top-down; empty when the message has none (dkim=none).
+  const std::vector<DkimSignatureResult>& results() const { return results_; }
+
+ private:
+  friend std::vector<DkimSignatureResult> dkim_verify(std::string_view, std::int64_t, const DnsLookupFunction&,
+                                                      DkimVerifyOptions);
+  DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
+                   DnsLookupFunction synchronous);
+  void run();
+  std::string message_;
+  std::int64_t now_seconds_;
+  DkimVerifyOptions options_;
+  DnsReplay replay_;
+  bool done_ = false;
+  std::vector<DkimSignatureResult> results_;
+};
+
+std::vector<DkimSignatureResult> dkim_verify(std::string_view message, std::int64_t now_seconds,
+                                             const DnsLookupFunction& lookup, DkimVerifyOptions options = {});
+
+// RFC 8601 fragment: "dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh" (with a
+// "(reason)" comment when not pass), or "dkim=none" when there are no signatures.
+std::string dkim_authentication_results_fragment(const DkimSignatureResult& result);
+
+}  // namespace maillab::auth

@@ -1,0 +1,116 @@
+#include "protocols/auth/dkim.h"
+
+#include "protocols/auth/base64.h"
+#include "protocols/auth/dkim_crypto.h"
+#include "protocols/auth/domain_name.h"
+#include "protocols/auth/message_headers.h"
+
+namespace maillab::auth {
+namespace {
+
+const std::vector<std::string>& recommended_headers() {
+  static const std::vector<std::string> names = {
+      "from", "sender", "reply-to", "subject", "date", "message-id", "to", "cc", "mime-version",
+      "content-type", "content-transfer-encoding", "in-reply-to", "references"};
+  return names;
+}
+
+// Joins tags with "; ", starting a new line (CRLF TAB) before a tag that would pass 76 columns.
+class Folder {
+ public:
+  explicit Folder(std::string start) : text_(std::move(start)), column_(text_.size()) {}
+  void add(const std::string& piece, bool separate = true) {
+    std::string spaced = (separate && column_ > 0 && text_.back() != ' ' && text_.back() != '\t') ? " " + piece : piece;
+    if (column_ + spaced.size() > 76 && column_ > 1) {
+      text_ += "\r\n\t";
+      column_ = 1;
+      spaced = piece;
+    }
+    text_ += spaced;
+    column_ += spaced.size();
+  }
+  const std::string& text() const { return text_; }
+  std::size_t column() const { return column_; }
+
+ private:
+  std::string text_;
+  std::size_t column_;
+};
+
+}  // namespace
+
+DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, const DkimSignOptions& options) {
+  DkimSignOutcome outcome;
+  if (!key.valid() || !key.has_private()) {
+    outcome.error = "signing needs a private key";
+    return outcome;
+  }
+  if (options.domain.empty() || options.selector.empty()) {
+    outcome.error = "signing needs d= (domain) and s= (selector)";
+    return outcome;
+  }
+  DkimAlgorithm algorithm = key.type() == DkimKeyType::ed25519 ? DkimAlgorithm::ed25519_sha256 : DkimAlgorithm::rsa_sha256;
+  SplitMessage message = split_message(to_crlf(raw_message));
+
+  std::vector<std::string> names;
+  if (options.headers.empty()) {
+    for (const auto& name : recommended_headers()) {
+      for (const auto& field : message.headers) {
+        if (equals_ignore_case(field.name, name)) names.push_back(name);
+      }
+    }
+  } else {
+    for (const auto& name : options.headers) names.push_back(to_lower(name));
+  }
+  bool signs_from = false;
+  for (const auto& name : names) signs_from = signs_from || name == "from";
+  if (!signs_from) names.insert(names.begin(), "from");  // §5.4: From MUST be signed
+
+  std::string body = canonicalize_body(message.body, options.body_canonicalization);
+  std::optional<std::uint64_t> length = options.body_length;
+  if (length && *length > body.size()) length = body.size();
+  if (length) body.resize(*length);
+  std::string body_hash = base64_encode(dkim_hash(algorithm, body));
+
+  Folder folder("DKIM-Signature:");
+  folder.add("v=1;");
+  folder.add("a=" + to_string(algorithm) + ";");
+  folder.add("c=" + to_string(options.header_canonicalization) + "/" + to_string(options.body_canonicalization) + ";");
+  folder.add("d=" + normalize_domain(options.domain) + ";");
+  folder.add("s=" + to_lower(options.selector) + ";");
+  if (!options.identity.empty()) folder.add("i=" + options.identity + ";");
+  if (length) folder.add("l=" + std::to_string(*length) + ";");
+  if (options.timestamp) folder.add("t=" + std::to_string(*options.timestamp) + ";");
+  if (options.expiration) folder.add("x=" + std::to_string(*options.expiration) + ";");
+  for (std::size_t i = 0; i < names.size(); ++i) {  // FWS may follow each ':' in h= (§3.5)
+    std::string piece = (i == 0 ? "h=" : "") + names[i] + (i + 1 == names.size() ? ";" : ":");
+    folder.add(piece, i == 0);
+  }
+  folder.add("bh=" + body_hash + ";");
+  folder.add("b=");
+  std::string without_b = folder.text();
+
+  std::string data = dkim_signed_data(message, names, options.header_canonicalization, without_b);
+  std::string signature = dkim_sign_data(algorithm, key, data);
+  if (signature.empty()) {
+    outcome.error = "OpenSSL could not sign with this key";
+    return outcome;
+  }
+  std::string encoded = base64_encode(signature);
+  std::string field = without_b;
+  std::size_t column = folder.column();
+  for (std::size_t i = 0; i < encoded.size();) {
+    if (column >= 76) {
+      field += "\r\n\t";
+      column = 1;
+    }
+    std::size_t take = std::min(encoded.size() - i, 76 - column);
+    field += encoded.substr(i, take);
+    column += take;
+    i += take;
+  }
+  outcome.header_field = field + "\r\n";
+  return outcome;
+}
+
+}  // namespace maillab::auth

@@ -1,0 +1,151 @@
+#include "protocols/auth/dkim_signature.h"
+
+#include <cctype>
+#include <map>
+
+#include "protocols/auth/base64.h"
+#include "protocols/auth/domain_name.h"
+
+namespace maillab::auth {
+namespace {
+
+std::string without_whitespace(std::string_view text) {
+  std::string compact;
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact += c;
+  }
+  return compact;
+}
+
+std::optional<std::int64_t> parse_number(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string to_string(DkimAlgorithm algorithm) {
+  switch (algorithm) {
+    case DkimAlgorithm::rsa_sha256: return "rsa-sha256";
+    case DkimAlgorithm::ed25519_sha256: return "ed25519-sha256";
+    case DkimAlgorithm::rsa_sha1: return "rsa-sha1";
+  }
+  return "?";
+}
+
+DkimKeyType key_type_of(DkimAlgorithm algorithm) {
+  return algorithm == DkimAlgorithm::ed25519_sha256 ? DkimKeyType::ed25519 : DkimKeyType::rsa;
+}
+
+DkimSignatureParse parse_dkim_signature(std::string_view value) {
+  DkimSignatureParse result;
+  auto tags = parse_tag_list(value);
+  if (!tags) {
+    result.error = "signature is not a valid tag-list (duplicate or malformed tag, §3.2)";
+    return result;
+  }
+  std::map<std::string, std::string> by_name(tags->begin(), tags->end());
+  // §6.1.1: v a b bh d h s are required.
+  for (const char* required : {"v", "a", "b", "bh", "d", "h", "s"}) {
+    if (!by_name.count(required)) {
+      result.error = std::string("signature is missing the ") + required + "= tag";
+      return result;
+    }
+  }
+  if (by_name["v"] != "1") {
+    result.error = "signature has unsupported version v=" + by_name["v"];
+    return result;
+  }
+  DkimSignature signature;
+  std::string algorithm = to_lower(by_name["a"]);
+  if (algorithm == "rsa-sha256") signature.algorithm = DkimAlgorithm::rsa_sha256;
+  else if (algorithm == "ed25519-sha256") signature.algorithm = DkimAlgorithm::ed25519_sha256;
+  else if (algorithm == "rsa-sha1") signature.algorithm = DkimAlgorithm::rsa_sha1;
+  else {
+    result.error = "signature has unknown algorithm a=" + algorithm;
+    return result;
+  }
+  auto b = base64_decode(by_name["b"]);
+  auto bh = base64_decode(by_name["bh"]);
+  if (!b || !bh || b->empty() || bh->empty()) {
+    result.error = "signature b= or bh= is not base64";
+    return result;
+  }
+  signature.signature = *b;
+  signature.body_hash = *bh;
+  if (by_name.count("c")) {
+    std::string canonicalization = to_lower(without_whitespace(by_name["c"]));
+    std::size_t slash = canonicalization.find('/');
+    std::string header = canonicalization.substr(0, slash);
+    std::string body = slash == std::string::npos ? "simple" : canonicalization.substr(slash + 1);
+    auto parse = [](const std::string& name, DkimCanonicalization& out) {
+      if (name == "simple") out = DkimCanonicalization::simple;
+      else if (name == "relaxed") out = DkimCanonicalization::relaxed;
+      else return false;
+      return true;
+    };
+    if (!parse(header, signature.header_canonicalization) || !parse(body, signature.body_canonicalization)) {
+      result.error = "signature has unknown canonicalization c=" + canonicalization;
+      return result;
+    }
+  }
+  signature.domain = normalize_domain(without_whitespace(by_name["d"]));
+  signature.selector = to_lower(without_whitespace(by_name["s"]));
+  if (signature.domain.empty() || signature.selector.empty()) {
+    result.error = "signature has an empty d= or s=";
+    return result;
+  }
+  std::string headers = without_whitespace(by_name["h"]);
+  std::size_t start = 0;
+  while (start <= headers.size()) {
+    std::size_t colon = headers.find(':', start);
+    std::string name = to_lower(headers.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    if (!name.empty()) signature.signed_headers.push_back(name);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  bool signs_from = false;
+  for (const auto& name : signature.signed_headers) signs_from = signs_from || name == "from";
+  if (!signs_from) {  // §5.4: From MUST be signed
+    result.error = "signature h= does not include From";
+    return result;
+  }
+  signature.identity = by_name.count("i") ? without_whitespace(by_name["i"]) : "@" + signature.domain;
+  std::size_t at = signature.identity.rfind('@');
+  if (at == std::string::npos || !is_same_or_subdomain(signature.identity.substr(at + 1), signature.domain)) {
+    result.error = "signature i= " + signature.identity + " is not within d= " + signature.domain;  // §3.5 i=
+    return result;
+  }
+  if (by_name.count("q")) {
+    std::string query = to_lower(without_whitespace(by_name["q"]));
+    if (query.rfind("dns/txt", 0) != 0) {
+      result.error = "signature has unsupported query method q=" + query;
+      return result;
+    }
+  }
+  auto number_tag = [&](const char* name, auto& slot) {
+    if (!by_name.count(name)) return true;
+    auto number = parse_number(without_whitespace(by_name[name]));
+    if (!number) return false;
+    slot = static_cast<std::remove_reference_t<decltype(*slot)>>(*number);
+    return true;
+  };
+  if (!number_tag("l", signature.body_length) || !number_tag("t", signature.timestamp) ||
+      !number_tag("x", signature.expiration)) {
+    result.error = "signature l=, t= or x= is not a number";
+    return result;
+  }
+  if (signature.timestamp && signature.expiration && *signature.expiration < *signature.timestamp) {
+    result.error = "signature x= is before t=";  // §3.5 x=
+    return result;
+  }
+  result.signature = std::move(signature);
+  return result;
+}
+
+}  // namespace maillab::auth
