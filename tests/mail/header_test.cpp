@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include "protocols/mail/base64.h"
+#include "protocols/mail/header.h"
+#include "protocols/mail/message.h"
+
+using namespace maillab::mail;
+
+TEST_CASE("a long header line is folded at whitespace within 78 columns and unfolds back") {
+  std::string value;
+  for (int word = 0; word < 30; ++word) value += (word ? " " : "") + std::string("word") + std::to_string(word);
+  std::string folded = fold_header_line("Subject", value);
+  REQUIRE(folded.find("\r\n ") != std::string::npos);  // folded at least once
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find("\r\n", start);
+    REQUIRE(end != std::string::npos);
+    CHECK(end - start <= 78);
+    start = end + 2;
+  }
+  auto headers = parse_headers(folded);
+  REQUIRE(headers.ok());
+  CHECK(headers.value().get("subject") == value);
+  CHECK(unfold(folded) == "Subject: " + value + "\r\n");
+}
+
+TEST_CASE("a short header is not folded") {
+  CHECK(fold_header_line("To", "bob@example.org") == "To: bob@example.org\r\n");
+}
+
+TEST_CASE("header names are case-insensitive, order is kept, trace fields are prepended") {
+  Headers headers;
+  headers.append("From", "alice@example.org");
+  headers.append("To", "bob@example.org");
+  headers.append("Subject", "Hi");
+  headers.prepend("Received", "from b by c; date2");
+  headers.prepend("Received", "from a by b; date1");
+  CHECK(headers.get("SUBJECT") == "Hi");
+  CHECK(headers.get("subject") == "Hi");
+  CHECK_FALSE(headers.get("Cc").has_value());
+  REQUIRE(headers.fields().size() == 5);
+  CHECK(headers.fields()[0].value == "from a by b; date1");
+  CHECK(headers.fields()[2].name == "From");
+  CHECK(headers.get_all("received").size() == 2);
+  headers.set("subject", "Changed");
+  CHECK(headers.get("Subject") == "Changed");
+  CHECK(headers.fields()[4].value == "Changed");
+  headers.remove("RECEIVED");
+  CHECK(headers.fields().size() == 3);
+}
+
+TEST_CASE("a message parses with unfolding and LF endings, and serializes with CRLF") {
+  auto parsed = parse_message(
+      "From: Alice <alice@example.org>\n"
+      "To: bob@example.org,\n"
+      "  carol@example.net\n"
+      "Subject: a folded\n"
+      "\tsubject\n"
+      "\n"
+      "Hello\n"
+      "Bob\n");
+  REQUIRE(parsed.ok());
+  const Message& message = parsed.value();
+  CHECK(message.subject() == "a folded\tsubject");
+  REQUIRE(message.to().size() == 2);
+  CHECK(message.to()[1].addr_spec() == "carol@example.net");
+  REQUIRE(message.from().size() == 1);
+  CHECK(message.from()[0].display_name == "Alice");
+  CHECK(message.body == "Hello\r\nBob\r\n");
+  std::string bytes = message.serialize();
+  CHECK(bytes.find("\r\n\r\nHello\r\nBob\r\n") != std::string::npos);
+  auto again = parse_message(bytes);
+  REQUIRE(again.ok());
+  CHECK(again.value().serialize() == bytes);  // stable round trip
+}
+
+TEST_CASE("bad header sections give errors, not crashes") {
+  CHECK_FALSE(parse_headers(" starts with a continuation").ok());
+  auto junk = parse_message("this line has no colon\r\n\r\nbody");
+  REQUIRE_FALSE(junk.ok());
+  CHECK(junk.error().find("line 1") != std::string::npos);
+  CHECK_FALSE(parse_headers(": empty name").ok());
+  CHECK_FALSE(parse_headers("Bad Name: x").ok());
+}
+
+TEST_CASE("prepend_header puts a folded field at the top of raw bytes") {
+  std::string message = "Subject: x\r\n\r\nbody\r\n";
+  CHECK(prepend_header(message, "Received", "from a by b") == "Received: from a by b\r\nSubject: x\r\n\r\nbody\r\n");
+  CHECK(header_section(message) == "Subject: x\r\n");
+}
+
+TEST_CASE("base64 round trip and junk") {
+  CHECK(base64_encode(std::string("\0bob\0secret", 11)) == "AGJvYgBzZWNyZXQ=");
+  CHECK(base64_decode("AGJvYgBzZWNyZXQ=") == std::string("\0bob\0secret", 11));
+  CHECK(base64_encode("Username:") == "VXNlcm5hbWU6");
+  CHECK(base64_decode("VXNlcm5hbWU6") == "Username:");
+  CHECK_FALSE(base64_decode("not base64!").has_value());
+  CHECK_FALSE(base64_decode("QQ=A").has_value());
+  CHECK(base64_decode("") == "");
+}
