@@ -21,7 +21,17 @@ std::string format_text(const TraceRecord& r) {
     line.append(r.protocol.size() < 5 ? 5 - r.protocol.size() : 0, ' ');
     line += ' ';
   }
-  line += r.summary;
+  // One record, one line: control characters in a summary (an SMTP line's CRLF) are shown, not obeyed.
+  for (unsigned char c : r.summary) {
+    if (c == '\r')
+      line += "\\r";
+    else if (c == '\n')
+      line += "\\n";
+    else if (c < 0x20 || c == 0x7f)
+      line += '.';
+    else
+      line += static_cast<char>(c);
+  }
   return line;
 }
 

@@ -41,6 +41,10 @@ struct Link {
   Time busy_until_ab = 0, busy_until_ba = 0;  // transmitter free times, per direction
 };
 
+// How long `bytes` take to clock onto a link: bytes*8/bandwidth, rounded up to whole
+// microseconds; 0 when the bandwidth is 0 (infinite).
+Time serialization_time(std::size_t bytes, std::uint64_t bandwidth_bps);
+
 // Node roles are drawing and narration hints ("client", "resolver", "dns-root", "mta", "router"...);
 // behaviour comes from the services a host runs.
 struct NodeInfo {
@@ -58,6 +62,8 @@ struct TcpOptions {
   Time max_rto = seconds(60);
   int syn_retries = 3;       // connect gives up after 1+2+4+8 = 15 s with the defaults
   int data_retries = 8;      // a connection is declared dead after this many timeouts in a row
+  Time min_rto = milliseconds(200);    // Linux's floor (RFC 6298 §2.4 says 1 s; lessons want brisk)
+  std::size_t max_window = 65535;      // the receive window we advertise and respect (no scaling)
 };
 
 class Network {

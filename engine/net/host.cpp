@@ -1,0 +1,215 @@
+#include "engine/net/host.h"
+
+#include "engine/net/host_transport.h"
+#include "engine/net/network.h"
+#include "engine/net/network_impl.h"
+#include "engine/net/tcp_stream.h"
+
+namespace maillab::engine {
+
+std::string_view to_string(ConnectError error) {
+  switch (error) {
+    case ConnectError::refused: return "refused";
+    case ConnectError::timeout: return "timeout";
+    case ConnectError::unreachable: return "unreachable";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(CloseReason reason) {
+  switch (reason) {
+    case CloseReason::normal: return "normal";
+    case CloseReason::reset: return "reset";
+    case CloseReason::timeout: return "timeout";
+    case CloseReason::host_down: return "host down";
+  }
+  return "unknown";
+}
+
+Host::Host(Network& network, std::string name, Address address)
+    : network_(network), name_(std::move(name)), address_(address), transport_(std::make_unique<Transport>(*this)) {}
+
+Host::~Host() = default;
+
+bool Host::up() const {
+  const NodeInfo* info = network_.node(name_);
+  return info && info->up;
+}
+
+Simulator& Host::simulator() { return network_.simulator(); }
+
+// --- UDP -------------------------------------------------------------------------------------
+
+bool Host::udp_bind(std::uint16_t port, std::function<void(const Datagram&)> on_datagram) {
+  if (port == 0 || transport_->udp_bindings.count(port)) return false;
+  transport_->udp_bindings.emplace(port, std::move(on_datagram));
+  return true;
+}
+
+void Host::udp_unbind(std::uint16_t port) { transport_->udp_bindings.erase(port); }
+
+void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
+                    std::string summary) {
+  auto packet = std::make_shared<Packet>();
+  packet->source = address_;
+  packet->destination = destination.address;
+  packet->protocol = ip_protocol_udp;
+  packet->source_port = source_port;
+  packet->destination_port = destination.port;
+  packet->data = std::move(payload);
+  packet->protocol_name = protocol_name_for(source_port, destination.port, ip_protocol_udp);
+  packet->summary = summary.empty() ? "UDP " + std::to_string(packet->data.size()) + " bytes" : std::move(summary);
+  transport_->send_packet(std::move(packet));
+}
+
+// --- TCP -------------------------------------------------------------------------------------
+
+bool Host::listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamConnection>)> on_accept) {
+  if (port == 0 || transport_->listeners.count(port)) return false;
+  transport_->listeners.emplace(port, std::move(on_accept));
+  return true;
+}
+
+void Host::unlisten(std::uint16_t port) { transport_->listeners.erase(port); }
+
+void Host::connect(Endpoint remote, ConnectHandlers handlers) {
+  Network::Impl& net = network_.impl();
+  const std::uint64_t id = net.next_connection_id++;
+  const std::string protocol = protocol_name_for(0, remote.port, ip_protocol_tcp);
+  if (!up() || !net.has_route(*this, remote.address)) {
+    // No route now (EHOSTUNREACH): fail at once rather than send SYNs nowhere. Still from an
+    // event, never inside connect().
+    net.record_transport(name_, net.label_for(remote.address), protocol,
+                         std::string("unreachable: ") + (up() ? "no route to " : "host is down, cannot reach ") +
+                             format_endpoint(remote),
+                         id);
+    simulator().schedule_in(0, [on_failed = std::move(handlers.on_failed)] {
+      if (on_failed) on_failed(ConnectError::unreachable);
+    });
+    return;
+  }
+  const std::uint16_t port = ephemeral_port();
+  auto stream = std::make_shared<TcpStream>(*this, id, Endpoint{address_, port}, remote);
+  transport_->connections[{port, remote}] = stream;
+  stream->start_connect(std::move(handlers));
+}
+
+std::uint16_t Host::ephemeral_port() {
+  constexpr std::uint16_t first = 49152;
+  constexpr unsigned count = 65536 - first;
+  for (unsigned tries = 0; tries < count; ++tries) {
+    const std::uint16_t candidate = transport_->next_ephemeral;
+    transport_->next_ephemeral = static_cast<std::uint16_t>(first + (candidate - first + 1) % count);
+    if (!transport_->port_in_use(candidate)) return candidate;
+  }
+  return 0;  // all 16384 in use: a programming error in a teaching scenario
+}
+
+// --- services --------------------------------------------------------------------------------
+
+Service& Host::add_service(std::unique_ptr<Service> service) {
+  services_.push_back(std::move(service));
+  Service& added = *services_.back();
+  added.start(*this);
+  return added;
+}
+
+// --- Host::Transport -------------------------------------------------------------------------
+
+Host::Transport::Transport(Host& owner)
+    : host(owner), rng(owner.simulator().rng().derive("host:" + owner.name())) {
+  next_ephemeral = static_cast<std::uint16_t>(49152 + rng.uniform(16384));
+}
+
+Network::Impl& Host::Transport::network() { return host.network().impl(); }
+
+bool Host::Transport::port_in_use(std::uint16_t port) const {
+  if (udp_bindings.count(port) || listeners.count(port)) return true;
+  for (const auto& [key, stream] : connections)
+    if (key.first == port) return true;
+  return false;
+}
+
+void Host::Transport::send_packet(std::shared_ptr<Packet> packet) { network().send_from(host, std::move(packet)); }
+
+void Host::Transport::receive(const Packet& packet) {
+  if (packet.protocol == ip_protocol_udp)
+    receive_udp(packet);
+  else
+    receive_tcp(packet);
+}
+
+void Host::Transport::receive_udp(const Packet& packet) {
+  auto binding = udp_bindings.find(packet.destination_port);
+  if (binding == udp_bindings.end()) {
+    network().record_drop(packet, host.name(), network().label_for(packet.source), "port unreachable");
+    return;
+  }
+  auto handler = binding->second;  // a copy: the handler may unbind itself
+  Datagram datagram{Endpoint{packet.source, packet.source_port}, Endpoint{packet.destination, packet.destination_port},
+                    packet.data};
+  if (handler) handler(datagram);
+}
+
+void Host::Transport::receive_tcp(const Packet& packet) {
+  const ConnectionKey key{packet.destination_port, Endpoint{packet.source, packet.source_port}};
+  auto found = connections.find(key);
+  if (found != connections.end()) {
+    auto stream = found->second;  // keeps it alive while it handles the segment
+    stream->receive(packet);
+    return;
+  }
+  const std::uint8_t flags = packet.tcp.flags;
+  if (flags & tcp_flag::rst) return;  // never answer a reset (RFC 9293 §3.10.7.1)
+  if ((flags & tcp_flag::syn) && !(flags & tcp_flag::ack)) {
+    auto listener = listeners.find(packet.destination_port);
+    if (listener != listeners.end()) {
+      auto stream = std::make_shared<TcpStream>(host, packet.connection,
+                                                Endpoint{host.address(), packet.destination_port},
+                                                Endpoint{packet.source, packet.source_port});
+      connections[key] = stream;
+      stream->start_accept(packet, listener->second);
+      return;
+    }
+    network().record_transport(host.name(), network().label_for(packet.source), packet.protocol_name,
+                               "refused: nothing listens on port " + std::to_string(packet.destination_port),
+                               packet.connection);
+  }
+  reply_reset(packet);
+}
+
+// RFC 9293 §3.10.7.1: a segment for no connection is answered with RST.
+void Host::Transport::reply_reset(const Packet& packet) {
+  auto reset = std::make_shared<Packet>();
+  reset->connection = packet.connection;
+  reset->source = packet.destination;
+  reset->destination = packet.source;
+  reset->protocol = ip_protocol_tcp;
+  reset->source_port = packet.destination_port;
+  reset->destination_port = packet.source_port;
+  reset->tcp.source_port = packet.destination_port;
+  reset->tcp.destination_port = packet.source_port;
+  reset->tcp.window = 0;
+  if (packet.tcp.flags & tcp_flag::ack) {
+    reset->tcp.sequence = packet.tcp.acknowledgment;
+    reset->tcp.flags = tcp_flag::rst;
+  } else {
+    std::uint32_t length = static_cast<std::uint32_t>(packet.data.size());
+    if (packet.tcp.flags & tcp_flag::syn) ++length;
+    if (packet.tcp.flags & tcp_flag::fin) ++length;
+    reset->tcp.sequence = 0;
+    reset->tcp.acknowledgment = packet.tcp.sequence + length;
+    reset->tcp.flags = tcp_flag::rst | tcp_flag::ack;
+  }
+  reset->protocol_name = packet.protocol_name;
+  reset->summary = "RST";
+  send_packet(std::move(reset));
+}
+
+void Host::Transport::crash() {
+  auto lost = std::move(connections);
+  connections.clear();
+  for (auto& [key, stream] : lost) stream->vanish();
+}
+
+}  // namespace maillab::engine

@@ -1,0 +1,59 @@
+// Network::Impl — the packet mover behind engine/net (internal to engine/net: applications use
+// Host). It owns the hosts, per-link state (RNG, up/down epoch), the routing tables, and moves
+// packets link by link, writing one `hop` record per crossing and a `drop` record for every loss.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/net/host.h"
+#include "engine/net/network.h"
+#include "engine/net/packet.h"
+#include "engine/net/routing.h"
+
+namespace maillab::engine {
+
+struct Network::Impl {
+  explicit Impl(Network& owner);
+
+  Network& network;
+  Simulator& simulator;
+  Routing routing;
+  std::unordered_map<std::string, std::size_t> node_index;
+  std::unordered_map<Address, std::size_t> address_index;
+  std::vector<std::unique_ptr<Host>> host_of_node;  // nullptr for routers
+
+  struct LinkState {
+    Rng rng;                  // this link's own loss draws: Rng::derive("link:a-b")
+    std::uint64_t epoch = 0;  // bumped when the link goes down: packets from an older epoch are lost
+  };
+  std::vector<LinkState> link_states;
+
+  std::uint64_t next_packet_id = 1;
+  std::uint64_t next_connection_id = 1;
+
+  // True when a packet from `from` could reach `to` now (a host can always reach itself).
+  bool has_route(const Host& from, Address to);
+
+  // Sends a packet built by a host: gives it its id and wire bytes, then routes it from the
+  // host's node.
+  void send_from(Host& host, std::shared_ptr<Packet> packet);
+
+  // A trace record about a packet (hop or drop) or about the transport.
+  void record_drop(const Packet& packet, const std::string& node, const std::string& peer, std::string_view why);
+  void record_transport(const std::string& node, const std::string& peer, const std::string& protocol,
+                        std::string summary, std::uint64_t connection);
+
+  // The name of the node holding `address`, or the dotted quad when nobody does.
+  std::string label_for(Address address) const;
+
+ private:
+  void forward(std::shared_ptr<Packet> packet, std::size_t at);
+  void depart(std::shared_ptr<Packet> packet, std::size_t from, NextHop hop, std::uint64_t epoch);
+  void arrive(const std::shared_ptr<Packet>& packet, std::size_t from, NextHop hop, std::uint64_t epoch, bool lost);
+  void deliver(const std::shared_ptr<Packet>& packet, std::size_t node);
+};
+
+}  // namespace maillab::engine

@@ -1,0 +1,143 @@
+#include "engine/net/packet.h"
+
+namespace maillab::engine {
+namespace {
+
+void put16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value) {
+  out[at] = static_cast<std::uint8_t>(value >> 8);
+  out[at + 1] = static_cast<std::uint8_t>(value);
+}
+void put32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value) {
+  put16(out, at, static_cast<std::uint16_t>(value >> 16));
+  put16(out, at + 2, static_cast<std::uint16_t>(value));
+}
+
+std::uint32_t add_words(std::span<const std::uint8_t> bytes, std::uint32_t sum) {
+  std::size_t i = 0;
+  for (; i + 1 < bytes.size(); i += 2) sum += static_cast<std::uint32_t>(bytes[i] << 8 | bytes[i + 1]);
+  if (i < bytes.size()) sum += static_cast<std::uint32_t>(bytes[i] << 8);  // pad the odd byte with zero
+  return sum;
+}
+
+// The pseudo-header that UDP and TCP checksums cover (RFC 768; RFC 9293 §3.1).
+std::uint32_t pseudo_header_sum(Address source, Address destination, std::uint8_t protocol, std::size_t length) {
+  std::uint32_t sum = 0;
+  sum += source >> 16;
+  sum += source & 0xffff;
+  sum += destination >> 16;
+  sum += destination & 0xffff;
+  sum += protocol;
+  sum += static_cast<std::uint32_t>(length);
+  return sum;
+}
+
+std::vector<std::uint8_t> ipv4_header(Address source, Address destination, std::uint8_t protocol,
+                                      std::size_t payload_size, std::uint16_t identification, std::uint8_t ttl) {
+  std::vector<std::uint8_t> out(ipv4_header_size + payload_size);
+  out[0] = 0x45;  // version 4, header length 5 words
+  out[1] = 0;
+  put16(out, 2, static_cast<std::uint16_t>(ipv4_header_size + payload_size));
+  put16(out, 4, identification);
+  put16(out, 6, 0x4000);  // don't fragment
+  out[8] = ttl;
+  out[9] = protocol;
+  put32(out, 12, source);
+  put32(out, 16, destination);
+  put16(out, 10, internet_checksum(std::span(out.data(), ipv4_header_size)));
+  return out;
+}
+
+}  // namespace
+
+std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t partial_sum) {
+  std::uint32_t sum = add_words(bytes, partial_sum);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum);
+}
+
+std::vector<std::uint8_t> encode_udp_packet(Address source, Address destination, std::uint16_t source_port,
+                                            std::uint16_t destination_port, std::span<const std::uint8_t> payload,
+                                            std::uint16_t identification, std::uint8_t ttl) {
+  const std::size_t udp_length = udp_header_size + payload.size();
+  auto out = ipv4_header(source, destination, ip_protocol_udp, udp_length, identification, ttl);
+  const std::size_t at = ipv4_header_size;
+  put16(out, at, source_port);
+  put16(out, at + 2, destination_port);
+  put16(out, at + 4, static_cast<std::uint16_t>(udp_length));
+  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(at + udp_header_size));
+  std::uint16_t checksum = internet_checksum(std::span(out.data() + at, udp_length),
+                                             pseudo_header_sum(source, destination, ip_protocol_udp, udp_length));
+  if (checksum == 0) checksum = 0xffff;  // RFC 768: zero means "no checksum"
+  put16(out, at + 6, checksum);
+  return out;
+}
+
+std::vector<std::uint8_t> encode_tcp_packet(Address source, Address destination, const TcpHeader& header,
+                                            std::span<const std::uint8_t> payload, std::uint16_t identification,
+                                            std::uint8_t ttl) {
+  const std::size_t tcp_length = tcp_header_size + payload.size();
+  auto out = ipv4_header(source, destination, ip_protocol_tcp, tcp_length, identification, ttl);
+  const std::size_t at = ipv4_header_size;
+  put16(out, at, header.source_port);
+  put16(out, at + 2, header.destination_port);
+  put32(out, at + 4, header.sequence);
+  put32(out, at + 8, header.acknowledgment);
+  out[at + 12] = static_cast<std::uint8_t>((tcp_header_size / 4) << 4);
+  out[at + 13] = header.flags;
+  put16(out, at + 14, header.window);
+  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(at + tcp_header_size));
+  put16(out, at + 16,
+        internet_checksum(std::span(out.data() + at, tcp_length),
+                          pseudo_header_sum(source, destination, ip_protocol_tcp, tcp_length)));
+  return out;
+}
+
+std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet) {
+  if (packet.size() < ipv4_header_size || packet[8] == 0) return 0;
+  --packet[8];
+  put16(packet, 10, 0);
+  put16(packet, 10, internet_checksum(std::span(packet.data(), ipv4_header_size)));
+  return packet[8];
+}
+
+void encode_wire(Packet& packet) {
+  const auto identification = static_cast<std::uint16_t>(packet.id);
+  if (packet.protocol == ip_protocol_tcp)
+    packet.wire = encode_tcp_packet(packet.source, packet.destination, packet.tcp, packet.data, identification,
+                                    packet.ttl);
+  else
+    packet.wire = encode_udp_packet(packet.source, packet.destination, packet.source_port, packet.destination_port,
+                                    packet.data, identification, packet.ttl);
+}
+
+std::string protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol) {
+  std::string_view name = protocol_for_port(destination_port);
+  if (name.empty()) name = protocol_for_port(source_port);
+  if (name.empty()) name = protocol == ip_protocol_tcp ? "TCP" : "UDP";
+  return std::string(name);
+}
+
+std::string describe_control_segment(const TcpHeader& header, std::uint32_t relative_ack) {
+  const std::uint8_t f = header.flags;
+  if (f & tcp_flag::rst) return "RST";
+  if ((f & tcp_flag::syn) && (f & tcp_flag::ack)) return "SYN-ACK";
+  if (f & tcp_flag::syn) return "SYN";
+  if (f & tcp_flag::fin) return "FIN";
+  return "ACK " + std::to_string(relative_ack);
+}
+
+std::string first_line_of(std::span<const std::uint8_t> data) {
+  constexpr std::size_t limit = 60;
+  std::string line;
+  for (std::uint8_t c : data) {
+    if (c == '\r' || c == '\n') break;
+    if (line.size() >= limit) {
+      line += "...";
+      break;
+    }
+    line += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+  }
+  return line;
+}
+
+}  // namespace maillab::engine

@@ -1,0 +1,86 @@
+// Wire encoding of the packets the virtual network carries: IPv4 (RFC 791) with UDP (RFC 768) or
+// TCP (RFC 9293) inside, with correct checksums, so a pcap of them decodes in Wireshark/tshark.
+// Also the in-flight Packet: the encoded bytes plus the decoded fields the simulator routes and
+// delivers by (parsing our own bytes back at every hop would only cost time).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/net/address.h"
+
+namespace maillab::engine {
+
+constexpr std::uint8_t ip_protocol_tcp = 6;
+constexpr std::uint8_t ip_protocol_udp = 17;
+constexpr std::uint8_t default_ttl = 64;
+constexpr std::size_t ipv4_header_size = 20;
+constexpr std::size_t udp_header_size = 8;
+constexpr std::size_t tcp_header_size = 20;
+
+// TCP header flag bits (RFC 9293 §3.1).
+namespace tcp_flag {
+constexpr std::uint8_t fin = 0x01;
+constexpr std::uint8_t syn = 0x02;
+constexpr std::uint8_t rst = 0x04;
+constexpr std::uint8_t psh = 0x08;
+constexpr std::uint8_t ack = 0x10;
+}  // namespace tcp_flag
+
+struct TcpHeader {
+  std::uint16_t source_port = 0;
+  std::uint16_t destination_port = 0;
+  std::uint32_t sequence = 0;
+  std::uint32_t acknowledgment = 0;
+  std::uint8_t flags = 0;
+  std::uint16_t window = 65535;
+};
+
+// The Internet checksum (RFC 1071) over `bytes`, starting from a partial sum.
+std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t partial_sum = 0);
+
+std::vector<std::uint8_t> encode_udp_packet(Address source, Address destination, std::uint16_t source_port,
+                                            std::uint16_t destination_port, std::span<const std::uint8_t> payload,
+                                            std::uint16_t identification, std::uint8_t ttl = default_ttl);
+
+std::vector<std::uint8_t> encode_tcp_packet(Address source, Address destination, const TcpHeader& header,
+                                            std::span<const std::uint8_t> payload, std::uint16_t identification,
+                                            std::uint8_t ttl = default_ttl);
+
+// Routers decrement the TTL and patch the header checksum (RFC 791 §3.2); returns the new TTL.
+std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet);
+
+// A packet travelling through the simulated network.
+struct Packet {
+  std::uint64_t id = 0;          // the trace's packet id: the same on every hop
+  std::uint64_t connection = 0;  // simulator bookkeeping (not on the wire): the stream it belongs to
+  Address source = 0;
+  Address destination = 0;
+  std::uint8_t protocol = ip_protocol_udp;
+  std::uint16_t source_port = 0;
+  std::uint16_t destination_port = 0;
+  TcpHeader tcp;                 // valid when protocol == ip_protocol_tcp
+  std::vector<std::uint8_t> data;  // the UDP or TCP payload
+  std::vector<std::uint8_t> wire;  // the full IPv4 packet
+  std::string protocol_name;     // "DNS", "SMTP", ..., or "TCP"/"UDP"
+  std::string summary;           // what the hop records say
+  std::uint8_t ttl = default_ttl;
+};
+
+// Builds `packet.wire` from the decoded fields (the IP identification is the packet id's low bits).
+void encode_wire(Packet& packet);
+
+// The application protocol of a packet between two ports: the well-known port of either end,
+// falling back to the transport's own name.
+std::string protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol);
+
+// "SYN", "SYN-ACK", "ACK 1234", "FIN-ACK", "RST"... for segments without data.
+std::string describe_control_segment(const TcpHeader& header, std::uint32_t relative_ack);
+
+// The first line of `data`, printable, cut at about 60 characters.
+std::string first_line_of(std::span<const std::uint8_t> data);
+
+}  // namespace maillab::engine

@@ -1,0 +1,129 @@
+// The TCP-like reliable byte stream (RFC 9293, much simplified, internal to engine/net).
+//
+// What it does like TCP: three-way handshake with a per-host deterministic ISN; 32-bit sequence
+// numbers that wrap; MSS-sized segments; cumulative ACKs sent for every segment that carries data
+// (no delayed ACKs); out-of-order segments buffered by the receiver; retransmission timer per
+// RFC 6298 (SRTT/RTTVAR estimation with Karn's rule, exponential back-off up to max_rto);
+// slow start, congestion avoidance, fast retransmit on three duplicate ACKs and NewReno partial
+// ACKs (RFC 5681, RFC 6582); RST for a SYN to a closed port; FIN in both directions.
+//
+// Simplifications, on purpose: a fixed 65535-byte window (no scaling, no zero-window probes), no
+// TIME-WAIT (a retransmitted FIN that finds no connection gets an RST, which a peer that has
+// already closed ignores), no urgent data, no options on the wire.
+//
+// Closing: close() means "I am done sending"; the peer's on_closed(normal) follows the last byte.
+// A side that receives FIN closes its own direction right after its on_closed(normal) returns
+// (anything it queued first still goes out), so no connection lingers half-open.
+//
+// Callbacks: on_connected, the listener's on_accept, on_data, on_closed and on_failed are only
+// called from simulator events (a packet arriving, a timer), never from inside send()/close().
+// Each callback runs on a copy of the handler with a strong reference held, so an application may
+// drop its shared_ptr, replace the handlers, or call close()/abort() from inside one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/net/host.h"
+#include "engine/net/packet.h"
+
+namespace maillab::engine {
+
+class TcpStream final : public StreamConnection, public std::enable_shared_from_this<TcpStream> {
+ public:
+  enum class State { syn_sent, syn_received, established, closed };
+  using AcceptHandler = std::function<void(std::shared_ptr<StreamConnection>)>;
+
+  TcpStream(Host& host, std::uint64_t id, Endpoint local, Endpoint remote);
+  ~TcpStream() override;
+
+  // --- StreamConnection ---
+  std::uint64_t id() const override { return id_; }
+  Endpoint local() const override { return local_; }
+  Endpoint remote() const override { return remote_; }
+  bool is_open() const override { return state_ != State::closed && !fin_requested_; }
+  void send(std::string_view bytes) override;
+  void close() override;
+  void abort() override;
+  void set_tls(bool on) override;
+  bool tls() const override { return tls_; }
+
+  // --- driven by Host::Transport ---
+  void start_connect(ConnectHandlers handlers);                 // client: SYN
+  void start_accept(const Packet& syn, AcceptHandler on_accept);  // server: SYN-ACK
+  void receive(const Packet& packet);
+  void vanish();  // the host crashed: no packet, just gone (apps hear host_down)
+
+  State state() const { return state_; }
+
+ private:
+  // Sequence space offsets: data byte n has offset n; our FIN takes offset fin_offset_.
+  std::uint32_t wire_sequence(std::uint64_t offset) const { return iss_ + 1 + static_cast<std::uint32_t>(offset); }
+  static std::int64_t unwrap(std::uint32_t wire, std::uint32_t base_wire, std::uint64_t base_offset);
+
+  void send_segment(std::uint8_t flags, std::uint64_t offset, std::size_t length, bool retransmission);
+  void send_control(std::uint8_t flags, std::uint32_t sequence, bool retransmission = false);
+  void send_ack() { send_control(tcp_flag::ack, wire_sequence(snd_nxt_)); }
+  void pump();
+  void retransmit_first();
+  void arm_timer();
+  void cancel_timer();
+  void on_timeout();
+  void handle_ack(const Packet& packet);
+  void handle_data(const Packet& packet);
+  void update_rtt(Time sample);
+  void maybe_finish();
+  void finish(std::optional<CloseReason> notify);
+  void fail_connect(ConnectError error);
+  std::uint64_t data_end() const { return buffer_base_ + send_buffer_.size(); }
+  std::string protocol_name() const;
+  std::string peer_label() const;
+  void note(std::string summary);
+
+  Host& host_;
+  std::uint64_t id_;
+  Endpoint local_, remote_;
+  State state_ = State::closed;
+  bool tls_ = false;
+  ConnectHandlers connect_handlers_;
+  AcceptHandler accept_handler_;
+
+  // Sender (RFC 9293 §3.3.1 names): offsets rather than wrapped numbers.
+  std::uint32_t iss_ = 0;
+  std::uint64_t snd_una_ = 0, snd_nxt_ = 0, highest_sent_ = 0;
+  std::string send_buffer_;       // bytes from offset buffer_base_ on: unacknowledged, then unsent
+  std::uint64_t buffer_base_ = 0;
+  bool fin_requested_ = false;
+  std::uint64_t fin_offset_ = 0;  // valid when fin_requested_
+  bool fin_acked_ = false;
+
+  // Congestion control (RFC 5681) and loss recovery (RFC 6582).
+  std::size_t cwnd_ = 0, ssthresh_ = 0;
+  int duplicate_acks_ = 0;
+  bool in_recovery_ = false;
+  std::uint64_t recover_ = 0;
+
+  // Retransmission timer (RFC 6298).
+  Time rto_ = 0;
+  Time srtt_ = 0, rttvar_ = 0;
+  bool have_rtt_ = false;
+  bool timing_ = false;
+  std::uint64_t timed_end_ = 0;
+  Time timed_at_ = 0;
+  Simulator::EventId timer_ = 0;
+  int consecutive_timeouts_ = 0;
+
+  // Receiver.
+  std::uint32_t irs_ = 0;
+  std::uint64_t rcv_nxt_ = 0;
+  std::map<std::uint64_t, std::string> out_of_order_;
+  std::optional<std::uint64_t> peer_fin_offset_;
+  bool peer_fin_received_ = false;
+  bool closed_notified_ = false;
+  std::string undelivered_;  // data that arrived before the application set on_data
+};
+
+}  // namespace maillab::engine

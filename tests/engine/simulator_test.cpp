@@ -1,0 +1,164 @@
+// The kernel's contract (engine/core/simulator.h): time order, FIFO at equal times, cancel, step,
+// run_until, next_event_time.
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "engine/core/simulator.h"
+
+using namespace maillab::engine;
+
+TEST_CASE("events run in time order, equal times first-in first-out", "[simulator]") {
+  Simulator sim;
+  std::vector<int> order;
+  sim.schedule_at(30, [&] { order.push_back(3); });
+  sim.schedule_at(10, [&] { order.push_back(1); });
+  for (int i = 0; i < 50; ++i) sim.schedule_at(20, [&, i] { order.push_back(100 + i); });
+  sim.schedule_at(10, [&] { order.push_back(2); });
+  sim.run();
+  REQUIRE(order.size() == 53);
+  CHECK(order[0] == 1);
+  CHECK(order[1] == 2);
+  for (int i = 0; i < 50; ++i) CHECK(order[2 + i] == 100 + i);
+  CHECK(order[52] == 3);
+  CHECK(sim.now() == 30);
+  CHECK(sim.executed() == 53);
+}
+
+TEST_CASE("events scheduled by a running event keep FIFO among equal times", "[simulator]") {
+  Simulator sim;
+  std::vector<int> order;
+  sim.schedule_at(5, [&] {
+    order.push_back(0);
+    sim.schedule_in(0, [&] { order.push_back(2); });
+    sim.schedule_in(0, [&] { order.push_back(3); });
+  });
+  sim.schedule_at(5, [&] { order.push_back(1); });
+  sim.run();
+  CHECK(order == std::vector<int>{0, 1, 2, 3});
+}
+
+TEST_CASE("a large random workload comes out sorted and stable", "[simulator]") {
+  Simulator sim(7);
+  Rng rng(99);
+  std::vector<std::pair<Time, int>> ran;
+  int counter = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const Time t = static_cast<Time>(rng.uniform(300));
+    const int tag = counter++;
+    sim.schedule_at(t, [&, t, tag] {
+      ran.emplace_back(t, tag);
+      if (tag % 3 == 0) {
+        const Time later = sim.now() + static_cast<Time>(rng.uniform(50));
+        const int inner = counter++;
+        sim.schedule_at(later, [&, later, inner] { ran.emplace_back(later, inner); });
+      }
+    });
+  }
+  sim.run();
+  REQUIRE(ran.size() == static_cast<std::size_t>(counter));
+  for (std::size_t i = 1; i < ran.size(); ++i) {
+    REQUIRE(ran[i - 1].first <= ran[i].first);
+    if (ran[i - 1].first == ran[i].first) REQUIRE(ran[i - 1].second < ran[i].second);
+  }
+}
+
+TEST_CASE("step runs exactly one event and skips cancelled ones", "[simulator]") {
+  Simulator sim;
+  int a = 0, b = 0, c = 0;
+  sim.schedule_at(1, [&] { ++a; });
+  const auto cancelled = sim.schedule_at(2, [&] { ++b; });
+  sim.schedule_at(3, [&] { ++c; });
+  REQUIRE(sim.cancel(cancelled));
+  CHECK(sim.pending() == 2);
+  REQUIRE(sim.step());
+  CHECK((a == 1 && b == 0 && c == 0));
+  CHECK(sim.now() == 1);
+  REQUIRE(sim.step());
+  CHECK((b == 0 && c == 1));
+  CHECK(sim.now() == 3);
+  CHECK_FALSE(sim.step());
+  CHECK(sim.executed() == 2);
+}
+
+TEST_CASE("cancel semantics, including stale ids after a slot is reused", "[simulator]") {
+  Simulator sim;
+  int ran = 0;
+  const auto first = sim.schedule_at(1, [&] { ++ran; });
+  CHECK(sim.cancel(first));
+  CHECK_FALSE(sim.cancel(first));  // already cancelled
+  CHECK_FALSE(sim.cancel(0));      // 0 never names an event
+  CHECK_FALSE(sim.cancel(0xffff'ffff'0000'0001ULL));  // never existed
+  sim.run();  // frees the cancelled slot
+  const auto second = sim.schedule_at(5, [&] { ran += 10; });
+  CHECK_FALSE(sim.cancel(first));  // stale: the slot now holds `second`
+  CHECK(sim.pending() == 1);
+  sim.run();
+  CHECK(ran == 10);
+  CHECK_FALSE(sim.cancel(second));  // already ran
+}
+
+TEST_CASE("an event can cancel another scheduled at the same time", "[simulator]") {
+  Simulator sim;
+  int ran = 0;
+  Simulator::EventId victim = 0;
+  sim.schedule_at(4, [&] { CHECK(sim.cancel(victim)); });
+  victim = sim.schedule_at(4, [&] { ++ran; });
+  sim.run();
+  CHECK(ran == 0);
+  CHECK(sim.pending() == 0);
+}
+
+TEST_CASE("run_until runs events up to the end and sets the clock", "[simulator]") {
+  Simulator sim;
+  std::vector<Time> seen;
+  for (Time t : {5, 10, 15, 20}) sim.schedule_at(t, [&, t] { seen.push_back(t); });
+  sim.run_until(15);
+  CHECK(seen == std::vector<Time>{5, 10, 15});
+  CHECK(sim.now() == 15);
+  sim.run_until(17);
+  CHECK(sim.now() == 17);
+  CHECK(seen.size() == 3);
+  sim.run_until(100);
+  CHECK(seen.size() == 4);
+  CHECK(sim.now() == 100);
+}
+
+TEST_CASE("stop makes run return after the current event", "[simulator]") {
+  Simulator sim;
+  int ran = 0;
+  sim.schedule_at(1, [&] {
+    ++ran;
+    sim.stop();
+  });
+  sim.schedule_at(2, [&] { ++ran; });
+  sim.run();
+  CHECK(ran == 1);
+  CHECK(sim.pending() == 1);
+  sim.run();
+  CHECK(ran == 2);
+}
+
+TEST_CASE("next_event_time peeks without running", "[simulator]") {
+  Simulator sim;
+  int ran = 0;
+  CHECK_FALSE(sim.next_event_time().has_value());
+  const auto early = sim.schedule_at(3, [&] { ++ran; });
+  sim.schedule_at(8, [&] { ++ran; });
+  CHECK(sim.next_event_time() == Time{3});
+  CHECK(sim.next_event_time() == Time{3});
+  CHECK(ran == 0);
+  CHECK(sim.now() == 0);
+  sim.cancel(early);
+  CHECK(sim.next_event_time() == Time{8});
+  CHECK(ran == 0);
+}
+
+TEST_CASE("next_event_time from inside an event sees the queue as it is", "[simulator]") {
+  Simulator sim;
+  std::optional<Time> seen;
+  sim.schedule_at(1, [&] { seen = sim.next_event_time(); });
+  sim.schedule_at(9, [] {});
+  sim.run_until(1);
+  CHECK(seen == Time{9});
+}

@@ -1,0 +1,330 @@
+// The TCP-like stream (engine/net/tcp_stream.h via engine/net/host.h): handshake, reliable
+// in-order delivery over loss, refusal, timeouts, resets, crashes and callback safety.
+#include <catch2/catch.hpp>
+
+#include "engine/net/host.h"
+#include "engine/net/network.h"
+
+using namespace maillab::engine;
+
+namespace {
+
+constexpr Address address_client = 0x0a000001, address_server = 0x0a000002;
+
+struct Pair {
+  Simulator sim;
+  Network net;
+  Host* client;
+  Host* server;
+  std::optional<std::size_t> link;
+  explicit Pair(LinkSpec spec = LinkSpec{milliseconds(10), 10'000'000, 0.0, true}, std::uint64_t seed = 1)
+      : sim(seed), net(sim) {
+    client = net.add_host("client", address_client);
+    server = net.add_host("server", address_server);
+    link = net.add_link("client", "server", spec);
+  }
+  std::vector<const TraceRecord*> records(TraceKind kind, std::string_view containing = {}) const {
+    std::vector<const TraceRecord*> result;
+    for (const auto& r : sim.trace().records())
+      if (r.kind == kind && r.summary.find(containing) != std::string::npos) result.push_back(&r);
+    return result;
+  }
+};
+
+std::string pattern(std::size_t size) {
+  std::string data(size, '\0');
+  std::uint32_t x = 12345;
+  for (auto& c : data) {
+    x = x * 1103515245 + 12345;
+    c = static_cast<char>(x >> 16);
+  }
+  return data;
+}
+
+}  // namespace
+
+TEST_CASE("handshake, a request and a reply, and a clean close", "[tcp]") {
+  Pair p;
+  std::string server_got, client_got;
+  std::vector<CloseReason> server_closed, client_closed;
+  std::shared_ptr<StreamConnection> accepted;
+  REQUIRE(p.server->listen(25, [&](std::shared_ptr<StreamConnection> c) {
+    accepted = c;
+    c->send("220 server ready\r\n");
+    c->on_data = [&, raw = c.get()](std::string_view bytes) {
+      server_got += bytes;
+      if (server_got.find("QUIT\r\n") != std::string::npos) {
+        raw->send("221 bye\r\n");
+        raw->close();
+      }
+    };
+    c->on_closed = [&](CloseReason r) { server_closed.push_back(r); };
+  }));
+  CHECK_FALSE(p.server->listen(25, [](auto) {}));
+  std::shared_ptr<StreamConnection> connection;
+  bool failed = false;
+  p.client->connect(Endpoint{address_server, 25},
+                    ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                      connection = c;
+                                      c->on_data = [&](std::string_view bytes) { client_got += bytes; };
+                                      c->on_closed = [&](CloseReason r) { client_closed.push_back(r); };
+                                      c->send("QUIT\r\n");
+                                    },
+                                    [&](ConnectError) { failed = true; }});
+  p.sim.run();
+  CHECK_FALSE(failed);
+  REQUIRE(connection);
+  REQUIRE(accepted);
+  CHECK(connection->id() == accepted->id());
+  CHECK(connection->remote() == Endpoint{address_server, 25});
+  CHECK(accepted->remote() == connection->local());
+  CHECK(connection->local().port >= 49152);
+  CHECK(server_got == "QUIT\r\n");
+  CHECK(client_got == "220 server ready\r\n221 bye\r\n");
+  CHECK(client_closed == std::vector<CloseReason>{CloseReason::normal});
+  CHECK(server_closed == std::vector<CloseReason>{CloseReason::normal});
+  CHECK_FALSE(connection->is_open());
+
+  const auto hops = p.records(TraceKind::hop);
+  REQUIRE(hops.size() >= 3);
+  CHECK(hops[0]->summary == "SYN");
+  CHECK(hops[0]->protocol == "SMTP");
+  CHECK(hops[0]->connection == connection->id());
+  CHECK(hops[1]->summary == "SYN-ACK");
+  CHECK(hops[2]->summary == "ACK 1");
+  CHECK(p.records(TraceKind::hop, "220 server ready (data, 18 bytes)").size() == 1);
+  CHECK(p.records(TraceKind::hop, "QUIT (data").size() == 1);
+  CHECK(p.records(TraceKind::hop, "FIN").size() == 2);
+  CHECK(p.records(TraceKind::transport, "connect").size() == 1);
+  CHECK(p.records(TraceKind::transport, "accept").size() == 1);
+  CHECK(p.records(TraceKind::transport, "established").size() == 1);
+  CHECK(p.records(TraceKind::drop).empty());
+}
+
+TEST_CASE("200 kB cross a 20%-loss link byte-exact and in order", "[tcp]") {
+  Pair p(LinkSpec{milliseconds(10), 10'000'000, 0.2, true}, 2024);
+  const std::string data = pattern(200'000);
+  std::string received;
+  int closed_normal = 0;
+  bool data_complete_before_close = false;
+  p.server->listen(587, [&](std::shared_ptr<StreamConnection> c) {
+    c->on_data = [&](std::string_view bytes) { received += bytes; };
+    c->on_closed = [&](CloseReason r) {
+      if (r == CloseReason::normal) ++closed_normal;
+      data_complete_before_close = received.size() == data.size();
+    };
+  });
+  std::shared_ptr<StreamConnection> connection;
+  p.client->connect(Endpoint{address_server, 587}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     connection = c;
+                                                                     // Several sends, to cross segment edges.
+                                                                     c->send(std::string_view(data).substr(0, 1000));
+                                                                     c->send(std::string_view(data).substr(1000));
+                                                                     c->close();
+                                                                   },
+                                                                   [](ConnectError) { FAIL("connect failed"); }});
+  p.sim.run();
+  REQUIRE(received.size() == data.size());
+  CHECK(received == data);
+  CHECK(closed_normal == 1);
+  CHECK(data_complete_before_close);
+  CHECK(p.records(TraceKind::drop, "lost on link").size() > 20);  // the loss really happened
+  CHECK(p.records(TraceKind::hop, "retransmission").size() > 0);
+}
+
+TEST_CASE("connecting to a port nobody listens on is refused with RST", "[tcp]") {
+  Pair p;
+  std::optional<ConnectError> error;
+  p.client->connect(Endpoint{address_server, 143},
+                    ConnectHandlers{[](auto) { FAIL("should not connect"); }, [&](ConnectError e) { error = e; }});
+  p.sim.run();
+  REQUIRE(error);
+  CHECK(*error == ConnectError::refused);
+  CHECK(to_string(*error) == "refused");
+  CHECK(p.records(TraceKind::hop, "RST").size() == 1);
+  CHECK(p.records(TraceKind::transport, "refused").size() == 2);  // at the server and at the client
+  CHECK(p.sim.now() == 2 * 10'000 + 2 * serialization_time(40, 10'000'000));
+}
+
+TEST_CASE("connecting to a crashed host times out within the SYN retry budget", "[tcp]") {
+  Pair p;
+  p.server->listen(25, [](auto) {});
+  p.net.set_node_up("server", false);
+  std::optional<ConnectError> error;
+  Time failed_at = 0;
+  p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[](auto) { FAIL("should not connect"); },
+                                                                  [&](ConnectError e) {
+                                                                    error = e;
+                                                                    failed_at = p.sim.now();
+                                                                  }});
+  p.sim.run();
+  REQUIRE(error);
+  CHECK(*error == ConnectError::timeout);
+  // Defaults: SYN at 0, retries after 1, 2 and 4 s, give up 8 s later: 15 s in all.
+  CHECK(failed_at == seconds(15));
+  const auto syns = p.records(TraceKind::hop, "SYN");
+  CHECK(syns.size() == 1 + static_cast<std::size_t>(p.net.tcp_options().syn_retries));
+  CHECK(p.records(TraceKind::drop, "host down").size() == syns.size());
+  CHECK(p.records(TraceKind::transport, "connect timeout").size() == 1);
+}
+
+TEST_CASE("connecting without a route fails as unreachable, never inside connect()", "[tcp]") {
+  Pair p;
+  p.net.set_link_up(*p.link, false);
+  std::optional<ConnectError> error;
+  p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{nullptr, [&](ConnectError e) { error = e; }});
+  CHECK_FALSE(error.has_value());
+  p.sim.run();
+  REQUIRE(error);
+  CHECK(*error == ConnectError::unreachable);
+  CHECK(p.records(TraceKind::transport, "unreachable").size() == 1);
+}
+
+TEST_CASE("a peer that vanishes mid-transfer ends the connection with a timeout", "[tcp]") {
+  Pair p;
+  p.net.tcp_options().data_retries = 3;
+  std::optional<CloseReason> client_reason, server_reason;
+  Time closed_at = 0;
+  p.server->listen(110, [&](std::shared_ptr<StreamConnection> c) {
+    c->on_closed = [&](CloseReason r) { server_reason = r; };
+    c->on_data = [&](std::string_view) { p.net.set_node_up("server", false); };
+  });
+  std::shared_ptr<StreamConnection> connection;
+  p.client->connect(Endpoint{address_server, 110}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     connection = c;
+                                                                     c->on_closed = [&](CloseReason r) {
+                                                                       client_reason = r;
+                                                                       closed_at = p.sim.now();
+                                                                     };
+                                                                     c->send("USER bob\r\n");
+                                                                     p.sim.schedule_in(seconds(1), [c] {
+                                                                       c->send("PASS secret\r\n");
+                                                                     });
+                                                                   },
+                                                                   nullptr});
+  p.sim.run();
+  CHECK(server_reason == CloseReason::host_down);  // the crashed side's own applications hear it
+  REQUIRE(client_reason);
+  CHECK(*client_reason == CloseReason::timeout);
+  CHECK(closed_at > seconds(1));
+  CHECK(p.records(TraceKind::hop, "RST").empty());  // a crash sends nothing
+  CHECK(p.records(TraceKind::transport, "timeout").size() == 1);
+}
+
+TEST_CASE("abort sends RST and the peer hears reset", "[tcp]") {
+  Pair p;
+  std::optional<CloseReason> server_reason;
+  p.server->listen(993, [&](std::shared_ptr<StreamConnection> c) {
+    c->on_closed = [&](CloseReason r) { server_reason = r; };
+  });
+  p.client->connect(Endpoint{address_server, 993}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     p.sim.schedule_in(milliseconds(50), [c] { c->abort(); });
+                                                                   },
+                                                                   nullptr});
+  p.sim.run();
+  REQUIRE(server_reason);
+  CHECK(*server_reason == CloseReason::reset);
+  CHECK(p.records(TraceKind::hop, "RST").size() == 1);
+  CHECK(p.records(TraceKind::hop, "RST")[0]->protocol == "IMAP");
+}
+
+TEST_CASE("callbacks are safe when the application drops its pointer or closes inside them", "[tcp]") {
+  Pair p;
+  std::string received;
+  int closed = 0;
+  bool inside_send = false;
+  bool reentered = false;
+  p.server->listen(25, [&](std::shared_ptr<StreamConnection> c) {
+    // The handler owns the only application reference and lets go of it inside on_data.
+    auto holder = std::make_shared<std::shared_ptr<StreamConnection>>(c);
+    c->on_data = [&, holder](std::string_view bytes) {
+      if (inside_send) reentered = true;
+      received += bytes;
+      auto self = *holder;
+      holder->reset();
+      self->on_data = nullptr;  // replacing the running handler is fine
+      inside_send = true;
+      self->send("250 ok\r\n");
+      inside_send = false;
+      self->close();
+    };
+  });
+  std::string reply;
+  p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     c->on_data = [&](std::string_view b) {
+                                                                       if (inside_send) reentered = true;
+                                                                       reply += b;
+                                                                     };
+                                                                     c->on_closed = [&](CloseReason) { ++closed; };
+                                                                     inside_send = true;
+                                                                     c->send("HELO x\r\n");
+                                                                     inside_send = false;
+                                                                     // Dropped here: the network keeps it.
+                                                                   },
+                                                                   nullptr});
+  p.sim.run();
+  CHECK_FALSE(reentered);
+  CHECK(received == "HELO x\r\n");
+  CHECK(reply == "250 ok\r\n");
+  CHECK(closed == 1);
+  CHECK(p.sim.pending() == 0);  // no timers left behind
+}
+
+TEST_CASE("a host crash loses its connections silently and tells its own applications", "[tcp]") {
+  Pair p;
+  std::optional<CloseReason> client_reason;
+  p.server->listen(25, [](std::shared_ptr<StreamConnection>) {});
+  p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     c->on_closed = [&](CloseReason r) { client_reason = r; };
+                                                                   },
+                                                                   nullptr});
+  p.sim.run_until(milliseconds(100));
+  p.net.set_node_up("client", false);
+  CHECK(client_reason == CloseReason::host_down);
+  const auto hops_before = p.records(TraceKind::hop).size();
+  p.sim.run_until(seconds(1));
+  CHECK(p.records(TraceKind::hop).size() == hops_before);  // no RST, no FIN
+  p.net.set_node_up("client", true);
+  std::optional<ConnectError> error;
+  bool connected = false;
+  p.client->connect(Endpoint{address_server, 25},
+                    ConnectHandlers{[&](auto) { connected = true; }, [&](ConnectError e) { error = e; }});
+  p.sim.run_until(seconds(2));
+  CHECK(connected);  // after the restart it works again
+}
+
+TEST_CASE("set_tls marks the connection and records it", "[tcp]") {
+  Pair p;
+  p.server->listen(465, [](std::shared_ptr<StreamConnection> c) {
+    c->set_tls(true);
+    c->send("220 secure\r\n");
+  });
+  std::shared_ptr<StreamConnection> connection;
+  p.client->connect(Endpoint{address_server, 465}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                     connection = c;
+                                                                     c->set_tls(true);
+                                                                     c->on_data = [](std::string_view) {};
+                                                                   },
+                                                                   nullptr});
+  p.sim.run();
+  REQUIRE(connection);
+  CHECK(connection->tls());
+  CHECK(p.records(TraceKind::transport, "TLS negotiated (simulated)").size() == 2);
+  CHECK(p.records(TraceKind::hop, "TLS application data").size() == 1);
+}
+
+TEST_CASE("TCP runs are deterministic for a seed", "[tcp][determinism]") {
+  auto run = [](std::uint64_t seed) {
+    Pair p(LinkSpec{milliseconds(5), 1'000'000, 0.1, true}, seed);
+    p.server->listen(25, [](std::shared_ptr<StreamConnection> c) { c->on_data = [](std::string_view) {}; });
+    p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[](std::shared_ptr<StreamConnection> c) {
+                                                                       c->send(pattern(30'000));
+                                                                       c->close();
+                                                                     },
+                                                                     nullptr});
+    p.sim.run();
+    return p.sim.trace().fingerprint();
+  };
+  CHECK(run(5) == run(5));
+  CHECK(run(5) != run(6));
+}
