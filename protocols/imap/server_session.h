@@ -1,0 +1,141 @@
+#pragma once
+// An IMAP4rev1 server session (a documented subset of RFC 3501, see README.md), sans-I/O: feed the
+// client's bytes to handle_bytes(), send poll_output(), read poll_event() for the trace. One
+// session per connection (port 143, or 993 under TLS, which is the host's business).
+//
+// States (RFC 3501 §3):
+//   not authenticated --LOGIN/AUTHENTICATE--> authenticated --SELECT/EXAMINE--> selected
+//   selected --CLOSE/UNSELECT/failed SELECT--> authenticated;  any --LOGOUT--> logout
+//
+// Other sessions of the same user change the store; this session keeps its own view of the
+// selected mailbox (sequence number -> UID, flags) and reports the difference as untagged
+// EXPUNGE / EXISTS / RECENT / FETCH (FLAGS) before each tagged reply (§5.2, §7), never EXPUNGE
+// during FETCH, STORE or SEARCH (§7.4.1). While idling (RFC 2177) the host calls poll_updates()
+// when the store changed (MailStore observer) so the updates are pushed at once.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocols/imap/events.h"
+#include "protocols/imap/syntax.h"
+#include "protocols/store/mail_store.h"
+
+namespace maillab::imap {
+
+struct ServerOptions {
+  std::string hostname = "imap.example";
+  std::size_t max_line_length = 8192;          // per line, literals excluded (RFC 7162 §4 advice)
+  std::size_t max_literal_size = 16u << 20;     // bytes in one literal
+};
+
+enum class ServerState { not_authenticated, authenticated, selected, logout };
+const char* to_string(ServerState state);
+
+class ServerSession {
+ public:
+  ServerSession(store::MailStore& store, ServerOptions options = {});
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  // The simulated clock in seconds since the epoch: APPEND without a date uses it.
+  void set_clock(std::int64_t now_seconds) { now_seconds_ = now_seconds; }
+
+  void handle_bytes(std::string_view bytes);  // partial lines and literals are buffered
+  void handle_close();                        // the connection dropped
+  // The store changed (observer): while idling, push the untagged updates now.
+  void poll_updates();
+
+  std::string poll_output();
+  std::optional<Event> poll_event();
+
+  ServerState state() const { return state_; }
+  bool idling() const { return !idle_tag_.empty(); }
+  bool closed() const { return state_ == ServerState::logout; }  // close after sending output
+  const std::string& user() const { return user_; }
+  const std::string& selected_mailbox() const { return selected_; }
+
+ private:
+  // This session's picture of the selected mailbox: message n is view_[n-1].
+  struct ViewEntry {
+    std::uint32_t uid = 0;
+    store::Flags flags = 0;
+    bool recent = false;
+    bool gone = false;  // expunged by someone else, EXPUNGE not yet reported
+  };
+  struct Command {
+    std::string tag;
+    std::string name;  // upper case; "UID FETCH" style for UID commands
+    std::vector<Value> arguments;
+  };
+
+  // ---- input ----
+  void process_input();
+  void handle_command_text(const std::string& text);
+  void handle_idle_line(const std::string& line);
+  void handle_authenticate_line(const std::string& line);
+  void dispatch(Command& command);
+
+  // ---- output ----
+  void untagged(const std::string& text);           // "* " + text + CRLF
+  void tagged(const std::string& tag, const std::string& text);
+  void continuation(const std::string& text);       // "+ " + text + CRLF
+  void emit(EventKind kind, std::string text);
+  void enter_state(ServerState state);
+  std::string capabilities() const;
+
+  // ---- commands (server_session.cpp) ----
+  void command_login(Command& command);
+  void command_authenticate(Command& command);
+  void finish_plain_login(const std::string& tag, const std::string& decoded);
+  void command_select(Command& command, bool read_only);
+  void command_create(Command& command);
+  void command_delete(Command& command);
+  void command_rename(Command& command);
+  void command_subscribe(Command& command, bool subscribe);
+  void command_list(Command& command, bool subscribed_only);
+  void command_status(Command& command);
+  void command_append(Command& command);
+  void command_idle(Command& command);
+  void deselect();
+
+  // ---- selected-state commands (server_messages.cpp) ----
+  void command_fetch(Command& command, bool by_uid);
+  void command_store(Command& command, bool by_uid);
+  void command_search(Command& command, bool by_uid);
+  void command_copy(Command& command, bool by_uid, bool move);
+  void command_expunge(Command& command);
+  void command_close(Command& command, bool expunge);
+  // View indexes (0-based) of live messages in a sequence set (by number or by UID).
+  std::optional<std::vector<std::size_t>> resolve_set(const Value& value, bool by_uid);
+
+  // Reports what changed in the store since the view was taken (see the header comment).
+  void send_updates(bool allow_expunge);
+  const store::Folder* selected_folder() const;
+
+  store::MailStore& store_;
+  ServerOptions options_;
+  ServerState state_ = ServerState::not_authenticated;
+  std::int64_t now_seconds_ = 0;
+  std::string user_;
+
+  std::string input_;
+  std::string command_text_;             // the command being assembled (lines + literals)
+  std::uint64_t literal_remaining_ = 0;  // literal bytes still expected for command_text_
+  bool discarding_line_ = false;         // skipping the rest of an over-long line
+
+  std::string output_;
+  std::deque<Event> events_;
+
+  std::string idle_tag_;                 // non-empty while idling
+  std::string authenticate_tag_;         // non-empty while waiting for an AUTHENTICATE response
+
+  std::string selected_;
+  bool read_only_ = false;
+  std::vector<ViewEntry> view_;
+};
+
+}  // namespace maillab::imap

@@ -1,0 +1,205 @@
+#include "protocols/pop3/client_session.h"
+
+#include "protocols/pop3/md5.h"
+#include "protocols/pop3/server_session.h"
+
+namespace maillab::pop3 {
+
+ClientSession::ClientSession(ClientOptions options) : options_(std::move(options)) {}
+
+std::string ClientSession::poll_output() {
+  std::string out;
+  out.swap(output_);
+  return out;
+}
+
+std::optional<Event> ClientSession::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  Event event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+std::optional<DownloadedMessage> ClientSession::poll_message() {
+  if (messages_.empty()) return std::nullopt;
+  DownloadedMessage message = std::move(messages_.front());
+  messages_.pop_front();
+  return message;
+}
+
+void ClientSession::send(const std::string& line, const std::string& shown) {
+  output_ += line + "\r\n";
+  events_.push_back(Event{EventKind::command_sent, shown});
+}
+
+void ClientSession::fail(const std::string& reason) {
+  error_ = reason;
+  events_.push_back(Event{EventKind::error, reason});
+  // Leave politely if the connection is still usable; deletions are not applied by QUIT in
+  // AUTHORIZATION, and none were made before a failure in TRANSACTION that we would keep.
+  if (step_ != Step::greeting && step_ != Step::quit) output_ += "QUIT\r\n";
+  step_ = Step::failed;
+  events_.push_back(Event{EventKind::finished, "failed: " + reason});
+}
+
+void ClientSession::handle_close() {
+  if (finished()) return;
+  fail("connection closed by server");
+}
+
+void ClientSession::handle_bytes(std::string_view bytes) {
+  input_.append(bytes);
+  while (!finished()) {
+    const std::size_t newline = input_.find('\n');
+    if (newline == std::string::npos) return;
+    std::string line = input_.substr(0, newline + 1);
+    input_.erase(0, newline + 1);
+    if (in_multiline_) {
+      std::string bare = line;
+      while (!bare.empty() && (bare.back() == '\n' || bare.back() == '\r')) bare.pop_back();
+      if (bare == ".") {
+        in_multiline_ = false;
+        handle_multiline_end();
+      } else {
+        if (line.size() < 2 || line[line.size() - 2] != '\r') line.insert(line.size() - 1, "\r");
+        multiline_body_ += line;
+      }
+      continue;
+    }
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    handle_status_line(line);
+  }
+}
+
+void ClientSession::handle_status_line(const std::string& line) {
+  events_.push_back(Event{EventKind::reply_received, line});
+  const bool ok = line.compare(0, 3, "+OK") == 0;
+  if (!ok && line.compare(0, 4, "-ERR") != 0) return fail("not a POP3 reply: " + line);
+
+  switch (step_) {
+    case Step::greeting: {
+      if (!ok) return fail("server refused the connection: " + line);
+      const std::size_t open = line.find('<');
+      const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
+      if (open != std::string::npos && close != std::string::npos)
+        greeting_timestamp_ = line.substr(open, close - open + 1);
+      if (options_.use_apop) {
+        if (greeting_timestamp_.empty()) return fail("APOP wanted but the greeting has no timestamp");
+        step_ = Step::apop;
+        const std::string digest = md5_hex(greeting_timestamp_ + options_.password);
+        return send("APOP " + options_.user + " " + digest, "APOP " + options_.user + " " + digest);
+      }
+      step_ = Step::user;
+      return send("USER " + options_.user, "USER " + options_.user);
+    }
+    case Step::user:
+      if (!ok) return fail("USER refused: " + line);
+      step_ = Step::pass;
+      return send("PASS " + options_.password, "PASS ********");
+    case Step::pass:
+    case Step::apop:
+      if (!ok) return fail("login failed: " + line);
+      events_.push_back(Event{EventKind::state_changed, "TRANSACTION"});
+      step_ = Step::stat;
+      return send("STAT", "STAT");
+    case Step::stat: {
+      if (!ok) return fail("STAT failed: " + line);
+      message_count_ = 0;
+      const std::size_t space = line.find(' ', 4);
+      try {
+        message_count_ = std::stoul(line.substr(4, space == std::string::npos ? space : space - 4));
+      } catch (...) {
+        return fail("malformed STAT reply: " + line);
+      }
+      if (message_count_ == 0) {
+        step_ = Step::quit;
+        return send("QUIT", "QUIT");
+      }
+      step_ = Step::uidl;
+      return send("UIDL", "UIDL");
+    }
+    case Step::uidl:
+      if (!ok) {
+        // No UIDL support: fetch everything, identify by number.
+        listing_.clear();
+        for (std::size_t n = 1; n <= message_count_; ++n) listing_.emplace_back(n, "");
+        next_index_ = 0;
+        return next_message();
+      }
+      in_multiline_ = true;
+      multiline_body_.clear();
+      return;
+    case Step::retr:
+      if (!ok) return fail("RETR failed: " + line);
+      in_multiline_ = true;
+      multiline_body_.clear();
+      return;
+    case Step::dele:
+      if (!ok) return fail("DELE failed: " + line);
+      ++next_index_;
+      return next_message();
+    case Step::quit:
+      step_ = Step::done;
+      events_.push_back(Event{EventKind::finished,
+                              "downloaded " + std::to_string(downloaded_) + " message(s)" +
+                                  (ok ? "" : "; server said: " + line)});
+      return;
+    case Step::done:
+    case Step::failed:
+      return;
+  }
+}
+
+void ClientSession::handle_multiline_end() {
+  if (step_ == Step::uidl) {
+    listing_.clear();
+    std::size_t start = 0;
+    while (start < multiline_body_.size()) {
+      std::size_t end = multiline_body_.find("\r\n", start);
+      if (end == std::string::npos) end = multiline_body_.size();
+      const std::string entry = multiline_body_.substr(start, end - start);
+      start = end + 2;
+      const std::size_t space = entry.find(' ');
+      if (space == std::string::npos) continue;
+      try {
+        listing_.emplace_back(std::stoul(entry.substr(0, space)), entry.substr(space + 1));
+      } catch (...) {
+        return fail("malformed UIDL line: " + entry);
+      }
+    }
+    next_index_ = 0;
+    return next_message();
+  }
+  if (step_ == Step::retr) {
+    const auto& [number, uidl] = listing_[next_index_];
+    DownloadedMessage message{number, uidl.empty() ? std::to_string(number) : uidl,
+                              byte_unstuff(multiline_body_)};
+    events_.push_back(Event{EventKind::message_downloaded,
+                            message.uidl + " " + std::to_string(message.bytes.size())});
+    if (!uidl.empty()) options_.known_uidls.insert(uidl);
+    messages_.push_back(std::move(message));
+    ++downloaded_;
+    if (options_.delete_after_download) {
+      step_ = Step::dele;
+      return send("DELE " + std::to_string(number), "DELE " + std::to_string(number));
+    }
+    ++next_index_;
+    return next_message();
+  }
+}
+
+void ClientSession::next_message() {
+  while (next_index_ < listing_.size() && !listing_[next_index_].second.empty() &&
+         options_.known_uidls.count(listing_[next_index_].second)) {
+    ++next_index_;  // already have it ("leave a copy on server" mode)
+  }
+  if (next_index_ >= listing_.size()) {
+    step_ = Step::quit;
+    return send("QUIT", "QUIT");
+  }
+  step_ = Step::retr;
+  const std::string command = "RETR " + std::to_string(listing_[next_index_].first);
+  send(command, command);
+}
+
+}  // namespace maillab::pop3

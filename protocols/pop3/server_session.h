@@ -1,0 +1,106 @@
+#pragma once
+// A POP3 server session (RFC 1939, with CAPA from RFC 2449), sans-I/O: the caller feeds the bytes
+// the client sent with handle_bytes(), sends whatever poll_output() returns, and reads events for
+// the trace with poll_event(). One session per TCP connection (port 110, or 995 under TLS, which
+// is the host's business).
+//
+// States (RFC 1939 §3):
+//   AUTHORIZATION --USER/PASS or APOP ok--> TRANSACTION --QUIT--> UPDATE --> closed
+//   AUTHORIZATION --QUIT--> closed (nothing changes)
+//   any state --connection dropped (handle_close)--> closed, no deletion applied (§6)
+// Deletions (DELE) are only marks until QUIT in TRANSACTION enters UPDATE; RSET clears them.
+// The maildrop is locked from a successful login until the session ends (§8), so a second POP3
+// session for the same user gets "-ERR [IN-USE] ...".
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocols/pop3/events.h"
+#include "protocols/store/mail_store.h"
+
+namespace maillab::pop3 {
+
+struct ServerOptions {
+  std::string hostname = "pop.example";
+  // The APOP timestamp in the greeting (RFC 1939 §7), e.g. "<1896.697170952@pop.example>". The
+  // host makes it unique per connection (from the simulated clock and a counter). Empty: no APOP.
+  std::string greeting_timestamp;
+  std::size_t max_line_length = 512;  // RFC 2449 §4 allows 255 octets for a command; be generous
+};
+
+enum class ServerState { authorization, transaction, update, closed };
+const char* to_string(ServerState state);
+
+class ServerSession {
+ public:
+  ServerSession(store::MailStore& store, ServerOptions options = {});
+  ~ServerSession();  // releases the maildrop lock; applies no deletions
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  // Bytes from the client; partial lines are kept until their CRLF (a bare LF is accepted).
+  void handle_bytes(std::string_view bytes);
+  // The connection dropped (or was aborted): no UPDATE, the lock is released (RFC 1939 §6).
+  void handle_close();
+
+  std::string poll_output();            // bytes to send to the client (empty if none)
+  std::optional<Event> poll_event();    // one trace event at a time
+
+  ServerState state() const { return state_; }
+  // True once QUIT has been answered: send the remaining output, then close the connection.
+  bool closed() const { return state_ == ServerState::closed; }
+  const std::string& user() const { return user_; }
+
+ private:
+  struct Entry {
+    std::uint32_t uid = 0;
+    std::uint64_t size = 0;
+    bool deleted = false;
+  };
+
+  void handle_line(std::string line);
+  void reply(const std::string& line);        // one line, CRLF added
+  void send_multiline(const std::string& first_line, const std::string& body);  // stuffed, "."
+  void emit(EventKind kind, std::string text);
+  void enter_state(ServerState state);
+
+  void command_user(const std::string& argument);
+  void command_pass(const std::string& argument);
+  void command_apop(const std::vector<std::string>& arguments);
+  void command_capa();
+  void command_stat();
+  void command_list(const std::vector<std::string>& arguments, bool unique_ids);
+  void command_retr(const std::vector<std::string>& arguments, bool top);
+  void command_dele(const std::vector<std::string>& arguments);
+  void command_rset();
+  void command_quit();
+  bool open_maildrop(const std::string& user);  // lock + snapshot; replies on failure
+  // Parses a message number and checks it exists and is not deleted; replies -ERR otherwise.
+  Entry* message_argument(const std::string& argument);
+  std::string uidl_of(const Entry& entry) const;
+
+  store::MailStore& store_;
+  ServerOptions options_;
+  ServerState state_ = ServerState::authorization;
+  std::string input_;
+  bool discarding_long_line_ = false;
+  std::string output_;
+  std::deque<Event> events_;
+  std::string pending_user_;   // from USER, waiting for PASS
+  std::string user_;           // the logged-in user
+  bool holds_lock_ = false;
+  std::uint32_t uid_validity_ = 0;
+  std::vector<Entry> maildrop_;  // snapshot of INBOX at login; message n is maildrop_[n-1]
+};
+
+// Byte-stuffs a message for a multi-line response (RFC 1939 §3): CRLF line ends, a leading "."
+// doubled, ends with CRLF (the terminating ".\r\n" is not included).
+std::string byte_stuff(std::string_view message);
+// The inverse for a client: undoubles leading "." (the terminator line is not included).
+std::string byte_unstuff(std::string_view stuffed);
+
+}  // namespace maillab::pop3
