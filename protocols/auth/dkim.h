@@ -106,8 +106,4 @@ class DkimVerification {
 std::vector<DkimSignatureResult> dkim_verify(std::string_view message, std::int64_t now_seconds,
                                              const DnsLookupFunction& lookup, DkimVerifyOptions options = {});
 
-// RFC 8601 fragment: "dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh" (with a
-// "(reason)" comment when not pass), or "dkim=none" when there are no signatures.
-std::string dkim_authentication_results_fragment(const DkimSignatureResult& result);
-
 }  // namespace maillab::auth

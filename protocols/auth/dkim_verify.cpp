@@ -164,17 +164,4 @@ std::vector<DkimSignatureResult> dkim_verify(std::string_view message, std::int6
   return verification.results();
 }
 
-std::string dkim_authentication_results_fragment(const DkimSignatureResult& result) {
-  std::string text = "dkim=" + to_string(result.result);
-  if (result.result == DkimResult::none) return text;
-  if (result.result != DkimResult::pass) text += " (" + result.reason + ")";
-  else if (result.key_bits > 0 && result.signature && result.signature->algorithm != DkimAlgorithm::ed25519_sha256)
-    text += " (" + std::to_string(result.key_bits) + "-bit key)";
-  if (!result.domain.empty()) text += " header.d=" + result.domain;
-  if (!result.identity.empty()) text += " header.i=" + result.identity;
-  if (!result.selector.empty()) text += " header.s=" + result.selector;
-  if (!result.signature_prefix.empty()) text += " header.b=" + result.signature_prefix;
-  return text;
-}
-
 }  // namespace maillab::auth

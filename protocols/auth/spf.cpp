@@ -374,9 +374,4 @@ std::string received_spf_header(const SpfRequest& request, const SpfOutcome& out
   return header;
 }
 
-std::string spf_authentication_results_fragment(const SpfRequest& request, const SpfOutcome& outcome) {
-  if (request.identity == SpfIdentity::helo) return "spf=" + to_string(outcome.result) + " smtp.helo=" + request.helo;
-  return "spf=" + to_string(outcome.result) + " smtp.mailfrom=" + outcome.domain;
-}
-
 }  // namespace maillab::auth

@@ -76,7 +76,5 @@ SpfOutcome check_host(const SpfRequest& request, const DnsLookupFunction& lookup
 // sender) client-ip=192.0.2.1; envelope-from="x@example.com"; helo=mail.example.com;" (§9.1),
 // without a line ending.
 std::string received_spf_header(const SpfRequest& request, const SpfOutcome& outcome);
-// RFC 8601 method fragment: "spf=pass smtp.mailfrom=example.com" (or smtp.helo=).
-std::string spf_authentication_results_fragment(const SpfRequest& request, const SpfOutcome& outcome);
 
 }  // namespace maillab::auth

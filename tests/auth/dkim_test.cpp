@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "protocols/auth/base64.h"
+#include "protocols/auth/authentication_results.h"
 #include "protocols/auth/dkim.h"
 #include "protocols/auth/domain_name.h"
 

@@ -1,0 +1,206 @@
+// DMARC: record parsing, alignment tables, policy selection, pct sampling, org-domain fallback,
+// and the Authentication-Results header.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "protocols/auth/authentication_results.h"
+#include "protocols/auth/dmarc.h"
+#include "protocols/auth/message_headers.h"
+
+using namespace maillab::auth;
+
+namespace {
+
+DnsLookupFunction zone(std::map<std::string, std::string> records) {
+  return [records](const DnsQuestion& question) {
+    auto found = records.find(question.name);
+    if (question.type != DnsType::txt || found == records.end()) return DnsAnswer::nxdomain();
+    return DnsAnswer::of({found->second});
+  };
+}
+
+DmarcOutcome run(const std::string& record_domain, const std::string& record, DmarcInputs inputs) {
+  return evaluate_dmarc(discover_dmarc(inputs.from_domain, zone({{"_dmarc." + record_domain, record}})), inputs);
+}
+
+}  // namespace
+
+TEST_CASE("DMARC identifier alignment: relaxed and strict for exact, subdomain and unrelated", "[dmarc]") {
+  struct Row {
+    const char* identifier;
+    const char* from;
+    bool relaxed;
+    bool strict;
+  };
+  for (const Row& row : {Row{"example.com", "example.com", true, true},
+                         Row{"mail.example.com", "example.com", true, false},
+                         Row{"example.com", "news.example.com", true, false},
+                         Row{"a.example.com", "b.example.com", true, false},
+                         Row{"EXAMPLE.com.", "example.COM", true, true},
+                         Row{"example.net", "example.com", false, false},
+                         Row{"example.co.uk", "other.co.uk", false, false},
+                         Row{"mail.example.co.uk", "example.co.uk", true, false}}) {
+    INFO(row.identifier << " vs " << row.from);
+    CHECK(is_aligned(row.identifier, row.from, DmarcAlignment::relaxed) == row.relaxed);
+    CHECK(is_aligned(row.identifier, row.from, DmarcAlignment::strict) == row.strict);
+  }
+  CHECK(organizational_domain("a.b.example.com") == "example.com");
+  CHECK(organizational_domain("mail.shop.example.co.uk") == "example.co.uk");
+  CHECK(organizational_domain("example.com") == "example.com");
+}
+
+TEST_CASE("DMARC SPF and DKIM alignment decide pass or fail", "[dmarc]") {
+  std::string record = "v=DMARC1; p=reject";
+  DmarcInputs spf_sub{"example.com", SpfResult::pass, "bounce.example.com", {}, 0};
+  CHECK(run("example.com", record, spf_sub).result == DmarcResult::pass);
+  CHECK(run("example.com", record + "; aspf=s", spf_sub).result == DmarcResult::fail);
+  DmarcInputs spf_fail{"example.com", SpfResult::fail, "example.com", {}, 0};
+  CHECK(run("example.com", record, spf_fail).result == DmarcResult::fail);
+  DmarcInputs spf_unrelated{"example.com", SpfResult::pass, "mailer.example.net", {}, 0};
+  auto unrelated = run("example.com", record, spf_unrelated);
+  CHECK(unrelated.result == DmarcResult::fail);
+  CHECK(unrelated.disposition == DmarcPolicy::reject);
+  CHECK_FALSE(unrelated.spf_aligned);
+
+  DmarcInputs dkim_sub{"example.com", SpfResult::fail, "example.net", {{DkimResult::pass, "news.example.com"}}, 0};
+  auto relaxed = run("example.com", record, dkim_sub);
+  CHECK(relaxed.result == DmarcResult::pass);
+  CHECK(relaxed.dkim_aligned);
+  CHECK(run("example.com", record + "; adkim=s", dkim_sub).result == DmarcResult::fail);
+  DmarcInputs dkim_exact{"example.com", SpfResult::none, "", {{DkimResult::pass, "example.com"}}, 0};
+  CHECK(run("example.com", record + "; adkim=s", dkim_exact).result == DmarcResult::pass);
+  DmarcInputs dkim_failed{"example.com", SpfResult::none, "", {{DkimResult::fail, "example.com"}}, 0};
+  CHECK(run("example.com", record, dkim_failed).result == DmarcResult::fail);
+  DmarcInputs dkim_third_party{"example.com", SpfResult::none, "", {{DkimResult::pass, "esp.example.org"}}, 0};
+  CHECK(run("example.com", record, dkim_third_party).result == DmarcResult::fail);
+}
+
+TEST_CASE("DMARC policy: sp= applies to subdomains found through the organisational domain", "[dmarc]") {
+  DmarcInputs sub{"news.example.com", SpfResult::fail, "x.example.net", {}, 0};
+  auto fallback = run("example.com", "v=DMARC1; p=reject; sp=quarantine", sub);
+  CHECK(fallback.policy_domain == "example.com");
+  CHECK(fallback.policy == DmarcPolicy::quarantine);
+  CHECK(fallback.disposition == DmarcPolicy::quarantine);
+  CHECK(run("example.com", "v=DMARC1; p=reject", sub).policy == DmarcPolicy::reject);  // no sp: p
+  DmarcInputs top{"example.com", SpfResult::fail, "x.example.net", {}, 0};
+  CHECK(run("example.com", "v=DMARC1; p=reject; sp=none", top).policy == DmarcPolicy::reject);
+  // A record at the subdomain itself wins over the organisational one.
+  auto lookup = zone({{"_dmarc.news.example.com", "v=DMARC1; p=none"}, {"_dmarc.example.com", "v=DMARC1; p=reject"}});
+  auto own = evaluate_dmarc(discover_dmarc("news.example.com", lookup), sub);
+  CHECK(own.policy_domain == "news.example.com");
+  CHECK(own.policy == DmarcPolicy::none);
+  // No record anywhere: dmarc=none.
+  CHECK(run("example.org", "v=DMARC1; p=reject", sub).result == DmarcResult::none);
+}
+
+TEST_CASE("DMARC pct sampling uses the injected draw", "[dmarc]") {
+  DmarcInputs failing{"example.com", SpfResult::fail, "example.com", {}, 0};
+  for (int draw : {0, 50, 99}) {
+    failing.sampling_draw = draw;
+    auto none_sampled = run("example.com", "v=DMARC1; p=reject; pct=0", failing);
+    CHECK(none_sampled.disposition == DmarcPolicy::quarantine);  // reject falls back one step
+    CHECK(none_sampled.sampled_out);
+    CHECK(run("example.com", "v=DMARC1; p=quarantine; pct=0", failing).disposition == DmarcPolicy::none);
+    CHECK(run("example.com", "v=DMARC1; p=reject; pct=100", failing).disposition == DmarcPolicy::reject);
+  }
+  failing.sampling_draw = 29;
+  CHECK(run("example.com", "v=DMARC1; p=reject; pct=30", failing).disposition == DmarcPolicy::reject);
+  failing.sampling_draw = 30;
+  CHECK(run("example.com", "v=DMARC1; p=reject; pct=30", failing).disposition == DmarcPolicy::quarantine);
+}
+
+TEST_CASE("DMARC record parsing", "[dmarc]") {
+  auto full = parse_dmarc_record("v=DMARC1; p=quarantine; sp=reject; adkim=s; aspf=r; pct=25; "
+                                 "rua=mailto:agg@example.com; ruf=mailto:f@example.com; fo=1");
+  REQUIRE(full.record);
+  CHECK(full.record->policy == DmarcPolicy::quarantine);
+  CHECK(full.record->subdomain_policy == DmarcPolicy::reject);
+  CHECK(full.record->dkim_alignment == DmarcAlignment::strict);
+  CHECK(full.record->spf_alignment == DmarcAlignment::relaxed);
+  CHECK(full.record->percent == 25);
+  CHECK(full.record->aggregate_report_uris == "mailto:agg@example.com");
+  CHECK_FALSE(parse_dmarc_record("p=reject; v=DMARC1").record);  // v= must be first
+  CHECK_FALSE(parse_dmarc_record("v=DMARC1; p=bogus").record);
+  CHECK(parse_dmarc_record("v=DMARC1; p=bogus; rua=mailto:a@example.com").record->policy == DmarcPolicy::none);
+  CHECK_FALSE(parse_dmarc_record("v=DMARC1; p=none; pct=101").record);
+  CHECK_FALSE(parse_dmarc_record("v=spf1 -all").record);
+}
+
+TEST_CASE("DMARC discovery is resumable and reports DNS failures as temperror", "[dmarc]") {
+  DmarcDiscovery discovery("a.b.example.com");
+  std::vector<std::string> asked;
+  while (!discovery.done()) {
+    DnsQuestion question = *discovery.pending_question();
+    asked.push_back(question.name);
+    discovery.provide_answer(question, question.name == "_dmarc.example.com" ? DnsAnswer::of({"v=DMARC1; p=none"})
+                                                                             : DnsAnswer::nxdomain());
+  }
+  CHECK(asked == std::vector<std::string>{"_dmarc.a.b.example.com", "_dmarc.example.com"});
+  CHECK(discovery.result().status == DmarcDiscoveryStatus::found);
+  auto failed = discover_dmarc("example.com", [](const DnsQuestion&) { return DnsAnswer::timeout(); });
+  DmarcInputs inputs{"example.com", SpfResult::pass, "example.com", {}, 0};
+  CHECK(evaluate_dmarc(failed, inputs).result == DmarcResult::temperror);
+}
+
+TEST_CASE("Authentication-Results header is built and parsed back", "[dmarc][authres]") {
+  SpfRequest request;
+  request.client_ip = "192.0.2.1";
+  request.mail_from = "alice@example.com";
+  request.helo = "mail.example.com";
+  SpfOutcome spf;
+  spf.result = SpfResult::pass;
+  spf.domain = "example.com";
+  DkimSignatureResult dkim;
+  dkim.result = DkimResult::pass;
+  dkim.domain = "example.com";
+  dkim.identity = "@example.com";
+  dkim.selector = "sel";
+  dkim.signature_prefix = "ab/cd+ef";
+  DmarcOutcome dmarc;
+  dmarc.result = DmarcResult::pass;
+  dmarc.policy = DmarcPolicy::reject;
+  dmarc.from_domain = "example.com";
+
+  AuthenticationResults results{"mx.example.net", {spf_authentication_result(request, spf),
+                                                   dkim_authentication_result(dkim),
+                                                   dmarc_authentication_result(dmarc)}};
+  std::string field = format_authentication_results(results);
+  CHECK(field ==
+        "Authentication-Results: mx.example.net;\r\n"
+        "\tspf=pass smtp.mailfrom=example.com;\r\n"
+        "\tdkim=pass header.d=example.com header.i=@example.com header.s=sel header.b=\"ab/cd+ef\";\r\n"
+        "\tdmarc=pass (p=reject dis=none) header.from=example.com\r\n");
+  auto parsed = parse_authentication_results(field);
+  REQUIRE(parsed);
+  CHECK(parsed->authserv_id == "mx.example.net");
+  REQUIRE(parsed->results.size() == 3);
+  CHECK(parsed->results[0].method == "spf");
+  CHECK(parsed->results[0].property("smtp.mailfrom") == "example.com");
+  CHECK(parsed->results[1].property("header.b") == "ab/cd+ef");
+  CHECK(parsed->results[2].result == "pass");
+  CHECK(parsed->results[2].comment == "p=reject dis=none");
+  CHECK(format_authentication_results({"mx.example.net", {}}) == "Authentication-Results: mx.example.net; none\r\n");
+  // A real-world field with a version, comments and reason=.
+  auto other = parse_authentication_results(
+      "Authentication-Results: lists.example.org 1; arc=none; spf=pass smtp.mfrom=jqd@d1.example; "
+      "dkim=pass (1024-bit key) header.i=@d1.example; dmarc=pass");
+  REQUIRE(other);
+  REQUIRE(other->results.size() == 4);
+  CHECK(other->results[2].comment == "1024-bit key");
+  CHECK(other->results[1].property("smtp.mfrom") == "jqd@d1.example");
+}
+
+TEST_CASE("From domain extraction from raw message bytes", "[dmarc][headers]") {
+  CHECK(from_domain("From: Joe <joe@Example.COM>\r\nTo: x@y.z\r\n\r\nbody") == "example.com");
+  CHECK(from_domain("Subject: hi\nFrom:\n \"Doe, Jane\" (work)\n <jane@mail.example.org>\n\nbody") == "mail.example.org");
+  CHECK(from_domain("From: plain@example.net\r\n\r\n") == "example.net");
+  CHECK_FALSE(from_domain("To: x@example.com\r\n\r\n"));                       // no From
+  CHECK_FALSE(from_domain("From: a@example.com, b@example.org\r\n\r\n"));      // two authors
+  CHECK_FALSE(from_domain("From: a@example.com\r\nFrom: b@example.com\r\n\r\n"));  // two fields
+  CHECK_FALSE(from_domain("From: nobody\r\n\r\n"));
+  SplitMessage split = split_message("A: 1\r\nB: 2\r\n 3\r\n\r\nbody\r\n");
+  REQUIRE(split.headers.size() == 2);
+  CHECK(split.headers[1].value() == "2 3");
+  CHECK(split.body == "body\r\n");
+}
