@@ -260,7 +260,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
       std::string user = decoded->substr(first + 1, second - first - 1);
       std::string password = decoded->substr(second + 1);
       if (!authorization.empty() && authorization != user) password.clear();  // no proxy logins here
-      finish_authentication(user, authorization.empty() || authorization == user ? password : "", "PLAIN");
+      finish_authentication(user, password, "PLAIN");
       return;
     }
     case ServerState::auth_login_username:
@@ -276,18 +276,17 @@ void ServerSession::apply_auth_response(const std::string& line) {
   }
 }
 
-void ServerSession::finish_authentication(std::string_view user, std::string_view password,
-                                          std::string_view mechanism) {
+void ServerSession::finish_authentication(std::string user, std::string password, std::string_view mechanism) {
   state_ = ServerState::ready;
   auth_login_user_.clear();
   bool valid = !user.empty() && !password.empty() && config_.check_credentials &&
                config_.check_credentials(user, password);
   if (!valid) {
-    events_.push_back(AuthenticationFailed{std::string(user), std::string(mechanism)});
+    events_.push_back(AuthenticationFailed{user, std::string(mechanism)});
     return send_error(535, "5.7.8", "Authentication credentials invalid");  // RFC 4954 §6
   }
-  session_.authenticated_user = std::string(user);
-  events_.push_back(AuthenticationSucceeded{std::string(user), std::string(mechanism)});
+  session_.authenticated_user = user;
+  events_.push_back(AuthenticationSucceeded{user, std::string(mechanism)});
   send(make_reply(235, "2.7.0", "Authentication successful"));
 }
 

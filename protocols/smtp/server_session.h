@@ -201,7 +201,7 @@ class ServerSession {
   void handle_data_line(const std::string& line);
   void handle_auth_response(const std::string& line);  // a line while in an auth_* state
   void apply_auth_response(const std::string& line);   // also used for an initial response
-  void finish_authentication(std::string_view user, std::string_view password, std::string_view mechanism);
+  void finish_authentication(std::string user, std::string password, std::string_view mechanism);
   void request_verdict(ServerEvent request);
   void apply_verdict(Reply reply);
   void send(Reply reply);

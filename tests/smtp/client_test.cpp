@@ -1,0 +1,253 @@
+#include <catch2/catch.hpp>
+
+#include "protocols/mail/base64.h"
+#include "protocols/smtp/client_session.h"
+
+using namespace maillab::smtp;
+
+namespace {
+
+const char* ehlo_plain = "250-mx.example.net greets relay.example.org\r\n250-SIZE 1000000\r\n250 ENHANCEDSTATUSCODES\r\n";
+const char* ehlo_pipelining = "250-mx.example.net\r\n250-PIPELINING\r\n250 SIZE 1000000\r\n";
+
+ClientSession make_client(std::vector<std::string> recipients, ClientOptions options = {}) {
+  if (options.hostname == "localhost") options.hostname = "relay.example.org";
+  Envelope envelope{"alice@example.org", std::move(recipients)};
+  return ClientSession(options, envelope, "Subject: test\r\n\r\nHello\r\n");
+}
+
+template <typename T>
+std::vector<T> events_of(ClientSession& client, std::vector<ClientEvent>& seen) {
+  while (auto event = client.poll_event()) seen.push_back(std::move(*event));
+  std::vector<T> found;
+  for (const auto& event : seen) {
+    if (auto* typed = std::get_if<T>(&event)) found.push_back(*typed);
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("client: one command at a time without PIPELINING, exact bytes") {
+  ClientSession client = make_client({"bob@example.net", "nobody@example.net"});
+  CHECK(client.state() == ClientState::waiting_for_greeting);
+  CHECK(client.poll_output().empty());
+  client.handle_bytes("220 mx.example.net ESMTP\r\n");
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\n");
+  client.handle_bytes(ehlo_plain);
+  CHECK(client.capabilities().size);
+  CHECK(client.poll_output() == "MAIL FROM:<alice@example.org> SIZE=24\r\n");
+  client.handle_bytes("250 2.1.0 Ok\r\n");
+  CHECK(client.poll_output() == "RCPT TO:<bob@example.net>\r\n");
+  client.handle_bytes("250 2.1.5 Ok\r\n");
+  CHECK(client.poll_output() == "RCPT TO:<nobody@example.net>\r\n");
+  client.handle_bytes("550 5.1.1 <nobody@example.net>: User unknown\r\n");
+  CHECK(client.poll_output() == "DATA\r\n");
+  client.handle_bytes("354 go ahead\r\n");
+  CHECK(client.poll_output() == "Subject: test\r\n\r\nHello\r\n.\r\n");
+  CHECK(client.state() == ClientState::waiting_message_reply);
+  client.handle_bytes("250 2.0.0 Ok: queued as 4F2A\r\n");
+  CHECK(client.poll_output() == "QUIT\r\n");
+  CHECK(client.result().outcome == DeliveryOutcome::delivered);
+  CHECK_FALSE(client.is_finished());
+  client.handle_bytes("221 2.0.0 Bye\r\n");
+  CHECK(client.is_finished());
+  CHECK(client.state() == ClientState::finished);
+
+  const auto& recipients = client.recipients();
+  CHECK(recipients[0].status == RecipientStatus::delivered);
+  CHECK(recipients[0].reply.summary() == "250 2.0.0 Ok: queued as 4F2A");
+  CHECK(recipients[1].status == RecipientStatus::permanent_failure);
+  CHECK(recipients[1].enhanced_status == "5.1.1");
+  CHECK(recipients[1].stage == "RCPT TO");
+  CHECK(recipients[1].reply.summary() == "550 5.1.1 <nobody@example.net>: User unknown");
+}
+
+TEST_CASE("client: events give one record per command and reply line") {
+  ClientSession client = make_client({"bob@example.net"});
+  std::vector<ClientEvent> seen;
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_plain);
+  auto replies = events_of<ReplyReceived>(client, seen);
+  REQUIRE(replies.size() == 4);
+  CHECK(replies[1].line == "250-mx.example.net greets relay.example.org");
+  auto commands = events_of<CommandSent>(client, seen);
+  REQUIRE(commands.size() == 2);
+  CHECK(commands[0].line == "EHLO relay.example.org");
+  CHECK(commands[1].line == "MAIL FROM:<alice@example.org> SIZE=24");
+}
+
+TEST_CASE("client: PIPELINING batches MAIL, RCPTs and DATA") {
+  ClientSession client = make_client({"bob@example.net", "carol@example.net"});
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.poll_output();
+  client.handle_bytes(ehlo_pipelining);
+  CHECK(client.poll_output() ==
+        "MAIL FROM:<alice@example.org> SIZE=24\r\nRCPT TO:<bob@example.net>\r\nRCPT TO:<carol@example.net>\r\nDATA\r\n");
+  client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n451 4.3.0 Try later\r\n354 go\r\n");
+  CHECK(client.poll_output() == "Subject: test\r\n\r\nHello\r\n.\r\n");
+  client.handle_bytes("250 2.0.0 Ok\r\n");
+  CHECK(client.recipients()[0].status == RecipientStatus::delivered);
+  CHECK(client.recipients()[1].status == RecipientStatus::temporary_failure);
+  CHECK(client.result().outcome == DeliveryOutcome::delivered);
+}
+
+TEST_CASE("client: pipelined, every recipient refused: no message is sent") {
+  ClientSession client = make_client({"bob@example.net"});
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_pipelining);
+  client.poll_output();
+  client.handle_bytes("250 2.1.0 Ok\r\n550 5.1.1 no such user\r\n554 5.5.1 No valid recipients\r\n");
+  CHECK(client.poll_output() == "QUIT\r\n");
+  CHECK(client.result().outcome == DeliveryOutcome::permanent_failure);
+  CHECK(client.recipients()[0].stage == "RCPT TO");
+}
+
+TEST_CASE("client: MAIL refused fails every recipient") {
+  ClientSession client = make_client({"bob@example.net", "carol@example.net"});
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_plain);
+  client.poll_output();
+  client.handle_bytes("550 5.7.1 Sender rejected by SPF\r\n");
+  CHECK(client.poll_output() == "QUIT\r\n");
+  for (const auto& recipient : client.recipients()) {
+    CHECK(recipient.status == RecipientStatus::permanent_failure);
+    CHECK(recipient.stage == "MAIL FROM");
+    CHECK(recipient.enhanced_status == "5.7.1");
+  }
+  CHECK(client.result().stage == "MAIL FROM");
+}
+
+TEST_CASE("client: EHLO refused falls back to HELO; a reply without enhanced code gets x.0.0") {
+  ClientSession client = make_client({"bob@example.net"});
+  client.handle_bytes("220 old.example.net SMTP\r\n");
+  client.poll_output();
+  client.handle_bytes("502 Command not implemented\r\n");
+  CHECK(client.poll_output() == "HELO relay.example.org\r\n");
+  client.handle_bytes("250 old.example.net\r\n");
+  CHECK(client.poll_output() == "MAIL FROM:<alice@example.org>\r\n");  // no SIZE: not announced
+  client.handle_bytes("250 ok\r\n");
+  client.poll_output();
+  client.handle_bytes("450 mailbox busy\r\n");
+  CHECK(client.poll_output() == "QUIT\r\n");
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.recipients()[0].enhanced_status == "4.0.0");
+  CHECK(client.result().outcome == DeliveryOutcome::temporary_failure);
+}
+
+TEST_CASE("client: a greeting of 554 means no service") {
+  ClientSession client = make_client({"bob@example.net"});
+  client.handle_bytes("554 5.3.2 mx.example.net no SMTP service here\r\n");
+  CHECK(client.poll_output() == "QUIT\r\n");
+  CHECK(client.recipients()[0].status == RecipientStatus::permanent_failure);
+  CHECK(client.recipients()[0].stage == "greeting");
+}
+
+TEST_CASE("client: 421 in the middle ends the session with a temporary failure and no QUIT") {
+  ClientSession client = make_client({"bob@example.net"});
+  std::vector<ClientEvent> seen;
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_plain);
+  client.handle_bytes("250 2.1.0 Ok\r\n");
+  client.poll_output();
+  client.handle_bytes("421 4.3.2 mx.example.net shutting down\r\n");
+  CHECK(client.poll_output().empty());
+  CHECK(client.is_finished());
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.recipients()[0].enhanced_status == "4.3.2");
+  CHECK(client.result().outcome == DeliveryOutcome::temporary_failure);
+  auto finished = events_of<DeliveryFinished>(client, seen);
+  REQUIRE(finished.size() == 1);
+  CHECK(finished[0].result.outcome == DeliveryOutcome::temporary_failure);
+}
+
+TEST_CASE("client: the connection dropping mid-session is a temporary failure (4.4.2)") {
+  ClientSession client = make_client({"bob@example.net"});
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_plain);
+  client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n");
+  CHECK(client.state() == ClientState::waiting_message_reply);
+  client.handle_connection_closed();
+  CHECK(client.is_finished());
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.recipients()[0].enhanced_status == "4.4.2");
+  CHECK(client.recipients()[0].reply.code == 0);
+  CHECK(client.recipients()[0].reason.find("waiting_message_reply") != std::string::npos);
+  // After the 250 to ".", a drop before the QUIT reply changes nothing.
+  ClientSession done = make_client({"bob@example.net"});
+  done.handle_bytes("220 mx ESMTP\r\n");
+  done.handle_bytes(ehlo_plain);
+  done.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n250 2.0.0 Ok\r\n");
+  done.handle_connection_closed();
+  CHECK(done.result().outcome == DeliveryOutcome::delivered);
+}
+
+TEST_CASE("client: STARTTLS asks the engine to switch, then says EHLO again") {
+  ClientSession client = make_client({"bob@example.net"});
+  std::vector<ClientEvent> seen;
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.poll_output();
+  client.handle_bytes("250-mx\r\n250-STARTTLS\r\n250 PIPELINING\r\n");
+  CHECK(client.poll_output() == "STARTTLS\r\n");
+  client.handle_bytes("220 2.0.0 Ready to start TLS\r\n");
+  CHECK(client.state() == ClientState::tls_handshake);
+  CHECK(events_of<StartTlsRequested>(client, seen).size() == 1);
+  CHECK(client.poll_output().empty());
+  client.handle_tls_established();
+  CHECK(client.tls_active());
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\n");
+  client.handle_bytes("250-mx\r\n250 PIPELINING\r\n");
+  CHECK(client.poll_output().starts_with("MAIL FROM:<alice@example.org>\r\n"));
+}
+
+TEST_CASE("client: TLS required but not offered") {
+  ClientOptions options;
+  options.require_tls = true;
+  ClientSession client = make_client({"bob@example.net"}, options);
+  client.handle_bytes("220 mx ESMTP\r\n");
+  client.handle_bytes(ehlo_plain);
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\nQUIT\r\n");
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.recipients()[0].enhanced_status == "4.7.10");
+}
+
+TEST_CASE("client: AUTH PLAIN and AUTH LOGIN") {
+  ClientOptions options;
+  options.auth_user = "alice";
+  options.auth_password = "wonderland";
+  ClientSession plain = make_client({"bob@example.net"}, options);
+  plain.handle_bytes("220 smtp ESMTP\r\n");
+  plain.poll_output();
+  plain.handle_bytes("250-smtp\r\n250 AUTH PLAIN LOGIN\r\n");
+  CHECK(plain.poll_output() == "AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n");
+  plain.handle_bytes("235 2.7.0 Authentication successful\r\n");
+  CHECK(plain.poll_output() == "MAIL FROM:<alice@example.org>\r\n");
+
+  ClientSession login = make_client({"bob@example.net"}, options);
+  login.handle_bytes("220 smtp ESMTP\r\n");
+  login.poll_output();
+  login.handle_bytes("250-smtp\r\n250 AUTH LOGIN\r\n");
+  CHECK(login.poll_output() == "AUTH LOGIN\r\n");
+  login.handle_bytes("334 VXNlcm5hbWU6\r\n");
+  CHECK(login.poll_output() == maillab::mail::base64_encode("alice") + "\r\n");
+  login.handle_bytes("334 UGFzc3dvcmQ6\r\n");
+  CHECK(login.poll_output() == maillab::mail::base64_encode("wonderland") + "\r\n");
+  login.handle_bytes("535 5.7.8 Authentication credentials invalid\r\n");
+  CHECK(login.poll_output() == "QUIT\r\n");
+  CHECK(login.recipients()[0].status == RecipientStatus::permanent_failure);
+  CHECK(login.recipients()[0].stage == "AUTH");
+}
+
+TEST_CASE("client: dot-stuffing") {
+  CHECK(dot_stuff(".hidden\r\n.\r\nnormal\r\n") == "..hidden\r\n..\r\nnormal\r\n.\r\n");
+  CHECK(dot_stuff("no final newline") == "no final newline\r\n.\r\n");
+  CHECK(dot_stuff("lf\n.dot\n") == "lf\r\n..dot\r\n.\r\n");
+}
+
+TEST_CASE("client: junk from the server is a temporary failure, not a crash") {
+  ClientSession client = make_client({"bob@example.net"});
+  client.handle_bytes("HTTP/1.1 400 Bad Request\r\n");
+  CHECK(client.is_finished());
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.result().stage == "protocol");
+}

@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include "protocols/mail/base64.h"
+#include "server_harness.h"
+
+using namespace maillab::smtp;
+using maillab::mail::base64_encode;
+using maillab::smtp::testing::relay_config;
+using maillab::smtp::testing::ServerHarness;
+using maillab::smtp::testing::submission_config;
+
+namespace {
+std::string plain(std::string_view user, std::string_view password) {
+  return base64_encode(std::string(1, '\0') + std::string(user) + '\0' + std::string(password));
+}
+}  // namespace
+
+TEST_CASE("server: AUTH is offered on submission, not on relay") {
+  ServerHarness submission(submission_config());
+  CHECK(submission.send("EHLO laptop\r\n").find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
+  ServerHarness relay(relay_config());
+  CHECK(relay.send("EHLO laptop\r\n").find("AUTH") == std::string::npos);
+  CHECK(relay.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "503 5.5.1 Authentication not enabled\r\n");
+}
+
+TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission") {
+  ServerHarness harness(submission_config());
+  harness.hello();
+  CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+  CHECK(harness.server.session().authenticated_user == "alice");
+  CHECK(harness.send("MAIL FROM:<alice@example.org>\r\n") == "250 2.1.0 Ok\r\n");
+  auto succeeded = harness.events_of<AuthenticationSucceeded>();
+  REQUIRE(succeeded.size() == 1);
+  CHECK(succeeded[0].mechanism == "PLAIN");
+  auto commands = harness.events_of<CommandReceived>();
+  CHECK(commands[1].sensitive);  // the AUTH line carries the password
+  CHECK(harness.events_of<SenderVerdictNeeded>()[0].session.authenticated_user == "alice");
+  CHECK(harness.send("RSET\r\nAUTH PLAIN " + plain("alice", "wonderland") + "\r\n") ==
+        "250 2.0.0 Ok\r\n503 5.5.1 Already authenticated\r\n");
+}
+
+TEST_CASE("server: AUTH PLAIN with a 334 challenge") {
+  ServerHarness harness(submission_config());
+  harness.hello();
+  CHECK(harness.send("AUTH PLAIN\r\n") == "334 \r\n");
+  CHECK(harness.server.state() == ServerState::auth_plain_response);
+  CHECK(harness.send(plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+}
+
+TEST_CASE("server: AUTH LOGIN prompts for user name and password") {
+  ServerHarness harness(submission_config());
+  harness.hello();
+  CHECK(harness.send("AUTH LOGIN\r\n") == "334 VXNlcm5hbWU6\r\n");
+  CHECK(harness.server.state() == ServerState::auth_login_username);
+  CHECK(harness.send(base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
+  CHECK(harness.server.state() == ServerState::auth_login_password);
+  CHECK(harness.send(base64_encode("wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+  CHECK(harness.events_of<AuthenticationSucceeded>()[0].mechanism == "LOGIN");
+  // With the user name as initial response.
+  ServerHarness initial(submission_config());
+  initial.hello();
+  CHECK(initial.send("AUTH LOGIN " + base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
+  CHECK(initial.send(base64_encode("wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
+}
+
+TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism") {
+  ServerHarness harness(submission_config());
+  harness.hello();
+  CHECK(harness.send("AUTH PLAIN " + plain("alice", "wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
+  CHECK(harness.events_of<AuthenticationFailed>().size() == 1);
+  CHECK(harness.server.session().authenticated_user.empty());
+  CHECK(harness.send("AUTH PLAIN\r\n*\r\n") == "334 \r\n501 5.0.0 Authentication aborted\r\n");
+  CHECK(harness.send("AUTH PLAIN !!!\r\n") == "501 5.5.2 Cannot decode response\r\n");
+  CHECK(harness.send("AUTH PLAIN " + base64_encode("no nul bytes") + "\r\n") == "501 5.5.2 Invalid PLAIN response\r\n");
+  CHECK(harness.send("AUTH CRAM-MD5\r\n") == "504 5.5.4 Unrecognized authentication type\r\n");
+  CHECK(harness.server.state() == ServerState::ready);
+}
+
+TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)") {
+  ServerConfig config = submission_config();
+  config.advertise_auth_without_tls = false;
+  ServerHarness harness(config);
+  std::string ehlo = harness.send("EHLO laptop\r\n");
+  CHECK(ehlo.find("AUTH") == std::string::npos);
+  CHECK(ehlo.find("STARTTLS") != std::string::npos);
+  CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") ==
+        "538 5.7.11 Encryption required for requested authentication mechanism\r\n");
+  CHECK(harness.send("STARTTLS\r\n") == "220 2.0.0 Ready to start TLS\r\n");
+  CHECK(harness.send("EHLO laptop\r\n").find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
+  CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+}
+
+TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext") {
+  ServerHarness harness(relay_config());
+  harness.hello();
+  CHECK(harness.send("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n") == "220 2.0.0 Ready to start TLS\r\n");
+  CHECK(harness.events_of<TlsStarted>().size() == 1);
+  CHECK(harness.server.session().tls);
+  CHECK(harness.server.session().helo.empty());
+  CHECK(harness.server.state() == ServerState::waiting_for_hello);
+  CHECK(harness.events_of<SenderVerdictNeeded>().empty());  // the injected MAIL was thrown away
+  CHECK(harness.send("MAIL FROM:<a@example.org>\r\n") == "503 5.5.1 Bad sequence of commands: Send HELO/EHLO first\r\n");
+  std::string ehlo = harness.send("EHLO client.example.org\r\n");
+  CHECK(ehlo.find("STARTTLS") == std::string::npos);  // not offered again
+  CHECK(harness.send("STARTTLS\r\n") == "503 5.5.1 TLS already active\r\n");
+}
+
+TEST_CASE("server: implicit TLS (465) starts with TLS and offers no STARTTLS") {
+  ServerConfig config = submission_config();
+  config.mode = ServerMode::implicit_tls;
+  ServerHarness harness(config);
+  CHECK(harness.server.session().tls);
+  std::string ehlo = harness.send("EHLO laptop\r\n");
+  CHECK(ehlo.find("STARTTLS") == std::string::npos);
+  CHECK(ehlo.find("AUTH PLAIN LOGIN") != std::string::npos);
+}
