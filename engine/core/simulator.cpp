@@ -1,10 +1,11 @@
 #include "engine/core/simulator.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace maillab::engine {
 
-Simulator::Simulator(std::uint64_t seed) : seed_(seed), rng_(seed) { heap_.resize(heap_offset); }
+Simulator::Simulator(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
 Simulator::EventId Simulator::schedule_at(Time when, Action action) {
   assert(when >= now_ && "events cannot be scheduled in the past");
@@ -23,14 +24,8 @@ Simulator::EventId Simulator::schedule_at(Time when, Action action) {
   s.action = std::move(action);
   s.generation = static_cast<std::uint32_t>(sequence);
   s.active = true;
-  // The low 40 bits of the sequence order the key: a million years of events at 30 M/s.
-  const Entry entry{when, (sequence << slot_bits) | slot};
-  if (root_hole_) {
-    root_hole_ = false;
-    sift_down(0, entry);
-  } else {
-    heap_push(entry);
-  }
+  // 40 bits of sequence in the key: a year of events at 30 million a second.
+  insert(Entry{when, (sequence << slot_bits) | slot});
   ++pending_;
   // The id carries the slot and the generation, so a stale id cannot cancel a reused slot.
   return (static_cast<std::uint64_t>(slot) << 32) | static_cast<std::uint32_t>(sequence);
@@ -45,32 +40,87 @@ bool Simulator::cancel(EventId id) {
   s.active = false;
   s.action = nullptr;
   --pending_;
-  ++dead_in_heap_;
-  // The heap entry stays and is skipped when it reaches the front; the slot is freed then.
+  ++dead_entries_;
+  // The entry stays queued and is skipped when it comes up; the slot is freed then.
   return true;
 }
 
-void Simulator::fill_hole() {
-  root_hole_ = false;
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  if (heap_size() > 0) sift_down(0, last);
+void Simulator::insert(const Entry& e) {
+  if (e.time < last_) {
+    // Only after a peek moved last_ ahead of the clock (see simulator.h).
+    const auto at = std::upper_bound(early_.begin(), early_.end(), e.time,
+                                     [](Time t, const Entry& x) { return t < x.time; });
+    early_.insert(at, e);
+    return;
+  }
+  buckets_[bucket_of(e.time)].push_back(e);
 }
 
-void Simulator::drop_dead_front() {
-  if (root_hole_) fill_hole();
-  while (dead_in_heap_ > 0 && heap_size() > 0 && !entry_live(heap_base()[0])) {
-    free_slots_.push_back(slot_of(heap_base()[0]));
-    --dead_in_heap_;
-    root_hole_ = true;
-    fill_hole();
+bool Simulator::spread_lowest_bucket() {
+  std::size_t lowest = 1;
+  while (lowest < bucket_count && buckets_[lowest].empty()) ++lowest;
+  if (lowest == bucket_count) return false;
+  std::vector<Entry>& source = buckets_[lowest];
+  Time minimum = source.front().time;
+  for (const Entry& e : source) minimum = std::min(minimum, e.time);
+  last_ = minimum;
+  // Every entry lands in a lower bucket: it agrees with the new last_ on bit lowest-1 and above.
+  if (dead_entries_ == 0) {
+    for (const Entry& e : source) buckets_[bucket_of(e.time)].push_back(e);
+  } else {
+    for (const Entry& e : source) {
+      if (entry_live(e)) {
+        buckets_[bucket_of(e.time)].push_back(e);
+      } else {
+        free_slots_.push_back(slot_of(e));
+        --dead_entries_;
+      }
+    }
+  }
+  source.clear();
+  return true;
+}
+
+const Simulator::Entry* Simulator::front() {
+  for (;;) {
+    if (!early_.empty()) {
+      const Entry& e = early_.front();
+      if (dead_entries_ == 0 || entry_live(e)) return &e;
+      free_slots_.push_back(slot_of(e));
+      --dead_entries_;
+      early_.erase(early_.begin());
+      continue;
+    }
+    std::vector<Entry>& current = buckets_[0];
+    if (bucket0_read_ < current.size()) {
+      const Entry& e = current[bucket0_read_];
+      if (dead_entries_ == 0 || entry_live(e)) return &e;
+      free_slots_.push_back(slot_of(e));
+      --dead_entries_;
+      ++bucket0_read_;
+      continue;
+    }
+    current.clear();
+    bucket0_read_ = 0;
+    // Cancelled entries may leave bucket 0 empty after a spread: then spread again.
+    if (!spread_lowest_bucket()) return nullptr;
   }
 }
 
+void Simulator::remove_front() {
+  if (!early_.empty())
+    early_.erase(early_.begin());
+  else
+    ++bucket0_read_;
+}
+
 bool Simulator::step() {
-  drop_dead_front();
-  if (heap_size() == 0) return false;
-  const Entry e = heap_base()[0];
+  const Entry* next = front();
+  if (!next) return false;
+  const Entry e = *next;
+  remove_front();
+  // The following event's slot is likely a cache miss in a big queue: start fetching it now.
+  if (bucket0_read_ < buckets_[0].size()) __builtin_prefetch(&slots_[slot_of(buckets_[0][bucket0_read_])]);
   const std::uint32_t slot = slot_of(e);
   Action action = std::move(slots_[slot].action);
   slots_[slot].active = false;
@@ -78,11 +128,7 @@ bool Simulator::step() {
   --pending_;
   now_ = e.time;
   ++executed_;
-  root_hole_ = true;
   action();
-  if (root_hole_) fill_hole();
-  // The next event's slot is a cache miss in a big queue: start fetching it now.
-  if (heap_size() > 0) __builtin_prefetch(&slots_[slot_of(heap_base()[0])]);
   return true;
 }
 
@@ -95,56 +141,17 @@ void Simulator::run() {
 void Simulator::run_until(Time end) {
   stop_requested_ = false;
   while (!stop_requested_) {
-    drop_dead_front();
-    if (heap_size() == 0 || heap_base()[0].time > end) break;
+    const Entry* next = front();
+    if (!next || next->time > end) break;
     step();
   }
   if (!stop_requested_ && now_ < end) now_ = end;
 }
 
 std::optional<Time> Simulator::next_event_time() {
-  drop_dead_front();
-  if (heap_size() == 0) return std::nullopt;
-  return heap_base()[0].time;
-}
-
-void Simulator::heap_push(const Entry& e) {
-  heap_.push_back(e);
-  Entry* heap = heap_base();
-  std::size_t i = heap_size() - 1;
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!earlier(e, heap[parent])) break;
-    heap[i] = heap[parent];
-    i = parent;
-  }
-  heap[i] = e;
-}
-
-// Places `e` into the empty position `hole` and moves it down to where it belongs.
-void Simulator::sift_down(std::size_t hole, const Entry& e) {
-  Entry* heap = heap_base();
-  const std::size_t n = heap_size();
-  std::size_t i = hole;
-  for (;;) {
-    const std::size_t first = 4 * i + 1;
-    if (first >= n) break;
-    std::size_t best;
-    if (first + 3 < n) {
-      // A full group: a tournament of two pairs, which the compiler can do without branches.
-      const std::size_t left = earlier(heap[first + 1], heap[first]) ? first + 1 : first;
-      const std::size_t right = earlier(heap[first + 3], heap[first + 2]) ? first + 3 : first + 2;
-      best = earlier(heap[right], heap[left]) ? right : left;
-    } else {
-      best = first;
-      for (std::size_t c = first + 1; c < n; ++c)
-        if (earlier(heap[c], heap[best])) best = c;
-    }
-    if (!earlier(heap[best], e)) break;
-    heap[i] = heap[best];
-    i = best;
-  }
-  heap[i] = e;
+  const Entry* next = front();
+  if (!next) return std::nullopt;
+  return next->time;
 }
 
 }  // namespace maillab::engine

@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <new>
 #include <optional>
 #include <vector>
 
@@ -59,9 +58,8 @@ class Simulator {
   const Trace& trace() const { return trace_; }
 
  private:
-  // A heap entry is 16 bytes: the time, and a key whose high 40 bits are the scheduling sequence
-  // (the FIFO tie-break) and whose low 24 bits name the slot holding the action. Four children
-  // of a node then fill one 64-byte cache line.
+  // An entry is 16 bytes: the time, and a key whose high 40 bits are the scheduling sequence and
+  // whose low 24 bits name the slot holding the action.
   static constexpr unsigned slot_bits = 24;
   static constexpr std::uint64_t slot_mask = (std::uint64_t{1} << slot_bits) - 1;
   struct Entry {
@@ -73,49 +71,44 @@ class Simulator {
     std::uint32_t generation = 0;
     bool active = false;
   };
-  // Cache-line-aligned storage, so that sibling groups never straddle two lines.
-  template <typename T>
-  struct LineAllocator {
-    using value_type = T;
-    LineAllocator() = default;
-    template <typename U>
-    LineAllocator(const LineAllocator<U>&) {}
-    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
-    void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{64}); }
-    bool operator==(const LineAllocator&) const { return true; }
-  };
-
-  // Times are never negative, so (time, key) compares as one unsigned 128-bit number.
-  static bool earlier(const Entry& a, const Entry& b) {
-    using Wide = unsigned __int128;
-    return ((Wide(static_cast<std::uint64_t>(a.time)) << 64) | a.key) <
-           ((Wide(static_cast<std::uint64_t>(b.time)) << 64) | b.key);
-  }
   static std::uint32_t slot_of(const Entry& e) { return static_cast<std::uint32_t>(e.key & slot_mask); }
   static std::uint32_t generation_of(const Entry& e) { return static_cast<std::uint32_t>(e.key >> slot_bits); }
   bool entry_live(const Entry& e) const {
     const Slot& s = slots_[slot_of(e)];
     return s.active && s.generation == generation_of(e);
   }
-  // The heap is stored from index `heap_offset` on, so that node i's children 4i+1..4i+4 start
-  // on a 64-byte boundary.
-  static constexpr std::size_t heap_offset = 3;
-  Entry* heap_base() { return heap_.data() + heap_offset; }
-  std::size_t heap_size() const { return heap_.size() - heap_offset; }
-  void heap_push(const Entry& e);
-  void sift_down(std::size_t hole, const Entry& e);
-  void fill_hole();
-  void drop_dead_front();
 
-  // A 4-ary min-heap: shallower than a binary heap and kinder to the cache at 100k events.
-  // While an event runs, the root it came from is left empty (`root_hole_`): the first event it
-  // schedules drops straight into the root, one sift instead of a pop and a push (the "hold"
-  // pattern of simulations: take one, schedule one).
-  std::vector<Entry, LineAllocator<Entry>> heap_;
-  bool root_hole_ = false;
+  // The event list is a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990), which fits a
+  // simulator because time never goes backwards: bucket 0 holds the events at time `last_`, and
+  // bucket b (1..64) those whose time first differs from `last_` in bit b-1. The next event is
+  // always in the lowest non-empty bucket; when bucket 0 runs dry, that bucket is spread into
+  // lower ones around its minimum. Every move is an append to a vector, so a run streams through
+  // memory instead of chasing heap paths, and an event moves at most 64 times (in practice about
+  // log2 of how far ahead it was scheduled).
+  //
+  // FIFO at equal times: equal times always share a bucket, every bucket is appended to in
+  // sequence order, and spreading keeps the order; so bucket 0 is in scheduling order.
+  //
+  // A peek (next_event_time, run_until) may spread a bucket and move `last_` past `now_`; an event
+  // scheduled before `last_` after that goes to `early_`, a small sorted list served first.
+  static constexpr std::size_t bucket_count = 65;
+  std::size_t bucket_of(Time t) const {
+    const auto difference = static_cast<std::uint64_t>(t ^ last_);
+    return difference == 0 ? 0 : 64 - static_cast<std::size_t>(__builtin_clzll(difference));
+  }
+  void insert(const Entry& e);
+  // Finds the next live entry without removing it; nullptr when none is left.
+  const Entry* front();
+  void remove_front();
+  bool spread_lowest_bucket();  // false when every bucket is empty
+
+  std::vector<Entry> buckets_[bucket_count];
+  std::size_t bucket0_read_ = 0;  // entries of bucket 0 before this index have been taken
+  Time last_ = 0;
+  std::vector<Entry> early_;      // sorted by (time, key); rarely used
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::size_t dead_in_heap_ = 0;  // cancelled entries not yet popped: 0 means every entry is live
+  std::size_t dead_entries_ = 0;  // cancelled entries still queued: 0 means every entry is live
   Time now_ = 0;
   std::uint64_t next_sequence_ = 1;
   std::size_t pending_ = 0;
