@@ -245,7 +245,7 @@ void ServerSession::handle_command_text(const std::string& text) {
   const bool tag_ok = !raw_tag.empty() && raw_tag.find_first_of("+(){%*\"\\]") == std::string::npos;
   if (!values || values->empty() || !(*values)[0].is_atom() || !tag_ok) {
     emit(EventKind::command_received, first_line(text));
-    if (!tag_ok || !values || values->empty()) {
+    if (!tag_ok) {
       untagged("BAD syntax error: " + (error.empty() ? std::string("missing tag") : error));
     } else {
       tagged(raw_tag, "BAD syntax error: " + error);
