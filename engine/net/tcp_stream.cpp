@@ -152,6 +152,13 @@ void TcpStream::update_rtt(Time sample) {
   rto_ = std::clamp(srtt_ + std::max<Time>(1, 4 * rttvar_), options.min_rto, options.max_rto);
 }
 
+// RFC 6298 §5.7: when a SYN had to be retransmitted, data starts with an RTO of 3 s (3 times the
+// initial 1 s) rather than the backed-off value; ours scales with initial_rto.
+void TcpStream::reset_rto_after_lost_handshake() {
+  const TcpOptions& options = host_.network().tcp_options();
+  rto_ = std::clamp(3 * options.initial_rto, options.min_rto, options.max_rto);
+}
+
 void TcpStream::on_timeout() {
   timer_ = 0;
   auto self = shared_from_this();
@@ -217,7 +224,8 @@ void TcpStream::receive(const Packet& packet) {
     } else if (state_ == State::syn_received) {
       finish(std::nullopt);
     } else {
-      note("reset by peer");
+      // After our on_closed(normal) a reset only answers a late retransmission: nothing to say.
+      if (!closed_notified_) note("reset by peer");
       finish(CloseReason::reset);
     }
     return;
@@ -233,7 +241,10 @@ void TcpStream::receive(const Packet& packet) {
       rcv_nxt_ = 0;
       state_ = State::established;
       cancel_timer();
-      if (timing_) update_rtt(host_.simulator().now() - timed_at_);
+      if (timing_)
+        update_rtt(host_.simulator().now() - timed_at_);
+      else
+        reset_rto_after_lost_handshake();
       timing_ = false;
       consecutive_timeouts_ = 0;
       send_ack();
@@ -252,7 +263,10 @@ void TcpStream::receive(const Packet& packet) {
       if (!(header.flags & tcp_flag::ack) || header.acknowledgment != iss_ + 1) return;
       state_ = State::established;
       cancel_timer();
-      if (timing_) update_rtt(host_.simulator().now() - timed_at_);
+      if (timing_)
+        update_rtt(host_.simulator().now() - timed_at_);
+      else
+        reset_rto_after_lost_handshake();
       timing_ = false;
       consecutive_timeouts_ = 0;
       note("accept " + format_endpoint(local_) + " <- " + format_endpoint(remote_));

@@ -75,6 +75,7 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void handle_ack(const Packet& packet);
   void handle_data(const Packet& packet);
   void update_rtt(Time sample);
+  void reset_rto_after_lost_handshake();
   void maybe_finish();
   void finish(std::optional<CloseReason> notify);
   void fail_connect(ConnectError error);

@@ -2,6 +2,8 @@
 // in-order delivery over loss, refusal, timeouts, resets, crashes and callback safety.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "engine/net/host.h"
 #include "engine/net/network.h"
 
@@ -327,4 +329,49 @@ TEST_CASE("TCP runs are deterministic for a seed", "[tcp][determinism]") {
   };
   CHECK(run(5) == run(5));
   CHECK(run(5) != run(6));
+}
+
+TEST_CASE("several transfers through a router survive loss and a 3-second outage", "[tcp]") {
+  Simulator sim(77);
+  Network net(sim);
+  net.tcp_options().syn_retries = 6;  // a SYN lost before the outage may retry well after it
+  Host* server = net.add_host("server", 0x0a000064);
+  net.add_router("router");
+  const auto uplink = net.add_link("router", "server", LinkSpec{milliseconds(4), 2'000'000, 0.05, true});
+  std::vector<Host*> clients;
+  for (int i = 0; i < 4; ++i) {
+    const std::string name = "client" + std::to_string(i);
+    clients.push_back(net.add_host(name, 0x0a000001 + static_cast<Address>(i)));
+    net.add_link(name, "router", LinkSpec{milliseconds(1 + i), 10'000'000, 0.1, true});
+  }
+  std::map<std::uint64_t, std::string> received;
+  std::map<std::uint64_t, int> normal_closes;
+  server->listen(25, [&](std::shared_ptr<StreamConnection> c) {
+    const auto id = c->id();
+    c->on_data = [&, id](std::string_view bytes) { received[id] += bytes; };
+    c->on_closed = [&, id](CloseReason r) { normal_closes[id] += r == CloseReason::normal; };
+  });
+  std::map<std::uint64_t, std::string> sent;
+  int failures = 0;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    const std::string data = pattern(20'000 + 7'000 * i);
+    sim.schedule_at(milliseconds(static_cast<Time>(i) * 3), [&, i, data] {
+      clients[i]->connect(Endpoint{0x0a000064, 25}, ConnectHandlers{[&, data](std::shared_ptr<StreamConnection> c) {
+                                                                      sent[c->id()] = data;
+                                                                      c->send(data);
+                                                                      c->close();
+                                                                    },
+                                                                    [&](ConnectError) { ++failures; }});
+    });
+  }
+  sim.schedule_at(milliseconds(150), [&] { net.set_link_up(*uplink, false); });
+  sim.schedule_at(milliseconds(3150), [&] { net.set_link_up(*uplink, true); });
+  sim.run();
+  CHECK(failures == 0);
+  REQUIRE(sent.size() == clients.size());
+  for (const auto& [id, data] : sent) {
+    CHECK(received[id] == data);
+    CHECK(normal_closes[id] == 1);
+  }
+  CHECK(sim.pending() == 0);
 }
