@@ -25,7 +25,7 @@ ZoneSet served_by(std::uint32_t address) { return make_internet().at(address); }
 
 }  // namespace
 
-TEST_CASE("authoritative: an exact answer has AA and addresses in ADDITIONAL", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: an exact answer has AA and addresses in ADDITIONAL", "[dns][authoritative]") {
   Message reply = ask(served_by(example_org_primary), "example.org", RecordType::MX);
   CHECK(reply.header.rcode == Rcode::NOERROR);
   CHECK(reply.header.authoritative);
@@ -37,7 +37,7 @@ TEST_CASE("authoritative: an exact answer has AA and addresses in ADDITIONAL", "
   CHECK(summarize_message(reply) == "R MX 10 mail.example.org, 20 backup.example.org");
 }
 
-TEST_CASE("authoritative: a zone cut gives a referral with glue and no AA", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: a zone cut gives a referral with glue and no AA", "[dns][authoritative]") {
   Message from_root = ask(served_by(root_address), "example.org", RecordType::MX);
   CHECK(from_root.header.rcode == Rcode::NOERROR);
   CHECK_FALSE(from_root.header.authoritative);
@@ -57,7 +57,7 @@ TEST_CASE("authoritative: a zone cut gives a referral with glue and no AA", "[dn
   CHECK(other.additionals.empty());
 }
 
-TEST_CASE("authoritative: NXDOMAIN and NODATA carry the SOA with the negative TTL", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: NXDOMAIN and NODATA carry the SOA with the negative TTL", "[dns][authoritative]") {
   Message missing = ask(served_by(example_org_primary), "nope.example.org", RecordType::A);
   CHECK(missing.header.rcode == Rcode::NXDOMAIN);
   CHECK(missing.header.authoritative);
@@ -75,7 +75,7 @@ TEST_CASE("authoritative: NXDOMAIN and NODATA carry the SOA with the negative TT
   CHECK(summarize_message(empty) == "R NODATA AAAA mail.example.org (SOA example.org.)");
 }
 
-TEST_CASE("authoritative: REFUSED outside our zones, NOTIMP, FORMERR", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: REFUSED outside our zones, NOTIMP, FORMERR", "[dns][authoritative]") {
   ZoneSet zones = served_by(example_org_primary);
   CHECK(ask(zones, "example.net", RecordType::A).header.rcode == Rcode::REFUSED);
 
@@ -101,7 +101,7 @@ TEST_CASE("authoritative: REFUSED outside our zones, NOTIMP, FORMERR", "[dns][au
   CHECK_FALSE(answer_query_bytes(zones, encode_message(response)).has_value());  // never answer a response
 }
 
-TEST_CASE("authoritative: CNAME followed inside the zone, not outside", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: CNAME followed inside the zone, not outside", "[dns][authoritative]") {
   ZoneSet zones = served_by(example_org_primary);
   Message inside = ask(zones, "alias.example.org", RecordType::A);
   CHECK(inside.header.authoritative);
@@ -119,7 +119,7 @@ TEST_CASE("authoritative: CNAME followed inside the zone, not outside", "[dns][a
   REQUIRE(cname_itself.answers.size() == 1);
 }
 
-TEST_CASE("authoritative: wildcards synthesize records for missing names", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: wildcards synthesize records for missing names", "[dns][authoritative]") {
   ZoneSet zones;
   zones.add(Zone::parse("$ORIGIN example.com.\n@ IN SOA ns h 1 2 3 4 60\n*.mail IN MX 10 mx.example.com.\n"
                         "real.mail IN A 192.0.2.1\n").value());
@@ -133,7 +133,7 @@ TEST_CASE("authoritative: wildcards synthesize records for missing names", "[dns
   CHECK(ask(zones, "x.other.example.com", RecordType::MX).header.rcode == Rcode::NXDOMAIN);
 }
 
-TEST_CASE("authoritative: empty non-terminals are NODATA, not NXDOMAIN", "[dns][authoritative]") {
+TEST_CASE("dns: authoritative: empty non-terminals are NODATA, not NXDOMAIN", "[dns][authoritative]") {
   ZoneSet zones;
   zones.add(Zone::parse("$ORIGIN example.com.\n@ IN SOA ns h 1 2 3 4 60\na.b.c IN A 192.0.2.1\n").value());
   CHECK(ask(zones, "b.c.example.com", RecordType::A).header.rcode == Rcode::NOERROR);

@@ -43,7 +43,7 @@ std::string run_python(const std::filesystem::path& directory, const std::string
 
 }  // namespace
 
-TEST_CASE("interop: dnspython parses a response we encode", "[dns][interop]") {
+TEST_CASE("dns: interop: dnspython parses a response we encode", "[dns][interop]") {
   if (!dnspython_available()) {
     WARN("skipped: /usr/bin/python3 with dnspython is not available");
     return;
@@ -87,7 +87,7 @@ for section in (m.answer, m.authority, m.additional):
   std::filesystem::remove_all(directory);
 }
 
-TEST_CASE("interop: we decode queries dnspython builds (with and without EDNS)", "[dns][interop]") {
+TEST_CASE("dns: interop: we decode queries dnspython builds (with and without EDNS)", "[dns][interop]") {
   if (!dnspython_available()) {
     WARN("skipped: /usr/bin/python3 with dnspython is not available");
     return;

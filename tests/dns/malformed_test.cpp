@@ -40,7 +40,7 @@ std::string error_of(const Bytes& bytes) {
 
 }  // namespace
 
-TEST_CASE("malformed: truncated anywhere", "[dns][malformed]") {
+TEST_CASE("dns: malformed: truncated anywhere", "[dns][malformed]") {
   Bytes full = valid_response();
   REQUIRE(decode_message(full).ok());
   for (std::size_t length = 0; length < full.size(); ++length) {
@@ -53,7 +53,7 @@ TEST_CASE("malformed: truncated anywhere", "[dns][malformed]") {
   CHECK(error_of(Bytes{1, 2, 3}).find("shorter than the 12-octet header") != std::string::npos);
 }
 
-TEST_CASE("malformed: compression pointer loops and forward pointers", "[dns][malformed]") {
+TEST_CASE("dns: malformed: compression pointer loops and forward pointers", "[dns][malformed]") {
   SECTION("a pointer to itself") {
     Bytes bytes = header(1);
     append(bytes, {0xC0, 12, 0, 1, 0, 1});
@@ -91,7 +91,7 @@ TEST_CASE("malformed: compression pointer loops and forward pointers", "[dns][ma
   }
 }
 
-TEST_CASE("malformed: labels over 63 and names over 255 octets", "[dns][malformed]") {
+TEST_CASE("dns: malformed: labels over 63 and names over 255 octets", "[dns][malformed]") {
   SECTION("label length 64") {
     Bytes bytes = header(1);
     bytes.push_back(64);
@@ -133,7 +133,7 @@ TEST_CASE("malformed: labels over 63 and names over 255 octets", "[dns][malforme
   }
 }
 
-TEST_CASE("malformed: counts larger than the data", "[dns][malformed]") {
+TEST_CASE("dns: malformed: counts larger than the data", "[dns][malformed]") {
   Bytes bytes = valid_response();
   bytes[7] = 9;  // ANCOUNT 9
   auto result = decode_message(bytes);
@@ -148,7 +148,7 @@ TEST_CASE("malformed: counts larger than the data", "[dns][malformed]") {
   CHECK(decode_message(questions).ok() == false);
 }
 
-TEST_CASE("malformed: bad RDATA lengths", "[dns][malformed]") {
+TEST_CASE("dns: malformed: bad RDATA lengths", "[dns][malformed]") {
   auto record_with = [](int type, std::initializer_list<int> rdata, int declared_length) {
     Bytes bytes = header(0, 1);
     append(bytes, {0, 0, type, 0, 1, 0, 0, 0, 60, 0, declared_length});
@@ -178,7 +178,7 @@ TEST_CASE("malformed: bad RDATA lengths", "[dns][malformed]") {
   CHECK(std::get<rdata::Unknown>(unknown.value().answers[0].data).octets == Bytes{1, 2, 3});
 }
 
-TEST_CASE("malformed: random damage never crashes or hangs", "[dns][malformed]") {
+TEST_CASE("dns: malformed: random damage never crashes or hangs", "[dns][malformed]") {
   Bytes original = valid_response();
   std::mt19937 random(12345);
   int decoded_ok = 0;
@@ -200,7 +200,7 @@ TEST_CASE("malformed: random damage never crashes or hangs", "[dns][malformed]")
   CHECK(decoded_ok > 0);
 }
 
-TEST_CASE("stub helpers: recursive query, reply matching, MX and A extraction", "[dns][stub]") {
+TEST_CASE("dns: stub helpers: recursive query, reply matching, MX and A extraction", "[dns][stub]") {
   Message query = make_recursive_query(42, Name::literal("example.org"), RecordType::MX);
   CHECK(query.header.recursion_desired);
   Message reply = make_response(query, Rcode::NOERROR);

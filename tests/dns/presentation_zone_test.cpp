@@ -20,7 +20,7 @@ Message mx_response() {
 
 }  // namespace
 
-TEST_CASE("records are presented in master-file form", "[dns][presentation]") {
+TEST_CASE("dns: records are presented in master-file form", "[dns][presentation]") {
   CHECK(format_record(make_record(Name::literal("example.org"), 3600, rdata::MX{10, Name::literal("mail.example.org")})) ==
         "example.org. 3600 IN MX 10 mail.example.org.");
   CHECK(format_rdata(rdata::TXT{{"v=spf1 -all", "say \"hi\"\n"}}) == "\"v=spf1 -all\" \"say \\\"hi\\\"\\010\"");
@@ -31,7 +31,7 @@ TEST_CASE("records are presented in master-file form", "[dns][presentation]") {
         "x.example. 5 IN TYPE99 \\# 0");
 }
 
-TEST_CASE("format_message looks like dig", "[dns][presentation]") {
+TEST_CASE("dns: format_message looks like dig", "[dns][presentation]") {
   std::string text = format_message(mx_response());
   CHECK(text ==
         ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4660\n"
@@ -44,7 +44,7 @@ TEST_CASE("format_message looks like dig", "[dns][presentation]") {
         "mail.example.org. 3600 IN A 192.0.2.25\n");
 }
 
-TEST_CASE("one-line summaries for traces", "[dns][presentation]") {
+TEST_CASE("dns: one-line summaries for traces", "[dns][presentation]") {
   CHECK(summarize_message(make_recursive_query(1, Name::literal("example.org"), RecordType::MX)) == "Q MX example.org");
   CHECK(summarize_message(mx_response()) == "R MX 10 mail.example.org");
 
@@ -78,7 +78,7 @@ TEST_CASE("one-line summaries for traces", "[dns][presentation]") {
   CHECK(summarize_message(make_response(nodata, Rcode::REFUSED)) == "R REFUSED");
 }
 
-TEST_CASE("zone text: directives, relative names, TTLs, multi-line SOA, TXT", "[dns][zone]") {
+TEST_CASE("dns: zone text: directives, relative names, TTLs, multi-line SOA, TXT", "[dns][zone]") {
   auto zone = Zone::parse(R"(
 $ORIGIN example.org.
 $TTL 1h
@@ -114,7 +114,7 @@ odd IN TYPE65280 \# 3 0a0b0c
   CHECK(example.all_records().front().type == RecordType::SOA);
 }
 
-TEST_CASE("zone text errors name the line", "[dns][zone]") {
+TEST_CASE("dns: zone text errors name the line", "[dns][zone]") {
   auto bad_address = Zone::parse("$ORIGIN example.org.\n@ IN SOA ns h 1 2 3 4 5\nwww IN A 300.1.1.1\n");
   REQUIRE_FALSE(bad_address.ok());
   CHECK(bad_address.error().offset == 3);
@@ -130,7 +130,7 @@ TEST_CASE("zone text errors name the line", "[dns][zone]") {
   CHECK_FALSE(Zone::parse("$INCLUDE other.zone\n").ok());
 }
 
-TEST_CASE("zone set picks the deepest enclosing zone", "[dns][zone]") {
+TEST_CASE("dns: zone set picks the deepest enclosing zone", "[dns][zone]") {
   ZoneSet zones;
   zones.add(Zone::parse("$ORIGIN org.\n@ IN SOA a b 1 2 3 4 5\n").value());
   zones.add(Zone::parse("$ORIGIN example.org.\n@ IN SOA a b 1 2 3 4 5\n").value());

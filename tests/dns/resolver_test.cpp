@@ -19,7 +19,7 @@ constexpr std::int64_t second = 1'000'000;
 
 }  // namespace
 
-TEST_CASE("resolver walks root -> org -> example.org for MX, then the exchanger's A", "[dns][resolver]") {
+TEST_CASE("dns: resolver walks root -> org -> example.org for MX, then the exchanger's A", "[dns][resolver]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
@@ -62,7 +62,7 @@ TEST_CASE("resolver walks root -> org -> example.org for MX, then the exchanger'
   CHECK(resolver.counters().cache_misses == 2);
 }
 
-TEST_CASE("resolver answers a repeated question from the cache with the remaining TTL", "[dns][resolver]") {
+TEST_CASE("dns: resolver answers a repeated question from the cache with the remaining TTL", "[dns][resolver]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
@@ -91,7 +91,7 @@ TEST_CASE("resolver answers a repeated question from the cache with the remainin
   CHECK(mx->summary == "10 mail.example.org, 20 backup.example.org");
 }
 
-TEST_CASE("resolver re-queries once the TTL has expired", "[dns][resolver]") {
+TEST_CASE("dns: resolver re-queries once the TTL has expired", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
@@ -107,7 +107,7 @@ TEST_CASE("resolver re-queries once the TTL has expired", "[dns][resolver]") {
   CHECK(internet.answers[1].second.response.answers[0].ttl == 300);
 }
 
-TEST_CASE("resolver caches NXDOMAIN for the SOA minimum", "[dns][resolver]") {
+TEST_CASE("dns: resolver caches NXDOMAIN for the SOA minimum", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   resolver.start_query(1, Name::literal("nope.example.org"), RecordType::A, internet.now);
@@ -136,7 +136,7 @@ TEST_CASE("resolver caches NXDOMAIN for the SOA minimum", "[dns][resolver]") {
   CHECK(internet.sent.size() == sent + 1);
 }
 
-TEST_CASE("resolver caches NODATA per type", "[dns][resolver]") {
+TEST_CASE("dns: resolver caches NODATA per type", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   resolver.start_query(1, Name::literal("mail.example.org"), RecordType::AAAA, internet.now);
@@ -154,7 +154,7 @@ TEST_CASE("resolver caches NODATA per type", "[dns][resolver]") {
   CHECK(internet.sent.size() == sent + 1);  // another type is not covered
 }
 
-TEST_CASE("resolver follows a CNAME into another zone", "[dns][resolver]") {
+TEST_CASE("dns: resolver follows a CNAME into another zone", "[dns][resolver]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
@@ -180,7 +180,7 @@ TEST_CASE("resolver follows a CNAME into another zone", "[dns][resolver]") {
   CHECK(internet.sent.size() == sent);
 }
 
-TEST_CASE("resolver resolves an out-of-bailiwick NS name itself", "[dns][resolver]") {
+TEST_CASE("dns: resolver resolves an out-of-bailiwick NS name itself", "[dns][resolver]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
@@ -197,7 +197,7 @@ TEST_CASE("resolver resolves an out-of-bailiwick NS name itself", "[dns][resolve
   CHECK(internet.sent_to(example_net_address) == 2);
 }
 
-TEST_CASE("resolver times out on a dead server and uses the live secondary", "[dns][resolver]") {
+TEST_CASE("dns: resolver times out on a dead server and uses the live secondary", "[dns][resolver]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
@@ -221,7 +221,7 @@ TEST_CASE("resolver times out on a dead server and uses the live secondary", "[d
   CHECK(internet.sent_to(example_org_primary) == 1);
 }
 
-TEST_CASE("resolver gives SERVFAIL when nothing answers, within the budget", "[dns][resolver]") {
+TEST_CASE("dns: resolver gives SERVFAIL when nothing answers, within the budget", "[dns][resolver]") {
   ResolverConfig config = make_config();
   Resolver resolver(config);
   FakeInternet internet;
@@ -240,7 +240,7 @@ TEST_CASE("resolver gives SERVFAIL when nothing answers, within the budget", "[d
   CHECK_FALSE(resolver.poll_timeout().has_value());
 }
 
-TEST_CASE("resolver budget cuts a long series of timeouts short", "[dns][resolver]") {
+TEST_CASE("dns: resolver budget cuts a long series of timeouts short", "[dns][resolver]") {
   ResolverConfig config = make_config();
   config.tries_per_server = 10;
   config.query_budget = 5 * second;
@@ -255,7 +255,7 @@ TEST_CASE("resolver budget cuts a long series of timeouts short", "[dns][resolve
   CHECK(internet.sent.size() == 3);  // at 0, 2 s and 4 s
 }
 
-TEST_CASE("resolver coalesces concurrent questions into one resolution", "[dns][resolver]") {
+TEST_CASE("dns: resolver coalesces concurrent questions into one resolution", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   resolver.start_query(1, Name::literal("example.org"), RecordType::MX, 0);
@@ -270,7 +270,7 @@ TEST_CASE("resolver coalesces concurrent questions into one resolution", "[dns][
   CHECK(resolver.counters().coalesced_queries == 1);
 }
 
-TEST_CASE("resolver serves raw client queries and echoes their id", "[dns][resolver]") {
+TEST_CASE("dns: resolver serves raw client queries and echoes their id", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   Message query = make_recursive_query(0xCAFE, Name::literal("example.org"), RecordType::MX);
@@ -297,7 +297,7 @@ TEST_CASE("resolver serves raw client queries and echoes their id", "[dns][resol
   CHECK_FALSE(resolver.poll_answer().has_value());
 }
 
-TEST_CASE("resolver ignores replies that do not match an outstanding query", "[dns][resolver]") {
+TEST_CASE("dns: resolver ignores replies that do not match an outstanding query", "[dns][resolver]") {
   Resolver resolver(make_config());
   resolver.start_query(1, Name::literal("example.org"), RecordType::MX, 0);
   auto transmit = resolver.poll_transmit();
@@ -320,7 +320,7 @@ TEST_CASE("resolver ignores replies that do not match an outstanding query", "[d
   CHECK(resolver.poll_timeout() == 2'000'000);
 }
 
-TEST_CASE("resolver skips a server that answers REFUSED or garbage", "[dns][resolver]") {
+TEST_CASE("dns: resolver skips a server that answers REFUSED or garbage", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   // The root at 198.41.0.4 turns into a server for nothing: it REFUSES.
@@ -334,7 +334,7 @@ TEST_CASE("resolver skips a server that answers REFUSED or garbage", "[dns][reso
   CHECK(internet.answers[0].first == 80'000);  // no timeout needed
 }
 
-TEST_CASE("resolver stops CNAME loops", "[dns][resolver]") {
+TEST_CASE("dns: resolver stops CNAME loops", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
   internet.servers[example_org_primary] = ZoneSet();

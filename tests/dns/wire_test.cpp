@@ -18,7 +18,7 @@ Bytes bytes_of(std::initializer_list<int> values) {
 
 }  // namespace
 
-TEST_CASE("names: parsing, limits, case-insensitive comparison, escaping", "[dns][name]") {
+TEST_CASE("dns: names: parsing, limits, case-insensitive comparison, escaping", "[dns][name]") {
   Name name = Name::literal("Mail.Example.ORG.");
   CHECK(name.label_count() == 3);
   CHECK(name.to_text() == "Mail.Example.ORG.");
@@ -57,7 +57,7 @@ TEST_CASE("names: parsing, limits, case-insensitive comparison, escaping", "[dns
   CHECK(Name::literal("z.example.net") < Name::literal("a.example.org"));
 }
 
-TEST_CASE("encoding a query for example.org MX matches hand-written bytes", "[dns][wire]") {
+TEST_CASE("dns: encoding a query for example.org MX matches hand-written bytes", "[dns][wire]") {
   Message query = make_recursive_query(0x1234, Name::literal("example.org"), RecordType::MX);
   Bytes expected = bytes_of({0x12, 0x34,  // ID
                              0x01, 0x00,  // QR=0 OPCODE=0 AA=0 TC=0 RD=1 RA=0 Z=0 RCODE=0
@@ -71,7 +71,7 @@ TEST_CASE("encoding a query for example.org MX matches hand-written bytes", "[dn
   CHECK(decoded.value() == query);
 }
 
-TEST_CASE("RFC 1035 4.1.4 compression: F.ISI.ARPA, FOO.F.ISI.ARPA, ARPA", "[dns][wire]") {
+TEST_CASE("dns: RFC 1035 4.1.4 compression: F.ISI.ARPA, FOO.F.ISI.ARPA, ARPA", "[dns][wire]") {
   SECTION("decoding the RFC's own layout (names at offsets 20, 40 and 64)") {
     Bytes message(80, 0xEE);
     Bytes first = bytes_of({1, 'F', 3, 'I', 'S', 'I', 4, 'A', 'R', 'P', 'A', 0});
@@ -112,7 +112,7 @@ TEST_CASE("RFC 1035 4.1.4 compression: F.ISI.ARPA, FOO.F.ISI.ARPA, ARPA", "[dns]
   }
 }
 
-TEST_CASE("compression is case-preserving", "[dns][wire]") {
+TEST_CASE("dns: compression is case-preserving", "[dns][wire]") {
   Message message;
   message.header.is_response = true;
   message.questions.push_back({Name::literal("Example.ORG"), RecordType::MX, RecordClass::IN});
@@ -130,7 +130,7 @@ TEST_CASE("compression is case-preserving", "[dns][wire]") {
   CHECK(rdata == bytes_of({0, 9, 0, 10, 4, 'm', 'a', 'i', 'l', 0xC0, 12}));
 }
 
-TEST_CASE("every record type round-trips through the wire format", "[dns][wire]") {
+TEST_CASE("dns: every record type round-trips through the wire format", "[dns][wire]") {
   Message message;
   message.header.id = 0xBEEF;
   message.header.is_response = true;
@@ -161,7 +161,7 @@ TEST_CASE("every record type round-trips through the wire format", "[dns][wire]"
   CHECK(encode_message(decoded.value()) == encoded);
 }
 
-TEST_CASE("header flags and opcodes survive a round trip", "[dns][wire]") {
+TEST_CASE("dns: header flags and opcodes survive a round trip", "[dns][wire]") {
   Message message;
   message.header.id = 7;
   message.header.opcode = Opcode::NOTIFY;
@@ -175,7 +175,7 @@ TEST_CASE("header flags and opcodes survive a round trip", "[dns][wire]") {
   CHECK(decode_message(encoded).value() == message);
 }
 
-TEST_CASE("long TXT strings are split into 255-octet character-strings", "[dns][wire]") {
+TEST_CASE("dns: long TXT strings are split into 255-octet character-strings", "[dns][wire]") {
   Message message;
   message.answers.push_back(make_record(Name::literal("t.example"), 60, rdata::TXT{{std::string(300, 'a')}}));
   auto decoded = decode_message(encode_message(message));
@@ -186,7 +186,7 @@ TEST_CASE("long TXT strings are split into 255-octet character-strings", "[dns][
   CHECK(strings[1].size() == 45);
 }
 
-TEST_CASE("oversized messages drop the additional section, then set TC", "[dns][wire]") {
+TEST_CASE("dns: oversized messages drop the additional section, then set TC", "[dns][wire]") {
   Message message;
   message.header.is_response = true;
   message.questions.push_back({Name::literal("big.example"), RecordType::TXT, RecordClass::IN});
@@ -212,7 +212,7 @@ TEST_CASE("oversized messages drop the additional section, then set TC", "[dns][
   CHECK(small_decoded.value().additionals.empty());
 }
 
-TEST_CASE("IPv4 and IPv6 text forms", "[dns][wire]") {
+TEST_CASE("dns: IPv4 and IPv6 text forms", "[dns][wire]") {
   CHECK(ipv4_to_text(0xC0000201) == "192.0.2.1");
   CHECK(ipv4_from_text("192.0.2.1") == 0xC0000201u);
   CHECK_FALSE(ipv4_from_text("192.0.2").has_value());
