@@ -90,3 +90,51 @@ TEST_CASE("tshark decodes the capture as DNS", "[pcap][tshark]") {
   CHECK(output.find("15") != std::string::npos);  // MX
   CHECK(output.find("10.0.0.2") != std::string::npos);
 }
+
+TEST_CASE("tshark decodes a TCP stream as SMTP with valid checksums", "[pcap][tshark]") {
+  if (std::system("test -x /usr/bin/tshark") != 0) {
+    WARN("tshark not installed: skipped");
+    return;
+  }
+  Simulator sim;
+  Network net(sim);
+  Host* client = net.add_host("client", 0x0a000001);
+  Host* server = net.add_host("mx", 0x0a000002);
+  net.add_link("client", "mx", LinkSpec{});
+  const std::string path = "/tmp/maillab_test_engine_smtp_" + std::to_string(::getpid()) + ".pcap";
+  {
+    std::ofstream out(path, std::ios::binary);
+    PcapTraceWriter writer(out);
+    sim.trace().subscribe(writer.listener());
+    server->listen(25, [](std::shared_ptr<StreamConnection> c) {
+      c->send("220 mx.example.org ESMTP\r\n");
+      c->on_data = [raw = c.get()](std::string_view) {
+        raw->send("221 2.0.0 Bye\r\n");
+        raw->close();
+      };
+    });
+    client->connect(Endpoint{0x0a000002, 25}, ConnectHandlers{[](std::shared_ptr<StreamConnection> c) {
+                                                                c->send("QUIT\r\n");
+                                                              },
+                                                              nullptr});
+    sim.run();
+  }
+  const std::string command = "/usr/bin/tshark -r " + path +
+                              " -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE"
+                              " -T fields -e smtp.req.command -e smtp.response.code -e tcp.checksum.status"
+                              " -e ip.checksum.status 2>&1";
+  std::string output;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+    ::pclose(pipe);
+  }
+  std::remove(path.c_str());
+  INFO(output);
+  CHECK(output.find("QUIT") != std::string::npos);
+  CHECK(output.find("220") != std::string::npos);
+  CHECK(output.find("221") != std::string::npos);
+  // Status 1 is "good" (2 would be "bad"); every packet has its TCP and IPv4 checksum checked.
+  CHECK(output.find("\t2") == std::string::npos);
+  CHECK(output.find("1\t1") != std::string::npos);
+}
