@@ -177,6 +177,7 @@ void ClientSession::handle_fetch(std::uint32_t sequence, std::string_view attrib
     events_.push_back(Event{EventKind::error, "malformed FETCH response: " + error});
     return;
   }
+  if (sequence == 0) return;  // not a valid message number
   const auto& items = (*values)[0].items;
   std::optional<std::uint32_t> uid;
   std::optional<std::set<std::string>> flags;

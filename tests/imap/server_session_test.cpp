@@ -285,3 +285,21 @@ TEST_CASE("IMAP BAD and NO paths") {
   CHECK(say(session, "a9 LOGIN bob {5000+}\r\n") == "* BYE literal too large (limit 1000 octets)\r\n");
   CHECK(session.closed());
 }
+
+TEST_CASE("IMAP server survives garbage input without crashing or hanging") {
+  Fixture f;
+  std::uint32_t seed = 12345;
+  auto next = [&]() { return seed = seed * 1103515245u + 12345u; };
+  const std::string pieces[] = {"a1 ", "FETCH ", "1:* ", "(", ")", "{3}\r\n", "{2+}\r\n", "\"", "[", "]",
+                                "BODY[", "UID ", "LOGIN bob hunter2", "SELECT INBOX", "\r\n", "*", "IDLE\r\n",
+                                "DONE\r\n", "SEARCH OR NOT ", "STORE 1 +FLAGS ", "\\Seen", "\x01\xff"};
+  for (int run = 0; run < 200; ++run) {
+    ServerSession session(f.store, {"imap.example", 200, 1000});
+    std::string input;
+    for (int i = 0; i < 40; ++i) input += pieces[next() % (sizeof pieces / sizeof pieces[0])];
+    session.handle_bytes(input);
+    session.handle_bytes("\r\nz9 LOGOUT\r\n");
+    session.poll_output();
+  }
+  SUCCEED("no crash");
+}

@@ -219,3 +219,19 @@ TEST_CASE("byte-stuffing round trip") {
   CHECK(pop3::byte_unstuff(stuffed) == message);
   CHECK(pop3::byte_stuff("no final newline") == "no final newline\r\n");
 }
+
+TEST_CASE("POP3 server survives garbage input") {
+  Fixture f;
+  std::uint32_t seed = 99;
+  auto next = [&]() { return seed = seed * 1103515245u + 12345u; };
+  const std::string pieces[] = {"USER alice", "PASS secret", "RETR ", "TOP ", "1", "-1", "99999999999",
+                                " ", "\r\n", "\n", "DELE 1", "LIST", "\x00\xff", "QUIT"};
+  for (int run = 0; run < 200; ++run) {
+    ServerSession session(f.store);
+    std::string input;
+    for (int i = 0; i < 30; ++i) input += pieces[next() % (sizeof pieces / sizeof pieces[0])];
+    session.handle_bytes(input);
+    session.poll_output();
+  }
+  CHECK_FALSE(f.store.maildrop_locked("alice"));  // every session released the lock
+}
