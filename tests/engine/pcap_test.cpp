@@ -135,6 +135,13 @@ TEST_CASE("tshark decodes a TCP stream as SMTP with valid checksums", "[pcap][ts
   CHECK(output.find("220") != std::string::npos);
   CHECK(output.find("221") != std::string::npos);
   // Status 1 is "good" (2 would be "bad"); every packet has its TCP and IPv4 checksum checked.
-  CHECK(output.find("\t2") == std::string::npos);
-  CHECK(output.find("1\t1") != std::string::npos);
+  std::istringstream lines(output);
+  int packets = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find('\t') == std::string::npos) continue;  // tshark's own warnings
+    ++packets;
+    CHECK(line.size() >= 3);
+    CHECK(line.substr(line.size() - 3) == "1\t1");
+  }
+  CHECK(packets >= 8);
 }
