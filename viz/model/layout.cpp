@@ -49,16 +49,22 @@ void fit_into(std::vector<Point>& points, const LayoutBounds& bounds) {
   const double span_x = max_x - min_x, span_y = max_y - min_y;
   const double room_x = std::max(1.0, bounds.width - 2 * bounds.margin);
   const double room_y = std::max(1.0, bounds.height - 2 * bounds.margin);
-  double scale = 1.0;
-  if (span_x > 1e-9 && span_y > 1e-9) {
-    scale = std::min(room_x / span_x, room_y / span_y);
-  } else if (span_x > 1e-9) {
-    scale = room_x / span_x;
-  } else if (span_y > 1e-9) {
-    scale = room_y / span_y;
+  // Fill the room, stretching one axis at most 1.6 times more than the other (a layout's
+  // aspect means little, an empty half of the screen means a lot).
+  constexpr double max_stretch = 1.6;
+  double scale_x = span_x > 1e-9 ? room_x / span_x : 0;
+  double scale_y = span_y > 1e-9 ? room_y / span_y : 0;
+  if (scale_x == 0 && scale_y == 0) {
+    scale_x = scale_y = 1.0;
+  } else if (scale_x == 0) {
+    scale_x = scale_y;
+  } else if (scale_y == 0) {
+    scale_y = scale_x;
   }
+  scale_x = std::min(scale_x, scale_y * max_stretch);
+  scale_y = std::min(scale_y, scale_x * max_stretch);
   const Point source_center{(min_x + max_x) / 2, (min_y + max_y) / 2};
-  for (auto& p : points) p = center + (p - source_center) * scale;
+  for (auto& p : points) p = {center.x + (p.x - source_center.x) * scale_x, center.y + (p.y - source_center.y) * scale_y};
 }
 
 void separate(std::vector<Point>& points, const LayoutBounds& bounds) {
@@ -129,6 +135,23 @@ std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bou
       const double angle = 2 * M_PI * double(i) / double(n);
       points[i] = {radius * std::cos(angle), radius * std::sin(angle)};
     }
+  }
+  // Turn the drawing so its long axis lies along the long side of the bounds: screens are wide.
+  Point mean{0, 0};
+  for (const auto& p : points) mean = mean + p * (1.0 / double(n));
+  double xx = 0, yy = 0, xy = 0;
+  for (const auto& p : points) {
+    const Point d = p - mean;
+    xx += d.x * d.x;
+    yy += d.y * d.y;
+    xy += d.x * d.y;
+  }
+  double angle = 0.5 * std::atan2(2 * xy, xx - yy);  // direction of the principal axis
+  if (bounds.height > bounds.width) angle -= M_PI / 2;
+  const double c = std::cos(-angle), s = std::sin(-angle);
+  for (auto& p : points) {
+    const Point d = p - mean;
+    p = {d.x * c - d.y * s, d.x * s + d.y * c};
   }
   fit_into(points, bounds);
   separate(points, bounds);

@@ -18,7 +18,7 @@ struct LayoutBounds {
   double width = 1000;
   double height = 640;
   double margin = 70;        // room for labels at the edges
-  double min_distance = 90;  // no two node centres closer than this (world units)
+  double min_distance = 110;  // no two node centres closer than this (world units)
 };
 
 // One point per topology node, in node order.
@@ -28,7 +28,8 @@ std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bou
 std::vector<Point> place_nodes(const Topology& topology, const std::map<std::string, Point>& given,
                                const LayoutBounds& bounds = {});
 
-// Scales points (keeping the aspect ratio) into the bounds less margins, centred.
+// Scales points into the bounds less margins, centred, filling them (one axis may be stretched up
+// to 1.6 times the other).
 void fit_into(std::vector<Point>& points, const LayoutBounds& bounds);
 // Pushes points apart until every pair is at least min_distance apart (or iterations run out),
 // then clamps them back inside the bounds.

@@ -1,5 +1,6 @@
 #include "viz/model/packet_decode.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace maillab::viz {
@@ -181,16 +182,17 @@ DecodedPacket decode_ipv4_packet(const std::vector<std::uint8_t>& b) {
   return out;
 }
 
-std::vector<std::string> hex_dump(const std::vector<std::uint8_t>& bytes, std::size_t max_bytes) {
+std::vector<std::string> hex_dump(const std::vector<std::uint8_t>& bytes, std::size_t max_bytes, std::size_t per_line) {
+  per_line = std::max<std::size_t>(1, per_line);
   std::vector<std::string> lines;
   const std::size_t shown = std::min(bytes.size(), max_bytes);
-  for (std::size_t row = 0; row < shown; row += 16) {
+  for (std::size_t row = 0; row < shown; row += per_line) {
     char offset[32];
     std::snprintf(offset, sizeof offset, "%04zx  ", row);
     std::string line = offset;
     std::string ascii;
-    for (std::size_t i = 0; i < 16; ++i) {
-      if (i == 8) line += ' ';
+    for (std::size_t i = 0; i < per_line; ++i) {
+      if (i == 8 && per_line > 8) line += ' ';
       if (row + i < shown) {
         char cell[4];
         std::snprintf(cell, sizeof cell, "%02x ", bytes[row + i]);

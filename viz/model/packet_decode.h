@@ -27,8 +27,10 @@ struct DecodedPacket {
 
 DecodedPacket decode_ipv4_packet(const std::vector<std::uint8_t>& bytes);
 
-// "0000  45 00 00 3c 1c 46 40 00  40 06 b1 e6 0a 00 00 01  |E..<.F@.@.......|", 16 bytes a line.
-std::vector<std::string> hex_dump(const std::vector<std::uint8_t>& bytes, std::size_t max_bytes = 65536);
+// "0000  45 00 00 3c 1c 46 40 00  40 06 b1 e6 0a 00 00 01  |E..<.F@.@.......|", 16 bytes a line
+// (or `per_line`, for narrow panels; a gap is put after 8 bytes when a line holds more).
+std::vector<std::string> hex_dump(const std::vector<std::uint8_t>& bytes, std::size_t max_bytes = 65536,
+                                  std::size_t per_line = 16);
 
 // "SYN ACK" from the TCP flags byte.
 std::string tcp_flag_names(std::uint8_t flags);

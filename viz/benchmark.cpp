@@ -1,0 +1,70 @@
+// `maillab bench gui`: frame times with 2,000 packets in flight (DESIGN.md: benchmarks print
+// figures, tests never assert them).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+#include <vector>
+
+#include "viz/canvas/font.h"
+#include "viz/model/synthetic_scene.h"
+#include "viz/visualizer.h"
+#include "viz/visualizer_app.h"
+
+namespace maillab::viz {
+
+int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOptions& options) {
+  const auto font = find_font();
+  if (!font) {
+    err << missing_font_message() << '\n';
+    return 1;
+  }
+  TrafficOptions traffic;
+  traffic.hop_duration = engine::seconds(1);
+  traffic.packets_per_second = std::max(1, options.packets_in_flight);
+  traffic.until = engine::seconds(3600);
+  AppSettings settings;
+  settings.width = options.width;
+  settings.height = options.height;
+  settings.vsync = false;
+  settings.title = "maillab - gui benchmark";
+  VisualizerApp app([traffic] { return make_traffic_scene(traffic); }, settings, *font);
+  if (!app.ok()) {
+    err << app.error() << '\n';
+    return 1;
+  }
+  // Warm up to the steady state: one full hop duration of traffic already in the air.
+  app.replay().run_to(engine::seconds(2));
+  app.state().clock.speed = 1.0;
+  app.state().clock.playing = true;
+  for (int i = 0; i < 5; ++i) app.frame(1.0 / 60.0);
+
+  std::vector<double> milliseconds;
+  std::size_t in_flight_total = 0;
+  for (int i = 0; i < options.frames && app.open(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    app.frame(1.0 / 60.0);
+    const auto end = std::chrono::steady_clock::now();
+    milliseconds.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    in_flight_total += app.state().flights_in_view;
+  }
+  if (milliseconds.empty()) {
+    err << "gui benchmark: no frames rendered\n";
+    return 1;
+  }
+  std::sort(milliseconds.begin(), milliseconds.end());
+  auto percentile = [&](double p) {
+    const std::size_t index = std::min(milliseconds.size() - 1, std::size_t(p / 100.0 * double(milliseconds.size())));
+    return milliseconds[index];
+  };
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "gui frame time: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%zu frames, %zu packets in flight "
+                "on average, %ux%u)\n",
+                percentile(50), percentile(90), percentile(99), milliseconds.back(), milliseconds.size(),
+                in_flight_total / milliseconds.size(), options.width, options.height);
+  out << line;
+  return 0;
+}
+
+}  // namespace maillab::viz

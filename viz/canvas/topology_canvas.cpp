@@ -1,0 +1,290 @@
+#include "viz/canvas/topology_canvas.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "viz/canvas/shapes.h"
+#include "viz/model/style.h"
+
+namespace maillab::viz {
+
+namespace {
+constexpr float node_radius = 17.0f;
+}
+
+TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale) {
+  text_.setFont(font_);
+}
+
+void TopologyCanvas::set_viewport(Rect viewport, bool refit, bool legend) {
+  if (refit) {
+    // Frame the network in the part the legend strip leaves free.
+    Rect framed = viewport;
+    if (legend) framed.height = std::max(1.0, framed.height - legend_height());
+    camera_.set_viewport(framed);
+    camera_.fit(world_);
+  }
+  camera_.set_viewport(viewport);
+}
+
+Point TopologyCanvas::node_screen(const VisualizerState& state, const std::string& name) const {
+  auto it = state.layout.find(name);
+  return camera_.to_screen(it == state.layout.end() ? Point{} : it->second);
+}
+
+void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
+  draw_links(target, state);
+  draw_nodes(target, state);
+  draw_packets(target, state);
+  if (state.show_legend) draw_legend(target, state);
+}
+
+void TopologyCanvas::draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size,
+                                sf::Color color, bool centred) {
+  text_.setString(sf::String::fromUtf8(text.begin(), text.end()));
+  text_.setCharacterSize(size);
+  text_.setFillColor(color);
+  text_.setOutlineColor(to_sf(background_color, 220));
+  text_.setOutlineThickness(2.0f);
+  const sf::FloatRect bounds = text_.getLocalBounds();
+  const float x = centred ? float(at.x) - (bounds.left + bounds.width) / 2 : float(at.x);
+  text_.setPosition(std::round(x), std::round(float(at.y)));
+  target.draw(text_);
+}
+
+void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state) {
+  triangles_.clear();
+  for (const auto& link : state.topology.links) {
+    const Point a = node_screen(state, link.a), b = node_screen(state, link.b);
+    const bool selected = state.selection.link_id && *state.selection.link_id == link.id;
+    if (selected) add_line(triangles_, a, b, 9.0f * scale_, to_sf(selection_color, 160));
+    if (link.up) {
+      add_line(triangles_, a, b, 3.0f * scale_, to_sf(link_up_color));
+    } else {
+      add_dashed_line(triangles_, a, b, 5.0f * scale_, 14.0f * scale_, 8.0f * scale_, to_sf(link_down_color));
+    }
+  }
+  target.draw(triangles_);
+  // A "down" tag on each downed link, beside its middle so the middle stays red for everyone.
+  for (const auto& link : state.topology.links) {
+    if (link.up) continue;
+    const Point middle = lerp(node_screen(state, link.a), node_screen(state, link.b), 0.5);
+    draw_label(target, "link down", middle + Point{8 * scale_, 4 * scale_}, unsigned(12 * scale_),
+               to_sf(link_down_color), false);
+  }
+}
+
+void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state) {
+  triangles_.clear();
+  const float r = node_radius * scale_;
+  for (const auto& node : state.topology.nodes) {
+    const Point c = node_screen(state, node.name);
+    const NodeClass node_class = classify_node(node.role, node.is_router, node.services);
+    const NodeShape shape = node_shape(node_class);
+    if (state.selection.node == node.name) {
+      add_shape(triangles_, NodeShape::circle, c, r * 1.75f, to_sf(selection_color, 70));
+    }
+    add_shape(triangles_, shape, c, r, node.up ? to_sf(node_color(node_class)) : to_sf(node_down_color));
+    add_shape_outline(triangles_, shape, c, r, 2.0f * scale_, node.up ? sf::Color(20, 20, 25) : to_sf(drop_color));
+    if (!node.up) add_cross(triangles_, c, r * 0.8f, 4.0f * scale_, to_sf(drop_color));
+  }
+  target.draw(triangles_);
+  for (const auto& node : state.topology.nodes) {
+    const Point c = node_screen(state, node.name);
+    const unsigned name_size = unsigned(14 * scale_);
+    draw_label(target, node.name, c + Point{0, r * 1.35 + 2}, name_size, to_sf(label_color), true);
+    std::string second = node.address;
+    if (!node.up) second = second.empty() ? "DOWN" : second + "  DOWN";
+    if (!second.empty()) {
+      draw_label(target, second, c + Point{0, r * 1.35 + 4 + name_size * 1.15}, unsigned(12 * scale_),
+                 node.up ? sf::Color(160, 170, 185) : to_sf(drop_color), true);
+    }
+  }
+}
+
+void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& state) {
+  const auto& records = state.records();
+  const engine::Time now = state.now();
+  state.flights.in_flight(now, flights_scratch_);
+  // A lost packet stays on screen for about 1.5 s of wall time at the current speed.
+  const engine::Time linger = std::max<engine::Time>(1000, engine::Time(1.5e6 * state.clock.speed));
+  state.flights.falling(now, linger, falls_scratch_);
+
+  drawn_packets_.clear();
+  drawn_drops_.clear();
+  triangles_.clear();
+  const float half = 6.0f * scale_;
+  const float lane = 5.0f * scale_;  // the two directions of a link travel side by side
+  auto lane_offset = [&](Point a, Point b, const std::string& from, const std::string& to) {
+    const Point d = b - a;
+    const double len = std::max(1e-6, length(d));
+    const Point normal{-d.y / len, d.x / len};
+    return normal * (from < to ? lane : -lane);
+  };
+  for (const Flight& flight : flights_scratch_) {
+    const auto& hop = records[flight.record];
+    const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
+    const Point at = lerp(a, b, flight.progress) + lane_offset(a, b, hop.node, hop.peer);
+    const sf::Color color = to_sf(category_color(categorize_protocol(hop.protocol)));
+    const bool selected = state.selection.record && *state.selection.record == flight.record;
+    if (selected) add_rect(triangles_, at - Point{half * 1.8, half * 1.8}, {half * 3.6, half * 3.6}, sf::Color::White);
+    add_rect(triangles_, at - Point{half + 1.5, half + 1.5}, {2 * half + 3, 2 * half + 3}, sf::Color(10, 10, 14));
+    add_rect(triangles_, at - Point{half, half}, {2 * half, 2 * half}, color);
+    drawn_packets_.push_back({at, flight.record});
+  }
+  for (const Fall& fall : falls_scratch_) {
+    const auto& drop = records[fall.record];
+    Point at = node_screen(state, drop.node);
+    if (fall.hop) {
+      const auto& hop = records[*fall.hop];
+      const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
+      at = lerp(a, b, fall.position) + lane_offset(a, b, hop.node, hop.peer);
+    } else {
+      at = at + Point{0, -node_radius * scale_ * 1.6};
+    }
+    const auto fade = std::uint8_t(255 * (1.0 - fall.age * fall.age));
+    const Point falling = at + Point{0, fall.age * 40 * scale_};
+    const sf::Color color = to_sf(category_color(categorize_protocol(drop.protocol)), fade);
+    add_rect(triangles_, falling - Point{half, half}, {2 * half, 2 * half}, color);
+    add_cross(triangles_, at, half * 1.5f, 3.5f * scale_, to_sf(drop_color, fade));
+    drawn_drops_.push_back({at, fall.record});
+  }
+  target.draw(triangles_);
+
+  // Labels only while they can be read; the selected packet is always labelled.
+  const bool label_all = flights_scratch_.size() <= state.label_limit;
+  for (const DrawnPacket& packet : drawn_packets_) {
+    const bool selected = state.selection.record && *state.selection.record == packet.record;
+    if (!label_all && !selected) continue;
+    const auto& hop = records[packet.record];
+    draw_label(target, hop.summary, packet.at + Point{half + 4, -half - 3}, unsigned(12 * scale_),
+               to_sf(category_color(categorize_protocol(hop.protocol))), false);
+  }
+  for (const DrawnPacket& drop : drawn_drops_) {
+    if (drawn_drops_.size() > state.label_limit) break;
+    draw_label(target, "lost", drop.at + Point{half * 1.5 + 4, 2}, unsigned(12 * scale_), to_sf(drop_color), false);
+  }
+}
+
+float TopologyCanvas::legend_height() const { return 2 * 20.0f * scale_ + 12; }
+
+void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& state) {
+  // A strip along the bottom of the canvas: the node classes present, then the packet colours,
+  // a lost packet and a downed link. The camera frames the network above it.
+  std::vector<NodeClass> classes;
+  for (const auto& node : state.topology.nodes) {
+    const NodeClass c = classify_node(node.role, node.is_router, node.services);
+    if (std::find(classes.begin(), classes.end(), c) == classes.end()) classes.push_back(c);
+  }
+  std::sort(classes.begin(), classes.end());
+  const PacketCategory packets[] = {PacketCategory::dns, PacketCategory::smtp, PacketCategory::pop3,
+                                    PacketCategory::imap, PacketCategory::tcp_control};
+  const Rect& view = camera_.viewport();
+  const float row = 20.0f * scale_;
+  const unsigned size = unsigned(12 * scale_);
+  const Point origin{view.x, view.y + view.height - legend_height()};
+  triangles_.clear();
+  add_rect(triangles_, origin, {view.width, legend_height()}, sf::Color(12, 14, 19, 235));
+  add_line(triangles_, origin, origin + Point{view.width, 0}, 1.0f, sf::Color(60, 64, 76));
+
+  struct Item {
+    std::string text;
+    int kind;  // 0 node shape, 1 packet box, 2 lost, 3 link down
+    NodeClass node_class = NodeClass::other;
+    PacketCategory category = PacketCategory::other;
+  };
+  std::vector<Item> first_row, second_row;
+  for (NodeClass c : classes) first_row.push_back({std::string(node_class_name(c)), 0, c});
+  for (PacketCategory c : packets) second_row.push_back({std::string(category_name(c)), 1, NodeClass::other, c});
+  second_row.push_back({"lost packet", 2});
+  second_row.push_back({"link down", 3});
+
+  std::vector<std::pair<std::string, Point>> labels;
+  auto lay_out = [&](const std::vector<Item>& items, double y) {
+    double x = origin.x + 10 * scale_;
+    for (const Item& item : items) {
+      text_.setString(item.text);
+      text_.setCharacterSize(size);
+      const double text_width = text_.getLocalBounds().width;
+      const Point icon{x + 8 * scale_, y + row / 2};
+      switch (item.kind) {
+        case 0: add_shape(triangles_, node_shape(item.node_class), icon, 6.5f * scale_, to_sf(node_color(item.node_class))); break;
+        case 1:
+          add_rect(triangles_, icon - Point{5 * scale_, 5 * scale_}, {10 * scale_, 10 * scale_},
+                   to_sf(category_color(item.category)));
+          break;
+        case 2: add_cross(triangles_, icon, 5 * scale_, 2.5f * scale_, to_sf(drop_color)); break;
+        default:
+          add_dashed_line(triangles_, icon - Point{9 * scale_, 0}, icon + Point{9 * scale_, 0}, 4 * scale_,
+                          6 * scale_, 3 * scale_, to_sf(link_down_color));
+      }
+      labels.push_back({item.text, Point{x + 20 * scale_, y + (row - size * 1.25) / 2}});
+      x += 20 * scale_ + text_width + 18 * scale_;
+    }
+  };
+  lay_out(first_row, origin.y + 4);
+  lay_out(second_row, origin.y + 4 + row);
+  target.draw(triangles_);
+  for (const auto& [text, at] : labels) draw_label(target, text, at, size, sf::Color(210, 214, 222), false);
+}
+
+std::optional<std::string> TopologyCanvas::node_at(Point screen, const VisualizerState& state) const {
+  const double reach = node_radius * scale_ * 1.4;
+  std::optional<std::string> best;
+  double best_distance = reach;
+  for (const auto& node : state.topology.nodes) {
+    const double d = distance(screen, node_screen(state, node.name));
+    if (d <= best_distance) {
+      best_distance = d;
+      best = node.name;
+    }
+  }
+  return best;
+}
+
+std::optional<std::size_t> TopologyCanvas::link_at(Point screen, const VisualizerState& state) const {
+  std::optional<std::size_t> best;
+  double best_distance = 7.0 * scale_;
+  for (const auto& link : state.topology.links) {
+    const double d = distance_to_segment(screen, node_screen(state, link.a), node_screen(state, link.b));
+    if (d <= best_distance) {
+      best_distance = d;
+      best = link.id;
+    }
+  }
+  return best;
+}
+
+std::optional<std::size_t> TopologyCanvas::packet_at(Point screen) const {
+  std::optional<std::size_t> best;
+  double best_distance = 10.0 * scale_;
+  for (const auto& packet : drawn_packets_) {
+    const double d = distance(screen, packet.at);
+    if (d <= best_distance) {
+      best_distance = d;
+      best = packet.record;
+    }
+  }
+  return best;
+}
+
+void TopologyCanvas::write_geometry(std::ostream& out, const VisualizerState& state) const {
+  const Rect& view = camera_.viewport();
+  out << "viewport " << view.x << ' ' << view.y << ' ' << view.width << ' ' << view.height << '\n';
+  for (const auto& node : state.topology.nodes) {
+    const Point p = node_screen(state, node.name);
+    out << "node " << node.name << ' ' << p.x << ' ' << p.y << '\n';
+  }
+  for (const auto& link : state.topology.links) {
+    const Point p = lerp(node_screen(state, link.a), node_screen(state, link.b), 0.5);
+    out << "link " << link.id << ' ' << p.x << ' ' << p.y << ' ' << (link.up ? "up" : "down") << '\n';
+  }
+  const auto& records = state.replay.scene().simulator().trace().records();
+  for (const auto& packet : drawn_packets_) {
+    out << "packet " << packet.record << ' ' << records[packet.record].protocol << ' ' << packet.at.x << ' '
+        << packet.at.y << '\n';
+  }
+  for (const auto& drop : drawn_drops_) out << "drop " << drop.record << ' ' << drop.at.x << ' ' << drop.at.y << '\n';
+}
+
+}  // namespace maillab::viz

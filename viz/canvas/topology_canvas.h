@@ -1,0 +1,69 @@
+// The SFML canvas: links, hosts (shape and colour by role, name and address), packets in flight,
+// lost packets, and the legend; plus the hit tests the mouse uses (which host, link or packet is
+// under the cursor). Pan and zoom live in the Camera (viz/model/geometry.h).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <SFML/Graphics/Font.hpp>
+#include <SFML/Graphics/RenderTarget.hpp>
+#include <SFML/Graphics/Text.hpp>
+#include <SFML/Graphics/VertexArray.hpp>
+
+#include "viz/model/geometry.h"
+#include "viz/visualizer_state.h"
+
+namespace maillab::viz {
+
+class TopologyCanvas {
+ public:
+  TopologyCanvas(const sf::Font& font, float ui_scale);
+
+  Camera& camera() { return camera_; }
+  // The part of the window the canvas owns; `refit` also frames the whole layout in it (above
+  // the legend strip when `legend`).
+  void set_viewport(Rect viewport, bool refit, bool legend);
+  float legend_height() const;
+  void set_world(Rect world) { world_ = world; }
+
+  void draw(sf::RenderTarget& target, VisualizerState& state);
+
+  std::optional<std::string> node_at(Point screen, const VisualizerState& state) const;
+  std::optional<std::size_t> link_at(Point screen, const VisualizerState& state) const;  // link id
+  std::optional<std::size_t> packet_at(Point screen) const;                               // record index
+
+  // Screen positions of what was last drawn, for tests: one item per line
+  //   viewport X Y W H | node NAME X Y | link ID X Y up|down | packet RECORD PROTOCOL X Y | drop RECORD X Y
+  void write_geometry(std::ostream& out, const VisualizerState& state) const;
+
+  std::size_t packets_drawn() const { return drawn_packets_.size(); }
+
+ private:
+  struct DrawnPacket {
+    Point at;
+    std::size_t record;
+  };
+  Point node_screen(const VisualizerState& state, const std::string& name) const;
+  void draw_links(sf::RenderTarget& target, VisualizerState& state);
+  void draw_nodes(sf::RenderTarget& target, VisualizerState& state);
+  void draw_packets(sf::RenderTarget& target, VisualizerState& state);
+  void draw_legend(sf::RenderTarget& target, VisualizerState& state);
+  void draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size, sf::Color color,
+                  bool centred);
+
+  const sf::Font& font_;
+  float scale_;
+  Camera camera_;
+  Rect world_{0, 0, 1000, 640};
+  sf::VertexArray triangles_{sf::Triangles};
+  sf::Text text_;
+  std::vector<DrawnPacket> drawn_packets_;
+  std::vector<DrawnPacket> drawn_drops_;
+  std::vector<Flight> flights_scratch_;
+  std::vector<Fall> falls_scratch_;
+};
+
+}  // namespace maillab::viz

@@ -1,0 +1,118 @@
+#include "viz/panels/event_log_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "viz/model/style.h"
+#include "viz/panels/panel_colors.h"
+
+namespace maillab::viz {
+
+namespace {
+
+constexpr engine::TraceKind all_kinds_list[] = {
+    engine::TraceKind::hop,  engine::TraceKind::drop,  engine::TraceKind::transport, engine::TraceKind::protocol,
+    engine::TraceKind::mail, engine::TraceKind::cache, engine::TraceKind::fault,     engine::TraceKind::note};
+
+}  // namespace
+
+void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
+  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
+  ImGui::Begin("Event log", nullptr,
+               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const float unit = ImGui::GetFontSize();
+
+  if (ImGui::Button("Kinds")) ImGui::OpenPopup("kinds");
+  if (ImGui::BeginPopup("kinds")) {
+    for (auto kind : all_kinds_list) {
+      bool on = filter.kinds & kind_bit(kind);
+      if (ImGui::Checkbox(std::string(engine::to_string(kind)).c_str(), &on)) filter.kinds ^= kind_bit(kind);
+    }
+    if (ImGui::SmallButton("all")) filter.kinds = all_kinds;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("no hops")) filter.kinds = all_kinds & ~kind_bit(engine::TraceKind::hop);
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Protocols")) ImGui::OpenPopup("protocols");
+  if (ImGui::BeginPopup("protocols")) {
+    for (auto category : all_packet_categories) {
+      bool on = filter.categories & category_bit(category);
+      if (ImGui::Checkbox(std::string(category_name(category)).c_str(), &on)) {
+        filter.categories ^= category_bit(category);
+      }
+    }
+    ImGui::Checkbox("(no protocol)", &filter.without_protocol);
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(unit * 8);
+  ImGui::InputTextWithHint("##host", "host", &filter.host);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(unit * 5);
+  ImGui::InputTextWithHint("##message", "message id", &filter.message);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(unit * 8);
+  ImGui::InputTextWithHint("##text", "text", &filter.text);
+  ImGui::SameLine();
+  ImGui::Checkbox("follow", &follow);
+  ImGui::SameLine();
+  if (generation != state.replay.generation()) {
+    view.reset();
+    generation = state.replay.generation();
+  }
+  const auto& records = state.records();
+  view.sync(records, filter);
+  ImGui::TextDisabled("%zu of %zu", view.rows().size(), records.size());
+
+  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+  if (ImGui::BeginTable("log", 5, flags)) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, unit * 5.5f);
+    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, unit * 4.5f);
+    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, unit * 17);
+    ImGui::TableSetupColumn("protocol", ImGuiTableColumnFlags_WidthFixed, unit * 4);
+    ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(int(view.rows().size()));
+    while (clipper.Step()) {
+      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+        const std::size_t index = view.rows()[std::size_t(row)];
+        const auto& record = records[index];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::PushID(row);
+        const bool selected = state.selection.record && *state.selection.record == index;
+        const std::string time = engine::format_seconds(record.time);
+        if (ImGui::Selectable(time.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+          state.selection.record = index;
+          if (!record.message.empty()) state.selection.message = record.message;
+        }
+        ImGui::PopID();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::string(engine::to_string(record.kind)).c_str());
+        ImGui::TableNextColumn();
+        if (record.peer.empty()) {
+          ImGui::TextUnformatted(record.node.c_str());
+        } else {
+          ImGui::Text("%s -> %s", record.node.c_str(), record.peer.c_str());
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(record.protocol.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextColored(record_color(record), "%s%s%s", record.summary.c_str(),
+                           record.message.empty() ? "" : "   ", record.message.c_str());
+      }
+    }
+    if (follow && view.rows().size() != last_rows) ImGui::SetScrollHereY(1.0f);
+    last_rows = view.rows().size();
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace maillab::viz

@@ -1,0 +1,32 @@
+// The event log: every trace record in a clipped list (fast at 100,000 rows), with filters by
+// kind, protocol, host, message id and text. Clicking a row selects the record.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "viz/model/filters.h"
+#include "viz/model/geometry.h"
+#include "viz/visualizer_state.h"
+
+namespace maillab::viz {
+
+struct EventLogPanel {
+  RecordFilter filter;
+  FilteredView view;
+  std::uint64_t generation = 0;
+  bool follow = true;  // keep the newest row in view
+  std::size_t last_rows = 0;
+
+  void Draw(VisualizerState& state, const Rect& area);
+};
+
+struct JourneyPanel {
+  std::vector<std::string> ids;  // every message id seen, in order of first appearance
+  std::size_t consumed = 0;
+  std::uint64_t generation = 0;
+
+  void Draw(VisualizerState& state, const Rect& area);
+};
+
+}  // namespace maillab::viz

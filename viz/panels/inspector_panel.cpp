@@ -1,0 +1,34 @@
+#include "viz/panels/inspector_panel.h"
+
+#include <imgui.h>
+
+namespace maillab::viz {
+
+void InspectorPanel::Draw(VisualizerState& state, const Rect& area) {
+  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
+  ImGui::Begin("Inspector", nullptr,
+               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const bool has_object = !state.selection.node.empty() || state.selection.link_id.has_value();
+  const bool has_record = state.selection.record.has_value() && *state.selection.record < state.records().size();
+  if (!has_object && !has_record) {
+    ImGui::TextWrapped("Click a host, a link or a packet on the canvas, or a row of the event log.");
+    ImGui::Spacing();
+    ImGui::TextDisabled("Right-click a host or link to take it down or bring it up.");
+    ImGui::TextDisabled("Drag to pan, mouse wheel to zoom.");
+    ImGui::TextDisabled("Space: play/pause, Right: step, Left: step back.");
+  }
+  if (!state.selection.node.empty()) {
+    host.Draw(state, state.selection.node);
+  } else if (state.selection.link_id) {
+    link.Draw(state, *state.selection.link_id);
+  }
+  if (has_record) {
+    if (has_object) ImGui::Separator();
+    record.Draw(state, *state.selection.record);
+  }
+  ImGui::End();
+}
+
+}  // namespace maillab::viz

@@ -1,0 +1,75 @@
+// The journey of one message: every trace record carrying its tracking id, with times.
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "viz/model/filters.h"
+#include "viz/panels/event_log_panel.h"
+#include "viz/panels/panel_colors.h"
+
+namespace maillab::viz {
+
+void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
+  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
+  ImGui::Begin("Message journey", nullptr,
+               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const auto& records = state.records();
+  if (generation != state.replay.generation() || records.size() < consumed) {
+    ids.clear();
+    consumed = 0;
+    generation = state.replay.generation();
+  }
+  for (; consumed < records.size(); ++consumed) {
+    const std::string& id = records[consumed].message;
+    if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  if (ids.empty()) {
+    ImGui::TextDisabled("No message has been tracked yet.");
+    ImGui::End();
+    return;
+  }
+  if (state.selection.message.empty()) state.selection.message = ids.front();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::BeginCombo("message", state.selection.message.c_str())) {
+    for (const auto& id : ids) {
+      if (ImGui::Selectable(id.c_str(), id == state.selection.message)) state.selection.message = id;
+    }
+    ImGui::EndCombo();
+  }
+  const auto steps = journey(records, state.selection.message);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%zu records", steps.size());
+  if (ImGui::BeginTable("journey", 3,
+                        ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.5f);
+    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7);
+    ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const auto& record = records[steps[i]];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushID(int(i));
+      const std::string time = engine::format_seconds(record.time);
+      if (ImGui::Selectable(time.c_str(), state.selection.record == steps[i], ImGuiSelectableFlags_SpanAllColumns)) {
+        state.selection.record = steps[i];
+      }
+      ImGui::PopID();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(record.node.c_str());
+      ImGui::TableNextColumn();
+      if (record.kind == engine::TraceKind::mail) {
+        ImGui::TextUnformatted(record.summary.c_str());
+      } else {
+        ImGui::TextColored(record_color(record), "%s", record.summary.c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace maillab::viz

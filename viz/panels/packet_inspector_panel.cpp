@@ -1,0 +1,97 @@
+// Inspector for one trace record: a packet (hop or drop) with its decoded IPv4/TCP/UDP/DNS
+// headers, its application bytes and a hex dump; or any other event with its fields.
+#include <imgui.h>
+
+#include "viz/imgui_sfml.h"
+#include "viz/model/style.h"
+#include "viz/panels/panel_colors.h"
+#include "viz/panels/inspector_panel.h"
+
+namespace maillab::viz {
+
+void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
+  const auto& records = state.records();
+  if (index >= records.size()) return;
+  const engine::TraceRecord& record = records[index];
+  if (decoded_record != index || decoded_generation != state.replay.generation()) {
+    decoded_record = index;
+    decoded_generation = state.replay.generation();
+    decoded = decode_ipv4_packet(record.payload);
+    dump = hex_dump(record.payload, 65536, 8);
+  }
+  const Rgba color = record.protocol.empty() ? label_color : category_color(categorize_protocol(record.protocol));
+  ImGui::TextColored(to_imgui(color), "%s", record.summary.empty() ? "(no summary)" : record.summary.c_str());
+  if (ImGui::BeginTable("record", 2, ImGuiTableFlags_SizingFixedFit)) {
+    auto row = [](const char* key, const std::string& value) {
+      if (value.empty()) return;
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", key);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(value.c_str());
+    };
+    row("record", "#" + std::to_string(record.sequence) + " " + std::string(engine::to_string(record.kind)));
+    row("time", engine::format_seconds(record.time) + " s");
+    if (record.kind == engine::TraceKind::hop) {
+      row("arrives", engine::format_seconds(record.arrive) + " s (" +
+                         std::to_string(double(record.arrive - record.time) / 1000.0) + " ms on the link)");
+    }
+    row(record.kind == engine::TraceKind::hop ? "from" : "node", record.node);
+    row(record.kind == engine::TraceKind::hop ? "to" : "peer", record.peer);
+    row("protocol", record.protocol);
+    if (record.packet) row("packet id", std::to_string(record.packet));
+    if (record.connection) row("connection", std::to_string(record.connection));
+    row("message", record.message);
+    ImGui::EndTable();
+  }
+  if (!record.message.empty()) {
+    if (ImGui::SmallButton("Show this message's journey")) state.selection.message = record.message;
+    ImGui::SameLine();
+  }
+  if (record.time != state.now() && ImGui::SmallButton("Go to this moment")) {
+    const engine::Time target = record.time;
+    state.clock.playing = false;
+    state.after_frame.push_back([&state, target] { state.replay.run_to(target); });
+  }
+  if (record.payload.empty()) return;
+
+  if (record.kind == engine::TraceKind::hop || record.kind == engine::TraceKind::drop) {
+    if (ImGui::CollapsingHeader("Headers", ImGuiTreeNodeFlags_DefaultOpen)) {
+      if (!decoded.problem.empty()) ImGui::TextColored(to_imgui(drop_color), "%s", decoded.problem.c_str());
+      if (ImGui::BeginTable("fields", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        for (const auto& field : decoded.fields) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::TextDisabled("%s", field.layer.c_str());
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(field.name.c_str());
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(field.value.c_str());
+        }
+        ImGui::EndTable();
+      }
+      if (!decoded.application_text.empty()) {
+        ImGui::TextDisabled("application data (%zu bytes):", decoded.application_length);
+        ImGui::TextWrapped("%s", decoded.application_text.c_str());
+      } else if (decoded.application_length) {
+        ImGui::TextDisabled("application data: %zu bytes (binary)", decoded.application_length);
+      }
+    }
+  } else {
+    ImGui::TextDisabled("message bytes:");
+    std::string text(record.payload.begin(), record.payload.end());
+    ImGui::TextWrapped("%s", text.c_str());
+  }
+  if (ImGui::CollapsingHeader("Bytes")) {
+    ImFont* mono = monospace_font();
+    if (mono) ImGui::PushFont(mono);
+    ImGuiListClipper clipper;
+    clipper.Begin(int(dump.size()));
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) ImGui::TextUnformatted(dump[std::size_t(i)].c_str());
+    }
+    if (mono) ImGui::PopFont();
+  }
+}
+
+}  // namespace maillab::viz

@@ -1,0 +1,208 @@
+#include "viz/visualizer.h"
+
+#include <charconv>
+#include <filesystem>
+#include <ostream>
+
+#include "viz/canvas/font.h"
+#include "viz/model/synthetic_scene.h"
+#include "viz/visualizer_app.h"
+#include "viz/world_scene.h"
+
+namespace maillab::viz {
+
+namespace {
+
+template <typename Number>
+bool parse_number(const std::string& text, Number& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, problem] = std::from_chars(text.data(), end, out);
+  return problem == std::errc() && ptr == end;
+}
+
+bool parse_double(const std::string& text, double& out) {
+  try {
+    std::size_t used = 0;
+    out = std::stod(text, &used);
+    return used == text.size() && std::isfinite(out);
+  } catch (...) {
+    return false;
+  }
+}
+
+// Applies --select: a host name, "link:ID" or "record:N".
+void apply_selection(VisualizerState& state, const std::string& select) {
+  if (select.empty()) return;
+  std::size_t number = 0;
+  if (select.rfind("link:", 0) == 0 && parse_number(select.substr(5), number)) {
+    state.selection.link_id = number;
+  } else if (select.rfind("record:", 0) == 0 && parse_number(select.substr(7), number)) {
+    state.selection.record = number;
+  } else {
+    state.selection.node = select;
+  }
+}
+
+}  // namespace
+
+std::string visualizer_usage() {
+  return "usage: maillab gui [SCENARIO.yaml] [options]\n"
+         "  (no scenario: a built-in demo of one message's trip)\n"
+         "  --seed N            run with this seed instead of the scenario's\n"
+         "  --large-fonts       bigger text and shapes, for projectors\n"
+         "  --speed X           simulated seconds per real second (0.01 .. 1000)\n"
+         "  --play              start playing at once\n"
+         "  --at SECONDS        run the world to this time first, and hold it there\n"
+         "  --screenshot FILE   render headless and write a PNG, then exit\n"
+         "  --frames N          frames to render before the screenshot (time advances at --speed\n"
+         "                      unless --at holds it)\n"
+         "  --size WxH          window size (default 1280x800)\n"
+         "  --select WHAT       select a host by name, or link:ID, or record:N\n"
+         "  --message ID        show this message's journey (e.g. M1)\n"
+         "Mouse: drag to pan, wheel to zoom, click to inspect, right-click a host or link to fail it.\n"
+         "Keys: Space play/pause, Right step, Left step back, Home re-frame.\n";
+}
+
+std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<std::string>& arguments,
+                                                            std::string& error) {
+  VisualizerOptions options;
+  auto value_of = [&](std::size_t& i, const std::string& flag) -> std::optional<std::string> {
+    if (i + 1 >= arguments.size()) {
+      error = flag + " needs a value";
+      return std::nullopt;
+    }
+    return arguments[++i];
+  };
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    if (argument == "--large-fonts") {
+      options.large_fonts = true;
+    } else if (argument == "--play") {
+      options.play = true;
+    } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
+               argument == "--screenshot" || argument == "--size" || argument == "--select" ||
+               argument == "--message" || argument == "--geometry") {
+      auto value = value_of(i, argument);
+      if (!value) return std::nullopt;
+      if (argument == "--seed") {
+        std::uint64_t seed = 0;
+        if (!parse_number(*value, seed)) {
+          error = "--seed wants a whole number, not '" + *value + "'";
+          return std::nullopt;
+        }
+        options.seed = seed;
+      } else if (argument == "--frames") {
+        if (!parse_number(*value, options.frames) || options.frames < 1 || options.frames > 1000000) {
+          error = "--frames wants a number from 1 to 1000000, not '" + *value + "'";
+          return std::nullopt;
+        }
+      } else if (argument == "--at") {
+        double at = 0;
+        if (!parse_double(*value, at) || at < 0 || at > 1e9) {
+          error = "--at wants a time in seconds (>= 0), not '" + *value + "'";
+          return std::nullopt;
+        }
+        options.at_seconds = at;
+      } else if (argument == "--speed") {
+        double speed = 0;
+        if (!parse_double(*value, speed) || speed < 0.01 || speed > 1000) {
+          error = "--speed wants a number from 0.01 to 1000, not '" + *value + "'";
+          return std::nullopt;
+        }
+        options.speed = speed;
+      } else if (argument == "--size") {
+        const auto x = value->find('x');
+        unsigned w = 0, h = 0;
+        if (x == std::string::npos || !parse_number(value->substr(0, x), w) || !parse_number(value->substr(x + 1), h) ||
+            w < 640 || h < 480 || w > 8192 || h > 8192) {
+          error = "--size wants WIDTHxHEIGHT, at least 640x480, not '" + *value + "'";
+          return std::nullopt;
+        }
+        options.width = w;
+        options.height = h;
+      } else if (argument == "--screenshot") {
+        options.screenshot_path = *value;
+      } else if (argument == "--select") {
+        options.select = *value;
+      } else if (argument == "--message") {
+        options.message = *value;
+      } else {
+        options.geometry_path = *value;
+      }
+    } else if (!argument.empty() && argument[0] == '-') {
+      error = "unknown option '" + argument + "'";
+      return std::nullopt;
+    } else if (options.scenario_path.empty()) {
+      options.scenario_path = argument;
+    } else {
+      error = "only one scenario, please ('" + options.scenario_path + "' and '" + argument + "')";
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ostream& err) {
+  const auto font = find_font();
+  if (!font) {
+    err << missing_font_message() << '\n';
+    return 1;
+  }
+  SceneFactory factory;
+  std::string title = "maillab";
+  if (options.scenario_path.empty()) {
+    const std::uint64_t seed = options.seed.value_or(1);
+    factory = [seed] { return make_demo_scene(seed); };
+    title += " - demo";
+  } else {
+    if (!std::filesystem::exists(options.scenario_path)) {
+      err << options.scenario_path << ": no such file\n";
+      return 2;
+    }
+    if (std::string problems = check_scenario(options.scenario_path, options.seed); !problems.empty()) {
+      err << problems;
+      return 2;
+    }
+    factory = world_scene_factory(options.scenario_path, options.seed);
+    title += " - " + options.scenario_path;
+  }
+
+  const bool headless = !options.screenshot_path.empty();
+  AppSettings settings;
+  settings.width = options.width;
+  settings.height = options.height;
+  settings.ui_scale = options.large_fonts ? 1.5f : 1.0f;
+  settings.vsync = !headless;
+  settings.title = title;
+  VisualizerApp app(std::move(factory), settings, *font);
+  if (!app.ok()) {
+    err << app.error() << '\n';
+    return 1;
+  }
+  VisualizerState& state = app.state();
+  if (options.speed) state.clock.speed = *options.speed;
+  if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));
+  apply_selection(state, options.select);
+  if (!options.message.empty()) state.selection.message = options.message;
+  state.clock.playing = options.play || (headless && !options.at_seconds);
+
+  if (headless) {
+    const int frames = std::max(2, options.frames);  // ImGui lays windows out on the first frame
+    for (int i = 0; i < frames; ++i) {
+      const bool last = i + 1 == frames;
+      if (!app.frame(1.0 / 60.0, last ? options.screenshot_path : std::string())) {
+        err << "maillab gui: could not write " << options.screenshot_path << '\n';
+        return 1;
+      }
+    }
+    if (!options.geometry_path.empty()) app.write_geometry(options.geometry_path);
+    out << "wrote " << options.screenshot_path << " at t = " << engine::format_seconds(state.now()) << " s\n";
+    return 0;
+  }
+
+  sf::Clock clock;
+  while (app.open()) app.frame(clock.restart().asSeconds());
+  return 0;
+}
+
+}  // namespace maillab::viz

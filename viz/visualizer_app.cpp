@@ -1,0 +1,212 @@
+#include "viz/visualizer_app.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include <SFML/Graphics/Image.hpp>
+#include <SFML/Graphics/Texture.hpp>
+#include <SFML/Window/Event.hpp>
+
+#include "viz/canvas/shapes.h"
+#include "viz/model/layout.h"
+#include "viz/model/screen_layout.h"
+
+namespace maillab::viz {
+
+double default_speed(const Topology& topology) {
+  std::vector<engine::Time> latencies;
+  for (const auto& link : topology.links) latencies.push_back(link.latency);
+  if (latencies.empty()) return 0.02;
+  std::nth_element(latencies.begin(), latencies.begin() + std::ptrdiff_t(latencies.size() / 2), latencies.end());
+  const double median_seconds = double(latencies[latencies.size() / 2]) / 1e6;
+  return std::clamp(median_seconds / 0.8, 0.01, 1000.0);
+}
+
+VisualizerApp::VisualizerApp(SceneFactory factory, const AppSettings& settings, const std::string& font_path)
+    : settings_(settings) {
+  const char* display = std::getenv("DISPLAY");
+  if (!display || !*display) {
+    error_ = "maillab gui: no display (DISPLAY is not set). Run it on a desktop, or headless with\n"
+             "  xvfb-run -a -s \"-screen 0 1280x800x24\" maillab gui ... --screenshot out.png";
+    return;
+  }
+  if (!font_.loadFromFile(font_path)) {
+    error_ = "maillab gui: cannot load the font " + font_path;
+    return;
+  }
+  replay_ = std::make_unique<ReplayController>(std::move(factory));
+  state_ = std::make_unique<VisualizerState>(*replay_);
+  state_->ui_scale = settings.ui_scale;
+  add_standard_host_sections(sections_);
+  add_standard_host_actions(actions_);
+  state_->host_sections = &sections_;
+  state_->host_actions = &actions_;
+
+  // Positions are fixed for the whole session: replays bring back the same nodes.
+  state_->refresh();
+  // The world rectangle takes the canvas's shape so an automatic layout fills it.
+  const ScreenLayout screen = compute_screen_layout(settings.width, settings.height, settings.ui_scale, true, true);
+  LayoutBounds bounds;
+  bounds.height = std::clamp(bounds.width * (screen.canvas.height - 46 * settings.ui_scale) / screen.canvas.width, 400.0, 1600.0);
+  const auto points = place_nodes(state_->topology, replay_->scene().positions(), bounds);
+  for (std::size_t i = 0; i < points.size(); ++i) state_->layout[state_->topology.nodes[i].name] = points[i];
+  state_->clock.speed = default_speed(state_->topology);
+
+  sf::ContextSettings context;
+  context.antialiasingLevel = 4;
+  window_ = std::make_unique<sf::RenderWindow>(sf::VideoMode(settings.width, settings.height),
+                                               sf::String::fromUtf8(settings.title.begin(), settings.title.end()),
+                                               sf::Style::Default, context);
+  if (!window_->isOpen()) {
+    error_ = "maillab gui: could not open a window";
+    return;
+  }
+  window_->setVerticalSyncEnabled(settings.vsync);
+  imgui_ = std::make_unique<ImGuiSfml>(*window_, font_path, 15.0f * settings.ui_scale);
+  canvas_ = std::make_unique<TopologyCanvas>(font_, settings.ui_scale);
+  canvas_->set_world({0, 0, bounds.width, bounds.height});
+}
+
+VisualizerApp::~VisualizerApp() {
+  imgui_.reset();  // before the window: ImGui's renderer needs the GL context
+  if (window_) window_->close();
+}
+
+void VisualizerApp::handle_event(const sf::Event& event) {
+  imgui_->process_event(event);
+  VisualizerState& state = *state_;
+  switch (event.type) {
+    case sf::Event::Closed:
+      window_->close();
+      return;
+    case sf::Event::Resized:
+      window_->setView(sf::View(sf::FloatRect(0, 0, float(event.size.width), float(event.size.height))));
+      return;
+    case sf::Event::MouseButtonPressed: {
+      if (imgui_->wants_mouse()) return;
+      const Point at{double(event.mouseButton.x), double(event.mouseButton.y)};
+      if (!canvas_->camera().viewport().contains(at)) return;
+      if (event.mouseButton.button == sf::Mouse::Left) {
+        dragging_ = true;
+        drag_moved_ = false;
+        drag_start_ = drag_last_ = at;
+      } else if (event.mouseButton.button == sf::Mouse::Right) {
+        const auto node = canvas_->node_at(at, state);
+        menu_panel_.request(node, node ? std::nullopt : canvas_->link_at(at, state));
+      }
+      return;
+    }
+    case sf::Event::MouseMoved: {
+      if (!dragging_) return;
+      const Point at{double(event.mouseMove.x), double(event.mouseMove.y)};
+      if (distance(at, drag_start_) > 4) drag_moved_ = true;
+      if (drag_moved_) {
+        canvas_->camera().pan(at - drag_last_);
+        camera_moved_ = true;
+      }
+      drag_last_ = at;
+      return;
+    }
+    case sf::Event::MouseButtonReleased: {
+      if (event.mouseButton.button != sf::Mouse::Left || !dragging_) return;
+      dragging_ = false;
+      if (drag_moved_) return;
+      const Point at{double(event.mouseButton.x), double(event.mouseButton.y)};
+      if (auto packet = canvas_->packet_at(at)) {
+        state.selection.record = packet;
+        const auto& record = state.records()[*packet];
+        if (!record.message.empty()) state.selection.message = record.message;
+      } else if (auto node = canvas_->node_at(at, state)) {
+        state.selection.clear_object();
+        state.selection.node = *node;
+      } else if (auto link = canvas_->link_at(at, state)) {
+        state.selection.clear_object();
+        state.selection.link_id = link;
+      } else {
+        state.selection.clear_object();
+        state.selection.record.reset();
+      }
+      return;
+    }
+    case sf::Event::MouseWheelScrolled: {
+      if (imgui_->wants_mouse()) return;
+      const Point at{double(event.mouseWheelScroll.x), double(event.mouseWheelScroll.y)};
+      if (!canvas_->camera().viewport().contains(at)) return;
+      canvas_->camera().zoom_at(at, std::pow(1.15, double(event.mouseWheelScroll.delta)));
+      camera_moved_ = true;
+      return;
+    }
+    case sf::Event::KeyPressed:
+      if (imgui_->wants_keyboard()) return;
+      if (event.key.code == sf::Keyboard::Space) state.clock.playing = !state.clock.playing;
+      if (event.key.code == sf::Keyboard::Right) queue_step_event(state);
+      if (event.key.code == sf::Keyboard::Left) queue_step_back(state);
+      if (event.key.code == sf::Keyboard::Home) camera_moved_ = false;  // re-frame the whole network
+      return;
+    default:
+      return;
+  }
+}
+
+void VisualizerApp::apply_queued() {
+  // Commands may queue more commands (rarely); run until the queue is empty.
+  while (!state_->after_frame.empty()) {
+    auto commands = std::move(state_->after_frame);
+    state_->after_frame.clear();
+    for (auto& command : commands) command();
+  }
+}
+
+bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) {
+  VisualizerState& state = *state_;
+  sf::Event event;
+  while (window_->pollEvent(event)) handle_event(event);
+  if (!window_->isOpen()) return true;
+
+  if (const engine::Time advance = state.clock.advance(wall_seconds); advance > 0) {
+    replay_->run_to(state.now() + advance);
+  }
+  state.refresh();
+
+  const sf::Vector2u size = window_->getSize();
+  const ScreenLayout layout =
+      compute_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
+  canvas_->set_viewport(layout.canvas, !camera_moved_, state.show_legend);
+
+  imgui_->new_frame(float(wall_seconds));
+  time_panel_.Draw(state, layout.time_bar);
+  if (state.show_inspector) {
+    inspector_panel_.Draw(state, layout.inspector);
+    journey_panel_.Draw(state, layout.journey);
+  }
+  if (state.show_log) log_panel_.Draw(state, layout.log);
+  menu_panel_.Draw(state);
+
+  window_->clear(to_sf(background_color));
+  canvas_->draw(*window_, state);
+  state.flights_in_view = canvas_->packets_drawn();
+  imgui_->render();
+
+  bool saved = true;
+  if (!capture_path.empty()) {
+    // Read back before display(): afterwards the back buffer is undefined.
+    sf::Texture texture;
+    saved = texture.create(size.x, size.y);
+    if (saved) {
+      texture.update(*window_);
+      saved = texture.copyToImage().saveToFile(capture_path);
+    }
+  }
+  window_->display();
+  apply_queued();
+  return saved;
+}
+
+void VisualizerApp::write_geometry(const std::string& path) {
+  std::ofstream out(path);
+  canvas_->write_geometry(out, *state_);
+}
+
+}  // namespace maillab::viz

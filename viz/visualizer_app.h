@@ -1,0 +1,79 @@
+// One visualizer window: the SFML window, ImGui, the canvas and the panels around one
+// ReplayController, and the per-frame loop (input, time, ImGui, drawing, queued commands).
+// run_visualizer and run_gui_benchmark both drive it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <SFML/Graphics/Font.hpp>
+#include <SFML/Graphics/RenderWindow.hpp>
+
+#include "viz/canvas/topology_canvas.h"
+#include "viz/imgui_sfml.h"
+#include "viz/model/replay.h"
+#include "viz/panels/canvas_menu_panel.h"
+#include "viz/panels/event_log_panel.h"
+#include "viz/panels/host_sections.h"
+#include "viz/panels/inspector_panel.h"
+#include "viz/panels/time_controls_panel.h"
+#include "viz/visualizer_state.h"
+
+namespace maillab::viz {
+
+struct AppSettings {
+  unsigned width = 1280, height = 800;
+  float ui_scale = 1.0f;
+  bool vsync = true;
+  std::string title = "maillab";
+};
+
+class VisualizerApp {
+ public:
+  // Fails (ok() == false, error() says why) without a display or font.
+  VisualizerApp(SceneFactory factory, const AppSettings& settings, const std::string& font_path);
+  ~VisualizerApp();
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  bool open() const { return window_ && window_->isOpen(); }
+
+  VisualizerState& state() { return *state_; }
+  ReplayController& replay() { return *replay_; }
+
+  // One frame: events, `wall_seconds` of playback, panels, drawing. When `capture_path` is set the
+  // frame is written there as a PNG before it is shown; false if that failed.
+  bool frame(double wall_seconds, const std::string& capture_path = {});
+  void write_geometry(const std::string& path);
+
+ private:
+  void handle_event(const sf::Event& event);
+  void apply_queued();
+
+  std::string error_;
+  AppSettings settings_;
+  std::unique_ptr<ReplayController> replay_;
+  std::unique_ptr<VisualizerState> state_;
+  std::unique_ptr<sf::RenderWindow> window_;
+  sf::Font font_;
+  std::unique_ptr<ImGuiSfml> imgui_;
+  std::unique_ptr<TopologyCanvas> canvas_;
+  HostInspectorSections sections_;
+  HostActionRegistry actions_;
+  TimeControlsPanel time_panel_;
+  InspectorPanel inspector_panel_;
+  EventLogPanel log_panel_;
+  JourneyPanel journey_panel_;
+  CanvasMenuPanel menu_panel_;
+  bool camera_moved_ = false;  // once the user pans or zooms, stop re-framing on resize
+  bool dragging_ = false;
+  bool drag_moved_ = false;
+  Point drag_last_{};
+  Point drag_start_{};
+};
+
+// A speed at which a typical hop of this topology takes most of a second to cross the screen.
+double default_speed(const Topology& topology);
+
+}  // namespace maillab::viz

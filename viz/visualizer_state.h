@@ -1,0 +1,72 @@
+// The state every panel and the canvas share during one frame (Tracy's "view-only state in a
+// plain struct"): the replay controller that owns the scene, the topology and flights derived
+// from it, what is selected, and commands queued during the frame. Panels never change the scene
+// while ImGui is building the frame; they push closures onto `after_frame`, applied between frames.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "viz/model/filters.h"
+#include "viz/model/flights.h"
+#include "viz/model/geometry.h"
+#include "viz/model/replay.h"
+#include "viz/model/topology.h"
+
+namespace maillab::viz {
+
+class HostInspectorSections;
+class HostActionRegistry;
+
+struct Selection {
+  std::string node;                     // a host or router, by name
+  std::optional<std::size_t> link_id;   // engine link id
+  std::optional<std::size_t> record;    // a trace record (a packet or an event)
+  std::string message;                  // the message whose journey is shown
+  void clear_object() {
+    node.clear();
+    link_id.reset();
+  }
+};
+
+struct VisualizerState {
+  explicit VisualizerState(ReplayController& replay_controller) : replay(replay_controller) {}
+
+  ReplayController& replay;
+  PlaybackClock clock;
+  Topology topology;                     // rebuilt from the scene every frame
+  std::map<std::string, Point> layout;   // world position of every node, fixed for the session
+  FlightIndex flights;
+  std::uint64_t flights_generation = 0;  // replay generation the flight index was built from
+  Selection selection;
+  std::vector<std::function<void()>> after_frame;
+  std::string status;                    // one line for the time bar ("no more events")
+  float ui_scale = 1.0f;
+  bool show_legend = true;
+  bool show_log = true;
+  bool show_inspector = true;
+  std::size_t label_limit = 40;          // packet labels are drawn when at most this many fly
+  std::size_t flights_in_view = 0;       // packets drawn last frame
+  HostInspectorSections* host_sections = nullptr;
+  HostActionRegistry* host_actions = nullptr;
+
+  const std::vector<engine::TraceRecord>& records() { return replay.simulator().trace().records(); }
+  engine::Time now() { return replay.now(); }
+
+  // Brings topology and flight index up to date with the scene (call before drawing).
+  void refresh() {
+    topology = replay.scene().topology();
+    topology.reindex();
+    if (flights_generation != replay.generation()) {
+      flights.reset();
+      flights_generation = replay.generation();
+      if (selection.record && *selection.record >= records().size()) selection.record.reset();
+    }
+    flights.sync(records());
+  }
+};
+
+}  // namespace maillab::viz

@@ -1,0 +1,91 @@
+#include "viz/world_scene.h"
+
+#include "engine/net/host.h"
+#include "scenarios/diagnostics.h"
+#include "scenarios/loader.h"
+
+namespace maillab::viz {
+
+WorldScene::WorldScene(std::unique_ptr<scenarios::World> world) : world_(std::move(world)) {}
+
+Topology WorldScene::topology() {
+  Topology topology;
+  engine::Network& network = world_->network;
+  topology.nodes.reserve(network.nodes().size());
+  for (const auto& info : network.nodes()) {
+    TopologyNode node;
+    node.name = info.name;
+    if (info.address) node.address = engine::format_address(*info.address);
+    node.role = info.role;
+    node.is_router = info.is_router;
+    node.up = info.up;
+    if (engine::Host* host = network.host(info.name)) {
+      for (const auto& service : host->services()) node.services.emplace_back(service->kind());
+    }
+    topology.nodes.push_back(std::move(node));
+  }
+  for (const auto& link : network.links()) {
+    TopologyLink out;
+    out.id = link.id;
+    out.a = link.a;
+    out.b = link.b;
+    out.up = link.spec.up;
+    out.latency = link.spec.latency;
+    out.bandwidth_bps = link.spec.bandwidth_bps;
+    out.loss = link.spec.loss;
+    topology.links.push_back(std::move(out));
+  }
+  topology.reindex();
+  return topology;
+}
+
+std::map<std::string, Point> WorldScene::positions() const {
+  std::map<std::string, Point> out;
+  for (const auto& [name, position] : world_->positions) out[name] = {position.x, position.y};
+  return out;
+}
+
+std::string WorldScene::title() const {
+  if (!world_->title.empty()) return world_->title;
+  return world_->name;
+}
+
+namespace {
+
+// What a failed reload shows: nothing, with a title that says why.
+class EmptyScene : public Scene {
+ public:
+  explicit EmptyScene(std::string why) : why_(std::move(why)) {}
+  engine::Simulator& simulator() override { return simulator_; }
+  Topology topology() override { return {}; }
+  bool set_link_up(std::size_t, bool) override { return false; }
+  bool set_node_up(const std::string&, bool) override { return false; }
+  engine::Time until() const override { return engine::seconds(1); }
+  std::string title() const override { return why_; }
+
+ private:
+  engine::Simulator simulator_;
+  std::string why_;
+};
+
+}  // namespace
+
+SceneFactory world_scene_factory(std::string path, std::optional<std::uint64_t> seed) {
+  return [path, seed]() -> std::unique_ptr<Scene> {
+    scenarios::Diagnostics diagnostics;
+    auto world = scenarios::load_world(path, seed, diagnostics);
+    if (!world) return std::make_unique<EmptyScene>("could not reload " + path);
+    return std::make_unique<WorldScene>(std::move(world));
+  };
+}
+
+std::string check_scenario(const std::string& path, std::optional<std::uint64_t> seed) {
+  scenarios::Diagnostics diagnostics;
+  auto world = scenarios::load_world(path, seed, diagnostics);
+  if (world && !diagnostics.has_errors()) return {};
+  std::string text = diagnostics.to_string();
+  if (text.empty()) text = path + ": could not load the scenario\n";
+  return text;
+}
+
+}  // namespace maillab::viz

@@ -1,0 +1,40 @@
+// A loaded scenario as a Scene: the visualizer's view of scenarios::World.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scenarios/world.h"
+#include "viz/model/scene.h"
+
+namespace maillab::viz {
+
+class WorldScene : public Scene {
+ public:
+  explicit WorldScene(std::unique_ptr<scenarios::World> world);
+
+  engine::Simulator& simulator() override { return world_->simulator; }
+  Topology topology() override;
+  bool set_link_up(std::size_t link_id, bool up) override { return world_->network.set_link_up(link_id, up); }
+  bool set_node_up(const std::string& name, bool up) override { return world_->network.set_node_up(name, up); }
+  engine::Network* network() override { return &world_->network; }
+  std::map<std::string, Point> positions() const override;
+  engine::Time until() const override { return world_->until; }
+  std::string title() const override;
+  scenarios::World& world() { return *world_; }
+
+ private:
+  std::unique_ptr<scenarios::World> world_;
+};
+
+// Loads the scenario file each time it is called (same file, same seed: identical worlds). The
+// first call's problems are reported through `errors`; later calls that fail (the file changed on
+// disk) fall back to an empty scene rather than crash.
+SceneFactory world_scene_factory(std::string path, std::optional<std::uint64_t> seed);
+
+// Loads once to check the file; empty string when it loads, else the diagnostics to print.
+std::string check_scenario(const std::string& path, std::optional<std::uint64_t> seed);
+
+}  // namespace maillab::viz
