@@ -1,3 +1,5 @@
+// Host: its services and its TCP-like streams (listen, connect, ports); segments for no
+// connection are answered with RST. UDP lives in udp.cpp, the stream itself in tcp_stream.cpp.
 #include "engine/net/host.h"
 
 #include "engine/net/host_transport.h"
@@ -37,30 +39,6 @@ bool Host::up() const {
 }
 
 Simulator& Host::simulator() { return network_.simulator(); }
-
-// --- UDP -------------------------------------------------------------------------------------
-
-bool Host::udp_bind(std::uint16_t port, std::function<void(const Datagram&)> on_datagram) {
-  if (port == 0 || transport_->udp_bindings.count(port)) return false;
-  transport_->udp_bindings.emplace(port, std::move(on_datagram));
-  return true;
-}
-
-void Host::udp_unbind(std::uint16_t port) { transport_->udp_bindings.erase(port); }
-
-void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
-                    std::string summary) {
-  auto packet = std::make_shared<Packet>();
-  packet->source = address_;
-  packet->destination = destination.address;
-  packet->protocol = ip_protocol_udp;
-  packet->source_port = source_port;
-  packet->destination_port = destination.port;
-  packet->data = std::move(payload);
-  packet->protocol_name = protocol_name_for(source_port, destination.port, ip_protocol_udp);
-  packet->summary = summary.empty() ? "UDP " + std::to_string(packet->data.size()) + " bytes" : std::move(summary);
-  transport_->send_packet(std::move(packet));
-}
 
 // --- TCP -------------------------------------------------------------------------------------
 
@@ -137,18 +115,6 @@ void Host::Transport::receive(const Packet& packet) {
     receive_udp(packet);
   else
     receive_tcp(packet);
-}
-
-void Host::Transport::receive_udp(const Packet& packet) {
-  auto binding = udp_bindings.find(packet.destination_port);
-  if (binding == udp_bindings.end()) {
-    network().record_drop(packet, host.name(), network().label_for(packet.source), "port unreachable");
-    return;
-  }
-  auto handler = binding->second;  // a copy: the handler may unbind itself
-  Datagram datagram{Endpoint{packet.source, packet.source_port}, Endpoint{packet.destination, packet.destination_port},
-                    packet.data};
-  if (handler) handler(datagram);
 }
 
 void Host::Transport::receive_tcp(const Packet& packet) {
