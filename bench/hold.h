@@ -3,6 +3,7 @@
 // have run. It measures the kernel's schedule + pop cost at a fixed queue size.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 

@@ -254,6 +254,11 @@ void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, Nex
     record_drop(*packet, here, there, "link down");
     return;
   }
+  if (!network.nodes_[from].up) {
+    // The node crashed while the packet waited in its queue.
+    record_drop(*packet, here, there, host_of_node[from] ? "host down" : "router down");
+    return;
+  }
   const Time arrival =
       simulator.now() + serialization_time(packet->wire.size(), link.spec.bandwidth_bps) + link.spec.latency;
   const bool lost = link_states[hop.link].rng.chance(link.spec.loss);

@@ -319,3 +319,22 @@ TEST_CASE("determinism: same seed same trace; another seed differs; other links 
   }
   CHECK(lossy_run(11, true).first == lost_alone);
 }
+
+TEST_CASE("packets queued at a node that crashes are dropped, not sent", "[network]") {
+  Simulator sim;
+  Network net(sim);
+  Host* a = net.add_host("a", address_a);
+  Host* b = net.add_host("b", address_b);
+  net.add_link("a", "b", LinkSpec{milliseconds(1), 1'000'000, 0.0, true});
+  int received = 0;
+  b->udp_bind(9, [&](const Datagram&) { ++received; });
+  for (int i = 0; i < 3; ++i) a->udp_send(9, Endpoint{address_b, 9}, std::vector<std::uint8_t>(1222, 0));  // 10 ms each
+  sim.schedule_at(milliseconds(15), [&] { net.set_node_up("a", false); });
+  sim.run();
+  CHECK(received == 2);  // the first left at 0, the second at 10 ms: both were on the wire
+  CHECK(of_kind(sim.trace(), TraceKind::hop).size() == 2);
+  auto drops = of_kind(sim.trace(), TraceKind::drop);
+  REQUIRE(drops.size() == 1);
+  CHECK(drops[0]->time == milliseconds(20));
+  CHECK(drops[0]->summary.find("host down") == 0);
+}
