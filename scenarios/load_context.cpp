@@ -93,7 +93,8 @@ bool LoadContext::check_keys(const YAML::Node& map, std::string_view what, const
   }
   for (const auto& key : required) {
     if (!seen.count(key)) {
-      error(map, std::string(what) + " has no '" + key + "'", "a '" + key + ":' entry");
+      const bool vowel = std::string_view("aeiou").find(key.front()) != std::string_view::npos;
+      error(map, std::string(what) + " has no '" + key + "'", (vowel ? "an '" : "a '") + key + ":' entry");
       clean = false;
     }
   }

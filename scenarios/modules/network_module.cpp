@@ -64,13 +64,15 @@ T& service_on(engine::Host& host) {
 }
 
 std::optional<Simulator::Action> parse_transfer(const YAML::Node& value, LoadContext& context) {
-  if (!context.check_keys(value, "transfer", {"from", "to", "bytes"}, {"port"})) return std::nullopt;
-  engine::Host* from = context.host(value["from"], "transfer from");
-  engine::Host* to = context.host(value["to"], "transfer to");
-  auto bytes = context.integer(value["bytes"], "transfer bytes", 1, 100'000'000);
+  bool ok = context.check_keys(value, "transfer", {"from", "to", "bytes"}, {"port"});
+  if (!value.IsMap()) return std::nullopt;
+  engine::Host* from = value["from"] ? context.host(value["from"], "transfer from") : nullptr;
+  engine::Host* to = value["to"] ? context.host(value["to"], "transfer to") : nullptr;
+  std::optional<std::int64_t> bytes;
+  if (value["bytes"]) bytes = context.integer(value["bytes"], "transfer bytes", 1, 100'000'000);
   std::optional<std::uint16_t> port = 9;  // discard (RFC 863)
   if (value["port"]) port = context.port(value["port"], "transfer port");
-  if (!from || !to || !bytes || !port) return std::nullopt;
+  if (!ok || !from || !to || !bytes || !port) return std::nullopt;
   if (from == to) {
     context.error(value["to"], "a transfer from '" + from->name() + "' to itself", "two different hosts");
     return std::nullopt;
@@ -87,13 +89,14 @@ std::optional<Simulator::Action> parse_transfer(const YAML::Node& value, LoadCon
 }
 
 std::optional<Expectation> parse_transfer_complete(const YAML::Node& value, LoadContext& context) {
-  if (!context.check_keys(value, "transfer_complete", {"from", "to"}, {"bytes", "port", "within"})) return std::nullopt;
-  engine::Host* from = context.host(value["from"], "transfer_complete from");
-  engine::Host* to = context.host(value["to"], "transfer_complete to");
+  bool ok = context.check_keys(value, "transfer_complete", {"from", "to"}, {"bytes", "port", "within"});
+  if (!value.IsMap()) return std::nullopt;
+  engine::Host* from = value["from"] ? context.host(value["from"], "transfer_complete from") : nullptr;
+  engine::Host* to = value["to"] ? context.host(value["to"], "transfer_complete to") : nullptr;
   std::optional<std::int64_t> bytes;
   std::optional<std::uint16_t> port;
   std::optional<engine::Time> within;
-  bool ok = from && to;
+  ok = ok && from && to;
   if (value["bytes"]) ok = (bytes = context.integer(value["bytes"], "transfer_complete bytes", 1, 100'000'000)) && ok;
   if (value["port"]) ok = (port = context.port(value["port"], "transfer_complete port")) && ok;
   if (value["within"]) ok = (within = context.duration(value["within"], "transfer_complete within")) && ok;
@@ -140,9 +143,10 @@ bool read_counts(const YAML::Node& value, CountCheck& check, LoadContext& contex
 }
 
 std::optional<Expectation> parse_packets_dropped(const YAML::Node& value, LoadContext& context) {
-  if (!context.check_keys(value, "packets_dropped", {}, {"at_least", "at_most", "exactly"})) return std::nullopt;
+  bool ok = context.check_keys(value, "packets_dropped", {}, {"at_least", "at_most", "exactly"});
+  if (!value.IsMap()) return std::nullopt;
   CountCheck check;
-  if (!read_counts(value, check, context, "packets_dropped")) return std::nullopt;
+  if (!read_counts(value, check, context, "packets_dropped") || !ok) return std::nullopt;
   const engine::Trace* trace = &context.world.simulator.trace();
   Expectation expectation;
   expectation.check = [=]() -> ExpectationResult {
@@ -156,10 +160,10 @@ std::optional<Expectation> parse_packets_dropped(const YAML::Node& value, LoadCo
 
 std::optional<Expectation> parse_messages(const YAML::Node& value, LoadContext& context) {
   static const char* const fields[] = {"accepted", "delivered", "bounced", "rejected", "queued"};
-  if (!context.check_keys(value, "messages", {}, {"accepted", "delivered", "bounced", "rejected", "queued"}))
-    return std::nullopt;
+  bool ok = context.check_keys(value, "messages", {}, {"accepted", "delivered", "bounced", "rejected", "queued"});
+  if (!value.IsMap()) return std::nullopt;
   std::array<std::optional<std::int64_t>, 5> wanted;
-  bool ok = true, any = false;
+  bool any = false;
   for (std::size_t i = 0; i < 5; ++i) {
     if (!value[fields[i]]) continue;
     any = true;

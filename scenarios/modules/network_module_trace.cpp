@@ -25,12 +25,11 @@ struct Pattern {
 };
 
 std::optional<Expectation> parse_trace_contains(const YAML::Node& value, LoadContext& context) {
-  if (!context.check_keys(value, "trace_contains", {},
-                          {"kind", "node", "peer", "protocol", "summary", "message", "after", "before", "at_least",
-                           "at_most", "exactly"}))
-    return std::nullopt;
+  bool ok = context.check_keys(value, "trace_contains", {},
+                               {"kind", "node", "peer", "protocol", "summary", "message", "after", "before",
+                                "at_least", "at_most", "exactly"});
+  if (!value.IsMap()) return std::nullopt;
   Pattern pattern;
-  bool ok = true;
   if (value["kind"]) {
     auto text = context.text(value["kind"], "trace_contains kind");
     std::vector<std::string> names;

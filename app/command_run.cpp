@@ -1,0 +1,131 @@
+// maillab run SCENARIO.yaml [--until T] [--trace text|jsonl|none] [--out FILE] [--pcap FILE]
+//                           [--seed N] [--verbose]
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "app/arguments.h"
+#include "app/commands.h"
+#include "app/trace_output.h"
+#include "engine/core/trace_writers.h"
+#include "scenarios/loader.h"
+#include "scenarios/outcome.h"
+#include "scenarios/values.h"
+
+namespace maillab::app {
+namespace {
+
+constexpr const char* help_text =
+    "Usage: maillab run SCENARIO.yaml [options]\n"
+    "Runs a scenario headless: prints its trace, then each expectation as PASS/FAIL, then\n"
+    "  messages: accepted N, delivered D, bounced B, rejected R, queued Q\n\n"
+    "Options:\n"
+    "  --until T        run length (90, 90s, 2m, 500ms ...); default: the scenario's until:\n"
+    "  --trace FORMAT   text (default, for people), jsonl (every record, one JSON object a line), none\n"
+    "  --out FILE       write the trace to FILE instead of standard output\n"
+    "  --pcap FILE      also write every packet to FILE (libpcap, raw IPv4; open with tshark or Wireshark)\n"
+    "  --seed N         seed for the run's randomness (default: the scenario's seed:, else 1)\n"
+    "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n\n"
+    "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran).\n";
+
+std::optional<std::uint64_t> parse_seed(const std::string& text) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoull(text);
+}
+
+}  // namespace
+
+int command_run(const Arguments& arguments) {
+  std::string error;
+  auto parsed = parse_arguments(arguments,
+                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"seed"}, {"verbose", false}}, error);
+  if (!parsed) return usage_error("run", error);
+  if (parsed->help) {
+    std::cout << help_text;
+    return 0;
+  }
+  if (parsed->positional.size() != 1)
+    return usage_error("run", parsed->positional.empty() ? "no scenario file given" : "give exactly one scenario file");
+
+  std::optional<engine::Time> until;
+  if (parsed->has("until")) {
+    auto value = scenarios::parse_duration(parsed->options["until"]);
+    if (!value.ok() || value.value() <= 0)
+      return usage_error("run", "bad --until '" + parsed->options["until"] + "': " +
+                                    (value.ok() ? "must be above 0" : value.error()) + "; expected " +
+                                    std::string(scenarios::duration_forms));
+    until = value.value();
+  }
+  std::optional<std::uint64_t> seed;
+  if (parsed->has("seed")) {
+    seed = parse_seed(parsed->options["seed"]);
+    if (!seed) return usage_error("run", "bad --seed '" + parsed->options["seed"] + "'; expected a whole number >= 0");
+  }
+  std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
+  if (format != "text" && format != "jsonl" && format != "none")
+    return usage_error("run", "bad --trace '" + format + "'; expected text, jsonl or none");
+
+  scenarios::Diagnostics diagnostics;
+  const std::string& path = parsed->positional.front();
+  auto world = scenarios::load_world(path, seed, diagnostics);
+  if (!world) {
+    std::cerr << diagnostics.to_string() << "maillab run: " << path << ": " << diagnostics.count()
+              << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was run\n";
+    return 2;
+  }
+  const engine::Time run_until = until.value_or(world->until);
+
+  std::ofstream out_file, pcap_file;
+  if (parsed->has("out")) {
+    out_file.open(parsed->options["out"], std::ios::binary);
+    if (!out_file) return usage_error("run", "cannot write --out file '" + parsed->options["out"] + "'");
+  }
+  if (parsed->has("pcap")) {
+    pcap_file.open(parsed->options["pcap"], std::ios::binary);
+    if (!pcap_file) return usage_error("run", "cannot write --pcap file '" + parsed->options["pcap"] + "'");
+  }
+  std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(out_file) : std::cout;
+
+  engine::Trace& trace = world->simulator.trace();
+  std::unique_ptr<engine::JsonlTraceWriter> jsonl;
+  std::unique_ptr<engine::PcapTraceWriter> pcap;
+  const bool verbose = parsed->has("verbose");
+  if (format == "text") {
+    print_header(trace_out, *world, run_until);
+    trace.subscribe([&trace_out, verbose](const engine::TraceRecord& record) {
+      if (!verbose && is_pure_ack_hop(record)) return;
+      trace_out << engine::format_text(record) << '\n';
+    });
+  } else if (format == "jsonl") {
+    jsonl = std::make_unique<engine::JsonlTraceWriter>(trace_out);
+    trace.subscribe(jsonl->listener());
+  }
+  if (pcap_file.is_open()) {
+    pcap = std::make_unique<engine::PcapTraceWriter>(pcap_file);
+    trace.subscribe(pcap->listener());
+  }
+
+  scenarios::run_world(*world, run_until);
+  scenarios::RunOutcome outcome = scenarios::evaluate(*world);
+  trace_out.flush();
+
+  std::cout << (format == "text" && !parsed->has("out") ? "\n" : "") << "results (" << world->expectations.size()
+            << (world->expectations.size() == 1 ? " expectation" : " expectations") << ", ran to "
+            << engine::format_seconds(world->simulator.now()) << "s):\n"
+            << scenarios::format_outcome(outcome);
+  if (outcome.passed()) {
+    std::cout << "all expectations held\n";
+  } else {
+    for (const auto& e : outcome.expectations) {
+      if (e.result.passed) continue;
+      std::cout << "FAILED: " << e.expectation->where.to_string() << ": " << e.expectation->description << "\n";
+    }
+    for (const auto& problem : outcome.audit_problems) std::cout << "FAILED audit: " << problem << "\n";
+  }
+  std::cout << world->ledger.summary_line() << "\n";
+  const int status = outcome.passed() ? 0 : 1;
+  world.reset();  // before the writers its trace still points at
+  return status;
+}
+
+}  // namespace maillab::app

@@ -1,0 +1,30 @@
+// The `maillab` command table. Each command lives in its own file (command_<name>.cpp) and gets
+// the arguments after its name; it handles its own --help. Exit codes follow DESIGN.md: 0 fine,
+// 1 an expectation (or audit) failed, 2 bad input or a command that is not available.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace maillab::app {
+
+using Arguments = std::vector<std::string>;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;  // one line for `maillab --help`
+  int (*run)(const Arguments& arguments);
+};
+
+const std::vector<Command>& commands();
+
+int command_run(const Arguments& arguments);
+int command_check(const Arguments& arguments);
+int command_list(const Arguments& arguments);
+int command_bench(const Arguments& arguments);
+int command_gui(const Arguments& arguments);
+int command_lesson(const Arguments& arguments);
+int command_bridge(const Arguments& arguments);
+
+}  // namespace maillab::app
