@@ -49,7 +49,9 @@ class StubResolver {
   // MX for a mail domain per RFC 5321 §5.1: MX records sorted by preference (equal preferences
   // shuffled with `rng`), each exchanger's IPv4 addresses resolved (from the additional section
   // or by further A lookups); no MX records (NODATA) -> implicit MX = the domain's own A records;
-  // NXDOMAIN -> error kind nxdomain; timeout/SERVFAIL -> temporary error.
+  // NXDOMAIN -> error kind nxdomain; timeout/SERVFAIL -> temporary error. Exchangers without any
+  // address are left out (named in `detail`). One number is drawn from `rng` at the call, so
+  // `rng` need not outlive it. A null MX (RFC 7505) gives no_address.
   struct MailExchanger {
     std::uint16_t preference;
     std::string host;

@@ -1,0 +1,54 @@
+// An authoritative DNS server on the virtual network (kind "dns-server"): it serves a ZoneSet on
+// UDP 53 through the sans-I/O dns::answer_query_bytes. Zones can be edited while the run goes
+// on (a fault from the UI or a scripted `dns_record:` event changes or removes a record).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/net/host.h"
+#include "protocols/dns/message.h"
+#include "protocols/dns/zone.h"
+
+namespace maillab::engine {
+
+class AuthoritativeService : public Service {
+ public:
+  static constexpr std::uint16_t port = 53;
+
+  explicit AuthoritativeService(dns::ZoneSet zones = {});
+
+  std::string_view kind() const override { return "dns-server"; }
+  void start(Host& host) override;
+
+  const dns::ZoneSet& zones() const { return zones_; }
+  void set_zones(dns::ZoneSet zones) { zones_ = std::move(zones); }
+  // Run-time edits. Each records a `fault` trace record ("record added: ...") once started.
+  // add_record: an error message when the record fits no zone here or the zone refuses it.
+  std::optional<std::string> add_record(const dns::ResourceRecord& record);
+  // remove_record: false when no zone holds that record (TTL is ignored when comparing).
+  bool remove_record(const dns::ResourceRecord& record);
+
+  // What it was asked, in order (for expectations such as `dns_queries`).
+  struct ReceivedQuery {
+    Time time = 0;
+    Address from = 0;
+    std::optional<dns::Question> question;  // nullopt for undecodable queries
+  };
+  const std::vector<ReceivedQuery>& received() const { return received_; }
+  std::uint64_t queries_received() const { return received_.size(); }
+  std::uint64_t responses_sent() const { return responses_sent_; }
+
+ private:
+  void on_datagram(const Datagram& datagram);
+  void record_fault(const std::string& summary);
+
+  Host* host_ = nullptr;
+  dns::ZoneSet zones_;
+  std::vector<ReceivedQuery> received_;
+  std::uint64_t responses_sent_ = 0;
+};
+
+}  // namespace maillab::engine

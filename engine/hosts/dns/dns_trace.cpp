@@ -1,0 +1,24 @@
+#include "engine/hosts/dns/dns_trace.h"
+
+#include "engine/net/network.h"
+
+namespace maillab::engine {
+
+std::string dns_peer_name(Host& host, Address address) {
+  if (auto name = host.network().name_of(address)) return *name;
+  return format_address(address);
+}
+
+void record_dns(Host& host, TraceKind kind, std::string peer, std::string summary, std::vector<std::uint8_t> payload) {
+  TraceRecord record;
+  record.time = host.simulator().now();
+  record.kind = kind;
+  record.node = host.name();
+  record.peer = std::move(peer);
+  record.protocol = "DNS";
+  record.summary = std::move(summary);
+  record.payload = std::move(payload);
+  host.simulator().trace().record(std::move(record));
+}
+
+}  // namespace maillab::engine

@@ -1,0 +1,127 @@
+#include "engine/hosts/dns/resolver_service.h"
+
+#include "engine/hosts/dns/dns_trace.h"
+#include "protocols/dns/presentation.h"
+#include "protocols/dns/wire.h"
+
+namespace maillab::engine {
+
+ResolverService::ResolverService(dns::ResolverConfig config) : config_(std::move(config)) {}
+
+ResolverService::~ResolverService() {
+  if (host_ && timer_) host_->simulator().cancel(timer_);
+}
+
+void ResolverService::start(Host& host) {
+  host_ = &host;
+  rng_ = host.simulator().rng().derive("dns-resolver:" + host.name());
+  host.udp_bind(port, [this](const Datagram& datagram) { on_client_datagram(datagram); });
+  query_port_ = host.ephemeral_port();
+  host.udp_bind(query_port_, [this](const Datagram& datagram) { on_server_datagram(datagram); });
+  build_resolver();
+}
+
+void ResolverService::build_resolver() {
+  dns::ResolverConfig config = config_;
+  config.narrate = [this](const dns::Narration& narration) { narrate(narration); };
+  // Query ids come from the run's RNG (RFC 5452 §4.3: unpredictable ids), so a seed names a run.
+  config.random_id = [this] { return static_cast<std::uint16_t>(rng_.uniform(65536)); };
+  resolver_ = std::make_unique<dns::Resolver>(std::move(config));
+  clients_.clear();
+}
+
+void ResolverService::set_root_hints(std::vector<dns::RootHint> hints) {
+  config_.root_hints = std::move(hints);
+  if (host_) build_resolver();
+}
+
+void ResolverService::on_crash() {
+  // The cache and every resolution in progress are memory: gone.
+  hits_before_crash_ += resolver_->counters().cache_hits;
+  sent_before_crash_ += resolver_->counters().queries_sent;
+  if (timer_) host_->simulator().cancel(timer_);
+  timer_ = 0;
+  timer_at_.reset();
+  build_resolver();
+}
+
+void ResolverService::on_restart() {}
+
+void ResolverService::on_client_datagram(const Datagram& datagram) {
+  std::uint64_t token = next_token_++;
+  clients_[token] = datagram.source;
+  resolver_->handle_client_query(token, datagram.payload, host_->simulator().now());
+  flush();
+}
+
+void ResolverService::on_server_datagram(const Datagram& datagram) {
+  if (datagram.source.port != 53) return;  // only servers' replies come back to this port
+  resolver_->handle_response(datagram.source.address, datagram.payload, host_->simulator().now());
+  flush();
+}
+
+void ResolverService::on_timer() {
+  timer_ = 0;
+  timer_at_.reset();
+  resolver_->handle_timeout(host_->simulator().now());
+  flush();
+}
+
+void ResolverService::flush() {
+  Host& host = *host_;
+  while (auto transmit = resolver_->poll_transmit()) {
+    sent_.push_back(SentQuery{host.simulator().now(), transmit->server_address, transmit->summary});
+    record_dns(host, TraceKind::protocol, dns_peer_name(host, transmit->server_address), transmit->summary,
+               transmit->bytes);
+    host.udp_send(query_port_, Endpoint{transmit->server_address, 53}, std::move(transmit->bytes), transmit->summary);
+  }
+  while (auto answer = resolver_->poll_answer()) {
+    auto client = clients_.find(answer->client_token);
+    if (client == clients_.end()) continue;
+    Endpoint destination = client->second;
+    clients_.erase(client);
+    std::string summary = dns::summarize_message(answer->response);
+    record_dns(host, TraceKind::protocol, dns_peer_name(host, destination.address), summary, answer->bytes);
+    host.udp_send(port, destination, std::move(answer->bytes), summary);
+  }
+  // One timer, moved whenever the resolver's next deadline moves.
+  std::optional<Time> wanted = resolver_->poll_timeout();
+  if (wanted == timer_at_) return;
+  if (timer_) host.simulator().cancel(timer_);
+  timer_ = 0;
+  timer_at_ = wanted;
+  if (wanted) {
+    Time when = std::max(*wanted, host.simulator().now());
+    timer_ = host.simulator().schedule_at(when, [this] { on_timer(); });
+  }
+}
+
+void ResolverService::narrate(const dns::Narration& narration) {
+  // The query itself gets its own record (resolver -> server, "Q MX example.org") and the reply
+  // the server's; these two narrations would only repeat them.
+  if (narration.state == "QUERY_TARGETS" && narration.text.rfind("asking ", 0) == 0) return;
+  if (narration.state == "QUERY_RESPONSE" && narration.text.rfind("R ", 0) == 0) return;
+  bool about_cache = narration.text.rfind("cache ", 0) == 0;
+  std::string indent(static_cast<std::size_t>(narration.depth) * 2, ' ');
+  record_dns(*host_, about_cache ? TraceKind::cache : TraceKind::protocol, {}, indent + narration.text);
+}
+
+std::vector<dns::CacheEntryView> ResolverService::dump_cache() const {
+  return resolver_ ? resolver_->dump_cache(host_->simulator().now()) : std::vector<dns::CacheEntryView>{};
+}
+
+const dns::ResolverCounters& ResolverService::counters() const { return resolver_->counters(); }
+
+std::uint64_t ResolverService::cache_hits_total() const {
+  return hits_before_crash_ + (resolver_ ? resolver_->counters().cache_hits : 0);
+}
+
+std::uint64_t ResolverService::queries_sent_total() const {
+  return sent_before_crash_ + (resolver_ ? resolver_->counters().queries_sent : 0);
+}
+
+void ResolverService::flush_cache() {
+  if (resolver_) resolver_->flush_cache();
+}
+
+}  // namespace maillab::engine

@@ -1,0 +1,147 @@
+// StubResolver: one UDP port, queries matched by id and question, retries on a timer.
+#include "engine/hosts/dns/stub_resolver.h"
+
+#include <algorithm>
+
+#include "engine/hosts/dns/dns_trace.h"
+#include "engine/net/host.h"
+#include "protocols/dns/presentation.h"
+#include "protocols/dns/stub.h"
+#include "protocols/dns/wire.h"
+
+namespace maillab::engine {
+
+struct StubResolver::Pending {
+  dns::Message query;
+  dns::Bytes bytes;
+  std::string summary;
+  int tries = 0;
+  Simulator::EventId timer = 0;
+  std::function<void(const DnsLookupResult&)> done;
+};
+
+StubResolver::StubResolver(Host& host) : StubResolver(host, Options{}) {}
+
+StubResolver::StubResolver(Host& host, Options options)
+    : host_(host), options_(options), alive_(std::make_shared<bool>(true)) {
+  port_ = host.ephemeral_port();
+  host.udp_bind(port_, [this](const Datagram& datagram) { on_datagram(datagram.payload); });
+  // Ids start at a point drawn from the run's RNG so two hosts' first queries differ.
+  id_counter_ = static_cast<std::uint16_t>(host.simulator().rng().derive("dns-stub:" + host.name()).uniform(65536));
+}
+
+StubResolver::~StubResolver() {
+  *alive_ = false;
+  for (const auto& pending : pending_)
+    if (pending->timer) host_.simulator().cancel(pending->timer);
+  host_.udp_unbind(port_);
+}
+
+std::uint16_t StubResolver::next_id() {
+  for (int attempt = 0; attempt < 65536; ++attempt) {
+    std::uint16_t id = ++id_counter_;
+    bool used = std::any_of(pending_.begin(), pending_.end(),
+                            [&](const auto& pending) { return pending->query.header.id == id; });
+    if (!used) return id;
+  }
+  return ++id_counter_;
+}
+
+void StubResolver::lookup(const dns::Name& name, dns::RecordType type,
+                          std::function<void(const DnsLookupResult&)> done) {
+  auto pending = std::make_shared<Pending>();
+  pending->query = dns::make_recursive_query(next_id(), name, type);
+  pending->bytes = dns::encode_message(pending->query, 512);
+  pending->summary = dns::summarize_message(pending->query);
+  pending->done = std::move(done);
+  pending_.push_back(pending);
+  if (host_.resolver_address() == 0) {
+    // No nameserver configured: fail at once (but not re-entrantly, callers expect a callback later).
+    record_dns(host_, TraceKind::protocol, {}, "no resolver configured; cannot look up " +
+                                                   pending->summary.substr(std::min<std::size_t>(2, pending->summary.size())));
+    std::uint16_t id = pending->query.header.id;
+    pending->tries = options_.tries;
+    pending->timer = host_.simulator().schedule_in(0, [this, id] { on_retry_timer(id); });
+    return;
+  }
+  transmit(pending);
+}
+
+void StubResolver::transmit(const std::shared_ptr<Pending>& pending) {
+  ++pending->tries;
+  ++queries_sent_;
+  Address resolver = host_.resolver_address();
+  std::string summary = pending->summary;
+  if (pending->tries > 1) summary += " (try " + std::to_string(pending->tries) + ")";
+  record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), summary, pending->bytes);
+  host_.udp_send(port_, Endpoint{resolver, 53}, pending->bytes, pending->summary);
+  std::uint16_t id = pending->query.header.id;
+  pending->timer = host_.simulator().schedule_in(options_.retry_interval, [this, id] { on_retry_timer(id); });
+}
+
+void StubResolver::on_retry_timer(std::uint16_t id) {
+  auto found = std::find_if(pending_.begin(), pending_.end(),
+                            [&](const auto& pending) { return pending->query.header.id == id; });
+  if (found == pending_.end()) return;
+  std::shared_ptr<Pending> pending = *found;
+  pending->timer = 0;
+  if (pending->tries < options_.tries && host_.resolver_address() != 0) {
+    transmit(pending);
+    return;
+  }
+  pending_.erase(found);
+  ++timeouts_;
+  if (host_.resolver_address() != 0)
+    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
+               "no reply to " + pending->summary + " after " + std::to_string(pending->tries) + " tries; giving up");
+  DnsLookupResult result;
+  result.timed_out = true;
+  result.rcode = dns::Rcode::SERVFAIL;
+  pending->done(result);  // last: `done` may destroy this resolver
+}
+
+void StubResolver::on_datagram(const std::vector<std::uint8_t>& payload) {
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    auto reply = dns::match_reply((*it)->query, payload);
+    if (!reply.ok()) continue;
+    std::shared_ptr<Pending> pending = *it;
+    pending_.erase(it);
+    if (pending->timer) host_.simulator().cancel(pending->timer);
+    DnsLookupResult result;
+    result.rcode = reply.value().header.rcode;
+    result.response = std::move(reply).value();
+    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
+               "got " + dns::summarize_message(result.response));
+    pending->done(result);  // last: `done` may destroy this resolver
+    return;
+  }
+  // Late duplicates (a retry's second answer) and strays are ignored, as a real stub does.
+}
+
+void StubResolver::lookup_records(const std::string& name, dns::RecordType type,
+                                  std::function<void(const DnsLookupResult&)> done) {
+  auto parsed = dns::Name::from_text(name);
+  if (!parsed.ok()) {
+    std::weak_ptr<bool> alive = alive_;
+    host_.simulator().schedule_in(0, [alive, done = std::move(done)] {
+      if (alive.expired() || !*alive.lock()) return;
+      DnsLookupResult result;
+      result.rcode = dns::Rcode::FORMERR;
+      done(result);
+    });
+    return;
+  }
+  dns::Name asked = parsed.value();
+  lookup(asked, type, [asked, type, done = std::move(done)](const DnsLookupResult& result) {
+    if (result.timed_out) return done(result);
+    // Keep only the records at the end of the CNAME chain, of the type asked for.
+    DnsLookupResult followed = result;
+    dns::Name target = dns::follow_cnames(result.response, asked);
+    followed.response.answers.clear();
+    for (const auto& record : result.response.answers)
+      if (record.name == target && record.type == type) followed.response.answers.push_back(record);
+    done(followed);
+  });
+}
+
+}  // namespace maillab::engine
