@@ -1,0 +1,91 @@
+// A lesson, as loaded from a lesson YAML file (lessons/README.md documents the format): a
+// scenario to run and a list of steps. Each step narrates, optionally asks the student to
+// predict, runs the simulation to a time or to a checkpoint (the first trace record matching a
+// pattern), shows what happened, and optionally asks a quiz about it.
+//
+// This is plain data: loading is in lesson_loader.h, running in lesson_run.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.h"
+#include "engine/core/trace.h"
+#include "scenarios/world.h"
+
+namespace maillab::lessons {
+
+// Which trace records a pattern selects. Every field that is set must match: `kinds` (any of
+// them), node/peer/protocol/message exactly, `summary_contains` as a substring.
+struct TracePattern {
+  std::vector<engine::TraceKind> kinds;  // empty: any kind
+  std::optional<std::string> node, peer, protocol, message, summary_contains;
+  bool matches(const engine::TraceRecord& record) const;
+};
+
+// How far a step runs the simulation.
+struct RunInstruction {
+  enum class Mode {
+    until_time,       // run every event up to `time` (absolute simulated time), clock ends there
+    for_duration,     // the same, `time` after the clock's current value
+    until_end,        // to the scenario's `until:`
+    until_checkpoint  // until the `count`-th record matching `pattern` after the current position
+  };
+  Mode mode = Mode::until_time;
+  engine::Time time = 0;
+  TracePattern pattern;
+  int count = 1;
+  // A checkpoint that never comes stops here instead of hanging: `within` after the step starts
+  // (when given), else the scenario's `until:` (or the clock, if that has already passed).
+  std::optional<engine::Time> within;
+  scenarios::SourceLocation where;
+};
+
+// Which records of the step's window (everything recorded since the previous step) to print.
+struct ShowInstruction {
+  TracePattern pattern;
+  bool acknowledgements = false;  // also pure TCP ACK hops (hidden by default: noise for students)
+  int limit = 40;                 // at most this many lines; the rest are counted, not printed
+  scenarios::SourceLocation where;
+  bool selects(const engine::TraceRecord& record) const;  // trace_pattern.cpp
+};
+
+struct Quiz {
+  std::string question;
+  std::vector<std::string> choices;  // 2..6 for a multiple-choice quiz; empty for free text
+  std::size_t correct_choice = 0;    // 0-based index into choices
+  std::vector<std::string> accepted;  // free text: accepted answers (case and spacing ignored; numbers by value)
+  std::string explanation;           // shown after answering (may be empty)
+  bool multiple_choice() const { return !choices.empty(); }
+  scenarios::SourceLocation where;
+};
+
+struct Step {
+  std::string title;  // optional heading
+  std::string say;    // narration
+  std::optional<Quiz> predict;  // asked before the run continues
+  std::optional<RunInstruction> run;
+  std::optional<ShowInstruction> show;
+  std::optional<Quiz> quiz;  // asked after the run
+  scenarios::SourceLocation where;
+};
+
+struct Lesson {
+  std::string source_file;
+  std::string title;
+  std::string description;
+  // The scenario: a file (resolved relative to the lesson file) or the text of an inline
+  // `scenario:` block. Inline text keeps the lesson file's line numbers (the lines outside the
+  // block are blanked), so scenario errors point into the lesson file.
+  std::string scenario_path;         // empty when inline
+  std::string inline_scenario_text;  // empty when a path
+  std::optional<std::uint64_t> seed;
+  std::vector<Step> steps;
+
+  // Number of questions (predictions and quizzes): the Y of "score: X/Y".
+  std::size_t question_count() const;
+};
+
+}  // namespace maillab::lessons

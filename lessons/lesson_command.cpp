@@ -1,0 +1,107 @@
+#include "lessons/lesson_command.h"
+
+#include <fstream>
+#include <optional>
+
+#include "lessons/answers_file.h"
+#include "lessons/lesson_loader.h"
+#include "lessons/lesson_run.h"
+#include "lessons/terminal.h"
+
+namespace maillab::lessons {
+namespace {
+
+constexpr const char* help_text =
+    "Usage: maillab lesson LESSON.yaml [--answers FILE] [--check]\n"
+    "Runs a lesson in the terminal: narration, the simulation step by step, trace excerpts and\n"
+    "questions. Answer with a letter, a number or a few words; q quits with the score so far.\n\n"
+    "Options:\n"
+    "  --answers FILE   non-interactive: read the answers from FILE, one per line in question order\n"
+    "                   (blank lines and # comments are skipped); ends with 'score: X/Y'\n"
+    "  --check          only validate the lesson (and the answers file, if given); run nothing\n\n"
+    "Lessons live in lessons/*.yaml; their format is documented in lessons/README.md.\n"
+    "Exit: 0 the lesson ran (whatever the score) or was quit, 2 bad input (nothing ran).\n";
+
+int usage_error(std::ostream& err, const std::string& message) {
+  err << "maillab lesson: " << message << "\n(see: maillab lesson --help)\n";
+  return 2;
+}
+
+}  // namespace
+
+int run_lesson_command(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
+                       std::ostream& err) {
+  std::optional<std::string> lesson_path, answers_path;
+  bool check_only = false;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if (word == "--help" || word == "-h") {
+      out << help_text;
+      return 0;
+    }
+    if (word == "--check") {
+      check_only = true;
+    } else if (word == "--answers" || word.rfind("--answers=", 0) == 0) {
+      std::string value;
+      if (word == "--answers") {
+        if (i + 1 >= arguments.size()) return usage_error(err, "--answers needs a file name");
+        value = arguments[++i];
+      } else {
+        value = word.substr(10);
+      }
+      if (value.empty()) return usage_error(err, "--answers needs a file name");
+      if (answers_path) return usage_error(err, "--answers given twice");
+      answers_path = value;
+    } else if (word.size() > 1 && word[0] == '-') {
+      return usage_error(err, "unknown option '" + word + "'");
+    } else if (lesson_path) {
+      return usage_error(err, "give exactly one lesson file");
+    } else {
+      lesson_path = word;
+    }
+  }
+  if (!lesson_path) return usage_error(err, "no lesson file given");
+
+  scenarios::Diagnostics diagnostics;
+  auto lesson = load_lesson(*lesson_path, diagnostics);
+  if (!lesson) {
+    err << diagnostics.to_string() << "maillab lesson: " << *lesson_path << ": " << diagnostics.count()
+        << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was run\n";
+    return 2;
+  }
+
+  std::vector<AnswerLine> answers;
+  if (answers_path) {
+    std::ifstream file(*answers_path, std::ios::binary);
+    if (!file) {
+      err << "maillab lesson: cannot read the answers file '" << *answers_path << "'\n";
+      return 2;
+    }
+    answers = read_answer_lines(file);
+    const auto problems = check_answer_lines(answers, *lesson, *answers_path);
+    if (!problems.empty()) {
+      for (const auto& problem : problems) err << problem << "\n";
+      err << "maillab lesson: the answers file does not fit " << *lesson_path << " (" << lesson->question_count()
+          << " questions); nothing was run\n";
+      return 2;
+    }
+  }
+  if (check_only) {
+    out << *lesson_path << ": ok (" << lesson->steps.size() << " steps, " << lesson->question_count() << " questions"
+        << (answers_path ? ", answers file fits" : "") << ")\n";
+    return 0;
+  }
+
+  auto run = LessonRun::start(std::move(*lesson), diagnostics);
+  if (!run) {
+    err << diagnostics.to_string() << "maillab lesson: the lesson's scenario did not load; nothing was run\n";
+    return 2;
+  }
+  TerminalOptions options;
+  options.width = terminal_width_from_environment();
+  if (answers_path) run_with_answers(*run, answers, out, options);
+  else run_interactive(*run, in, out, options);
+  return 0;
+}
+
+}  // namespace maillab::lessons

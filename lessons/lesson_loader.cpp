@@ -1,0 +1,192 @@
+// Loading a lesson: the top-level keys, the scenario (a path or an inline block), the steps,
+// then a trial load of the scenario so that its errors, and checkpoint patterns naming nodes it
+// does not have, are reported before anything runs.
+#include "lessons/lesson_loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "lessons/lesson_loader_steps.h"
+#include "scenarios/load_context.h"
+#include "scenarios/loader.h"
+
+namespace maillab::lessons {
+namespace {
+
+using scenarios::Diagnostics;
+using scenarios::LoadContext;
+using scenarios::SourceLocation;
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, 0, 0};
+    if (e.mark.line >= 0) where = {file, e.mark.line + 1, e.mark.column + 1};
+    diagnostics.error(where, "YAML syntax error: " + e.msg, "well-formed YAML (check indentation, colons and brackets)");
+    return std::nullopt;
+  }
+}
+
+// The text of the lesson file with everything outside [begin, end) replaced by spaces (newlines
+// kept), so the inline scenario parses alone while every line and column stays where it is in
+// the lesson file. YAML accepts a document whose top-level map is indented.
+std::string cut_out(const std::string& text, YAML::Mark begin, std::optional<YAML::Mark> end) {
+  std::string out;
+  out.reserve(text.size());
+  int line = 0, column = 0;
+  for (char c : text) {
+    bool after_begin = line > begin.line || (line == begin.line && column >= begin.column);
+    bool before_end = !end || line < end->line || (line == end->line && column < end->column);
+    if (c == '\n') {
+      out += '\n';
+      ++line;
+      column = 0;
+      continue;
+    }
+    out += (after_begin && before_end) ? c : ' ';
+    ++column;
+  }
+  return out;
+}
+
+void read_scenario(const YAML::Node& root, const std::string& text, const std::string& file, Lesson& lesson,
+                   LoadContext& context) {
+  const YAML::Node scenario = root["scenario"];
+  if (scenario.IsScalar()) {
+    const std::string& relative = scenario.Scalar();
+    std::filesystem::path path(relative);
+    if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+    std::error_code error;
+    if (relative.empty() || !std::filesystem::is_regular_file(path, error)) {
+      context.error(scenario, "scenario file '" + relative + "' not found (looked for " + path.lexically_normal().string() + ")",
+                    "a scenario file path relative to the lesson file, or an inline scenario: map");
+      return;
+    }
+    lesson.scenario_path = path.lexically_normal().string();
+    return;
+  }
+  if (!scenario.IsMap()) {
+    context.error(scenario, "scenario is " + LoadContext::describe(scenario),
+                  "a scenario file path relative to the lesson file, or an inline scenario: map");
+    return;
+  }
+  // The next top-level key after scenario: ends the block (yaml-cpp keeps a map's order).
+  std::optional<YAML::Mark> end;
+  bool found = false;
+  for (const auto& entry : root) {
+    if (found) {
+      end = entry.first.Mark();
+      break;
+    }
+    found = entry.first.IsScalar() && entry.first.Scalar() == "scenario";
+  }
+  lesson.inline_scenario_text = cut_out(text, scenario.Mark(), end);
+}
+
+}  // namespace
+
+std::size_t Lesson::question_count() const {
+  std::size_t count = 0;
+  for (const auto& step : steps) count += (step.predict ? 1 : 0) + (step.quiz ? 1 : 0);
+  return count;
+}
+
+std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
+                                              Diagnostics& diagnostics, const scenarios::Registry& registry) {
+  const std::size_t errors_before = diagnostics.count();
+  auto parsed = parse_yaml(yaml_text, file, diagnostics);
+  if (!parsed) return std::nullopt;
+  const YAML::Node root = *parsed;
+  scenarios::World placeholder(1);  // LoadContext's value readers want a World; lessons do not use it
+  LoadContext context(placeholder, diagnostics, file);
+  if (!root.IsMap()) {
+    SourceLocation where{file, 1, 1};
+    if (root.IsDefined() && root.Mark().line >= 0) where = {file, root.Mark().line + 1, root.Mark().column + 1};
+    diagnostics.error(where, "the lesson is " + LoadContext::describe(root),
+                      "a map with title:, scenario: and steps: (see lessons/README.md)");
+    return std::nullopt;
+  }
+  context.check_keys(root, "the lesson", {"title", "scenario", "steps"}, {"description", "seed"});
+
+  Lesson lesson;
+  lesson.source_file = file;
+  if (root["title"]) {
+    if (auto title = context.text(root["title"], "title")) lesson.title = *title;
+  }
+  if (root["description"]) {
+    if (auto description = context.text(root["description"], "description")) lesson.description = *description;
+  }
+  if (root["seed"]) {
+    if (auto seed = context.integer(root["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max()))
+      lesson.seed = static_cast<std::uint64_t>(*seed);
+  }
+  if (root["scenario"]) read_scenario(root, yaml_text, file, lesson, context);
+
+  std::vector<YAML::Node> step_nodes;
+  if (const YAML::Node steps = root["steps"]) {
+    if (context.require_sequence(steps, "steps")) {
+      if (steps.size() == 0) context.error(steps, "steps is an empty list", "at least one step");
+      for (const auto& node : steps) {
+        step_nodes.push_back(node);
+        if (auto step = loader::read_step(node, lesson.steps.size(), context)) lesson.steps.push_back(std::move(*step));
+        else lesson.steps.emplace_back();  // keeps indexes aligned with step_nodes; the load fails anyway
+      }
+    }
+  }
+  if (diagnostics.count() != errors_before) return std::nullopt;
+
+  // A trial load of the scenario: its own errors, and names the checkpoints use.
+  auto world = load_lesson_world(lesson, std::nullopt, diagnostics, registry);
+  if (!world) return std::nullopt;
+  for (std::size_t i = 0; i < lesson.steps.size(); ++i)
+    loader::check_step_against_world(step_nodes[i], lesson.steps[i], context, *world);
+  if (diagnostics.count() != errors_before) return std::nullopt;
+  return lesson;
+}
+
+std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
+                                              Diagnostics& diagnostics) {
+  return load_lesson_from_string(yaml_text, file, diagnostics, scenarios::builtin_registry());
+}
+
+std::optional<Lesson> load_lesson(const std::string& path, Diagnostics& diagnostics) {
+  std::error_code ignored;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !std::filesystem::is_regular_file(path, ignored)) {
+    diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the file", "a readable lesson file");
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_lesson_from_string(text.str(), path, diagnostics);
+}
+
+std::unique_ptr<scenarios::World> load_lesson_world(const Lesson& lesson, std::optional<std::uint64_t> seed_override,
+                                                    Diagnostics& diagnostics, const scenarios::Registry& registry) {
+  std::optional<std::uint64_t> seed = seed_override ? seed_override : lesson.seed;
+  if (!lesson.scenario_path.empty()) {
+    std::ifstream in(lesson.scenario_path, std::ios::binary);
+    if (!in) {
+      diagnostics.error(SourceLocation{lesson.scenario_path, 0, 0}, "cannot open the scenario file",
+                        "a readable scenario file");
+      return nullptr;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return scenarios::load_world_from_string(text.str(), lesson.scenario_path, seed, diagnostics, registry);
+  }
+  auto world = scenarios::load_world_from_string(lesson.inline_scenario_text, lesson.source_file, seed, diagnostics,
+                                                 registry);
+  if (world && world->title.empty()) world->title = lesson.title;
+  return world;
+}
+
+std::unique_ptr<scenarios::World> load_lesson_world(const Lesson& lesson, std::optional<std::uint64_t> seed_override,
+                                                    Diagnostics& diagnostics) {
+  return load_lesson_world(lesson, seed_override, diagnostics, scenarios::builtin_registry());
+}
+
+}  // namespace maillab::lessons

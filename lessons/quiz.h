@@ -1,0 +1,35 @@
+// Judging a student's answer to a quiz or prediction. The same rules serve the terminal, the
+// --answers file and the visualizer's lesson panel.
+//   multiple choice: a letter ("b", "B", "b)"), a number counting from 1 ("2"), or the exact
+//                    text of a choice (case and spacing ignored);
+//   free text:       equal to an accepted answer ignoring case and spacing, or, when both are
+//                    numbers, equal in value ("3.0" is "3").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lessons/lesson.h"
+
+namespace maillab::lessons {
+
+struct AnswerCheck {
+  bool valid = false;    // false: not an answer to this question at all (ask again)
+  bool correct = false;
+  std::optional<std::size_t> choice;  // multiple choice: the 0-based choice picked
+  std::string problem;   // when invalid: what to type instead ("answer with a letter a-c or a number 1-3")
+};
+
+AnswerCheck check_answer(const Quiz& quiz, std::string_view answer);
+
+// Lower case, trimmed, inner runs of spaces and tabs made one space.
+std::string normalize_answer(std::string_view answer);
+
+// "a-c" style range of a multiple-choice quiz's letters, for prompts.
+std::string choice_letters(const Quiz& quiz);
+
+// The right answer for people: "b) 4 hops" or "3".
+std::string right_answer_text(const Quiz& quiz);
+
+}  // namespace maillab::lessons

@@ -1,0 +1,121 @@
+#include "lessons/text_layout.h"
+
+#include <sstream>
+#include <vector>
+
+namespace maillab::lessons {
+namespace {
+
+bool starts_list_item(std::string_view line, std::size_t& marker_width) {
+  if (line.size() >= 2 && (line[0] == '-' || line[0] == '*') && line[1] == ' ') {
+    marker_width = 2;
+    return true;
+  }
+  std::size_t digits = 0;
+  while (digits < line.size() && digits < 3 && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  if (digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') && line[digits + 1] == ' ') {
+    marker_width = digits + 2;
+    return true;
+  }
+  return false;
+}
+
+// Appends the words of `text` to `out`, wrapped: the first line starts with `first_prefix`,
+// the others with `next_prefix`.
+void wrap_words(std::string& out, std::string_view text, std::size_t width, const std::string& first_prefix,
+                const std::string& next_prefix) {
+  std::istringstream words{std::string(text)};
+  std::string line = first_prefix;
+  std::size_t line_width = display_width(first_prefix);
+  bool line_has_words = false;
+  for (std::string word; words >> word;) {
+    const std::size_t word_width = display_width(word);
+    if (line_has_words && line_width + 1 + word_width > width) {
+      out += line + "\n";
+      line = next_prefix;
+      line_width = display_width(next_prefix);
+      line_has_words = false;
+    }
+    if (line_has_words) {
+      line += ' ';
+      ++line_width;
+    }
+    line += word;
+    line_width += word_width;
+    line_has_words = true;
+  }
+  if (line_has_words) out += line + "\n";
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (unsigned char c : text)
+    if ((c & 0xc0) != 0x80) ++width;
+  return width;
+}
+
+std::string wrap_text(std::string_view text, std::size_t width, std::string_view indent) {
+  std::vector<std::string> lines;
+  {
+    std::istringstream in{std::string(text)};
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+  }
+  std::string out;
+  std::string pending;  // words of the paragraph or list item being gathered
+  std::string pending_first, pending_next;
+  bool blank_before = false;
+  auto flush = [&] {
+    if (!pending.empty()) wrap_words(out, pending, width, pending_first, pending_next);
+    pending.clear();
+  };
+  const std::string base(indent);
+  for (const auto& line : lines) {
+    const bool blank = line.find_first_not_of(" \t") == std::string::npos;
+    if (blank) {
+      flush();
+      blank_before = !out.empty();
+      continue;
+    }
+    if (blank_before) out += "\n";
+    blank_before = false;
+    std::size_t marker = 0;
+    if (line.size() >= 2 && line[0] == ' ' && line[1] == ' ') {
+      flush();
+      out += base + line + "\n";
+    } else if (starts_list_item(line, marker)) {
+      flush();
+      pending = line.substr(marker);
+      pending_first = base + line.substr(0, marker);
+      pending_next = base + std::string(marker, ' ');
+    } else {
+      if (pending.empty()) {
+        pending_first = base;
+        pending_next = base;
+      }
+      pending += (pending.empty() ? "" : " ") + line;
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string heading(std::string_view text, std::size_t width, std::string_view rule) {
+  std::string out;
+  for (int i = 0; i < 2; ++i) out += rule;
+  out += " ";
+  out += text;
+  out += " ";
+  std::size_t used = display_width(out);
+  while (used < width) {
+    out += rule;
+    ++used;
+  }
+  return out;
+}
+
+}  // namespace maillab::lessons
