@@ -56,7 +56,10 @@ class StreamConnection {
   virtual bool tls() const = 0;
 
   // Set these right after accept/connect. on_data may be called many times per application
-  // message or with several messages at once: applications buffer and parse.
+  // message or with several messages at once: applications buffer and parse. on_closed is called
+  // at most once: normal after the peer's last byte (this side then closes too, after anything
+  // it still has queued), reset, timeout (data_retries timeouts in a row), or host_down when
+  // this host crashes. Neither is ever called from inside send(), close() or abort().
   std::function<void(std::string_view bytes)> on_data;
   std::function<void(CloseReason reason)> on_closed;
 };
@@ -99,7 +102,10 @@ class Host {
   // --- TCP-like streams ---
   bool listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamConnection>)> on_accept);
   void unlisten(std::uint16_t port);
-  // Starts a connection (SYN). Exactly one of on_connected / on_failed is called later.
+  // Starts a connection (SYN). Exactly one of on_connected / on_failed is called later, always
+  // from a simulator event: refused when the peer answers RST (nobody listens), timeout when
+  // the SYN retries run out (a crashed or silent peer), unreachable at once when there is no
+  // route now or this host is down (and if this host crashes while connecting).
   void connect(Endpoint remote, ConnectHandlers handlers);
 
   // A free port from the ephemeral range (49152–65535), deterministic.
