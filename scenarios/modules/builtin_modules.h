@@ -10,4 +10,11 @@ namespace maillab::scenarios {
 // expectations transfer_complete, trace_contains, packets_dropped, messages.
 void register_network_module(Registry& registry);
 
+// modules/mailbox_module.cpp: host block mailboxes; expectation mailbox.
+void register_mailbox_module(Registry& registry);
+
+// modules/dns_module*.cpp: host blocks dns_server, resolver; actions lookup, mail_route, dns_record;
+// expectations dns_answer, mail_route, dns_queries, cache_hits, cache_contains.
+void register_dns_module(Registry& registry);
+
 }  // namespace maillab::scenarios

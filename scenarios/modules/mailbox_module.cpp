@@ -1,0 +1,146 @@
+// The `mailboxes:` host block (users, quotas, aliases, forwards of a mail domain) and the
+// `mailbox:` expectation (what a user's folder holds at the end of the run).
+//
+//   mailboxes:
+//     domains: [example.org]
+//     users:
+//       - {name: bob, password: secret, quota: 2000000}   # quota in bytes, optional
+//     aliases: {postmaster: [bob]}
+//     forwards: {carol: {to: [carol@elsewhere.net], keep_copy: false}}
+//
+//   expect:
+//     - mailbox: {address: bob@example.org, folder: INBOX, count: 1, subject: "Hello"}
+#include <algorithm>
+#include <cctype>
+
+#include "engine/hosts/mailbox/mailbox_service.h"
+#include "scenarios/modules/builtin_modules.h"
+
+namespace maillab::scenarios {
+namespace {
+
+void parse_users(const YAML::Node& users, engine::MailboxService& mailboxes, LoadContext& context) {
+  if (!context.require_sequence(users, "users")) return;
+  for (const auto& user : users) {
+    if (!context.check_keys(user, "user", {"name", "password"}, {"quota"})) continue;
+    auto name = context.text(user["name"], "user name");
+    auto password = context.text(user["password"], "password");
+    std::optional<std::int64_t> quota = 0;
+    if (user["quota"]) quota = context.integer(user["quota"], "quota in bytes", 0, 1'000'000'000'000);
+    if (!name || !password || !quota) continue;
+    if (name->empty() || name->find('@') != std::string::npos) {
+      context.error(user["name"], "user name '" + *name + "'", "a local part without '@', like bob");
+      continue;
+    }
+    if (!mailboxes.store().add_user(*name, *password, static_cast<std::uint64_t>(*quota)))
+      context.error(user["name"], "user '" + *name + "' is declared twice");
+  }
+}
+
+void parse_aliases(const YAML::Node& aliases, engine::MailboxService& mailboxes, LoadContext& context) {
+  if (!context.require_map(aliases, "aliases")) return;
+  for (const auto& entry : aliases) {
+    auto alias = context.text(entry.first, "alias name");
+    auto targets = context.text_list(entry.second, "alias targets");
+    if (!alias || !targets) continue;
+    if (!mailboxes.store().add_alias(*alias, *targets))
+      context.error(entry.first, "alias '" + *alias + "' is already a user", "a name that is not a user");
+  }
+}
+
+void parse_forwards(const YAML::Node& forwards, engine::MailboxService& mailboxes, LoadContext& context) {
+  if (!context.require_map(forwards, "forwards")) return;
+  for (const auto& entry : forwards) {
+    auto name = context.text(entry.first, "forwarded user");
+    if (!context.check_keys(entry.second, "forward", {"to"}, {"keep_copy"})) continue;
+    auto to = context.text_list(entry.second["to"], "forward addresses");
+    std::optional<bool> keep = false;
+    if (entry.second["keep_copy"]) keep = context.boolean(entry.second["keep_copy"], "keep_copy");
+    if (!name || !to || !keep) continue;
+    mailboxes.store().set_forward(*name, *to, *keep);
+  }
+}
+
+std::unique_ptr<engine::Service> parse_mailboxes(const YAML::Node& block, engine::Host&, LoadContext& context) {
+  if (!context.check_keys(block, "mailboxes", {"domains"}, {"users", "aliases", "forwards"})) return nullptr;
+  auto domains = context.text_list(block["domains"], "mailbox domains");
+  if (!domains) return nullptr;
+  auto mailboxes = std::make_unique<engine::MailboxService>(*domains);
+  if (block["users"]) parse_users(block["users"], *mailboxes, context);
+  if (block["aliases"]) parse_aliases(block["aliases"], *mailboxes, context);
+  if (block["forwards"]) parse_forwards(block["forwards"], *mailboxes, context);
+  return mailboxes;
+}
+
+// The mailbox service holding `address`'s domain, searched over every host.
+engine::MailboxService* mailboxes_for(engine::Network& network, const std::string& domain) {
+  for (auto* host : network.hosts())
+    for (const auto& service : host->services())
+      if (auto* mailboxes = dynamic_cast<engine::MailboxService*>(service.get()))
+        if (mailboxes->serves_domain(domain)) return mailboxes;
+  return nullptr;
+}
+
+std::string header_value(const std::string& message, std::string_view name) {
+  // Enough header reading for a check: the first "Name:" line at the start of a line in the header.
+  const auto end = message.find("\r\n\r\n");
+  const std::string header = message.substr(0, end);
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const auto line_end = std::min(header.find("\r\n", at), header.size());
+    std::string_view line(header.data() + at, line_end - at);
+    if (line.size() > name.size() && line[name.size()] == ':' &&
+        std::equal(name.begin(), name.end(), line.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+      auto value = line.substr(name.size() + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      return std::string(value);
+    }
+    at = line_end + 2;
+  }
+  return {};
+}
+
+std::optional<Expectation> parse_mailbox_expectation(const YAML::Node& value, LoadContext& context) {
+  if (!context.check_keys(value, "mailbox", {"address"}, {"folder", "count", "subject"})) return std::nullopt;
+  auto address = context.text(value["address"], "mailbox address");
+  std::optional<std::string> folder = std::string("INBOX");
+  if (value["folder"]) folder = context.text(value["folder"], "folder");
+  std::optional<std::int64_t> count;
+  if (value["count"]) count = context.integer(value["count"], "message count", 0, 1'000'000);
+  std::optional<std::string> subject;
+  if (value["subject"]) subject = context.text(value["subject"], "subject");
+  if (!address || !folder || (value["count"] && !count) || (value["subject"] && !subject)) return std::nullopt;
+  const auto at = address->rfind('@');
+  if (at == std::string::npos) {
+    context.error(value["address"], "'" + *address + "' is not an address", "user@domain");
+    return std::nullopt;
+  }
+  engine::Network* network = &context.world.network;
+  const std::string user = address->substr(0, at), domain = address->substr(at + 1);
+  const bool want_count = count.has_value();
+  Expectation expectation;
+  expectation.check = [=]() -> ExpectationResult {
+    auto* mailboxes = mailboxes_for(*network, domain);
+    if (!mailboxes) return {false, "no host keeps mailboxes for " + domain};
+    const auto* box = mailboxes->store().folder(user, *folder);
+    if (!box) return {false, *address + " has no folder " + *folder};
+    std::int64_t matching = 0;
+    for (const auto& message : box->messages)
+      if (!subject || header_value(message.bytes, "Subject") == *subject) ++matching;
+    const std::string seen = *address + " " + *folder + " holds " + std::to_string(box->messages.size()) +
+                             " message(s)" + (subject ? ", " + std::to_string(matching) + " with that subject" : "");
+    const bool passed = want_count ? matching == *count : matching > 0;
+    return {passed, seen};
+  };
+  return expectation;
+}
+
+}  // namespace
+
+void register_mailbox_module(Registry& registry) {
+  registry.add_service_parser("mailboxes", parse_mailboxes);
+  registry.add_expectation("mailbox", parse_mailbox_expectation);
+}
+
+}  // namespace maillab::scenarios
