@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "protocols/mail/address.h"
 #include "protocols/mail/base64.h"
 #include "protocols/mail/header.h"
 #include "protocols/mail/message.h"
@@ -97,4 +98,26 @@ TEST_CASE("base64 round trip and junk") {
   CHECK_FALSE(base64_decode("not base64!").has_value());
   CHECK_FALSE(base64_decode("QQ=A").has_value());
   CHECK(base64_decode("") == "");
+}
+
+TEST_CASE("random bytes never crash the message, address and DSN parsers") {
+  unsigned seed = 2024;
+  auto next = [&]() {
+    seed = seed * 1103515245 + 12345;
+    return (seed >> 16) & 0x7FFF;
+  };
+  const std::string alphabet = "ab@.<>\"\\(),:; \t\r\n=-\x80\xff";
+  for (int round = 0; round < 2000; ++round) {
+    std::string junk;
+    std::size_t length = next() % 80;
+    for (std::size_t index = 0; index < length; ++index) junk += alphabet[next() % alphabet.size()];
+    (void)parse_message(junk);
+    (void)parse_mailbox(junk);
+    (void)parse_address_list(junk);
+    (void)parse_reverse_path(junk);
+    (void)parse_headers(junk);
+    (void)unfold(junk);
+    (void)base64_decode(junk);
+  }
+  SUCCEED("no crash");
 }
