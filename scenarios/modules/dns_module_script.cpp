@@ -250,7 +250,7 @@ std::string answer_text(const dns::Message& response) {
 }
 
 std::optional<Expectation> parse_dns_answer(const YAML::Node& value, LoadContext& context) {
-  bool ok = context.check_keys(value, "dns_answer", {"from", "name"}, {"type", "contains", "rcode", "timed_out", "nth"});
+  bool ok = context.check_keys(value, "dns_answer", {"from", "name"}, {"type", "contains", "rcode", "timed_out", "nth", "within"});
   if (!value.IsMap()) return std::nullopt;
   engine::Host* host = value["from"] ? context.host(value["from"], "dns_answer from") : nullptr;
   auto name = value["name"] ? read_name(value["name"], context, "dns_answer name") : std::nullopt;
@@ -260,6 +260,8 @@ std::optional<Expectation> parse_dns_answer(const YAML::Node& value, LoadContext
   std::optional<dns::Rcode> rcode;
   std::optional<bool> timed_out;
   std::optional<std::int64_t> nth;
+  std::optional<engine::Time> within;
+  if (value["within"]) ok = (within = context.duration(value["within"], "dns_answer within")) && ok;
   if (value["contains"]) ok = (contains = context.text(value["contains"], "dns_answer contains")) && ok;
   if (value["rcode"]) ok = (rcode = read_rcode(value["rcode"], context)) && ok;
   if (value["timed_out"]) ok = (timed_out = context.boolean(value["timed_out"], "dns_answer timed_out")) && ok;
@@ -294,6 +296,11 @@ std::optional<Expectation> parse_dns_answer(const YAML::Node& value, LoadContext
         if (rcode && response.header.rcode != *rcode) good = false;
         if (!rcode && !timed_out && !contains && response.header.rcode != dns::Rcode::NOERROR) good = false;
         if (contains && answer_text(response).find(*contains) == std::string::npos) good = false;
+      }
+      if (lookup->finished) {
+        engine::Time took = lookup->finished_at - lookup->asked_at;
+        line += " after " + engine::format_seconds(took) + "s";
+        if (within && took > *within) good = false;
       }
       passed = passed && good;
       seen += (seen.empty() ? "" : "; ") + line;
