@@ -1,0 +1,70 @@
+// The IMAP server of a mail host (service kind "imap"): listens on 143 (plain) and 993 (implicit
+// TLS, RFC 8314 §3, simulated with StreamConnection::set_tls) and runs one imap::ServerSession per
+// connection over the host's MailboxService store. Every command and response line becomes one
+// `protocol` trace record (LOGIN passwords masked by the session; message data shown only as the
+// first line of its response).
+//
+// Two devices of one user are two sessions on the same store. The service watches the store
+// (MailStore observers): when anything changes — new mail from the MDA, a flag or an expunge from
+// the other device, a POP3 deletion — every idling session (RFC 2177 IDLE) gets poll_updates()
+// and its untagged EXISTS/EXPUNGE/FETCH go out at once. Sessions that are not idling hear about
+// the change before their next tagged reply, as RFC 3501 §7 allows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/net/host.h"
+#include "protocols/imap/server_session.h"
+
+namespace maillab::engine {
+
+class MailboxService;
+
+struct ImapServiceOptions {
+  std::vector<std::uint16_t> plain_ports{143};
+  std::vector<std::uint16_t> tls_ports{993};
+  std::string hostname;  // greeting name; the host's name when empty
+};
+
+class ImapService : public Service {
+ public:
+  explicit ImapService(ImapServiceOptions options = {});
+  ~ImapService() override;
+  std::string_view kind() const override { return "imap"; }
+  void start(Host& host) override;
+  void on_crash() override;
+
+  const ImapServiceOptions& options() const { return options_; }
+  std::size_t open_sessions() const { return sessions_.size(); }
+  std::uint64_t updates_pushed() const { return updates_pushed_; }
+
+ private:
+  struct Session {
+    std::shared_ptr<StreamConnection> connection;
+    std::unique_ptr<imap::ServerSession> protocol;
+    std::string peer;
+  };
+  MailboxService* mailboxes();  // also registers the store observer the first time
+  void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
+  void on_data(std::uint64_t id, std::string_view bytes);
+  void on_closed(std::uint64_t id);
+  void flush(Session& session);
+  void store_changed();
+  void push_updates();
+
+  ImapServiceOptions options_;
+  Host* host_ = nullptr;
+  MailboxService* observed_ = nullptr;
+  // The store may outlive us or die first (services are destroyed in order): the observer holds
+  // only a weak reference to this flag.
+  std::shared_ptr<ImapService*> self_;
+  bool push_scheduled_ = false;
+  std::map<std::uint64_t, Session> sessions_;
+  std::uint64_t updates_pushed_ = 0;
+};
+
+}  // namespace maillab::engine

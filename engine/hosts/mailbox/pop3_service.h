@@ -1,0 +1,59 @@
+// The POP3 server of a mail host (service kind "pop3"): listens on 110 (plain) and 995 (implicit
+// TLS, RFC 8314 §3, simulated with StreamConnection::set_tls) and runs one pop3::ServerSession per
+// connection over the host's MailboxService store. Every command and reply line becomes one
+// `protocol` trace record (PASS masked by the session); the UPDATE state's deletions one `mail`
+// record.
+//
+// RFC 1939 rules the host keeps: the maildrop lock is released whenever a session ends (QUIT,
+// dropped connection, host crash), and a connection that ends without QUIT deletes nothing (§6).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/net/host.h"
+#include "protocols/pop3/server_session.h"
+
+namespace maillab::engine {
+
+class MailboxService;
+
+struct Pop3ServiceOptions {
+  std::vector<std::uint16_t> plain_ports{110};
+  std::vector<std::uint16_t> tls_ports{995};
+  std::string hostname;  // greeting name; the host's name when empty
+};
+
+class Pop3Service : public Service {
+ public:
+  explicit Pop3Service(Pop3ServiceOptions options = {});
+  std::string_view kind() const override { return "pop3"; }
+  void start(Host& host) override;
+  void on_crash() override;  // every session ends as if dropped: locks released, nothing deleted
+
+  const Pop3ServiceOptions& options() const { return options_; }
+  std::size_t open_sessions() const { return sessions_.size(); }
+  std::uint64_t sessions_served() const { return sessions_served_; }
+
+ private:
+  struct Session {
+    std::shared_ptr<StreamConnection> connection;
+    std::unique_ptr<pop3::ServerSession> protocol;
+    std::string peer;
+  };
+  MailboxService* mailboxes();
+  void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
+  void on_data(std::uint64_t id, std::string_view bytes);
+  void on_closed(std::uint64_t id, CloseReason reason);
+  void flush(Session& session);
+
+  Pop3ServiceOptions options_;
+  Host* host_ = nullptr;
+  std::map<std::uint64_t, Session> sessions_;
+  std::uint64_t sessions_served_ = 0;
+};
+
+}  // namespace maillab::engine
