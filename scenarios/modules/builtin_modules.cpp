@@ -5,9 +5,9 @@
 namespace maillab::scenarios {
 
 void register_builtin_modules(Registry& registry) {
-  register_network_module(registry);
+  register_network_module(registry);   // link_down/up, crash/restart, transfer, note; trace/packets/messages checks
   register_dns_module(registry);       // dns_server/resolver blocks; lookup, mail_route, dns_record; DNS checks
-  register_mailbox_module(registry);   // mailboxes (users, aliases, forwards); mailbox expectation  // link_down/up, crash/restart, transfer, note; trace/packets/messages checks
+  register_mailbox_module(registry);   // mailboxes (users, aliases, forwards); mailbox expectation
 }
 
 }  // namespace maillab::scenarios
