@@ -16,6 +16,13 @@ std::optional<double> as_number(const std::string& text) {
   return value;
 }
 
+std::string without_spaces(const std::string& text) {
+  std::string out;
+  for (char c : text)
+    if (c != ' ') out += c;
+  return out;
+}
+
 }  // namespace
 
 std::string normalize_answer(std::string_view answer) {
@@ -76,7 +83,7 @@ AnswerCheck check_answer(const Quiz& quiz, std::string_view answer) {
   const auto given_number = as_number(given);
   for (const auto& accepted : quiz.accepted) {
     const std::string want = normalize_answer(accepted);
-    if (want == given) check.correct = true;
+    if (want == given || without_spaces(want) == without_spaces(given)) check.correct = true;  // "12ms" is "12 ms"
     const auto want_number = as_number(want);
     if (given_number && want_number && *given_number == *want_number) check.correct = true;
   }

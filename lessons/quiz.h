@@ -2,8 +2,8 @@
 // --answers file and the visualizer's lesson panel.
 //   multiple choice: a letter ("b", "B", "b)"), a number counting from 1 ("2"), or the exact
 //                    text of a choice (case and spacing ignored);
-//   free text:       equal to an accepted answer ignoring case and spacing, or, when both are
-//                    numbers, equal in value ("3.0" is "3").
+//   free text:       equal to an accepted answer ignoring case and spacing ("12ms" is "12 ms"),
+//                    or, when both are numbers, equal in value ("3.0" is "3").
 #pragma once
 
 #include <optional>
