@@ -1,0 +1,320 @@
+// The mail client's IMAP work: one connection per operation (log in, commands, LOGOUT).
+#include <algorithm>
+#include <set>
+
+#include "engine/hosts/client/imap_command_queue.h"
+#include "engine/hosts/client/mail_client_service.h"
+#include "engine/hosts/mailbox/mailbox_trace.h"
+#include "protocols/imap/syntax.h"
+
+namespace maillab::engine {
+
+struct MailClientService::Imap {
+  std::size_t account = 0;
+  std::unique_ptr<ImapCommandQueue> queue;
+  std::shared_ptr<StreamConnection> connection;
+  bool finished = false;
+  // What a check found, for the narration.
+  std::size_t new_in_inbox = 0, new_elsewhere = 0, flag_changes = 0, removed = 0;
+  std::vector<std::string> new_subjects;
+
+  void pump() {
+    if (!connection) return;
+    std::string out = queue->poll_output();
+    if (!out.empty() && connection->is_open()) connection->send(out);
+  }
+};
+
+namespace {
+std::string plural(std::size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+}  // namespace
+
+void MailClientService::imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,
+                                     std::function<void(bool)> finished) {
+  const ClientAccount& acct = accounts_[account];
+  auto imap = std::make_shared<Imap>();
+  imap->account = account;
+  imap->queue = std::make_unique<ImapCommandQueue>(acct.login(), acct.password);
+  const std::string server = acct.incoming_server;
+  auto end = [this, imap, finished, server](bool ok) {
+    if (imap->finished) return;
+    imap->finished = true;
+    if (!ok) problem("IMAP session with " + server + " failed: " + imap->queue->error(), server);
+    if (imap->connection && imap->connection->is_open()) imap->connection->close();
+    finished(ok);
+  };
+  connect(
+      acct.incoming_endpoint, acct.incoming_tls,
+      [imap, work, end](std::shared_ptr<StreamConnection> connection) {
+        imap->connection = connection;
+        connection->on_data = [imap, end](std::string_view bytes) {
+          if (imap->finished) return;
+          imap->queue->handle_bytes(bytes);
+          imap->pump();
+          if (imap->queue->failed()) end(false);
+        };
+        connection->on_closed = [imap, end](CloseReason) {
+          if (imap->finished) return;
+          imap->queue->handle_close();
+          end(false);
+        };
+        work(imap, [imap, end] {
+          if (imap->queue->failed()) return end(false);
+          imap->queue->command("LOGOUT", [imap, end](const ImapCompletion& done) { end(done.ok()); });
+          imap->pump();
+        });
+        imap->pump();
+      },
+      [this, finished, server](const std::string& error) {
+        problem("cannot reach " + server + " for IMAP (" + error + ")", server);
+        finished(false);
+      });
+}
+
+void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string folder, Done then) {
+  const std::size_t account = imap->account;
+  imap->queue->command("SELECT " + imap::astring(folder), [this, imap, folder, then, account](const ImapCompletion& selected) {
+    if (selected.status.empty()) return then();  // the connection failed: keep what we have
+    if (!selected.ok()) {
+      // The folder is gone on the server (deleted or renamed elsewhere): so is our copy of it.
+      auto& messages = store_.messages();
+      for (auto it = messages.begin(); it != messages.end();)
+        if (it->account == account && it->folder == folder && it->uid != 0) it = messages.erase(it), ++imap->removed;
+        else ++it;
+      return then();
+    }
+    std::uint32_t exists = 0;
+    for (const auto& line : selected.untagged) {
+      if (auto n = imap_exists(line)) exists = *n;
+      if (auto validity = imap_uid_validity(line)) {
+        auto& known = uid_validity_[{account, folder}];
+        if (known != 0 && known != *validity) {
+          // RFC 3501 §2.3.1.1: our UIDs for this folder mean nothing any more.
+          auto& messages = store_.messages();
+          messages.erase(std::remove_if(messages.begin(), messages.end(),
+                                        [&](const DeviceMessage& m) {
+                                          return m.account == account && m.folder == folder && m.uid != 0;
+                                        }),
+                         messages.end());
+        }
+        known = *validity;
+      }
+    }
+    store_.add_folder(folder);
+    auto reconcile = [this, imap, folder, account](const std::map<std::uint32_t, std::vector<std::string>>& on_server) {
+      auto& messages = store_.messages();
+      for (auto it = messages.begin(); it != messages.end();) {
+        if (it->account != account || it->folder != folder || it->uid == 0) {
+          ++it;
+          continue;
+        }
+        auto found = on_server.find(it->uid);
+        if (found == on_server.end()) {
+          ++imap->removed;
+          it = messages.erase(it);
+          continue;
+        }
+        DeviceMessage before = *it;
+        set_flags_from_imap(*it, found->second);
+        if (before.seen != it->seen || before.answered != it->answered || before.flagged != it->flagged ||
+            before.deleted != it->deleted)
+          ++imap->flag_changes;
+        ++it;
+      }
+    };
+    if (exists == 0) {
+      reconcile({});
+      return then();
+    }
+    imap->queue->command("UID FETCH 1:* (UID FLAGS)", [this, imap, folder, then, account, reconcile](const ImapCompletion& listed) {
+      if (!listed.ok()) return then();
+      std::map<std::uint32_t, std::vector<std::string>> on_server;
+      for (const auto& line : listed.untagged)
+        if (auto fetched = imap_fetched(line)) on_server[fetched->uid] = fetched->flags;
+      reconcile(on_server);
+      std::vector<std::uint32_t> wanted;
+      for (const auto& [uid, flags] : on_server)
+        if (!store_.find_imap(account, folder, uid)) wanted.push_back(uid);
+      if (wanted.empty()) return then();
+      // BODY.PEEK[] so that downloading does not mark anything \Seen (RFC 3501 §6.4.5).
+      imap->queue->command("UID FETCH " + imap::format_sequence_set(wanted) + " (UID FLAGS BODY.PEEK[])",
+                           [this, imap, folder, then, account](const ImapCompletion& fetched_all) {
+                             for (const auto& line : fetched_all.untagged) {
+                               auto fetched = imap_fetched(line);
+                               if (!fetched || !fetched->body || store_.find_imap(account, folder, fetched->uid)) continue;
+                               DeviceMessage local;
+                               local.account = account;
+                               local.folder = folder;
+                               local.uid = fetched->uid;
+                               local.bytes = *fetched->body;
+                               local.arrived = host_->simulator().now();
+                               summarize_message(local);
+                               set_flags_from_imap(local, fetched->flags);
+                               if (folder == "INBOX") ++imap->new_in_inbox, imap->new_subjects.push_back(local.subject);
+                               else ++imap->new_elsewhere;
+                               store_.add(std::move(local));
+                             }
+                             then();
+                           });
+      imap->pump();
+    });
+    imap->pump();
+  });
+  imap->pump();
+}
+
+void MailClientService::imap_check(std::size_t account, Done done) {
+  const std::string server = accounts_[account].incoming_server;
+  narrate(TraceKind::note, "checking mail for " + accounts_[account].address + " with IMAP at " + server, server);
+  auto report = std::make_shared<std::shared_ptr<Imap>>();
+  imap_session(
+      account,
+      [this, report](std::shared_ptr<Imap> imap, Done finish) {
+        *report = imap;
+        // The folder list first: another device may have created folders (RFC 3501 §6.3.8).
+        imap->queue->command("LIST \"\" \"*\"", [this, imap, finish](const ImapCompletion& listed) {
+          auto folders = std::make_shared<std::vector<std::string>>();
+          folders->push_back("INBOX");
+          for (const auto& line : listed.untagged)
+            if (auto name = imap_list_name(line); name && imap::to_upper(*name) != "INBOX") folders->push_back(*name);
+          for (const auto& name : *folders) store_.add_folder(name);
+          // Sync them one after another: INBOX, then the rest in the server's order.
+          auto next = std::make_shared<std::function<void(std::size_t)>>();
+          *next = [this, imap, folders, finish, next](std::size_t i) {
+            if (i >= folders->size() || imap->queue->failed()) {
+              auto keep = *next;  // break the cycle once done
+              *next = nullptr;
+              return finish();
+            }
+            imap_sync_folder(imap, (*folders)[i], [next, i] {
+              if (*next) (*next)(i + 1);
+            });
+          };
+          (*next)(0);
+        });
+      },
+      [this, report, done, server](bool ok) {
+        if (ok && *report) {
+          const Imap& imap = **report;
+          std::string text = imap.new_in_inbox == 0 ? "no new messages in INBOX"
+                                                    : plural(imap.new_in_inbox, "new message");
+          if (!imap.new_subjects.empty()) {
+            text += " (";
+            for (std::size_t i = 0; i < imap.new_subjects.size(); ++i)
+              text += (i ? ", '" : "'") + imap.new_subjects[i] + "'";
+            text += ")";
+          }
+          if (imap.new_elsewhere) text += ", " + plural(imap.new_elsewhere, "message") + " new in other folders";
+          if (imap.flag_changes) text += ", " + plural(imap.flag_changes, "flag change") + " from the server";
+          if (imap.removed) text += ", " + std::to_string(imap.removed) + " gone from the server (deleted or moved elsewhere)";
+          narrate(TraceKind::mail, text + " (IMAP sync; the messages stay on the server)", server);
+        }
+        *report = nullptr;
+        done();
+      });
+}
+
+void MailClientService::imap_store_flag(std::size_t account, std::uint64_t local_id, std::string flag, Done done) {
+  auto* message = store_.find(local_id);
+  if (!message || message->uid == 0) return done();
+  const std::string folder = message->folder;
+  const std::uint32_t uid = message->uid;
+  imap_session(
+      account,
+      [folder, uid, flag](std::shared_ptr<Imap> imap, Done finish) {
+        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, flag, finish](const ImapCompletion&) {
+          imap->queue->command("UID STORE " + std::to_string(uid) + " +FLAGS (" + flag + ")",
+                               [finish](const ImapCompletion&) { finish(); });
+          imap->pump();
+        });
+      },
+      [this, local_id, flag, done](bool ok) {
+        if (ok)
+          if (auto* m = store_.find(local_id)) {
+            if (flag == "\\Seen") m->seen = true;
+            if (flag == "\\Answered") m->answered = true;
+          }
+        done();
+      });
+}
+
+void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id, Done done) {
+  auto* message = store_.find(local_id);
+  if (!message) return done();
+  const std::string folder = message->folder, subject = message->subject;
+  const std::uint32_t uid = message->uid;
+  const std::string server = accounts_[account].incoming_server;
+  imap_session(
+      account,
+      [folder, uid](std::shared_ptr<Imap> imap, Done finish) {
+        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, finish](const ImapCompletion&) {
+          // RFC 3501 §6.4.6 and §6.4.3: mark, then expunge.
+          imap->queue->command("UID STORE " + std::to_string(uid) + " +FLAGS (\\Deleted)", {});
+          imap->queue->command("EXPUNGE", [finish](const ImapCompletion&) { finish(); });
+          imap->pump();
+        });
+      },
+      [this, local_id, subject, folder, server, done](bool ok) {
+        if (ok) {
+          store_.remove(local_id);
+          narrate(TraceKind::mail, "deleted '" + subject + "' from " + folder +
+                                       " on the server (IMAP \\Deleted + EXPUNGE): every device will see it gone",
+                  server);
+        }
+        done();
+      });
+}
+
+void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, std::string target, Done done) {
+  auto* message = store_.find(local_id);
+  if (!message) return done();
+  const std::string folder = message->folder, subject = message->subject;
+  const std::uint32_t uid = message->uid;
+  const std::string server = accounts_[account].incoming_server;
+  const bool known = store_.folders().count(target) > 0;
+  imap_session(
+      account,
+      [this, folder, uid, target, known](std::shared_ptr<Imap> imap, Done finish) {
+        // A new folder is created first (RFC 3501 §6.3.3); an existing one answers NO, harmless.
+        if (!known) imap->queue->command("CREATE " + imap::astring(target), {});
+        imap->queue->command("SELECT " + imap::astring(folder), {});
+        imap->queue->command("UID MOVE " + std::to_string(uid) + " " + imap::astring(target),
+                             [this, imap, target, finish](const ImapCompletion& moved) {
+                               if (!moved.ok()) return finish();
+                               imap_sync_folder(imap, target, finish);
+                             });
+        imap->pump();
+      },
+      [this, local_id, subject, folder, target, server, done](bool ok) {
+        if (ok) {
+          store_.remove(local_id);
+          narrate(TraceKind::mail, "moved '" + subject + "' from " + folder + " to " + target +
+                                       " on the server (IMAP MOVE): other devices see it there after their next sync",
+                  server);
+        }
+        done();
+      });
+}
+
+void MailClientService::imap_append_sent(std::size_t account, std::string bytes, Done done) {
+  const std::string server = accounts_[account].incoming_server;
+  imap_session(
+      account,
+      [this, bytes](std::shared_ptr<Imap> imap, Done finish) {
+        // LITERAL+ (RFC 7888): the message follows at once, no continuation to wait for.
+        imap->queue->command("APPEND Sent (\\Seen) {" + std::to_string(bytes.size()) + "+}\r\n" + bytes,
+                             [this, imap, finish](const ImapCompletion& appended) {
+                               if (!appended.ok()) return finish();
+                               imap_sync_folder(imap, "Sent", finish);
+                             });
+        imap->pump();
+      },
+      [this, server, done](bool ok) {
+        if (ok) narrate(TraceKind::note, "saved a copy in Sent on the server (IMAP APPEND)", server);
+        done();
+      });
+}
+
+}  // namespace maillab::engine

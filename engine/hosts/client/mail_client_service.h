@@ -1,0 +1,128 @@
+// A mail client (MUA) on one device — a laptop, a phone, a webmail server (service kind
+// "mail-client"). It holds one or more accounts and a local store of what the device shows, and
+// performs what a person does, one operation at a time, in the order asked:
+//
+//   check_mail   POP3: download new messages (then delete them on the server, or leave a copy);
+//                IMAP: LIST the folders, then for each folder SELECT, UID FETCH 1:* (UID FLAGS)
+//                to learn flags and removals, UID FETCH the new ones (BODY.PEEK[] keeps \Seen off)
+//   read         marks the message read here; with IMAP also on the server (UID STORE +FLAGS \Seen)
+//   reply        "Re:", In-Reply-To/References, quoted text; forward: "Fwd:" and the original
+//   compose      a new message; all three are submitted on port 587 with AUTH (RFC 6409) and a
+//                copy kept in Sent (IMAP APPEND to the server's Sent; POP3: on this device only)
+//   delete       POP3: this device only; IMAP: \Deleted + EXPUNGE on the server
+//   move         IMAP: UID MOVE (RFC 6851) to another folder, created if needed
+//
+// Every IMAP operation opens its own connection (log in, work, LOGOUT), so the trace shows each
+// step clearly. The protocol lines are traced by the servers; the client adds `mail` and `note`
+// records a student can read ("bob-phone: 2 new messages").
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/hosts/client/compose.h"
+#include "engine/hosts/client/device_store.h"
+#include "engine/net/host.h"
+
+namespace maillab::engine {
+
+class ImapCommandQueue;
+
+struct ClientAccount {
+  enum class Incoming { pop3, imap };
+  std::string address;         // bob@example.org
+  std::string display_name;    // "Bob" (optional)
+  std::string user;            // POP3/IMAP login name; the local part when empty
+  std::string password;
+  std::string smtp_user;       // AUTH name on 587; `user` when empty
+  std::string smtp_server;     // host name, for narration
+  Endpoint smtp{0, 587};
+  bool smtp_tls = false;       // implicit TLS (port 465)
+  Incoming incoming = Incoming::imap;
+  std::string incoming_server;
+  Endpoint incoming_endpoint{0, 143};
+  bool incoming_tls = false;   // ports 993 / 995
+  bool pop3_keep = false;      // POP3 "leave a copy on the server"
+
+  std::string login() const;
+  std::string submission_login() const;
+};
+
+class MailClientService : public Service {
+ public:
+  explicit MailClientService(std::vector<ClientAccount> accounts);
+  ~MailClientService() override;
+  std::string_view kind() const override { return "mail-client"; }
+  void start(Host& host) override { host_ = &host; }
+  void on_crash() override;  // in-flight work is lost; what is stored on the device stays
+
+  // ---- what a person does (queued; each runs when the previous one has finished) ----
+  void check_mail(std::optional<std::size_t> account = std::nullopt);
+  void read(std::string subject, std::string folder = {});
+  void reply(std::string subject, std::string body, bool reply_all = false);
+  void forward(std::string subject, std::vector<std::string> to, std::string body);
+  void compose(std::vector<std::string> to, std::string subject, std::string body, std::size_t account = 0);
+  void remove(std::string subject, std::string folder = {});
+  void move(std::string subject, std::string folder, std::string from = {});
+
+  // ---- what it has ----
+  const std::vector<ClientAccount>& accounts() const { return accounts_; }
+  const DeviceStore& store() const { return store_; }
+  DeviceStore& store() { return store_; }
+  bool busy() const { return running_ || !pending_.empty(); }
+  std::uint64_t messages_submitted() const { return submitted_; }
+  const std::vector<std::string>& problems() const { return problems_; }  // failed operations
+  std::optional<std::size_t> account_index(const std::string& address) const;
+  std::string device() const;
+
+ private:
+  struct Imap;
+  using Done = std::function<void()>;
+
+  void enqueue(std::function<void(Done)> operation);
+  void run_next();
+  void narrate(TraceKind kind, const std::string& text, const std::string& peer = {});
+  void problem(const std::string& text, const std::string& peer = {});
+
+  // ---- POP3 and SMTP (mail_client_service.cpp) ----
+  void pop3_check(std::size_t account, Done done);
+  void submit(std::size_t account, std::string bytes, std::vector<std::string> recipients, std::string subject,
+              std::function<void(bool)> done);
+  void send_composed(std::size_t account, Composed composed, std::optional<std::uint64_t> answered, Done done);
+  void connect(Endpoint to, bool tls, std::function<void(std::shared_ptr<StreamConnection>)> connected,
+               std::function<void(const std::string&)> failed);
+  DeviceMessage* find_or_complain(const std::string& verb, const std::string& subject, const std::string& folder);
+
+  // ---- IMAP (mail_client_imap.cpp) ----
+  // Connects and logs in, runs `work`, then LOGOUT; `finished(ok)` once in every case.
+  void imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,
+                    std::function<void(bool)> finished);
+  void imap_check(std::size_t account, Done done);
+  void imap_sync_folder(std::shared_ptr<Imap> imap, std::string folder, Done then);
+  void imap_store_flag(std::size_t account, std::uint64_t local_id, std::string flag, Done done);
+  void imap_delete(std::size_t account, std::uint64_t local_id, Done done);
+  void imap_move(std::size_t account, std::uint64_t local_id, std::string folder, Done done);
+  void imap_append_sent(std::size_t account, std::string bytes, Done done);
+
+  std::vector<ClientAccount> accounts_;
+  Host* host_ = nullptr;
+  DeviceStore store_;
+  std::deque<std::function<void(Done)>> pending_;
+  bool running_ = false;
+  std::uint64_t generation_ = 0;  // bumped by a crash: callbacks from before it are ignored
+  std::uint64_t compose_counter_ = 0;
+  std::uint64_t submitted_ = 0;
+  std::vector<std::string> problems_;
+  std::map<std::string, std::set<std::string>> pop3_known_uidls_;          // per account address
+  std::map<std::pair<std::size_t, std::string>, std::uint32_t> uid_validity_;  // (account, folder)
+  std::shared_ptr<MailClientService*> self_;
+};
+
+}  // namespace maillab::engine
