@@ -1,27 +1,48 @@
-// maillab bench hold --pending P --events N — the event-list "hold" benchmark.
-// TODO: call run_hold_benchmark from bench/hold.h (library maillab_bench) once it lands; until
-// then this command says so and exits 2.
+// maillab bench hold --pending P --events N [--seed S] — the event-list "hold" benchmark
+// (bench/hold.h). Benchmarks print figures; nothing here is a timed test.
 #include <iostream>
+#include <limits>
 
 #include "app/arguments.h"
 #include "app/commands.h"
+#include "bench/hold.h"
 
 namespace maillab::app {
+namespace {
+
+std::optional<std::uint64_t> whole_number(const std::string& text, std::uint64_t max) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  std::uint64_t value = std::stoull(text);
+  if (value > max) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 int command_bench(const Arguments& arguments) {
   std::string error;
-  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}}, error);
+  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}}, error);
   if (!parsed) return usage_error("bench", error);
   if (parsed->help) {
-    std::cout << "Usage: maillab bench hold --pending P --events N\n"
-                 "Prints event-list throughput figures (the classic hold model: P events pending,\n"
-                 "N events run, each scheduling one more).\n";
+    std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
+                 "The classic hold model of event lists: P events stay pending (default 1000); each\n"
+                 "of N events run (default 1000000) schedules one more. Prints one line of figures.\n";
     return 0;
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")
     return usage_error("bench", "unknown benchmark; expected 'hold'");
-  std::cerr << "maillab bench: not built yet (bench/hold.h and the maillab_bench library have not landed)\n";
-  return 2;
+  std::uint64_t values[3] = {1000, 1'000'000, 1};
+  const char* names[3] = {"pending", "events", "seed"};
+  for (int i = 0; i < 3; ++i) {
+    if (!parsed->has(names[i])) continue;
+    auto value = whole_number(parsed->options[names[i]], i == 0 ? 100'000'000 : std::numeric_limits<std::int64_t>::max());
+    if (!value || (i < 2 && *value == 0))
+      return usage_error("bench", "bad --" + std::string(names[i]) + " '" + parsed->options[names[i]] +
+                                      "'; expected a whole number above 0");
+    values[i] = *value;
+  }
+  int status = bench::run_hold_benchmark(static_cast<std::size_t>(values[0]), values[1], values[2], std::cout);
+  return status == 0 ? 0 : 2;
 }
 
 }  // namespace maillab::app

@@ -1,0 +1,195 @@
+// The `maillab` command as a user runs it: exit codes, the summary line, located errors.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+std::string build_dir() {
+  const char* from_harness = std::getenv("MAILLAB_BUILD_DIR");
+  return from_harness ? from_harness : MAILLAB_DEFAULT_BUILD_DIR;
+}
+
+// Runs maillab with `arguments` (already shell-quoted where needed) from the source directory.
+Result maillab(const std::string& arguments, const std::string& redirect = "2>&1") {
+  std::string command = "cd '" + std::string(MAILLAB_SOURCE_DIR) + "' && '" + build_dir() + "/maillab' " + arguments +
+                        " " + redirect;
+  Result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  std::array<char, 4096> buffer;
+  std::size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  int raw = pclose(pipe);
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return result;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
+  return trimmed.substr(trimmed.rfind('\n') + 1);
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("maillab-app-test-" + std::to_string(::getpid()) + "-" + name)).string();
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("run: a passing scenario exits 0 and ends with the summary line", "[app]") {
+  Result r = maillab("run tests/app/fixtures/good.yaml");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "== good: Fixture: a transfer that completes =="));
+  CHECK(contains(r.output, "note         fixture note"));
+  CHECK(contains(r.output, "PASS  tests/app/fixtures/good.yaml:16:6  transfer_complete:"));
+  CHECK(last_line(r.output) == "messages: accepted 0, delivered 0, bounced 0, rejected 0, queued 0");
+}
+
+TEST_CASE("run: a failing expectation exits 1 and says which", "[app]") {
+  Result r = maillab("run tests/app/fixtures/failing.yaml --trace none");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK(contains(r.output, "PASS  tests/app/fixtures/failing.yaml:11:6"));
+  CHECK(contains(r.output, "FAIL  tests/app/fixtures/failing.yaml:12:6  transfer_complete: {from: a, to: b, bytes: 2000}"));
+  CHECK(contains(r.output, "FAILED: tests/app/fixtures/failing.yaml:12:6"));
+  CHECK_FALSE(contains(r.output, "hop "));  // --trace none
+  CHECK(last_line(r.output).rfind("messages: accepted 0,", 0) == 0);
+}
+
+TEST_CASE("run: bad input exits 2 with file:line:column and runs nothing", "[app]") {
+  Result r = maillab("run tests/app/fixtures/bad.yaml");
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK(contains(r.output, "tests/app/fixtures/bad.yaml:4:15: error: unknown key 'adress' in host (did you mean 'address'?)"));
+  CHECK(contains(r.output, "tests/app/fixtures/bad.yaml:6:32: error: bad link latency"));
+  CHECK(contains(r.output, "nothing was run"));
+  CHECK_FALSE(contains(r.output, "messages:"));
+}
+
+TEST_CASE("check: valid files exit 0, bad ones 2 with every located error", "[app]") {
+  Result good = maillab("check tests/app/fixtures/good.yaml scenarios/intro.yaml");
+  INFO(good.output);
+  CHECK(good.status == 0);
+  CHECK(contains(good.output, "tests/app/fixtures/good.yaml: ok ("));
+  Result bad = maillab("check tests/app/fixtures/bad.yaml");
+  INFO(bad.output);
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.output, "tests/app/fixtures/bad.yaml:4:5: error: host has no 'address'"));
+  CHECK(contains(bad.output, "tests/app/fixtures/bad.yaml:4:15: error: unknown key 'adress'"));
+  CHECK(contains(bad.output, "tests/app/fixtures/bad.yaml:6:32: error: bad link latency"));
+  CHECK(contains(bad.output, "3 errors"));
+  Result missing = maillab("check no/such/file.yaml");
+  CHECK(missing.status == 2);
+  CHECK(contains(missing.output, "no/such/file.yaml: error: cannot open the file"));
+}
+
+TEST_CASE("run: --seed, --until (durations too) and the trace formats", "[app]") {
+  Result a = maillab("run tests/app/fixtures/good.yaml --trace jsonl --seed 5", "2>/dev/null");
+  Result b = maillab("run tests/app/fixtures/good.yaml --trace=jsonl --seed=5", "2>/dev/null");
+  Result c = maillab("run tests/app/fixtures/good.yaml --trace jsonl --seed 6", "2>/dev/null");
+  CHECK(a.status == 0);
+  CHECK(a.output == b.output);
+  CHECK(a.output != c.output);
+  CHECK(contains(a.output, "{\"t\":"));
+  CHECK(contains(a.output, "\"kind\":\"hop\""));
+
+  Result short_run = maillab("run tests/app/fixtures/good.yaml --until 500ms");
+  INFO(short_run.output);
+  CHECK(short_run.status == 1);  // the transfer starts at 1 s: it cannot have completed
+  CHECK(contains(short_run.output, "ran to 0.500000s"));
+  CHECK(maillab("run tests/app/fixtures/good.yaml --until 90 --trace none").status == 0);
+}
+
+TEST_CASE("run: the text trace hides pure ACK hops unless --verbose; JSONL keeps every record", "[app]") {
+  std::string text_file = temp_path("trace.txt"), jsonl_file = temp_path("trace.jsonl"), pcap_file = temp_path("trace.pcap");
+  Result plain = maillab("run tests/app/fixtures/good.yaml --out " + text_file);
+  std::string plain_text = read(text_file);
+  Result verbose = maillab("run tests/app/fixtures/good.yaml --verbose --out " + text_file);
+  std::string verbose_text = read(text_file);
+  Result jsonl = maillab("run tests/app/fixtures/good.yaml --trace jsonl --out " + jsonl_file + " --pcap " + pcap_file);
+  std::string jsonl_text = read(jsonl_file);
+  CHECK(plain.status == 0);
+  CHECK(verbose.status == 0);
+  CHECK(jsonl.status == 0);
+  // The results and summary still go to standard output.
+  CHECK(last_line(plain.output).rfind("messages: ", 0) == 0);
+  CHECK_FALSE(contains(plain.output, " hop "));
+  auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  CHECK(lines(verbose_text) > lines(plain_text) + 10);
+  CHECK(contains(verbose_text, "  ACK"));
+  // Every record: more lines than even the verbose text (which has a header but no ACK-free
+  // filtering), and the pcap has its magic number.
+  CHECK(lines(jsonl_text) + 5 >= lines(verbose_text));
+  CHECK(read(pcap_file).substr(0, 4) == std::string("\xd4\xc3\xb2\xa1", 4));
+  std::filesystem::remove(text_file);
+  std::filesystem::remove(jsonl_file);
+  std::filesystem::remove(pcap_file);
+}
+
+TEST_CASE("usage errors exit 2 with a clear message", "[app]") {
+  Result unknown = maillab("frobnicate");
+  CHECK(unknown.status == 2);
+  CHECK(contains(unknown.output, "unknown command 'frobnicate'"));
+  Result typo = maillab("rnu x.yaml");
+  CHECK(contains(typo.output, "did you mean 'run'?"));
+  Result flag = maillab("run tests/app/fixtures/good.yaml --seeed 3");
+  CHECK(flag.status == 2);
+  CHECK(contains(flag.output, "unknown option '--seeed' (did you mean '--seed'?)"));
+  CHECK(maillab("run tests/app/fixtures/good.yaml --trace html").status == 2);
+  CHECK(maillab("run tests/app/fixtures/good.yaml --until soon").status == 2);
+  CHECK(maillab("run tests/app/fixtures/good.yaml --seed -1").status == 2);
+  CHECK(maillab("run").status == 2);
+  CHECK(maillab("").status == 2);
+  CHECK(maillab("run tests/app/fixtures/good.yaml --out /nonexistent/dir/x.txt").status == 2);
+}
+
+TEST_CASE("help for the program and for each command", "[app]") {
+  Result help = maillab("--help");
+  CHECK(help.status == 0);
+  for (const char* name : {"run", "check", "list", "lesson", "gui", "bridge", "bench"}) CHECK(contains(help.output, name));
+  Result run_help = maillab("run --help");
+  CHECK(run_help.status == 0);
+  CHECK(contains(run_help.output, "--trace FORMAT"));
+  CHECK(maillab("help check").status == 0);
+}
+
+TEST_CASE("list shows the built-in scenarios with their titles", "[app]") {
+  Result r = maillab("list");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "scenarios/intro.yaml"));
+  CHECK(contains(r.output, "scenarios/lossy-link-tcp.yaml"));
+  CHECK(contains(r.output, "TCP over a lossy radio link"));
+  CHECK(contains(r.output, "lessons"));
+}
+
+TEST_CASE("bench hold prints its figures; bad numbers exit 2", "[app]") {
+  Result r = maillab("bench hold --pending 100 --events 20000");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "hold: pending=100 events=20000"));
+  CHECK(maillab("bench hold --pending 0").status == 2);
+  CHECK(maillab("bench fold").status == 2);
+}
