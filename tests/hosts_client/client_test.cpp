@@ -1,1 +1,185 @@
+// The mail client on two devices against the POP3 and IMAP services.
+#include <catch2/catch.hpp>
 
+#include "engine/hosts/client/compose.h"
+#include "engine/hosts/client/mail_client_service.h"
+#include "tests/hosts_client/fixtures.h"
+
+using namespace maillab::testing;
+
+namespace {
+
+ClientAccount bob(ClientAccount::Incoming incoming, bool keep = false) {
+  ClientAccount account;
+  account.address = "bob@example.org";
+  account.password = "secret";
+  account.smtp_server = "mail.example.org";
+  account.smtp = Endpoint{server_address, 587};
+  account.incoming = incoming;
+  account.incoming_server = "mail.example.org";
+  account.incoming_endpoint = Endpoint{server_address, std::uint16_t(incoming == ClientAccount::Incoming::pop3 ? 110 : 143)};
+  account.pop3_keep = keep;
+  return account;
+}
+
+MailClientService& add_client(Host& host, ClientAccount account) {
+  return static_cast<MailClientService&>(
+      host.add_service(std::make_unique<MailClientService>(std::vector<ClientAccount>{std::move(account)})));
+}
+
+bool trace_has(const Trace& trace, const std::string& node, const std::string& text) {
+  for (const auto& r : trace.records())
+    if (r.node == node && r.summary.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("POP3 delete mode: the laptop takes the message, the phone never sees it", "[hosts_client][client]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  auto& laptop = add_client(*world.laptop, bob(ClientAccount::Incoming::pop3));
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::pop3));
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  phone.check_mail();
+  world.run_for(seconds(5));
+  REQUIRE(laptop.store().in_folder("INBOX").size() == 1);
+  CHECK(laptop.store().in_folder("INBOX")[0]->subject == "Lunch?");
+  CHECK(laptop.store().in_folder("INBOX")[0]->from_address == "alice@example.com");
+  CHECK(laptop.store().in_folder("INBOX")[0]->preview == "Shall we meet at noon?");
+  CHECK(phone.store().in_folder("INBOX").empty());
+  CHECK(world.inbox().messages.empty());
+  CHECK(laptop.problems().empty());
+  CHECK(trace_has(world.simulator.trace(), "bob-laptop", "bob-laptop: downloaded and deleted 1 message from the server (POP3)"));
+  CHECK(trace_has(world.simulator.trace(), "bob-phone", "no new messages (POP3)"));
+}
+
+TEST_CASE("POP3 keep mode: both devices get a copy, and a second check downloads nothing twice", "[hosts_client][client]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  auto& laptop = add_client(*world.laptop, bob(ClientAccount::Incoming::pop3, true));
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::pop3, true));
+  laptop.check_mail();
+  phone.check_mail();  // the maildrop may be locked by the laptop; the phone retries below
+  world.run_for(seconds(5));
+  phone.check_mail();
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  CHECK(laptop.store().in_folder("INBOX").size() == 1);
+  CHECK(phone.store().in_folder("INBOX").size() == 1);
+  CHECK(world.inbox().messages.size() == 1);
+  // Reading on one device changes nothing anywhere else: POP3 has no flags on the server.
+  laptop.read("Lunch?");
+  world.run_for(seconds(1));
+  CHECK(laptop.store().in_folder("INBOX")[0]->seen);
+  CHECK_FALSE(phone.store().in_folder("INBOX")[0]->seen);
+  CHECK_FALSE(world.inbox().messages[0].flags & maillab::store::flag_seen);
+  // Deleting is local too.
+  phone.remove("Lunch?");
+  world.run_for(seconds(1));
+  CHECK(phone.store().in_folder("INBOX").empty());
+  CHECK(world.inbox().messages.size() == 1);
+}
+
+TEST_CASE("IMAP: a read flag set on the phone shows on the laptop after its sync", "[hosts_client][client]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  auto& laptop = add_client(*world.laptop, bob(ClientAccount::Incoming::imap));
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::imap));
+  laptop.check_mail();
+  phone.check_mail();
+  world.run_for(seconds(5));
+  REQUIRE(laptop.store().in_folder("INBOX").size() == 1);
+  REQUIRE(phone.store().in_folder("INBOX").size() == 1);
+  CHECK_FALSE(laptop.store().in_folder("INBOX")[0]->seen);  // BODY.PEEK[] left it unread
+  CHECK(trace_has(world.simulator.trace(), "bob-phone", "bob-phone: 1 new message ('Lunch?')"));
+  phone.read("Lunch?");
+  world.run_for(seconds(5));
+  CHECK(world.inbox().messages[0].flags & maillab::store::flag_seen);
+  CHECK_FALSE(laptop.store().in_folder("INBOX")[0]->seen);  // not until it syncs
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  CHECK(laptop.store().in_folder("INBOX")[0]->seen);
+  CHECK(world.inbox().messages.size() == 1);  // IMAP keeps mail on the server
+  CHECK(laptop.problems().empty());
+  CHECK(phone.problems().empty());
+}
+
+TEST_CASE("IMAP: a move on one device shows on the other; a delete removes it everywhere", "[hosts_client][client]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  world.deliver("Invoice");
+  auto& laptop = add_client(*world.laptop, bob(ClientAccount::Incoming::imap));
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::imap));
+  laptop.check_mail();
+  phone.check_mail();
+  world.run_for(seconds(5));
+  phone.move("Invoice", "Receipts");
+  world.run_for(seconds(5));
+  CHECK(phone.store().in_folder("INBOX").size() == 1);
+  REQUIRE(phone.store().in_folder("Receipts").size() == 1);
+  CHECK(world.mailboxes->store().folder("bob", "Receipts")->messages.size() == 1);
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  CHECK(laptop.store().in_folder("INBOX").size() == 1);
+  REQUIRE(laptop.store().in_folder("Receipts").size() == 1);  // a folder the laptop learnt by LIST
+  CHECK(laptop.store().in_folder("Receipts")[0]->subject == "Invoice");
+
+  laptop.remove("Lunch?");
+  world.run_for(seconds(5));
+  CHECK(world.inbox().messages.empty());
+  phone.check_mail();
+  world.run_for(seconds(5));
+  CHECK(phone.store().in_folder("INBOX").empty());
+}
+
+TEST_CASE("operations on a message the device does not show are reported, not crashed", "[hosts_client][client]") {
+  MailWorld world;
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::imap));
+  phone.read("Nothing");
+  phone.reply("Nothing", "hi");
+  world.run_for(seconds(1));
+  CHECK(phone.problems().size() == 2);
+  CHECK(trace_has(world.simulator.trace(), "bob-phone", "cannot read 'Nothing'"));
+}
+
+TEST_CASE("a wrong password or a dead server is a readable problem", "[hosts_client][client]") {
+  MailWorld world;
+  auto account = bob(ClientAccount::Incoming::imap);
+  account.password = "wrong";
+  auto& laptop = add_client(*world.laptop, account);
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  REQUIRE(laptop.problems().size() == 1);
+  CHECK(laptop.problems()[0].find("login refused") != std::string::npos);
+  world.network.set_node_up("mail.example.org", false);
+  laptop.check_mail();
+  world.run_for(seconds(60));
+  CHECK(laptop.problems().size() == 2);
+  CHECK_FALSE(laptop.busy());
+}
+
+TEST_CASE("a reply quotes the original and threads with In-Reply-To and References", "[hosts_client][compose]") {
+  DeviceMessage original;
+  original.bytes = message_text("Lunch?", "Alice <alice@example.com>");
+  original.bytes = "References: <older@example.com>\r\n" + original.bytes;
+  summarize_message(original);
+  Composer composer{"Bob <bob@example.org>", "bob-phone", "example.org", 1767603600, 3};
+  auto reply = compose_reply(composer, original, "Yes, at noon.");
+  CHECK(reply.subject == "Re: Lunch?");
+  REQUIRE(reply.recipients == std::vector<std::string>{"alice@example.com"});
+  CHECK(reply.bytes.find("In-Reply-To: <Lunc@example.com>\r\n") != std::string::npos);
+  CHECK(reply.bytes.find("References: <older@example.com> <Lunc@example.com>\r\n") != std::string::npos);
+  CHECK(reply.bytes.find("\r\n> Shall we meet at noon?\r\n") != std::string::npos);
+  CHECK(reply.bytes.find("Yes, at noon.\r\n") != std::string::npos);
+  CHECK(reply_subject("Re: Lunch?") == "Re: Lunch?");
+  CHECK(reply_subject("RE: x") == "RE: x");
+
+  auto forward = compose_forward(composer, original, {"carol@example.net"}, "FYI");
+  CHECK(forward.subject == "Fwd: Lunch?");
+  CHECK(forward.recipients == std::vector<std::string>{"carol@example.net"});
+  CHECK(forward.bytes.find("---------- Forwarded message ----------") != std::string::npos);
+  CHECK(forward.bytes.find("Shall we meet at noon?") != std::string::npos);
+  CHECK(forward.bytes.find("In-Reply-To") == std::string::npos);
+}

@@ -181,15 +181,13 @@ void MailClientService::imap_check(std::size_t account, Done done) {
             if (auto name = imap_list_name(line); name && imap::to_upper(*name) != "INBOX") folders->push_back(*name);
           for (const auto& name : *folders) store_.add_folder(name);
           // Sync them one after another: INBOX, then the rest in the server's order.
+          // The step function holds itself only weakly; each pending step holds it strongly.
           auto next = std::make_shared<std::function<void(std::size_t)>>();
-          *next = [this, imap, folders, finish, next](std::size_t i) {
-            if (i >= folders->size() || imap->queue->failed()) {
-              auto keep = *next;  // break the cycle once done
-              *next = nullptr;
-              return finish();
-            }
-            imap_sync_folder(imap, (*folders)[i], [next, i] {
-              if (*next) (*next)(i + 1);
+          std::weak_ptr<std::function<void(std::size_t)>> weak_next = next;
+          *next = [this, imap, folders, finish, weak_next](std::size_t i) {
+            if (i >= folders->size() || imap->queue->failed()) return finish();
+            imap_sync_folder(imap, (*folders)[i], [next = weak_next.lock(), i] {
+              if (next) (*next)(i + 1);
             });
           };
           (*next)(0);
