@@ -41,12 +41,19 @@ int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOp
 
   std::vector<double> milliseconds;
   std::size_t in_flight_total = 0;
+  FrameTimes sum;
   for (int i = 0; i < options.frames && app.open(); ++i) {
     const auto start = std::chrono::steady_clock::now();
     app.frame(1.0 / 60.0);
     const auto end = std::chrono::steady_clock::now();
     milliseconds.push_back(std::chrono::duration<double, std::milli>(end - start).count());
     in_flight_total += app.state().flights_in_view;
+    const FrameTimes& t = app.last_frame_times();
+    sum.simulate += t.simulate;
+    sum.panels += t.panels;
+    sum.canvas += t.canvas;
+    sum.imgui_render += t.imgui_render;
+    sum.present += t.present;
   }
   if (milliseconds.empty()) {
     err << "gui benchmark: no frames rendered\n";
@@ -63,6 +70,12 @@ int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOp
                 "on average, %ux%u)\n",
                 percentile(50), percentile(90), percentile(99), milliseconds.back(), milliseconds.size(),
                 in_flight_total / milliseconds.size(), options.width, options.height);
+  out << line;
+  const double n = double(milliseconds.size());
+  std::snprintf(line, sizeof line,
+                "  mean per part: simulate %.2f ms, panels %.2f ms, canvas %.2f ms, imgui draw %.2f ms, "
+                "present %.2f ms\n",
+                sum.simulate / n, sum.panels / n, sum.canvas / n, sum.imgui_render / n, sum.present / n);
   out << line;
   return 0;
 }

@@ -1,6 +1,6 @@
 // maillab_viz_dev: the visualizer without the rest of the command line, for developing viz/.
 //   maillab_viz_dev [gui arguments...]      e.g. maillab_viz_dev --screenshot out.png --at 0.5
-//   maillab_viz_dev bench [FRAMES]
+//   maillab_viz_dev bench [FRAMES [PACKETS [WIDTH HEIGHT]]]
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
   if (!arguments.empty() && arguments[0] == "bench") {
     maillab::viz::GuiBenchmarkOptions options;
     if (arguments.size() > 1) options.frames = std::stoi(arguments[1]);
+    if (arguments.size() > 2) options.packets_in_flight = std::stoi(arguments[2]);
+    if (arguments.size() > 4) {
+      options.width = unsigned(std::stoi(arguments[3]));
+      options.height = unsigned(std::stoi(arguments[4]));
+    }
     return maillab::viz::run_gui_benchmark(std::cout, std::cerr, options);
   }
   if (!arguments.empty() && (arguments[0] == "--help" || arguments[0] == "-h")) {

@@ -26,6 +26,8 @@ ImGuiSfml::ImGuiSfml(sf::RenderWindow& window, const std::string& font_path, flo
   style.WindowRounding = 3;
   style.FrameRounding = 2;
   style.ScaleAllSizes(font_pixels / 15.0f);
+  // Opaque panels: the canvas must not show through them.
+  style.Colors[ImGuiCol_WindowBg].w = 1.0f;
 
   // ImGui 1.86 keys: KeyMap names which KeysDown[] slot a key uses; we use SFML's key codes.
   io.KeyMap[ImGuiKey_Tab] = sf::Keyboard::Tab;

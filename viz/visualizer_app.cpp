@@ -1,6 +1,7 @@
 #include "viz/visualizer_app.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -55,7 +56,7 @@ VisualizerApp::VisualizerApp(SceneFactory factory, const AppSettings& settings, 
   state_->clock.speed = default_speed(state_->topology);
 
   sf::ContextSettings context;
-  context.antialiasingLevel = 4;
+  context.antialiasingLevel = 0;
   window_ = std::make_unique<sf::RenderWindow>(sf::VideoMode(settings.width, settings.height),
                                                sf::String::fromUtf8(settings.title.begin(), settings.title.end()),
                                                sf::Style::Default, context);
@@ -159,8 +160,18 @@ void VisualizerApp::apply_queued() {
   }
 }
 
+namespace {
+double elapsed_ms(std::chrono::steady_clock::time_point& since) {
+  const auto now = std::chrono::steady_clock::now();
+  const double ms = std::chrono::duration<double, std::milli>(now - since).count();
+  since = now;
+  return ms;
+}
+}  // namespace
+
 bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) {
   VisualizerState& state = *state_;
+  auto mark = std::chrono::steady_clock::now();
   sf::Event event;
   while (window_->pollEvent(event)) handle_event(event);
   if (!window_->isOpen()) return true;
@@ -169,6 +180,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
     replay_->run_to(state.now() + advance);
   }
   state.refresh();
+  times_.simulate = elapsed_ms(mark);
 
   const sf::Vector2u size = window_->getSize();
   const ScreenLayout layout =
@@ -183,11 +195,14 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   }
   if (state.show_log) log_panel_.Draw(state, layout.log);
   menu_panel_.Draw(state);
+  times_.panels = elapsed_ms(mark);
 
   window_->clear(to_sf(background_color));
   canvas_->draw(*window_, state);
   state.flights_in_view = canvas_->packets_drawn();
+  times_.canvas = elapsed_ms(mark);
   imgui_->render();
+  times_.imgui_render = elapsed_ms(mark);
 
   bool saved = true;
   if (!capture_path.empty()) {
@@ -201,6 +216,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   }
   window_->display();
   apply_queued();
+  times_.present = elapsed_ms(mark);
   return saved;
 }
 

@@ -29,6 +29,12 @@ struct AppSettings {
   std::string title = "maillab";
 };
 
+// Wall time spent in each part of the last frame (milliseconds), for the benchmark. GL work is
+// asynchronous: much of the drawing cost shows up in `present`.
+struct FrameTimes {
+  double simulate = 0, panels = 0, canvas = 0, imgui_render = 0, present = 0;
+};
+
 class VisualizerApp {
  public:
   // Fails (ok() == false, error() says why) without a display or font.
@@ -46,6 +52,7 @@ class VisualizerApp {
   // frame is written there as a PNG before it is shown; false if that failed.
   bool frame(double wall_seconds, const std::string& capture_path = {});
   void write_geometry(const std::string& path);
+  const FrameTimes& last_frame_times() const { return times_; }
 
  private:
   void handle_event(const sf::Event& event);
@@ -53,6 +60,7 @@ class VisualizerApp {
 
   std::string error_;
   AppSettings settings_;
+  FrameTimes times_;
   std::unique_ptr<ReplayController> replay_;
   std::unique_ptr<VisualizerState> state_;
   std::unique_ptr<sf::RenderWindow> window_;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "viz/model/layout.h"
 
 using namespace maillab;
@@ -34,7 +36,9 @@ void check_spread_and_bounds(const std::vector<viz::Point>& points, const viz::L
     CHECK(points[i].y <= bounds.height - bounds.margin + 1e-6);
     for (std::size_t j = i + 1; j < points.size(); ++j) {
       INFO("pair " << i << "," << j);
-      CHECK(viz::distance(points[i], points[j]) >= bounds.min_distance * 0.75);
+      const bool apart = std::abs(points[i].x - points[j].x) >= bounds.min_dx * 0.75 ||
+                         std::abs(points[i].y - points[j].y) >= bounds.min_dy * 0.75;
+      CHECK(apart);
     }
   }
 }
@@ -58,7 +62,7 @@ TEST_CASE("automatic layout is deterministic, inside its bounds, and never stack
 
 TEST_CASE("a disconnected topology (Fruchterman-Reingold path) is laid out too", "[viz][layout]") {
   const auto topology = make_topology(7, {{0, 1}, {1, 2}, {3, 4}});  // 5 and 6 stand alone
-  const viz::LayoutBounds bounds{800, 600, 50, 80};
+  const viz::LayoutBounds bounds{800, 600, 50, 120, 70};
   const auto points = viz::auto_layout(topology, bounds);
   REQUIRE(points.size() == 7);
   check_spread_and_bounds(points, bounds);
@@ -68,7 +72,7 @@ TEST_CASE("a disconnected topology (Fruchterman-Reingold path) is laid out too",
 
 TEST_CASE("scenario positions are used when complete, scaled into the bounds", "[viz][layout]") {
   const auto topology = make_topology(3, {{0, 1}, {1, 2}});
-  const viz::LayoutBounds bounds{1000, 600, 100, 50};
+  const viz::LayoutBounds bounds{1000, 600, 100, 50, 40};
   std::map<std::string, viz::Point> given = {{"n0", {0, 0}}, {"n1", {10, 0}}, {"n2", {20, 0}}};
   const auto points = viz::place_nodes(topology, given, bounds);
   REQUIRE(points.size() == 3);
@@ -85,7 +89,7 @@ TEST_CASE("scenario positions are used when complete, scaled into the bounds", "
 
 TEST_CASE("coincident positions are pushed apart", "[viz][layout]") {
   std::vector<viz::Point> points(4, viz::Point{400, 300});
-  const viz::LayoutBounds bounds{800, 600, 50, 100};
+  const viz::LayoutBounds bounds{800, 600, 50, 100, 60};
   viz::separate(points, bounds);
   check_spread_and_bounds(points, bounds);
 }
@@ -107,4 +111,31 @@ TEST_CASE("the camera maps world to screen and back, and zooms about the cursor"
   camera.pan({10, 0});
   CHECK(camera.to_world(anchor).x == Approx(under.x - 10 / camera.zoom()));
   CHECK(viz::distance_to_segment({5, 5}, {0, 0}, {10, 0}) == Approx(5));
+}
+
+#include "viz/model/screen_layout.h"
+
+namespace {
+bool overlap(const viz::Rect& a, const viz::Rect& b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+}  // namespace
+
+TEST_CASE("the panels never cover the canvas, and it keeps most of the window", "[viz][layout]") {
+  for (double scale : {1.0, 1.5}) {
+    for (auto [w, h] : {std::pair{1280.0, 800.0}, std::pair{1920.0, 1080.0}, std::pair{1024.0, 768.0}}) {
+      INFO(w << "x" << h << " scale " << scale);
+      const auto layout = viz::compute_screen_layout(w, h, scale, true, true);
+      for (const auto* panel : {&layout.time_bar, &layout.inspector, &layout.journey, &layout.log}) {
+        CHECK_FALSE(overlap(*panel, layout.canvas));
+      }
+      CHECK(layout.canvas.width >= 0.6 * w);
+      CHECK(layout.canvas.height >= 0.45 * h);
+      CHECK(layout.inspector.x + layout.inspector.width == Approx(w));
+      CHECK(layout.log.y + layout.log.height == Approx(h));
+    }
+  }
+  const auto bare = viz::compute_screen_layout(1280, 800, 1.0, false, false);
+  CHECK(bare.canvas.width == Approx(1280));
+  CHECK(bare.canvas.height == Approx(800 - bare.time_bar.height));
 }

@@ -12,15 +12,14 @@ namespace {
 constexpr float node_radius = 17.0f;
 }
 
-TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale) {
-  text_.setFont(font_);
-}
+TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale), labels_(font) {}
 
 void TopologyCanvas::set_viewport(Rect viewport, bool refit, bool legend) {
   if (refit) {
     // Frame the network in the part the legend strip leaves free.
     Rect framed = viewport;
-    if (legend) framed.height = std::max(1.0, framed.height - legend_height());
+    // Room below the lowest nodes for their labels, and for the legend strip.
+    framed.height = std::max(1.0, framed.height - 24 * scale_ - (legend ? legend_height() : 0));
     camera_.set_viewport(framed);
     camera_.fit(world_);
   }
@@ -35,21 +34,18 @@ Point TopologyCanvas::node_screen(const VisualizerState& state, const std::strin
 void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
   draw_links(target, state);
   draw_nodes(target, state);
+  labels_.flush(target);
   draw_packets(target, state);
-  if (state.show_legend) draw_legend(target, state);
+  labels_.flush(target);
+  if (state.show_legend) {
+    draw_legend(target, state);
+    labels_.flush(target);
+  }
 }
 
-void TopologyCanvas::draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size,
+void TopologyCanvas::draw_label(sf::RenderTarget&, const std::string& text, Point at, unsigned size,
                                 sf::Color color, bool centred) {
-  text_.setString(sf::String::fromUtf8(text.begin(), text.end()));
-  text_.setCharacterSize(size);
-  text_.setFillColor(color);
-  text_.setOutlineColor(to_sf(background_color, 220));
-  text_.setOutlineThickness(2.0f);
-  const sf::FloatRect bounds = text_.getLocalBounds();
-  const float x = centred ? float(at.x) - (bounds.left + bounds.width) / 2 : float(at.x);
-  text_.setPosition(std::round(x), std::round(float(at.y)));
-  target.draw(text_);
+  labels_.add(text, at, size, color, to_sf(background_color, 220), centred);
 }
 
 void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state) {
@@ -65,13 +61,6 @@ void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state
     }
   }
   target.draw(triangles_);
-  // A "down" tag on each downed link, beside its middle so the middle stays red for everyone.
-  for (const auto& link : state.topology.links) {
-    if (link.up) continue;
-    const Point middle = lerp(node_screen(state, link.a), node_screen(state, link.b), 0.5);
-    draw_label(target, "link down", middle + Point{8 * scale_, 4 * scale_}, unsigned(12 * scale_),
-               to_sf(link_down_color), false);
-  }
 }
 
 void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state) {
@@ -151,14 +140,20 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
   }
   target.draw(triangles_);
 
-  // Labels only while they can be read; the selected packet is always labelled.
-  const bool label_all = flights_scratch_.size() <= state.label_limit;
+  // Labels only while they can be read: all of them when few packets fly, then only the
+  // application messages (not bare TCP segments), then only the selected packet.
+  const std::size_t flying = flights_scratch_.size();
   for (const DrawnPacket& packet : drawn_packets_) {
-    const bool selected = state.selection.record && *state.selection.record == packet.record;
-    if (!label_all && !selected) continue;
     const auto& hop = records[packet.record];
-    draw_label(target, hop.summary, packet.at + Point{half + 4, -half - 3}, unsigned(12 * scale_),
-               to_sf(category_color(categorize_protocol(hop.protocol))), false);
+    const bool selected = state.selection.record && *state.selection.record == packet.record;
+    const PacketCategory category = categorize_protocol(hop.protocol);
+    const bool labelled = selected || flying <= 12 ||
+                          (flying <= state.label_limit && category != PacketCategory::tcp_control);
+    if (!labelled) continue;
+    std::string text = hop.summary;
+    if (text.size() > 34) text = text.substr(0, 32) + "...";
+    draw_label(target, text, packet.at + Point{half + 4, -half - 3}, unsigned(12 * scale_),
+               to_sf(category_color(category)), false);
   }
   for (const DrawnPacket& drop : drawn_drops_) {
     if (drawn_drops_.size() > state.label_limit) break;
@@ -203,9 +198,7 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
   auto lay_out = [&](const std::vector<Item>& items, double y) {
     double x = origin.x + 10 * scale_;
     for (const Item& item : items) {
-      text_.setString(item.text);
-      text_.setCharacterSize(size);
-      const double text_width = text_.getLocalBounds().width;
+      const double text_width = labels_.width(item.text, size);
       const Point icon{x + 8 * scale_, y + row / 2};
       switch (item.kind) {
         case 0: add_shape(triangles_, node_shape(item.node_class), icon, 6.5f * scale_, to_sf(node_color(item.node_class))); break;

@@ -10,9 +10,9 @@
 
 #include <SFML/Graphics/Font.hpp>
 #include <SFML/Graphics/RenderTarget.hpp>
-#include <SFML/Graphics/Text.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
 
+#include "viz/canvas/text_batch.h"
 #include "viz/model/geometry.h"
 #include "viz/visualizer_state.h"
 
@@ -59,7 +59,7 @@ class TopologyCanvas {
   Camera camera_;
   Rect world_{0, 0, 1000, 640};
   sf::VertexArray triangles_{sf::Triangles};
-  sf::Text text_;
+  TextBatch labels_;
   std::vector<DrawnPacket> drawn_packets_;
   std::vector<DrawnPacket> drawn_drops_;
   std::vector<Flight> flights_scratch_;

@@ -71,23 +71,27 @@ void separate(std::vector<Point>& points, const LayoutBounds& bounds) {
   const double lo_x = bounds.margin, hi_x = std::max(bounds.margin, bounds.width - bounds.margin);
   const double lo_y = bounds.margin, hi_y = std::max(bounds.margin, bounds.height - bounds.margin);
   const std::size_t n = points.size();
-  for (int iteration = 0; iteration < 200; ++iteration) {
+  for (int iteration = 0; iteration < 300; ++iteration) {
     bool moved = false;
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = i + 1; j < n; ++j) {
-        Point delta = points[j] - points[i];
-        double d = length(delta);
-        if (d >= bounds.min_distance) continue;
-        if (d < 1e-6) {
-          // Coincident: split them along a direction fixed by their indices (deterministic).
-          const double angle = double(i * 7 + j * 13);
-          delta = {std::cos(angle), std::sin(angle)};
-          d = 1.0;
+        const Point delta = points[j] - points[i];
+        const double overlap_x = bounds.min_dx - std::abs(delta.x);
+        const double overlap_y = bounds.min_dy - std::abs(delta.y);
+        if (overlap_x <= 0 || overlap_y <= 0) continue;
+        // Push apart along the axis that needs the smaller share of its required gap.
+        if (overlap_x / bounds.min_dx <= overlap_y / bounds.min_dy) {
+          // Coincident points split by index order (deterministic).
+          const double direction = delta.x > 0 || (delta.x == 0 && i < j) ? 1.0 : -1.0;
+          const double push = overlap_x / 2 + 0.5;
+          points[i].x -= direction * push;
+          points[j].x += direction * push;
+        } else {
+          const double direction = delta.y > 0 || (delta.y == 0 && i < j) ? 1.0 : -1.0;
+          const double push = overlap_y / 2 + 0.5;
+          points[i].y -= direction * push;
+          points[j].y += direction * push;
         }
-        const double push = (bounds.min_distance - d) / 2 + 0.5;
-        const Point unit = delta * (1.0 / d);
-        points[i] = points[i] - unit * push;
-        points[j] = points[j] + unit * push;
         moved = true;
       }
     }

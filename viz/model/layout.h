@@ -17,8 +17,11 @@ namespace maillab::viz {
 struct LayoutBounds {
   double width = 1000;
   double height = 640;
-  double margin = 70;        // room for labels at the edges
-  double min_distance = 110;  // no two node centres closer than this (world units)
+  double margin = 95;        // room for labels at the edges
+  // No two nodes closer than this box (world units): labels are wide and hang below a node, so
+  // side by side needs more room than one above the other.
+  double min_dx = 190;
+  double min_dy = 85;
 };
 
 // One point per topology node, in node order.
@@ -31,8 +34,8 @@ std::vector<Point> place_nodes(const Topology& topology, const std::map<std::str
 // Scales points into the bounds less margins, centred, filling them (one axis may be stretched up
 // to 1.6 times the other).
 void fit_into(std::vector<Point>& points, const LayoutBounds& bounds);
-// Pushes points apart until every pair is at least min_distance apart (or iterations run out),
-// then clamps them back inside the bounds.
+// Pushes points apart until no pair is inside each other's min_dx x min_dy box (or iterations run
+// out), then clamps them back inside the bounds.
 void separate(std::vector<Point>& points, const LayoutBounds& bounds);
 
 }  // namespace maillab::viz

@@ -8,7 +8,7 @@ namespace maillab::viz {
 ScreenLayout compute_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector) {
   ScreenLayout layout;
   const double bar = std::round(std::min(66 * ui_scale, height * 0.2));
-  const double right = show_inspector ? std::round(std::min(390 * ui_scale, width * 0.42)) : 0;
+  const double right = show_inspector ? std::round(std::min(390 * ui_scale, width * 0.36)) : 0;
   const double bottom = show_log ? std::round(std::min(220 * ui_scale, (height - bar) * 0.4)) : 0;
   layout.time_bar = {0, 0, width, bar};
   const double column_height = height - bar;

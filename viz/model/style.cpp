@@ -73,7 +73,7 @@ std::string_view category_name(PacketCategory category) {
     case PacketCategory::smtp: return "SMTP";
     case PacketCategory::pop3: return "POP3";
     case PacketCategory::imap: return "IMAP";
-    case PacketCategory::tcp_control: return "TCP control";
+    case PacketCategory::tcp_control: return "TCP";
     case PacketCategory::udp: return "UDP";
     case PacketCategory::other: return "other";
   }

@@ -25,7 +25,7 @@ constexpr std::array<PacketCategory, 7> all_packet_categories = {
 
 PacketCategory categorize_protocol(std::string_view protocol);
 Rgba category_color(PacketCategory category);
-std::string_view category_name(PacketCategory category);  // "DNS", "SMTP", ..., "TCP control"
+std::string_view category_name(PacketCategory category);  // "DNS", "SMTP", ..., "TCP"
 
 // Node classes drawn with distinct shapes and colours (the legend lists them in this order).
 enum class NodeClass : std::uint8_t {

@@ -71,10 +71,10 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
   if (ImGui::BeginTable("log", 5, flags)) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, unit * 5.5f);
-    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, unit * 4.5f);
-    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, unit * 17);
-    ImGui::TableSetupColumn("protocol", ImGuiTableColumnFlags_WidthFixed, unit * 4);
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, unit * 4.6f);
+    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, unit * 4.0f);
+    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, unit * 13);
+    ImGui::TableSetupColumn("proto", ImGuiTableColumnFlags_WidthFixed, unit * 3.2f);
     ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;

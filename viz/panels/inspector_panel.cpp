@@ -15,9 +15,11 @@ void InspectorPanel::Draw(VisualizerState& state, const Rect& area) {
   if (!has_object && !has_record) {
     ImGui::TextWrapped("Click a host, a link or a packet on the canvas, or a row of the event log.");
     ImGui::Spacing();
-    ImGui::TextDisabled("Right-click a host or link to take it down or bring it up.");
-    ImGui::TextDisabled("Drag to pan, mouse wheel to zoom.");
-    ImGui::TextDisabled("Space: play/pause, Right: step, Left: step back.");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Right-click a host or link to take it down or bring it up.");
+    ImGui::TextWrapped("Drag to pan, mouse wheel to zoom, Home to re-frame.");
+    ImGui::TextWrapped("Space: play/pause, Right: step, Left: step back.");
+    ImGui::PopStyleColor();
   }
   if (!state.selection.node.empty()) {
     host.Draw(state, state.selection.node);
