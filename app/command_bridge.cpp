@@ -1,14 +1,177 @@
-// Placeholder: `maillab bridge SCENARIO.yaml` is being written elsewhere; this file is replaced when it lands.
-// Until then it says so and exits 2 (run.sh relies on `maillab gui --help` failing here).
+// maillab bridge SCENARIO.yaml [--base-port N] [--bind ADDRESS] [--ports-file FILE] [--for T]
+//                              [--speed X] [--trace text|jsonl|none] [--seed N] [--verbose]
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
 
+#include "app/arguments.h"
 #include "app/commands.h"
+#include "app/trace_output.h"
+#include "engine/bridge/bridge.h"
+#include "engine/core/trace_writers.h"
+#include "scenarios/loader.h"
+#include "scenarios/values.h"
 
 namespace maillab::app {
+namespace {
 
-int command_bridge(const Arguments&) {
-  std::cerr << "maillab bridge: not built yet (usage will be: maillab bridge SCENARIO.yaml)\n";
-  return 2;
+constexpr const char* help_text =
+    "Usage: maillab bridge SCENARIO.yaml [options]\n"
+    "Runs a scenario in real time and serves its servers on real loopback ports, so that real\n"
+    "clients (dig, Python's smtplib/imaplib/poplib, swaks, Thunderbird) talk to the simulated\n"
+    "servers. Their connections enter the simulation through a gateway host 'bridge'\n"
+    "(10.255.255.254) linked to every server, so every byte they exchange shows in the trace.\n"
+    "It prints which real port stands for which server, e.g.\n"
+    "  mail.example.org  smtp-submission  587/tcp  -> 127.0.0.1:20587\n"
+    "then the trace; Ctrl-C stops it and prints the summary line.\n\n"
+    "Options:\n"
+    "  --base-port N     the first host's port P is served on N+P, the second host's on N+1000+P ...\n"
+    "                    (default 20000); 0 lets the system choose free ports\n"
+    "  --bind ADDRESS    address to listen on (default 127.0.0.1)\n"
+    "  --ports-file FILE also write the port table as JSON to FILE (written once every port is open)\n"
+    "  --for T           stop after T of wall time (90, 90s, 2m ...); default: until Ctrl-C\n"
+    "  --speed X         simulated seconds per wall second (default 1)\n"
+    "  --trace FORMAT    text (default), jsonl, or none\n"
+    "  --seed N          seed for the run's randomness (default: the scenario's seed:, else 1)\n"
+    "  --verbose         text trace: also show pure TCP ACK hops\n\n"
+    "Exit: 0 after Ctrl-C, SIGTERM or --for; 2 bad input (unknown scenario, a port in use).\n";
+
+std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t maximum) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const std::uint64_t value = std::stoull(text);
+  if (value > maximum) return std::nullopt;
+  return value;
+}
+
+bool write_file_atomically(const std::string& path, const std::string& text) {
+  // Written beside the target and renamed, so a reader polling for the file never sees half of it.
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    if (!out || !(out << text) || !out.flush()) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int command_bridge(const Arguments& arguments) {
+  std::string error;
+  auto parsed = parse_arguments(arguments,
+                                {{"base-port"}, {"bind"}, {"ports-file"}, {"for"}, {"speed"}, {"trace"}, {"seed"},
+                                 {"verbose", false}},
+                                error);
+  if (!parsed) return usage_error("bridge", error);
+  if (parsed->help) {
+    std::cout << help_text;
+    return 0;
+  }
+  if (parsed->positional.size() != 1)
+    return usage_error("bridge",
+                       parsed->positional.empty() ? "no scenario file given" : "give exactly one scenario file");
+
+  bridge::BridgeOptions options;
+  std::optional<engine::Time> run_for;
+  std::string speed_text;
+  if (parsed->has("base-port")) {
+    auto base = parse_whole_number(parsed->options["base-port"], 65535);
+    if (!base) return usage_error("bridge", "bad --base-port '" + parsed->options["base-port"] + "'; expected 0 to 65535");
+    options.base_port = static_cast<std::uint16_t>(*base);
+  }
+  if (parsed->has("bind")) options.bind_address = parsed->options["bind"];
+  if (parsed->has("for")) {
+    auto value = scenarios::parse_duration(parsed->options["for"]);
+    if (!value.ok() || value.value() <= 0)
+      return usage_error("bridge", "bad --for '" + parsed->options["for"] + "': " +
+                                       (value.ok() ? "must be above 0" : value.error()) + "; expected " +
+                                       std::string(scenarios::duration_forms));
+    run_for = value.value();
+    options.run_for = std::chrono::milliseconds((value.value() + 999) / 1000);
+  }
+  if (parsed->has("speed")) {
+    const std::string& text = parsed->options["speed"];
+    double speed = 0;
+    std::size_t used = 0;
+    try {
+      speed = std::stod(text, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used != text.size() || !(speed >= 0.01 && speed <= 1000))
+      return usage_error("bridge", "bad --speed '" + text + "'; expected a number from 0.01 to 1000");
+    options.speed = speed;
+    std::ostringstream shown;
+    shown << " x" << speed;
+    if (speed != 1.0) speed_text = shown.str();
+  }
+  std::optional<std::uint64_t> seed;
+  if (parsed->has("seed")) {
+    seed = parse_whole_number(parsed->options["seed"], UINT64_MAX);
+    if (!seed) return usage_error("bridge", "bad --seed '" + parsed->options["seed"] + "'; expected a whole number >= 0");
+  }
+  const std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
+  if (format != "text" && format != "jsonl" && format != "none")
+    return usage_error("bridge", "bad --trace '" + format + "'; expected text, jsonl or none");
+
+  scenarios::Diagnostics diagnostics;
+  const std::string& path = parsed->positional.front();
+  auto world = scenarios::load_world(path, seed, diagnostics);
+  if (!world) {
+    std::cerr << diagnostics.to_string() << "maillab bridge: " << path << ": " << diagnostics.count()
+              << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was served\n";
+    return 2;
+  }
+  // A bridge may run for hours: records go to the writers only, not into memory.
+  world->simulator.trace().set_keep_records(false);
+
+  bridge::GatewayOptions gateway_options;
+  bridge::Gateway gateway(world->network, gateway_options);
+  if (!gateway.ok()) return usage_error("bridge", path + ": " + gateway.error());
+  if (gateway.served().empty())
+    return usage_error("bridge", path + ": nothing to serve: no host listens on a TCP port or serves DNS on UDP 53");
+
+  bridge::Bridge server(world->simulator, gateway, options);
+  if (!server.open(error)) return usage_error("bridge", error);
+  if (parsed->has("ports-file")) {
+    const std::string json = bridge::format_port_json(server.ports(), options.bind_address, gateway_options.name,
+                                                      gateway_options.address);
+    if (!write_file_atomically(parsed->options["ports-file"], json))
+      return usage_error("bridge", "cannot write --ports-file '" + parsed->options["ports-file"] + "'");
+  }
+
+  std::cout << "== " << world->name << (world->title.empty() ? "" : ": " + world->title) << " ==\n"
+            << "bridge: real clients enter the simulation at host '" << gateway_options.name << "' "
+            << engine::format_address(gateway_options.address) << " (linked to every server; it forwards nothing)\n"
+            << "serving on " << options.bind_address << " in real time" << speed_text << ":\n"
+            << bridge::format_port_table(server.ports(), options.bind_address)
+            << (run_for ? "stops after " + scenarios::format_duration(*run_for) : std::string("Ctrl-C stops")) << "\n\n"
+            << std::flush;
+
+  engine::Trace& trace = world->simulator.trace();
+  std::unique_ptr<engine::JsonlTraceWriter> jsonl;
+  const bool verbose = parsed->has("verbose");
+  if (format == "text") {
+    trace.subscribe([verbose](const engine::TraceRecord& record) {
+      if (!verbose && is_pure_ack_hop(record)) return;
+      std::cout << engine::format_text(record) << std::endl;
+    });
+  } else if (format == "jsonl") {
+    jsonl = std::make_unique<engine::JsonlTraceWriter>(std::cout);
+    trace.subscribe(jsonl->listener());
+  }
+
+  const bridge::StopReason reason = server.run();
+  const bridge::BridgeCounters& counters = server.counters();
+  std::cout << (format == "jsonl" ? "" : "\n") << "bridge: stopped ("
+            << (reason == bridge::StopReason::signal ? "signal" : reason == bridge::StopReason::time_limit ? "--for" : "stop")
+            << ") at " << engine::format_seconds(world->simulator.now()) << "s simulated; " << counters.connections
+            << " connections (" << counters.connections_failed << " failed), " << counters.bytes_in << " bytes in, "
+            << counters.bytes_out << " bytes out, " << counters.datagrams_in << " datagrams in, "
+            << counters.datagrams_out << " out\n"
+            << world->ledger.summary_line() << std::endl;
+  return 0;
 }
 
 }  // namespace maillab::app

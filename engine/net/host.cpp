@@ -50,6 +50,18 @@ bool Host::listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamC
 
 void Host::unlisten(std::uint16_t port) { transport_->listeners.erase(port); }
 
+std::vector<std::uint16_t> Host::listening_ports() const {
+  std::vector<std::uint16_t> ports;
+  for (const auto& [port, on_accept] : transport_->listeners) ports.push_back(port);
+  return ports;
+}
+
+std::vector<std::uint16_t> Host::udp_bound_ports() const {
+  std::vector<std::uint16_t> ports;
+  for (const auto& [port, on_datagram] : transport_->udp_bindings) ports.push_back(port);
+  return ports;
+}
+
 void Host::connect(Endpoint remote, ConnectHandlers handlers) {
   Network::Impl& net = network_.impl();
   const std::uint64_t id = net.next_connection_id++;

@@ -108,6 +108,10 @@ class Host {
   // route now or this host is down (and if this host crashes while connecting).
   void connect(Endpoint remote, ConnectHandlers handlers);
 
+  // Ports bound now, in increasing order (what a port scan would find; the bridge serves these).
+  std::vector<std::uint16_t> listening_ports() const;
+  std::vector<std::uint16_t> udp_bound_ports() const;
+
   // A free port from the ephemeral range (49152–65535), deterministic.
   std::uint16_t ephemeral_port();
 

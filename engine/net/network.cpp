@@ -113,6 +113,14 @@ bool Network::set_node_up(const std::string& name, bool up) {
   return true;
 }
 
+bool Network::set_transit(const std::string& name, bool transit) {
+  auto found = impl_->node_index.find(name);
+  if (found == impl_->node_index.end()) return false;
+  nodes_[found->second].transit = transit;
+  impl_->routing.invalidate();
+  return true;
+}
+
 Host* Network::host(std::string_view name) {
   auto found = impl_->node_index.find(std::string(name));
   return found == impl_->node_index.end() ? nullptr : impl_->host_of_node[found->second].get();

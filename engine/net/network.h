@@ -53,6 +53,10 @@ struct NodeInfo {
   std::string role;
   bool is_router = false;
   bool up = true;
+  // A non-transit node sends and receives but never forwards, so routes between other nodes
+  // never pass through it (the bridge's gateway host, linked to many servers, must not become a
+  // shortcut between them).
+  bool transit = true;
 };
 
 // Tunables of the TCP-like transport (defaults are Linux-like but shorter so lessons stay brisk).
@@ -84,6 +88,8 @@ class Network {
   bool set_link_up(std::size_t link_id, bool up);
   std::optional<std::size_t> find_link(const std::string& a, const std::string& b) const;
   bool set_node_up(const std::string& name, bool up);  // host crash / restart, router down / up
+  // Marks a node as (non-)transit (see NodeInfo::transit) and recomputes routes; false if unknown.
+  bool set_transit(const std::string& name, bool transit);
 
   // Lookup.
   Host* host(std::string_view name);

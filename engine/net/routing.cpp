@@ -38,8 +38,12 @@ const Routing::Table& Routing::table_for(std::size_t destination) {
   for (const Link& link : links_) {
     const std::size_t a = index.at(link.a), b = index.at(link.b);
     if (!link_usable(link, a, b, destination)) continue;
-    boost::add_edge(a, b, weight_of(link), graph);
     usable.push_back({a, b, link.id});
+    // Paths may only pass through transit nodes: a non-transit node's links stay out of the
+    // search (it is then only ever the first or the last node of a path).
+    const bool a_relays = nodes_[a].transit || a == destination;
+    const bool b_relays = nodes_[b].transit || b == destination;
+    if (a_relays && b_relays) boost::add_edge(a, b, weight_of(link), graph);
   }
 
   constexpr Time infinity = std::numeric_limits<Time>::max();
@@ -62,6 +66,7 @@ const Routing::Table& Routing::table_for(std::size_t destination) {
       if (v == destination || distance[u] == infinity) continue;
       // A down node may be a destination but never forwards.
       if (u != destination && !nodes_[u].up) continue;
+      if (u != destination && !nodes_[u].transit) continue;
       const Time total = w + distance[u];
       if (total < best[v] || (total == best[v] && edge.link < table.next[v].link)) {
         best[v] = total;

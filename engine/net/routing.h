@@ -2,7 +2,8 @@
 //
 // Only links that are up count, and only nodes that are up may forward; the destination itself is
 // reachable even when it is down, so packets to a crashed host travel to it and are dropped there
-// (as on a real network, where the last router cannot know the host is gone). Among paths of
+// (as on a real network, where the last router cannot know the host is gone). A non-transit node
+// (NodeInfo::transit) is never an intermediate node of a path. Among paths of
 // equal latency the one with fewer hops wins, and after that the lower link id, so routes never
 // depend on anything but the topology.
 //

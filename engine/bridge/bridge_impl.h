@@ -1,0 +1,100 @@
+// Internals of the bridge (bridge.h): the Asio state and the relays between real sockets and the
+// simulated network. Only engine/bridge's own files include this.
+#pragma once
+
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange without it (GCC 12, C++20)
+#include <boost/asio.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "engine/bridge/bridge.h"
+
+namespace maillab::bridge {
+
+namespace asio = boost::asio;
+
+// One real TCP connection paired with one simulated connection from the gateway host.
+class TcpRelay : public std::enable_shared_from_this<TcpRelay> {
+ public:
+  TcpRelay(Bridge::Impl& bridge, asio::ip::tcp::socket socket, const PlannedPort& port);
+  std::uint64_t id() const { return id_; }
+  // Starts the simulated connect; reading the real socket begins once it succeeds.
+  void start();
+  // Closes the real socket at once (the bridge is stopping).
+  void shut_down();
+
+ private:
+  void connected(std::shared_ptr<engine::StreamConnection> connection);
+  void connect_failed(engine::ConnectError error);
+  void read_real();
+  void write_real();
+  void simulated_closed(engine::CloseReason reason);
+  void reset_real();   // RST to the real client (SO_LINGER 0, then close)
+  void finish();       // both directions done: forget this relay
+
+  Bridge::Impl& bridge_;
+  asio::ip::tcp::socket socket_;
+  const PlannedPort& port_;
+  std::uint64_t id_ = 0;
+  std::string client_;  // "127.0.0.1:54321", for the trace
+  std::shared_ptr<engine::StreamConnection> simulated_;
+  std::array<char, 16384> buffer_{};
+  std::deque<std::string> to_real_;
+  bool writing_ = false;
+  bool real_done_ = false;       // the real client sent EOF (or failed)
+  bool simulated_done_ = false;  // the simulated server closed
+  bool finished_ = false;
+};
+
+// One real UDP socket for one served UDP port (DNS). Each real sender gets its own simulated
+// source port on the gateway host, so answers find their way back.
+class UdpRelay {
+ public:
+  UdpRelay(Bridge::Impl& bridge, asio::ip::udp::socket socket, const PlannedPort& port);
+  void start() { receive(); }
+  void shut_down();
+
+ private:
+  void receive();
+  void relay(std::size_t size);
+
+  Bridge::Impl& bridge_;
+  asio::ip::udp::socket socket_;
+  const PlannedPort& port_;
+  asio::ip::udp::endpoint sender_;
+  std::array<std::uint8_t, 65536> buffer_{};
+  std::map<asio::ip::udp::endpoint, std::uint16_t> simulated_ports_;
+};
+
+struct Bridge::Impl {
+  Impl(engine::Simulator& simulator, Gateway& gateway, BridgeOptions options)
+      : simulator(simulator), gateway(gateway), options(std::move(options)), timer(io) {}
+
+  engine::Simulator& simulator;
+  Gateway& gateway;
+  BridgeOptions options;
+  asio::io_context io;
+  asio::steady_timer timer;
+  std::vector<PlannedPort> ports;
+  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors;  // parallel to TCP ports
+  std::vector<std::unique_ptr<UdpRelay>> udp_relays;
+  std::map<std::uint64_t, std::shared_ptr<TcpRelay>> tcp_relays;
+  std::uint64_t next_relay_id = 1;
+  BridgeCounters counters;
+  StopReason reason = StopReason::stopped;
+  std::chrono::steady_clock::time_point started;
+  bool stopping = false;
+
+  void accept(asio::ip::tcp::acceptor& acceptor, const PlannedPort& port);
+  void tick();
+  void halt(StopReason why);
+  void forget(std::uint64_t relay_id) { tcp_relays.erase(relay_id); }
+};
+
+std::string format_real_endpoint(const asio::ip::tcp::endpoint& endpoint);
+std::string format_real_endpoint(const asio::ip::udp::endpoint& endpoint);
+
+}  // namespace maillab::bridge
