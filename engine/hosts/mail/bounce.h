@@ -1,0 +1,28 @@
+// Bounces: the RFC 3464 delivery status notification an MTA sends to a message's envelope sender
+// when it gives up on some recipients (protocols/mail/delivery_status.h builds the message).
+// The DSN has the null reverse-path <> (RFC 5321 §4.5.5), so it can never cause another one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.h"
+#include "engine/hosts/mail/delivery_queue.h"
+
+namespace maillab::engine {
+
+struct BouncedRecipient {
+  std::string address;
+  std::string status;      // RFC 3463 code, e.g. "5.1.1", or "4.4.7" when the lifetime ran out
+  std::string diagnostic;  // the server's reply or our reason
+  std::string remote_mta;  // "" when no server was reached
+};
+
+// The DSN's bytes, for `entry` (the original message and its sender) and the failed recipients.
+// `ledger_id` is written in the X-Maillab-Id header of the DSN (see mta_service.h).
+std::string make_bounce_message(const std::string& reporting_mta, const QueueEntry& entry,
+                                const std::vector<BouncedRecipient>& failures, Time now, std::uint64_t counter,
+                                const std::string& ledger_id);
+
+}  // namespace maillab::engine

@@ -1,0 +1,41 @@
+#include "engine/hosts/mail/mail_trace.h"
+
+#include "engine/net/network.h"
+
+namespace maillab::engine {
+
+std::string host_label(Host& host, Address address) {
+  if (auto name = host.network().name_of(address)) return *name;
+  return format_address(address);
+}
+
+void record_mail(Host& host, std::string message_id, std::string summary, std::string peer) {
+  TraceRecord record;
+  record.time = host.simulator().now();
+  record.kind = TraceKind::mail;
+  record.node = host.name();
+  record.peer = std::move(peer);
+  record.protocol = "SMTP";
+  record.summary = std::move(summary);
+  record.message = std::move(message_id);
+  host.simulator().trace().record(std::move(record));
+}
+
+void record_smtp_line(Host& host, std::string node, std::string peer, std::uint64_t connection,
+                      std::string_view line, std::string message_id) {
+  TraceRecord record;
+  record.time = host.simulator().now();
+  record.kind = TraceKind::protocol;
+  record.node = std::move(node);
+  record.peer = std::move(peer);
+  record.protocol = "SMTP";
+  record.summary = std::string(line);
+  record.payload.assign(line.begin(), line.end());
+  record.payload.push_back('\r');
+  record.payload.push_back('\n');
+  record.connection = connection;
+  record.message = std::move(message_id);
+  host.simulator().trace().record(std::move(record));
+}
+
+}  // namespace maillab::engine

@@ -1,0 +1,27 @@
+// Trace records of the mail system: `mail` records follow one message (by its ledger id) through
+// acceptance, queueing, deferrals, relaying, delivery and bounces — the visualizer's journey view
+// and the run summary read them; `protocol` records are the SMTP dialogue, one per line.
+//
+// Each `mail` summary starts with a fixed word so expectations and lessons can match it:
+// accepted, queued, deferred, relayed, delivered, bounced, DSN, dropped, rejected, submitted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/net/host.h"
+
+namespace maillab::engine {
+
+// A host's name when the address belongs to one, else the dotted quad.
+std::string host_label(Host& host, Address address);
+
+// A `mail` record at `host` about the message `message_id` ("M1"; may be "").
+void record_mail(Host& host, std::string message_id, std::string summary, std::string peer = {});
+
+// A `protocol` record for one SMTP line: `node` sent it to `peer` (the two hosts' names).
+void record_smtp_line(Host& host, std::string node, std::string peer, std::uint64_t connection,
+                      std::string_view line, std::string message_id = {});
+
+}  // namespace maillab::engine

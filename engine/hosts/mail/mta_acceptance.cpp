@@ -1,0 +1,273 @@
+// MtaService: the verdicts at MAIL FROM, RCPT TO and the end of DATA, and taking an accepted
+// message into the queue (Received header, submission fix-ups, ledger, split by destination).
+#include <algorithm>
+#include <cctype>
+
+#include "engine/hosts/mail/mail_trace.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/mailbox/mailbox_service.h"
+#include "protocols/mail/date.h"
+#include "protocols/mail/message.h"
+#include "protocols/mail/text.h"
+#include "protocols/smtp/received.h"
+
+namespace maillab::engine {
+namespace {
+
+constexpr std::string_view ledger_header = "X-Maillab-Id";
+
+std::string domain_of(std::string_view address) {
+  const auto at = address.rfind('@');
+  std::string domain(at == std::string_view::npos ? std::string_view{} : address.substr(at + 1));
+  std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return std::tolower(c); });
+  return domain;
+}
+
+std::optional<std::string> header_of(const std::string& message, std::string_view name) {
+  auto headers = mail::parse_headers(mail::header_section(message));
+  if (!headers.ok()) return std::nullopt;
+  return headers.value().get(name);
+}
+
+// Removes every "Name:" field (with its continuation lines) from the header section.
+std::string remove_header(const std::string& message, std::string_view name) {
+  const std::string_view section = mail::header_section(message);
+  std::string out;
+  std::size_t at = 0;
+  bool skipping = false;
+  while (at < section.size()) {
+    std::size_t end = section.find('\n', at);
+    end = end == std::string_view::npos ? section.size() : end + 1;
+    const std::string_view line = section.substr(at, end - at);
+    const bool continuation = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+    if (!continuation)
+      skipping = line.size() > name.size() && line[name.size()] == ':' && mail::starts_with_ignoring_case(line, name);
+    if (!skipping) out.append(line);
+    at = end;
+  }
+  out.append(message.substr(section.size()));
+  return out;
+}
+
+smtp::Reply ok(int code, std::string_view status, std::string_view text) { return smtp::make_reply(code, status, text); }
+
+// Runs policies one after another (each may answer later); stops at the first refusal.
+template <typename Invoke>
+void run_policies(std::shared_ptr<std::vector<std::shared_ptr<MtaPolicy>>> policies, std::size_t index,
+                  std::shared_ptr<std::vector<PolicyVerdict>> verdicts, Invoke invoke,
+                  std::function<void(std::vector<PolicyVerdict>&)> finish) {
+  if (index >= policies->size()) return finish(*verdicts);
+  invoke(*(*policies)[index], [=](PolicyVerdict verdict) {
+    const bool refused = verdict.reply.code >= 400;
+    verdicts->push_back(std::move(verdict));
+    if (refused) return finish(*verdicts);
+    run_policies(policies, index + 1, verdicts, invoke, finish);
+  });
+}
+
+}  // namespace
+
+void MtaService::verdict_sender(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
+                                std::function<void(smtp::Reply)> decide) {
+  const std::string& sender = request.reverse_path;
+  // `only_local_senders`: a domain that takes no mail from outside (the null sender of bounces
+  // still gets in: refusing <> breaks error reporting, RFC 5321 §4.5.5).
+  if (config_.only_local_senders && !sender.empty() && !is_local_domain(domain_of(sender)))
+    return decide(ok(550, "5.7.1", "<" + sender + ">: Sender address rejected: " + hostname() +
+                                       " does not accept mail from outside its own domains"));
+  connection.transaction().declared_size = request.parameters.size.value_or(0);
+  auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
+  auto check = std::make_shared<MailFromCheck>(MailFromCheck{request.session, sender});
+  Host* host = host_;
+  std::weak_ptr<SmtpServerConnection> weak = connection.shared_from_this();
+  run_policies(
+      policies, 0, std::make_shared<std::vector<PolicyVerdict>>(),
+      [host, check](MtaPolicy& policy, std::function<void(PolicyVerdict)> done) {
+        policy.check_mail_from(*host, *check, std::move(done));
+      },
+      [weak, decide](std::vector<PolicyVerdict>& verdicts) {
+        if (!verdicts.empty() && verdicts.back().reply.code >= 400) return decide(verdicts.back().reply);
+        if (auto self = weak.lock()) self->transaction().mail_from_verdicts = verdicts;
+        decide(ok(250, "2.1.0", "Ok"));
+      });
+}
+
+void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp::RecipientVerdictNeeded& request,
+                                   std::function<void(smtp::Reply)> decide) {
+  std::string recipient = request.recipient;
+  if (recipient.find('@') == std::string::npos) {  // <postmaster> (RFC 5321 §4.1.1.3): ours
+    const auto list = domains();
+    recipient += "@" + (list.empty() ? hostname() : list.front());
+  }
+  const std::string domain = domain_of(recipient);
+  if (is_local_domain(domain)) {
+    if (auto* mailboxes = this->mailboxes()) {
+      if (!mailboxes->has_recipient(recipient))  // RFC 5321 §3.3: refuse unknown users at RCPT
+        return decide(ok(550, "5.1.1", "<" + recipient + ">: Recipient address rejected: User unknown"));
+      // SIZE= from MAIL FROM (RFC 1870) lets us refuse a message that would not fit now.
+      // (RFC 5321 §4.5.3.1.10 reserves 552 for storage; RFC 3463 5.2.2 is "mailbox full".)
+      const std::uint64_t size = connection.transaction().declared_size;
+      if (!mailboxes->has_room_for(recipient, size))
+        return decide(ok(552, "5.2.2", "<" + recipient + ">: Recipient address rejected: Mailbox full"));
+    }
+    return decide(ok(250, "2.1.5", "Ok"));
+  }
+  if (is_relay_domain(domain)) return decide(ok(250, "2.1.5", "Ok (we are a backup MX for " + domain + ")"));
+  if (!request.session.authenticated_user.empty()) return decide(ok(250, "2.1.5", "Ok"));
+  // Relaying for a stranger. RFC 5321 §3.6.2 and §4.2.2 would rather have 550 here; Postfix (and
+  // this project's issue) answer 554 5.7.1 "Relay access denied" (RFC 3463: delivery not authorized).
+  return decide(ok(554, "5.7.1", "<" + recipient + ">: Relay access denied"));
+}
+
+void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
+                                 std::function<void(smtp::Reply)> decide) {
+  // A message bigger than a local recipient's free space (only now is its size known for sure).
+  if (auto* mailboxes = this->mailboxes()) {
+    bool any_fits = false, any_local = false;
+    for (const auto& recipient : request.envelope.recipients) {
+      if (!is_local_domain(domain_of(recipient))) {
+        any_fits = true;
+        continue;
+      }
+      any_local = true;
+      if (!mailboxes->has_recipient(recipient) || mailboxes->has_room_for(recipient, request.message.size()))
+        any_fits = true;
+    }
+    if (any_local && !any_fits)
+      return decide(ok(552, "5.2.2", "Requested mail action aborted: mailbox full"));
+  }
+  auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
+  auto message = std::make_shared<std::string>(request.message);
+  auto from_verdicts = std::make_shared<std::vector<PolicyVerdict>>(connection.transaction().mail_from_verdicts);
+  auto check = std::make_shared<MessageCheck>(MessageCheck{request.session, request.envelope, message.get(),
+                                                           from_verdicts.get()});
+  Host* host = host_;
+  std::weak_ptr<SmtpServerConnection> weak = connection.shared_from_this();
+  std::weak_ptr<bool> alive = alive_;
+  run_policies(
+      policies, 0, std::make_shared<std::vector<PolicyVerdict>>(),
+      [host, check, message, from_verdicts](MtaPolicy& policy, std::function<void(PolicyVerdict)> done) {
+        policy.check_message(*host, *check, std::move(done));
+      },
+      [this, alive, weak, decide](std::vector<PolicyVerdict>& verdicts) {
+        if (!verdicts.empty() && verdicts.back().reply.code >= 400) return decide(verdicts.back().reply);
+        auto self = weak.lock();
+        if (!self || alive.expired()) return;
+        PolicyVerdict merged;
+        for (auto& verdict : verdicts) {
+          for (auto& header : verdict.prepend_headers) merged.prepend_headers.push_back(header);
+          if (!verdict.folder.empty()) merged.folder = verdict.folder;
+        }
+        self->transaction().message_verdict = std::move(merged);
+        self->transaction().queue_id = queue_.next_queue_id();
+        decide(ok(250, "2.0.0", "Ok: queued as " + self->transaction().queue_id));
+      });
+}
+
+void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted) {
+  const Time now = host_->simulator().now();
+  const smtp::SessionInfo& session = accepted.session;
+  std::string message = accepted.message;
+  const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
+
+  // The ledger id: carried from one of our MTAs, or a new message entering the system.
+  std::string ledger_id;
+  if (connection.peer_is_mta()) ledger_id = header_of(message, ledger_header).value_or("");
+  if (ledger_id.empty()) {
+    message = remove_header(message, ledger_header);  // never trust one from outside
+    std::string subject = header_of(message, "Subject").value_or("");
+    ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients, now);
+    message = mail::prepend_header(message, ledger_header, ledger_id);
+  }
+  // RFC 6409 §8.2 and §8.3: a submission server may add a missing Date and Message-ID.
+  if (submitted) {
+    if (!header_of(message, "Date"))
+      message = mail::prepend_header(message, "Date", mail::format_date(epoch_seconds(now)));
+    if (!header_of(message, "Message-ID"))
+      message = mail::prepend_header(message, "Message-ID",
+                                     mail::make_message_id(hostname(), ++message_counter_, epoch_seconds(now)));
+  }
+  // RFC 5321 §4.4: every SMTP server that takes a message prepends a Received line.
+  const std::string queue_id =
+      connection.transaction().queue_id.empty() ? queue_.next_queue_id() : connection.transaction().queue_id;
+  const std::string for_recipient = accepted.envelope.recipients.size() == 1 ? accepted.envelope.recipients[0] : "";
+  message = smtp::received_header(session, queue_id, for_recipient, epoch_seconds(now)) + message;
+  const PolicyVerdict& verdict = connection.transaction().message_verdict;
+  for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
+    message = mail::prepend_header(message, it->first, it->second);
+
+  std::string how = std::string(smtp::to_string(session.mode)) + " port" +
+                    (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);
+  record_mail(*host_, ledger_id,
+              "accepted from " + connection.peer_name() + " (" + how + "): <" + accepted.envelope.reverse_path +
+                  "> to " + std::to_string(accepted.envelope.recipients.size()) + " recipient(s), queued as " +
+                  queue_id,
+              connection.peer_name());
+  enqueue(ledger_id, accepted.envelope.reverse_path, accepted.envelope.recipients, message, verdict.folder, submitted,
+          queue_id);
+}
+
+std::string MtaService::inject(std::string sender, std::vector<std::string> recipients, std::string message,
+                               std::string ledger_id) {
+  const Time now = host_->simulator().now();
+  if (ledger_id.empty()) {
+    ledger_id = ledger_.accept(sender, header_of(message, "Subject").value_or(""), recipients, now);
+    message = mail::prepend_header(message, ledger_header, ledger_id);
+  }
+  record_mail(*host_, ledger_id, "accepted from a program on " + host_->name() + ": <" + sender + "> to " +
+                                     std::to_string(recipients.size()) + " recipient(s)");
+  enqueue(ledger_id, sender, recipients, message, "", true, {});
+  return ledger_id;
+}
+
+std::vector<MtaService::Split> MtaService::split_by_destination(const std::vector<std::string>& recipients) const {
+  std::vector<Split> splits;
+  for (const auto& recipient : recipients) {
+    std::string domain = domain_of(recipient);
+    const bool local = recipient.find('@') == std::string::npos || is_local_domain(domain);
+    if (local) domain.clear();
+    auto found = std::find_if(splits.begin(), splits.end(),
+                              [&](const Split& split) { return split.local == local && split.domain == domain; });
+    if (found == splits.end()) splits.push_back({local, domain, {recipient}});
+    else found->recipients.push_back(recipient);
+  }
+  return splits;
+}
+
+void MtaService::enqueue(const std::string& ledger_id, const std::string& sender,
+                         const std::vector<std::string>& recipients, const std::string& message,
+                         const std::string& folder, bool submitted_here, std::string first_queue_id) {
+  const Time now = host_->simulator().now();
+  for (auto& split : split_by_destination(recipients)) {
+    QueueEntry entry;
+    entry.queue_id = std::move(first_queue_id);
+    first_queue_id.clear();
+    entry.ledger_id = ledger_id;
+    entry.sender = sender;
+    entry.domain = split.domain;
+    entry.local = split.local;
+    for (auto& recipient : split.recipients) {
+      std::string address = recipient;
+      if (address.find('@') == std::string::npos) {  // <postmaster>
+        const auto list = domains();
+        address += "@" + (list.empty() ? hostname() : list.front());
+      }
+      QueuedRecipient queued_recipient;
+      queued_recipient.address = address;
+      entry.recipients.push_back(std::move(queued_recipient));
+    }
+    entry.message = message;
+    entry.folder = folder;
+    entry.submitted_here = submitted_here;
+    entry.arrived = now;
+    entry.next_attempt = now;
+    QueueEntry& queued = queue_.add(std::move(entry));
+    std::string to;
+    for (const auto& recipient : queued.recipients) to += (to.empty() ? "" : ", ") + recipient.address;
+    record_mail(*host_, ledger_id,
+                "queued " + queued.queue_id + " for " + (queued.local ? "local delivery" : queued.domain) + ": " + to);
+  }
+  schedule_queue_run();
+}
+
+}  // namespace maillab::engine

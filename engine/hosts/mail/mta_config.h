@@ -1,0 +1,49 @@
+// How one MTA is set up (the scenario's `mta:` block; scenarios/README.md, "Mail transfer").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.h"
+#include "engine/net/address.h"
+
+namespace maillab::engine {
+
+// Retry and lifetime rules of the queue. The defaults are Postfix's (postconf(5):
+// minimal_backoff_time, maximal_backoff_time, maximal_queue_lifetime, bounce_queue_lifetime);
+// scenarios shorten them so a lesson does not wait five simulated days.
+struct QueuePolicy {
+  Time minimal_backoff = seconds(300);
+  Time maximal_backoff = seconds(4000);
+  Time maximal_queue_lifetime = seconds(5 * 24 * 3600);
+  Time bounce_queue_lifetime = seconds(5 * 24 * 3600);  // for bounces (null sender): then dropped
+};
+
+struct MtaConfig {
+  std::string hostname;  // EHLO name, "by" in Received, the DSN's Reporting-MTA; default: host name
+  // Final destination domains (mail for them goes to the MailboxService on this host). Empty:
+  // the domains of this host's MailboxService.
+  std::vector<std::string> domains;
+  // Domains this MTA accepts from anyone and forwards (a backup MX): queued and sent to the
+  // domain's better MX records.
+  std::vector<std::string> relay_domains;
+  bool relay = true;        // listen on relay_port (25)
+  bool submission = true;   // listen on submission_port (587) and implicit_tls_port (465)
+  std::uint16_t relay_port = 25;
+  std::uint16_t submission_port = 587;
+  std::uint16_t implicit_tls_port = 465;
+  bool only_local_senders = false;  // refuse MAIL FROM addresses outside our domains (not <>)
+  std::map<std::string, std::string> credentials;  // AUTH users besides the mailbox users
+  std::uint64_t max_message_size = 10 * 1024 * 1024;
+  std::size_t max_recipients = 100;
+  QueuePolicy queue;
+  std::optional<Endpoint> smarthost;  // send every remote message there instead of using MX records
+  std::string smarthost_name;         // for traces
+  Time command_timeout = seconds(300);  // RFC 5321 §4.5.3.2: an idle SMTP peer is given up on
+  bool starttls = true;                 // offer STARTTLS on 25/587, use it when offered outbound
+};
+
+}  // namespace maillab::engine

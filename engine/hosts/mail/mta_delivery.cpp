@@ -1,0 +1,331 @@
+// MtaService: delivering what is in the queue — into local mailboxes (the MDA), or to another
+// domain's mail exchangers in preference order (RFC 5321 §5.1) — and what happens when that
+// fails: retry with back-off, expiry after the queue lifetime, bounces.
+#include <algorithm>
+
+#include "engine/hosts/mail/bounce.h"
+#include "engine/hosts/mail/mail_trace.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/mailbox/mailbox_service.h"
+#include "engine/net/network.h"
+
+namespace maillab::engine {
+
+struct MtaService::RemoteJob {
+  std::string queue_id;
+  std::string ledger_id;
+  std::uint64_t epoch = 0;
+  std::vector<Target> targets;
+  std::size_t next = 0;
+  std::vector<std::shared_ptr<SmtpClientAttempt>> attempts;  // keeps the running one alive
+};
+
+namespace {
+
+std::string seconds_text(Time t) {
+  std::string text = format_seconds(t);
+  // "300.000000" -> "300"; keep fractions that matter.
+  while (!text.empty() && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+bool MtaService::is_our_address(Address address) const { return host_ && address == host_->address(); }
+
+void MtaService::attempt(QueueEntry& entry) {
+  entry.in_flight = true;
+  if (entry.local) deliver_local(entry);
+  else deliver_remote(entry);
+}
+
+// --- local delivery (the MDA: MailboxService::deliver) ---
+
+void MtaService::deliver_local(QueueEntry& entry) {
+  const Time now = host_->simulator().now();
+  auto* mailboxes = this->mailboxes();
+  const std::string folder = entry.folder.empty() ? "INBOX" : entry.folder;
+  // RFC 5321 §4.4: the final delivery records the envelope sender in Return-Path.
+  const std::string message = "Return-Path: <" + entry.sender + ">\r\n" + entry.message;
+  std::vector<Failure> failures;
+  std::vector<std::string> forwards;
+  for (auto& recipient : entry.recipients) {
+    if (recipient.state != RecipientState::pending) continue;
+    if (!mailboxes) {
+      failures.push_back({recipient.address, "5.3.0", "no mailboxes on " + host_->name(), ""});
+      continue;
+    }
+    LocalDelivery result = mailboxes->deliver(recipient.address, folder, message, now);
+    switch (result.status) {
+      case LocalDelivery::Status::delivered: {
+        recipient.state = RecipientState::done;
+        std::string where = "mailbox " + recipient.address + " " + folder;
+        if (result.delivered_to.empty()) where = "forwarded";
+        ledger_.delivered(entry.ledger_id, recipient.address, where, now);
+        ++delivered_count_;
+        if (!result.delivered_to.empty())
+          record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+        for (auto& forward : result.forward_to) {
+          forwards.push_back(forward);
+          ledger_.add_recipient(entry.ledger_id, forward);
+          record_mail(*host_, entry.ledger_id, "forwarded: " + recipient.address + " is forwarded to " + forward);
+        }
+        break;
+      }
+      case LocalDelivery::Status::unknown_user:
+        failures.push_back({recipient.address, "5.1.1", "550 5.1.1 <" + recipient.address + ">: user unknown", ""});
+        break;
+      case LocalDelivery::Status::quota_exceeded:
+        failures.push_back({recipient.address, "5.2.2", "552 5.2.2 <" + recipient.address + ">: mailbox full (" +
+                                                            result.detail + ")", ""});
+        break;
+      case LocalDelivery::Status::failed:
+        recipient.last_status = "4.3.0";
+        recipient.last_diagnostic = "local delivery failed: " + result.detail;
+        entry.last_error = recipient.last_diagnostic;
+        break;
+    }
+  }
+  if (!failures.empty()) bounce(entry, failures);
+  if (!forwards.empty()) enqueue(entry.ledger_id, entry.sender, forwards, entry.message, "", false, {});
+  end_attempt(entry.queue_id);
+}
+
+// --- remote delivery ---
+
+void MtaService::deliver_remote(QueueEntry& entry) {
+  auto job = std::make_shared<RemoteJob>();
+  job->queue_id = entry.queue_id;
+  job->ledger_id = entry.ledger_id;
+  job->epoch = epoch_;
+  if (config_.smarthost) {
+    job->targets.push_back({*config_.smarthost, config_.smarthost_name, 0});
+    record_mail(*host_, entry.ledger_id, "routing " + entry.domain + " via the smarthost " + config_.smarthost_name);
+    return try_next_target(job);
+  }
+  record_mail(*host_, entry.ledger_id, "looking up the MX records of " + entry.domain);
+  std::weak_ptr<bool> alive = alive_;
+  resolver_->resolve_mail_route(entry.domain, rng_, [this, alive, job](const StubResolver::MailRoute& route) {
+    if (alive.expired() || job->epoch != epoch_) return;  // the host crashed meanwhile
+    route_found(job, route);
+  });
+}
+
+void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubResolver::MailRoute& route) {
+  QueueEntry* entry = queue_.find(job->queue_id);
+  if (!entry) return;
+  using Status = StubResolver::MailRoute::Status;
+  switch (route.status) {
+    case Status::nxdomain:  // RFC 3463 5.1.2: bad destination system address
+      record_mail(*host_, entry->ledger_id, "no such domain: " + route.detail);
+      fail_all_pending(*entry, "5.1.2", "DNS: " + route.detail);
+      return end_attempt(job->queue_id);
+    case Status::no_address:  // RFC 3463 5.4.4: unable to route
+      record_mail(*host_, entry->ledger_id, "no route: " + route.detail);
+      fail_all_pending(*entry, "5.4.4", "DNS: no address to deliver to for " + entry->domain +
+                                            (route.detail.empty() ? "" : " (" + route.detail + ")"));
+      return end_attempt(job->queue_id);
+    case Status::temporary_failure:  // RFC 3463 4.4.3: directory server failure; try later
+      for (auto& recipient : entry->recipients)
+        if (recipient.state == RecipientState::pending)
+          recipient.last_status = "4.4.3", recipient.last_diagnostic = "DNS: " + route.detail;
+      entry->last_error = "DNS lookup failed: " + route.detail;
+      return end_attempt(job->queue_id);
+    case Status::ok:
+      break;
+  }
+  // RFC 5321 §5.1: if we are one of the exchangers, only those with a better (lower) preference
+  // may be used, or the mail would loop back to us.
+  std::optional<int> own_preference;
+  for (const auto& exchanger : route.exchangers)
+    for (auto address : exchanger.addresses)
+      if (is_our_address(address) && (!own_preference || exchanger.preference < *own_preference))
+        own_preference = exchanger.preference;
+  std::string list;
+  for (const auto& exchanger : route.exchangers) {
+    if (own_preference && exchanger.preference >= *own_preference) continue;
+    for (auto address : exchanger.addresses) {
+      job->targets.push_back({Endpoint{address, 25}, exchanger.host, exchanger.preference});
+      list += (list.empty() ? "" : ", ") + std::to_string(exchanger.preference) + " " + exchanger.host + " [" +
+              format_address(address) + "]";
+    }
+  }
+  if (job->targets.empty()) {  // Postfix: "mail for X loops back to myself" (5.4.6)
+    record_mail(*host_, entry->ledger_id, "no route: mail for " + entry->domain + " loops back to myself");
+    fail_all_pending(*entry, "5.4.6", "mail for " + entry->domain + " loops back to myself");
+    return end_attempt(job->queue_id);
+  }
+  record_mail(*host_, entry->ledger_id,
+              std::string(route.implicit ? "no MX for " + entry->domain + ", using its A record (implicit MX): "
+                                         : "MX for " + entry->domain + ": ") + list);
+  try_next_target(job);
+}
+
+void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
+  QueueEntry* entry = queue_.find(job->queue_id);
+  if (!entry) return;
+  if (job->next >= job->targets.size() || entry->pending_count() == 0) return end_attempt(job->queue_id);
+  const Target target = job->targets[job->next++];
+  if (!entry->prepared_outgoing) {
+    entry->prepared_outgoing = true;
+    for (auto& policy : policies_) {
+      OutgoingMessage outgoing{entry->message, entry->sender, entry->domain, entry->submitted_here};
+      policy->prepare_outgoing(*host_, outgoing);
+    }
+  }
+  smtp::Envelope envelope;
+  envelope.reverse_path = entry->sender;
+  for (const auto& recipient : entry->recipients)
+    if (recipient.state == RecipientState::pending) envelope.recipients.push_back(recipient.address);
+  smtp::ClientOptions options;
+  options.hostname = hostname();
+  options.use_starttls = config_.starttls;
+  const std::string peer = host_label(*host_, target.endpoint.address);
+  record_mail(*host_, entry->ledger_id,
+              "connecting to " + target.name + " [" + format_address(target.endpoint.address) + "]:" +
+                  std::to_string(target.endpoint.port) + (config_.smarthost ? "" : " (MX preference " +
+                  std::to_string(target.preference) + ")") + " for queue entry " + entry->queue_id,
+              peer);
+  std::weak_ptr<bool> alive = alive_;
+  job->attempts.push_back(SmtpClientAttempt::start(
+      *host_, target.endpoint, options, envelope, entry->message, config_.command_timeout, entry->ledger_id,
+      [this, alive, job, target](const AttemptResult& result) {
+        if (alive.expired() || job->epoch != epoch_ || result.interrupted) return;
+        attempt_finished(job, target, result);
+      }));
+}
+
+void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const Target& target,
+                                  const AttemptResult& result) {
+  QueueEntry* entry = queue_.find(job->queue_id);
+  if (!entry) return;
+  const Time now = host_->simulator().now();
+  const std::string peer = host_label(*host_, target.endpoint.address);
+  if (!result.connected) {
+    const std::string reason = "connect to " + target.name + " [" + format_address(target.endpoint.address) +
+                               "]:" + std::to_string(target.endpoint.port) + " failed: " + result.connect_error;
+    for (auto& recipient : entry->recipients)
+      if (recipient.state == RecipientState::pending)
+        recipient.last_status = "4.4.1", recipient.last_diagnostic = reason, recipient.remote_mta.clear();
+    entry->last_error = reason;
+    record_mail(*host_, entry->ledger_id, "connection failed: " + reason, peer);
+    return try_next_target(job);
+  }
+  Host* next_host = host_->network().host_at(target.endpoint.address);
+  const bool next_is_mta = next_host && next_host->find_service<MtaService>();
+  std::vector<Failure> failures;
+  for (const auto& outcome : result.recipients) {
+    auto recipient = std::find_if(entry->recipients.begin(), entry->recipients.end(), [&](const QueuedRecipient& r) {
+      return r.address == outcome.address && r.state == RecipientState::pending;
+    });
+    if (recipient == entry->recipients.end()) continue;
+    const std::string diagnostic = outcome.reply.code ? outcome.reply.summary() : outcome.reason;
+    switch (outcome.status) {
+      case smtp::RecipientStatus::delivered:
+        recipient->state = RecipientState::done;
+        ++relayed_count_;
+        record_mail(*host_, entry->ledger_id,
+                    "relayed to " + target.name + " for " + outcome.address + ": " + outcome.reply.summary(), peer);
+        // The next MTA now has it in its queue (and in the ledger's eyes it is still queued). A
+        // server outside the simulation takes it out of our sight: count it as delivered there.
+        if (!next_is_mta)
+          ledger_.delivered(entry->ledger_id, outcome.address, "relayed to " + target.name, now);
+        break;
+      case smtp::RecipientStatus::permanent_failure:
+        failures.push_back({outcome.address, outcome.enhanced_status.empty() ? "5.0.0" : outcome.enhanced_status,
+                            diagnostic, target.name});
+        break;
+      default:  // temporary failure (or never answered): try the next exchanger, then later
+        recipient->last_status = outcome.enhanced_status.empty() ? "4.0.0" : outcome.enhanced_status;
+        recipient->last_diagnostic = diagnostic;
+        recipient->remote_mta = target.name;
+        entry->last_error = target.name + " said: " + diagnostic;
+        break;
+    }
+  }
+  if (!failures.empty()) bounce(*entry, failures);
+  if (entry->pending_count() > 0)
+    record_mail(*host_, entry->ledger_id, "not delivered by " + target.name + ": " + entry->last_error, peer);
+  try_next_target(job);
+}
+
+// --- the end of an attempt: done, or deferred, or expired ---
+
+void MtaService::end_attempt(const std::string& queue_id) {
+  QueueEntry* entry = queue_.find(queue_id);
+  if (!entry) return;
+  entry->in_flight = false;
+  ++entry->attempts;
+  if (entry->pending_count() == 0) {
+    queue_.remove(queue_id);
+  } else {
+    defer(*entry);
+  }
+  schedule_queue_run();
+}
+
+void MtaService::defer(QueueEntry& entry) {
+  const Time now = host_->simulator().now();
+  const Time lifetime = entry.is_bounce() ? config_.queue.bounce_queue_lifetime : config_.queue.maximal_queue_lifetime;
+  if (now - entry.arrived >= lifetime) {
+    // RFC 3463 4.4.7: delivery time expired. The DSN says Action: failed (we stop trying).
+    record_mail(*host_, entry.ledger_id,
+                "expired: queue entry " + entry.queue_id + " has been queued " + seconds_text(now - entry.arrived) +
+                    " s, longer than the lifetime of " + seconds_text(lifetime) + " s; giving up");
+    std::vector<Failure> failures;
+    for (const auto& recipient : entry.recipients)
+      if (recipient.state == RecipientState::pending)
+        failures.push_back({recipient.address, "4.4.7",
+                            "delivery time expired; last error: " +
+                                (recipient.last_diagnostic.empty() ? entry.last_error : recipient.last_diagnostic),
+                            recipient.remote_mta});
+    bounce(entry, failures, true);
+    queue_.remove(entry.queue_id);
+    return;
+  }
+  const Time delay = DeliveryQueue::backoff(entry.attempts, config_.queue);
+  entry.next_attempt = now + delay;
+  record_mail(*host_, entry.ledger_id,
+              "deferred: queue entry " + entry.queue_id + " (" + entry.last_error + "); attempt " +
+                  std::to_string(entry.attempts) + " failed, next retry at " + format_seconds(entry.next_attempt) +
+                  " s (in " + seconds_text(delay) + " s)");
+}
+
+void MtaService::fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic) {
+  std::vector<Failure> failures;
+  for (const auto& recipient : entry.recipients)
+    if (recipient.state == RecipientState::pending) failures.push_back({recipient.address, status, diagnostic, ""});
+  bounce(entry, failures);
+}
+
+void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures, bool expired) {
+  if (failures.empty()) return;
+  const Time now = host_->simulator().now();
+  std::vector<BouncedRecipient> report;
+  for (const auto& failure : failures) {
+    for (auto& recipient : entry.recipients)
+      if (recipient.address == failure.recipient && recipient.state == RecipientState::pending)
+        recipient.state = RecipientState::done;
+    ledger_.bounced(entry.ledger_id, failure.recipient, failure.status, now);
+    ++bounced_count_;
+    record_mail(*host_, entry.ledger_id,
+                "bounced " + failure.recipient + ": " + failure.status + (expired ? " (delivery time expired)" : "") +
+                    " — " + failure.diagnostic);
+    report.push_back({failure.recipient, failure.status, failure.diagnostic, failure.remote_mta});
+  }
+  if (entry.is_bounce()) {
+    // RFC 5321 §4.5.5 (and §6.1): a message with the null reverse-path is never answered with a
+    // bounce, or two broken servers could bounce bounces at each other forever.
+    record_mail(*host_, entry.ledger_id,
+                "dropped: the undeliverable message has the null sender <>, so no bounce is sent (RFC 5321 §4.5.5)");
+    return;
+  }
+  const std::string dsn_id = entry.ledger_id + "-DSN";
+  std::string dsn = make_bounce_message(hostname(), entry, report, now, ++message_counter_, dsn_id);
+  record_mail(*host_, entry.ledger_id,
+              "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id);
+  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {});
+}
+
+}  // namespace maillab::engine

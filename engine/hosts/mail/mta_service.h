@@ -1,0 +1,178 @@
+// The MTA (kind "mta"): an SMTP server on ports 25 (relay, RFC 5321), 587 (submission with AUTH,
+// RFC 6409/4954) and 465 (implicit TLS, RFC 8314, simulated), a delivery queue with Postfix-style
+// retries, local delivery into the host's MailboxService (the MDA), relaying to other domains
+// by their MX records (RFC 5321 §5.1) and RFC 3464 bounces.
+//
+// Who may send what (the relay rules of every real MTA):
+//   - anyone may send to our own domains (the MailboxService's, or `domains`) and to
+//     `relay_domains` (we are their backup MX: queue and forward);
+//   - authenticated users (mailbox users of this host, or `credentials`) may send anywhere;
+//   - anything else is relaying for strangers: 554 5.7.1 relay access denied.
+//
+// Conservation: every message is counted in the World's MailLedger from its first acceptance
+// (submission, or port 25 from a client that is not one of our MTAs) to its final fate. The
+// ledger id travels between our MTAs in an `X-Maillab-Id:` header — a simulator artefact, not a
+// real header: it lets the next MTA know which ledger entry it is carrying. It is kept in the
+// delivered message so students can see it (and is trusted only from a peer that runs an MTA).
+//
+// Files: mta_service.cpp (life cycle, queue runner, accessors), mta_acceptance.cpp (the verdicts
+// at MAIL/RCPT/DATA and taking a message into the queue), mta_delivery.cpp (local delivery,
+// MX routing and relaying, deferral, expiry and bounces).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/rng.h"
+#include "engine/hosts/dns/stub_resolver.h"
+#include "engine/hosts/mail/delivery_queue.h"
+#include "engine/hosts/mail/mta_config.h"
+#include "engine/hosts/mail/mta_policy.h"
+#include "engine/hosts/mail/smtp_client_adapter.h"
+#include "engine/hosts/mail/smtp_server_adapter.h"
+#include "engine/hosts/mail_ledger.h"
+#include "engine/net/host.h"
+
+namespace maillab::engine {
+
+class MailboxService;
+
+class MtaService : public Service {
+ public:
+  MtaService(MtaConfig config, MailLedger& ledger);
+  ~MtaService() override;
+
+  std::string_view kind() const override { return "mta"; }
+  void start(Host& host) override;
+  void on_crash() override;
+  void on_restart() override;
+
+  // --- setup (before the run) ---
+  MtaConfig& config() { return config_; }
+  const MtaConfig& config() const { return config_; }
+  // Policies run in the order added: check_mail_from at MAIL, check_message at the end of DATA,
+  // prepare_outgoing once per queue entry before it is relayed. See mta_policy.h.
+  void add_policy(std::shared_ptr<MtaPolicy> policy) { policies_.push_back(std::move(policy)); }
+  const std::vector<std::shared_ptr<MtaPolicy>>& policies() const { return policies_; }
+
+  // --- what it is ---
+  Host* host() const { return host_; }
+  const std::string& hostname() const { return config_.hostname; }
+  std::vector<std::string> domains() const;  // final destinations (lowercase)
+  bool is_local_domain(std::string_view domain) const;
+  bool is_relay_domain(std::string_view domain) const;
+  MailboxService* mailboxes() const;
+  StubResolver* resolver() { return resolver_.get(); }
+  bool check_credentials(std::string_view user, std::string_view password) const;
+
+  // --- inspectors ---
+  const DeliveryQueue& queue() const { return queue_; }
+  struct QueueItem {
+    std::string queue_id, ledger_id, sender, destination;  // destination: domain, or "local"
+    std::vector<std::string> recipients;                   // still pending
+    int attempts = 0;
+    Time arrived = 0, next_attempt = 0;
+    bool in_flight = false;
+    std::string last_error;
+  };
+  std::vector<QueueItem> queue_contents() const;
+  struct Rejection {
+    Time when = 0;
+    std::string client;  // host name of the client
+    std::string stage;   // "MAIL FROM", "RCPT TO", "end of DATA"
+    smtp::Reply reply;
+  };
+  const std::vector<Rejection>& rejections() const { return rejections_; }
+  std::uint64_t delivered_count() const { return delivered_count_; }
+  std::uint64_t relayed_count() const { return relayed_count_; }
+  std::uint64_t bounced_count() const { return bounced_count_; }
+
+  // Takes a message into the queue as if accepted now (for tests and for services on this host).
+  // Returns the ledger id: `ledger_id` if given, else a new ledger entry.
+  std::string inject(std::string sender, std::vector<std::string> recipients, std::string message,
+                     std::string ledger_id = {});
+
+  // --- called by SmtpServerConnection (smtp_server_adapter.cpp) ---
+  void verdict_sender(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
+                      std::function<void(smtp::Reply)> decide);
+  void verdict_recipient(SmtpServerConnection& connection, const smtp::RecipientVerdictNeeded& request,
+                         std::function<void(smtp::Reply)> decide);
+  void verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
+                       std::function<void(smtp::Reply)> decide);
+  void message_accepted(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted);
+  // A refusal we gave; `copies` recipient copies of a message that was never accepted.
+  void note_rejection(SmtpServerConnection& connection, std::string stage, const smtp::Reply& reply,
+                      std::size_t copies);
+  void connection_closed(std::uint64_t id);
+
+ private:
+  // mta_service.cpp
+  void listen_on(std::uint16_t port, smtp::ServerMode mode);
+  smtp::ServerConfig server_config(smtp::ServerMode mode) const;
+  void schedule_queue_run();
+  void run_queue();
+
+  // mta_acceptance.cpp
+  struct Split {
+    bool local;
+    std::string domain;
+    std::vector<std::string> recipients;
+  };
+  std::vector<Split> split_by_destination(const std::vector<std::string>& recipients) const;
+  void enqueue(const std::string& ledger_id, const std::string& sender, const std::vector<std::string>& recipients,
+               const std::string& message, const std::string& folder, bool submitted_here, std::string first_queue_id);
+
+  // mta_delivery.cpp
+  struct Target {
+    Endpoint endpoint;
+    std::string name;  // the exchanger's name, for traces and Remote-MTA
+    int preference = 0;
+  };
+  struct RemoteJob;
+  void attempt(QueueEntry& entry);
+  void deliver_local(QueueEntry& entry);
+  void deliver_remote(QueueEntry& entry);
+  void route_found(const std::shared_ptr<RemoteJob>& job, const StubResolver::MailRoute& route);
+  void try_next_target(const std::shared_ptr<RemoteJob>& job);
+  void attempt_finished(const std::shared_ptr<RemoteJob>& job, const Target& target, const AttemptResult& result);
+  void end_attempt(const std::string& queue_id);
+  void defer(QueueEntry& entry);
+  struct Failure {
+    std::string recipient, status, diagnostic, remote_mta;
+  };
+  // Marks these recipients done, counts them bounced and sends one DSN to the sender (unless the
+  // sender is <>: a bounce is never bounced, RFC 5321 §4.5.5).
+  void bounce(QueueEntry& entry, const std::vector<Failure>& failures, bool expired = false);
+  void fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic);
+  bool is_our_address(Address address) const;
+
+  MtaConfig config_;
+  MailLedger& ledger_;
+  Host* host_ = nullptr;
+  Rng rng_;
+  std::unique_ptr<StubResolver> resolver_;
+  std::vector<std::shared_ptr<MtaPolicy>> policies_;
+  DeliveryQueue queue_;
+  std::map<std::uint64_t, std::shared_ptr<SmtpServerConnection>> connections_;
+  std::vector<Rejection> rejections_;
+  Simulator::EventId queue_timer_ = 0;
+  Time queue_timer_at_ = 0;
+  std::uint64_t epoch_ = 0;  // bumped at each crash: callbacks from before it are void
+  std::uint64_t message_counter_ = 0;  // for Message-IDs this host makes
+  std::uint64_t delivered_count_ = 0, relayed_count_ = 0, bounced_count_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// Every MTA of a network (for the conservation audit and expectations).
+std::vector<MtaService*> all_mtas(Network& network);
+
+// Checks that every ledger copy counted as queued is pending in some MTA's queue; returns the
+// problems (empty when conservation holds).
+std::vector<std::string> audit_mail_conservation(const MailLedger& ledger, Network& network);
+
+}  // namespace maillab::engine

@@ -1,0 +1,126 @@
+#include "engine/hosts/mail/smtp_client_adapter.h"
+
+#include "engine/hosts/mail/mail_trace.h"
+
+namespace maillab::engine {
+
+std::shared_ptr<SmtpClientAttempt> SmtpClientAttempt::start(Host& host, Endpoint server, smtp::ClientOptions options,
+                                                            smtp::Envelope envelope, std::string message,
+                                                            Time idle_timeout, std::string trace_message_id,
+                                                            Done done) {
+  auto attempt = std::make_shared<SmtpClientAttempt>(host, server, std::move(options), std::move(envelope),
+                                                     std::move(message), idle_timeout, std::move(trace_message_id),
+                                                     std::move(done));
+  attempt->connect();
+  return attempt;
+}
+
+SmtpClientAttempt::SmtpClientAttempt(Host& host, Endpoint server, smtp::ClientOptions options, smtp::Envelope envelope,
+                                     std::string message, Time idle_timeout, std::string trace_message_id, Done done)
+    : host_(host),
+      server_(server),
+      options_(options),
+      trace_message_id_(std::move(trace_message_id)),
+      idle_timeout_(idle_timeout),
+      session_(std::move(options), std::move(envelope), std::move(message)),
+      done_(std::move(done)) {}
+
+void SmtpClientAttempt::connect() {
+  auto self = shared_from_this();
+  host_.connect(server_, ConnectHandlers{
+      [self](std::shared_ptr<StreamConnection> connection) { self->on_connected(std::move(connection)); },
+      [self](ConnectError error) {
+        AttemptResult result;
+        result.connect_error = std::string(to_string(error));
+        result.interrupted = !self->host_.up();
+        self->finish(std::move(result));
+      }});
+}
+
+void SmtpClientAttempt::on_connected(std::shared_ptr<StreamConnection> connection) {
+  connection_ = std::move(connection);
+  if (options_.tls_active) connection_->set_tls(true);  // port 465: TLS from the first byte (RFC 8314)
+  auto self = shared_from_this();
+  connection_->on_data = [self](std::string_view bytes) {
+    if (self->finished_) return;
+    self->arm_timer();
+    self->session_.handle_bytes(bytes);
+    self->pump();
+  };
+  connection_->on_closed = [self](CloseReason reason) {
+    if (self->finished_) return;
+    if (reason == CloseReason::host_down) {
+      AttemptResult result;
+      result.connected = true;
+      result.interrupted = true;
+      return self->finish(std::move(result));
+    }
+    self->session_.handle_connection_closed();
+    self->pump();
+  };
+  arm_timer();
+  pump();
+}
+
+void SmtpClientAttempt::pump() {
+  while (!finished_) {
+    bool progressed = false;
+    if (auto output = session_.poll_output(); !output.empty()) {
+      if (connection_ && connection_->is_open()) connection_->send(output);
+      progressed = true;
+    }
+    while (auto event = session_.poll_event()) {
+      progressed = true;
+      if (std::holds_alternative<smtp::StartTlsRequested>(*event)) {
+        if (connection_) connection_->set_tls(true);  // RFC 3207 §4: the handshake starts now
+        session_.handle_tls_established();
+      }
+    }
+    if (session_.is_finished()) {
+      AttemptResult result;
+      result.connected = true;
+      result.timed_out = timed_out_;
+      result.result = session_.result();
+      result.recipients = session_.recipients();
+      if (connection_ && connection_->is_open()) connection_->close();
+      return finish(std::move(result));
+    }
+    if (!progressed) return;
+  }
+}
+
+void SmtpClientAttempt::arm_timer() {
+  if (timer_) host_.simulator().cancel(timer_);
+  std::weak_ptr<SmtpClientAttempt> weak = shared_from_this();
+  timer_ = host_.simulator().schedule_in(idle_timeout_, [weak] {
+    if (auto self = weak.lock()) self->on_timeout();
+  });
+}
+
+void SmtpClientAttempt::on_timeout() {
+  timer_ = 0;
+  if (finished_) return;
+  timed_out_ = true;
+  record_mail(host_, trace_message_id_,
+              "timeout: " + host_label(host_, server_.address) + " said nothing for " + format_seconds(idle_timeout_) +
+                  " s; giving up this connection",
+              host_label(host_, server_.address));
+  if (connection_ && connection_->is_open()) connection_->abort();
+  session_.handle_connection_closed();
+  pump();
+}
+
+void SmtpClientAttempt::finish(AttemptResult result) {
+  if (finished_) return;
+  finished_ = true;
+  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+  // Let the connection drop our handlers after the callback that is running now (they hold us).
+  auto connection = connection_;
+  auto done = std::move(done_);
+  host_.simulator().schedule_in(0, [connection, done = std::move(done), result = std::move(result)] {
+    if (connection) connection->on_data = nullptr, connection->on_closed = nullptr;
+    if (done) done(result);
+  });
+}
+
+}  // namespace maillab::engine

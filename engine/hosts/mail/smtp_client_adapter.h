@@ -1,0 +1,63 @@
+// One SMTP delivery attempt over a virtual TCP connection: connect, drive an smtp::ClientSession
+// (protocols/smtp/client_session.h) until it finishes, close, report. Used by the MTA to relay
+// and by the submission client of scripted `send:` actions.
+//
+// The SMTP lines themselves are traced by the server side (smtp_server_adapter.h), which sees
+// both directions; this side traces only what the server cannot see (a connect failure, a
+// timeout). Simulated TLS: the connection is marked TLS from the start on port 465, and after
+// the server's 220 to STARTTLS otherwise.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/net/host.h"
+#include "protocols/smtp/client_session.h"
+
+namespace maillab::engine {
+
+struct AttemptResult {
+  bool connected = false;       // false: the TCP connection failed (connect_error says why)
+  std::string connect_error;    // "refused", "timeout", "unreachable"
+  bool timed_out = false;       // the server went silent for longer than the idle timeout
+  bool interrupted = false;     // our own host crashed: the attempt is void
+  smtp::ClientResult result;    // the session's verdict (outcome in_progress if never connected)
+  std::vector<smtp::RecipientOutcome> recipients;  // per recipient, in envelope order
+};
+
+class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt> {
+ public:
+  using Done = std::function<void(const AttemptResult&)>;
+
+  // Starts at once; `done` is called exactly once, from a simulator event.
+  static std::shared_ptr<SmtpClientAttempt> start(Host& host, Endpoint server, smtp::ClientOptions options,
+                                                  smtp::Envelope envelope, std::string message, Time idle_timeout,
+                                                  std::string trace_message_id, Done done);
+
+  SmtpClientAttempt(Host& host, Endpoint server, smtp::ClientOptions options, smtp::Envelope envelope,
+                    std::string message, Time idle_timeout, std::string trace_message_id, Done done);
+
+ private:
+  void connect();
+  void on_connected(std::shared_ptr<StreamConnection> connection);
+  void pump();
+  void arm_timer();
+  void on_timeout();
+  void finish(AttemptResult result);
+
+  Host& host_;
+  Endpoint server_;
+  smtp::ClientOptions options_;
+  std::string trace_message_id_;
+  Time idle_timeout_;
+  smtp::ClientSession session_;
+  std::shared_ptr<StreamConnection> connection_;
+  Simulator::EventId timer_ = 0;
+  bool finished_ = false;
+  bool timed_out_ = false;
+  Done done_;
+};
+
+}  // namespace maillab::engine

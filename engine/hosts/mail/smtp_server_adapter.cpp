@@ -1,0 +1,173 @@
+#include "engine/hosts/mail/smtp_server_adapter.h"
+
+#include "engine/hosts/mail/mail_trace.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "engine/net/network.h"
+#include "protocols/mail/text.h"
+
+namespace maillab::engine {
+namespace {
+
+int reply_code(std::string_view line) {
+  if (line.size() < 3) return 0;
+  int code = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (line[i] < '0' || line[i] > '9') return 0;
+    code = code * 10 + (line[i] - '0');
+  }
+  return code;
+}
+
+bool is_last_reply_line(std::string_view line) { return line.size() == 3 || (line.size() > 3 && line[3] == ' '); }
+
+}  // namespace
+
+SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::shared_ptr<StreamConnection> connection,
+                                           smtp::ServerConfig config, Time idle_timeout)
+    : mta_(mta),
+      host_(host),
+      connection_(std::move(connection)),
+      session_(std::move(config), format_address(connection_->remote().address),
+               // No reverse DNS is simulated: the client's host name stands in for its PTR record.
+               host_label(host, connection_->remote().address)),
+      idle_timeout_(idle_timeout),
+      id_(connection_->id()),
+      peer_address_(connection_->remote().address),
+      peer_name_(host_label(host, connection_->remote().address)) {
+  if (Host* peer = host.network().host_at(peer_address_)) peer_is_mta_ = peer->find_service<MtaService>() != nullptr;
+}
+
+void SmtpServerConnection::start() {
+  if (session_.config().tls_active) connection_->set_tls(true);  // port 465 (RFC 8314 §3)
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  connection_->on_data = [weak](std::string_view bytes) {
+    if (auto self = weak.lock()) self->on_data(bytes);
+  };
+  connection_->on_closed = [weak](CloseReason) {
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    self->session_.handle_connection_closed();
+    self->pump();
+    self->close_down();
+  };
+  session_.start();
+  arm_timer();
+  pump();
+}
+
+void SmtpServerConnection::drop() {
+  closed_ = true;
+  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+}
+
+void SmtpServerConnection::on_data(std::string_view bytes) {
+  if (closed_) return;
+  arm_timer();
+  session_.handle_bytes(bytes);
+  pump();
+}
+
+void SmtpServerConnection::pump() {
+  if (closed_) return;
+  for (;;) {
+    // Replies first, so that the 220 to STARTTLS leaves in plain text before TLS is switched on.
+    if (auto output = session_.poll_output(); !output.empty() && connection_->is_open()) connection_->send(output);
+    auto event = session_.poll_event();
+    if (!event) break;
+    handle_event(*event);
+    if (closed_) return;
+  }
+  if (session_.is_closed()) {
+    if (connection_->is_open()) connection_->close();
+    close_down();
+  }
+}
+
+void SmtpServerConnection::handle_event(smtp::ServerEvent& event) {
+  const std::string& me = host_.name();
+  if (auto* command = std::get_if<smtp::CommandReceived>(&event)) {
+    record_smtp_line(host_, peer_name_, me, id_, command->line);
+    if (mail::starts_with_ignoring_case(command->line, "MAIL")) awaiting_mail_reply_ = true;
+  } else if (auto* reply = std::get_if<smtp::ReplySent>(&event)) {
+    record_smtp_line(host_, me, peer_name_, id_, reply->line);
+    const int code = reply_code(reply->line);
+    if (awaiting_mail_reply_ && is_last_reply_line(reply->line)) {
+      awaiting_mail_reply_ = false;
+      // MAIL refused by the session itself (530 5.7.0 no AUTH on 587, 552 5.3.4 SIZE, syntax).
+      if (code >= 400) {
+        smtp::Reply refused;
+        refused.code = code;
+        auto [status, text] = smtp::split_enhanced_status(code, reply->line.size() > 4 ? reply->line.substr(4) : "");
+        refused.enhanced_status = status;
+        refused.lines = {text};
+        mta_.note_rejection(*this, "MAIL FROM", refused, 1);
+      }
+    }
+  } else if (auto* sender = std::get_if<smtp::SenderVerdictNeeded>(&event)) {
+    awaiting_mail_reply_ = false;
+    transaction_ = Transaction{};
+    mta_.verdict_sender(*this, *sender, decider(true));
+  } else if (auto* recipient = std::get_if<smtp::RecipientVerdictNeeded>(&event)) {
+    mta_.verdict_recipient(*this, *recipient, decider(true));
+  } else if (auto* message = std::get_if<smtp::MessageVerdictNeeded>(&event)) {
+    TraceRecord record;
+    record.time = host_.simulator().now();
+    record.kind = TraceKind::protocol;
+    record.node = peer_name_;
+    record.peer = me;
+    record.protocol = "SMTP";
+    record.summary = "(message data: " + std::to_string(message->message.size()) + " octets, ended by \".\")";
+    record.payload.assign(message->message.begin(), message->message.end());
+    record.connection = id_;
+    host_.simulator().trace().record(std::move(record));
+    mta_.verdict_message(*this, *message, decider(false));
+  } else if (auto* accepted = std::get_if<smtp::MessageAccepted>(&event)) {
+    mta_.message_accepted(*this, *accepted);
+  } else if (auto* refused = std::get_if<smtp::MessageRefused>(&event)) {
+    mta_.note_rejection(*this, "end of DATA", refused->reply, refused->envelope.recipients.size());
+  } else if (std::holds_alternative<smtp::TlsStarted>(event)) {
+    // The 220 is already queued on the connection; from here on the stream is "encrypted".
+    connection_->set_tls(true);
+  } else if (auto* failed = std::get_if<smtp::AuthenticationFailed>(&event)) {
+    record_mail(host_, {}, "rejected: authentication failed for '" + failed->user + "' (" + failed->mechanism + ")",
+                peer_name_);
+  }
+}
+
+std::function<void(smtp::Reply)> SmtpServerConnection::decider(bool count_refusal) {
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  const std::uint64_t generation = ++verdict_generation_;
+  const smtp::ServerState waiting = session_.state();
+  return [weak, generation, waiting, count_refusal](smtp::Reply reply) {
+    auto self = weak.lock();
+    if (!self || self->closed_ || self->verdict_generation_ != generation || self->session_.state() != waiting) return;
+    if (count_refusal && reply.code >= 400) {
+      const bool at_mail = waiting == smtp::ServerState::waiting_sender_verdict;
+      self->mta_.note_rejection(*self, at_mail ? "MAIL FROM" : "RCPT TO", reply, 1);
+    }
+    self->session_.decide(std::move(reply));
+    self->pump();
+  };
+}
+
+void SmtpServerConnection::arm_timer() {
+  if (timer_) host_.simulator().cancel(timer_);
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  timer_ = host_.simulator().schedule_in(idle_timeout_, [weak] {
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    self->timer_ = 0;
+    // RFC 5321 §4.5.3.2: the server should wait at least 5 minutes, then it may give up.
+    self->session_.shutdown("idle timeout");
+    self->pump();
+  });
+}
+
+void SmtpServerConnection::close_down() {
+  if (closed_) return;
+  closed_ = true;
+  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+  mta_.connection_closed(id_);
+}
+
+}  // namespace maillab::engine

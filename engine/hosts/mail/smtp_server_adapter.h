@@ -1,0 +1,73 @@
+// Drives one smtp::ServerSession (protocols/smtp/server_session.h) over an accepted virtual TCP
+// connection for the MTA: bytes in and out, one `protocol` trace record per command line received
+// and per reply line sent (node = the line's sender, peer = its receiver, with the connection
+// id), simulated TLS after STARTTLS (RFC 3207) or from the start on port 465 (RFC 8314), an idle
+// timeout (RFC 5321 §4.5.3.2), and the verdict points handed to the MtaService.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/hosts/mail/mta_policy.h"
+#include "engine/net/host.h"
+#include "protocols/smtp/server_session.h"
+
+namespace maillab::engine {
+
+class MtaService;
+
+class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConnection> {
+ public:
+  // What the MTA learns during one mail transaction (reset at each MAIL).
+  struct Transaction {
+    std::vector<PolicyVerdict> mail_from_verdicts;
+    PolicyVerdict message_verdict;  // headers to prepend and folder, from the message checks
+    std::uint64_t declared_size = 0;  // SIZE= of MAIL FROM (RFC 1870), 0 when not given
+    std::string queue_id;           // reserved when the message is about to be accepted
+  };
+
+  SmtpServerConnection(MtaService& mta, Host& host, std::shared_ptr<StreamConnection> connection,
+                       smtp::ServerConfig config, Time idle_timeout);
+
+  void start();
+  // The host crashed: the connection is already gone; forget everything without a word.
+  void drop();
+
+  std::uint64_t id() const { return id_; }
+  Host& host() { return host_; }
+  const std::string& peer_name() const { return peer_name_; }
+  Address peer_address() const { return peer_address_; }
+  // Does the client run an MTA of this simulation? Then the message is already in the ledger.
+  bool peer_is_mta() const { return peer_is_mta_; }
+  Transaction& transaction() { return transaction_; }
+  const smtp::ServerSession& session() const { return session_; }
+
+ private:
+  void on_data(std::string_view bytes);
+  void pump();
+  void handle_event(smtp::ServerEvent& event);
+  // The verdict is applied only if the session still waits for this very verdict.
+  std::function<void(smtp::Reply)> decider(bool count_refusal);
+  void arm_timer();
+  void close_down();
+
+  MtaService& mta_;
+  Host& host_;
+  std::shared_ptr<StreamConnection> connection_;
+  smtp::ServerSession session_;
+  Time idle_timeout_;
+  std::uint64_t id_ = 0;
+  Address peer_address_ = 0;
+  std::string peer_name_;
+  bool peer_is_mta_ = false;
+  Transaction transaction_;
+  std::uint64_t verdict_generation_ = 0;
+  bool awaiting_mail_reply_ = false;  // MAIL read; a refusal by the session itself counts
+  std::string last_refused_reply_;
+  Simulator::EventId timer_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace maillab::engine

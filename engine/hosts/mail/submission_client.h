@@ -1,0 +1,49 @@
+// A minimal SMTP client on a host, for scripted `send:` actions: it opens one connection to an
+// MTA (587 with AUTH like a mail program, or 25 without, like a spoofing script), sends one
+// message and reports what the server said. Full mail clients (MUA) live elsewhere.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/hosts/mail/smtp_client_adapter.h"
+#include "engine/net/host.h"
+
+namespace maillab::engine {
+
+struct Submission {
+  Endpoint server;
+  std::string server_name;      // for traces
+  smtp::Envelope envelope;
+  std::string message;          // RFC 5322 bytes (CRLF)
+  std::string auth_user;        // "" = no AUTH
+  std::string auth_password;
+  bool implicit_tls = false;    // port 465
+  std::string label;            // e.g. the Subject, for traces
+};
+
+struct SubmissionReport {
+  Submission submission;
+  AttemptResult result;
+  Time finished_at = 0;
+  bool accepted() const;  // the server took the message for at least one recipient
+};
+
+class SubmissionClient : public Service {
+ public:
+  std::string_view kind() const override { return "smtp-client"; }
+  void start(Host& host) override { host_ = &host; }
+  void on_crash() override { running_.clear(); }
+
+  void submit(Submission submission);
+  const std::vector<SubmissionReport>& reports() const { return reports_; }
+
+ private:
+  Host* host_ = nullptr;
+  std::vector<std::shared_ptr<SmtpClientAttempt>> running_;
+  std::vector<SubmissionReport> reports_;
+};
+
+}  // namespace maillab::engine

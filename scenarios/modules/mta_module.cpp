@@ -1,0 +1,156 @@
+// The `mta:` host block (scenarios/README.md, "Mail transfer (SMTP)"):
+//
+//   mta:
+//     hostname: mail.example.com        # EHLO name / Received "by"; default: the host's name
+//     domains: [example.com]            # default: this host's mailboxes: domains
+//     relay_domains: [example.org]      # backup MX: accept and forward
+//     submission: true                  # listen on 587 and 465 (default true)
+//     relay: true                       # listen on 25 (default true)
+//     ports: {relay: 25, submission: 587, implicit_tls: 465}
+//     only_local_senders: false
+//     credentials: {robot: s3cret}      # AUTH users besides the mailbox users
+//     max_message_size: 10000000
+//     max_recipients: 100
+//     queue: {minimal_backoff: 300s, maximal_backoff: 4000s, maximal_queue_lifetime: 5d, bounce_queue_lifetime: 5d}
+//     smarthost: relay.isp.net          # or {host: relay.isp.net, port: 25}
+//     command_timeout: 300s
+//     starttls: true
+#include "scenarios/modules/mta_module.h"
+
+#include "engine/net/network.h"
+#include "scenarios/modules/builtin_modules.h"
+
+namespace maillab::scenarios {
+namespace mta_module {
+namespace {
+
+void parse_queue(const YAML::Node& node, engine::QueuePolicy& queue, LoadContext& context) {
+  if (!context.check_keys(node, "queue", {},
+                          {"minimal_backoff", "maximal_backoff", "maximal_queue_lifetime", "bounce_queue_lifetime"}))
+    return;
+  auto read = [&](const char* key, engine::Time& into) {
+    if (!node[key]) return;
+    if (auto value = context.duration(node[key], key)) {
+      if (*value <= 0) context.error(node[key], std::string(key) + " must be longer than 0", "a duration like 300s");
+      else into = *value;
+    }
+  };
+  read("minimal_backoff", queue.minimal_backoff);
+  read("maximal_backoff", queue.maximal_backoff);
+  read("maximal_queue_lifetime", queue.maximal_queue_lifetime);
+  read("bounce_queue_lifetime", queue.bounce_queue_lifetime);
+  if (queue.maximal_backoff < queue.minimal_backoff)
+    context.error(node, "maximal_backoff is shorter than minimal_backoff", "maximal_backoff >= minimal_backoff");
+}
+
+void parse_credentials(const YAML::Node& node, engine::MtaConfig& config, LoadContext& context) {
+  if (!context.require_map(node, "credentials")) return;
+  for (const auto& entry : node) {
+    auto user = context.text(entry.first, "credentials user");
+    auto password = context.text(entry.second, "credentials password");
+    if (user && password) config.credentials[*user] = *password;
+  }
+}
+
+std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  if (block.IsNull()) return std::make_unique<engine::MtaService>(engine::MtaConfig{}, context.world.ledger);
+  if (!context.check_keys(block, "mta", {},
+                          {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders",
+                           "credentials", "max_message_size", "max_recipients", "queue", "smarthost",
+                           "command_timeout", "starttls"}))
+    return nullptr;
+  engine::MtaConfig config;
+  bool ok = true;
+  auto text_into = [&](const char* key, std::string& into) {
+    if (!block[key]) return;
+    if (auto value = context.text(block[key], key)) into = *value;
+    else ok = false;
+  };
+  auto list_into = [&](const char* key, std::vector<std::string>& into) {
+    if (!block[key]) return;
+    if (auto value = context.text_list(block[key], key)) into = *value;
+    else ok = false;
+  };
+  auto bool_into = [&](const char* key, bool& into) {
+    if (!block[key]) return;
+    if (auto value = context.boolean(block[key], key)) into = *value;
+    else ok = false;
+  };
+  text_into("hostname", config.hostname);
+  list_into("domains", config.domains);
+  list_into("relay_domains", config.relay_domains);
+  bool_into("submission", config.submission);
+  bool_into("relay", config.relay);
+  bool_into("only_local_senders", config.only_local_senders);
+  bool_into("starttls", config.starttls);
+  if (const auto& ports = block["ports"]) {
+    if (context.check_keys(ports, "ports", {}, {"relay", "submission", "implicit_tls"})) {
+      auto port_into = [&](const char* key, std::uint16_t& into) {
+        if (!ports[key]) return;
+        if (auto value = context.port(ports[key], std::string(key) + " port")) into = *value;
+      };
+      port_into("relay", config.relay_port);
+      port_into("submission", config.submission_port);
+      port_into("implicit_tls", config.implicit_tls_port);
+    }
+  }
+  if (block["credentials"]) parse_credentials(block["credentials"], config, context);
+  if (block["max_message_size"])
+    if (auto value = context.integer(block["max_message_size"], "max_message_size", 0, 1'000'000'000))
+      config.max_message_size = static_cast<std::uint64_t>(*value);
+  if (block["max_recipients"])
+    if (auto value = context.integer(block["max_recipients"], "max_recipients", 1, 100000))
+      config.max_recipients = static_cast<std::size_t>(*value);
+  if (block["queue"]) parse_queue(block["queue"], config.queue, context);
+  if (block["command_timeout"])
+    if (auto value = context.duration(block["command_timeout"], "command_timeout")) {
+      if (*value <= 0) context.error(block["command_timeout"], "command_timeout must be longer than 0", "e.g. 300s");
+      else config.command_timeout = *value;
+    }
+  if (!ok || !context.ok()) return nullptr;
+  (void)host;
+  auto mta = std::make_unique<engine::MtaService>(std::move(config), context.world.ledger);
+  if (block["smarthost"]) context.world.module_state<State>().smarthosts.push_back({mta.get(), block["smarthost"]});
+  return mta;
+}
+
+void finalize(LoadContext& context) {
+  auto& state = context.world.module_state<State>();
+  for (auto& pending : state.smarthosts) {
+    const YAML::Node& node = pending.node;
+    engine::Host* target = nullptr;
+    std::uint16_t port = 25;
+    if (node.IsMap()) {
+      if (!context.check_keys(node, "smarthost", {"host"}, {"port"})) continue;
+      target = context.host(node["host"], "smarthost");
+      if (node["port"])
+        if (auto value = context.port(node["port"], "smarthost port")) port = *value;
+    } else {
+      target = context.host(node, "smarthost");
+    }
+    if (!target) continue;
+    pending.mta->config().smarthost = engine::Endpoint{target->address(), port};
+    pending.mta->config().smarthost_name = target->name();
+  }
+  state.smarthosts.clear();
+  if (!state.audit_added && !engine::all_mtas(context.world.network).empty()) {
+    state.audit_added = true;
+    World* world = &context.world;
+    // Conservation (DESIGN.md): every copy the ledger counts as queued is in some MTA's queue.
+    world->audits.push_back([world] { return engine::audit_mail_conservation(world->ledger, world->network); });
+  }
+}
+
+}  // namespace
+}  // namespace mta_module
+
+void register_mta_module(Registry& registry) {
+  registry.add_service_parser("mta", mta_module::parse_mta);
+  registry.add_action("send", [](const YAML::Node& value, engine::Time, LoadContext& context) {
+    return mta_module::parse_send(value, context);
+  });
+  mta_module::register_expectations(registry);
+  registry.add_finalizer(mta_module::finalize, FinalizePhase::after_topology);
+}
+
+}  // namespace maillab::scenarios

@@ -1,0 +1,150 @@
+// The `send:` action: a host opens an SMTP connection to an MTA and sends one message.
+//
+//   - {at: 1s, send: {from: alice@example.com, to: bob@example.org, subject: Hi, body: "...",
+//                     via: mail.example.com, from_host: alice-laptop}}          # 587 + AUTH
+//   - {at: 2s, send: {from: ceo@example.com, mail_from: x@evil.test, to: bob@example.org,
+//                     via: mx.example.org, port: 25, from_host: attacker}}     # no AUTH
+//
+// Port 587 (default) and 465 log in as the sender's local part with its password from the MTA
+// host's mailboxes (or `password:`); `auth: false` tries without. Port 25 sends without AUTH.
+// The Date and Message-ID headers are left out on purpose: the submission server adds them
+// (RFC 6409 §8); give `message_id:` to set one.
+#include "engine/hosts/mail/submission_client.h"
+#include "engine/hosts/mailbox/mailbox_service.h"
+#include "protocols/mail/address.h"
+#include "protocols/mail/message.h"
+#include "scenarios/modules/mta_module.h"
+
+namespace maillab::scenarios::mta_module {
+namespace {
+
+std::string to_crlf(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  if (!out.empty() && (out.size() < 2 || out.substr(out.size() - 2) != "\r\n")) out += "\r\n";
+  return out;
+}
+
+std::optional<std::string> parse_address_value(const YAML::Node& node, LoadContext& context, std::string_view what,
+                                               bool allow_empty = false) {
+  auto text = context.text(node, what);
+  if (!text) return std::nullopt;
+  if (allow_empty && (text->empty() || *text == "<>")) return std::string();
+  auto parsed = mail::parse_mailbox(*text);
+  if (!parsed.ok()) {
+    context.error(node, "bad " + std::string(what) + " '" + *text + "': " + parsed.error(), "an address like alice@example.com");
+    return std::nullopt;
+  }
+  return parsed.value().addr_spec();
+}
+
+}  // namespace
+
+std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, LoadContext& context) {
+  if (!context.check_keys(value, "send", {"from", "to", "via"},
+                          {"subject", "body", "port", "from_host", "mail_from", "password", "auth", "message_id", "cc"}))
+    return std::nullopt;
+  bool ok = true;
+  auto from = parse_address_value(value["from"], context, "from address");
+  std::vector<std::string> recipients;
+  if (auto list = context.text_list(value["to"], "to")) {
+    for (const auto& item : *list) {
+      auto parsed = mail::parse_mailbox(item);
+      if (!parsed.ok()) {
+        context.error(value["to"], "bad recipient '" + item + "': " + parsed.error(), "an address like bob@example.org");
+        ok = false;
+      } else {
+        recipients.push_back(parsed.value().addr_spec());
+      }
+    }
+  } else {
+    ok = false;
+  }
+  std::vector<std::string> cc;
+  if (value["cc"]) {
+    if (auto list = context.text_list(value["cc"], "cc")) cc = *list;
+    else ok = false;
+  }
+  engine::Host* via = context.host(value["via"], "send via");
+  engine::Host* from_host = value["from_host"] ? context.host(value["from_host"], "from_host") : via;
+  std::string subject = "(no subject)", body = "Hello.\n";
+  if (value["subject"]) {
+    if (auto text = context.text(value["subject"], "subject")) subject = *text;
+    else ok = false;
+  }
+  if (value["body"]) {
+    if (auto text = context.text(value["body"], "body")) body = *text;
+    else ok = false;
+  }
+  std::optional<std::uint16_t> port = 587;
+  if (value["port"]) port = context.port(value["port"], "send port");
+  std::optional<std::string> mail_from = from;
+  if (value["mail_from"]) mail_from = parse_address_value(value["mail_from"], context, "mail_from", true);
+  if (!ok || !from || !via || !from_host || !port || !mail_from) return std::nullopt;
+
+  auto* mta = via->find_service<engine::MtaService>();
+  if (!mta) {
+    context.error(value["via"], "'" + via->name() + "' runs no MTA", "a host with an mta: block");
+    return std::nullopt;
+  }
+  std::optional<bool> auth = *port != 25;
+  if (value["auth"]) auth = context.boolean(value["auth"], "auth");
+  if (!auth) return std::nullopt;
+  std::string user, password;
+  if (*auth) {
+    const auto at = from->rfind('@');
+    user = from->substr(0, at);
+    if (value["password"]) {
+      auto text = context.text(value["password"], "password");
+      if (!text) return std::nullopt;
+      password = *text;
+    } else if (auto found = mta->config().credentials.find(user); found != mta->config().credentials.end()) {
+      password = found->second;
+    } else if (auto* mailboxes = via->find_service<engine::MailboxService>();
+               mailboxes && mailboxes->store().password(user)) {
+      password = *mailboxes->store().password(user);
+    } else {
+      context.error(value, "no password is known for '" + user + "' on " + via->name(),
+                    "a password: entry, a user in that host's mailboxes:, or auth: false");
+      return std::nullopt;
+    }
+  }
+
+  mail::Message message;
+  message.headers.append("From", *from);
+  std::string to_header;
+  for (const auto& recipient : recipients) to_header += (to_header.empty() ? "" : ", ") + recipient;
+  message.headers.append("To", to_header);
+  if (!cc.empty()) {
+    std::string cc_header;
+    for (const auto& item : cc) cc_header += (cc_header.empty() ? "" : ", ") + item;
+    message.headers.append("Cc", cc_header);
+    recipients.insert(recipients.end(), cc.begin(), cc.end());
+  }
+  message.headers.append("Subject", subject);
+  if (value["message_id"]) {
+    if (auto text = context.text(value["message_id"], "message_id")) message.headers.append("Message-ID", *text);
+  }
+  message.body = to_crlf(body);
+
+  engine::Submission submission;
+  submission.server = engine::Endpoint{via->address(), *port};
+  submission.server_name = via->name();
+  submission.envelope.reverse_path = *mail_from;
+  submission.envelope.recipients = recipients;
+  submission.message = message.serialize();
+  submission.auth_user = user;
+  submission.auth_password = password;
+  submission.implicit_tls = *port == mta->config().implicit_tls_port && mta->config().submission;
+  submission.label = subject;
+
+  auto* client = from_host->find_service<engine::SubmissionClient>();
+  if (!client)
+    client = static_cast<engine::SubmissionClient*>(&from_host->add_service(std::make_unique<engine::SubmissionClient>()));
+  return engine::Simulator::Action([client, submission] { client->submit(submission); });
+}
+
+}  // namespace maillab::scenarios::mta_module
