@@ -8,6 +8,9 @@ void register_builtin_modules(Registry& registry) {
   register_network_module(registry);   // link_down/up, crash/restart, transfer, note; trace/packets/messages checks
   register_dns_module(registry);       // dns_server/resolver blocks; lookup, mail_route, dns_record; DNS checks
   register_mailbox_module(registry);   // mailboxes (users, aliases, forwards); mailbox expectation
+  register_mailbox_access_module(registry);  // pop3, imap server blocks
+  register_client_module(registry);    // mail_client block; check_mail/read/reply/forward/compose/delete/move; device checks
+  register_mta_module(registry);       // mta block; send; delivered/bounced/rejected/smtp_reply/queued checks
 }
 
 }  // namespace maillab::scenarios

@@ -17,4 +17,14 @@ void register_mailbox_module(Registry& registry);
 // expectations dns_answer, mail_route, dns_queries, cache_hits, cache_contains.
 void register_dns_module(Registry& registry);
 
+// modules/mailbox_access_module.cpp: host blocks pop3, imap.
+void register_mailbox_access_module(Registry& registry);
+
+// modules/client_module*.cpp: host block mail_client; actions check_mail, read, reply, forward, compose,
+// delete, move; expectations device_shows, device_count, device_ok, server_has.
+void register_client_module(Registry& registry);
+
+// modules/mta_module*.cpp: host block mta; action send; expectations delivered, bounced, rejected, smtp_reply, queued.
+void register_mta_module(Registry& registry);
+
 }  // namespace maillab::scenarios
