@@ -1,1 +1,94 @@
+// The shipped POP3/IMAP/client scenarios load, run and pass; module errors point at their place.
+#include <catch2/catch.hpp>
 
+#include "scenarios/loader.h"
+#include "scenarios/outcome.h"
+
+using namespace maillab::scenarios;
+
+namespace {
+
+struct Ran {
+  bool passed = false;
+  std::string report;
+};
+
+Ran run_file(const std::string& path, std::string* trace_text = nullptr) {
+  Diagnostics diagnostics;
+  auto world = load_world(path, std::nullopt, diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(world);
+  run_world(*world);
+  if (trace_text)
+    for (const auto& r : world->simulator.trace().records())
+      if (r.kind != maillab::engine::TraceKind::hop) *trace_text += r.node + " > " + r.peer + " [" + r.protocol + "] " + r.summary + "\n";
+  auto outcome = evaluate(*world);  // points into the World: format it while it lives
+  return Ran{outcome.passed(), format_outcome(outcome)};
+}
+
+std::string load_errors(const std::string& yaml) {
+  Diagnostics diagnostics;
+  auto world = load_world_from_string(yaml, "test.yaml", std::nullopt, diagnostics);
+  CHECK_FALSE(world);
+  return diagnostics.to_string();
+}
+
+const std::string base = R"(hosts:
+  - name: laptop
+    address: 10.0.1.10
+    mail_client:
+      accounts:
+        - address: bob@example.org
+          password: x
+          smtp: {server: mail}
+          incoming: {protocol: imap, server: mail}
+  - name: mail
+    address: 10.0.2.25
+    mailboxes: {domains: [example.org], users: [{name: bob, password: x}]}
+    imap: {}
+links:
+  - {between: [laptop, mail]}
+)";
+
+}  // namespace
+
+TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
+  for (const char* file : {"scenarios/pop3-two-devices.yaml", "scenarios/imap-two-devices.yaml",
+                           "scenarios/clients-reply-forward.yaml"}) {
+    SECTION(file) {
+      std::string trace;
+      auto outcome = run_file(file, &trace);
+      INFO(outcome.report);
+      INFO(trace);
+      CHECK(outcome.passed);
+    }
+  }
+}
+
+TEST_CASE("a valid client scenario loads; mistakes are reported at their place", "[hosts_client][scenarios]") {
+  Diagnostics diagnostics;
+  auto world = load_world_from_string(base + "events:\n  - {at: 1s, check_mail: laptop}\n", "test.yaml", std::nullopt, diagnostics);
+  INFO(diagnostics.to_string());
+  CHECK(world);
+
+  const std::string no_client = load_errors(base + "events:\n  - {at: 1s, check_mail: {device: mail}}\n");
+  INFO(no_client);
+  CHECK(no_client.find("test.yaml:17:35: error: host mail has no mail_client") != std::string::npos);
+  CHECK(load_errors(base + "events:\n  - {at: 1s, read: {device: laptop}}\n").find("test.yaml:17:") != std::string::npos);
+  std::string bad_protocol = base;
+  bad_protocol.replace(bad_protocol.find("protocol: imap"), 14, "protocol: smtp");
+  INFO(load_errors(bad_protocol));
+  CHECK(load_errors(bad_protocol).find("test.yaml:9:32: error: unknown incoming protocol 'smtp'; expected pop3 or imap") !=
+        std::string::npos);
+  std::string unknown_server = base;
+  unknown_server.replace(unknown_server.find("server: mail}\n          incoming"), 12, "server: mial");
+  CHECK(load_errors(unknown_server).find("test.yaml:8:26:") != std::string::npos);
+  std::string no_mailboxes = base;
+  no_mailboxes.replace(no_mailboxes.find("    mailboxes:"), no_mailboxes.find("    imap:") - no_mailboxes.find("    mailboxes:"), "");
+  CHECK(load_errors(no_mailboxes).find("has a imap: block but no mailboxes") != std::string::npos);
+  CHECK(load_errors(base + "expect:\n  - {device_shows: {device: laptop, seen: true, not_seen: true}}\n")
+            .find("both seen and not_seen") != std::string::npos);
+  std::string pop3_mode = base;
+  pop3_mode.replace(pop3_mode.find("          password: x\n"), 22, "          password: x\n          pop3_mode: sometimes\n");
+  CHECK(load_errors(pop3_mode).find("unknown pop3_mode 'sometimes'") != std::string::npos);
+}

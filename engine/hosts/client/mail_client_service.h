@@ -74,6 +74,8 @@ class MailClientService : public Service {
 
   // ---- what it has ----
   const std::vector<ClientAccount>& accounts() const { return accounts_; }
+  // For loaders that resolve server names once every host exists.
+  std::vector<ClientAccount>& mutable_accounts() { return accounts_; }
   const DeviceStore& store() const { return store_; }
   DeviceStore& store() { return store_; }
   bool busy() const { return running_ || !pending_.empty(); }
