@@ -1,6 +1,8 @@
 // The shipped POP3/IMAP/client scenarios load, run and pass; module errors point at their place.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "scenarios/loader.h"
 #include "scenarios/outcome.h"
 
@@ -60,6 +62,7 @@ TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
       auto outcome = run_file(file, &trace);
       INFO(outcome.report);
       INFO(trace);
+      if (getenv("SHOW_TRACE")) WARN(trace);
       CHECK(outcome.passed);
     }
   }
