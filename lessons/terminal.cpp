@@ -3,6 +3,7 @@
 #include "lessons/terminal.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -46,7 +47,7 @@ std::string shorten(const std::string& text, std::size_t width) {
   const std::string ellipsis = "\u2026";
   std::string tail;
   const auto open = text.rfind(" (");
-  if (!text.empty() && text.back() == ')' && open != std::string::npos && display_width(text.substr(open)) + 8 < width)
+  if (!text.empty() && text.back() == ')' && open != std::string::npos && display_width(text.substr(open)) + 2 <= width)
     tail = text.substr(open);
   const std::size_t keep = width > display_width(tail) + 1 ? width - display_width(tail) - 1 : 0;
   std::string head;
@@ -67,12 +68,19 @@ std::string where_text(const engine::TraceRecord& record) {
   return record.node + " " + arrow + " " + record.peer;
 }
 
-const char* kind_label(engine::TraceKind kind) {
-  switch (kind) {
+// At most 5 columns: the summary needs the room.
+std::string kind_label(const engine::TraceRecord& record) {
+  switch (record.kind) {
     case engine::TraceKind::hop: return "hop";
     case engine::TraceKind::drop: return "DROP";
-    case engine::TraceKind::transport: return "tcp/udp";
-    case engine::TraceKind::protocol: return "message";
+    case engine::TraceKind::transport: {
+      // "tcp", "udp", "tls": the transport the event belongs to.
+      if (record.protocol.empty() || record.protocol.size() > 5) return "conn";
+      std::string lower;
+      for (char c : record.protocol) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return lower;
+    }
+    case engine::TraceKind::protocol: return "msg";
     case engine::TraceKind::mail: return "mail";
     case engine::TraceKind::cache: return "cache";
     case engine::TraceKind::fault: return "FAULT";
@@ -205,7 +213,9 @@ class Session {
       if (source_.interactive() && is_quit(*line)) return false;
       const AnswerCheck check = run_.answer(*line);
       if (!check.valid) {
-        out_ << "  " << check.problem << " (or q to quit).\n";
+        std::string problem = check.problem;
+        if (!problem.empty()) problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
+        out_ << "  " << problem << (source_.interactive() ? " (or q to quit).\n" : ".\n");
         if (!source_.interactive()) return false;  // checked beforehand; never loop on a file
         continue;
       }
@@ -236,7 +246,7 @@ class Session {
          << seconds_text(run_.now()) << " s";
     if (const engine::TraceRecord* checkpoint = run_.checkpoint()) {
       out_ << ", stopped at:\n";
-      out_ << "    " << format_record_for_student(*checkpoint, display_width(where_text(*checkpoint)), width_ - 4) << "\n";
+      out_ << "  " << format_record_for_student(*checkpoint, display_width(where_text(*checkpoint)), width_ - 2) << "\n";
     } else if (run_.checkpoint_missed()) {
       out_ << "\n    (the checkpoint this step waits for never came; the lesson may need updating)\n";
     } else {
@@ -255,7 +265,7 @@ class Session {
     if (!show.acknowledgements) out_ << ", pure TCP ACKs hidden";
     out_ << "):\n";
     if (shown.empty()) {
-      out_ << "    (nothing matched)\n";
+      out_ << "  (nothing matched)\n";
       return;
     }
     const std::size_t limit = static_cast<std::size_t>(show.limit);
@@ -264,8 +274,8 @@ class Session {
       where_width = std::max(where_width, display_width(where_text(records[shown[i]])));
     where_width = std::min<std::size_t>(where_width, 34);
     for (std::size_t i = 0; i < shown.size() && i < limit; ++i)
-      out_ << "    " << format_record_for_student(records[shown[i]], where_width, width_ - 4) << "\n";
-    if (shown.size() > limit) out_ << "    \u2026 and " << shown.size() - limit << " more not shown\n";
+      out_ << "  " << format_record_for_student(records[shown[i]], where_width, width_ - 2) << "\n";
+    if (shown.size() > limit) out_ << "  \u2026 and " << shown.size() - limit << " more not shown\n";
   }
 
   // Waits for Enter between steps (interactive only); false when the student quits.
@@ -299,12 +309,15 @@ class Session {
 }  // namespace
 
 std::string format_record_for_student(const engine::TraceRecord& record, std::size_t where_width, std::size_t width) {
-  std::string line = left_pad(seconds_text(record.time), 10) + "  " + pad(kind_label(record.kind), 7) + " " +
+  std::string line = left_pad(seconds_text(record.time), 9) + "  " + pad(kind_label(record), 5) + " " +
                      pad(where_text(record), where_width) + "  ";
-  std::string what = record.protocol.empty() ? record.summary : record.protocol + " " + record.summary;
+  // A transport record's protocol is already its kind label.
+  const bool protocol_shown = record.kind == engine::TraceKind::transport && kind_label(record) != "conn";
+  std::string what =
+      record.protocol.empty() || protocol_shown ? record.summary : record.protocol + " " + record.summary;
   std::string after;
   if (record.kind == engine::TraceKind::hop && record.arrive >= record.time)
-    after = "  (" + milliseconds_text(record.arrive - record.time) + ")";
+    after = "  " + milliseconds_text(record.arrive - record.time);
   const std::size_t used = display_width(line) + display_width(after);
   const std::size_t room = width > used + 12 ? width - used : 12;
   return line + shorten(what, room) + after;

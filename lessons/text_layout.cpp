@@ -69,6 +69,7 @@ std::string wrap_text(std::string_view text, std::size_t width, std::string_view
   std::string pending;  // words of the paragraph or list item being gathered
   std::string pending_first, pending_next;
   bool blank_before = false;
+  std::size_t list_marker = 0;  // the open list item's marker width, 0 outside a list
   auto flush = [&] {
     if (!pending.empty()) wrap_words(out, pending, width, pending_first, pending_next);
     pending.clear();
@@ -78,21 +79,30 @@ std::string wrap_text(std::string_view text, std::size_t width, std::string_view
     const bool blank = line.find_first_not_of(" \t") == std::string::npos;
     if (blank) {
       flush();
+      list_marker = 0;
       blank_before = !out.empty();
       continue;
     }
     if (blank_before) out += "\n";
     blank_before = false;
     std::size_t marker = 0;
-    if (line.size() >= 2 && line[0] == ' ' && line[1] == ' ') {
+    const std::size_t leading = line.find_first_not_of(' ');
+    if (list_marker > 0 && !pending.empty() && leading == list_marker) {
+      // A list item's continuation line, indented under the item's text.
+      pending += " " + line.substr(leading);
+    } else if (line.size() >= 2 && line[0] == ' ' && line[1] == ' ') {
       flush();
+      list_marker = 0;
       out += base + line + "\n";
     } else if (starts_list_item(line, marker)) {
       flush();
       pending = line.substr(marker);
       pending_first = base + line.substr(0, marker);
       pending_next = base + std::string(marker, ' ');
+      list_marker = marker;
     } else {
+      if (list_marker > 0) flush();  // a plain line after a list item starts a new paragraph line
+      list_marker = 0;
       if (pending.empty()) {
         pending_first = base;
         pending_next = base;

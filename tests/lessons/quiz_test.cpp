@@ -118,7 +118,8 @@ TEST_CASE("narration is reflowed to the width; lists and indented lines kept", "
   const std::string text =
       "The quick brown fox jumps over\nthe lazy dog again and again.\n"
       "\n"
-      "- a list item that is long enough to wrap around\n"
+      "- a list item that is long enough\n"
+      "  to wrap around\n"
       "- short\n"
       "    laptop --- home --- isp\n";
   CHECK(wrap_text(text, 24, "  ") ==

@@ -95,10 +95,13 @@ TEST_CASE("interactive: narration, trace excerpt, re-asking on invalid input, sc
   CHECK(text.find("Noted. Let's run it and see.") != std::string::npos);
   CHECK(text.find("stopped at:") != std::string::npos);
   CHECK(text.find("r \u2192 b") != std::string::npos);            // the checkpoint hop
-  CHECK(text.find("(20.000 ms)") != std::string::npos);           // its crossing time
+  CHECK(text.find("  20.000 ms\n") != std::string::npos);           // its crossing time
   CHECK(text.find("\u2713 Your prediction: Right.") != std::string::npos);
   CHECK(text.find("    a) x\n    b) y\n    c) z\n") != std::string::npos);
-  CHECK(text.find("answer with a letter a-c or a number 1-3 (or q to quit).") != std::string::npos);
+  CHECK(text.find("  [a-c] > d\n  Answer with a letter a-c or a number 1-3 (or q to quit).\n  [a-c] > c\n") ==
+        std::string::npos);  // input is not echoed interactively (the terminal does that)
+  CHECK(text.find("  [a-c] >   Answer with a letter a-c or a number 1-3 (or q to quit).\n  [a-c] > ") !=
+        std::string::npos);
   CHECK(text.find("\u2713 Right.\n    Because z.\n") != std::string::npos);
   CHECK(text.find("You answered 2 of 2 questions right.") != std::string::npos);
   CHECK(last_line(text) == "score: 2/2");
@@ -154,12 +157,17 @@ TEST_CASE("trace records are formatted for students within the width", "[lessons
   hop.protocol = "TCP";
   hop.summary = "maillab transfer data. maillab transfer data. maillab transf... (data, 1460 bytes)";
   const std::string line = format_record_for_student(hop, 12, 76);
-  CHECK(line == "  1.063988  hop     home \u2192 isp    TCP maill\u2026 (data, 1460 bytes)  (22.000 ms)");
+  CHECK(line == " 1.063988  hop   home \u2192 isp    TCP maillab tr\u2026 (data, 1460 bytes)  22.000 ms");
   CHECK(display_width(line) <= 76);
+  // When room is short, the summary's "(...)" tail is kept whole: it says what the packet is.
+  hop.summary = "lost on link: ansfer data. maillab transfer data. maillab... (retransmission, 1460 bytes)";
+  hop.kind = engine::TraceKind::drop;
+  CHECK(format_record_for_student(hop, 12, 70) ==
+        " 1.063988  DROP  home \u2192 isp    TCP lost\u2026 (retransmission, 1460 bytes)");
   engine::TraceRecord note;
   note.time = engine::seconds(5);
   note.summary = "The link fails.";
-  CHECK(format_record_for_student(note, 4, 76) == "  5.000000  note          The link fails.");
+  CHECK(format_record_for_student(note, 4, 76) == " 5.000000  note        The link fails.");
 }
 
 TEST_CASE("maillab lesson through the library: --answers, --check and exit codes", "[lessons][command]") {
