@@ -19,6 +19,7 @@
 
 #include "engine/net/network.h"
 #include "scenarios/modules/builtin_modules.h"
+#include "scenarios/modules/dns_module.h"
 
 namespace maillab::scenarios {
 namespace mta_module {
@@ -133,6 +134,9 @@ void finalize(LoadContext& context) {
     pending.mta->config().smarthost_name = target->name();
   }
   state.smarthosts.clear();
+  // Each MTA uses the World's stub resolver for its host (it outlives the host's transport).
+  for (auto* mta : engine::all_mtas(context.world.network))
+    mta->set_resolver(&context.world.module_state<dns_module::State>().stub(*mta->host()));
   if (!state.audit_added && !engine::all_mtas(context.world.network).empty()) {
     state.audit_added = true;
     World* world = &context.world;

@@ -106,7 +106,7 @@ void MtaService::deliver_remote(QueueEntry& entry) {
   }
   record_mail(*host_, entry.ledger_id, "looking up the MX records of " + entry.domain);
   std::weak_ptr<bool> alive = alive_;
-  resolver_->resolve_mail_route(entry.domain, rng_, [this, alive, job](const StubResolver::MailRoute& route) {
+  resolver().resolve_mail_route(entry.domain, rng_, [this, alive, job](const StubResolver::MailRoute& route) {
     if (alive.expired() || job->epoch != epoch_) return;  // the host crashed meanwhile
     route_found(job, route);
   });

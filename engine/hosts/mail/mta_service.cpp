@@ -27,6 +27,18 @@ MtaService::MtaService(MtaConfig config, MailLedger& ledger) : config_(std::move
 MtaService::~MtaService() {
   *alive_ = false;
   if (host_ && queue_timer_) host_->simulator().cancel(queue_timer_);
+  // A Host destroys its transport before its services, and ~StubResolver unbinds its UDP port
+  // from that transport: let our own resolver go without running its destructor (the memory
+  // is left behind once per MTA, when the whole world is torn down). See the report to engine/net.
+  (void)own_resolver_.release();
+}
+
+StubResolver& MtaService::resolver() {
+  if (!resolver_) {
+    own_resolver_ = std::make_unique<StubResolver>(*host_);
+    resolver_ = own_resolver_.get();
+  }
+  return *resolver_;
 }
 
 void MtaService::start(Host& host) {
@@ -35,7 +47,6 @@ void MtaService::start(Host& host) {
   // Its own generator, derived from the run's seed and the host: MX ties are shuffled the same
   // way for the same seed, whatever other components draw.
   rng_ = host.simulator().rng().derive("mta:" + host.name());
-  resolver_ = std::make_unique<StubResolver>(host);
   if (config_.relay) listen_on(config_.relay_port, smtp::ServerMode::relay);
   if (config_.submission) {
     listen_on(config_.submission_port, smtp::ServerMode::submission);

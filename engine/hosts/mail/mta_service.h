@@ -67,7 +67,10 @@ class MtaService : public Service {
   bool is_local_domain(std::string_view domain) const;
   bool is_relay_domain(std::string_view domain) const;
   MailboxService* mailboxes() const;
-  StubResolver* resolver() { return resolver_.get(); }
+  // The host's stub resolver. Give one that outlives the host's transport (the scenario loader
+  // passes the World's); without one the MTA makes its own at the first lookup.
+  void set_resolver(StubResolver* resolver) { resolver_ = resolver; }
+  StubResolver& resolver();
   bool check_credentials(std::string_view user, std::string_view password) const;
 
   // --- inspectors ---
@@ -155,7 +158,8 @@ class MtaService : public Service {
   MailLedger& ledger_;
   Host* host_ = nullptr;
   Rng rng_;
-  std::unique_ptr<StubResolver> resolver_;
+  StubResolver* resolver_ = nullptr;
+  std::unique_ptr<StubResolver> own_resolver_;
   std::vector<std::shared_ptr<MtaPolicy>> policies_;
   DeliveryQueue queue_;
   std::map<std::uint64_t, std::shared_ptr<SmtpServerConnection>> connections_;
