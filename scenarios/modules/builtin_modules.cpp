@@ -11,6 +11,7 @@ void register_builtin_modules(Registry& registry) {
   register_mailbox_access_module(registry);  // pop3, imap server blocks
   register_client_module(registry);    // mail_client block; check_mail/read/reply/forward/compose/delete/move; device checks
   register_mta_module(registry);       // mta block; send; delivered/bounced/rejected/smtp_reply/queued checks
+  register_auth_module(registry);      // authentication, publish blocks; tamper; auth_results check
 }
 
 }  // namespace maillab::scenarios

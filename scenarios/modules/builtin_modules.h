@@ -27,4 +27,8 @@ void register_client_module(Registry& registry);
 // modules/mta_module*.cpp: host block mta; action send; expectations delivered, bounced, rejected, smtp_reply, queued.
 void register_mta_module(Registry& registry);
 
+// modules/auth_module*.cpp: host blocks authentication (SPF/DKIM/DMARC on an MTA), publish (their DNS
+// records); action tamper; expectation auth_results.
+void register_auth_module(Registry& registry);
+
 }  // namespace maillab::scenarios

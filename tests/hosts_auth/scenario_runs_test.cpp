@@ -1,0 +1,19 @@
+// The shipped auth-*.yaml scenarios: each passes its own expectations, and what a student is
+// told in them (trace lines, headers, reply codes) is what happened.
+#include <catch2/catch.hpp>
+
+#include "auth_test_support.h"
+
+using namespace maillab;
+
+TEST_CASE("hosts_auth: auth-spf-pass passes; SPF is checked at MAIL FROM and reported in headers", "[hosts_auth]") {
+  auto world = auth_test::load_file("auth-spf-pass.yaml");
+  auth_test::run_and_pass(*world);
+  const auto* pass = auth_test::find_record(*world, "SPF", "SPF pass: 10.0.1.25 is permitted by example.com (ip4:10.0.1.25)");
+  REQUIRE(pass);
+  CHECK(pass->node == "mx.example.org");
+  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0].find("Received-SPF: pass") != std::string::npos);
+  CHECK(inbox[0].find("Authentication-Results: mx.example.org") != std::string::npos);
+}
