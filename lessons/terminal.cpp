@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 #include "lessons/quiz.h"
 #include "lessons/text_layout.h"
@@ -246,7 +247,7 @@ class Session {
          << seconds_text(run_.now()) << " s";
     if (const engine::TraceRecord* checkpoint = run_.checkpoint()) {
       out_ << ", stopped at:\n";
-      out_ << "  " << format_record_for_student(*checkpoint, display_width(where_text(*checkpoint)), width_ - 2) << "\n";
+      print_record(*checkpoint, display_width(where_text(*checkpoint)));
     } else if (run_.checkpoint_missed()) {
       out_ << "\n    (the checkpoint this step waits for never came; the lesson may need updating)\n";
     } else {
@@ -256,6 +257,13 @@ class Session {
   }
 
   engine::Time clock_before_step() const { return last_clock_; }
+
+  void print_record(const engine::TraceRecord& record, std::size_t where_width) {
+    const std::string text = format_record_for_student(record, where_width, width_ - 2);
+    out_ << "  ";
+    for (char c : text) out_ << c << (c == '\n' ? "  " : "");
+    out_ << "\n";
+  }
 
   void print_records(const ShowInstruction& show) {
     const auto& records = run_.world().simulator.trace().records();
@@ -274,7 +282,7 @@ class Session {
       where_width = std::max(where_width, display_width(where_text(records[shown[i]])));
     where_width = std::min<std::size_t>(where_width, 34);
     for (std::size_t i = 0; i < shown.size() && i < limit; ++i)
-      out_ << "  " << format_record_for_student(records[shown[i]], where_width, width_ - 2) << "\n";
+      print_record(records[shown[i]], where_width);
     if (shown.size() > limit) out_ << "  \u2026 and " << shown.size() - limit << " more not shown\n";
   }
 
@@ -315,12 +323,41 @@ std::string format_record_for_student(const engine::TraceRecord& record, std::si
   const bool protocol_shown = record.kind == engine::TraceKind::transport && kind_label(record) != "conn";
   std::string what =
       record.protocol.empty() || protocol_shown ? record.summary : record.protocol + " " + record.summary;
-  std::string after;
-  if (record.kind == engine::TraceKind::hop && record.arrive >= record.time)
-    after = "  " + milliseconds_text(record.arrive - record.time);
-  const std::size_t used = display_width(line) + display_width(after);
-  const std::size_t room = width > used + 12 ? width - used : 12;
-  return line + shorten(what, room) + after;
+  const bool packet = record.kind == engine::TraceKind::hop || record.kind == engine::TraceKind::drop;
+  if (packet) {
+    // A packet's summary is mostly the first words of its payload: cut it to one line.
+    std::string after;
+    if (record.kind == engine::TraceKind::hop && record.arrive >= record.time)
+      after = "  " + milliseconds_text(record.arrive - record.time);
+    const std::size_t used = display_width(line) + display_width(after);
+    const std::size_t room = width > used + 12 ? width - used : 12;
+    return line + shorten(what, room) + after;
+  }
+  // A message, note or event says something in full: wrap it under its column (or, when the
+  // column is too narrow, under the kind).
+  const std::size_t used = display_width(line);
+  if (used + display_width(what) <= width) return line + what;
+  const std::size_t hang = width > used + 24 ? used : 11;
+  std::string out = line;
+  std::size_t column = used;
+  bool first_word = true;
+  std::istringstream words(what);
+  for (std::string word; words >> word;) {
+    const std::size_t word_width = display_width(word);
+    if (!first_word && column + 1 + word_width > width) {
+      out += "\n" + std::string(hang, ' ');
+      column = hang;
+      first_word = true;
+    }
+    if (!first_word) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word_width;
+    first_word = false;
+  }
+  return out;
 }
 
 std::size_t terminal_width_from_environment() {

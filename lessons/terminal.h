@@ -36,8 +36,10 @@ SessionEnd run_interactive(LessonRun& run, std::istream& in, std::ostream& out, 
 SessionEnd run_with_answers(LessonRun& run, const std::vector<AnswerLine>& answers, std::ostream& out,
                             const TerminalOptions& options = {});
 
-// One trace record as a student sees it, at most `width` columns: time, kind, where, what, and
-// for a hop how long the crossing took. `where_width` aligns the "node → peer" column.
+// One trace record as a student sees it, lines of at most `width` columns: time, kind, where,
+// what, and for a hop how long the crossing took. `where_width` aligns the "node → peer" column.
+// A hop's or drop's summary (mostly payload) is cut to one line, keeping its "(...)" tail; any
+// other record's summary is wrapped onto continuation lines ('\n'-separated, indented).
 std::string format_record_for_student(const engine::TraceRecord& record, std::size_t where_width, std::size_t width);
 
 // The terminal width to use: $COLUMNS when it is a sane number, else 80 (clamped to 60..120).

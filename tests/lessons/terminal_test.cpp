@@ -164,6 +164,19 @@ TEST_CASE("trace records are formatted for students within the width", "[lessons
   hop.kind = engine::TraceKind::drop;
   CHECK(format_record_for_student(hop, 12, 70) ==
         " 1.063988  DROP  home \u2192 isp    TCP lost\u2026 (retransmission, 1460 bytes)");
+  engine::TraceRecord message;
+  message.time = engine::seconds(1);
+  message.kind = engine::TraceKind::protocol;
+  message.node = "a.root-servers.net";
+  message.peer = "resolver1";
+  message.protocol = "DNS";
+  message.summary = "R referral org. NS a0.org-servers.net (glue 1)";
+  CHECK(format_record_for_student(message, 30, 78) ==
+        " 1.000000  msg   a.root-servers.net \u2192 resolver1  DNS R referral org. NS\n"
+        "                                                 a0.org-servers.net (glue 1)");
+  CHECK(format_record_for_student(message, 30, 60) ==
+        " 1.000000  msg   a.root-servers.net \u2192 resolver1  DNS R\n"
+        "           referral org. NS a0.org-servers.net (glue 1)");
   engine::TraceRecord note;
   note.time = engine::seconds(5);
   note.summary = "The link fails.";
