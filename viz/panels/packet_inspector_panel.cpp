@@ -1,5 +1,7 @@
 // Inspector for one trace record: a packet (hop or drop) with its decoded IPv4/TCP/UDP/DNS
 // headers, its application bytes and a hex dump; or any other event with its fields.
+#include <cstdio>
+
 #include <imgui.h>
 
 #include "viz/imgui_sfml.h"
@@ -33,8 +35,9 @@ void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
     row("record", "#" + std::to_string(record.sequence) + " " + std::string(engine::to_string(record.kind)));
     row("time", engine::format_seconds(record.time) + " s");
     if (record.kind == engine::TraceKind::hop) {
-      row("arrives", engine::format_seconds(record.arrive) + " s (" +
-                         std::to_string(double(record.arrive - record.time) / 1000.0) + " ms on the link)");
+      char on_link[48];
+      std::snprintf(on_link, sizeof on_link, " s (%.3f ms on the link)", double(record.arrive - record.time) / 1000.0);
+      row("arrives", engine::format_seconds(record.arrive) + on_link);
     }
     row(record.kind == engine::TraceKind::hop ? "from" : "node", record.node);
     row(record.kind == engine::TraceKind::hop ? "to" : "peer", record.peer);
