@@ -2,6 +2,8 @@
 // look at what happened (trace records, delivered messages, the MTAs' policies).
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +44,14 @@ inline std::string load_errors(const std::string& yaml) {
 // Runs the world and requires every expectation of the file to hold.
 inline void run_and_pass(maillab::scenarios::World& world) {
   maillab::scenarios::run_world(world);
+  // AUTH_TEST_TRACE=1: print the authentication, mail and fault records (for writing scenarios).
+  if (std::getenv("AUTH_TEST_TRACE"))
+    for (const auto& record : world.simulator.trace().records())
+      if (record.protocol == "SPF" || record.protocol == "DKIM" || record.protocol == "DMARC" ||
+          record.kind == maillab::engine::TraceKind::mail || record.kind == maillab::engine::TraceKind::fault ||
+          (record.protocol == "SMTP" && record.summary.rfind("5", 0) == 0))
+        std::printf("%10.6f %-16s %-5s %s\n", record.time / 1e6, record.node.c_str(), record.protocol.c_str(),
+                    record.summary.c_str());
   auto outcome = maillab::scenarios::evaluate(world);
   INFO(maillab::scenarios::format_outcome(outcome));
   CHECK(outcome.passed());

@@ -1,5 +1,8 @@
 // The shipped auth-*.yaml scenarios: each passes its own expectations, and what a student is
 // told in them (trace lines, headers, reply codes) is what happened.
+#include <algorithm>
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "auth_test_support.h"
@@ -16,4 +19,19 @@ TEST_CASE("hosts_auth: auth-spf-pass passes; SPF is checked at MAIL FROM and rep
   REQUIRE(inbox.size() == 1);
   CHECK(inbox[0].find("Received-SPF: pass") != std::string::npos);
   CHECK(inbox[0].find("Authentication-Results: mx.example.org") != std::string::npos);
+}
+
+TEST_CASE("hosts_auth: every shipped auth-*.yaml scenario passes its expectations", "[hosts_auth]") {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(MAILLAB_SOURCE_DIR) + "/scenarios")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("auth-", 0) == 0 && entry.path().extension() == ".yaml") names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(names.size() >= 7);
+  for (const auto& name : names) {
+    INFO(name);
+    auto world = auth_test::load_file(name);
+    auth_test::run_and_pass(*world);
+  }
 }
