@@ -192,9 +192,15 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
       connection.transaction().queue_id.empty() ? queue_.next_queue_id() : connection.transaction().queue_id;
   const std::string for_recipient = accepted.envelope.recipients.size() == 1 ? accepted.envelope.recipients[0] : "";
   message = smtp::received_header(session, queue_id, for_recipient, epoch_seconds(now)) + message;
+  // Then the policies' trace fields above it: Received-SPF from MAIL FROM, Authentication-Results
+  // from the end of DATA on top (RFC 8601 §5: prepended, like Received).
+  auto prepend_all = [&message](const PolicyVerdict& verdict) {
+    for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
+      message = mail::prepend_header(message, it->first, it->second);
+  };
+  for (const auto& from_verdict : connection.transaction().mail_from_verdicts) prepend_all(from_verdict);
   const PolicyVerdict& verdict = connection.transaction().message_verdict;
-  for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
-    message = mail::prepend_header(message, it->first, it->second);
+  prepend_all(verdict);
 
   std::string how = std::string(smtp::to_string(session.mode)) + " port" +
                     (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);

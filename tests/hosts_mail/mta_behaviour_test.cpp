@@ -1,0 +1,174 @@
+// MTA behaviour in small inline worlds: crashes, the policy hook, sender and AUTH options, YAML
+// errors and the conservation audit.
+#include <catch2/catch.hpp>
+
+#include "engine/hosts/mail/mta_policy.h"
+#include "mail_test_support.h"
+#include "protocols/mail/message.h"
+
+using namespace maillab;
+using engine::seconds;
+using engine::TraceKind;
+
+namespace {
+
+// mail.example.com sends everything for example.org to mx.example.org (a smarthost: no DNS).
+std::string two_servers(const std::string& events) {
+  return "until: 120s\n"
+         "hosts:\n"
+         "  - {name: alice-laptop, address: 10.0.1.10}\n"
+         "  - name: mail.example.com\n"
+         "    address: 10.0.3.25\n"
+         "    mailboxes: {domains: [example.com], users: [{name: alice, password: pw}]}\n"
+         "    mta: {smarthost: mx.example.org}\n"
+         "  - name: mx.example.org\n"
+         "    address: 10.0.2.25\n"
+         "    mailboxes: {domains: [example.org], users: [{name: bob, password: pw}]}\n"
+         "    mta: {}\n"
+         "routers: [{name: internet}]\n"
+         "links:\n"
+         "  - {between: [alice-laptop, internet], latency: 5ms}\n"
+         "  - {between: [mail.example.com, internet], latency: 5ms}\n"
+         "  - {between: [mx.example.org, internet], latency: 5ms}\n"
+         "events:\n" + events;
+}
+
+const std::string send_to_bob =
+    "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, subject: Hi, via: mail.example.com, "
+    "from_host: alice-laptop}}\n";
+
+// A policy that answers later (as a DNS-based check would), refuses one sender domain, stamps
+// accepted messages and signs outgoing ones.
+class StampPolicy : public engine::MtaPolicy {
+ public:
+  std::string_view name() const override { return "stamp"; }
+  void check_mail_from(engine::Host& host, const engine::MailFromCheck& check,
+                       std::function<void(engine::PolicyVerdict)> done) override {
+    ++mail_from_checks;
+    const bool refuse = check.reverse_path.find("@attacker.test") != std::string::npos;
+    host.simulator().schedule_in(seconds(2), [refuse, done] {
+      engine::PolicyVerdict verdict;
+      if (refuse) verdict.reply = smtp::make_reply(550, "5.7.23", "SPF says no");
+      else verdict.prepend_headers.push_back({"Received-SPF", "pass (test)"});
+      done(verdict);
+    });
+  }
+  void check_message(engine::Host&, const engine::MessageCheck& check,
+                     std::function<void(engine::PolicyVerdict)> done) override {
+    engine::PolicyVerdict verdict;
+    saw_mail_from_verdicts = check.mail_from_verdicts ? check.mail_from_verdicts->size() : 0;
+    verdict.prepend_headers.push_back({"Authentication-Results", "mail.example.com; test=pass"});
+    done(verdict);
+  }
+  void prepare_outgoing(engine::Host&, engine::OutgoingMessage& outgoing) override {
+    ++signed_count;
+    outgoing.message = mail::prepend_header(outgoing.message, "DKIM-Signature", "v=1; test");
+  }
+  int mail_from_checks = 0;
+  std::size_t saw_mail_from_verdicts = 0;
+  int signed_count = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a crash loses the attempt in flight, not the queue; it is retried after the restart", "[hosts_mail][crash]") {
+  auto world = mailtest::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
+                                               "  - {at: 5s, crash: mail.example.com}\n"
+                                               "  - {at: 10s, restart: mx.example.org}\n"
+                                               "  - {at: 30s, restart: mail.example.com}\n"));
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  auto interrupted = mailtest::records(*world, TraceKind::mail, "mail.example.com", "interrupted:");
+  REQUIRE(interrupted.size() == 1);
+  CHECK(interrupted[0]->time == seconds(5));
+  auto relayed = mailtest::records(*world, TraceKind::mail, "mail.example.com", "relayed to mx.example.org");
+  REQUIRE(relayed.size() == 1);
+  CHECK(relayed[0]->time > seconds(30));
+  CHECK(relayed[0]->time < seconds(31));
+  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(world->ledger.counts().delivered == 1);
+}
+
+TEST_CASE("messages queued while the host is down stay queued (on disk) and the audit sees them", "[hosts_mail][crash]") {
+  auto world = mailtest::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
+                                               "  - {at: 20s, crash: mail.example.com}\n"));
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  CHECK(mailtest::mta_on(*world, "mail.example.com").queue().size() == 1);
+  CHECK(world->ledger.counts().queued == 1);
+}
+
+TEST_CASE("the conservation audit reports a copy no queue holds", "[hosts_mail][audit]") {
+  auto world = mailtest::load_text(two_servers(send_to_bob));
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  world->ledger.accept("ghost@example.com", "lost", {"bob@example.org"}, seconds(1));
+  auto problems = engine::audit_mail_conservation(world->ledger, world->network);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("M2 to bob@example.org") != std::string::npos);
+}
+
+TEST_CASE("policies plug in at MAIL FROM, end of DATA and on the way out", "[hosts_mail][policy]") {
+  auto world = mailtest::load_text(two_servers(
+      send_to_bob +
+      "  - {at: 3s, send: {from: x@attacker.test, to: bob@example.org, subject: Spam, via: mail.example.com, "
+      "from_host: alice-laptop, port: 25}}\n"));
+  auto policy = std::make_shared<StampPolicy>();
+  mailtest::mta_on(*world, "mail.example.com").add_policy(policy);
+  mailtest::run(*world);
+  CHECK(policy->mail_from_checks == 2);
+  CHECK(policy->saw_mail_from_verdicts == 1);  // DMARC can see what SPF said
+  CHECK(policy->signed_count == 1);
+  auto refused = mailtest::records(*world, TraceKind::protocol, "mail.example.com", "550 5.7.23 SPF says no");
+  REQUIRE(refused.size() == 1);
+  auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);
+  // Top down: mx's Received, then what mail.example.com added (signature on top of its headers).
+  auto parsed = mail::parse_message(inbox[0]);
+  REQUIRE(parsed.ok());
+  const auto& fields = parsed.value().headers.fields();
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < 6 && i < fields.size(); ++i) names.push_back(fields[i].name);
+  CHECK(names == std::vector<std::string>{"Return-Path", "Received", "DKIM-Signature", "Authentication-Results",
+                                          "Received-SPF", "Received"});
+  CHECK(world->ledger.counts().rejected == 1);
+}
+
+TEST_CASE("only_local_senders refuses outside senders with 550 5.7.1", "[hosts_mail][policy]") {
+  auto world = mailtest::load_text(mailtest::small_world(
+      "{only_local_senders: true}",
+      "  - {at: 1s, send: {from: x@outside.test, to: carol@example.com, via: mail.example.com, from_host: attacker, port: 25}}\n"
+      "  - {at: 2s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, from_host: alice-laptop}}\n",
+      "  - {smtp_reply: {host: mail.example.com, code: 550, contains: \"does not accept mail from outside\"}}\n"
+      "  - {delivered: {to: carol@example.com, count: 1}}\n"));
+  auto outcome = mailtest::run(*world);
+  INFO(scenarios::format_outcome(outcome));
+  CHECK(outcome.passed());
+}
+
+TEST_CASE("credentials let a non-mailbox user submit and relay", "[hosts_mail][policy]") {
+  auto world = mailtest::load_text(mailtest::small_world(
+      "{credentials: {robot: s3cret}}",
+      "  - {at: 1s, send: {from: robot@example.com, to: carol@example.com, subject: Report, via: mail.example.com, from_host: alice-laptop}}\n",
+      "  - {delivered: {to: carol@example.com, subject: Report}}\n"
+      "  - {trace_contains: {kind: mail, summary: \"authenticated as robot\"}}\n"));
+  auto outcome = mailtest::run(*world);
+  INFO(scenarios::format_outcome(outcome));
+  CHECK(outcome.passed());
+}
+
+TEST_CASE("mail YAML errors are reported with their place", "[hosts_mail][yaml]") {
+  scenarios::Diagnostics diagnostics;
+  auto world = scenarios::load_world_from_string(
+      mailtest::small_world("{queue: {minimal_backoff: 600s, maximal_backoff: 60s}, relay_domian: [x]}",
+                            "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: alice-laptop}}\n"
+                            "  - {at: 1s, send: {from: not an address, to: carol@example.com, via: mail.example.com}}\n",
+                            "  - {queued: {host: alice-laptop, count: 0}}\n"),
+      "bad.yaml", std::nullopt, diagnostics);
+  CHECK_FALSE(world);
+  const std::string text = diagnostics.to_string();
+  CHECK(text.find("relay_domian") != std::string::npos);
+  CHECK(text.find("did you mean 'relay_domains'") != std::string::npos);
+  CHECK(text.find("runs no MTA") != std::string::npos);
+  CHECK(text.find("bad from address") != std::string::npos);
+}
