@@ -144,7 +144,8 @@ void DkimDmarcPolicy::finish(const std::shared_ptr<Job>& job) {
       case auth::DmarcResult::fail:
         line = "DMARC fail: From " + from + " not aligned (" + spf_summary(found.spf) + "; " +
                dkim_summary(found.dkim) + "); policy " + auth::to_string(dmarc.policy);
-        if (dmarc.sampled_out) line += " (this message sampled out by pct=, treated as " + auth::to_string(dmarc.disposition) + ")";
+        if (dmarc.sampled_out)  // RFC 7489 §6.6.4: a message not sampled gets the next weaker policy
+          line += ", but this message was sampled out by pct= and is treated as " + auth::to_string(dmarc.disposition);
         break;
     }
     if (dmarc.result == auth::DmarcResult::fail) {
@@ -160,7 +161,9 @@ void DkimDmarcPolicy::finish(const std::shared_ptr<Job>& job) {
         found.action = "junk";
         line += " -> quarantined in Junk";
       } else {
-        line += act ? " -> delivered (monitoring only)" : " -> delivered (this MTA only reports DMARC)";
+        line += !act ? " -> delivered (this MTA only reports DMARC)"
+                     : dmarc.policy == auth::DmarcPolicy::none ? " -> delivered (p=none: the domain only monitors)"
+                                                               : " -> delivered";
       }
     }
     record_authentication(host, "DMARC", line);
