@@ -31,7 +31,9 @@ std::string_view to_string(CloseReason reason) {
 Host::Host(Network& network, std::string name, Address address)
     : network_(network), name_(std::move(name)), address_(address), transport_(std::make_unique<Transport>(*this)) {}
 
-Host::~Host() = default;
+// Services go first, while the transport still exists: a service's destructor may unbind its
+// ports (the stub resolver inside an MTA does).
+Host::~Host() { services_.clear(); }
 
 bool Host::up() const {
   const NodeInfo* info = network_.node(name_);
