@@ -1,0 +1,88 @@
+"""dig and dnspython against the simulated resolver and authoritative servers through the bridge.
+
+usage: dns_interop.py MAILLAB
+"""
+import subprocess
+import sys
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+
+from bridge_harness import Bridge, Checks
+
+
+def dig(port, *question):
+    result = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+tries=1", "+time=5", *question],
+                            capture_output=True, text=True, timeout=30)
+    return result.stdout
+
+
+def ask(port, name, rdtype, recursion=True):
+    query = dns.message.make_query(name, rdtype)
+    if not recursion:
+        query.flags &= ~dns.flags.RD
+    return dns.query.udp(query, "127.0.0.1", port=port, timeout=5)
+
+
+def main():
+    checks = Checks("dns interop")
+    bridge = Bridge(sys.argv[1])
+    resolver = bridge.port("resolver", "dns")
+    root = bridge.port("a.root-servers.net", "dns")
+    auth_org = bridge.port("ns1.example.org", "dns")
+    try:
+        # dig through the recursive resolver: a cold lookup walks root -> org -> example.org.
+        out = dig(resolver, "MX", "example.org")
+        checks.check("status: NOERROR" in out, "dig MX example.org via resolver: NOERROR", out)
+        checks.check("MX\t10 mail.example.org." in out, "dig MX example.org: 10 mail.example.org.", out)
+        out = dig(resolver, "A", "nosuch.example.org")
+        checks.check("status: NXDOMAIN" in out, "dig A nosuch.example.org via resolver: NXDOMAIN", out)
+        checks.check("SOA" in out, "NXDOMAIN carries the zone's SOA (RFC 2308)", out)
+
+        # dnspython: answers parse, flags right.
+        answer = ask(resolver, "example.net", "MX")
+        checks.check(answer.rcode() == dns.rcode.NOERROR, "dnspython MX example.net via resolver: NOERROR")
+        exchangers = sorted(r.to_text() for rrset in answer.answer for r in rrset if rrset.rdtype == dns.rdatatype.MX)
+        checks.check(exchangers == ["10 mail.example.net."], "MX example.net is 10 mail.example.net.", exchangers)
+        checks.check(bool(answer.flags & dns.flags.RA), "the resolver sets RA")
+        checks.check(not (answer.flags & dns.flags.AA), "a resolver's answer is not authoritative")
+
+        address = ask(resolver, "mail.example.net", "A")
+        addresses = [r.address for rrset in address.answer for r in rrset if rrset.rdtype == dns.rdatatype.A]
+        checks.check(addresses == ["10.0.3.25"], "A mail.example.net is 10.0.3.25", addresses)
+
+        missing = ask(resolver, "nobody.example.net", "MX")
+        checks.check(missing.rcode() == dns.rcode.NXDOMAIN, "dnspython: nobody.example.net is NXDOMAIN",
+                     dns.rcode.to_text(missing.rcode()))
+
+        # Straight to the authoritative server: AA set, SPF TXT record intact.
+        direct = ask(auth_org, "mail.example.org", "A", recursion=False)
+        checks.check(bool(direct.flags & dns.flags.AA), "ns1.example.org answers authoritatively (AA)")
+        checks.check([r.address for rrset in direct.answer for r in rrset] == ["10.0.2.25"],
+                     "ns1.example.org: mail.example.org A 10.0.2.25")
+        txt = ask(auth_org, "example.org", "TXT", recursion=False)
+        texts = [b"".join(r.strings).decode() for rrset in txt.answer for r in rrset]
+        checks.check(texts == ["v=spf1 ip4:10.0.2.25 -all"], "TXT example.org is the SPF record", texts)
+
+        # The root refers: no answer, org. NS in authority, glue in additional.
+        referral = ask(root, "example.org", "MX", recursion=False)
+        authority = [rrset for rrset in referral.authority if rrset.rdtype == dns.rdatatype.NS]
+        checks.check(not referral.answer and authority and authority[0].name.to_text() == "org.",
+                     "the root server refers example.org to the org. servers", referral.to_text())
+        checks.check(any(rrset.rdtype == dns.rdatatype.A for rrset in referral.additional),
+                     "the referral carries glue")
+        out = dig(root, "+norecurse", "NS", "org")
+        checks.check("a0.org-servers.net." in out, "dig at the root: org. NS a0.org-servers.net.", out)
+    finally:
+        output = checks.finish(bridge)
+    # The real queries entered at the gateway host and crossed simulated links.
+    checks.check("bridge -> resolver  DNS   Q MX example.org" in output, "trace shows the query leaving the bridge host")
+    checks.check("resolver -> a.root-servers.net" in output, "trace shows the resolver walking from the root")
+    checks.report()
+
+
+if __name__ == "__main__":
+    main()
