@@ -5,8 +5,10 @@ with poplib, and the refusals: AUTH required (530), relay denied (554 5.7.1), un
 usage: smtp_interop.py MAILLAB
 """
 import email
+import os
 import poplib
 import smtplib
+import subprocess
 import sys
 import time
 
@@ -93,6 +95,23 @@ def main():
         checks.check(len(received) >= 2, "Received headers from both hops", received)
         checks.check(parsed["Message-ID"] is not None and parsed["Date"] is not None,
                      "the submission server added Message-ID and Date (RFC 6409 §8)")
+
+        # swaks (when installed): a Perl SMTP client with its own idea of the dialogue.
+        if os.path.exists("/usr/bin/swaks"):
+            swaks_subject = subject + " (swaks)"
+            result = subprocess.run(
+                ["/usr/bin/swaks", "--server", "127.0.0.1", "--port", str(submission), "--ehlo", "swaks.test",
+                 "--from", "bob@example.org", "--to", "carol@example.net", "--auth", "LOGIN", "--auth-user", "bob",
+                 "--auth-password", "bob-pass", "--header", "Subject: " + swaks_subject, "--body", "sent by swaks",
+                 "--timeout", "20"], capture_output=True, text=True, timeout=60)
+            checks.check(result.returncode == 0 and "250 2.0.0" in result.stdout, "swaks: AUTH LOGIN and send via 587",
+                         result.stdout[-800:] + result.stderr[-400:])
+            wait_until(lambda: any(email.message_from_bytes(raw)["Subject"] == swaks_subject
+                                   for raw in pop3_messages(carol_pop3, "carol", "carol-pass")),
+                       timeout=60, interval=0.5, what="swaks's message in carol's maildrop")
+            checks.check(True, "swaks's message reached carol@example.net")
+        else:
+            print("SKIP  swaks is not installed")
 
         # Port 25 of mail.example.org: mail for its own users is welcome, relaying is not.
         with smtplib.SMTP("127.0.0.1", relay, timeout=10) as smtp:
