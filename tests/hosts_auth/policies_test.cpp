@@ -192,3 +192,57 @@ TEST_CASE("hosts_auth: mail a user submits is signed only when its From domain i
   CHECK(auth_test::find_record(*world, "DKIM", "DKIM not signing: From domain example.com is not other.example"));
   CHECK(auth_test::find_record(*world, "DKIM", "DKIM none: the message carries no DKIM-Signature"));
 }
+
+TEST_CASE("hosts_auth: ed25519 keys sign and verify too (RFC 8463)", "[hosts_auth]") {
+  std::string text = without_expectations(read_scenario("auth-dkim-pass.yaml"));
+  text.replace(text.find("{domain: example.com, selector: mail}"), 37,
+               "{domain: example.com, selector: mail, algorithm: ed25519}");
+  text.replace(text.find("dkim: {selector: mail}"), 22, "dkim: {selector: mail, algorithm: ed25519}");
+  auto world = auth_test::load_text(text);
+  scenarios::run_world(*world);
+  CHECK(auth_test::find_record(*world, "DKIM", "DKIM signed d=example.com s=mail (ed25519-sha256, 256-bit key)"));
+  CHECK(auth_test::find_record(*world, "DKIM", "DKIM pass d=example.com s=mail"));
+  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);
+  CHECK(header_of(inbox[0], "DKIM-Signature").find("a=ed25519-sha256") != std::string::npos);
+}
+
+TEST_CASE("hosts_auth: a given private key and key record are used instead of the generated ones", "[hosts_auth]") {
+  const auto key = auth::DkimKey::ed25519_from_seed("a key from elsewhere");
+  std::string pem = key.private_pem();
+  std::string indented;
+  for (std::size_t at = 0; at < pem.size();) {
+    const auto end = pem.find('\n', at);
+    indented += "          " + pem.substr(at, end - at) + "\n";
+    at = end == std::string::npos ? pem.size() : end + 1;
+  }
+  std::string text = without_expectations(read_scenario("auth-dkim-pass.yaml"));
+  text.replace(text.find("    authentication: {dkim_sign: {domain: example.com, selector: mail}}\n"), 71,
+               "    authentication:\n      dkim_sign:\n        domain: example.com\n        selector: mail\n"
+               "        private_key: |\n" + indented);
+  text.replace(text.find("dkim: {selector: mail}"), 22, "dkim: {selector: mail, record: \"" + key.key_record() + "\"}");
+  auto world = auth_test::load_text(text);
+  scenarios::run_world(*world);
+  CHECK(auth_test::find_record(*world, "DKIM", "DKIM pass d=example.com s=mail"));
+  bool published = false;
+  for (const auto& record : world->module_state<scenarios::auth_module::State>().published)
+    if (record.name == "mail._domainkey.example.com") published = record.text == key.key_record();
+  CHECK(published);
+}
+
+TEST_CASE("hosts_auth: auth_results fails, saying what it saw, when a result differs", "[hosts_auth]") {
+  std::string text = read_scenario("auth-spf-pass.yaml");
+  text.replace(text.find("{to: bob@example.org, spf: pass, contains: \"smtp.mailfrom=example.com\"}"), 71,
+               "{to: bob@example.org, spf: fail, dmarc: pass}");
+  auto world = auth_test::load_text(text);
+  scenarios::run_world(*world);
+  auto outcome = scenarios::evaluate(*world);
+  CHECK_FALSE(outcome.passed());
+  REQUIRE(outcome.failed_count() == 1);
+  std::string detail;
+  for (const auto& item : outcome.expectations)
+    if (!item.result.passed) detail = item.result.detail;
+  CHECK(detail.find("Authentication-Results: mx.example.org; spf=pass") != std::string::npos);
+  CHECK(detail.find("spf=pass (wanted fail)") != std::string::npos);
+  CHECK(detail.find("dmarc=(absent) (wanted pass)") != std::string::npos);
+}
