@@ -84,6 +84,12 @@ void attach(const State::Pending& pending, LoadContext& context, State& state) {
                   "an mta: block on the same host");
     return;
   }
+  // Every check asks DNS; without a resolver each would end in a temperror after the timeouts.
+  if (pending.host->resolver_address() == 0) {
+    context.error(block, "'" + pending.host->name() + "' has authentication: but no DNS resolver to ask",
+                  "a resolver: entry on the host (e.g. resolver: resolver1)");
+    return;
+  }
   std::string spf_mode = "check";
   if (block["spf"]) {
     auto text = block["spf"].IsScalar() && (block["spf"].Scalar() == "false" || block["spf"].Scalar() == "true")

@@ -124,6 +124,8 @@ TEST_CASE("hosts_auth: bad authentication, publish and tamper blocks are reporte
              Catch::Contains("'mail.example.com' has publish: but serves no DNS zones"));
   CHECK_THAT(variant("events:\n", "events:\n  - {at: 0s, tamper: {host: ns1.example.com, body_append: x}}\n"),
              Catch::Contains("'ns1.example.com' runs no MTA"));
+  CHECK_THAT(variant("    address: 10.0.2.25\n    role: mta\n    resolver: resolver1\n", "    address: 10.0.2.25\n    role: mta\n"),
+             Catch::Contains("'mx.example.org' has authentication: but no DNS resolver to ask"));
   CHECK_THAT(variant("events:\n", "events:\n  - {at: 0s, tamper: {host: mail.example.com}}\n"),
              Catch::Contains("tamper says nothing to change"));
 }
