@@ -92,6 +92,12 @@ def main():
 
         status, data = imap.logout()
         checks.check(status == "BYE", "LOGOUT: BYE", status)
+
+        # 993 is implicit TLS inside the simulation only: the real bytes are plain IMAP.
+        imaps = imaplib.IMAP4("127.0.0.1", bridge.port("mail.example.org", "imaps"), timeout=10)
+        status, _ = imaps.login("bob", "bob-pass")
+        checks.check(status == "OK", "LOGIN bob on 993: OK", status)
+        imaps.logout()
     finally:
         output = checks.finish(bridge)
     checks.check("IMAP" in output and "bridge -> mail.example.org" in output, "trace shows the IMAP dialogue")

@@ -74,6 +74,12 @@ def main():
         response, uids, _ = pop.uidl()
         checks.check(uid not in b" ".join(uids), "the deleted message's UID is gone")
         pop.quit()
+
+        # 995 is implicit TLS inside the simulation only: the real bytes are plain POP3.
+        pops = poplib.POP3("127.0.0.1", bridge.port("mail.example.org", "pop3s"), timeout=10)
+        pops.user("bob")
+        checks.check(pops.pass_("bob-pass").startswith(b"+OK"), "USER/PASS bob on 995: +OK")
+        pops.quit()
     finally:
         output = checks.finish(bridge)
     checks.check("POP3" in output and "bridge -> mail.example.org" in output, "trace shows the POP3 dialogue")
