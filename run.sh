@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 source ./scripts_common.sh
 maillab_install_packages
 maillab_build
-scenario=scenarios/intro.yaml
+scenario=scenarios/mail-intro.yaml  # the whole story: submit, MX lookup, relay, mailbox
 if [ -n "${DISPLAY:-}" ] && [ -x build/maillab ] && build/maillab gui --help >/dev/null 2>&1; then
   exec build/maillab gui "$scenario"
 fi

@@ -5,7 +5,7 @@ set -euo pipefail
 MAILLAB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
   python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux
 )
 

@@ -27,10 +27,7 @@ MtaService::MtaService(MtaConfig config, MailLedger& ledger) : config_(std::move
 MtaService::~MtaService() {
   *alive_ = false;
   if (host_ && queue_timer_) host_->simulator().cancel(queue_timer_);
-  // A Host destroys its transport before its services, and ~StubResolver unbinds its UDP port
-  // from that transport: let our own resolver go without running its destructor (the memory
-  // is left behind once per MTA, when the whole world is torn down). See the report to engine/net.
-  (void)own_resolver_.release();
+  // Host destroys its services before its transport, so our resolver may unbind its port here.
 }
 
 StubResolver& MtaService::resolver() {
