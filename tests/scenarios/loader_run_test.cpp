@@ -148,7 +148,7 @@ TEST_CASE("same file and seed give an identical trace; another seed on a lossy l
   CHECK(first != other);
 }
 
-TEST_CASE("--seed overrides the file's seed", "[scenarios][run]") {
+TEST_CASE("the --seed option overrides the file's seed", "[scenarios][run]") {
   auto from_file = load("seed: 9\n" + two_hosts);
   CHECK(from_file->simulator.seed() == 9);
   auto overridden = load("seed: 9\n" + two_hosts, 5);
