@@ -11,7 +11,7 @@
 
 #include <vector>
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/dkim_canonicalization.h"
 #include "protocols/auth/domain_name.h"
 
@@ -241,7 +241,7 @@ std::string DkimKey::public_key_data() const {
 }
 
 std::string DkimKey::key_record() const {
-  return "v=DKIM1; k=" + to_string(type_) + "; p=" + base64_encode(public_key_data());
+  return "v=DKIM1; k=" + to_string(type_) + "; p=" + common::base64_encode(public_key_data());
 }
 
 DkimKeyRecordParse parse_dkim_key_record(std::string_view text) {
@@ -297,7 +297,7 @@ DkimKeyRecordParse parse_dkim_key_record(std::string_view text) {
     return result;
   }
   if (!record.public_key_base64.empty()) {
-    auto data = base64_decode(record.public_key_base64);
+    auto data = common::base64_decode(record.public_key_base64);
     if (!data) {
       result.error = "key record p= is not base64";
       return result;

@@ -1,6 +1,6 @@
 #include "protocols/auth/dkim.h"
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/dkim_crypto.h"
 #include "protocols/auth/domain_name.h"
 #include "protocols/auth/message_headers.h"
@@ -70,7 +70,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, cons
   std::optional<std::uint64_t> length = options.body_length;
   if (length && *length > body.size()) length = body.size();
   if (length) body.resize(*length);
-  std::string body_hash = base64_encode(dkim_hash(algorithm, body));
+  std::string body_hash = common::base64_encode(dkim_hash(algorithm, body));
 
   Folder folder("DKIM-Signature:");
   folder.add("v=1;");
@@ -96,7 +96,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, cons
     outcome.error = "OpenSSL could not sign with this key";
     return outcome;
   }
-  std::string encoded = base64_encode(signature);
+  std::string encoded = common::base64_encode(signature);
   std::string field = without_b;
   std::size_t column = folder.column();
   for (std::size_t i = 0; i < encoded.size();) {

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <map>
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
@@ -70,8 +70,8 @@ DkimSignatureParse parse_dkim_signature(std::string_view value) {
     result.error = "signature has unknown algorithm a=" + algorithm;
     return result;
   }
-  auto b = base64_decode(by_name["b"]);
-  auto bh = base64_decode(by_name["bh"]);
+  auto b = common::base64_decode(by_name["b"]);
+  auto bh = common::base64_decode(by_name["bh"]);
   if (!b || !bh || b->empty() || bh->empty()) {
     result.error = "signature b= or bh= is not base64";
     return result;

@@ -1,6 +1,6 @@
 #include "protocols/auth/dkim.h"
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/dkim_crypto.h"
 #include "protocols/auth/domain_name.h"
 #include "protocols/auth/message_headers.h"

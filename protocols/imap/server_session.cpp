@@ -4,6 +4,8 @@
 
 #include "protocols/imap/server_session.h"
 
+#include "protocols/common/base64.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -13,37 +15,6 @@ namespace {
 
 const char* const system_flags_list = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  auto value_of = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  std::size_t padding = 0;
-  for (char c : text) {
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding) return std::nullopt;  // data after padding
-    const int v = value_of(c);
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
-  if (padding > 2) return std::nullopt;
-  return out;
-}
 
 // LIST pattern matching (RFC 3501 §6.3.8): "*" matches anything, "%" anything but the delimiter.
 bool matches(std::string_view pattern, std::string_view name) {
@@ -400,7 +371,7 @@ void ServerSession::command_authenticate(Command& command) {
     return tagged(command.tag, "NO [CANNOT] unsupported mechanism (only PLAIN)");
   if (command.arguments.size() == 2) {  // SASL-IR (RFC 4959); "=" is an empty response
     const std::string& initial = command.arguments[1].text;
-    const std::optional<std::string> decoded = base64_decode(initial == "=" ? "" : initial);
+    const std::optional<std::string> decoded = common::base64_decode(initial == "=" ? "" : initial);
     if (!decoded) return tagged(command.tag, "BAD invalid base64");
     return finish_plain_login(command.tag, *decoded);
   }
@@ -413,7 +384,7 @@ void ServerSession::handle_authenticate_line(const std::string& line) {
   const std::string tag = authenticate_tag_;
   authenticate_tag_.clear();
   if (line == "*") return tagged(tag, "BAD authentication cancelled");
-  const std::optional<std::string> decoded = base64_decode(line);
+  const std::optional<std::string> decoded = common::base64_decode(line);
   if (!decoded) return tagged(tag, "BAD invalid base64");
   finish_plain_login(tag, *decoded);
 }

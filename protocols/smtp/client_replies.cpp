@@ -1,6 +1,6 @@
 // ClientSession's dialogue: one handler per reply awaited (RFC 5321 §3.3, §4.3.2 lists which
 // codes each command may get back).
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/client_session.h"
 
@@ -106,7 +106,7 @@ void ClientSession::after_hello() {
     };
     if (offers("PLAIN")) {
       // RFC 4616: authzid (empty) NUL user NUL password, base64, as an initial response.
-      std::string response = mail::base64_encode(std::string(1, '\0') + options_.auth_user + '\0' + options_.auth_password);
+      std::string response = common::base64_encode(std::string(1, '\0') + options_.auth_user + '\0' + options_.auth_password);
       return send_command("AUTH PLAIN " + response, ClientState::waiting_auth_reply, 0, true);
     }
     if (offers("LOGIN")) {
@@ -144,7 +144,7 @@ void ClientSession::on_auth(const Reply& reply) {
     // AUTH LOGIN: the server asks "Username:" then "Password:" (base64).
     std::string answer = login_step_ == 0 ? options_.auth_user : options_.auth_password;
     ++login_step_;
-    return send_command(mail::base64_encode(answer), ClientState::waiting_auth_reply, 0, true);
+    return send_command(common::base64_encode(answer), ClientState::waiting_auth_reply, 0, true);
   }
   if (reply.code == 334) {  // a challenge we did not expect: cancel (RFC 4954 §4)
     send_command("*", ClientState::waiting_auth_reply);

@@ -2,7 +2,7 @@
 // handler answers with the RFC's exact codes). The table's state column is checked before a
 // handler runs, so handlers only check what the state cannot say.
 #include "protocols/mail/address.h"
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/server_session.h"
 
@@ -222,7 +222,7 @@ void ServerSession::handle_auth(std::string_view argument) {
   if (mechanism == "LOGIN") {
     if (initial.empty()) {
       state_ = ServerState::auth_login_username;
-      send(Reply{334, "", {mail::base64_encode("Username:")}});
+      send(Reply{334, "", {common::base64_encode("Username:")}});
       return;
     }
     state_ = ServerState::auth_login_username;
@@ -242,7 +242,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
     state_ = ServerState::ready;
     return send_error(501, "5.0.0", "Authentication aborted");
   }
-  auto decoded = mail::base64_decode(line);
+  auto decoded = common::base64_decode(line);
   if (!decoded) {
     state_ = ServerState::ready;
     return send_error(501, "5.5.2", "Cannot decode response");
@@ -266,7 +266,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
     case ServerState::auth_login_username:
       auth_login_user_ = *decoded;
       state_ = ServerState::auth_login_password;
-      send(Reply{334, "", {mail::base64_encode("Password:")}});
+      send(Reply{334, "", {common::base64_encode("Password:")}});
       return;
     case ServerState::auth_login_password:
       finish_authentication(auth_login_user_, *decoded, "LOGIN");

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/dkim.h"
 
 using namespace maillab::auth;
@@ -114,7 +114,7 @@ TEST_CASE("messages dkimpy signs verify with ours", "[dkim][interop]") {
   DkimKey rsa = DkimKey::rsa_from_seed("dkimpy signs", 2048);
   DkimKey ed = DkimKey::ed25519_from_seed("dkimpy signs");
   std::vector<Case> cases = {{rsa, rsa.private_pem(), "rsa-sha256"},
-                             {ed, base64_encode(ed.ed25519_private_bytes()), "ed25519-sha256"}};
+                             {ed, maillab::common::base64_encode(ed.ed25519_private_bytes()), "ed25519-sha256"}};
   for (const auto& test : cases) {
     TempFile key_file(test.private_file_contents);
     std::string signed_message =

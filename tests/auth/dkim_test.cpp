@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "protocols/auth/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/auth/authentication_results.h"
 #include "protocols/auth/dkim.h"
 #include "protocols/auth/domain_name.h"
@@ -192,9 +192,9 @@ TEST_CASE("DKIM key records and DNS outcomes map to the RFC results", "[dkim]") 
   auto revoked = verify_with(serve(name, "v=DKIM1; k=rsa; p="));
   CHECK(revoked.result == DkimResult::fail);
   CHECK(revoked.failure == DkimFailure::key_revoked);
-  CHECK(verify_with(serve(name, "v=DKIM2; p=" + base64_encode(rsa_key().public_key_data()))).result == DkimResult::permerror);
+  CHECK(verify_with(serve(name, "v=DKIM2; p=" + maillab::common::base64_encode(rsa_key().public_key_data()))).result == DkimResult::permerror);
   CHECK(verify_with(serve(name, "v=DKIM1; k=rsa; p=@@@")).result == DkimResult::permerror);
-  CHECK(verify_with(serve(name, "v=DKIM1; k=ed25519; p=" + base64_encode(rsa_key().public_key_data()))).result ==
+  CHECK(verify_with(serve(name, "v=DKIM1; k=ed25519; p=" + maillab::common::base64_encode(rsa_key().public_key_data()))).result ==
         DkimResult::permerror);
   CHECK(verify_with(serve("other", "x")).result == DkimResult::permerror);  // NXDOMAIN: no key
   CHECK(verify_with([](const DnsQuestion&) { return DnsAnswer::timeout(); }).result == DkimResult::temperror);
@@ -208,7 +208,7 @@ TEST_CASE("DKIM key records and DNS outcomes map to the RFC results", "[dkim]") 
   CHECK(dkim_verify(message, 0, serve(name, "")).empty());  // no signature: dkim=none
 
   auto parsed = parse_dkim_key_record("v=DKIM1; k=ed25519; t=y:s; p=" +
-                                      base64_encode(DkimKey::ed25519_from_seed("a").public_key_data()));
+                                      maillab::common::base64_encode(DkimKey::ed25519_from_seed("a").public_key_data()));
   REQUIRE(parsed.record);
   CHECK(parsed.record->testing);
   CHECK(parsed.record->strict_identity);
@@ -266,12 +266,12 @@ TEST_CASE("keys from a seed are deterministic; PEM and key records round-trip", 
 TEST_CASE("RFC 8032 and dkimpy Ed25519 private keys give the published public keys", "[dkim][rfc8463]") {
   std::string rfc8032 = read_file(dkimpy_data + "rfc8032_7_1.key");
   if (rfc8032.empty()) FAIL("dkimpy test data missing under " + dkimpy_data + " (install python3-dkim)");
-  auto key = DkimKey::ed25519_from_private_bytes(*base64_decode(rfc8032));
+  auto key = DkimKey::ed25519_from_private_bytes(*maillab::common::base64_decode(rfc8032));
   REQUIRE(key);
-  CHECK(base64_encode(key->public_key_data()) == "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
-  auto dkimpy_key = DkimKey::ed25519_from_private_bytes(*base64_decode(read_file(dkimpy_data + "ed25519test.key")));
+  CHECK(maillab::common::base64_encode(key->public_key_data()) == "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+  auto dkimpy_key = DkimKey::ed25519_from_private_bytes(*maillab::common::base64_decode(read_file(dkimpy_data + "ed25519test.key")));
   REQUIRE(dkimpy_key);
-  CHECK(base64_encode(dkimpy_key->public_key_data()) == "yi50DjK5O9pqbFpNHklsv9lqaS0ArSYu02qp1S0DW1Y=");
+  CHECK(maillab::common::base64_encode(dkimpy_key->public_key_data()) == "yi50DjK5O9pqbFpNHklsv9lqaS0ArSYu02qp1S0DW1Y=");
 }
 
 TEST_CASE("the RFC 8463 Appendix A message verifies: both its ed25519 and rsa signatures", "[dkim][rfc8463]") {

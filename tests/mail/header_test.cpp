@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocols/mail/address.h"
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/mail/header.h"
 #include "protocols/mail/message.h"
 
@@ -91,13 +91,13 @@ TEST_CASE("prepend_header puts a folded field at the top of raw bytes") {
 }
 
 TEST_CASE("base64 round trip and junk") {
-  CHECK(base64_encode(std::string("\0bob\0secret", 11)) == "AGJvYgBzZWNyZXQ=");
-  CHECK(base64_decode("AGJvYgBzZWNyZXQ=") == std::string("\0bob\0secret", 11));
-  CHECK(base64_encode("Username:") == "VXNlcm5hbWU6");
-  CHECK(base64_decode("VXNlcm5hbWU6") == "Username:");
-  CHECK_FALSE(base64_decode("not base64!").has_value());
-  CHECK_FALSE(base64_decode("QQ=A").has_value());
-  CHECK(base64_decode("") == "");
+  CHECK(maillab::common::base64_encode(std::string("\0bob\0secret", 11)) == "AGJvYgBzZWNyZXQ=");
+  CHECK(maillab::common::base64_decode("AGJvYgBzZWNyZXQ=") == std::string("\0bob\0secret", 11));
+  CHECK(maillab::common::base64_encode("Username:") == "VXNlcm5hbWU6");
+  CHECK(maillab::common::base64_decode("VXNlcm5hbWU6") == "Username:");
+  CHECK_FALSE(maillab::common::base64_decode("not base64!").has_value());
+  CHECK_FALSE(maillab::common::base64_decode("QQ=A").has_value());
+  CHECK(maillab::common::base64_decode("") == "");
 }
 
 TEST_CASE("random bytes never crash the message, address and DSN parsers") {
@@ -117,7 +117,7 @@ TEST_CASE("random bytes never crash the message, address and DSN parsers") {
     (void)parse_reverse_path(junk);
     (void)parse_headers(junk);
     (void)unfold(junk);
-    (void)base64_decode(junk);
+    (void)maillab::common::base64_decode(junk);
   }
   SUCCEED("no crash");
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 #include "protocols/smtp/client_session.h"
 
 using namespace maillab::smtp;
@@ -229,9 +229,9 @@ TEST_CASE("client: AUTH PLAIN and AUTH LOGIN") {
   login.handle_bytes("250-smtp\r\n250 AUTH LOGIN\r\n");
   CHECK(login.poll_output() == "AUTH LOGIN\r\n");
   login.handle_bytes("334 VXNlcm5hbWU6\r\n");
-  CHECK(login.poll_output() == maillab::mail::base64_encode("alice") + "\r\n");
+  CHECK(login.poll_output() == maillab::common::base64_encode("alice") + "\r\n");
   login.handle_bytes("334 UGFzc3dvcmQ6\r\n");
-  CHECK(login.poll_output() == maillab::mail::base64_encode("wonderland") + "\r\n");
+  CHECK(login.poll_output() == maillab::common::base64_encode("wonderland") + "\r\n");
   login.handle_bytes("535 5.7.8 Authentication credentials invalid\r\n");
   CHECK(login.poll_output() == "QUIT\r\n");
   CHECK(login.recipients()[0].status == RecipientStatus::permanent_failure);

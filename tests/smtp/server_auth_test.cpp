@@ -1,17 +1,17 @@
 #include <catch2/catch.hpp>
 
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 #include "server_harness.h"
 
 using namespace maillab::smtp;
-using maillab::mail::base64_encode;
+using maillab::common::base64_encode;
 using maillab::smtp::testing::relay_config;
 using maillab::smtp::testing::ServerHarness;
 using maillab::smtp::testing::submission_config;
 
 namespace {
 std::string plain(std::string_view user, std::string_view password) {
-  return base64_encode(std::string(1, '\0') + std::string(user) + '\0' + std::string(password));
+  return maillab::common::base64_encode(std::string(1, '\0') + std::string(user) + '\0' + std::string(password));
 }
 }  // namespace
 
@@ -52,15 +52,15 @@ TEST_CASE("server: AUTH LOGIN prompts for user name and password") {
   harness.hello();
   CHECK(harness.send("AUTH LOGIN\r\n") == "334 VXNlcm5hbWU6\r\n");
   CHECK(harness.server.state() == ServerState::auth_login_username);
-  CHECK(harness.send(base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
+  CHECK(harness.send(maillab::common::base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
   CHECK(harness.server.state() == ServerState::auth_login_password);
-  CHECK(harness.send(base64_encode("wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+  CHECK(harness.send(maillab::common::base64_encode("wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
   CHECK(harness.events_of<AuthenticationSucceeded>()[0].mechanism == "LOGIN");
   // With the user name as initial response.
   ServerHarness initial(submission_config());
   initial.hello();
-  CHECK(initial.send("AUTH LOGIN " + base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
-  CHECK(initial.send(base64_encode("wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
+  CHECK(initial.send("AUTH LOGIN " + maillab::common::base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
+  CHECK(initial.send(maillab::common::base64_encode("wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
 }
 
 TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism") {
@@ -71,7 +71,7 @@ TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism
   CHECK(harness.server.session().authenticated_user.empty());
   CHECK(harness.send("AUTH PLAIN\r\n*\r\n") == "334 \r\n501 5.0.0 Authentication aborted\r\n");
   CHECK(harness.send("AUTH PLAIN !!!\r\n") == "501 5.5.2 Cannot decode response\r\n");
-  CHECK(harness.send("AUTH PLAIN " + base64_encode("no nul bytes") + "\r\n") == "501 5.5.2 Invalid PLAIN response\r\n");
+  CHECK(harness.send("AUTH PLAIN " + maillab::common::base64_encode("no nul bytes") + "\r\n") == "501 5.5.2 Invalid PLAIN response\r\n");
   CHECK(harness.send("AUTH CRAM-MD5\r\n") == "504 5.5.4 Unrecognized authentication type\r\n");
   CHECK(harness.server.state() == ServerState::ready);
 }

@@ -1,6 +1,6 @@
-#include "protocols/mail/base64.h"
+#include "protocols/common/base64.h"
 
-namespace maillab::mail {
+namespace maillab::common {
 
 namespace {
 constexpr std::string_view alphabet =
@@ -74,4 +74,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return result;
 }
 
-}  // namespace maillab::mail
+}  // namespace maillab::common
