@@ -70,6 +70,19 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
 void Resolver::start_client(Client client, std::int64_t now) {
   ++counters_.client_queries;
   auto key = std::make_pair(client.question.name.lowercase(), static_cast<std::uint16_t>(client.question.type));
+  if (auto failed = servfail_until_.find(key); failed != servfail_until_.end()) {
+    if (failed->second > now) {
+      Task remembered;
+      remembered.question = client.question;
+      remembered.rcode = Rcode::SERVFAIL;
+      narrate(remembered, now, "FINISHED",
+              describe(client.question.name, client.question.type) + ": SERVFAIL remembered from a failed resolution (" +
+                  milliseconds(failed->second - now) + " left, RFC 2308 §7.1)");
+      answer_client(client, remembered);
+      return;
+    }
+    servfail_until_.erase(failed);
+  }
   bool joined = task_index_.count(key) > 0;
   std::uint64_t id = join_or_create_task(client.question.name, client.question.type, 0, now);
   Task& task = tasks_.at(id);
@@ -382,6 +395,9 @@ std::uint16_t Resolver::next_id(std::uint32_t address) {
 void Resolver::finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why) {
   task.rcode = rcode;
   task.state = State::finished;
+  if (rcode == Rcode::SERVFAIL && task.depth == 0 && config_.servfail_hold > 0)
+    servfail_until_[std::make_pair(task.question.name.lowercase(), static_cast<std::uint16_t>(task.question.type))] =
+        now + config_.servfail_hold;
   std::string result = rcode_to_text(rcode);
   if (rcode == Rcode::NOERROR && !task.final_records.empty()) {
     result = "answer";

@@ -56,6 +56,9 @@ struct ResolverConfig {
   int max_referrals = 16;
   int max_dependency_depth = 4;              // NS name needs NS name needs ... at most this deep
   std::int64_t dead_server_hold = 60'000'000;  // after a timeout, prefer other servers this long
+  // RFC 2308 §7.1: a resolution that ended in SERVFAIL may be remembered (at most five minutes),
+  // so a client's retries do not start the same hopeless walk again. 0 turns it off.
+  std::int64_t servfail_hold = 30'000'000;
   std::uint32_t max_cache_ttl = 86400;
   std::function<std::uint16_t()> random_id;  // query ids; if empty, a generator seeded with `seed`
   std::uint64_t seed = 1;
@@ -188,6 +191,8 @@ class Resolver {
   std::map<std::uint64_t, Task> tasks_;
   std::map<std::pair<Name, std::uint16_t>, std::uint64_t> task_index_;
   std::map<std::uint32_t, std::int64_t> dead_until_;  // server address -> end of its hold
+  // (lower-cased name, type) of a client question that ended in SERVFAIL -> end of its hold.
+  std::map<std::pair<Name, std::uint16_t>, std::int64_t> servfail_until_;
   std::deque<std::uint64_t> ready_;
   std::deque<Transmit> transmits_;
   std::deque<ClientAnswer> answers_;

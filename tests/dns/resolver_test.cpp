@@ -240,6 +240,33 @@ TEST_CASE("dns: resolver gives SERVFAIL when nothing answers, within the budget"
   CHECK_FALSE(resolver.poll_timeout().has_value());
 }
 
+TEST_CASE("dns: resolver remembers a SERVFAIL for a while, then tries again (RFC 2308 7.1)", "[dns][resolver]") {
+  ResolverConfig config = make_config();
+  config.servfail_hold = 30 * second;
+  Resolver resolver(config);
+  FakeInternet internet;
+  internet.dead = {root_address, root_b_address};
+  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
+  internet.run(resolver);
+  REQUIRE(internet.answers.size() == 1);
+  const std::size_t queries_for_the_walk = internet.sent.size();
+
+  // A retry inside the hold is answered SERVFAIL at once, without a query.
+  internet.now += 5 * second;
+  resolver.start_query(2, Name::literal("example.org"), RecordType::MX, internet.now);
+  internet.run(resolver);
+  REQUIRE(internet.answers.size() == 2);
+  CHECK(internet.answers[1].second.response.header.rcode == Rcode::SERVFAIL);
+  CHECK(internet.sent.size() == queries_for_the_walk);
+
+  // After the hold, the resolver walks again.
+  internet.now += 30 * second;
+  resolver.start_query(3, Name::literal("example.org"), RecordType::MX, internet.now);
+  internet.run(resolver);
+  REQUIRE(internet.answers.size() == 3);
+  CHECK(internet.sent.size() > queries_for_the_walk);
+}
+
 TEST_CASE("dns: resolver budget cuts a long series of timeouts short", "[dns][resolver]") {
   ResolverConfig config = make_config();
   config.tries_per_server = 10;
