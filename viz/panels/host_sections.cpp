@@ -1,5 +1,7 @@
 #include "viz/panels/host_sections.h"
 
+#include "viz/panels/host_sections_rows.h"
+
 namespace maillab::viz {
 
 void HostInspectorSections::add(std::string kind, std::string title, HostInspectorSection draw) {
@@ -14,11 +16,14 @@ std::vector<const HostInspectorSections::Entry*> HostInspectorSections::for_kind
   return out;
 }
 
-void add_standard_host_sections(HostInspectorSections& /*sections*/) {
-  // Later panels register here, e.g.:
-  //   add_resolver_cache_section(sections);   // viz/panels/sections/resolver_section.cpp
-  //   add_mta_queue_section(sections);        // viz/panels/sections/mta_section.cpp
-  //   add_mailbox_section(sections);          // viz/panels/sections/mailbox_section.cpp
+void add_standard_host_sections(HostInspectorSections& sections) {
+  // One file per service kind: viz/panels/host_sections_<kind>.cpp (see host_sections_rows.h).
+  add_resolver_sections(sections);
+  add_dns_server_sections(sections);
+  add_mta_sections(sections);
+  add_mailbox_sections(sections);
+  add_mail_access_sections(sections);
+  add_mail_client_sections(sections);
 }
 
 void add_standard_host_actions(HostActionRegistry& /*actions*/) {
