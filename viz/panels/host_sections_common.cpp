@@ -111,11 +111,19 @@ void draw_table(const char* id, const std::vector<const char*>& headers, const T
     ImGui::TextDisabled("(empty)");
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollX;
-  const float row_height = ImGui::GetTextLineHeightWithSpacing();
-  const float height = row_height * float(std::min<std::size_t>(rows.size(), 12) + 1) + 8;
-  if (!ImGui::BeginTable(id, int(headers.size()), flags, ImVec2(0, height))) return;
+  // Narrow tables size themselves; wide ones scroll sideways inside a box tall enough for up to
+  // 12 rows plus the horizontal scroll bar (the inspector is a narrow column).
+  const bool wide = headers.size() > 4;
+  ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
+                          ImGuiTableFlags_Resizable;
+  ImVec2 size(0, 0);
+  if (wide) {
+    flags |= ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
+    const float row_height = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().CellPadding.y;
+    size.y = row_height * float(std::min<std::size_t>(rows.size(), 12) + 1) + ImGui::GetStyle().ScrollbarSize + 6;
+  }
+  if (!ImGui::BeginTable(id, int(headers.size()), flags, size)) return;
+  if (wide) ImGui::TableSetupScrollFreeze(1, 1);  // keep the header row and the first column in view
   for (const char* header : headers) ImGui::TableSetupColumn(header);
   ImGui::TableHeadersRow();
   for (const auto& row : rows) {
@@ -138,6 +146,25 @@ void draw_key_values(const char* id, const KeyValueRows& rows) {
     ImGui::TextUnformatted(value.c_str());
   }
   ImGui::EndTable();
+}
+
+void draw_key_values_inline(const KeyValueRows& rows) {
+  // Pairs flow left to right and wrap, so counters take one or two lines of a narrow inspector.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right_edge = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  bool first = true;
+  for (const auto& [key, value] : rows) {
+    const float width = ImGui::CalcTextSize(key.c_str()).x + ImGui::CalcTextSize(value.c_str()).x +
+                        style.ItemSpacing.x * 3;
+    if (!first) {
+      ImGui::SameLine(0, style.ItemSpacing.x * 3);
+      if (ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
+    }
+    first = false;
+    ImGui::TextDisabled("%s", key.c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(value.c_str());
+  }
 }
 
 }  // namespace maillab::viz

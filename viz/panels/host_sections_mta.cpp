@@ -23,10 +23,10 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 
 KeyValueRows mta_summary_rows(const engine::MtaService& mta) {
   const auto domains = mta.domains();
-  KeyValueRows rows{
-      {"hostname", mta.hostname()},
-      {"domains", domains.empty() ? "(none)" : join(domains, ", ")},
-  };
+  KeyValueRows rows;
+  // The EHLO name only when it differs from the host's (it usually does not).
+  if (!mta.host() || mta.host()->name() != mta.hostname()) rows.push_back({"hostname", mta.hostname()});
+  rows.push_back({"domains", domains.empty() ? "(none)" : join(domains, ", ")});
   if (!mta.config().relay_domains.empty()) rows.push_back({"backup MX for", join(mta.config().relay_domains, ", ")});
   std::vector<std::string> policies;
   for (const auto& policy : mta.policies()) policies.emplace_back(policy->name());
@@ -42,8 +42,8 @@ TableRows mta_queue_rows(const engine::MtaService& mta, engine::Time now) {
   TableRows rows;
   for (const auto& item : mta.queue_contents()) {
     const std::string next = item.in_flight ? "in flight" : format_relative(item.next_attempt, now);
-    rows.push_back({item.queue_id, item.ledger_id, item.sender.empty() ? "<>" : item.sender, item.destination,
-                    join(item.recipients, ", "), std::to_string(item.attempts), next,
+    rows.push_back({item.queue_id, std::to_string(item.attempts), next, join(item.recipients, ", "),
+                    item.destination, item.sender.empty() ? "<>" : item.sender, item.ledger_id,
                     item.last_error.empty() ? "-" : item.last_error});
   }
   return rows;
@@ -52,15 +52,19 @@ TableRows mta_queue_rows(const engine::MtaService& mta, engine::Time now) {
 void add_mta_sections(HostInspectorSections& sections) {
   sections.add("mta", "summary", [](engine::Service& service, HostInspectorContext&) {
     const auto& mta = static_cast<const engine::MtaService&>(service);
-    draw_key_values("mta-summary", mta_summary_rows(mta));
+    draw_key_values_inline(mta_summary_rows(mta));
   });
   sections.add("mta", "queue", [](engine::Service& service, HostInspectorContext& context) {
     const auto& mta = static_cast<const engine::MtaService&>(service);
     const TableRows rows = mta_queue_rows(mta, context.simulator.now());
     ImGui::TextDisabled("%zu message%s waiting", rows.size(), rows.size() == 1 ? "" : "s");
     draw_table("mta-queue",
-               {"queue id", "ledger", "sender", "destination", "recipients", "attempts", "next attempt", "last error"},
+               {"queue id", "attempts", "next attempt", "recipients", "destination", "sender", "ledger", "last error"},
                rows);
+    // The last error is the column that matters most and the one a narrow table hides: repeat it.
+    for (const auto& row : rows) {
+      if (row.back() != "-") ImGui::TextWrapped("%s: %s", row.front().c_str(), row.back().c_str());
+    }
   });
 }
 

@@ -52,6 +52,7 @@ std::string first_words(std::string_view text, std::size_t max_chars);
 // Draws `rows` as an ImGui table with the given column headers (host_sections_common.cpp).
 void draw_table(const char* id, const std::vector<const char*>& headers, const TableRows& rows);
 void draw_key_values(const char* id, const KeyValueRows& rows);
+void draw_key_values_inline(const KeyValueRows& rows);
 
 // ---- kind "resolver" (host_sections_resolver.cpp) ----
 KeyValueRows resolver_counter_rows(const engine::ResolverService& resolver);
@@ -69,8 +70,9 @@ void add_dns_server_sections(HostInspectorSections& sections);
 
 // ---- kind "mta" (host_sections_mta.cpp) ----
 KeyValueRows mta_summary_rows(const engine::MtaService& mta);
-// queue id, ledger id, sender, destination, recipients, attempts, next attempt ("in 4m 10s",
-// or "in flight"), last error.
+// queue id, attempts, next attempt ("in 4m 10s", or "in flight"), recipients, destination,
+// sender, ledger id, last error — what a student looks for first comes first (the inspector is
+// narrow).
 TableRows mta_queue_rows(const engine::MtaService& mta, engine::Time now);
 void add_mta_sections(HostInspectorSections& sections);
 
