@@ -119,8 +119,8 @@ void draw_table(const char* id, const std::vector<const char*>& headers, const T
   ImVec2 size(0, 0);
   if (wide) {
     flags |= ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY;
-    const float row_height = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().CellPadding.y;
-    size.y = row_height * float(std::min<std::size_t>(rows.size(), 12) + 1) + ImGui::GetStyle().ScrollbarSize + 6;
+    const float row_height = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    size.y = row_height * float(std::min<std::size_t>(rows.size(), 12) + 1) + ImGui::GetStyle().ScrollbarSize + 3;
   }
   if (!ImGui::BeginTable(id, int(headers.size()), flags, size)) return;
   if (wide) ImGui::TableSetupScrollFreeze(1, 1);  // keep the header row and the first column in view

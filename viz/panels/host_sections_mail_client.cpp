@@ -38,8 +38,8 @@ std::vector<std::string> mail_client_folders(const engine::DeviceStore& store) {
 TableRows mail_client_folder_rows(const engine::DeviceStore& store, const std::string& folder) {
   TableRows rows;
   for (const auto* message : store.in_folder(folder)) {
-    rows.push_back({message->from, message->subject, first_words(message->preview, 40), message->date,
-                    engine::flags_text(*message)});
+    rows.push_back({message->subject, message->from, engine::flags_text(*message), first_words(message->preview, 40),
+                    message->date.empty() ? "-" : message->date});
   }
   return rows;
 }
@@ -59,7 +59,7 @@ void add_mail_client_sections(HostInspectorSections& sections) {
       ImGui::PushID(folder.c_str());
       const auto flags = folder == "INBOX" ? ImGuiTreeNodeFlags_DefaultOpen : ImGuiTreeNodeFlags_None;
       if (ImGui::TreeNodeEx("folder", flags, "%s (%zu)", folder.c_str(), rows.size())) {
-        draw_table("messages", {"from", "subject", "first words", "date", "flags"}, rows);
+        draw_table("messages", {"subject", "from", "flags", "first words", "date"}, rows);
         ImGui::TreePop();
       }
       ImGui::PopID();

@@ -35,7 +35,7 @@ TableRows resolver_cache_rows(const engine::ResolverService& resolver) {
 void add_resolver_sections(HostInspectorSections& sections) {
   sections.add("resolver", "counters", [](engine::Service& service, HostInspectorContext&) {
     const auto& resolver = static_cast<const engine::ResolverService&>(service);
-    draw_key_values("resolver-counters", resolver_counter_rows(resolver));
+    draw_key_values_inline(resolver_counter_rows(resolver));
   });
   sections.add("resolver", "cache", [](engine::Service& service, HostInspectorContext&) {
     auto& resolver = static_cast<engine::ResolverService&>(service);

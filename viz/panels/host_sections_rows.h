@@ -95,7 +95,8 @@ void add_mail_access_sections(HostInspectorSections& sections);
 TableRows mail_client_account_rows(const engine::MailClientService& client);
 // folder names the device knows and those its messages are in, sorted.
 std::vector<std::string> mail_client_folders(const engine::DeviceStore& store);
-// sender, subject, first words, date, flags — for one folder of the device.
+// subject, sender, flags ("read", "unread, flagged"), first words, date — for one folder of the
+// device, in the order a narrow inspector should show them.
 TableRows mail_client_folder_rows(const engine::DeviceStore& store, const std::string& folder);
 void add_mail_client_sections(HostInspectorSections& sections);
 
