@@ -1,6 +1,7 @@
 #pragma once
-// An IMAP client session for the simulated mail client (MUA), sans-I/O. The caller queues
-// operations; the session logs in first, then runs them in order, one command at a time:
+// An IMAP client session for the simulated mail client (MUA), sans-I/O, built on CommandRunner
+// (command_runner.h: framing, tags, LOGIN). The caller queues operations; they run after login,
+// in order, each one's commands before the next operation starts:
 //
 //   sync()          SELECT mailbox (or NOOP when already selected), UID SEARCH UID <last+1>:* for new messages,
 //                   UID FETCH <new> (UID FLAGS RFC822.SIZE BODY.PEEK[]) (or ENVELOPE),
@@ -8,7 +9,10 @@
 //   mark_seen(uid)  UID STORE uid +FLAGS (\Seen)          (the user read it)
 //   set_flag(...)   UID STORE uid +FLAGS/-FLAGS (flag)
 //   create_folder   CREATE name
+//   list_folders()  LIST "" "*"                           (folders() afterwards)
+//   append(...)     APPEND folder [(flags)] {n+} bytes    (e.g. a copy in Sent; LITERAL+, RFC 7888)
 //   move(uid, to)   UID COPY uid to, UID STORE uid +FLAGS.SILENT (\Deleted), EXPUNGE
+//   expunge()       EXPUNGE in the mailbox (SELECT first when none is selected)
 //   noop()          NOOP (collects untagged EXISTS/EXPUNGE/FETCH updates)
 //   logout()        LOGOUT
 //
@@ -16,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -23,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/imap/client_responses.h"
+#include "protocols/imap/command_runner.h"
 #include "protocols/imap/events.h"
 
 namespace maillab::imap {
@@ -45,13 +52,20 @@ struct LocalMessage {
 class ClientSession {
  public:
   explicit ClientSession(ClientOptions options);
+  // The runner's callbacks point at this session: it stays where it was made.
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
 
   // ---- operations (queued; they run after login, in order) ----
   void sync();
   void mark_seen(std::uint32_t uid);
   void set_flag(std::uint32_t uid, const std::string& flag, bool add);
   void create_folder(const std::string& name);
+  void list_folders();
+  // `flags` is a space-separated list such as "\\Seen" (empty: none).
+  void append(const std::string& folder, const std::string& bytes, const std::string& flags = {});
   void move(std::uint32_t uid, const std::string& folder);
+  void expunge();
   void noop();
   void logout();
 
@@ -62,63 +76,47 @@ class ClientSession {
   std::optional<Event> poll_event();
 
   // ---- results ----
-  bool logged_in() const { return logged_in_; }
-  bool busy() const { return current_.has_value() || !queue_.empty() || !greeted_; }
-  bool finished() const { return finished_; }
-  bool failed() const { return failed_; }
-  const std::string& error() const { return error_; }
+  bool logged_in() const { return runner_.logged_in(); }
+  bool busy() const { return operation_running_ || !operations_.empty() || !runner_.idle(); }
+  bool finished() const { return runner_.logged_out() || runner_.failed(); }
+  bool failed() const { return runner_.failed(); }
+  const std::string& error() const { return runner_.error(); }
   std::uint32_t uid_validity() const { return uid_validity_; }
   const std::map<std::uint32_t, LocalMessage>& messages() const { return messages_; }
+  // Selectable folders from the last list_folders(), in the server's order.
+  const std::vector<std::string>& folders() const { return folders_; }
   // UIDs of messages fetched since the last call (new mail for the user to see).
   std::vector<std::uint32_t> take_new_messages();
 
  private:
-  enum class StepKind { login, select, sync_noop, search_new, fetch_new, fetch_flags, store, create, copy,
-                        store_deleted, expunge, noop, logout };
-  struct Step {
-    explicit Step(StepKind kind_ = StepKind::noop, std::uint32_t uid_ = 0, std::string text_ = {},
-                  bool add_ = true)
-        : kind(kind_), uid(uid_), text(std::move(text_)), add(add_) {}
-    StepKind kind;
-    std::uint32_t uid;
-    std::string text;   // flag or folder name
-    bool add;
-  };
+  using Operation = std::function<void()>;  // sends an operation's first command
 
-  void enqueue(Step step);
+  void enqueue(Operation operation);
   void start_next();
-  void send_command(const std::string& command, const std::string& shown);
-  void handle_response(const std::string& response);
+  bool aborted(const CommandCompletion& done);
+  void report(const std::string& what, const CommandCompletion& done);
+  void finish_operation(const std::string& what, const CommandCompletion& done);
+  void simple_operation(std::string command, std::string what);
+  void search_new();
+  void fetch_flags();
   void handle_untagged(const std::string& text);
-  void handle_fetch(std::uint32_t sequence, std::string_view attributes);
-  void handle_completion(const std::string& status, const std::string& text);
-  void fail(const std::string& reason);
+  void handle_fetch(const FetchedItems& fetched);
   void expunge_sequence(std::uint32_t sequence);
 
   ClientOptions options_;
-  std::string input_;
-  std::string pending_response_;  // lines + literals of a response being assembled
-  std::uint64_t literal_remaining_ = 0;
-  std::string output_;
+  CommandRunner runner_;
   std::deque<Event> events_;
-
-  bool greeted_ = false;
-  bool logged_in_ = false;
+  std::deque<Operation> operations_;
+  bool operation_running_ = false;
   bool selected_ = false;
-  bool finished_ = false;
-  bool failed_ = false;
-  std::string error_;
-  std::deque<Step> queue_;
-  std::optional<Step> current_;
-  std::string current_tag_;
-  unsigned next_tag_ = 1;
 
   std::uint32_t uid_validity_ = 0;
   std::map<std::uint32_t, LocalMessage> messages_;
   std::vector<std::uint32_t> sequence_to_uid_;  // index = sequence number - 1
-  std::vector<std::uint32_t> search_results_;
+  bool flag_sync_running_ = false;
   std::set<std::uint32_t> flag_sync_seen_;
   std::vector<std::uint32_t> new_messages_;
+  std::vector<std::string> folders_;
 };
 
 }  // namespace maillab::imap

@@ -6,20 +6,6 @@
 using namespace maillab;
 using namespace imap_test;
 
-namespace {
-
-void run(imap::ClientSession& client, imap::ServerSession& server) {
-  for (int round = 0; round < 1000; ++round) {
-    const std::string to_client = server.poll_output();
-    if (!to_client.empty()) client.handle_bytes(to_client);
-    const std::string to_server = client.poll_output();
-    if (!to_server.empty()) server.handle_bytes(to_server);
-    if (to_client.empty() && to_server.empty()) break;
-  }
-}
-
-}  // namespace
-
 TEST_CASE("IMAP client syncs new messages with BODY.PEEK[] and leaves them unseen") {
   Fixture f;
   imap::ServerSession server(f.store);

@@ -40,4 +40,17 @@ inline void login_and_select(maillab::imap::ServerSession& session) {
   say(session, "S1 SELECT INBOX\r\n");
 }
 
+// Shuttles bytes between a client (imap::ClientSession or imap::CommandRunner) and a server
+// session until both are quiet.
+template <typename Client>
+void run(Client& client, maillab::imap::ServerSession& server) {
+  for (int round = 0; round < 1000; ++round) {
+    const std::string to_client = server.poll_output();
+    if (!to_client.empty()) client.handle_bytes(to_client);
+    const std::string to_server = client.poll_output();
+    if (!to_server.empty()) server.handle_bytes(to_server);
+    if (to_client.empty() && to_server.empty()) break;
+  }
+}
+
 }  // namespace imap_test

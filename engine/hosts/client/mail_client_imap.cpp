@@ -2,16 +2,17 @@
 #include <algorithm>
 #include <set>
 
-#include "engine/hosts/client/imap_command_queue.h"
 #include "engine/hosts/client/mail_client_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "protocols/imap/client_responses.h"
+#include "protocols/imap/command_runner.h"
 #include "protocols/imap/syntax.h"
 
 namespace maillab::engine {
 
 struct MailClientService::Imap {
   std::size_t account = 0;
-  std::unique_ptr<ImapCommandQueue> queue;
+  std::unique_ptr<imap::CommandRunner> queue;  // sans-I/O: protocols/imap/command_runner.h
   std::shared_ptr<StreamConnection> connection;
   bool finished = false;
   // What a check found, for the narration.
@@ -36,7 +37,7 @@ void MailClientService::imap_session(std::size_t account, std::function<void(std
   const ClientAccount& acct = accounts_[account];
   auto imap = std::make_shared<Imap>();
   imap->account = account;
-  imap->queue = std::make_unique<ImapCommandQueue>(acct.login(), acct.password);
+  imap->queue = std::make_unique<imap::CommandRunner>(acct.login(), acct.password);
   const std::string server = acct.incoming_server;
   auto end = [this, imap, finished, server](bool ok) {
     if (imap->finished) return;
@@ -62,7 +63,7 @@ void MailClientService::imap_session(std::size_t account, std::function<void(std
         };
         work(imap, [imap, end] {
           if (imap->queue->failed()) return end(false);
-          imap->queue->command("LOGOUT", [imap, end](const ImapCompletion& done) { end(done.ok()); });
+          imap->queue->command("LOGOUT", [imap, end](const imap::CommandCompletion& done) { end(done.ok()); });
           imap->pump();
         });
         imap->pump();
@@ -75,7 +76,7 @@ void MailClientService::imap_session(std::size_t account, std::function<void(std
 
 void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string folder, Done then) {
   const std::size_t account = imap->account;
-  imap->queue->command("SELECT " + imap::astring(folder), [this, imap, folder, then, account](const ImapCompletion& selected) {
+  imap->queue->command("SELECT " + imap::astring(folder), [this, imap, folder, then, account](const imap::CommandCompletion& selected) {
     if (selected.status.empty()) return then();  // the connection failed: keep what we have
     if (!selected.ok()) {
       // The folder is gone on the server (deleted or renamed elsewhere): so is our copy of it.
@@ -87,8 +88,8 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
     }
     std::uint32_t exists = 0;
     for (const auto& line : selected.untagged) {
-      if (auto n = imap_exists(line)) exists = *n;
-      if (auto validity = imap_uid_validity(line)) {
+      if (auto n = imap::read_exists(line)) exists = *n;
+      if (auto validity = imap::read_uid_validity(line)) {
         auto& known = uid_validity_[{account, folder}];
         if (known != 0 && known != *validity) {
           // RFC 3501 §2.3.1.1: our UIDs for this folder mean nothing any more.
@@ -128,11 +129,12 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
       reconcile({});
       return then();
     }
-    imap->queue->command("UID FETCH 1:* (UID FLAGS)", [this, imap, folder, then, account, reconcile](const ImapCompletion& listed) {
+    imap->queue->command("UID FETCH 1:* (UID FLAGS)", [this, imap, folder, then, account, reconcile](const imap::CommandCompletion& listed) {
       if (!listed.ok()) return then();
       std::map<std::uint32_t, std::vector<std::string>> on_server;
       for (const auto& line : listed.untagged)
-        if (auto fetched = imap_fetched(line)) on_server[fetched->uid] = fetched->flags;
+        if (auto fetched = imap::read_fetch(line); fetched && fetched->uid && *fetched->uid)
+          on_server[*fetched->uid] = fetched->flags.value_or(std::vector<std::string>{});
       reconcile(on_server);
       std::vector<std::uint32_t> wanted;
       for (const auto& [uid, flags] : on_server)
@@ -140,18 +142,20 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
       if (wanted.empty()) return then();
       // BODY.PEEK[] so that downloading does not mark anything \Seen (RFC 3501 §6.4.5).
       imap->queue->command("UID FETCH " + imap::format_sequence_set(wanted) + " (UID FLAGS BODY.PEEK[])",
-                           [this, imap, folder, then, account](const ImapCompletion& fetched_all) {
+                           [this, imap, folder, then, account](const imap::CommandCompletion& fetched_all) {
                              for (const auto& line : fetched_all.untagged) {
-                               auto fetched = imap_fetched(line);
-                               if (!fetched || !fetched->body || store_.find_imap(account, folder, fetched->uid)) continue;
+                               auto fetched = imap::read_fetch(line);
+                               if (!fetched || !fetched->uid || *fetched->uid == 0 || !fetched->body ||
+                                   store_.find_imap(account, folder, *fetched->uid))
+                                 continue;
                                DeviceMessage local;
                                local.account = account;
                                local.folder = folder;
-                               local.uid = fetched->uid;
+                               local.uid = *fetched->uid;
                                local.bytes = *fetched->body;
                                local.arrived = host_->simulator().now();
                                summarize_message(local);
-                               set_flags_from_imap(local, fetched->flags);
+                               set_flags_from_imap(local, fetched->flags.value_or(std::vector<std::string>{}));
                                if (folder == "INBOX") ++imap->new_in_inbox, imap->new_subjects.push_back(local.subject);
                                else ++imap->new_elsewhere;
                                store_.add(std::move(local));
@@ -174,11 +178,11 @@ void MailClientService::imap_check(std::size_t account, Done done) {
       [this, report](std::shared_ptr<Imap> imap, Done finish) {
         *report = imap;
         // The folder list first: another device may have created folders (RFC 3501 §6.3.8).
-        imap->queue->command("LIST \"\" \"*\"", [this, imap, finish](const ImapCompletion& listed) {
+        imap->queue->command("LIST \"\" \"*\"", [this, imap, finish](const imap::CommandCompletion& listed) {
           auto folders = std::make_shared<std::vector<std::string>>();
           folders->push_back("INBOX");
           for (const auto& line : listed.untagged)
-            if (auto name = imap_list_name(line); name && imap::to_upper(*name) != "INBOX") folders->push_back(*name);
+            if (auto name = imap::read_list_name(line); name && imap::to_upper(*name) != "INBOX") folders->push_back(*name);
           for (const auto& name : *folders) store_.add_folder(name);
           // Sync them one after another: INBOX, then the rest in the server's order.
           // The step function holds itself only weakly; each pending step holds it strongly.
@@ -222,9 +226,9 @@ void MailClientService::imap_store_flag(std::size_t account, std::uint64_t local
   imap_session(
       account,
       [folder, uid, flag](std::shared_ptr<Imap> imap, Done finish) {
-        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, flag, finish](const ImapCompletion&) {
+        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, flag, finish](const imap::CommandCompletion&) {
           imap->queue->command("UID STORE " + std::to_string(uid) + " +FLAGS (" + flag + ")",
-                               [finish](const ImapCompletion&) { finish(); });
+                               [finish](const imap::CommandCompletion&) { finish(); });
           imap->pump();
         });
       },
@@ -247,10 +251,10 @@ void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id,
   imap_session(
       account,
       [folder, uid](std::shared_ptr<Imap> imap, Done finish) {
-        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, finish](const ImapCompletion&) {
+        imap->queue->command("SELECT " + imap::astring(folder), [imap, uid, finish](const imap::CommandCompletion&) {
           // RFC 3501 §6.4.6 and §6.4.3: mark, then expunge.
           imap->queue->command("UID STORE " + std::to_string(uid) + " +FLAGS (\\Deleted)", {});
-          imap->queue->command("EXPUNGE", [finish](const ImapCompletion&) { finish(); });
+          imap->queue->command("EXPUNGE", [finish](const imap::CommandCompletion&) { finish(); });
           imap->pump();
         });
       },
@@ -279,7 +283,7 @@ void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, s
         if (!known) imap->queue->command("CREATE " + imap::astring(target), {});
         imap->queue->command("SELECT " + imap::astring(folder), {});
         imap->queue->command("UID MOVE " + std::to_string(uid) + " " + imap::astring(target),
-                             [this, imap, target, finish](const ImapCompletion& moved) {
+                             [this, imap, target, finish](const imap::CommandCompletion& moved) {
                                if (!moved.ok()) return finish();
                                imap_sync_folder(imap, target, finish);
                              });
@@ -303,7 +307,7 @@ void MailClientService::imap_append_sent(std::size_t account, std::string bytes,
       [this, bytes](std::shared_ptr<Imap> imap, Done finish) {
         // LITERAL+ (RFC 7888): the message follows at once, no continuation to wait for.
         imap->queue->command("APPEND Sent (\\Seen) {" + std::to_string(bytes.size()) + "+}\r\n" + bytes,
-                             [this, imap, finish](const ImapCompletion& appended) {
+                             [this, imap, finish](const imap::CommandCompletion& appended) {
                                if (!appended.ok()) return finish();
                                imap_sync_folder(imap, "Sent", finish);
                              });
