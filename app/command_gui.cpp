@@ -1,13 +1,11 @@
 // maillab gui [SCENARIO|LESSON] [--screenshot FILE --frames N] [--at SECONDS] ... — the visualizer
-// (viz/visualizer.h). A lesson file opens the scenario the lesson runs.
+// (viz/visualizer.h). A lesson file opens the lesson: its panel runs the scenario step by step.
 #include <fstream>
 #include <iostream>
 
 #include <yaml-cpp/yaml.h>
 
 #include "app/commands.h"
-#include "lessons/lesson_loader.h"
-#include "scenarios/diagnostics.h"
 #include "viz/visualizer.h"
 
 namespace maillab::app {
@@ -39,20 +37,9 @@ int command_gui(const Arguments& arguments) {
     return 2;
   }
   if (!options->scenario_path.empty() && looks_like_lesson(options->scenario_path)) {
-    scenarios::Diagnostics diagnostics;
-    auto lesson = lessons::load_lesson(options->scenario_path, diagnostics);
-    if (!lesson) {
-      std::cerr << diagnostics.to_string();
-      return 2;
-    }
-    if (lesson->scenario_path.empty()) {
-      std::cerr << "maillab gui: " << options->scenario_path
-                << ": lessons with an inline scenario cannot be opened in the visualizer yet; "
-                   "run it with `maillab lesson`\n";
-      return 2;
-    }
-    std::cout << "Lesson: " << lesson->title << " (scenario " << lesson->scenario_path << ")\n";
-    options->scenario_path = lesson->scenario_path;
+    // The lesson itself opens: its panel drives the scenario step by step (viz/panels/lesson_panel.h).
+    options->lesson_path = options->scenario_path;
+    options->scenario_path.clear();
   }
   return viz::run_visualizer(*options, std::cout, std::cerr);
 }

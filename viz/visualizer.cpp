@@ -2,10 +2,15 @@
 
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+
+#include "lessons/answers_file.h"
+#include "lessons/lesson_loader.h"
 
 #include "viz/canvas/font.h"
 #include "viz/model/synthetic_scene.h"
+#include "viz/panels/lesson_panel.h"
 #include "viz/visualizer_app.h"
 #include "viz/world_scene.h"
 
@@ -43,6 +48,39 @@ void apply_selection(VisualizerState& state, const std::string& select) {
   }
 }
 
+// The lesson, its LessonRun and the scripted answers; nullptr with `problems` set on bad input.
+std::unique_ptr<LessonSession> load_lesson_session(const VisualizerOptions& options, std::string& problems) {
+  scenarios::Diagnostics diagnostics;
+  auto lesson = lessons::load_lesson(options.lesson_path, diagnostics);
+  if (!lesson) {
+    problems = diagnostics.to_string();
+    if (problems.empty()) problems = options.lesson_path + ": could not load the lesson\n";
+    return nullptr;
+  }
+  std::vector<std::string> answers;
+  if (!options.lesson_answers_path.empty()) {
+    std::ifstream in(options.lesson_answers_path);
+    if (!in) {
+      problems = options.lesson_answers_path + ": cannot read the answers file\n";
+      return nullptr;
+    }
+    const auto lines = lessons::read_answer_lines(in);
+    const auto mistakes = lessons::check_answer_lines(lines, *lesson, options.lesson_answers_path);
+    if (!mistakes.empty()) {
+      for (const auto& mistake : mistakes) problems += mistake + "\n";
+      return nullptr;
+    }
+    for (const auto& line : lines) answers.push_back(line.text);
+  }
+  auto run = lessons::LessonRun::start(std::move(*lesson), diagnostics, options.seed);
+  if (!run) {
+    problems = diagnostics.to_string();
+    if (problems.empty()) problems = options.lesson_path + ": could not load the lesson's scenario\n";
+    return nullptr;
+  }
+  return std::make_unique<LessonSession>(std::move(run), std::move(answers));
+}
+
 }  // namespace
 
 std::string visualizer_usage() {
@@ -59,6 +97,9 @@ std::string visualizer_usage() {
          "  --size WxH          window size (default 1280x800)\n"
          "  --select WHAT       select a host by name, or link:ID, or record:N\n"
          "  --message ID        show this message's journey (e.g. M1)\n"
+         "Lessons (maillab gui LESSON.yaml): the lesson panel drives time with its Next step button.\n"
+         "  --lesson-answers FILE  answer the questions from FILE as they come (like `maillab lesson --answers`)\n"
+         "  --lesson-steps N       advance N steps first (for screenshots)\n"
          "Mouse: drag to pan, wheel to zoom, click to inspect, right-click a host or link to fail it.\n"
          "Keys: Space play/pause, Right step, Left step back, Home re-frame.\n";
 }
@@ -81,7 +122,8 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
       options.play = true;
     } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
                argument == "--screenshot" || argument == "--size" || argument == "--select" ||
-               argument == "--message" || argument == "--geometry") {
+               argument == "--message" || argument == "--geometry" || argument == "--lesson-answers" ||
+               argument == "--lesson-steps") {
       auto value = value_of(i, argument);
       if (!value) return std::nullopt;
       if (argument == "--seed") {
@@ -126,6 +168,13 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
         options.select = *value;
       } else if (argument == "--message") {
         options.message = *value;
+      } else if (argument == "--lesson-answers") {
+        options.lesson_answers_path = *value;
+      } else if (argument == "--lesson-steps") {
+        if (!parse_number(*value, options.lesson_steps) || options.lesson_steps < 0 || options.lesson_steps > 10000) {
+          error = "--lesson-steps wants a number from 0 to 10000, not '" + *value + "'";
+          return std::nullopt;
+        }
       } else {
         options.geometry_path = *value;
       }
@@ -150,7 +199,26 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   }
   SceneFactory factory;
   std::string title = "maillab";
-  if (options.scenario_path.empty()) {
+  std::unique_ptr<LessonSession> lesson;
+  if (options.lesson_path.empty() && (!options.lesson_answers_path.empty() || options.lesson_steps > 0)) {
+    err << "maillab gui: --lesson-answers and --lesson-steps need a lesson file\n";
+    return 2;
+  }
+  if (!options.lesson_path.empty()) {
+    std::string problems;
+    lesson = load_lesson_session(options, problems);
+    if (!lesson) {
+      err << problems;
+      return 2;
+    }
+    if (options.at_seconds) {
+      err << "maillab gui: --at does not apply to a lesson (time moves with its steps; use --lesson-steps)\n";
+      return 2;
+    }
+    LessonSession* session = lesson.get();
+    factory = [session] { return make_lesson_scene(session->run()); };
+    title += " - lesson: " + session->run().lesson().title;
+  } else if (options.scenario_path.empty()) {
     const std::uint64_t seed = options.seed.value_or(1);
     factory = [seed] { return make_demo_scene(seed); };
     title += " - demo";
@@ -180,11 +248,15 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
     return 1;
   }
   VisualizerState& state = app.state();
+  if (lesson) {
+    state.lesson = lesson.get();
+    lesson->advance_steps(options.lesson_steps);
+  }
   if (options.speed) state.clock.speed = *options.speed;
   if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));
   apply_selection(state, options.select);
   if (!options.message.empty()) state.selection.message = options.message;
-  state.clock.playing = options.play || (headless && !options.at_seconds);
+  state.clock.playing = !lesson && (options.play || (headless && !options.at_seconds));
 
   if (headless) {
     const int frames = std::max(2, options.frames);  // ImGui lays windows out on the first frame

@@ -24,6 +24,10 @@ struct VisualizerOptions {
   std::string select;                   // select at start: a host name, "link:ID" or "record:N"
   std::string message;                  // show this message's journey at start (e.g. "M1")
   std::string geometry_path;            // tests: write the screen positions of what was drawn
+  // A lesson (viz/panels/lesson_panel.h) instead of a scenario: its LessonRun owns the World.
+  std::string lesson_path;
+  std::string lesson_answers_path;      // answers applied in order as questions come (like --answers)
+  int lesson_steps = 0;                 // advance this many steps first (headless screenshots)
 };
 
 // Runs the visualizer. Returns 0 on success, 1 when it cannot run (no display, no font, PNG not
@@ -32,7 +36,8 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
 
 // Parses the arguments after `maillab gui` into options (positional SCENARIO, --seed N,
 // --screenshot FILE, --frames N, --at SECONDS, --large-fonts, --speed X, --play, --size WxH,
-// --select WHAT, --message ID, --geometry FILE). On a mistake returns nullopt and sets `error`.
+// --select WHAT, --message ID, --geometry FILE, --lesson-answers FILE, --lesson-steps N; a lesson
+// file is recognised by the caller, which moves it to lesson_path). On a mistake returns nullopt and sets `error`.
 std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<std::string>& arguments,
                                                             std::string& error);
 // One paragraph per option, for --help.

@@ -93,7 +93,7 @@ void VisualizerApp::handle_event(const sf::Event& event) {
         dragging_ = true;
         drag_moved_ = false;
         drag_start_ = drag_last_ = at;
-      } else if (event.mouseButton.button == sf::Mouse::Right) {
+      } else if (event.mouseButton.button == sf::Mouse::Right && !state.lesson) {
         const auto node = canvas_->node_at(at, state);
         menu_panel_.request(node, node ? std::nullopt : canvas_->link_at(at, state));
       }
@@ -141,6 +141,10 @@ void VisualizerApp::handle_event(const sf::Event& event) {
     }
     case sf::Event::KeyPressed:
       if (imgui_->wants_keyboard()) return;
+      if (state.lesson) {  // time moves only through the lesson
+        if (event.key.code == sf::Keyboard::Home) camera_moved_ = false;
+        return;
+      }
       if (event.key.code == sf::Keyboard::Space) state.clock.playing = !state.clock.playing;
       if (event.key.code == sf::Keyboard::Right) queue_step_event(state);
       if (event.key.code == sf::Keyboard::Left) queue_step_back(state);
@@ -176,6 +180,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   while (window_->pollEvent(event)) handle_event(event);
   if (!window_->isOpen()) return true;
 
+  if (state.lesson) state.clock.playing = false;
   if (const engine::Time advance = state.clock.advance(wall_seconds); advance > 0) {
     replay_->run_to(state.now() + advance);
   }
@@ -183,15 +188,26 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   times_.simulate = elapsed_ms(mark);
 
   const sf::Vector2u size = window_->getSize();
-  const ScreenLayout layout =
-      compute_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
+  ScreenLayout layout = compute_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
+  Rect lesson_area;
+  if (state.lesson) {
+    const LessonScreen lesson = lesson_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
+    layout = lesson.screen;
+    lesson_area = lesson.lesson;
+  }
   canvas_->set_viewport(layout.canvas, !camera_moved_, state.show_legend);
 
   imgui_->new_frame(float(wall_seconds));
-  time_panel_.Draw(state, layout.time_bar);
-  if (state.show_inspector) {
-    inspector_panel_.Draw(state, layout.inspector);
-    journey_panel_.Draw(state, layout.journey);
+  if (state.lesson) {
+    lesson_panel_.draw_time_bar(state, *state.lesson, layout.time_bar);
+    lesson_panel_.draw(state, *state.lesson, lesson_area);
+    if (state.show_inspector) inspector_panel_.Draw(state, layout.inspector);
+  } else {
+    time_panel_.Draw(state, layout.time_bar);
+    if (state.show_inspector) {
+      inspector_panel_.Draw(state, layout.inspector);
+      journey_panel_.Draw(state, layout.journey);
+    }
   }
   if (state.show_log) log_panel_.Draw(state, layout.log);
   menu_panel_.Draw(state);

@@ -17,6 +17,7 @@
 #include "viz/panels/event_log_panel.h"
 #include "viz/panels/host_sections.h"
 #include "viz/panels/inspector_panel.h"
+#include "viz/panels/lesson_panel.h"
 #include "viz/panels/time_controls_panel.h"
 #include "viz/visualizer_state.h"
 
@@ -74,6 +75,7 @@ class VisualizerApp {
   EventLogPanel log_panel_;
   JourneyPanel journey_panel_;
   CanvasMenuPanel menu_panel_;
+  LessonPanel lesson_panel_;
   bool camera_moved_ = false;  // once the user pans or zooms, stop re-framing on resize
   bool dragging_ = false;
   bool drag_moved_ = false;

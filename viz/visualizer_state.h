@@ -20,6 +20,7 @@ namespace maillab::viz {
 
 class HostInspectorSections;
 class HostActionRegistry;
+class LessonSession;
 
 struct Selection {
   std::string node;                     // a host or router, by name
@@ -52,6 +53,9 @@ struct VisualizerState {
   std::size_t flights_in_view = 0;       // packets drawn last frame
   HostInspectorSections* host_sections = nullptr;
   HostActionRegistry* host_actions = nullptr;
+  // Lesson mode (viz/panels/lesson_panel.h): the lesson owns the World and the clock, so playback,
+  // stepping keys and faults from the UI are off and time moves only through the lesson's steps.
+  LessonSession* lesson = nullptr;
 
   const std::vector<engine::TraceRecord>& records() { return replay.simulator().trace().records(); }
   engine::Time now() { return replay.now(); }

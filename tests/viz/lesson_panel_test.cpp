@@ -1,0 +1,179 @@
+// The lesson panel's model (LessonSession: which step, question and feedback the panel shows
+// after N steps with given answers; the narration split for wrapping; the screen split) and,
+// under Xvfb, a screenshot of `maillab gui LESSON.yaml` at a step.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <SFML/Graphics/Image.hpp>
+
+#include "lessons/answers_file.h"
+#include "lessons/lesson_loader.h"
+#include "viz/panels/lesson_panel.h"
+
+using namespace maillab;
+using viz::LessonSession;
+using Phase = lessons::LessonRun::Phase;
+
+namespace {
+
+const char* lesson_file = "lessons/01-dns-lookup.yaml";  // tests run from the source tree
+
+std::vector<std::string> shipped_answers() {
+  std::ifstream in("lessons/answers/01-dns-lookup.txt");
+  std::vector<std::string> out;
+  for (const auto& line : lessons::read_answer_lines(in)) out.push_back(line.text);
+  return out;
+}
+
+std::unique_ptr<LessonSession> start_session(std::vector<std::string> answers) {
+  scenarios::Diagnostics diagnostics;
+  auto lesson = lessons::load_lesson(lesson_file, diagnostics);
+  REQUIRE(lesson);
+  auto run = lessons::LessonRun::start(std::move(*lesson), diagnostics);
+  REQUIRE(run);
+  return std::make_unique<LessonSession>(std::move(run), std::move(answers));
+}
+
+}  // namespace
+
+TEST_CASE("lesson session: before the first step the panel shows the introduction", "[viz][lesson]") {
+  auto session = start_session({});
+  CHECK(session->step_label() == "Introduction");
+  CHECK(session->run().phase() == Phase::not_started);
+  CHECK(session->run().now() == 0);
+  CHECK_FALSE(session->feedback());
+}
+
+TEST_CASE("lesson session: without answers, step 1 waits on its prediction and time does not move",
+          "[viz][lesson]") {
+  auto session = start_session({});
+  session->advance_steps(1);
+  CHECK(session->step_label().rfind("Step 1/6", 0) == 0);
+  REQUIRE(session->run().pending_question());
+  CHECK(session->run().pending_is_prediction());
+  CHECK(session->run().now() == 0);  // a prediction comes before the run
+  CHECK_FALSE(session->next_step());  // Next step is refused while a question waits
+
+  SECTION("an answer that is no answer changes nothing and says why") {
+    CHECK_FALSE(session->submit(""));
+    CHECK_FALSE(session->problem().empty());
+    CHECK(session->run().pending_is_prediction());
+  }
+  SECTION("a right prediction runs the step and the feedback says right") {
+    REQUIRE(session->submit("three"));
+    REQUIRE(session->feedback());
+    CHECK(session->feedback()->prediction);
+    CHECK(session->feedback()->correct);
+    CHECK(session->run().now() > 0);
+    CHECK(session->run().score() == 1);
+    CHECK(session->focus_record());  // the step stopped somewhere the canvas can point at
+  }
+  SECTION("a wrong prediction gives the right answer") {
+    REQUIRE(session->submit("7"));
+    REQUIRE(session->feedback());
+    CHECK_FALSE(session->feedback()->correct);
+    CHECK(session->feedback()->right_answer == "3");
+    CHECK(session->run().score() == 0);
+  }
+}
+
+TEST_CASE("lesson session: two steps with the shipped answers", "[viz][lesson]") {
+  auto session = start_session(shipped_answers());
+  session->advance_steps(2);
+  CHECK(session->step_label().rfind("Step 2/6", 0) == 0);
+  CHECK_FALSE(session->run().pending_question());
+  CHECK(session->run().phase() == Phase::ready);
+  REQUIRE(session->feedback());
+  CHECK_FALSE(session->feedback()->prediction);  // step 2's quiz was the last question answered
+  CHECK(session->feedback()->correct);
+  CHECK(session->run().score() == 2);
+  CHECK(session->scripted_left() == 3);
+}
+
+TEST_CASE("lesson session: two steps without answers skip step 1's prediction and wait on step 2's quiz",
+          "[viz][lesson]") {
+  auto session = start_session({});
+  session->advance_steps(2);
+  CHECK(session->step_label().rfind("Step 2/6", 0) == 0);
+  const lessons::Quiz* quiz = session->run().pending_question();
+  REQUIRE(quiz);
+  CHECK_FALSE(session->run().pending_is_prediction());
+  CHECK(quiz->multiple_choice());
+  CHECK(session->run().score() == 0);
+  REQUIRE(session->run().answers().size() == 1);
+  CHECK(session->run().answers()[0].skipped);
+}
+
+TEST_CASE("lesson session: all the way with the shipped answers ends with full marks", "[viz][lesson]") {
+  auto session = start_session(shipped_answers());
+  session->advance_steps(100);
+  CHECK(session->run().finished());
+  CHECK(session->step_label() == "Finished");
+  CHECK(session->run().score() == session->run().max_score());
+  CHECK(session->run().max_score() == 5);
+}
+
+TEST_CASE("narration blocks: paragraphs joined, lists and indented lines kept", "[viz][lesson]") {
+  const auto blocks = viz::narration_blocks(
+      "One line\nand its continuation.\n\n  laptop   asks\n  resolver answers\n- first item\n  still?\n- second\n"
+      "1. numbered\nafter\n\n\n");
+  using Kind = viz::NarrationBlock::Kind;
+  REQUIRE(blocks.size() == 8);
+  CHECK(blocks[0].kind == Kind::paragraph);
+  CHECK(blocks[0].text == "One line and its continuation.");
+  CHECK(blocks[1].kind == Kind::blank);
+  CHECK(blocks[2].kind == Kind::verbatim);
+  CHECK(blocks[2].text == "  laptop   asks");
+  CHECK(blocks[3].kind == Kind::verbatim);
+  CHECK(blocks[4].kind == Kind::list_item);
+  CHECK(blocks[4].text == "- first item");
+  CHECK(blocks[5].kind == Kind::verbatim);  // two-space indent is verbatim even under an item
+  CHECK(blocks[6].kind == Kind::list_item);
+  CHECK(blocks[7].kind == Kind::list_item);
+  CHECK(blocks[7].text == "1. numbered after");
+}
+
+TEST_CASE("lesson screen: the lesson panel never covers the canvas", "[viz][lesson]") {
+  for (bool inspector : {true, false}) {
+    const auto layout = viz::lesson_screen_layout(1280, 800, 1.0, true, inspector);
+    CHECK(layout.lesson.width > 300);
+    CHECK(layout.lesson.height > 300);
+    CHECK(layout.lesson.x >= layout.screen.canvas.x + layout.screen.canvas.width);
+    CHECK(layout.lesson.y >= layout.screen.time_bar.height);
+    if (inspector) CHECK(layout.screen.inspector.y >= layout.lesson.y + layout.lesson.height);
+  }
+}
+
+TEST_CASE("maillab gui LESSON: a screenshot at step 2 shows the lesson panel", "[viz][lesson][screenshot]") {
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    WARN("xvfb-run is not installed: lesson screenshot test skipped");
+    return;
+  }
+  const char* build = std::getenv("MAILLAB_BUILD_DIR");
+  if (!build || !std::filesystem::exists(std::string(build) + "/maillab")) {
+    WARN("MAILLAB_BUILD_DIR unset or no maillab binary in it: lesson screenshot test skipped");
+    return;
+  }
+  const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_panel_test.png").string();
+  std::filesystem::remove(png);
+  const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + std::string(build) + "/maillab gui " +
+                              lesson_file + " --lesson-steps 2 --screenshot " + png + " --frames 3 > /dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  sf::Image image;
+  REQUIRE(image.loadFromFile(png));
+  REQUIRE(image.getSize().x == 1280);
+  // Not blank: the right-hand column (the lesson panel) has many distinct colours (text, buttons).
+  std::set<std::uint32_t> colours;
+  for (unsigned y = 80; y < 500; y += 3)
+    for (unsigned x = 900; x < 1270; x += 3) colours.insert(image.getPixel(x, y).toInteger());
+  CHECK(colours.size() > 8);
+  std::filesystem::remove(png);
+}

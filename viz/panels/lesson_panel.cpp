@@ -1,0 +1,435 @@
+#include "viz/panels/lesson_panel.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "engine/net/host.h"
+#include "lessons/quiz.h"
+#include "viz/panels/panel_colors.h"
+
+namespace maillab::viz {
+
+using lessons::LessonRun;
+
+// --- LessonSession ---
+
+LessonSession::LessonSession(std::unique_ptr<LessonRun> run, std::vector<std::string> scripted_answers)
+    : run_(std::move(run)), scripted_(std::move(scripted_answers)) {}
+
+bool LessonSession::next_step() {
+  if (!run_->advance()) return false;
+  feedback_.reset();
+  problem_.clear();
+  return true;
+}
+
+void LessonSession::after_answer(const lessons::Quiz& quiz, bool prediction, bool correct, bool skipped) {
+  Feedback feedback;
+  feedback.prediction = prediction;
+  feedback.correct = correct;
+  feedback.skipped = skipped;
+  feedback.right_answer = lessons::right_answer_text(quiz);
+  feedback.explanation = quiz.explanation;
+  feedback_ = std::move(feedback);
+  problem_.clear();
+}
+
+bool LessonSession::submit(std::string_view text) {
+  const lessons::Quiz* quiz = run_->pending_question();
+  if (!quiz) return false;
+  const lessons::Quiz asked = *quiz;  // answer() moves on to the next question
+  const bool prediction = run_->pending_is_prediction();
+  const lessons::AnswerCheck check = run_->answer(text);
+  if (!check.valid) {
+    problem_ = check.problem.empty() ? "that is not an answer to this question" : check.problem;
+    return false;
+  }
+  after_answer(asked, prediction, check.correct, false);
+  return true;
+}
+
+void LessonSession::skip() {
+  const lessons::Quiz* quiz = run_->pending_question();
+  if (!quiz) return;
+  const lessons::Quiz asked = *quiz;
+  const bool prediction = run_->pending_is_prediction();
+  run_->skip_question();
+  after_answer(asked, prediction, false, true);
+}
+
+void LessonSession::apply_scripted() {
+  while (run_->pending_question() && scripted_used_ < scripted_.size()) {
+    // An answer that does not fit counts as skipped: a script must never stall the lesson.
+    if (!submit(scripted_[scripted_used_++])) skip();
+  }
+}
+
+void LessonSession::advance_steps(int steps) {
+  apply_scripted();
+  for (int i = 0; i < steps && !run_->finished(); ++i) {
+    while (run_->pending_question()) {
+      apply_scripted();
+      if (run_->pending_question()) skip();
+    }
+    next_step();
+    apply_scripted();
+  }
+}
+
+std::string LessonSession::step_label() const {
+  if (run_->finished()) return "Finished";
+  const auto index = run_->step_index();
+  if (!index) return "Introduction";
+  std::string label = "Step " + std::to_string(*index + 1) + "/" + std::to_string(run_->step_count());
+  if (const lessons::Step* step = run_->current_step(); step && !step->title.empty()) label += ": " + step->title;
+  return label;
+}
+
+std::optional<std::size_t> LessonSession::focus_record() const {
+  const auto& records = run_->world().simulator.trace().records();
+  if (const engine::TraceRecord* checkpoint = run_->checkpoint()) {
+    return std::size_t(checkpoint - records.data());
+  }
+  const auto shown = run_->shown_records();
+  if (!shown.empty()) return shown.back();
+  return std::nullopt;
+}
+
+// --- narration ---
+
+std::vector<NarrationBlock> narration_blocks(std::string_view say) {
+  std::vector<NarrationBlock> blocks;
+  auto is_item = [](std::string_view line) {
+    if (line.rfind("- ", 0) == 0 || line.rfind("* ", 0) == 0) return true;
+    std::size_t digits = 0;
+    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+    return digits > 0 && line.substr(digits).rfind(". ", 0) == 0;
+  };
+  bool open = false;  // the last block takes continuation lines
+  std::size_t start = 0;
+  while (start <= say.size()) {
+    std::size_t end = say.find('\n', start);
+    if (end == std::string_view::npos) end = say.size();
+    std::string_view line = say.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    if (blank) {
+      if (!blocks.empty() && blocks.back().kind != NarrationBlock::Kind::blank)
+        blocks.push_back({NarrationBlock::Kind::blank, ""});
+      open = false;
+    } else if (line.rfind("  ", 0) == 0) {
+      blocks.push_back({NarrationBlock::Kind::verbatim, std::string(line)});
+      open = false;
+    } else if (is_item(line)) {
+      blocks.push_back({NarrationBlock::Kind::list_item, std::string(line)});
+      open = true;
+    } else if (open) {
+      blocks.back().text += ' ';
+      blocks.back().text += line;
+    } else {
+      blocks.push_back({NarrationBlock::Kind::paragraph, std::string(line)});
+      open = true;
+    }
+    if (end == say.size()) break;
+  }
+  while (!blocks.empty() && blocks.back().kind == NarrationBlock::Kind::blank) blocks.pop_back();
+  return blocks;
+}
+
+// --- the scene ---
+
+namespace {
+
+class LessonScene : public Scene {
+ public:
+  explicit LessonScene(scenarios::World& world) : world_(world) {}
+  engine::Simulator& simulator() override { return world_.simulator; }
+  Topology topology() override {
+    Topology topology;
+    engine::Network& network = world_.network;
+    for (const auto& info : network.nodes()) {
+      TopologyNode node;
+      node.name = info.name;
+      if (info.address) node.address = engine::format_address(*info.address);
+      node.role = info.role;
+      node.is_router = info.is_router;
+      node.up = info.up;
+      if (engine::Host* host = network.host(info.name)) {
+        for (const auto& service : host->services()) node.services.emplace_back(service->kind());
+      }
+      topology.nodes.push_back(std::move(node));
+    }
+    for (const auto& link : network.links()) {
+      TopologyLink out;
+      out.id = link.id;
+      out.a = link.a;
+      out.b = link.b;
+      out.up = link.spec.up;
+      out.latency = link.spec.latency;
+      out.bandwidth_bps = link.spec.bandwidth_bps;
+      out.loss = link.spec.loss;
+      topology.links.push_back(std::move(out));
+    }
+    topology.reindex();
+    return topology;
+  }
+  // The lesson's story is fixed: no faults from the UI.
+  bool set_link_up(std::size_t, bool) override { return false; }
+  bool set_node_up(const std::string&, bool) override { return false; }
+  engine::Network* network() override { return &world_.network; }
+  std::map<std::string, Point> positions() const override {
+    std::map<std::string, Point> out;
+    for (const auto& [name, position] : world_.positions) out[name] = {position.x, position.y};
+    return out;
+  }
+  engine::Time until() const override { return world_.until; }
+  std::string title() const override { return world_.title.empty() ? world_.name : world_.title; }
+
+ private:
+  scenarios::World& world_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scene> make_lesson_scene(LessonRun& run) { return std::make_unique<LessonScene>(run.world()); }
+
+// --- layout ---
+
+LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector) {
+  LessonScreen out;
+  // Always reserve the right-hand column: the lesson lives there.
+  out.screen = compute_screen_layout(width, height, ui_scale, show_log, true);
+  const Rect column{out.screen.inspector.x, out.screen.inspector.y, out.screen.inspector.width,
+                    out.screen.inspector.height + out.screen.journey.height};
+  const double lesson_height = show_inspector ? std::round(column.height * 0.62) : column.height;
+  out.lesson = {column.x, column.y, column.width, lesson_height};
+  out.screen.inspector = {column.x, column.y + lesson_height, column.width, column.height - lesson_height};
+  out.screen.journey = {column.x, column.y + column.height, column.width, 0};
+  return out;
+}
+
+// --- drawing ---
+
+namespace {
+
+constexpr ImGuiWindowFlags fixed_window = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
+const ImVec4 good_color(0.45f, 0.85f, 0.45f, 1.0f);
+const ImVec4 bad_color(1.0f, 0.45f, 0.40f, 1.0f);
+const ImVec4 accent_color(1.0f, 0.80f, 0.30f, 1.0f);
+
+void queue_next_step(VisualizerState& state, LessonSession& session, LessonPanel& panel) {
+  state.after_frame.push_back([&state, &session, &panel] {
+    if (session.next_step()) {
+      panel.free_answer.clear();
+      panel.choice = -1;
+      state.status.clear();
+    }
+  });
+}
+
+void text_wrapped(const std::string& text) { ImGui::TextWrapped("%s", text.c_str()); }
+
+}  // namespace
+
+void LessonPanel::draw_time_bar(VisualizerState& state, LessonSession& session, const Rect& area) {
+  LessonRun& run = session.run();
+  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
+  ImGui::Begin("Time", nullptr, fixed_window | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextColored(accent_color, "Lesson");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(run.lesson().title.c_str());
+  ImGui::Text("t = %s s", engine::format_seconds(run.now()).c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("events %llu  |  %s  |  score %zu/%zu  |  time moves with the lesson's steps",
+                      static_cast<unsigned long long>(run.world().simulator.executed()),
+                      session.step_label().c_str(), run.score(), run.max_score());
+  ImGui::SameLine();
+  ImGui::Checkbox("Legend", &state.show_legend);
+  ImGui::SameLine();
+  ImGui::Checkbox("Log", &state.show_log);
+  ImGui::SameLine();
+  ImGui::Checkbox("Inspector", &state.show_inspector);
+  ImGui::End();
+}
+
+void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rect& area) {
+  LessonRun& run = session.run();
+  const auto& records = run.world().simulator.trace().records();
+
+  // After a step ran, point the canvas and inspector at what the step stopped at.
+  if (run.step_index() != focused_step && run.phase() != LessonRun::Phase::predict) {
+    focused_step = run.step_index();
+    if (auto record = session.focus_record()) {
+      state.selection.record = record;
+      if (!records[*record].message.empty()) state.selection.message = records[*record].message;
+    }
+  }
+
+  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
+  ImGui::Begin("Lesson", nullptr, fixed_window);
+  const float unit = ImGui::GetFontSize();
+
+  ImGui::PushStyleColor(ImGuiCol_Text, accent_color);
+  text_wrapped(run.lesson().title);
+  ImGui::PopStyleColor();
+  ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
+  ImGui::Separator();
+
+  // The step's text scrolls; the controls stay at the bottom.
+  const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;
+  ImGui::BeginChild("step", ImVec2(0, -footer), false);
+  const lessons::Step* step = run.current_step();
+  if (run.finished()) {
+    ImGui::TextColored(accent_color, "Finished");
+    ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
+    ImGui::Spacing();
+    for (const auto& answer : run.answers()) {
+      ImGui::TextColored(answer.correct ? good_color : bad_color, "%s step %zu %s: %s", answer.correct ? "right" : "wrong",
+                         answer.step + 1, answer.prediction ? "prediction" : "quiz",
+                         answer.skipped ? "(skipped)" : answer.given.c_str());
+    }
+  } else if (!step) {
+    ImGui::TextColored(accent_color, "Introduction");
+    if (!run.lesson().description.empty()) {
+      for (const auto& block : narration_blocks(run.lesson().description)) {
+        if (block.kind == NarrationBlock::Kind::blank) ImGui::Spacing();
+        else text_wrapped(block.text);
+      }
+    }
+    ImGui::Spacing();
+    ImGui::TextDisabled("%zu steps, %zu questions. Press Next step to begin.", run.step_count(), run.max_score());
+  } else {
+    ImGui::TextColored(accent_color, "%s", session.step_label().c_str());
+    ImGui::Spacing();
+    for (const auto& block : narration_blocks(step->say)) {
+      switch (block.kind) {
+        case NarrationBlock::Kind::blank: ImGui::Spacing(); break;
+        case NarrationBlock::Kind::verbatim: ImGui::TextUnformatted(block.text.c_str()); break;
+        case NarrationBlock::Kind::list_item:
+        case NarrationBlock::Kind::paragraph: text_wrapped(block.text); break;
+      }
+    }
+
+    // What the step ran and showed (hidden while a prediction waits: the step has not run).
+    if (run.phase() != LessonRun::Phase::predict && step->run) {
+      ImGui::Spacing();
+      ImGui::Separator();
+      if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
+        ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
+        ImGui::TextColored(record_color(*checkpoint), "%s %s", checkpoint->node.c_str(), checkpoint->summary.c_str());
+      } else if (run.checkpoint_missed()) {
+        ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
+      } else {
+        ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
+      }
+    }
+    if (run.phase() != LessonRun::Phase::predict && step->show) {
+      const auto shown = run.shown_records();
+      ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
+                          run.window_end() - run.window_begin());
+      const std::size_t limit = std::min<std::size_t>(shown.size(), std::size_t(std::max(step->show->limit, 1)));
+      for (std::size_t i = 0; i < limit; ++i) {
+        const auto& record = records[shown[i]];
+        ImGui::PushID(int(i));
+        const bool selected = state.selection.record && *state.selection.record == shown[i];
+        std::string line = engine::format_seconds(record.time) + "  " + record.node;
+        if (!record.peer.empty()) line += " -> " + record.peer;
+        line += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
+        ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
+        if (ImGui::Selectable(line.c_str(), selected)) {
+          state.selection.record = shown[i];
+          if (!record.message.empty()) state.selection.message = record.message;
+        }
+        ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line.c_str());
+        ImGui::PopID();
+      }
+      if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
+    }
+
+    // Feedback on the last answer.
+    if (const auto& feedback = session.feedback()) {
+      ImGui::Spacing();
+      ImGui::Separator();
+      const char* what = feedback->prediction ? "Your prediction: " : "";
+      if (feedback->correct) {
+        ImGui::TextColored(good_color, "%sright.", what);
+      } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, bad_color);
+        text_wrapped(std::string(what) + (feedback->skipped ? "skipped" : "not quite") + ": the answer is " +
+                     feedback->right_answer + ".");
+        ImGui::PopStyleColor();
+      }
+      if (!feedback->explanation.empty()) {
+        for (const auto& block : narration_blocks(feedback->explanation)) {
+          if (block.kind != NarrationBlock::Kind::blank) text_wrapped(block.text);
+        }
+      }
+    }
+
+    // The pending question.
+    if (const lessons::Quiz* quiz = run.pending_question()) {
+      ImGui::Spacing();
+      ImGui::Separator();
+      ImGui::TextColored(accent_color, "%s %zu/%zu", run.pending_is_prediction() ? "Predict" : "Question",
+                         run.question_number(), run.max_score());
+      text_wrapped(quiz->question);
+      if (quiz->multiple_choice()) {
+        for (std::size_t i = 0; i < quiz->choices.size(); ++i) {
+          const std::string label = std::string(1, char('a' + i)) + ") " + quiz->choices[i];
+          ImGui::RadioButton(label.c_str(), &choice, int(i));
+        }
+      } else {
+        ImGui::SetNextItemWidth(unit * 10);
+        ImGui::InputText("##answer", &free_answer);
+      }
+      const bool ready = quiz->multiple_choice() ? choice >= 0 : !free_answer.empty();
+      if (!ready) ImGui::BeginDisabled();
+      if (ImGui::Button("Submit")) {
+        std::string text = quiz->multiple_choice() ? std::to_string(choice + 1) : free_answer;
+        state.after_frame.push_back([&session, this, text] {
+          if (session.submit(text)) {
+            free_answer.clear();
+            choice = -1;
+          }
+        });
+      }
+      if (!ready) ImGui::EndDisabled();
+      ImGui::SameLine();
+      if (ImGui::SmallButton("skip")) {
+        state.after_frame.push_back([&session, this] {
+          session.skip();
+          free_answer.clear();
+          choice = -1;
+        });
+      }
+      if (!session.problem().empty()) ImGui::TextColored(bad_color, "%s", session.problem().c_str());
+    }
+  }
+  ImGui::EndChild();
+
+  // Footer: the one way time moves.
+  ImGui::Separator();
+  const bool can_advance = !run.finished() && !run.pending_question();
+  if (!can_advance) ImGui::BeginDisabled();
+  const bool last = run.step_index() && *run.step_index() + 1 >= run.step_count();
+  if (ImGui::Button(last ? "Finish" : run.step_index() ? "Next step >" : "Start >", ImVec2(unit * 7, 0))) {
+    queue_next_step(state, session, *this);
+  }
+  if (!can_advance) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (run.pending_question()) ImGui::TextDisabled("answer the question first");
+  else if (run.finished()) ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
+  else ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
+  ImGui::End();
+}
+
+}  // namespace maillab::viz
