@@ -268,7 +268,12 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
       }
     }
     if (!options.geometry_path.empty()) app.write_geometry(options.geometry_path);
-    out << "wrote " << options.screenshot_path << " at t = " << engine::format_seconds(state.now()) << " s\n";
+    out << "wrote " << options.screenshot_path << " at t = " << engine::format_seconds(state.now()) << " s";
+    if (lesson) {
+      out << " (" << lesson->step_label() << ", score " << lesson->run().score() << "/" << lesson->run().max_score()
+          << ")";
+    }
+    out << "\n";
     return 0;
   }
 

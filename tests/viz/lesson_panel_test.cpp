@@ -73,6 +73,9 @@ TEST_CASE("lesson session: without answers, step 1 waits on its prediction and t
     CHECK(session->run().now() > 0);
     CHECK(session->run().score() == 1);
     CHECK(session->focus_record());  // the step stopped somewhere the canvas can point at
+    bool earlier = true;
+    CHECK_FALSE(session->displayed_records(&earlier).empty());  // step 1's show:
+    CHECK_FALSE(earlier);
   }
   SECTION("a wrong prediction gives the right answer") {
     REQUIRE(session->submit("7"));
@@ -94,6 +97,13 @@ TEST_CASE("lesson session: two steps with the shipped answers", "[viz][lesson]")
   CHECK(session->feedback()->correct);
   CHECK(session->run().score() == 2);
   CHECK(session->scripted_left() == 3);
+  // Step 2 neither runs nor shows; its narration talks about the lines step 1 showed.
+  bool earlier = false;
+  const auto listed = session->displayed_records(&earlier);
+  CHECK(earlier);
+  CHECK_FALSE(listed.empty());
+  const auto& records = session->run().world().simulator.trace().records();
+  for (auto index : listed) CHECK(index < records.size());
 }
 
 TEST_CASE("lesson session: two steps without answers skip step 1's prediction and wait on step 2's quiz",

@@ -20,11 +20,26 @@ using lessons::LessonRun;
 LessonSession::LessonSession(std::unique_ptr<LessonRun> run, std::vector<std::string> scripted_answers)
     : run_(std::move(run)), scripted_(std::move(scripted_answers)) {}
 
+void LessonSession::remember_shown() {
+  if (auto shown = run_->shown_records(); !shown.empty()) last_shown_ = std::move(shown);
+}
+
 bool LessonSession::next_step() {
+  remember_shown();
   if (!run_->advance()) return false;
   feedback_.reset();
   problem_.clear();
   return true;
+}
+
+std::vector<std::size_t> LessonSession::displayed_records(bool* from_earlier_step) const {
+  if (from_earlier_step) *from_earlier_step = false;
+  const lessons::Step* step = run_->current_step();
+  if (!step || run_->phase() == lessons::LessonRun::Phase::predict) return {};
+  if (step->show) return run_->shown_records();
+  if (step->run) return {};
+  if (from_earlier_step) *from_earlier_step = !last_shown_.empty();
+  return last_shown_;
 }
 
 void LessonSession::after_answer(const lessons::Quiz& quiz, bool prediction, bool correct, bool skipped) {
@@ -204,7 +219,11 @@ LessonScreen lesson_screen_layout(double width, double height, double ui_scale, 
   LessonScreen out;
   // Always reserve the right-hand column: the lesson lives there.
   out.screen = compute_screen_layout(width, height, ui_scale, show_log, true);
-  const Rect column{out.screen.inspector.x, out.screen.inspector.y, out.screen.inspector.width,
+  // Wider than the inspector's usual column: narration and record lines need the room.
+  const double right = std::round(std::min(470 * ui_scale, width * 0.4));
+  out.screen.canvas.width = width - right;
+  out.screen.log.width = width - right;
+  const Rect column{width - right, out.screen.inspector.y, right,
                     out.screen.inspector.height + out.screen.journey.height};
   const double lesson_height = show_inspector ? std::round(column.height * 0.62) : column.height;
   out.lesson = {column.x, column.y, column.width, lesson_height};
@@ -285,7 +304,8 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
 
   // The step's text scrolls; the controls stay at the bottom.
   const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;
-  ImGui::BeginChild("step", ImVec2(0, -footer), false);
+  // Verbatim lines (tables in the narration) may be wider than the column: scroll sideways.
+  ImGui::BeginChild("step", ImVec2(0, -footer), false, ImGuiWindowFlags_HorizontalScrollbar);
   const lessons::Step* step = run.current_step();
   if (run.finished()) {
     ImGui::TextColored(accent_color, "Finished");
@@ -316,43 +336,6 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
         case NarrationBlock::Kind::list_item:
         case NarrationBlock::Kind::paragraph: text_wrapped(block.text); break;
       }
-    }
-
-    // What the step ran and showed (hidden while a prediction waits: the step has not run).
-    if (run.phase() != LessonRun::Phase::predict && step->run) {
-      ImGui::Spacing();
-      ImGui::Separator();
-      if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
-        ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
-        ImGui::TextColored(record_color(*checkpoint), "%s %s", checkpoint->node.c_str(), checkpoint->summary.c_str());
-      } else if (run.checkpoint_missed()) {
-        ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
-      } else {
-        ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
-      }
-    }
-    if (run.phase() != LessonRun::Phase::predict && step->show) {
-      const auto shown = run.shown_records();
-      ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
-                          run.window_end() - run.window_begin());
-      const std::size_t limit = std::min<std::size_t>(shown.size(), std::size_t(std::max(step->show->limit, 1)));
-      for (std::size_t i = 0; i < limit; ++i) {
-        const auto& record = records[shown[i]];
-        ImGui::PushID(int(i));
-        const bool selected = state.selection.record && *state.selection.record == shown[i];
-        std::string line = engine::format_seconds(record.time) + "  " + record.node;
-        if (!record.peer.empty()) line += " -> " + record.peer;
-        line += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
-        ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
-        if (ImGui::Selectable(line.c_str(), selected)) {
-          state.selection.record = shown[i];
-          if (!record.message.empty()) state.selection.message = record.message;
-        }
-        ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line.c_str());
-        ImGui::PopID();
-      }
-      if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
     }
 
     // Feedback on the last answer.
@@ -413,6 +396,50 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
       }
       if (!session.problem().empty()) ImGui::TextColored(bad_color, "%s", session.problem().c_str());
     }
+    // What the step ran and showed (hidden while a prediction waits: the step has not run).
+    if (run.phase() != LessonRun::Phase::predict && step->run) {
+      ImGui::Spacing();
+      ImGui::Separator();
+      if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
+        ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
+        ImGui::TextColored(record_color(*checkpoint), "%s %s", checkpoint->node.c_str(), checkpoint->summary.c_str());
+      } else if (run.checkpoint_missed()) {
+        ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
+      } else {
+        ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
+      }
+    }
+    bool earlier = false;
+    if (const auto shown = session.displayed_records(&earlier); !shown.empty() || step->show) {
+      const std::size_t limit_wanted = step->show ? std::size_t(std::max(step->show->limit, 1)) : 40;
+      if (earlier) {
+        ImGui::Spacing();
+        ImGui::Separator();
+        ImGui::TextDisabled("from the step before (click one to inspect it):");
+      } else {
+        ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
+                            run.window_end() - run.window_begin());
+      }
+      const std::size_t limit = std::min(shown.size(), limit_wanted);
+      for (std::size_t i = 0; i < limit; ++i) {
+        const auto& record = records[shown[i]];
+        ImGui::PushID(int(i));
+        const bool selected = state.selection.record && *state.selection.record == shown[i];
+        std::string line = engine::format_seconds(record.time) + "  " + record.node;
+        if (!record.peer.empty()) line += " -> " + record.peer;
+        line += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
+        ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
+        if (ImGui::Selectable(line.c_str(), selected)) {
+          state.selection.record = shown[i];
+          if (!record.message.empty()) state.selection.message = record.message;
+        }
+        ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line.c_str());
+        ImGui::PopID();
+      }
+      if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
+    }
+
   }
   ImGui::EndChild();
 

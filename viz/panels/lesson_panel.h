@@ -56,16 +56,22 @@ class LessonSession {
   std::string step_label() const;
   // The record to select on the canvas after a step ran: the checkpoint, else the last shown record.
   std::optional<std::size_t> focus_record() const;
+  // The records the panel lists: the step's show:, or — for a step that neither runs nor shows,
+  // whose narration talks about what the student just saw — the records shown last.
+  // `from_earlier_step` tells which.
+  std::vector<std::size_t> displayed_records(bool* from_earlier_step = nullptr) const;
 
  private:
   void after_answer(const lessons::Quiz& quiz, bool prediction, bool correct, bool skipped);
   void apply_scripted();
+  void remember_shown();
 
   std::unique_ptr<lessons::LessonRun> run_;
   std::vector<std::string> scripted_;
   std::size_t scripted_used_ = 0;
   std::optional<Feedback> feedback_;
   std::string problem_;
+  std::vector<std::size_t> last_shown_;  // the last non-empty shown_records()
 };
 
 // A step's `say:` split for a wrapping display: paragraphs reflowed into one line each, list
