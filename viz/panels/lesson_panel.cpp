@@ -304,8 +304,7 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
 
   // The step's text scrolls; the controls stay at the bottom.
   const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;
-  // Verbatim lines (tables in the narration) may be wider than the column: scroll sideways.
-  ImGui::BeginChild("step", ImVec2(0, -footer), false, ImGuiWindowFlags_HorizontalScrollbar);
+  ImGui::BeginChild("step", ImVec2(0, -footer), false);
   const lessons::Step* step = run.current_step();
   if (run.finished()) {
     ImGui::TextColored(accent_color, "Finished");
@@ -332,7 +331,8 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
     for (const auto& block : narration_blocks(step->say)) {
       switch (block.kind) {
         case NarrationBlock::Kind::blank: ImGui::Spacing(); break;
-        case NarrationBlock::Kind::verbatim: ImGui::TextUnformatted(block.text.c_str()); break;
+        // Kept on its own line, but wrapped when wider than the column (a table in the narration).
+        case NarrationBlock::Kind::verbatim: text_wrapped(block.text); break;
         case NarrationBlock::Kind::list_item:
         case NarrationBlock::Kind::paragraph: text_wrapped(block.text); break;
       }
