@@ -448,7 +448,8 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
   const bool can_advance = !run.finished() && !run.pending_question();
   if (!can_advance) ImGui::BeginDisabled();
   const bool last = run.step_index() && *run.step_index() + 1 >= run.step_count();
-  if (ImGui::Button(last ? "Finish" : run.step_index() ? "Next step >" : "Start >", ImVec2(unit * 7, 0))) {
+  const char* label = run.finished() ? "Done" : last ? "Finish" : run.step_index() ? "Next step >" : "Start >";
+  if (ImGui::Button(label, ImVec2(unit * 7, 0))) {
     queue_next_step(state, session, *this);
   }
   if (!can_advance) ImGui::EndDisabled();
