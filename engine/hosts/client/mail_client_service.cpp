@@ -1,6 +1,5 @@
 #include "engine/hosts/client/mail_client_service.h"
 
-#include "engine/hosts/client/imap_command_queue.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
 #include "protocols/pop3/client_session.h"

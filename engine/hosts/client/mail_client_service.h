@@ -33,7 +33,6 @@
 
 namespace maillab::engine {
 
-class ImapCommandQueue;
 
 struct ClientAccount {
   enum class Incoming { pop3, imap };
