@@ -8,9 +8,9 @@ namespace maillab::viz {
 
 WorldScene::WorldScene(std::unique_ptr<scenarios::World> world) : world_(std::move(world)) {}
 
-Topology WorldScene::topology() {
+Topology topology_of(scenarios::World& world) {
   Topology topology;
-  engine::Network& network = world_->network;
+  engine::Network& network = world.network;
   topology.nodes.reserve(network.nodes().size());
   for (const auto& info : network.nodes()) {
     TopologyNode node;
@@ -39,9 +39,9 @@ Topology WorldScene::topology() {
   return topology;
 }
 
-std::map<std::string, Point> WorldScene::positions() const {
+std::map<std::string, Point> positions_of(const scenarios::World& world) {
   std::map<std::string, Point> out;
-  for (const auto& [name, position] : world_->positions) out[name] = {position.x, position.y};
+  for (const auto& [name, position] : world.positions) out[name] = {position.x, position.y};
   return out;
 }
 

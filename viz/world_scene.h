@@ -11,16 +11,21 @@
 
 namespace maillab::viz {
 
+// What the canvas draws of a World: its nodes and links, and the positions the scenario gave.
+// Shared by WorldScene and the lesson panel's scene, which borrows a lesson's World.
+Topology topology_of(scenarios::World& world);
+std::map<std::string, Point> positions_of(const scenarios::World& world);
+
 class WorldScene : public Scene {
  public:
   explicit WorldScene(std::unique_ptr<scenarios::World> world);
 
   engine::Simulator& simulator() override { return world_->simulator; }
-  Topology topology() override;
+  Topology topology() override { return topology_of(*world_); }
   bool set_link_up(std::size_t link_id, bool up) override { return world_->network.set_link_up(link_id, up); }
   bool set_node_up(const std::string& name, bool up) override { return world_->network.set_node_up(name, up); }
   engine::Network* network() override { return &world_->network; }
-  std::map<std::string, Point> positions() const override;
+  std::map<std::string, Point> positions() const override { return positions_of(*world_); }
   engine::Time until() const override { return world_->until; }
   std::string title() const override;
   scenarios::World& world() { return *world_; }

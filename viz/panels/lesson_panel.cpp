@@ -10,6 +10,7 @@
 #include "engine/net/host.h"
 #include "lessons/quiz.h"
 #include "viz/panels/panel_colors.h"
+#include "viz/world_scene.h"
 
 namespace maillab::viz {
 
@@ -164,44 +165,12 @@ class LessonScene : public Scene {
  public:
   explicit LessonScene(scenarios::World& world) : world_(world) {}
   engine::Simulator& simulator() override { return world_.simulator; }
-  Topology topology() override {
-    Topology topology;
-    engine::Network& network = world_.network;
-    for (const auto& info : network.nodes()) {
-      TopologyNode node;
-      node.name = info.name;
-      if (info.address) node.address = engine::format_address(*info.address);
-      node.role = info.role;
-      node.is_router = info.is_router;
-      node.up = info.up;
-      if (engine::Host* host = network.host(info.name)) {
-        for (const auto& service : host->services()) node.services.emplace_back(service->kind());
-      }
-      topology.nodes.push_back(std::move(node));
-    }
-    for (const auto& link : network.links()) {
-      TopologyLink out;
-      out.id = link.id;
-      out.a = link.a;
-      out.b = link.b;
-      out.up = link.spec.up;
-      out.latency = link.spec.latency;
-      out.bandwidth_bps = link.spec.bandwidth_bps;
-      out.loss = link.spec.loss;
-      topology.links.push_back(std::move(out));
-    }
-    topology.reindex();
-    return topology;
-  }
+  Topology topology() override { return topology_of(world_); }
   // The lesson's story is fixed: no faults from the UI.
   bool set_link_up(std::size_t, bool) override { return false; }
   bool set_node_up(const std::string&, bool) override { return false; }
   engine::Network* network() override { return &world_.network; }
-  std::map<std::string, Point> positions() const override {
-    std::map<std::string, Point> out;
-    for (const auto& [name, position] : world_.positions) out[name] = {position.x, position.y};
-    return out;
-  }
+  std::map<std::string, Point> positions() const override { return positions_of(world_); }
   engine::Time until() const override { return world_.until; }
   std::string title() const override { return world_.title.empty() ? world_.name : world_.title; }
 
