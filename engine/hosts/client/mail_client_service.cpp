@@ -8,6 +8,26 @@
 namespace maillab::engine {
 namespace {
 
+// Feeds a connection's bytes to a job's sans-I/O session and tells the session when the
+// connection closes; `pump` sends what the session wrote, `finish` ends the job. Once the job
+// is finished, late bytes and closes are ignored.
+template <typename Job, typename Pump, typename Finish, typename Closed>
+void attach_session(const std::shared_ptr<Job>& job, const std::shared_ptr<StreamConnection>& connection, Pump pump,
+                    Finish finish, Closed session_closed) {
+  job->connection = connection;
+  connection->on_data = [job, pump](std::string_view bytes) {
+    if (job->finished) return;
+    job->session->handle_bytes(bytes);
+    pump();
+  };
+  connection->on_closed = [job, pump, finish, session_closed](CloseReason) {
+    if (job->finished) return;
+    session_closed();
+    pump();
+    finish();
+  };
+}
+
 std::string plural(std::size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -276,18 +296,7 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
   connect(
       account.incoming_endpoint, account.incoming_tls,
       [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
-        job->connection = connection;
-        connection->on_data = [job, pump](std::string_view bytes) {
-          if (job->finished) return;
-          job->session->handle_bytes(bytes);
-          pump();
-        };
-        connection->on_closed = [job, pump, finish](CloseReason) {
-          if (job->finished) return;
-          job->session->handle_close();
-          pump();
-          finish();
-        };
+        attach_session(job, connection, pump, finish, [job] { job->session->handle_close(); });
       },
       [this, index, done, server](const std::string& error) {
         problem("cannot reach " + server + " for POP3 (" + error + ")", server);
@@ -362,18 +371,7 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   connect(
       account.smtp, account.smtp_tls,
       [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
-        job->connection = connection;
-        connection->on_data = [job, pump](std::string_view bytes) {
-          if (job->finished) return;
-          job->session->handle_bytes(bytes);
-          pump();
-        };
-        connection->on_closed = [job, pump, finish](CloseReason) {
-          if (job->finished) return;
-          job->session->handle_connection_closed();
-          pump();
-          finish();
-        };
+        attach_session(job, connection, pump, finish, [job] { job->session->handle_connection_closed(); });
         pump();
       },
       [this, done, server](const std::string& error) {
