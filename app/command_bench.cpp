@@ -22,7 +22,7 @@ std::optional<std::uint64_t> whole_number(const std::string& text, std::uint64_t
 
 int command_bench(const Arguments& arguments) {
   std::string error;
-  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}}, error);
+  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"}}, error);
   if (!parsed) return usage_error("bench", error);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "gui") {
     // Frame-time percentiles of the visualizer with many packets in flight (needs a display:
@@ -38,13 +38,16 @@ int command_bench(const Arguments& arguments) {
       if (!packets) return usage_error("bench", "bad --packets; expected a whole number");
       options.packets_in_flight = static_cast<int>(*packets);
     }
+    if (parsed->has("screenshot")) options.screenshot = parsed->options["screenshot"];
     return viz::run_gui_benchmark(std::cout, std::cerr, options) == 0 ? 0 : 2;
   }
   if (parsed->help) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
-                 "       maillab bench gui [--frames N] [--packets P]   (under xvfb-run)\n"
+                 "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"
-                 "of N events run (default 1000000) schedules one more. Prints one line of figures.\n";
+                 "of N events run (default 1000000) schedules one more. Prints one line of figures.\n"
+                 "The gui benchmark renders P packets in flight (default 2000) for N frames (default\n"
+                 "300) and prints frame-time percentiles; --screenshot saves the last frame measured.\n";
     return 0;
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")

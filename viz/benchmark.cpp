@@ -59,6 +59,10 @@ int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOp
     err << "gui benchmark: no frames rendered\n";
     return 1;
   }
+  if (!options.screenshot.empty() && !app.frame(1.0 / 60.0, options.screenshot)) {
+    err << "gui benchmark: cannot write " << options.screenshot << '\n';
+    return 1;
+  }
   std::sort(milliseconds.begin(), milliseconds.end());
   auto percentile = [&](double p) {
     const std::size_t index = std::min(milliseconds.size() - 1, std::size_t(p / 100.0 * double(milliseconds.size())));

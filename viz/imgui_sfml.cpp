@@ -26,8 +26,12 @@ ImGuiSfml::ImGuiSfml(sf::RenderWindow& window, const std::string& font_path, flo
   style.WindowRounding = 3;
   style.FrameRounding = 2;
   style.ScaleAllSizes(font_pixels / 15.0f);
-  // Opaque panels: the canvas must not show through them.
-  style.Colors[ImGuiCol_WindowBg].w = 1.0f;
+  // The docked panels tile the window and never overlap the canvas, so their background is the
+  // window's clear colour (panel_background_color) and ImGui draws none: under Mesa's software
+  // renderer the panel fills were ~570,000 blended, textured pixels a frame, a third of the
+  // frame time. Popups, menus and tooltips (PopupBg) keep their opaque fill.
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 0);
+  style.Colors[ImGuiCol_PopupBg].w = 1.0f;
 
   // ImGui 1.86 keys: KeyMap names which KeysDown[] slot a key uses; we use SFML's key codes.
   io.KeyMap[ImGuiKey_Tab] = sf::Keyboard::Tab;

@@ -47,6 +47,7 @@ struct GuiBenchmarkOptions {
   int frames = 300;
   int packets_in_flight = 2000;
   unsigned width = 1280, height = 800;
+  std::string screenshot;  // when set, the frame after the measured ones is saved here (PNG)
 };
 
 // Renders a synthetic scene with `packets_in_flight` packets in the air for `frames` frames

@@ -213,7 +213,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   menu_panel_.Draw(state);
   times_.panels = elapsed_ms(mark);
 
-  window_->clear(to_sf(background_color));
+  window_->clear(to_sf(panel_background_color));  // the canvas paints its own background
   canvas_->draw(*window_, state);
   state.flights_in_view = canvas_->packets_drawn();
   times_.canvas = elapsed_ms(mark);

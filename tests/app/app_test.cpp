@@ -22,10 +22,11 @@ std::string build_dir() {
   return from_harness ? from_harness : MAILLAB_DEFAULT_BUILD_DIR;
 }
 
-// Runs maillab with `arguments` (already shell-quoted where needed) from the source directory.
-Result maillab(const std::string& arguments, const std::string& redirect = "2>&1") {
-  std::string command = "cd '" + std::string(MAILLAB_SOURCE_DIR) + "' && '" + build_dir() + "/maillab' " + arguments +
-                        " " + redirect;
+// Runs maillab with `arguments` (already shell-quoted where needed) from the source directory;
+// `wrapper` goes before the program (xvfb-run for the gui benchmark).
+Result maillab(const std::string& arguments, const std::string& redirect = "2>&1", const std::string& wrapper = "") {
+  std::string command = "cd '" + std::string(MAILLAB_SOURCE_DIR) + "' && " + wrapper + "'" + build_dir() +
+                        "/maillab' " + arguments + " " + redirect;
   Result result;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe);
@@ -192,4 +193,24 @@ TEST_CASE("bench hold prints its figures; bad numbers exit 2", "[app]") {
   CHECK(contains(r.output, "hold: pending=100 events=20000"));
   CHECK(maillab("bench hold --pending 0").status == 2);
   CHECK(maillab("bench fold").status == 2);
+}
+
+TEST_CASE("bench gui prints frame-time percentiles and saves the measured frame", "[app]") {
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    WARN("xvfb-run is not installed: bench gui skipped");
+    return;
+  }
+  const std::string png = temp_path("bench-gui.png");
+  std::remove(png.c_str());
+  // Few frames: this checks that the benchmark runs and reports, not how fast (DESIGN.md).
+  Result r = maillab("bench gui --frames 3 --packets 200 --screenshot '" + png + "'", "2>&1", "xvfb-run -a -s \"-screen 0 1280x800x24\" ");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "gui frame time: p50 "));
+  CHECK(contains(r.output, "packets in flight on average"));
+  const std::string bytes = read(png);
+  REQUIRE(bytes.size() > 24);
+  CHECK(bytes.substr(0, 8) == "\x89PNG\r\n\x1a\n");
+  CHECK(bytes.substr(16, 4) == std::string("\0\0\x05\x00", 4));  // IHDR width 1280
+  CHECK(maillab("bench gui --frames 0").status == 2);
 }

@@ -30,6 +30,7 @@ struct DrawnPacket {
 };
 
 struct Geometry {
+  viz::Rect viewport;  // the canvas's part of the window
   std::map<std::string, viz::Point> nodes;
   std::map<std::size_t, std::pair<viz::Point, bool>> links;  // id -> (midpoint, up)
   std::vector<DrawnPacket> packets;
@@ -44,7 +45,9 @@ Geometry read_geometry(const std::string& path) {
     std::istringstream words(line);
     std::string what;
     words >> what;
-    if (what == "node") {
+    if (what == "viewport") {
+      words >> geometry.viewport.x >> geometry.viewport.y >> geometry.viewport.width >> geometry.viewport.height;
+    } else if (what == "node") {
       std::string name;
       viz::Point p;
       words >> name >> p.x >> p.y;
@@ -174,8 +177,32 @@ TEST_CASE("a packet in flight is drawn in its protocol colour where the model pu
   CHECK(viz::distance(shot.geometry.packets[0].at, expected) < 8);  // beside the line, in its lane
   const viz::Rgba dns = viz::category_color(viz::PacketCategory::dns);
   CHECK(colour_near(shot.image, expected, dns, 7));
+  // Opaque and 1:1: the packet's middle is exactly its colour, inside a dark rim.
+  const viz::Point drawn = shot.geometry.packets[0].at;
+  CHECK(colour_near(shot.image, drawn, dns, 1, 0));
+  const viz::Rgba rim{10, 10, 14};
+  CHECK(colour_near(shot.image, drawn + viz::Point{-7, 0}, rim, 1, 12));
+  CHECK(colour_near(shot.image, drawn + viz::Point{7, 0}, rim, 1, 12));
   // And nowhere near the start of the link (it is not drawn at the sender).
   CHECK_FALSE(colour_near(shot.image, shot.geometry.nodes.at(hop.node), dns, 4));
+}
+
+TEST_CASE("the canvas paints its own background and the docked panels show the panel colour", "[viz][screenshot]") {
+  if (!xvfb_available()) {
+    WARN("xvfb-run is not installed: screenshot test skipped");
+    return;
+  }
+  // The panels draw no background of their own (the window's clear colour is theirs), so the
+  // canvas must paint its rectangle or it would take the panels' colour.
+  const Shot shot = screenshot("backgrounds", "--at 0.1");
+  const viz::Rect& canvas = shot.geometry.viewport;
+  REQUIRE(canvas.width > 100);
+  const viz::Point canvas_corner{canvas.x + 4, canvas.y + 4};
+  CHECK(colour_near(shot.image, canvas_corner, viz::background_color, 0, 0));
+  // Right of the canvas is the inspector panel, below its title bar.
+  const viz::Point inspector{canvas.x + canvas.width + 40, canvas.y + 200};
+  REQUIRE(inspector.x < shot.image.getSize().x);
+  CHECK(colour_near(shot.image, inspector, viz::panel_background_color, 0, 0));
 }
 
 TEST_CASE("a lost packet is marked with a red cross on the link where it was lost", "[viz][screenshot]") {

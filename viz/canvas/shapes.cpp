@@ -24,24 +24,34 @@ std::vector<Point> regular(int sides, double radius, double rotation) {
   return ring;
 }
 
-// The outline of each shape around the origin, for a nominal radius r.
-std::vector<Point> ring_of(NodeShape shape, double r) {
+// The outline of each shape around the origin for a nominal radius of 1.
+std::vector<Point> unit_ring(NodeShape shape) {
   switch (shape) {
-    case NodeShape::circle: return regular(24, r, 0);
-    case NodeShape::triangle: return regular(3, r * 1.3, -M_PI / 2);
-    case NodeShape::diamond: return regular(4, r * 1.25, -M_PI / 2);
-    case NodeShape::pentagon: return regular(5, r * 1.15, -M_PI / 2);
-    case NodeShape::hexagon: return regular(6, r * 1.1, 0);
-    case NodeShape::octagon: return regular(8, r * 1.08, M_PI / 8);
-    case NodeShape::square: return regular(4, r * 1.2, M_PI / 4);
+    case NodeShape::circle: return regular(24, 1, 0);
+    case NodeShape::triangle: return regular(3, 1.3, -M_PI / 2);
+    case NodeShape::diamond: return regular(4, 1.25, -M_PI / 2);
+    case NodeShape::pentagon: return regular(5, 1.15, -M_PI / 2);
+    case NodeShape::hexagon: return regular(6, 1.1, 0);
+    case NodeShape::octagon: return regular(8, 1.08, M_PI / 8);
+    case NodeShape::square: return regular(4, 1.2, M_PI / 4);
     case NodeShape::rounded_box: {
       // A laptop-ish wide box with cut corners.
-      const double w = r * 1.45, h = r * 0.95, cut = r * 0.3;
+      const double w = 1.45, h = 0.95, cut = 0.3;
       return {{-w + cut, -h}, {w - cut, -h}, {w, -h + cut}, {w, h - cut},
               {w - cut, h},   {-w + cut, h}, {-w, h - cut}, {-w, -h + cut}};
     }
   }
-  return regular(24, r, 0);
+  return regular(24, 1, 0);
+}
+
+// Shapes are drawn every frame for every node: their rings are computed once.
+const std::vector<Point>& ring_of(NodeShape shape) {
+  static const std::vector<std::vector<Point>> rings = [] {
+    std::vector<std::vector<Point>> all;
+    for (int s = 0; s <= int(NodeShape::circle); ++s) all.push_back(unit_ring(NodeShape(s)));
+    return all;
+  }();
+  return rings[std::size_t(shape)];
 }
 
 }  // namespace
@@ -78,19 +88,45 @@ void add_rect(sf::VertexArray& out, Point top_left, Point size, sf::Color color)
 }
 
 void add_shape(sf::VertexArray& out, NodeShape shape, Point c, float r, sf::Color fill) {
-  const auto ring = ring_of(shape, r);
+  const auto& ring = ring_of(shape);
   for (std::size_t i = 0; i < ring.size(); ++i) {
-    add_triangle(out, c, c + ring[i], c + ring[(i + 1) % ring.size()], fill);
+    add_triangle(out, c, c + ring[i] * r, c + ring[(i + 1) % ring.size()] * r, fill);
   }
 }
 
 void add_shape_outline(sf::VertexArray& out, NodeShape shape, Point c, float r, float width, sf::Color color) {
-  const auto ring = ring_of(shape, r);
+  const auto& ring = ring_of(shape);
   for (std::size_t i = 0; i < ring.size(); ++i) {
-    add_line(out, c + ring[i], c + ring[(i + 1) % ring.size()], width, color);
+    add_line(out, c + ring[i] * r, c + ring[(i + 1) % ring.size()] * r, width, color);
   }
-  // Round off the joints so thick outlines have no notches.
-  for (const auto& p : ring) add_shape(out, NodeShape::circle, c + p, width / 2, color);
+  // Fill the notches where thick edges meet at a corner with a small disc. A circle's edges meet
+  // almost straight and need none (24 discs of 24 triangles per circle node were most of the
+  // canvas's triangles, and the software renderer pays per triangle).
+  if (ring.size() > 8) return;
+  const auto joint = regular(8, width / 2.0, 0);
+  for (const auto& p : ring) {
+    for (std::size_t i = 0; i < joint.size(); ++i) {
+      add_triangle(out, c + p * r, c + p * r + joint[i], c + p * r + joint[(i + 1) % joint.size()], color);
+    }
+  }
+}
+
+sf::Image make_packet_image(unsigned side, unsigned border, sf::Color border_color) {
+  sf::Image image;
+  image.create(side, side, border_color);
+  for (unsigned y = border; y + border < side; ++y) {
+    for (unsigned x = border; x + border < side; ++x) image.setPixel(x, y, sf::Color::White);
+  }
+  return image;
+}
+
+void add_packet_quad(sf::VertexArray& quads, Point c, unsigned side, sf::Color color) {
+  const float s = float(side);
+  const float left = std::round(float(c.x) - s / 2), top = std::round(float(c.y) - s / 2);
+  quads.append(sf::Vertex({left, top}, color, {0, 0}));
+  quads.append(sf::Vertex({left + s, top}, color, {s, 0}));
+  quads.append(sf::Vertex({left + s, top + s}, color, {s, s}));
+  quads.append(sf::Vertex({left, top + s}, color, {0, s}));
 }
 
 void add_cross(sf::VertexArray& out, Point c, float r, float width, sf::Color color) {

@@ -12,7 +12,13 @@ namespace {
 constexpr float node_radius = 17.0f;
 }
 
-TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale), labels_(font) {}
+TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale), labels_(font) {
+  // A 12-pixel coloured box with a dark 1.5-pixel rim at scale 1, whole pixels at any scale.
+  packet_side_ = unsigned(std::lround(15.0f * ui_scale));
+  const unsigned border = unsigned(std::max(1L, std::lround(1.5f * ui_scale)));
+  packet_texture_.loadFromImage(make_packet_image(packet_side_, border, sf::Color(10, 10, 14)));
+  packet_texture_.setSmooth(false);  // 1:1 pixels; nearest sampling is also the cheapest
+}
 
 void TopologyCanvas::set_viewport(Rect viewport, bool refit, bool legend) {
   if (refit) {
@@ -32,6 +38,7 @@ Point TopologyCanvas::node_screen(const VisualizerState& state, const std::strin
 }
 
 void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
+  draw_background(target);
   draw_links(target, state);
   draw_nodes(target, state);
   labels_.flush(target);
@@ -46,6 +53,13 @@ void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
 void TopologyCanvas::draw_label(sf::RenderTarget&, const std::string& text, Point at, unsigned size,
                                 sf::Color color, bool centred) {
   labels_.add(text, at, size, color, to_sf(background_color, 220), centred);
+}
+
+void TopologyCanvas::draw_background(sf::RenderTarget& target) {
+  const Rect& view = camera_.viewport();
+  triangles_.clear();
+  add_rect(triangles_, {view.x, view.y}, {view.width, view.height}, to_sf(background_color));
+  target.draw(triangles_, sf::RenderStates(sf::BlendNone));  // opaque: no blending work per pixel
 }
 
 void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state) {
@@ -102,6 +116,7 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
   drawn_packets_.clear();
   drawn_drops_.clear();
   triangles_.clear();
+  packet_quads_.clear();
   const float half = 6.0f * scale_;
   const float lane = 5.0f * scale_;  // the two directions of a link travel side by side
   auto lane_offset = [&](Point a, Point b, const std::string& from, const std::string& to) {
@@ -117,10 +132,16 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
     const sf::Color color = to_sf(category_color(categorize_protocol(hop.protocol)));
     const bool selected = state.selection.record && *state.selection.record == flight.record;
     if (selected) add_rect(triangles_, at - Point{half * 1.8, half * 1.8}, {half * 3.6, half * 3.6}, sf::Color::White);
-    add_rect(triangles_, at - Point{half + 1.5, half + 1.5}, {2 * half + 3, 2 * half + 3}, sf::Color(10, 10, 14));
-    add_rect(triangles_, at - Point{half, half}, {2 * half, 2 * half}, color);
+    add_packet_quad(packet_quads_, at, packet_side_, color);
     drawn_packets_.push_back({at, flight.record});
   }
+  target.draw(triangles_);  // the selection halo, under its packet
+  triangles_.clear();
+  sf::RenderStates opaque(sf::BlendNone);  // the packet image is opaque: no blending work per pixel
+  opaque.texture = &packet_texture_;
+  target.draw(packet_quads_, opaque);
+  packet_quads_.clear();
+
   for (const Fall& fall : falls_scratch_) {
     const auto& drop = records[fall.record];
     Point at = node_screen(state, drop.node);

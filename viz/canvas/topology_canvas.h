@@ -10,6 +10,7 @@
 
 #include <SFML/Graphics/Font.hpp>
 #include <SFML/Graphics/RenderTarget.hpp>
+#include <SFML/Graphics/Texture.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
 
 #include "viz/canvas/text_batch.h"
@@ -47,6 +48,7 @@ class TopologyCanvas {
     std::size_t record;
   };
   Point node_screen(const VisualizerState& state, const std::string& name) const;
+  void draw_background(sf::RenderTarget& target);
   void draw_links(sf::RenderTarget& target, VisualizerState& state);
   void draw_nodes(sf::RenderTarget& target, VisualizerState& state);
   void draw_packets(sf::RenderTarget& target, VisualizerState& state);
@@ -59,6 +61,9 @@ class TopologyCanvas {
   Camera camera_;
   Rect world_{0, 0, 1000, 640};
   sf::VertexArray triangles_{sf::Triangles};
+  sf::VertexArray packet_quads_{sf::Quads};
+  sf::Texture packet_texture_;
+  unsigned packet_side_ = 15;
   TextBatch labels_;
   std::vector<DrawnPacket> drawn_packets_;
   std::vector<DrawnPacket> drawn_drops_;

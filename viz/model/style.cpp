@@ -44,13 +44,18 @@ NodeClass classify_text(std::string_view text) {
 }  // namespace
 
 PacketCategory categorize_protocol(std::string_view protocol) {
-  const std::string p = lower(protocol);
-  if (p == "dns") return PacketCategory::dns;
-  if (p == "smtp" || p == "esmtp" || p == "submission") return PacketCategory::smtp;
-  if (p == "pop3") return PacketCategory::pop3;
-  if (p == "imap") return PacketCategory::imap;
-  if (p == "tcp") return PacketCategory::tcp_control;
-  if (p == "udp") return PacketCategory::udp;
+  // Called for every packet of every frame: compares in place rather than lower-casing a copy.
+  auto is = [protocol](std::string_view name) {
+    return protocol.size() == name.size() &&
+           std::equal(name.begin(), name.end(), protocol.begin(),
+                      [](char a, char b) { return a == char(std::tolower(static_cast<unsigned char>(b))); });
+  };
+  if (is("dns")) return PacketCategory::dns;
+  if (is("smtp") || is("esmtp") || is("submission")) return PacketCategory::smtp;
+  if (is("pop3")) return PacketCategory::pop3;
+  if (is("imap")) return PacketCategory::imap;
+  if (is("tcp")) return PacketCategory::tcp_control;
+  if (is("udp")) return PacketCategory::udp;
   return PacketCategory::other;
 }
 

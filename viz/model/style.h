@@ -54,6 +54,9 @@ std::string_view node_class_name(NodeClass node_class);  // "client device", "re
 
 // Fixed colours of the canvas.
 inline constexpr Rgba background_color{24, 26, 33};
+// Behind the docked ImGui panels (ImGui's dark WindowBg). The window is cleared to it and the
+// panels draw no background of their own: see ImGuiSfml's constructor for why.
+inline constexpr Rgba panel_background_color{15, 15, 15};
 inline constexpr Rgba link_up_color{120, 130, 150};
 inline constexpr Rgba link_down_color{230, 40, 40};
 inline constexpr Rgba node_down_color{90, 90, 90};
