@@ -38,6 +38,7 @@ Point TopologyCanvas::node_screen(const VisualizerState& state, const std::strin
 }
 
 void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
+  placer_.clear();
   draw_background(target);
   draw_links(target, state);
   draw_nodes(target, state);
@@ -60,6 +61,11 @@ void TopologyCanvas::draw_background(sf::RenderTarget& target) {
   triangles_.clear();
   add_rect(triangles_, {view.x, view.y}, {view.width, view.height}, to_sf(background_color));
   target.draw(triangles_, sf::RenderStates(sf::BlendNone));  // opaque: no blending work per pixel
+}
+
+void TopologyCanvas::block_label_area(const std::string& text, Point at, unsigned size, bool centred) {
+  const double width = labels_.width(text, size);
+  placer_.block({at.x - (centred ? width / 2 : 0), at.y, width, size * 1.3}, false);
 }
 
 void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state) {
@@ -95,12 +101,18 @@ void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state
   for (const auto& node : state.topology.nodes) {
     const Point c = node_screen(state, node.name);
     const unsigned name_size = unsigned(14 * scale_);
-    draw_label(target, node.name, c + Point{0, r * 1.35 + 2}, name_size, to_sf(label_color), true);
+    // Packet labels keep off the host's name and address when they can (soft obstacles); not
+    // off its shape: a packet leaving a host is drawn on it, and its label belongs beside it.
+    const Point name_at = c + Point{0, r * 1.35 + 2};
+    draw_label(target, node.name, name_at, name_size, to_sf(label_color), true);
+    block_label_area(node.name, name_at, name_size, true);
     std::string second = node.address;
     if (!node.up) second = second.empty() ? "DOWN" : second + "  DOWN";
     if (!second.empty()) {
-      draw_label(target, second, c + Point{0, r * 1.35 + 4 + name_size * 1.15}, unsigned(12 * scale_),
+      const Point second_at = c + Point{0, r * 1.35 + 4 + name_size * 1.15};
+      draw_label(target, second, second_at, unsigned(12 * scale_),
                  node.up ? sf::Color(160, 170, 185) : to_sf(drop_color), true);
+      block_label_area(second, second_at, unsigned(12 * scale_), true);
     }
   }
 }
@@ -163,22 +175,37 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
 
   // Labels only while they can be read: all of them when few packets fly, then only the
   // application messages (not bare TCP segments), then only the selected packet.
+  // Each label takes a free slot beside its packet (LabelPlacer); one with no free slot is left
+  // out rather than printed over another. The selected packet's label is placed first.
   const std::size_t flying = flights_scratch_.size();
-  for (const DrawnPacket& packet : drawn_packets_) {
+  const unsigned size = unsigned(12 * scale_);
+  const double line = size * 1.3;
+  auto label_packet = [&](const DrawnPacket& packet, bool selected) {
     const auto& hop = records[packet.record];
-    const bool selected = state.selection.record && *state.selection.record == packet.record;
     const PacketCategory category = categorize_protocol(hop.protocol);
     const bool labelled = selected || flying <= 12 ||
                           (flying <= state.label_limit && category != PacketCategory::tcp_control);
-    if (!labelled) continue;
+    if (!labelled) return;
     std::string text = hop.summary;
     if (text.size() > 34) text = text.substr(0, 32) + "...";
-    draw_label(target, text, packet.at + Point{half + 4, -half - 3}, unsigned(12 * scale_),
-               to_sf(category_color(category)), false);
+    const auto corner = placer_.place(packet.at, half + 1.5, labels_.width(text, size), line);
+    if (!corner) return;
+    draw_label(target, text, *corner, size, to_sf(category_color(category)), false);
+  };
+  auto is_selected = [&](const DrawnPacket& packet) {
+    return state.selection.record && *state.selection.record == packet.record;
+  };
+  for (const DrawnPacket& packet : drawn_packets_) {
+    if (is_selected(packet)) label_packet(packet, true);
+  }
+  for (const DrawnPacket& packet : drawn_packets_) {
+    if (!is_selected(packet)) label_packet(packet, false);
   }
   for (const DrawnPacket& drop : drawn_drops_) {
     if (drawn_drops_.size() > state.label_limit) break;
-    draw_label(target, "lost", drop.at + Point{half * 1.5 + 4, 2}, unsigned(12 * scale_), to_sf(drop_color), false);
+    if (const auto corner = placer_.place(drop.at, half * 1.5, labels_.width("lost", size), line)) {
+      draw_label(target, "lost", *corner, size, to_sf(drop_color), false);
+    }
   }
 }
 

@@ -15,6 +15,7 @@
 
 #include "viz/canvas/text_batch.h"
 #include "viz/model/geometry.h"
+#include "viz/model/label_placer.h"
 #include "viz/visualizer_state.h"
 
 namespace maillab::viz {
@@ -55,6 +56,8 @@ class TopologyCanvas {
   void draw_legend(sf::RenderTarget& target, VisualizerState& state);
   void draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size, sf::Color color,
                   bool centred);
+  // Marks where a host's label is drawn so packet labels keep off it.
+  void block_label_area(const std::string& text, Point at, unsigned size, bool centred);
 
   const sf::Font& font_;
   float scale_;
@@ -65,6 +68,7 @@ class TopologyCanvas {
   sf::Texture packet_texture_;
   unsigned packet_side_ = 15;
   TextBatch labels_;
+  LabelPlacer placer_;
   std::vector<DrawnPacket> drawn_packets_;
   std::vector<DrawnPacket> drawn_drops_;
   std::vector<Flight> flights_scratch_;
