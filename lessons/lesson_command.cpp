@@ -1,5 +1,6 @@
 #include "lessons/lesson_command.h"
 
+#include <cstdint>
 #include <fstream>
 #include <optional>
 
@@ -12,12 +13,14 @@ namespace maillab::lessons {
 namespace {
 
 constexpr const char* help_text =
-    "Usage: maillab lesson LESSON.yaml [--answers FILE] [--check]\n"
+    "Usage: maillab lesson LESSON.yaml [--answers FILE] [--seed N] [--check]\n"
     "Runs a lesson in the terminal: narration, the simulation step by step, trace excerpts and\n"
     "questions. Answer with a letter, a number or a few words; q quits with the score so far.\n\n"
     "Options:\n"
     "  --answers FILE   non-interactive: read the answers from FILE, one per line in question order\n"
     "                   (blank lines and # comments are skipped); ends with 'score: X/Y'\n"
+    "  --seed N         run the lesson's scenario with seed N instead of its own (the same seed\n"
+    "                   always tells the same story; another can change what a lossy link drops)\n"
     "  --check          only validate the lesson (and the answers file, if given); run nothing\n\n"
     "Lessons live in lessons/*.yaml; their format is documented in lessons/README.md.\n"
     "Exit: 0 the lesson ran (whatever the score) or was quit, 2 bad input (nothing ran).\n";
@@ -27,11 +30,22 @@ int usage_error(std::ostream& err, const std::string& message) {
   return 2;
 }
 
+// The value of `--name VALUE` or `--name=VALUE` at arguments[i] ("" when VALUE is missing;
+// `i` moves past a separate VALUE); nullopt when arguments[i] is another word.
+std::optional<std::string> option_value(const std::vector<std::string>& arguments, std::size_t& i,
+                                        const std::string& name) {
+  const std::string& word = arguments[i];
+  if (word == name) return i + 1 < arguments.size() ? arguments[++i] : std::string();
+  if (word.rfind(name + "=", 0) == 0) return word.substr(name.size() + 1);
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_lesson_command(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
                        std::ostream& err) {
   std::optional<std::string> lesson_path, answers_path;
+  std::optional<std::uint64_t> seed;
   bool check_only = false;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& word = arguments[i];
@@ -41,17 +55,16 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     }
     if (word == "--check") {
       check_only = true;
-    } else if (word == "--answers" || word.rfind("--answers=", 0) == 0) {
-      std::string value;
-      if (word == "--answers") {
-        if (i + 1 >= arguments.size()) return usage_error(err, "--answers needs a file name");
-        value = arguments[++i];
-      } else {
-        value = word.substr(10);
-      }
-      if (value.empty()) return usage_error(err, "--answers needs a file name");
+    } else if (auto value = option_value(arguments, i, "--answers")) {
+      if (value->empty()) return usage_error(err, "--answers needs a file name");
       if (answers_path) return usage_error(err, "--answers given twice");
-      answers_path = value;
+      answers_path = *value;
+    } else if (auto value = option_value(arguments, i, "--seed")) {
+      const bool digits =
+          !value->empty() && value->size() <= 19 && value->find_first_not_of("0123456789") == std::string::npos;
+      if (!digits) return usage_error(err, "--seed wants a whole number, not '" + *value + "'");
+      if (seed) return usage_error(err, "--seed given twice");
+      seed = std::stoull(*value);
     } else if (word.size() > 1 && word[0] == '-') {
       return usage_error(err, "unknown option '" + word + "'");
     } else if (lesson_path) {
@@ -92,13 +105,14 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     return 0;
   }
 
-  auto run = LessonRun::start(std::move(*lesson), diagnostics);
+  auto run = LessonRun::start(std::move(*lesson), diagnostics, seed);
   if (!run) {
     err << diagnostics.to_string() << "maillab lesson: the lesson's scenario did not load; nothing was run\n";
     return 2;
   }
   TerminalOptions options;
   options.width = terminal_width_from_environment();
+  options.seed_overridden = seed.has_value();
   if (answers_path) run_with_answers(*run, answers, out, options);
   else run_interactive(*run, in, out, options);
   return 0;

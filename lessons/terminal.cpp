@@ -139,7 +139,8 @@ bool is_quit(const std::string& line) {
 class Session {
  public:
   Session(LessonRun& run, AnswerSource& source, std::ostream& out, const TerminalOptions& options)
-      : run_(run), source_(source), out_(out), width_(std::max<std::size_t>(options.width, 40)) {}
+      : run_(run), source_(source), out_(out), width_(std::max<std::size_t>(options.width, 40)),
+        seed_overridden_(options.seed_overridden) {}
 
   SessionEnd run() {
     print_header();
@@ -174,6 +175,10 @@ class Session {
     out_ << "\n  " << lesson.steps.size() << (lesson.steps.size() == 1 ? " step, " : " steps, ") << questions
          << (questions == 1 ? " question" : " questions") << ". Answer with a letter, a number or a few words";
     out_ << (source_.interactive() ? "; q quits.\n" : ".\n");
+    if (seed_overridden_) {
+      out_ << "  Seed " << run_.world().simulator.seed()
+           << " (--seed): another seed can change which packets a lossy link drops.\n";
+    }
   }
 
   void print_step_intro() {
@@ -311,6 +316,7 @@ class Session {
   AnswerSource& source_;
   std::ostream& out_;
   std::size_t width_;
+  bool seed_overridden_;
   engine::Time last_clock_ = 0;
 };
 

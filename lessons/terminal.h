@@ -19,6 +19,7 @@ namespace maillab::lessons {
 
 struct TerminalOptions {
   std::size_t width = 80;  // text is wrapped to this many columns
+  bool seed_overridden = false;  // --seed was given: the header says which seed runs
 };
 
 enum class SessionEnd {

@@ -72,13 +72,18 @@ std::unique_ptr<LessonSession> load_lesson_session(const VisualizerOptions& opti
     }
     for (const auto& line : lines) answers.push_back(line.text);
   }
+  // Step back replays the lesson from a fresh run: same lesson, same seed, same story.
+  LessonSession::RunFactory fresh_run = [lesson = *lesson, seed = options.seed] {
+    scenarios::Diagnostics ignored;  // it loaded once already
+    return lessons::LessonRun::start(lesson, ignored, seed);
+  };
   auto run = lessons::LessonRun::start(std::move(*lesson), diagnostics, options.seed);
   if (!run) {
     problems = diagnostics.to_string();
     if (problems.empty()) problems = options.lesson_path + ": could not load the lesson's scenario\n";
     return nullptr;
   }
-  return std::make_unique<LessonSession>(std::move(run), std::move(answers));
+  return std::make_unique<LessonSession>(std::move(run), std::move(answers), std::move(fresh_run));
 }
 
 }  // namespace
@@ -100,6 +105,7 @@ std::string visualizer_usage() {
          "Lessons (maillab gui LESSON.yaml): the lesson panel drives time with its Next step button.\n"
          "  --lesson-answers FILE  answer the questions from FILE as they come (like `maillab lesson --answers`)\n"
          "  --lesson-steps N       advance N steps first (for screenshots)\n"
+         "  --lesson-back K        then go back K steps, as the Back button does (for screenshots)\n"
          "Mouse: drag to pan, wheel to zoom, click to inspect, right-click a host or link to fail it.\n"
          "Keys: Space play/pause, Right step, Left step back, Home re-frame.\n";
 }
@@ -123,7 +129,7 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
     } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
                argument == "--screenshot" || argument == "--size" || argument == "--select" ||
                argument == "--message" || argument == "--geometry" || argument == "--lesson-answers" ||
-               argument == "--lesson-steps") {
+               argument == "--lesson-steps" || argument == "--lesson-back") {
       auto value = value_of(i, argument);
       if (!value) return std::nullopt;
       if (argument == "--seed") {
@@ -170,6 +176,11 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
         options.message = *value;
       } else if (argument == "--lesson-answers") {
         options.lesson_answers_path = *value;
+      } else if (argument == "--lesson-back") {
+        if (!parse_number(*value, options.lesson_back) || options.lesson_back < 0 || options.lesson_back > 10000) {
+          error = "--lesson-back wants a number from 0 to 10000, not '" + *value + "'";
+          return std::nullopt;
+        }
       } else if (argument == "--lesson-steps") {
         if (!parse_number(*value, options.lesson_steps) || options.lesson_steps < 0 || options.lesson_steps > 10000) {
           error = "--lesson-steps wants a number from 0 to 10000, not '" + *value + "'";
@@ -200,8 +211,9 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   SceneFactory factory;
   std::string title = "maillab";
   std::unique_ptr<LessonSession> lesson;
-  if (options.lesson_path.empty() && (!options.lesson_answers_path.empty() || options.lesson_steps > 0)) {
-    err << "maillab gui: --lesson-answers and --lesson-steps need a lesson file\n";
+  if (options.lesson_path.empty() &&
+      (!options.lesson_answers_path.empty() || options.lesson_steps > 0 || options.lesson_back > 0)) {
+    err << "maillab gui: --lesson-answers, --lesson-steps and --lesson-back need a lesson file\n";
     return 2;
   }
   if (!options.lesson_path.empty()) {
@@ -251,6 +263,7 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   if (lesson) {
     state.lesson = lesson.get();
     lesson->advance_steps(options.lesson_steps);
+    for (int i = 0; i < options.lesson_back; ++i) rewind_lesson(state, *lesson, false);
   }
   if (options.speed) state.clock.speed = *options.speed;
   if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));

@@ -28,6 +28,7 @@ struct VisualizerOptions {
   std::string lesson_path;
   std::string lesson_answers_path;      // answers applied in order as questions come (like --answers)
   int lesson_steps = 0;                 // advance this many steps first (headless screenshots)
+  int lesson_back = 0;                  // then go back this many steps (as the Back button)
 };
 
 // Runs the visualizer. Returns 0 on success, 1 when it cannot run (no display, no font, PNG not

@@ -220,6 +220,19 @@ TEST_CASE("maillab lesson through the library: --answers, --check and exit codes
     CHECK(err.find(files.lesson + ":25:16: error: bad run_until: ") == 0);
     CHECK(err.find("1 error; nothing was run") != std::string::npos);
   }
+  SECTION("--seed runs the scenario with that seed and says so; a bad one is refused") {
+    Files files("2\nc\n");
+    CHECK(command({files.lesson, "--answers", files.answers, "--seed", "7"}, out, err) == 0);
+    CHECK(out.find("  Seed 7 (--seed): ") != std::string::npos);
+    CHECK(command({files.lesson, "--answers", files.answers, "--seed=12"}, out, err) == 0);
+    CHECK(out.find("  Seed 12 (--seed): ") != std::string::npos);
+    CHECK(command({files.lesson, "--answers", files.answers}, out, err) == 0);
+    CHECK(out.find("(--seed)") == std::string::npos);
+    CHECK(command({files.lesson, "--seed", "soon"}, out, err) == 2);
+    CHECK(err.find("--seed wants a whole number, not 'soon'") != std::string::npos);
+    CHECK(command({files.lesson, "--seed"}, out, err) == 2);
+    CHECK(command({files.lesson, "--seed", "1", "--seed", "2"}, out, err) == 2);
+  }
   SECTION("--check validates only") {
     Files files("2\nc\n");
     CHECK(command({files.lesson, "--check", "--answers", files.answers}, out, err) == 0);

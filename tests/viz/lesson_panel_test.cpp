@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <SFML/Graphics/Image.hpp>
 
@@ -31,13 +32,51 @@ std::vector<std::string> shipped_answers() {
   return out;
 }
 
-std::unique_ptr<LessonSession> start_session(std::vector<std::string> answers) {
+std::unique_ptr<LessonSession> start_session(std::vector<std::string> answers, bool rewindable = false) {
   scenarios::Diagnostics diagnostics;
   auto lesson = lessons::load_lesson(lesson_file, diagnostics);
   REQUIRE(lesson);
+  LessonSession::RunFactory fresh;
+  if (rewindable) {
+    fresh = [copy = *lesson] {
+      scenarios::Diagnostics ignored;
+      return lessons::LessonRun::start(copy, ignored);
+    };
+  }
   auto run = lessons::LessonRun::start(std::move(*lesson), diagnostics);
   REQUIRE(run);
-  return std::make_unique<LessonSession>(std::move(run), std::move(answers));
+  return std::make_unique<LessonSession>(std::move(run), std::move(answers), std::move(fresh));
+}
+
+// What a student sees of the world and the lesson at this point.
+struct Snapshot {
+  std::string label;
+  Phase phase;
+  engine::Time now;
+  std::size_t records;
+  std::uint64_t fingerprint;
+  std::size_t score;
+  std::size_t answers;
+};
+Snapshot snapshot(LessonSession& session) {
+  auto& run = session.run();
+  return {session.step_label(), run.phase(), run.now(), run.world().simulator.trace().records().size(),
+          run.world().simulator.trace().fingerprint(), run.score(), run.answers().size()};
+}
+
+// The build directory holding `maillab`, when the gui can run here (xvfb-run installed and the
+// harness said where the binary is); otherwise a warning says why the test is skipped.
+std::optional<std::string> gui_build_directory() {
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    WARN("xvfb-run is not installed: test skipped");
+    return std::nullopt;
+  }
+  const char* build = std::getenv("MAILLAB_BUILD_DIR");
+  if (!build || !std::filesystem::exists(std::string(build) + "/maillab")) {
+    WARN("MAILLAB_BUILD_DIR unset or no maillab binary in it: test skipped");
+    return std::nullopt;
+  }
+  return std::string(build);
 }
 
 }  // namespace
@@ -129,6 +168,77 @@ TEST_CASE("lesson session: all the way with the shipped answers ends with full m
   CHECK(session->run().max_score() == 5);
 }
 
+TEST_CASE("lesson session: Back returns to the start of the previous step exactly as it was", "[viz][lesson]") {
+  auto session = start_session({}, true);
+  const auto answers = shipped_answers();
+  // Step 1: prediction (answered), step 2: quiz (answered), step 3 entered.
+  session->next_step();
+  REQUIRE(session->submit(answers[0]));
+  session->next_step();
+  const Snapshot entering_step_2 = snapshot(*session);
+  REQUIRE(session->run().pending_question());
+  REQUIRE(session->submit(answers[1]));
+  CHECK(session->run().score() == 2);
+  session->next_step();
+  CHECK(session->step_label().rfind("Step 3/6", 0) == 0);
+
+  REQUIRE(session->can_go_back());
+  REQUIRE(session->back());
+  const Snapshot after_back = snapshot(*session);
+  CHECK(after_back.label == entering_step_2.label);
+  CHECK(after_back.phase == Phase::quiz);  // its question waits again
+  CHECK(after_back.now == entering_step_2.now);
+  CHECK(after_back.records == entering_step_2.records);
+  CHECK(after_back.fingerprint == entering_step_2.fingerprint);  // the same world, event for event
+  CHECK(after_back.score == 1);    // step 1's prediction is kept, step 2's answer forgotten
+  CHECK(after_back.answers == 1);
+  CHECK_FALSE(session->feedback());
+
+  // Answering again and going on works as the first time.
+  REQUIRE(session->submit(answers[1]));
+  CHECK(session->run().score() == 2);
+  CHECK(session->next_step());
+
+  SECTION("back from step 1 is the introduction, at time zero") {
+    REQUIRE(session->back());  // step 2
+    REQUIRE(session->back());  // step 1, its prediction waiting again (nothing has run)
+    CHECK(session->step_label().rfind("Step 1/6", 0) == 0);
+    CHECK(session->run().pending_is_prediction());
+    CHECK(session->run().now() == 0);
+    REQUIRE(session->back());
+    CHECK(session->step_label() == "Introduction");
+    CHECK_FALSE(session->can_go_back());
+    CHECK_FALSE(session->back());
+  }
+  SECTION("restart forgets everything") {
+    REQUIRE(session->restart());
+    CHECK(session->step_label() == "Introduction");
+    CHECK(session->run().now() == 0);
+    CHECK(session->run().answers().empty());
+  }
+}
+
+TEST_CASE("lesson session: Back from the end shows the last step again", "[viz][lesson]") {
+  auto session = start_session(shipped_answers(), true);
+  session->advance_steps(100);
+  REQUIRE(session->run().finished());
+  const std::size_t last = session->run().step_count();
+  REQUIRE(session->back());
+  CHECK(session->step_label().rfind("Step " + std::to_string(last) + "/", 0) == 0);
+  CHECK_FALSE(session->run().finished());
+  CHECK(session->run().step_index() == last - 1);
+  CHECK(session->run().score() + 1 >= session->run().max_score());  // only the last step's answer, if any, is gone
+}
+
+TEST_CASE("lesson session: without a way to make a fresh run there is no Back", "[viz][lesson]") {
+  auto session = start_session({});
+  session->advance_steps(1);
+  CHECK_FALSE(session->can_go_back());
+  CHECK_FALSE(session->back());
+  CHECK_FALSE(session->restart());
+  CHECK(session->step_label().rfind("Step 1/6", 0) == 0);
+}
+
 TEST_CASE("narration blocks: paragraphs joined, lists and indented lines kept", "[viz][lesson]") {
   const auto blocks = viz::narration_blocks(
       "One line\nand its continuation.\n\n  laptop   asks\n  resolver answers\n- first item\n  still?\n- second\n"
@@ -161,18 +271,11 @@ TEST_CASE("lesson screen: the lesson panel never covers the canvas", "[viz][less
 }
 
 TEST_CASE("maillab gui LESSON: a screenshot at step 2 shows the lesson panel", "[viz][lesson][screenshot]") {
-  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
-    WARN("xvfb-run is not installed: lesson screenshot test skipped");
-    return;
-  }
-  const char* build = std::getenv("MAILLAB_BUILD_DIR");
-  if (!build || !std::filesystem::exists(std::string(build) + "/maillab")) {
-    WARN("MAILLAB_BUILD_DIR unset or no maillab binary in it: lesson screenshot test skipped");
-    return;
-  }
+  const auto build = gui_build_directory();
+  if (!build) return;
   const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_panel_test.png").string();
   std::filesystem::remove(png);
-  const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + std::string(build) + "/maillab gui " +
+  const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + *build + "/maillab gui " +
                               lesson_file + " --lesson-steps 2 --screenshot " + png + " --frames 3 > /dev/null 2>&1";
   const int status = std::system(command.c_str());
   REQUIRE(WIFEXITED(status));
@@ -186,4 +289,38 @@ TEST_CASE("maillab gui LESSON: a screenshot at step 2 shows the lesson panel", "
     for (unsigned x = 900; x < 1270; x += 3) colours.insert(image.getPixel(x, y).toInteger());
   CHECK(colours.size() > 8);
   std::filesystem::remove(png);
+}
+
+TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to the earlier step",
+          "[viz][lesson][screenshot]") {
+  const auto build = gui_build_directory();
+  if (!build) return;
+  // Steps 1-4 with the shipped answers, then Back twice: step 2 again, its quiz waiting, only
+  // step 1's point kept; the clock where step 2 first left it. The views switch to the new run
+  // (the frames after it draw it without crashing, and the screenshot is written).
+  const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_back_test.png").string();
+  const std::string out = (std::filesystem::temp_directory_path() / "maillab_lesson_back_test.txt").string();
+  auto run = [&](const std::string& extra) {
+    std::filesystem::remove(png);
+    const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + *build + "/maillab gui " +
+                                lesson_file + " --lesson-answers lessons/answers/01-dns-lookup.txt " + extra +
+                                " --screenshot " + png + " --frames 3 > " + out + " 2>&1";
+    const int status = std::system(command.c_str());
+    std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
+    INFO(text.str());
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    REQUIRE(std::filesystem::exists(png));
+    return text.str();
+  };
+  const std::string forward = run("--lesson-steps 2");
+  const std::string back = run("--lesson-steps 4 --lesson-back 2");
+  CHECK(forward.find("(Step 2/6: Referrals, score 2/5)") != std::string::npos);
+  CHECK(back.find("(Step 2/6: Referrals, score 1/5)") != std::string::npos);
+  // Same moment of the same world.
+  CHECK(forward.substr(0, forward.find(" (")) == back.substr(0, back.find(" (")));
+  std::filesystem::remove(png);
+  std::filesystem::remove(out);
 }

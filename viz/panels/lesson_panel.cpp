@@ -18,8 +18,9 @@ using lessons::LessonRun;
 
 // --- LessonSession ---
 
-LessonSession::LessonSession(std::unique_ptr<LessonRun> run, std::vector<std::string> scripted_answers)
-    : run_(std::move(run)), scripted_(std::move(scripted_answers)) {}
+LessonSession::LessonSession(std::unique_ptr<LessonRun> run, std::vector<std::string> scripted_answers,
+                             RunFactory fresh_run)
+    : run_(std::move(run)), scripted_(std::move(scripted_answers)), fresh_run_(std::move(fresh_run)) {}
 
 void LessonSession::remember_shown() {
   if (auto shown = run_->shown_records(); !shown.empty()) last_shown_ = std::move(shown);
@@ -28,9 +29,52 @@ void LessonSession::remember_shown() {
 bool LessonSession::next_step() {
   remember_shown();
   if (!run_->advance()) return false;
+  actions_.push_back({Action::Kind::advance, ""});
   feedback_.reset();
   problem_.clear();
   return true;
+}
+
+bool LessonSession::can_go_back() const { return fresh_run_ && run_->step_index().has_value(); }
+
+bool LessonSession::back() {
+  if (!can_go_back()) return false;
+  // Entering step k is the (k+1)-th advance; finishing is one advance past the last step.
+  const std::size_t current = run_->finished() ? run_->step_count() : *run_->step_index();
+  const std::size_t advances_wanted = current;  // enters step current-1; 0 = the introduction
+  std::vector<Action> keep;
+  std::size_t advances = 0;
+  if (advances_wanted > 0) {
+    for (const Action& action : actions_) {
+      keep.push_back(action);
+      if (action.kind == Action::Kind::advance && ++advances == advances_wanted) break;
+    }
+  }
+  replay(keep);
+  return true;
+}
+
+bool LessonSession::restart() {
+  if (!fresh_run_) return false;
+  replay({});
+  return true;
+}
+
+void LessonSession::replay(const std::vector<Action>& actions) {
+  auto fresh = fresh_run_();
+  if (!fresh) return;  // the lesson loaded once; a failure now leaves the current run in place
+  run_ = std::move(fresh);
+  actions_.clear();
+  last_shown_.clear();
+  for (const Action& action : actions) {
+    switch (action.kind) {
+      case Action::Kind::advance: next_step(); break;
+      case Action::Kind::answer: submit(action.text); break;
+      case Action::Kind::skip: skip(); break;
+    }
+  }
+  feedback_.reset();
+  problem_.clear();
 }
 
 std::vector<std::size_t> LessonSession::displayed_records(bool* from_earlier_step) const {
@@ -64,6 +108,7 @@ bool LessonSession::submit(std::string_view text) {
     problem_ = check.problem.empty() ? "that is not an answer to this question" : check.problem;
     return false;
   }
+  actions_.push_back({Action::Kind::answer, std::string(text)});
   after_answer(asked, prediction, check.correct, false);
   return true;
 }
@@ -74,6 +119,7 @@ void LessonSession::skip() {
   const lessons::Quiz asked = *quiz;
   const bool prediction = run_->pending_is_prediction();
   run_->skip_question();
+  actions_.push_back({Action::Kind::skip, ""});
   after_answer(asked, prediction, false, true);
 }
 
@@ -201,6 +247,17 @@ LessonScreen lesson_screen_layout(double width, double height, double ui_scale, 
   return out;
 }
 
+bool rewind_lesson(VisualizerState& state, LessonSession& session, bool to_start) {
+  if (!(to_start ? session.restart() : session.back())) return false;
+  // The old run's World is gone: the replay controller makes a scene of the new one (a new
+  // generation, so the log, flights and inspectors rebuild), and nothing of the old stays selected.
+  state.replay.restart();
+  state.selection = Selection{};
+  state.status.clear();
+  state.refresh();
+  return true;
+}
+
 // --- drawing ---
 
 namespace {
@@ -218,6 +275,15 @@ void queue_next_step(VisualizerState& state, LessonSession& session, LessonPanel
       panel.choice = -1;
       state.status.clear();
     }
+  });
+}
+
+void queue_rewind(VisualizerState& state, LessonSession& session, LessonPanel& panel, bool to_start) {
+  state.after_frame.push_back([&state, &session, &panel, to_start] {
+    if (!rewind_lesson(state, session, to_start)) return;
+    panel.free_answer.clear();
+    panel.choice = -1;
+    panel.focused_step.reset();
   });
 }
 
@@ -412,8 +478,16 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
   }
   ImGui::EndChild();
 
-  // Footer: the one way time moves.
+  // Footer: the one way time moves (Back replays the lesson to the step before).
   ImGui::Separator();
+  if (!session.can_go_back()) ImGui::BeginDisabled();
+  if (ImGui::Button("< Back")) queue_rewind(state, session, *this, false);
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Go back to the start of the previous step (the lesson is replayed; your answers from there on are forgotten)");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Restart")) queue_rewind(state, session, *this, true);
+  if (!session.can_go_back()) ImGui::EndDisabled();
+  ImGui::SameLine();
   const bool can_advance = !run.finished() && !run.pending_question();
   if (!can_advance) ImGui::BeginDisabled();
   const bool last = run.step_index() && *run.step_index() + 1 >= run.step_count();

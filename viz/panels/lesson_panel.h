@@ -5,6 +5,7 @@
 // the student's actions on VisualizerState::after_frame; LessonSession applies them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,8 +24,13 @@ namespace maillab::viz {
 // answer. No ImGui here, so tests drive it directly.
 class LessonSession {
  public:
+  // Makes the same lesson afresh (same lesson file, same seed): going back replays a new run.
+  using RunFactory = std::function<std::unique_ptr<lessons::LessonRun>()>;
+
   // `scripted_answers` (from --lesson-answers) answer questions in order as they come up.
-  LessonSession(std::unique_ptr<lessons::LessonRun> run, std::vector<std::string> scripted_answers = {});
+  // Without `fresh_run`, back() and restart() are not available.
+  LessonSession(std::unique_ptr<lessons::LessonRun> run, std::vector<std::string> scripted_answers = {},
+                RunFactory fresh_run = {});
 
   lessons::LessonRun& run() { return *run_; }
   const lessons::LessonRun& run() const { return *run_; }
@@ -46,6 +52,17 @@ class LessonSession {
   // Answers the pending question; false (and problem() says why) when the text is no answer.
   bool submit(std::string_view text);
   void skip();
+  // Back to the start of the previous step (from the first step: the introduction), as if the
+  // student had just entered it: the run is replayed from time zero with every action taken
+  // before that point, so the world, the clock and the earlier answers are exactly as they were;
+  // the answers given from that step on are forgotten, to be given again. The old run (and its
+  // World) is destroyed: views of it must be rebuilt (the app restarts its ReplayController).
+  // False when there is nothing to go back to or no RunFactory.
+  bool back();
+  bool can_go_back() const;
+  // The lesson from the introduction, every answer forgotten. False without a RunFactory.
+  bool restart();
+
   // Headless: advances `steps` times. Before each advance a pending question is answered from the
   // script, or skipped when the script has run out; after it, scripted answers are applied to the
   // new step's questions.
@@ -62,7 +79,14 @@ class LessonSession {
   std::vector<std::size_t> displayed_records(bool* from_earlier_step = nullptr) const;
 
  private:
+  // What the student did, in order: replayed by back().
+  struct Action {
+    enum class Kind { advance, answer, skip } kind;
+    std::string text;  // for answer
+  };
   void after_answer(const lessons::Quiz& quiz, bool prediction, bool correct, bool skipped);
+  // Replays `actions` on a fresh run; what they record becomes actions_ again.
+  void replay(const std::vector<Action>& actions);
   void apply_scripted();
   void remember_shown();
 
@@ -72,6 +96,8 @@ class LessonSession {
   std::optional<Feedback> feedback_;
   std::string problem_;
   std::vector<std::size_t> last_shown_;  // the last non-empty shown_records()
+  RunFactory fresh_run_;
+  std::vector<Action> actions_;
 };
 
 // A step's `say:` split for a wrapping display: paragraphs reflowed into one line each, list
@@ -94,6 +120,10 @@ struct LessonScreen {
   Rect lesson;
 };
 LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector);
+
+// Back (or, with `to_start`, Restart) in the visualizer: the session replays a fresh run and the
+// views switch to it. What the panel's Back and Restart buttons do after the frame.
+bool rewind_lesson(VisualizerState& state, LessonSession& session, bool to_start);
 
 struct LessonPanel {
   std::string free_answer;  // the text field
