@@ -56,6 +56,8 @@ struct VisualizerState {
   // Lesson mode (viz/panels/lesson_panel.h): the lesson owns the World and the clock, so playback,
   // stepping keys and faults from the UI are off and time moves only through the lesson's steps.
   LessonSession* lesson = nullptr;
+  // Trace records [first, second) the event log tints: what the current lesson step ran.
+  std::optional<std::pair<std::size_t, std::size_t>> marked_records;
 
   const std::vector<engine::TraceRecord>& records() { return replay.simulator().trace().records(); }
   engine::Time now() { return replay.now(); }

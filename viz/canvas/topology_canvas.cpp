@@ -39,6 +39,13 @@ Point TopologyCanvas::node_screen(const VisualizerState& state, const std::strin
 
 void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
   placer_.clear();
+  // Outside the canvas (under the panels) a packet label cannot be read: soft obstacles there.
+  const Rect& view = camera_.viewport();
+  const double far = 1e6;
+  placer_.block({view.x - far, view.y - far, far, 3 * far}, false);           // left
+  placer_.block({view.x + view.width, view.y - far, far, 3 * far}, false);    // right
+  placer_.block({view.x - far, view.y - far, 3 * far, far}, false);           // above
+  placer_.block({view.x - far, view.y + view.height, 3 * far, far}, false);   // below
   draw_background(target);
   draw_links(target, state);
   draw_nodes(target, state);

@@ -48,7 +48,8 @@ std::optional<Point> LabelPlacer::place(Point at, double half, double width, dou
   std::optional<Point> best;
   int best_cost = 0;
   for (std::size_t rank = 0; rank < candidates.size(); ++rank) {
-    const Rect area{candidates[rank].x, candidates[rank].y, width, height};
+    // A little air around the text: outlined glyphs reach past their advance widths.
+    const Rect area{candidates[rank].x - 3, candidates[rank].y, width + 6, height};
     if (covers_label(area)) continue;
     const int cost = int(rank) + (covers_soft(area) ? soft_penalty : 0);
     if (!best || cost < best_cost) {

@@ -66,6 +66,11 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
   const auto& records = state.records();
   view.sync(records, filter);
   ImGui::TextDisabled("%zu of %zu", view.rows().size(), records.size());
+  if (state.marked_records) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.80f, 0.30f, 1.0f), "tinted: this step (%zu)",
+                       state.marked_records->second - state.marked_records->first);
+  }
 
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
@@ -84,6 +89,9 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
         const std::size_t index = view.rows()[std::size_t(row)];
         const auto& record = records[index];
         ImGui::TableNextRow();
+        if (state.marked_records && index >= state.marked_records->first && index < state.marked_records->second) {
+          ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImVec4(1.0f, 0.80f, 0.30f, 0.16f)));
+        }
         ImGui::TableNextColumn();
         ImGui::PushID(row);
         const bool selected = state.selection.record && *state.selection.record == index;

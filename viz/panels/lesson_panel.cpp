@@ -317,6 +317,13 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
   LessonRun& run = session.run();
   const auto& records = run.world().simulator.trace().records();
 
+  // The event log tints what this step ran (nothing while a prediction waits: it has not run).
+  state.marked_records.reset();
+  if (run.step_index() && !run.finished() && run.phase() != LessonRun::Phase::predict &&
+      run.window_end() > run.window_begin()) {
+    state.marked_records = std::make_pair(run.window_begin(), run.window_end());
+  }
+
   // After a step ran, point the canvas and inspector at what the step stopped at.
   if (run.step_index() != focused_step && run.phase() != LessonRun::Phase::predict) {
     focused_step = run.step_index();
