@@ -67,9 +67,11 @@ std::string human_readable_text(const DeliveryStatusRequest& request) {
                  "recipients. It is attached below (its headers only). The mail system has given up on "
                  "these recipients and will not try again.");
   } else if (any_delayed) {
-    text += wrap("Your message has not been delivered yet to one or more recipients. The mail system "
-                 "will keep trying; you do not need to send it again. You will get another notice if it "
-                 "finally fails.");
+    // Like Postfix's and Exim's delay warnings: people resend "lost" mail, so say plainly it is not.
+    text += wrap("This is only a warning; you do not need to do anything. Your message has not been "
+                 "delivered yet to one or more recipients: it is still in the queue, and the mail system "
+                 "will keep trying to deliver it. Do not send it again. You will get another notice only "
+                 "if it finally fails.");
   } else if (any_delivered) {
     text += wrap("Your message was delivered successfully. This is the delivery report you asked for.");
   }

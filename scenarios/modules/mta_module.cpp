@@ -11,7 +11,8 @@
 //     credentials: {robot: s3cret}      # AUTH users besides the mailbox users
 //     max_message_size: 10000000
 //     max_recipients: 100
-//     queue: {minimal_backoff: 300s, maximal_backoff: 4000s, maximal_queue_lifetime: 5d, bounce_queue_lifetime: 5d}
+//     queue: {minimal_backoff: 300s, maximal_backoff: 4000s, maximal_queue_lifetime: 5d, bounce_queue_lifetime: 5d,
+//             delay_warning: 4h}         # delay_warning: one "delayed" DSN to the sender; default 0 = none
 //     smarthost: relay.isp.net          # or {host: relay.isp.net, port: 25}
 //     command_timeout: 300s
 //     starttls: true
@@ -27,7 +28,8 @@ namespace {
 
 void parse_queue(const YAML::Node& node, engine::QueuePolicy& queue, LoadContext& context) {
   if (!context.check_keys(node, "queue", {},
-                          {"minimal_backoff", "maximal_backoff", "maximal_queue_lifetime", "bounce_queue_lifetime"}))
+                          {"minimal_backoff", "maximal_backoff", "maximal_queue_lifetime", "bounce_queue_lifetime",
+                           "delay_warning"}))
     return;
   auto read = [&](const char* key, engine::Time& into) {
     if (!node[key]) return;
@@ -40,6 +42,9 @@ void parse_queue(const YAML::Node& node, engine::QueuePolicy& queue, LoadContext
   read("maximal_backoff", queue.maximal_backoff);
   read("maximal_queue_lifetime", queue.maximal_queue_lifetime);
   read("bounce_queue_lifetime", queue.bounce_queue_lifetime);
+  // 0 is allowed here: it turns the warning off (the default, as in Postfix).
+  if (node["delay_warning"])
+    if (auto value = context.duration(node["delay_warning"], "delay_warning")) queue.delay_warning_time = *value;
   if (queue.maximal_backoff < queue.minimal_backoff)
     context.error(node, "maximal_backoff is shorter than minimal_backoff", "maximal_backoff >= minimal_backoff");
 }

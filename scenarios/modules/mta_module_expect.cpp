@@ -89,8 +89,9 @@ std::optional<Expectation> parse_bounced(const YAML::Node& value, LoadContext& c
         for (const auto& message : box->messages) {
           auto report = mail::parse_delivery_status_notification(message.bytes);
           if (!report.ok()) continue;
+          // A delay warning (Action: delayed) is a DSN too, but not a bounce: the mail is still queued.
           for (const auto& recipient : report.value().recipients)
-            if (!status || recipient.status == *status) {
+            if (recipient.action == mail::DeliveryAction::failed && (!status || recipient.status == *status)) {
               ++reports;
               break;
             }

@@ -83,4 +83,25 @@ std::string small_world(const std::string& mta_block, const std::string& events,
          "events:\n" + events + (expect.empty() ? "" : "expect:\n" + expect);
 }
 
+std::string smarthost_world(const std::string& mail_mta, const std::string& mx_mta, const std::string& events,
+                            const std::string& until) {
+  return "until: " + until + "\n"
+         "hosts:\n"
+         "  - {name: alice-laptop, address: 10.0.1.10}\n"
+         "  - name: mail.example.com\n"
+         "    address: 10.0.3.25\n"
+         "    mailboxes: {domains: [example.com], users: [{name: alice, password: pw}, {name: carol, password: pw}]}\n"
+         "    mta: " + mail_mta + "\n"
+         "  - name: mx.example.org\n"
+         "    address: 10.0.2.25\n"
+         "    mailboxes: {domains: [example.org], users: [{name: bob, password: pw}, {name: dave, password: pw}]}\n"
+         "    mta: " + mx_mta + "\n"
+         "routers: [{name: internet}]\n"
+         "links:\n"
+         "  - {between: [alice-laptop, internet], latency: 5ms}\n"
+         "  - {between: [mail.example.com, internet], latency: 5ms}\n"
+         "  - {between: [mx.example.org, internet], latency: 5ms}\n"
+         "events:\n" + events;
+}
+
 }  // namespace mailtest

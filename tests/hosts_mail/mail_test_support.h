@@ -38,4 +38,10 @@ std::vector<std::string> mailbox(maillab::scenarios::World& world, const std::st
 // `events` and `expect` are appended.
 std::string small_world(const std::string& mta_block, const std::string& events, const std::string& expect = "");
 
+// Two MTAs, no DNS: mail.example.com (users alice, carol) sends everything for example.org to
+// mx.example.org (users bob, dave) as its smarthost. `mail_mta` and `mx_mta` are the YAML of
+// their mta: values (mail_mta must name the smarthost); `events` is appended.
+std::string smarthost_world(const std::string& mail_mta, const std::string& mx_mta, const std::string& events,
+                            const std::string& until = "120s");
+
 }  // namespace mailtest

@@ -14,23 +14,7 @@ namespace {
 
 // mail.example.com sends everything for example.org to mx.example.org (a smarthost: no DNS).
 std::string two_servers(const std::string& events) {
-  return "until: 120s\n"
-         "hosts:\n"
-         "  - {name: alice-laptop, address: 10.0.1.10}\n"
-         "  - name: mail.example.com\n"
-         "    address: 10.0.3.25\n"
-         "    mailboxes: {domains: [example.com], users: [{name: alice, password: pw}]}\n"
-         "    mta: {smarthost: mx.example.org}\n"
-         "  - name: mx.example.org\n"
-         "    address: 10.0.2.25\n"
-         "    mailboxes: {domains: [example.org], users: [{name: bob, password: pw}]}\n"
-         "    mta: {}\n"
-         "routers: [{name: internet}]\n"
-         "links:\n"
-         "  - {between: [alice-laptop, internet], latency: 5ms}\n"
-         "  - {between: [mail.example.com, internet], latency: 5ms}\n"
-         "  - {between: [mx.example.org, internet], latency: 5ms}\n"
-         "events:\n" + events;
+  return mailtest::smarthost_world("{smarthost: mx.example.org}", "{}", events);
 }
 
 const std::string send_to_bob =

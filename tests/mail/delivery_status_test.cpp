@@ -141,3 +141,32 @@ TEST_CASE("Python's email package reads our DSN (interop)") {
   std::remove(script_path.c_str());
   CHECK(status == 0);
 }
+
+TEST_CASE("reading a DSN back: Last-Attempt-Date and Will-Retry-Until as epoch seconds") {
+  DeliveryStatusRequest request = make_request();
+  request.recipients[0].last_attempt_date = request.date;
+  // Across a leap day and a year end, to exercise the calendar arithmetic.
+  request.recipients[1].will_retry_until = 1830297599;  // Fri, 31 Dec 2027 23:59:59 +0000
+  auto report = parse_delivery_status_notification(build_delivery_status_notification(request).bytes());
+  REQUIRE(report.ok());
+  REQUIRE(report->recipients.size() == 2);
+  CHECK(report->recipients[0].last_attempt_date == request.date);
+  CHECK_FALSE(report->recipients[0].will_retry_until);
+  CHECK(report->recipients[1].will_retry_until == 1830297599);
+  for (std::int64_t when : {0LL, 951782400LL, 1709164800LL, 4107542399LL}) {  // 1970, 29 Feb 2000, 29 Feb 2024, 28 Feb 2100 (no leap day)
+    request.recipients[1].will_retry_until = when;
+    auto again = parse_delivery_status_notification(build_delivery_status_notification(request).bytes());
+    REQUIRE(again.ok());
+    CHECK(again->recipients[1].will_retry_until == when);
+  }
+  // Another writer's zone and a date we cannot read.
+  const std::string foreign =
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n"
+      "Final-Recipient: rfc822; a@x\r\nAction: delayed\r\nStatus: 4.4.1\r\n"
+      "Will-Retry-Until: 1 Jan 2026 01:30 +0130\r\nLast-Attempt-Date: yesterday\r\n--b--\r\n";
+  auto parsed = parse_delivery_status_notification(foreign);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->recipients[0].will_retry_until == 1767225600);  // 2026-01-01 00:00:00 UTC
+  CHECK_FALSE(parsed->recipients[0].last_attempt_date);
+}

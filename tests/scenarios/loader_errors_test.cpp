@@ -178,3 +178,19 @@ TEST_CASE("a scenario that is not a map, an empty file, a missing file", "[scena
   CHECK(load_world("/nonexistent/x.yaml", std::nullopt, diagnostics) == nullptr);
   CHECK(diagnostics.errors().at(0).to_string() == "/nonexistent/x.yaml: error: cannot open the file; expected a readable scenario file");
 }
+
+TEST_CASE("a bad mta queue delay_warning is located at its value", "[scenarios][errors]") {
+  auto errors = errors_of(
+      "hosts:\n"
+      "  - name: mail.example.com\n"
+      "    address: 10.0.3.25\n"
+      "    mta:\n"
+      "      queue: {maximal_queue_lifetime: 2h, delay_warning: soon}\n");
+  find_error(errors, "t.yaml:5:58: error: bad delay_warning: unknown unit 'soon' in 'soon'; expected a duration");
+  auto negative = errors_of(
+      "hosts:\n"
+      "  - name: mail.example.com\n"
+      "    address: 10.0.3.25\n"
+      "    mta: {queue: {delay_warning: -5m}}\n");
+  find_error(negative, "t.yaml:4:34: error: bad delay_warning: negative duration in '-5m'");
+}

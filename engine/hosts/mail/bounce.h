@@ -1,6 +1,8 @@
-// Bounces: the RFC 3464 delivery status notification an MTA sends to a message's envelope sender
-// when it gives up on some recipients (protocols/mail/delivery_status.h builds the message).
-// The DSN has the null reverse-path <> (RFC 5321 §4.5.5), so it can never cause another one.
+// Bounces and delay warnings: the RFC 3464 delivery status notifications an MTA sends to a
+// message's envelope sender when it gives up on some recipients (Action: failed), or when they
+// are still queued after QueuePolicy::delay_warning_time (Action: delayed, a warning only).
+// protocols/mail/delivery_status.h builds the message. The DSN has the null reverse-path <>
+// (RFC 5321 §4.5.5), so it can never cause another one.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +14,11 @@
 
 namespace maillab::engine {
 
+// One recipient of a DSN: a failed one in a bounce, a still pending one in a delay warning.
 struct BouncedRecipient {
   std::string address;
   std::string status;      // RFC 3463 code, e.g. "5.1.1", or "4.4.7" when the lifetime ran out
-  std::string diagnostic;  // the server's reply or our reason
+  std::string diagnostic;  // the server's reply or our reason ("" for none)
   std::string remote_mta;  // "" when no server was reached
 };
 
@@ -24,5 +27,11 @@ struct BouncedRecipient {
 std::string make_bounce_message(const std::string& reporting_mta, const QueueEntry& entry,
                                 const std::vector<BouncedRecipient>& failures, Time now, std::uint64_t counter,
                                 const std::string& ledger_id);
+
+// The delay warning's bytes: Action: delayed for each still pending recipient, with
+// Will-Retry-Until `retry_until` (arrival + maximal_queue_lifetime).
+std::string make_delay_warning_message(const std::string& reporting_mta, const QueueEntry& entry,
+                                       const std::vector<BouncedRecipient>& pending, Time now, Time retry_until,
+                                       std::uint64_t counter, const std::string& ledger_id);
 
 }  // namespace maillab::engine

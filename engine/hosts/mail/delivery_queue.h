@@ -26,6 +26,7 @@ struct QueuedRecipient {
   std::string last_status;      // enhanced status of the last failure, e.g. "4.4.1"
   std::string last_diagnostic;  // the last server reply or reason, for the DSN's Diagnostic-Code
   std::string remote_mta;       // the server that answered last ("" if none was reached)
+  std::string last_reply;       // the last temporary SMTP reply, "" when the last failure had none
 };
 
 struct QueueEntry {
@@ -44,6 +45,7 @@ struct QueueEntry {
   int attempts = 0;        // finished delivery attempts
   bool in_flight = false;  // an attempt is running now
   std::string last_error;  // why the last attempt failed, for people
+  bool delay_warned = false;  // the one "delayed" DSN (QueuePolicy::delay_warning_time) was sent
 
   bool is_bounce() const { return sender.empty(); }
   std::size_t pending_count() const;

@@ -3,7 +3,8 @@
 // and the run summary read them; `protocol` records are the SMTP dialogue, one per line.
 //
 // Each `mail` summary starts with a fixed word so expectations and lessons can match it:
-// accepted, queued, deferred, relayed, delivered, bounced, DSN, dropped, rejected, submitted.
+// accepted, queued, deferred, relayed, delivered, bounced, DSN, delay warning, dropped, rejected,
+// submitted.
 #pragma once
 
 #include <cstdint>

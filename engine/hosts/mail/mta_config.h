@@ -13,13 +13,16 @@
 namespace maillab::engine {
 
 // Retry and lifetime rules of the queue. The defaults are Postfix's (postconf(5):
-// minimal_backoff_time, maximal_backoff_time, maximal_queue_lifetime, bounce_queue_lifetime);
-// scenarios shorten them so a lesson does not wait five simulated days.
+// minimal_backoff_time, maximal_backoff_time, maximal_queue_lifetime, bounce_queue_lifetime,
+// delay_warning_time); scenarios shorten them so a lesson does not wait five simulated days.
 struct QueuePolicy {
   Time minimal_backoff = seconds(300);
   Time maximal_backoff = seconds(4000);
   Time maximal_queue_lifetime = seconds(5 * 24 * 3600);
   Time bounce_queue_lifetime = seconds(5 * 24 * 3600);  // for bounces (null sender): then dropped
+  // A message still queued this long after its arrival gets one "delayed" DSN to its sender
+  // (RFC 3464 Action: delayed), then the queue keeps trying. 0 = never, Postfix's default.
+  Time delay_warning_time = 0;
 };
 
 struct MtaConfig {

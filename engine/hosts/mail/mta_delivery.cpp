@@ -8,6 +8,7 @@
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/net/network.h"
+#include "protocols/mail/date.h"
 
 namespace maillab::engine {
 
@@ -83,6 +84,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
       case LocalDelivery::Status::failed:
         recipient.last_status = "4.3.0";
         recipient.last_diagnostic = "local delivery failed: " + result.detail;
+        recipient.last_reply.clear();
         entry.last_error = recipient.last_diagnostic;
         break;
     }
@@ -129,7 +131,8 @@ void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubRe
     case Status::temporary_failure:  // RFC 3463 4.4.3: directory server failure; try later
       for (auto& recipient : entry->recipients)
         if (recipient.state == RecipientState::pending)
-          recipient.last_status = "4.4.3", recipient.last_diagnostic = "DNS: " + route.detail;
+          recipient.last_status = "4.4.3", recipient.last_diagnostic = "DNS: " + route.detail,
+          recipient.last_reply.clear();
       entry->last_error = "DNS lookup failed: " + route.detail;
       return end_attempt(job->queue_id);
     case Status::ok:
@@ -207,7 +210,8 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
                                "]:" + std::to_string(target.endpoint.port) + " failed: " + result.connect_error;
     for (auto& recipient : entry->recipients)
       if (recipient.state == RecipientState::pending)
-        recipient.last_status = "4.4.1", recipient.last_diagnostic = reason, recipient.remote_mta.clear();
+        recipient.last_status = "4.4.1", recipient.last_diagnostic = reason, recipient.remote_mta.clear(),
+        recipient.last_reply.clear();
     entry->last_error = reason;
     record_mail(*host_, entry->ledger_id, "connection failed: " + reason, peer);
     return try_next_target(job);
@@ -240,6 +244,7 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
         recipient->last_status = outcome.enhanced_status.empty() ? "4.0.0" : outcome.enhanced_status;
         recipient->last_diagnostic = diagnostic;
         recipient->remote_mta = target.name;
+        recipient->last_reply = outcome.reply.code ? outcome.reply.summary() : "";
         entry->last_error = target.name + " said: " + diagnostic;
         break;
     }
@@ -290,6 +295,41 @@ void MtaService::defer(QueueEntry& entry) {
               "deferred: queue entry " + entry.queue_id + " (" + entry.last_error + "); attempt " +
                   std::to_string(entry.attempts) + " failed, next retry at " + format_seconds(entry.next_attempt) +
                   " s (in " + seconds_text(delay) + " s)");
+  warn_if_delayed(entry);
+}
+
+// Checked at each deferral, not with a timer of its own: like Postfix's queue manager, which
+// compares the message's age with delay_warning_time when a delivery attempt fails. A message
+// can only be "still undelivered" at the end of a failed attempt, so no other moment matters,
+// and a message delivered before then never needs a cancelled timer.
+void MtaService::warn_if_delayed(QueueEntry& entry) {
+  const Time warning_time = config_.queue.delay_warning_time;
+  const Time now = host_->simulator().now();
+  // RFC 5321 §4.5.5: mail with the null sender <> (a DSN) is never answered, not even with a warning.
+  if (warning_time <= 0 || entry.delay_warned || entry.is_bounce() || now - entry.arrived < warning_time) return;
+  entry.delay_warned = true;
+  const Time retry_until = entry.arrived + config_.queue.maximal_queue_lifetime;
+  std::vector<BouncedRecipient> pending;
+  std::string to, status;
+  for (const auto& recipient : entry.recipients) {
+    if (recipient.state != RecipientState::pending) continue;  // delivered or bounced: not listed
+    // A temporary failure's code (RFC 3463 4.x.x); "4.0.0" (other or undefined) if there was none.
+    const std::string code = recipient.last_status.rfind("4.", 0) == 0 ? recipient.last_status : "4.0.0";
+    pending.push_back({recipient.address, code, recipient.last_reply, recipient.remote_mta});
+    to += (to.empty() ? "" : ", ") + recipient.address;
+    if (status.find(code) == std::string::npos) status += (status.empty() ? "" : ", ") + code;
+  }
+  // Like a bounce it is the system's own mail: null sender, a "-DELAY" id the ledger does not
+  // count, and the normal queue and delivery path to the sender.
+  const std::string dsn_id = entry.ledger_id + "-DELAY";
+  std::string dsn = make_delay_warning_message(hostname(), entry, pending, now, retry_until, ++message_counter_, dsn_id);
+  ++delay_warning_count_;
+  record_mail(*host_, entry.ledger_id,
+              "delay warning for " + entry.queue_id + " sent to <" + entry.sender + "> as " + dsn_id + ": " + to +
+                  " still undelivered after " + seconds_text(now - entry.arrived) + " s (" + status +
+                  "); DSN Action: delayed, still trying until " + format_seconds(retry_until) + " s (Will-Retry-Until: " +
+                  mail::format_date(epoch_seconds(retry_until)) + ")");
+  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {});
 }
 
 void MtaService::fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic) {

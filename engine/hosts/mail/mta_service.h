@@ -1,7 +1,7 @@
 // The MTA (kind "mta"): an SMTP server on ports 25 (relay, RFC 5321), 587 (submission with AUTH,
 // RFC 6409/4954) and 465 (implicit TLS, RFC 8314, simulated), a delivery queue with Postfix-style
 // retries, local delivery into the host's MailboxService (the MDA), relaying to other domains
-// by their MX records (RFC 5321 §5.1) and RFC 3464 bounces.
+// by their MX records (RFC 5321 §5.1), RFC 3464 bounces and delay warnings.
 //
 // Who may send what (the relay rules of every real MTA):
 //   - anyone may send to our own domains (the MailboxService's, or `domains`) and to
@@ -17,7 +17,7 @@
 //
 // Files: mta_service.cpp (life cycle, queue runner, accessors), mta_acceptance.cpp (the verdicts
 // at MAIL/RCPT/DATA and taking a message into the queue), mta_delivery.cpp (local delivery,
-// MX routing and relaying, deferral, expiry and bounces).
+// MX routing and relaying, deferral, expiry, delay warnings and bounces).
 #pragma once
 
 #include <cstdint>
@@ -94,6 +94,7 @@ class MtaService : public Service {
   std::uint64_t delivered_count() const { return delivered_count_; }
   std::uint64_t relayed_count() const { return relayed_count_; }
   std::uint64_t bounced_count() const { return bounced_count_; }
+  std::uint64_t delay_warning_count() const { return delay_warning_count_; }  // "delayed" DSNs sent
 
   // Takes a message into the queue as if accepted now (for tests and for services on this host).
   // Returns the ledger id: `ledger_id` if given, else a new ledger entry.
@@ -152,6 +153,8 @@ class MtaService : public Service {
   // sender is <>: a bounce is never bounced, RFC 5321 §4.5.5).
   void bounce(QueueEntry& entry, const std::vector<Failure>& failures, bool expired = false);
   void fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic);
+  // Sends the entry's one delay warning (Action: delayed) to its sender when it is due.
+  void warn_if_delayed(QueueEntry& entry);
   bool is_our_address(Address address) const;
 
   MtaConfig config_;
@@ -168,7 +171,7 @@ class MtaService : public Service {
   Time queue_timer_at_ = 0;
   std::uint64_t epoch_ = 0;  // bumped at each crash: callbacks from before it are void
   std::uint64_t message_counter_ = 0;  // for Message-IDs this host makes
-  std::uint64_t delivered_count_ = 0, relayed_count_ = 0, bounced_count_ = 0;
+  std::uint64_t delivered_count_ = 0, relayed_count_ = 0, bounced_count_ = 0, delay_warning_count_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
