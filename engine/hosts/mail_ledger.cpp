@@ -12,10 +12,20 @@ bool same_address(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+std::string MailLedger::reserve() {
+  std::string id = "M" + std::to_string(next_id_++);
+  reserved_.insert(id);
+  return id;
+}
+
 std::string MailLedger::accept(std::string sender, std::string subject, const std::vector<std::string>& recipients,
-                               Time when) {
+                               Time when, const std::string& reserved) {
   LedgerEntry entry;
-  entry.id = "M" + std::to_string(next_id_++);
+  if (!reserved.empty() && reserved_.erase(reserved) == 1) {
+    entry.id = reserved;
+  } else {
+    entry.id = "M" + std::to_string(next_id_++);
+  }
   entry.sender = std::move(sender);
   entry.subject = std::move(subject);
   entry.accepted_at = when;

@@ -5,18 +5,28 @@
 // two copies can meet different fates (one delivered, one bounced). A message keeps one tracking id
 // ("M1", "M2", ...) from the first acceptance (submission, or an MTA taking it from an outside
 // sender) to its final fate; relaying from MTA to MTA moves it without counting it again.
+// A simulated mail program reserves the id when it submits, before any MTA has accepted the
+// message, so that its own trace records ("submitting ...") join the message's journey; the id
+// counts only once an MTA accepts the message with it, and one never accepted is not counted.
 // Rejections are refusals at SMTP time: those messages were never accepted.
 // Bounce reports (DSNs) are the system's own mail and are not counted as accepted messages.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/time.h"
 
 namespace maillab::engine {
+
+// The header that carries a message's tracking id inside the simulated world (prepended by the
+// first MTA that accepts it). A simulator artefact, not a real header: it lets the next MTA, and
+// the devices that fetch the message, know which ledger entry the bytes belong to.
+inline constexpr std::string_view tracking_header = "X-Maillab-Id";
 
 enum class CopyFate { queued, delivered, bounced };
 
@@ -41,8 +51,12 @@ struct LedgerCounts {
 
 class MailLedger {
  public:
-  // A new message entered the system; returns its tracking id.
-  std::string accept(std::string sender, std::string subject, const std::vector<std::string>& recipients, Time when);
+  // An id for a message a simulated program is about to submit (it travels in tracking_header).
+  std::string reserve();
+  // A new message entered the system; returns its tracking id: `reserved` when it is an id
+  // reserve() gave out and no message was accepted with yet, else a new one.
+  std::string accept(std::string sender, std::string subject, const std::vector<std::string>& recipients, Time when,
+                     const std::string& reserved = {});
   // Adds recipients to an existing message (e.g. an alias expanding to several users).
   void add_recipient(const std::string& id, std::string recipient);
   // Final fates. Unknown ids or recipients are ignored (returns false) so a DSN about a DSN is harmless.
@@ -61,6 +75,7 @@ class MailLedger {
  private:
   LedgerCopy* copy(const std::string& id, const std::string& recipient);
   std::map<std::string, LedgerEntry> entries_;
+  std::set<std::string> reserved_;  // given out by reserve(), not accepted yet
   std::uint64_t next_id_ = 1;
   std::uint64_t rejected_ = 0;
 };

@@ -164,7 +164,7 @@ std::unique_ptr<engine::Service> parse_mail_client(const YAML::Node& block, engi
     if (clean) context.error(block["accounts"], "mail_client has no accounts", "at least one account");
     return nullptr;
   }
-  auto client = std::make_unique<engine::MailClientService>(std::move(accounts));
+  auto client = std::make_unique<engine::MailClientService>(std::move(accounts), &context.world.ledger);
   auto& pending = context.world.module_state<PendingServers>();
   for (std::size_t i = 0; i < servers.size(); ++i)
     pending.entries.push_back({client.get(), i, servers[i].first, servers[i].second});

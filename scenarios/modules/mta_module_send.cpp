@@ -143,7 +143,8 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
 
   auto* client = from_host->find_service<engine::SubmissionClient>();
   if (!client)
-    client = static_cast<engine::SubmissionClient*>(&from_host->add_service(std::make_unique<engine::SubmissionClient>()));
+    client = static_cast<engine::SubmissionClient*>(
+        &from_host->add_service(std::make_unique<engine::SubmissionClient>(&context.world.ledger)));
   return engine::Simulator::Action([client, submission] { client->submit(submission); });
 }
 

@@ -1,6 +1,8 @@
 // The mail client on two devices against the POP3 and IMAP services.
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "engine/hosts/client/compose.h"
 #include "engine/hosts/client/mail_client_service.h"
 #include "tests/hosts_client/fixtures.h"
@@ -182,4 +184,32 @@ TEST_CASE("a reply quotes the original and threads with In-Reply-To and Referenc
   CHECK(forward.bytes.find("---------- Forwarded message ----------") != std::string::npos);
   CHECK(forward.bytes.find("Shall we meet at noon?") != std::string::npos);
   CHECK(forward.bytes.find("In-Reply-To") == std::string::npos);
+}
+
+TEST_CASE("device records about one message carry its tracking id, for the journey view", "[hosts_client][client]") {
+  MailWorld world;
+  // As an MTA delivers it: the tracking header first (engine/hosts/mail_ledger.h).
+  world.mailboxes->deliver("bob@example.org", "INBOX", "X-Maillab-Id: M7\r\n" + message_text("Lunch?"),
+                           world.simulator.now());
+  world.deliver("Untracked");  // no header: its records carry no id
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::imap));
+  auto& laptop = add_client(*world.laptop, bob(ClientAccount::Incoming::pop3, true));
+  phone.check_mail();
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  REQUIRE(phone.store().in_folder("INBOX").size() == 2);
+  phone.read("Lunch?");
+  phone.read("Untracked");
+  laptop.read("Lunch?");
+  world.run_for(seconds(5));
+  auto message_of = [&](const std::string& node, const std::string& text) -> std::optional<std::string> {
+    for (const auto& r : world.simulator.trace().records())
+      if (r.node == node && r.summary.find(text) != std::string::npos) return r.message;
+    return std::nullopt;
+  };
+  CHECK(message_of("bob-phone", "opened 'Lunch?'") == "M7");
+  CHECK(message_of("bob-phone", "opened 'Untracked'") == "");
+  CHECK(message_of("bob-laptop", "new message 'Lunch?'") == "M7");   // POP3, one record per message
+  CHECK(message_of("bob-laptop", "opened 'Lunch?'") == "M7");
+  CHECK(message_of("bob-phone", "2 new messages") == "");  // about two messages: neither's journey
 }

@@ -156,3 +156,47 @@ TEST_CASE("mail YAML errors are reported with their place", "[hosts_mail][yaml]"
   CHECK(text.find("runs no MTA") != std::string::npos);
   CHECK(text.find("bad from address") != std::string::npos);
 }
+
+TEST_CASE("the ledger: a reserved id is used by the acceptance that carries it, once; others get new ids",
+          "[hosts_mail][ledger]") {
+  engine::MailLedger ledger;
+  const std::string reserved = ledger.reserve();
+  CHECK(reserved == "M1");
+  CHECK(ledger.counts().accepted == 0);  // reserving counts nothing
+  CHECK(ledger.accept("a@x", "one", {"b@y"}, seconds(1), reserved) == "M1");
+  CHECK(ledger.accept("a@x", "again", {"b@y"}, seconds(2), reserved) == "M2");   // not twice
+  CHECK(ledger.accept("a@x", "made up", {"b@y"}, seconds(3), "M77") == "M3");    // never reserved
+  CHECK(ledger.accept("a@x", "none", {"b@y"}, seconds(4)) == "M4");
+  CHECK(ledger.counts().accepted == 4);
+}
+
+TEST_CASE("a submitted message keeps the id its sender reserved, from 'submitting' to delivery; a refused one is "
+          "not counted",
+          "[hosts_mail][ledger]") {
+  auto world = mailtest::load_text(mailtest::small_world(
+      "{}",
+      "  - {at: 1s, send: {from: x@outside.test, to: y@elsewhere.test, via: mail.example.com, from_host: attacker, "
+      "port: 25, subject: Relay}}\n"
+      "  - {at: 2s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, from_host: "
+      "alice-laptop, subject: Hi}}\n"));
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  // The refused relay attempt reserved M1; its records say so, and the ledger never counted it.
+  auto refused = mailtest::records(*world, TraceKind::mail, "attacker", "not submitted");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0]->message == "M1");
+  CHECK(world->ledger.find("M1") == nullptr);
+  CHECK(world->ledger.counts().accepted == 1);
+  CHECK(world->ledger.counts().rejected == 1);
+  // alice's message is M2 everywhere: her program's records, the MTA's, the mailbox copy.
+  auto submitting = mailtest::records(*world, TraceKind::mail, "alice-laptop", "submitting \"Hi\"");
+  REQUIRE(submitting.size() == 1);
+  CHECK(submitting[0]->message == "M2");
+  auto delivered = mailtest::records(*world, TraceKind::mail, "mail.example.com", "delivered to mailbox carol");
+  REQUIRE(delivered.size() == 1);
+  CHECK(delivered[0]->message == "M2");
+  auto inbox = mailtest::mailbox(*world, "mail.example.com", "carol");
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0].find("X-Maillab-Id: M2\r\n") != std::string::npos);
+  CHECK(inbox[0].find("X-Maillab-Id", inbox[0].find("X-Maillab-Id") + 1) == std::string::npos);  // once
+}

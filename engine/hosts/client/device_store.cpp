@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "engine/hosts/mail_ledger.h"
 #include "protocols/mail/message.h"
 
 namespace maillab::engine {
@@ -43,6 +44,7 @@ void summarize_message(DeviceMessage& message) {
   message.message_id = m.message_id();
   message.in_reply_to = m.headers.get("In-Reply-To").value_or("");
   message.references = m.headers.get("References").value_or("");
+  message.tracking_id = m.headers.get(std::string(tracking_header)).value_or("");
   message.preview = first_words(m.body);
 }
 

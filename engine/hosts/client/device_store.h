@@ -27,6 +27,7 @@ struct DeviceMessage {
   std::string date;             // the Date header
   std::string preview;          // the first words of the body
   std::string message_id, in_reply_to, references;
+  std::string tracking_id;      // the simulator's id for it (X-Maillab-Id, "M1"); "" when none
   bool seen = false, answered = false, flagged = false, deleted = false;
   Time arrived = 0;             // when this device got it
   std::string bytes;            // the whole message (CRLF)

@@ -18,6 +18,7 @@ struct MailClientService::Imap {
   // What a check found, for the narration.
   std::size_t new_in_inbox = 0, new_elsewhere = 0, flag_changes = 0, removed = 0;
   std::vector<std::string> new_subjects;
+  std::vector<std::string> new_tracking_ids;
 
   void pump() {
     if (!connection) return;
@@ -156,7 +157,11 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
                                local.arrived = host_->simulator().now();
                                summarize_message(local);
                                set_flags_from_imap(local, fetched->flags.value_or(std::vector<std::string>{}));
-                               if (folder == "INBOX") ++imap->new_in_inbox, imap->new_subjects.push_back(local.subject);
+                               if (folder == "INBOX") {
+                                 ++imap->new_in_inbox;
+                                 imap->new_subjects.push_back(local.subject);
+                                 imap->new_tracking_ids.push_back(local.tracking_id);
+                               }
                                else ++imap->new_elsewhere;
                                store_.add(std::move(local));
                              }
@@ -211,7 +216,9 @@ void MailClientService::imap_check(std::size_t account, Done done) {
           if (imap.new_elsewhere) text += ", " + plural(imap.new_elsewhere, "message") + " new in other folders";
           if (imap.flag_changes) text += ", " + plural(imap.flag_changes, "flag change") + " from the server";
           if (imap.removed) text += ", " + std::to_string(imap.removed) + " gone from the server (deleted or moved elsewhere)";
-          narrate(TraceKind::mail, text + " (IMAP sync; the messages stay on the server)", server);
+          // One new message: the record joins that message's journey.
+          const std::string tracking = imap.new_tracking_ids.size() == 1 ? imap.new_tracking_ids.front() : "";
+          narrate(TraceKind::mail, text + " (IMAP sync; the messages stay on the server)", server, tracking);
         }
         *report = nullptr;
         done();
@@ -245,7 +252,7 @@ void MailClientService::imap_store_flag(std::size_t account, std::uint64_t local
 void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id, Done done) {
   auto* message = store_.find(local_id);
   if (!message) return done();
-  const std::string folder = message->folder, subject = message->subject;
+  const std::string folder = message->folder, subject = message->subject, tracking = message->tracking_id;
   const std::uint32_t uid = message->uid;
   const std::string server = accounts_[account].incoming_server;
   imap_session(
@@ -258,12 +265,12 @@ void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id,
           imap->pump();
         });
       },
-      [this, local_id, subject, folder, server, done](bool ok) {
+      [this, local_id, subject, folder, server, tracking, done](bool ok) {
         if (ok) {
           store_.remove(local_id);
           narrate(TraceKind::mail, "deleted '" + subject + "' from " + folder +
                                        " on the server (IMAP \\Deleted + EXPUNGE): every device will see it gone",
-                  server);
+                  server, tracking);
         }
         done();
       });
@@ -272,7 +279,7 @@ void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id,
 void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, std::string target, Done done) {
   auto* message = store_.find(local_id);
   if (!message) return done();
-  const std::string folder = message->folder, subject = message->subject;
+  const std::string folder = message->folder, subject = message->subject, tracking = message->tracking_id;
   const std::uint32_t uid = message->uid;
   const std::string server = accounts_[account].incoming_server;
   const bool known = store_.folders().count(target) > 0;
@@ -289,12 +296,12 @@ void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, s
                              });
         imap->pump();
       },
-      [this, local_id, subject, folder, target, server, done](bool ok) {
+      [this, local_id, subject, folder, target, server, tracking, done](bool ok) {
         if (ok) {
           store_.remove(local_id);
           narrate(TraceKind::mail, "moved '" + subject + "' from " + folder + " to " + target +
                                        " on the server (IMAP MOVE): other devices see it there after their next sync",
-                  server);
+                  server, tracking);
         }
         done();
       });

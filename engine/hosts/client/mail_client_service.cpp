@@ -2,6 +2,7 @@
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "protocols/mail/message.h"
 #include "protocols/pop3/client_session.h"
 #include "protocols/smtp/client_session.h"
 
@@ -41,8 +42,8 @@ std::string ClientAccount::login() const {
 }
 std::string ClientAccount::submission_login() const { return !smtp_user.empty() ? smtp_user : login(); }
 
-MailClientService::MailClientService(std::vector<ClientAccount> accounts)
-    : accounts_(std::move(accounts)), self_(std::make_shared<MailClientService*>(this)) {}
+MailClientService::MailClientService(std::vector<ClientAccount> accounts, MailLedger* ledger)
+    : accounts_(std::move(accounts)), ledger_(ledger), self_(std::make_shared<MailClientService*>(this)) {}
 
 MailClientService::~MailClientService() { *self_ = nullptr; }
 
@@ -54,13 +55,14 @@ std::optional<std::size_t> MailClientService::account_index(const std::string& a
   return std::nullopt;
 }
 
-void MailClientService::narrate(TraceKind kind, const std::string& text, const std::string& peer) {
-  if (host_) record_mail_access(*host_, kind, host_->name(), peer, {}, host_->name() + ": " + text);
+void MailClientService::narrate(TraceKind kind, const std::string& text, const std::string& peer,
+                                const std::string& tracking_id) {
+  if (host_) record_mail_access(*host_, kind, host_->name(), peer, {}, host_->name() + ": " + text, 0, tracking_id);
 }
 
-void MailClientService::problem(const std::string& text, const std::string& peer) {
+void MailClientService::problem(const std::string& text, const std::string& peer, const std::string& tracking_id) {
   problems_.push_back(text);
-  narrate(TraceKind::note, text, peer);
+  narrate(TraceKind::note, text, peer, tracking_id);
 }
 
 // ---- the operation queue ------------------------------------------------------------------------
@@ -148,12 +150,13 @@ void MailClientService::read(std::string subject, std::string folder) {
     const auto& account = accounts_[message->account];
     if (account.incoming == ClientAccount::Incoming::pop3 || message->uid == 0) {
       narrate(TraceKind::mail, "opened " + quoted_subject(subject) + " from " + message->from_address +
-                                   " (marked read on this device only: POP3 keeps no flags on the server)");
+                                   " (marked read on this device only: POP3 keeps no flags on the server)",
+              {}, message->tracking_id);
       return done();
     }
     narrate(TraceKind::mail, "opened " + quoted_subject(subject) + " from " + message->from_address +
                                  (was_seen ? " (already read)" : "; telling the IMAP server it is \\Seen"),
-            account.incoming_server);
+            account.incoming_server, message->tracking_id);
     imap_store_flag(message->account, message->local_id, "\\Seen", std::move(done));
   });
 }
@@ -205,7 +208,8 @@ void MailClientService::remove(std::string subject, std::string folder) {
     const auto& account = accounts_[message->account];
     if (account.incoming == ClientAccount::Incoming::pop3 || message->uid == 0) {
       narrate(TraceKind::mail, "deleted " + quoted_subject(subject) +
-                                   " on this device only (POP3: the server is not told; other devices keep theirs)");
+                                   " on this device only (POP3: the server is not told; other devices keep theirs)",
+              {}, message->tracking_id);
       store_.remove(message->local_id);
       return done();
     }
@@ -220,7 +224,8 @@ void MailClientService::move(std::string subject, std::string folder, std::strin
     const auto& account = accounts_[message->account];
     if (account.incoming == ClientAccount::Incoming::pop3 || message->uid == 0) {
       narrate(TraceKind::mail, "moved " + quoted_subject(subject) + " to " + folder +
-                                   " on this device only (POP3 knows only the server's INBOX)");
+                                   " on this device only (POP3 knows only the server's INBOX)",
+              {}, message->tracking_id);
       message->folder = folder;
       store_.add_folder(folder);
       return done();
@@ -288,7 +293,7 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
       summarize_message(local);
       ++job->downloaded;
       narrate(TraceKind::mail, "new message " + quoted_subject(local.subject) + " from " + local.from_address,
-              accounts_[index].incoming_server);
+              accounts_[index].incoming_server, local.tracking_id);
       store_.add(std::move(local));
     }
     if (job->session->finished()) finish();
@@ -325,13 +330,18 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   options.auth_user = account.submission_login();
   options.auth_password = account.password;
   smtp::Envelope envelope{account.address, recipients};
+  std::string tracking;
+  if (ledger_) {
+    tracking = ledger_->reserve();
+    bytes = mail::prepend_header(bytes, tracking_header, tracking);
+  }
   auto job = std::make_shared<SmtpJob>();
   job->session = std::make_unique<smtp::ClientSession>(options, envelope, std::move(bytes));
   const std::string server = account.smtp_server;
   std::string to_text;
   for (const auto& r : recipients) to_text += (to_text.empty() ? "" : ", ") + r;
 
-  auto finish = [this, job, done, server, subject, to_text] {
+  auto finish = [this, job, done, server, subject, to_text, tracking] {
     if (job->finished) return;
     job->finished = true;
     if (job->connection && job->connection->is_open()) job->connection->close();
@@ -340,14 +350,14 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
     if (ok) {
       ++submitted_;
       narrate(TraceKind::mail, "sent " + quoted_subject(subject) + " to " + to_text + " via " + server + " (port 587)",
-              server);
+              server, tracking);
       for (const auto& r : job->session->recipients())
         if (r.status != smtp::RecipientStatus::delivered)
-          problem("the server refused recipient " + r.address + ": " + r.reason, server);
+          problem("the server refused recipient " + r.address + ": " + r.reason, server, tracking);
     } else {
       problem("could not send " + quoted_subject(subject) + ": " +
                   (result.reason.empty() ? std::string(smtp::to_string(result.outcome)) : result.reason),
-              server);
+              server, tracking);
     }
     done(ok);
   };
@@ -367,15 +377,15 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   };
   narrate(TraceKind::note, "submitting " + quoted_subject(subject) + " to " + server + " with AUTH as " +
                                account.submission_login(),
-          server);
+          server, tracking);
   connect(
       account.smtp, account.smtp_tls,
       [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
         attach_session(job, connection, pump, finish, [job] { job->session->handle_connection_closed(); });
         pump();
       },
-      [this, done, server](const std::string& error) {
-        problem("cannot reach " + server + " on the submission port (" + error + ")", server);
+      [this, done, server, tracking](const std::string& error) {
+        problem("cannot reach " + server + " on the submission port (" + error + ")", server, tracking);
         done(false);
       });
 }

@@ -29,6 +29,7 @@
 
 #include "engine/hosts/client/compose.h"
 #include "engine/hosts/client/device_store.h"
+#include "engine/hosts/mail_ledger.h"
 #include "engine/net/host.h"
 
 namespace maillab::engine {
@@ -56,7 +57,9 @@ struct ClientAccount {
 
 class MailClientService : public Service {
  public:
-  explicit MailClientService(std::vector<ClientAccount> accounts);
+  // With a ledger, each message sent takes its tracking id when it is submitted
+  // (MailLedger::reserve), so this device's records join the message's journey.
+  explicit MailClientService(std::vector<ClientAccount> accounts, MailLedger* ledger = nullptr);
   ~MailClientService() override;
   std::string_view kind() const override { return "mail-client"; }
   void start(Host& host) override { host_ = &host; }
@@ -89,8 +92,10 @@ class MailClientService : public Service {
 
   void enqueue(std::function<void(Done)> operation);
   void run_next();
-  void narrate(TraceKind kind, const std::string& text, const std::string& peer = {});
-  void problem(const std::string& text, const std::string& peer = {});
+  // A trace record about this device's mail; `tracking_id` links it to one message's journey.
+  void narrate(TraceKind kind, const std::string& text, const std::string& peer = {},
+               const std::string& tracking_id = {});
+  void problem(const std::string& text, const std::string& peer = {}, const std::string& tracking_id = {});
 
   // ---- POP3 and SMTP (mail_client_service.cpp) ----
   void pop3_check(std::size_t account, Done done);
@@ -114,6 +119,7 @@ class MailClientService : public Service {
 
   std::vector<ClientAccount> accounts_;
   Host* host_ = nullptr;
+  MailLedger* ledger_ = nullptr;
   DeviceStore store_;
   std::deque<std::function<void(Done)>> pending_;
   bool running_ = false;

@@ -14,7 +14,6 @@
 namespace maillab::engine {
 namespace {
 
-constexpr std::string_view ledger_header = "X-Maillab-Id";
 
 std::string domain_of(std::string_view address) {
   const auto at = address.rfind('@');
@@ -170,14 +169,17 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   std::string message = accepted.message;
   const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
 
-  // The ledger id: carried from one of our MTAs, or a new message entering the system.
+  // The ledger id: carried from one of our MTAs, or a new message entering the system — with the
+  // id its simulated sender reserved, if the ledger confirms it did (a header from anywhere else
+  // is never trusted: the ledger knows which ids it gave out).
   std::string ledger_id;
-  if (connection.peer_is_mta()) ledger_id = header_of(message, ledger_header).value_or("");
+  const std::string carried = header_of(message, tracking_header).value_or("");
+  if (connection.peer_is_mta()) ledger_id = carried;
   if (ledger_id.empty()) {
-    message = remove_header(message, ledger_header);  // never trust one from outside
+    message = remove_header(message, tracking_header);
     std::string subject = header_of(message, "Subject").value_or("");
-    ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients, now);
-    message = mail::prepend_header(message, ledger_header, ledger_id);
+    ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients, now, carried);
+    message = mail::prepend_header(message, tracking_header, ledger_id);
   }
   // RFC 6409 §8.2 and §8.3: a submission server may add a missing Date and Message-ID.
   if (submitted) {
@@ -218,7 +220,7 @@ std::string MtaService::inject(std::string sender, std::vector<std::string> reci
   const Time now = host_->simulator().now();
   if (ledger_id.empty()) {
     ledger_id = ledger_.accept(sender, header_of(message, "Subject").value_or(""), recipients, now);
-    message = mail::prepend_header(message, ledger_header, ledger_id);
+    message = mail::prepend_header(message, tracking_header, ledger_id);
   }
   record_mail(*host_, ledger_id, "accepted from a program on " + host_->name() + ": <" + sender + "> to " +
                                      std::to_string(recipients.size()) + " recipient(s)");

@@ -13,7 +13,8 @@
 // (submission, or port 25 from a client that is not one of our MTAs) to its final fate. The
 // ledger id travels between our MTAs in an `X-Maillab-Id:` header — a simulator artefact, not a
 // real header: it lets the next MTA know which ledger entry it is carrying. It is kept in the
-// delivered message so students can see it (and is trusted only from a peer that runs an MTA).
+// delivered message so students can see it (and is trusted only from a peer that runs an MTA,
+// or when the ledger confirms it reserved the id for the simulated client that sent it).
 //
 // Files: mta_service.cpp (life cycle, queue runner, accessors), mta_acceptance.cpp (the verdicts
 // at MAIL/RCPT/DATA and taking a message into the queue), mta_delivery.cpp (local delivery,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/hosts/mail/mail_trace.h"
+#include "protocols/mail/message.h"
 
 namespace maillab::engine {
 
@@ -17,7 +18,11 @@ void SubmissionClient::submit(Submission submission) {
   options.auth_password = submission.auth_password;
   std::string to;
   for (const auto& recipient : submission.envelope.recipients) to += (to.empty() ? "" : ", ") + recipient;
-  record_mail(host, {},
+  if (ledger_) {
+    submission.tracking_id = ledger_->reserve();
+    submission.message = mail::prepend_header(submission.message, tracking_header, submission.tracking_id);
+  }
+  record_mail(host, submission.tracking_id,
               "submitting \"" + submission.label + "\" from <" + submission.envelope.reverse_path + "> to " + to +
                   " via " + submission.server_name + ":" + std::to_string(submission.server.port) +
                   (submission.auth_user.empty() ? " without AUTH" : " as " + submission.auth_user),
@@ -39,7 +44,7 @@ void SubmissionClient::submit(Submission submission) {
           summary = "not submitted: " + shared->server_name + " refused \"" + shared->label + "\" at " +
                     result.result.stage + ": " + result.result.reply.summary();
         }
-        record_mail(*host_, {}, summary, shared->server_name);
+        record_mail(*host_, shared->tracking_id, summary, shared->server_name);
         reports_.push_back(std::move(report));
       });
   running_.push_back(attempt);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/hosts/mail/smtp_client_adapter.h"
+#include "engine/hosts/mail_ledger.h"
 #include "engine/net/host.h"
 
 namespace maillab::engine {
@@ -22,6 +23,7 @@ struct Submission {
   std::string auth_password;
   bool implicit_tls = false;    // port 465
   std::string label;            // e.g. the Subject, for traces
+  std::string tracking_id;      // set by submit() when it has a ledger: the message's journey id
 };
 
 struct SubmissionReport {
@@ -33,6 +35,8 @@ struct SubmissionReport {
 
 class SubmissionClient : public Service {
  public:
+  // With a ledger, each message takes its tracking id when it is submitted (MailLedger::reserve).
+  explicit SubmissionClient(MailLedger* ledger = nullptr) : ledger_(ledger) {}
   std::string_view kind() const override { return "smtp-client"; }
   void start(Host& host) override { host_ = &host; }
   void on_crash() override { running_.clear(); }
@@ -42,6 +46,7 @@ class SubmissionClient : public Service {
 
  private:
   Host* host_ = nullptr;
+  MailLedger* ledger_ = nullptr;
   std::vector<std::shared_ptr<SmtpClientAttempt>> running_;
   std::vector<SubmissionReport> reports_;
 };
