@@ -12,11 +12,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/hosts/mailbox/session_server.h"
 #include "engine/net/host.h"
 #include "protocols/imap/server_session.h"
 
@@ -43,16 +43,10 @@ class ImapService : public Service {
   std::uint64_t updates_pushed() const { return updates_pushed_; }
 
  private:
-  struct Session {
-    std::shared_ptr<StreamConnection> connection;
-    std::unique_ptr<imap::ServerSession> protocol;
-    std::string peer;
-  };
+  using Sessions = SessionServer<imap::ServerSession>;
   MailboxService* mailboxes();  // also registers the store observer the first time
   void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
-  void on_data(std::uint64_t id, std::string_view bytes);
-  void on_closed(std::uint64_t id);
-  void flush(Session& session);
+  void record(Sessions::Session& session, const imap::Event& event);
   void store_changed();
   void push_updates();
 
@@ -63,7 +57,7 @@ class ImapService : public Service {
   // only a weak reference to this flag.
   std::shared_ptr<ImapService*> self_;
   bool push_scheduled_ = false;
-  std::map<std::uint64_t, Session> sessions_;
+  Sessions sessions_;
   std::uint64_t updates_pushed_ = 0;
 };
 

@@ -9,11 +9,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/hosts/mailbox/session_server.h"
 #include "engine/net/host.h"
 #include "protocols/pop3/server_session.h"
 
@@ -39,20 +39,14 @@ class Pop3Service : public Service {
   std::uint64_t sessions_served() const { return sessions_served_; }
 
  private:
-  struct Session {
-    std::shared_ptr<StreamConnection> connection;
-    std::unique_ptr<pop3::ServerSession> protocol;
-    std::string peer;
-  };
+  using Sessions = SessionServer<pop3::ServerSession>;
   MailboxService* mailboxes();
   void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
-  void on_data(std::uint64_t id, std::string_view bytes);
-  void on_closed(std::uint64_t id, CloseReason reason);
-  void flush(Session& session);
+  void record(Sessions::Session& session, const pop3::Event& event);
 
   Pop3ServiceOptions options_;
   Host* host_ = nullptr;
-  std::map<std::uint64_t, Session> sessions_;
+  Sessions sessions_;
   std::uint64_t sessions_served_ = 0;
 };
 
