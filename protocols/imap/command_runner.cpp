@@ -17,7 +17,8 @@ CommandRunner::CommandRunner(std::string user, std::string password) {
                              }
                              logged_in_ = true;
                              emit(EventKind::state_changed, "AUTHENTICATED");
-                           }});
+                           },
+                           {}});
 }
 
 void CommandRunner::command(std::string text, Then then, std::string shown) {
@@ -26,8 +27,74 @@ void CommandRunner::command(std::string text, Then then, std::string shown) {
     return;
   }
   if (shown.empty()) shown = text.substr(0, text.find('\r'));
-  queue_.push_back(Pending{std::move(text), std::move(shown), std::move(then)});
+  queue_.push_back(Pending{std::move(text), std::move(shown), std::move(then), {}});
   send_next();
+}
+
+void CommandRunner::idle(std::function<void()> idling, Then then) {
+  if (failed_ || logged_out_) {
+    if (then) then(CommandCompletion{"", failed_ ? error_ : "the session has logged out", {}});
+    return;
+  }
+  queue_.push_back(Pending{"IDLE", "IDLE", std::move(then), idling ? std::move(idling) : [] {}});
+  send_next();
+}
+
+void CommandRunner::end_idle() {
+  if (idling_) return send_done();
+  const auto waits_for_plus = [](const Pending& pending) { return static_cast<bool>(pending.continued); };
+  if ((in_flight_ && waits_for_plus(*in_flight_)) || std::any_of(queue_.begin(), queue_.end(), waits_for_plus))
+    done_requested_ = true;
+}
+
+void CommandRunner::send_done() {
+  // RFC 2177 §3: the client ends IDLE with the line "DONE", untagged; the server then
+  // completes the IDLE command with its tag.
+  idling_ = false;
+  output_ += "DONE\r\n";
+  emit(EventKind::command_sent, "DONE");
+}
+
+void CommandRunner::handle_continuation() {
+  // We only send LITERAL+ literals, so the one command that waits for "+" is IDLE.
+  if (!in_flight_ || !in_flight_->continued || idling_) return;
+  idling_ = true;
+  if (done_requested_) {
+    done_requested_ = false;
+    return send_done();
+  }
+  in_flight_->continued();
+}
+
+bool CommandRunner::has_capability(std::string_view name) const {
+  const std::string wanted = to_upper(std::string(name));
+  return std::any_of(capabilities_.begin(), capabilities_.end(),
+                     [&](const std::string& capability) { return to_upper(capability) == wanted; });
+}
+
+void CommandRunner::learn_capabilities(const std::string& text, bool untagged) {
+  // "CAPABILITY a b" (untagged, §7.2.1), or a response code at the start of the text:
+  // "OK [CAPABILITY a b] ready" (greeting, §7.1) or "[CAPABILITY a b] LOGIN completed" (the
+  // tagged text). Only there: a message body elsewhere may contain anything.
+  std::string list;
+  if (untagged && text.rfind("CAPABILITY ", 0) == 0) {
+    list = text.substr(11);
+  } else {
+    std::string code = text;
+    for (const std::string status : {"OK ", "PREAUTH "})
+      if (code.rfind(status, 0) == 0) code = code.substr(status.size());
+    const std::size_t close = code.find(']');
+    if (code.rfind("[CAPABILITY ", 0) != 0 || close == std::string::npos) return;
+    list = code.substr(12, close - 12);
+  }
+  capabilities_.clear();
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t end = list.find(' ', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) capabilities_.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 std::string CommandRunner::poll_output() {
@@ -53,6 +120,8 @@ void CommandRunner::fail(const std::string& reason) {
   if (failed_) return;
   failed_ = true;
   error_ = reason;
+  idling_ = false;
+  done_requested_ = false;
   emit(EventKind::error, reason);
   // Everyone waiting hears about it, so an operation can finish its bookkeeping.
   std::deque<Pending> waiting;
@@ -100,6 +169,7 @@ void CommandRunner::handle_response(const std::string& response) {
   emit(EventKind::response_received, response.substr(0, response.find('\r')));
   if (response.rfind("* ", 0) == 0) {
     const std::string text = response.substr(2);
+    learn_capabilities(text, true);
     if (!greeted_) {
       greeted_ = true;
       // RFC 3501 §7.1: OK (log in next) or PREAUTH; BYE or anything else is a refusal.
@@ -113,7 +183,7 @@ void CommandRunner::handle_response(const std::string& response) {
     untagged_.push_back(text);
     return;
   }
-  if (response.rfind("+", 0) == 0) return;  // we only send LITERAL+ literals: nothing waits for "+"
+  if (response.rfind("+", 0) == 0) return handle_continuation();
   handle_tagged(response);
 }
 
@@ -128,8 +198,13 @@ void CommandRunner::handle_tagged(const std::string& response) {
   done.status = to_upper(response.substr(space + 1, second == std::string::npos ? std::string::npos : second - space - 1));
   done.text = second == std::string::npos ? "" : response.substr(second + 1);
   done.untagged.swap(untagged_);
+  if (done.ok()) learn_capabilities(done.text, false);  // e.g. "OK [CAPABILITY ...] LOGIN completed"
   Pending finished = std::move(*in_flight_);
   in_flight_.reset();
+  if (finished.continued) {
+    idling_ = false;
+    done_requested_ = false;
+  }
   // RFC 3501 §6.1.3: after LOGOUT the server closes; nothing more is read or sent.
   if (finished.text == "LOGOUT") logged_out_ = true;
   if (finished.then) finished.then(done);

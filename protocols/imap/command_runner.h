@@ -6,6 +6,10 @@
 // (README.md) can be sent: the mail client host uses it for LIST, SELECT, UID FETCH, UID STORE,
 // UID MOVE, APPEND and EXPUNGE, and imap::ClientSession builds its fixed operations on it.
 //
+// IDLE (RFC 2177) is the one command that waits for a "+" continuation: idle() sends it, the
+// server answers "+ idling" and then pushes untagged EXISTS/EXPUNGE/FETCH (on_untagged) until
+// end_idle() sends the bare line "DONE"; the tagged "OK IDLE terminated" completes it.
+//
 // Failure (greeting refused, LOGIN refused, an unsolicited BYE, the connection closing) is final:
 // every waiting callback is called once with an empty status, so callers can finish their
 // bookkeeping, and later commands are answered the same way at once.
@@ -37,9 +41,17 @@ class CommandRunner {
   CommandRunner(std::string user, std::string password);
 
   // Queues a command: without tag and CRLF; it may carry a non-synchronizing literal
-  // "{n+}\r\n<n bytes>" (LITERAL+, RFC 7888), since the runner never waits for "+" continuations.
+  // "{n+}\r\n<n bytes>" (LITERAL+, RFC 7888), since only IDLE waits for a "+" continuation.
   // `shown` is what the command_sent event says (empty: the command's first line).
   void command(std::string text, Then then = {}, std::string shown = {});
+
+  // Queues IDLE (RFC 2177 §3). `idling` is called when the server's "+" continuation arrives;
+  // from then on untagged responses come through on_untagged as the server pushes them. `then`
+  // gets the tagged completion after end_idle() (or a refusal, or the failure).
+  void idle(std::function<void()> idling, Then then);
+  // Ends IDLE with "DONE": at once when idling, else as soon as the "+" arrives (if IDLE is
+  // queued or sent). Does nothing when no IDLE is pending.
+  void end_idle();
 
   // ---- I/O ----
   void handle_bytes(std::string_view bytes);  // bytes from the server
@@ -62,18 +74,29 @@ class CommandRunner {
   const std::string& error() const { return error_; }
   // Greeted, nothing sent and unanswered, nothing queued.
   bool idle() const { return greeted_ && !in_flight_ && queue_.empty(); }
+  // Between the "+" continuation of IDLE and our DONE.
+  bool idling() const { return idling_; }
+  // What the server announced, from the greeting's or a tagged OK's [CAPABILITY ...] response
+  // code or an untagged CAPABILITY response (RFC 3501 §7.1, §7.2.1); the latest wins (the list
+  // may change at login). Empty until the server said any.
+  const std::vector<std::string>& capabilities() const { return capabilities_; }
+  bool has_capability(std::string_view name) const;
 
  private:
   struct Pending {
     std::string text;
     std::string shown;
     Then then;
+    std::function<void()> continued;  // IDLE only: the "+" arrived
   };
   void send_next();
   void handle_response(const std::string& response);
   void handle_tagged(const std::string& response);
   void fail(const std::string& reason);
   void emit(EventKind kind, std::string text);
+  void handle_continuation();
+  void send_done();
+  void learn_capabilities(const std::string& text, bool untagged);
 
   std::string input_;
   std::string pending_response_;  // lines + literals of a response being assembled
@@ -89,6 +112,9 @@ class CommandRunner {
   bool logged_out_ = false;
   bool failed_ = false;
   std::string error_;
+  bool idling_ = false;
+  bool done_requested_ = false;  // end_idle() came before the "+"
+  std::vector<std::string> capabilities_;
 };
 
 }  // namespace maillab::imap

@@ -9,6 +9,9 @@
 //         smtp: {server: mail.example.org}           # port 587 (default) with AUTH; tls: true for 465
 //         incoming: {protocol: pop3, server: mail.example.org}   # port 110/143, 995/993 with tls: true
 //         pop3_mode: keep                            # POP3 only: delete (default) or keep
+//         idle: true                                 # IMAP only: after the first check_mail stay
+//                                                    # connected, IDLE (RFC 2177), get new mail
+//                                                    # pushed (default false: poll with check_mail)
 //
 //   events:
 //     - {at: 5s, check_mail: {device: bob-phone}}   # or check_mail: bob-phone
@@ -112,7 +115,7 @@ std::unique_ptr<engine::Service> parse_mail_client(const YAML::Node& block, engi
   std::vector<std::pair<YAML::Node, YAML::Node>> servers;
   bool clean = true;
   for (const auto& node : block["accounts"]) {
-    if (!context.check_keys(node, "account", {"address", "password", "smtp", "incoming"}, {"name", "user", "pop3_mode"})) {
+    if (!context.check_keys(node, "account", {"address", "password", "smtp", "incoming"}, {"name", "user", "pop3_mode", "idle"})) {
       clean = false;
       continue;
     }
@@ -156,6 +159,14 @@ std::unique_ptr<engine::Service> parse_mail_client(const YAML::Node& block, engi
         context.error(node["pop3_mode"], "pop3_mode on an IMAP account", "incoming: {protocol: pop3, ...}");
         clean = false;
       }
+    }
+    if (node["idle"]) {
+      auto idle = context.boolean(node["idle"], "idle");
+      if (!idle) clean = false;
+      else if (*idle && account.incoming != engine::ClientAccount::Incoming::imap) {
+        context.error(node["idle"], "idle on a POP3 account (POP3 has no push)", "incoming: {protocol: imap, ...}");
+        clean = false;
+      } else account.idle = *idle;
     }
     accounts.push_back(std::move(account));
     servers.emplace_back(smtp_server, incoming_server);

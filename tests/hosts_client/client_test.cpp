@@ -9,34 +9,6 @@
 
 using namespace maillab::testing;
 
-namespace {
-
-ClientAccount bob(ClientAccount::Incoming incoming, bool keep = false) {
-  ClientAccount account;
-  account.address = "bob@example.org";
-  account.password = "secret";
-  account.smtp_server = "mail.example.org";
-  account.smtp = Endpoint{server_address, 587};
-  account.incoming = incoming;
-  account.incoming_server = "mail.example.org";
-  account.incoming_endpoint = Endpoint{server_address, std::uint16_t(incoming == ClientAccount::Incoming::pop3 ? 110 : 143)};
-  account.pop3_keep = keep;
-  return account;
-}
-
-MailClientService& add_client(Host& host, ClientAccount account) {
-  return static_cast<MailClientService&>(
-      host.add_service(std::make_unique<MailClientService>(std::vector<ClientAccount>{std::move(account)})));
-}
-
-bool trace_has(const Trace& trace, const std::string& node, const std::string& text) {
-  for (const auto& r : trace.records())
-    if (r.node == node && r.summary.find(text) != std::string::npos) return true;
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("POP3 delete mode: the laptop takes the message, the phone never sees it", "[hosts_client][client]") {
   MailWorld world;
   world.deliver("Lunch?");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/simulator.h"
+#include "engine/hosts/client/mail_client_service.h"
 #include "engine/hosts/mailbox/imap_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/pop3_service.h"
@@ -75,5 +76,30 @@ struct LineClient {
   void send(const std::string& line) { connection->send(line + "\r\n"); }
   bool heard(const std::string& text) const { return received.find(text) != std::string::npos; }
 };
+
+// bob's account on a device, reading mail with POP3 or IMAP from mail.example.org.
+inline ClientAccount bob(ClientAccount::Incoming incoming, bool keep = false) {
+  ClientAccount account;
+  account.address = "bob@example.org";
+  account.password = "secret";
+  account.smtp_server = "mail.example.org";
+  account.smtp = Endpoint{server_address, 587};
+  account.incoming = incoming;
+  account.incoming_server = "mail.example.org";
+  account.incoming_endpoint = Endpoint{server_address, std::uint16_t(incoming == ClientAccount::Incoming::pop3 ? 110 : 143)};
+  account.pop3_keep = keep;
+  return account;
+}
+
+inline MailClientService& add_client(Host& host, ClientAccount account) {
+  return static_cast<MailClientService&>(
+      host.add_service(std::make_unique<MailClientService>(std::vector<ClientAccount>{std::move(account)})));
+}
+
+inline bool trace_has(const Trace& trace, const std::string& node, const std::string& text) {
+  for (const auto& r : trace.records())
+    if (r.node == node && r.summary.find(text) != std::string::npos) return true;
+  return false;
+}
 
 }  // namespace maillab::testing

@@ -56,7 +56,7 @@ links:
 
 TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
   for (const char* file : {"scenarios/pop3-two-devices.yaml", "scenarios/imap-two-devices.yaml",
-                           "scenarios/clients-reply-forward.yaml"}) {
+                           "scenarios/clients-reply-forward.yaml", "scenarios/imap-idle-push.yaml"}) {
     SECTION(file) {
       std::string trace;
       auto outcome = run_file(file, &trace);
@@ -94,4 +94,27 @@ TEST_CASE("a valid client scenario loads; mistakes are reported at their place",
   std::string pop3_mode = base;
   pop3_mode.replace(pop3_mode.find("          password: x\n"), 22, "          password: x\n          pop3_mode: sometimes\n");
   CHECK(load_errors(pop3_mode).find("unknown pop3_mode 'sometimes'") != std::string::npos);
+}
+
+TEST_CASE("idle: a yes/no on IMAP accounts only, with the place of a mistake", "[hosts_client][scenarios][idle]") {
+  std::string idle = base;
+  idle.replace(idle.find("          password: x\n"), 22, "          password: x\n          idle: true\n");
+  Diagnostics diagnostics;
+  auto world = load_world_from_string(idle, "test.yaml", std::nullopt, diagnostics);
+  INFO(diagnostics.to_string());
+  CHECK(world);
+
+  std::string maybe = base;
+  maybe.replace(maybe.find("          password: x\n"), 22, "          password: x\n          idle: maybe\n");
+  const std::string errors = load_errors(maybe);
+  INFO(errors);
+  CHECK(errors.find("test.yaml:8:17: error:") != std::string::npos);
+  CHECK(errors.find("idle") != std::string::npos);
+
+  std::string pop3 = base;
+  pop3.replace(pop3.find("          password: x\n"), 22, "          password: x\n          idle: true\n");
+  pop3.replace(pop3.find("protocol: imap"), 14, "protocol: pop3");
+  const std::string pop3_errors = load_errors(pop3);
+  INFO(pop3_errors);
+  CHECK(pop3_errors.find("test.yaml:8:17: error: idle on a POP3 account (POP3 has no push)") != std::string::npos);
 }

@@ -1,31 +1,15 @@
-// The mail client's IMAP work: one connection per operation (log in, commands, LOGOUT).
+// The mail client's IMAP work: one connection per operation (log in, commands, LOGOUT). The
+// connection a device keeps open for IDLE is in mail_client_idle.cpp.
 #include <algorithm>
 #include <set>
 
+#include "engine/hosts/client/mail_client_imap.h"
 #include "engine/hosts/client/mail_client_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
 #include "protocols/imap/client_responses.h"
-#include "protocols/imap/command_runner.h"
 #include "protocols/imap/syntax.h"
 
 namespace maillab::engine {
-
-struct MailClientService::Imap {
-  std::size_t account = 0;
-  std::unique_ptr<imap::CommandRunner> queue;  // sans-I/O: protocols/imap/command_runner.h
-  std::shared_ptr<StreamConnection> connection;
-  bool finished = false;
-  // What a check found, for the narration.
-  std::size_t new_in_inbox = 0, new_elsewhere = 0, flag_changes = 0, removed = 0;
-  std::vector<std::string> new_subjects;
-  std::vector<std::string> new_tracking_ids;
-
-  void pump() {
-    if (!connection) return;
-    std::string out = queue->poll_output();
-    if (!out.empty() && connection->is_open()) connection->send(out);
-  }
-};
 
 namespace {
 std::string plural(std::size_t n, const std::string& word) {
@@ -33,42 +17,54 @@ std::string plural(std::size_t n, const std::string& word) {
 }
 }  // namespace
 
-void MailClientService::imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,
-                                     std::function<void(bool)> finished) {
+void MailClientService::imap_connect(std::size_t account, std::function<void(std::shared_ptr<Imap>)> opened,
+                                     std::function<void(std::shared_ptr<Imap>, std::string)> broken,
+                                     std::function<void(const std::string&)> unreachable) {
   const ClientAccount& acct = accounts_[account];
   auto imap = std::make_shared<Imap>();
   imap->account = account;
   imap->queue = std::make_unique<imap::CommandRunner>(acct.login(), acct.password);
-  const std::string server = acct.incoming_server;
-  auto end = [this, imap, finished, server](bool ok) {
+  connect(
+      acct.incoming_endpoint, acct.incoming_tls,
+      [imap, opened, broken](std::shared_ptr<StreamConnection> connection) {
+        imap->connection = connection;
+        connection->on_data = [imap, broken](std::string_view bytes) {
+          if (imap->finished) return;
+          imap->queue->handle_bytes(bytes);
+          imap->pump();
+          if (imap->queue->failed()) broken(imap, imap->queue->error());
+        };
+        connection->on_closed = [imap, broken](CloseReason reason) {
+          if (imap->finished) return;
+          imap->queue->handle_close();
+          broken(imap, "connection " + std::string(to_string(reason)));
+        };
+        opened(imap);
+        imap->pump();
+      },
+      unreachable);
+}
+
+void MailClientService::imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,
+                                     std::function<void(bool)> finished) {
+  const std::string server = accounts_[account].incoming_server;
+  auto end = [this, finished, server](const std::shared_ptr<Imap>& imap, bool ok) {
     if (imap->finished) return;
     imap->finished = true;
     if (!ok) problem("IMAP session with " + server + " failed: " + imap->queue->error(), server);
     if (imap->connection && imap->connection->is_open()) imap->connection->close();
     finished(ok);
   };
-  connect(
-      acct.incoming_endpoint, acct.incoming_tls,
-      [imap, work, end](std::shared_ptr<StreamConnection> connection) {
-        imap->connection = connection;
-        connection->on_data = [imap, end](std::string_view bytes) {
-          if (imap->finished) return;
-          imap->queue->handle_bytes(bytes);
-          imap->pump();
-          if (imap->queue->failed()) end(false);
-        };
-        connection->on_closed = [imap, end](CloseReason) {
-          if (imap->finished) return;
-          imap->queue->handle_close();
-          end(false);
-        };
+  imap_connect(
+      account,
+      [work, end](std::shared_ptr<Imap> imap) {
         work(imap, [imap, end] {
-          if (imap->queue->failed()) return end(false);
-          imap->queue->command("LOGOUT", [imap, end](const imap::CommandCompletion& done) { end(done.ok()); });
+          if (imap->queue->failed()) return end(imap, false);
+          imap->queue->command("LOGOUT", [imap, end](const imap::CommandCompletion& done) { end(imap, done.ok()); });
           imap->pump();
         });
-        imap->pump();
       },
+      [end](std::shared_ptr<Imap> imap, const std::string&) { end(imap, false); },
       [this, finished, server](const std::string& error) {
         problem("cannot reach " + server + " for IMAP (" + error + ")", server);
         finished(false);
@@ -115,14 +111,17 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
         auto found = on_server.find(it->uid);
         if (found == on_server.end()) {
           ++imap->removed;
+          imap->gone.push_back({it->folder, it->subject, it->tracking_id});
           it = messages.erase(it);
           continue;
         }
         DeviceMessage before = *it;
         set_flags_from_imap(*it, found->second);
         if (before.seen != it->seen || before.answered != it->answered || before.flagged != it->flagged ||
-            before.deleted != it->deleted)
+            before.deleted != it->deleted) {
           ++imap->flag_changes;
+          imap->flag_changed_ids.push_back(it->local_id);
+        }
         ++it;
       }
     };
@@ -157,13 +156,15 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
                                local.arrived = host_->simulator().now();
                                summarize_message(local);
                                set_flags_from_imap(local, fetched->flags.value_or(std::vector<std::string>{}));
-                               if (folder == "INBOX") {
+                               const bool inbox = folder == "INBOX";
+                               if (inbox) {
                                  ++imap->new_in_inbox;
                                  imap->new_subjects.push_back(local.subject);
                                  imap->new_tracking_ids.push_back(local.tracking_id);
                                }
                                else ++imap->new_elsewhere;
-                               store_.add(std::move(local));
+                               const std::uint64_t added = store_.add(std::move(local)).local_id;
+                               if (inbox) imap->new_inbox_ids.push_back(added);
                              }
                              then();
                            });
@@ -202,7 +203,7 @@ void MailClientService::imap_check(std::size_t account, Done done) {
           (*next)(0);
         });
       },
-      [this, report, done, server](bool ok) {
+      [this, account, report, done, server](bool ok) {
         if (ok && *report) {
           const Imap& imap = **report;
           std::string text = imap.new_in_inbox == 0 ? "no new messages in INBOX"
@@ -221,6 +222,8 @@ void MailClientService::imap_check(std::size_t account, Done done) {
           narrate(TraceKind::mail, text + " (IMAP sync; the messages stay on the server)", server, tracking);
         }
         *report = nullptr;
+        // RFC 2177: an account set to `idle` now stays connected and waits for pushes.
+        if (ok && accounts_[account].idle) idle_start(account);
         done();
       });
 }

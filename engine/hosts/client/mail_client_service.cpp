@@ -45,7 +45,10 @@ std::string ClientAccount::submission_login() const { return !smtp_user.empty() 
 MailClientService::MailClientService(std::vector<ClientAccount> accounts, MailLedger* ledger)
     : accounts_(std::move(accounts)), ledger_(ledger), self_(std::make_shared<MailClientService*>(this)) {}
 
-MailClientService::~MailClientService() { *self_ = nullptr; }
+MailClientService::~MailClientService() {
+  *self_ = nullptr;
+  drop_idle_links(false);
+}
 
 std::string MailClientService::device() const { return host_ ? host_->name() : "device"; }
 
@@ -99,6 +102,7 @@ void MailClientService::on_crash() {
   ++generation_;
   pending_.clear();
   running_ = false;
+  drop_idle_links();
 }
 
 void MailClientService::connect(Endpoint to, bool tls, std::function<void(std::shared_ptr<StreamConnection>)> connected,

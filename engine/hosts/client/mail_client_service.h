@@ -13,7 +13,13 @@
 //   move         IMAP: UID MOVE (RFC 6851) to another folder, created if needed
 //
 // Every IMAP operation opens its own connection (log in, work, LOGOUT), so the trace shows each
-// step clearly. The protocol lines are traced by the servers; the client adds `mail` and `note`
+// step clearly. An account with `idle` set (push, like a phone or Thunderbird) also keeps one
+// connection open after its first check_mail: SELECT INBOX, then IDLE (RFC 2177); when the
+// server pushes EXISTS / EXPUNGE / FETCH it sends DONE, syncs INBOX the way check_mail does,
+// tells what changed, and goes back to IDLE; it re-issues IDLE every 29 minutes and reconnects
+// with back-off (30 s, doubling, at most 10 min) when the connection is lost. A device crash
+// drops that connection; after a restart it is opened again by the next check_mail
+// (mail_client_idle.cpp). The protocol lines are traced by the servers; the client adds `mail` and `note`
 // records a student can read ("bob-phone: 2 new messages").
 #pragma once
 
@@ -50,6 +56,7 @@ struct ClientAccount {
   Endpoint incoming_endpoint{0, 143};
   bool incoming_tls = false;   // ports 993 / 995
   bool pop3_keep = false;      // POP3 "leave a copy on the server"
+  bool idle = false;           // IMAP: stay connected after check_mail and get new mail pushed (IDLE)
 
   std::string login() const;
   std::string submission_login() const;
@@ -85,9 +92,12 @@ class MailClientService : public Service {
   const std::vector<std::string>& problems() const { return problems_; }  // failed operations
   std::optional<std::size_t> account_index(const std::string& address) const;
   std::string device() const;
+  // The account's IDLE connection is open and the server has said "+ idling".
+  bool idling(std::size_t account = 0) const;
 
  private:
-  struct Imap;
+  struct Imap;      // mail_client_imap.h
+  struct IdleLink;  // mail_client_idle.cpp
   using Done = std::function<void()>;
 
   void enqueue(std::function<void(Done)> operation);
@@ -107,6 +117,12 @@ class MailClientService : public Service {
   DeviceMessage* find_or_complain(const std::string& verb, const std::string& subject, const std::string& folder);
 
   // ---- IMAP (mail_client_imap.cpp) ----
+  // Connects and queues LOGIN; `opened` once connected (commands may be queued at once);
+  // `broken(imap, why)` when the runner fails or the connection closes before `finished` is set;
+  // `unreachable` when no connection could be made.
+  void imap_connect(std::size_t account, std::function<void(std::shared_ptr<Imap>)> opened,
+                    std::function<void(std::shared_ptr<Imap>, std::string)> broken,
+                    std::function<void(const std::string&)> unreachable);
   // Connects and logs in, runs `work`, then LOGOUT; `finished(ok)` once in every case.
   void imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,
                     std::function<void(bool)> finished);
@@ -116,6 +132,20 @@ class MailClientService : public Service {
   void imap_delete(std::size_t account, std::uint64_t local_id, Done done);
   void imap_move(std::size_t account, std::uint64_t local_id, std::string folder, Done done);
   void imap_append_sent(std::size_t account, std::string bytes, Done done);
+
+  // ---- IMAP IDLE, push (mail_client_idle.cpp) ----
+  void idle_start(std::size_t account);
+  void idle_connect(const std::shared_ptr<IdleLink>& link);
+  void idle_sync(const std::shared_ptr<IdleLink>& link, const std::string& source);
+  void idle_enter(const std::shared_ptr<IdleLink>& link);
+  void idle_untagged(const std::shared_ptr<IdleLink>& link, const std::string& line);
+  void idle_lost(const std::shared_ptr<IdleLink>& link, const std::string& why);
+  void idle_stop(IdleLink& link);
+  void idle_report(const Imap& imap, const std::string& source);
+  void idle_timer(const std::shared_ptr<IdleLink>& link, Time delay, std::function<void()> action);
+  // A crash (the connections are gone, and so is the wish to idle) or the end of the service;
+  // its timers find the service gone by themselves, the simulator may be gone first.
+  void drop_idle_links(bool cancel_timers = true);
 
   std::vector<ClientAccount> accounts_;
   Host* host_ = nullptr;
@@ -129,6 +159,7 @@ class MailClientService : public Service {
   std::vector<std::string> problems_;
   std::map<std::string, std::set<std::string>> pop3_known_uidls_;          // per account address
   std::map<std::pair<std::size_t, std::string>, std::uint32_t> uid_validity_;  // (account, folder)
+  std::map<std::size_t, std::shared_ptr<IdleLink>> idle_links_;                 // per account
   std::shared_ptr<MailClientService*> self_;
 };
 
