@@ -45,6 +45,9 @@ class StreamConnection {
 
   // Queues bytes; they arrive at the peer in order, exactly once, however lossy the path.
   virtual void send(std::string_view bytes) = 0;
+  // The same, and `label` names these bytes in hop records ("Q TXT example.org" for a binary DNS
+  // message) where plain send() shows the first line of their text.
+  virtual void send(std::string_view bytes, std::string label) = 0;
   // Sends FIN after everything queued; the peer's on_closed(normal) follows its last on_data.
   virtual void close() = 0;
   // Sends RST at once and drops anything queued.

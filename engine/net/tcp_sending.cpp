@@ -1,6 +1,7 @@
 // The sending half of TcpStream: segments, the congestion window (RFC 5681), and the
 // retransmission timer (RFC 6298). Receiving, opening and closing are in tcp_stream.cpp.
 #include <algorithm>
+#include <iterator>
 
 #include "engine/net/host_transport.h"
 #include "engine/net/network_impl.h"
@@ -49,10 +50,14 @@ void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size
   packet->data.assign(begin, begin + static_cast<std::ptrdiff_t>(length));
   packet->protocol_name = protocol_name();
   const std::string kind = retransmission ? "retransmission" : "data";
+  // A segment is named by the label of the bytes it starts in, if the application gave one.
+  std::optional<std::string> label;
+  if (auto after = labels_.upper_bound(offset); after != labels_.begin()) label = std::prev(after)->second;
   if (tls_)
     packet->summary = "TLS application data (" + kind + ", " + std::to_string(length) + " bytes)";
   else
-    packet->summary = first_line_of(packet->data) + " (" + kind + ", " + std::to_string(length) + " bytes)";
+    packet->summary = (label && !label->empty() ? *label : first_line_of(packet->data)) + " (" + kind + ", " +
+                      std::to_string(length) + " bytes)";
   host_.transport().send_packet(std::move(packet));
 }
 

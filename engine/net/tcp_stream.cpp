@@ -1,5 +1,7 @@
 #include "engine/net/tcp_stream.h"
 
+#include <iterator>
+
 #include <algorithm>
 
 #include "engine/net/host_transport.h"
@@ -124,6 +126,8 @@ void TcpStream::handle_ack(const Packet& packet) {
     if (data_acked_to > buffer_base_) {
       send_buffer_.erase(0, static_cast<std::size_t>(data_acked_to - buffer_base_));
       buffer_base_ = data_acked_to;
+      // Labels of acknowledged bytes are no longer needed (keep the one the rest starts in).
+      while (labels_.size() > 1 && std::next(labels_.begin())->first <= buffer_base_) labels_.erase(labels_.begin());
     }
     snd_una_ = acked_to;
     snd_nxt_ = std::max(snd_nxt_, snd_una_);
@@ -275,8 +279,17 @@ void TcpStream::start_accept(const Packet& syn, AcceptHandler on_accept) {
 
 void TcpStream::send(std::string_view bytes) {
   if (state_ == State::closed || fin_requested_ || bytes.empty()) return;
+  // Unlabelled bytes after labelled ones: their segments show their own first line again.
+  if (!labels_.empty() && !labels_.rbegin()->second.empty()) labels_[data_end()] = "";
   send_buffer_.append(bytes);
   pump();  // only queues packets on links: nothing is delivered inside this call
+}
+
+void TcpStream::send(std::string_view bytes, std::string label) {
+  if (state_ == State::closed || fin_requested_ || bytes.empty()) return;
+  labels_[data_end()] = std::move(label);
+  send_buffer_.append(bytes);
+  pump();
 }
 
 void TcpStream::close() {

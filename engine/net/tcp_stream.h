@@ -46,6 +46,7 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   Endpoint remote() const override { return remote_; }
   bool is_open() const override { return state_ != State::closed && !fin_requested_; }
   void send(std::string_view bytes) override;
+  void send(std::string_view bytes, std::string label) override;
   void close() override;
   void abort() override;
   void set_tls(bool on) override;
@@ -97,6 +98,7 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   std::uint64_t snd_una_ = 0, snd_nxt_ = 0, highest_sent_ = 0;
   std::string send_buffer_;       // bytes from offset buffer_base_ on: unacknowledged, then unsent
   std::uint64_t buffer_base_ = 0;
+  std::map<std::uint64_t, std::string> labels_;  // stream offset where labelled bytes start -> label
   bool fin_requested_ = false;
   std::uint64_t fin_offset_ = 0;  // valid when fin_requested_
   bool fin_acked_ = false;

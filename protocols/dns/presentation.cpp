@@ -152,6 +152,9 @@ std::string summarize_message(const Message& message) {
     return "R NXDOMAIN" + name + chain + soa_suffix(message) + truncated;
   }
   if (header.rcode != Rcode::NOERROR) return "R " + rcode_to_text(header.rcode) + truncated;
+  // Cut to the header and question (RFC 1035 §4.2.1): not "no data", just "too big for UDP".
+  if (header.truncated && message.answers.empty() && message.authorities.empty())
+    return "R TRUNCATED " + question_text + " (TC: too big for UDP)";
 
   if (!message.answers.empty()) {
     std::string text = "R ";

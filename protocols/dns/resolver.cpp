@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "protocols/dns/presentation.h"
+#include "protocols/dns/stream.h"
 
 namespace maillab::dns {
 
@@ -36,7 +37,7 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
     response.header.is_response = true;
     response.header.recursion_available = true;
     ++counters_.client_queries;
-    Bytes encoded = encode_message(response, 512);
+    Bytes encoded = encode_message(response, max_udp_message);
     answers_.push_back(ClientAnswer{client_token, std::move(response), std::move(encoded)});
   };
   if (bytes.size() < 12 || (bytes[2] & 0x80)) return;  // no header, or a response: never answer
@@ -366,7 +367,22 @@ void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
           "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
               describe(task.current_name, task.question.type) +
               (server.tries > 1 ? " (try " + std::to_string(server.tries) + ")" : ""));
-  transmits_.push_back(Transmit{server.address, encode_message(query, 512), summarize_message(query)});
+  transmits_.push_back(Transmit{server.address, encode_message(query, max_udp_message), summarize_message(query)});
+}
+
+void Resolver::send_query_over_tcp(Task& task, std::int64_t now) {
+  Message query;
+  query.header.id = next_id(task.responder);
+  query.header.recursion_desired = false;
+  query.questions.push_back(Question{task.current_name, task.question.type, RecordClass::IN});
+  ++task.queries_sent;
+  ++counters_.queries_sent;
+  ++counters_.tcp_queries;
+  // The same wait as for a datagram: the handshake adds one round trip, well inside it.
+  task.outstanding = Outstanding{query.header.id, task.responder, task.responder_name, now + config_.server_timeout, true};
+  task.state = State::wait_response;
+  transmits_.push_back(Transmit{task.responder, encode_message(query, max_tcp_message), summarize_message(query) + " (TCP)",
+                                true});
 }
 
 std::uint16_t Resolver::next_id(std::uint32_t address) {
@@ -448,7 +464,7 @@ void Resolver::answer_client(const Client& client, const Task& task) {
   } else {
     ++counters_.servfail_answers;
   }
-  Bytes bytes = encode_message(response, 512);
+  Bytes bytes = encode_message(response, max_udp_message);
   answers_.push_back(ClientAnswer{client.token, std::move(response), std::move(bytes)});
 }
 

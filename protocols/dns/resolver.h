@@ -66,15 +66,20 @@ struct ResolverConfig {
 };
 
 struct Transmit {
-  std::uint32_t server_address = 0;  // send to this address, UDP port 53
+  std::uint32_t server_address = 0;  // send to this address, port 53
   Bytes bytes;
   std::string summary;               // "Q MX example.org"
+  // Over TCP (protocols/dns/stream.h), because the UDP reply came back truncated: connect to
+  // port 53, send the message with its two-octet length, and hand the reply (without its length)
+  // to handle_response like a datagram.
+  bool tcp = false;
 };
 
 struct ClientAnswer {
   std::uint64_t client_token = 0;
   Message response;  // QR, RA set; id and question echo the client's query; rcode is final
-  Bytes bytes;       // `response` encoded for UDP (512-octet limit, TC if cut)
+  Bytes bytes;       // `response` encoded for UDP (512-octet limit, TC if cut); a client that
+                     // asked over TCP gets encode_message(response) whole instead
 };
 
 struct ResolverCounters {
@@ -87,6 +92,7 @@ struct ResolverCounters {
   std::uint64_t unexpected_responses = 0;  // wrong id/address/question, or nobody waiting
   std::uint64_t coalesced_queries = 0;     // client questions that joined a running resolution
   std::uint64_t servfail_answers = 0;
+  std::uint64_t tcp_queries = 0;           // questions repeated over TCP after a truncated reply
 };
 
 class Resolver {
@@ -129,6 +135,7 @@ class Resolver {
     std::uint32_t address = 0;
     Name server_name;
     std::int64_t deadline = 0;
+    bool tcp = false;
   };
   struct Client {
     std::uint64_t token = 0;
@@ -153,6 +160,8 @@ class Resolver {
     std::optional<Outstanding> outstanding;
     std::optional<Message> response;  // the one being classified in QUERY_RESPONSE
     std::uint32_t responder = 0;      // the address it came from
+    Name responder_name;
+    bool response_over_tcp = false;
     std::optional<std::uint64_t> waiting_on;
     // result
     Rcode rcode = Rcode::NOERROR;
@@ -176,6 +185,8 @@ class Resolver {
   bool start_dependency(Task& task, std::int64_t now);
   bool would_cycle(std::uint64_t candidate, std::uint64_t waiter) const;
   void send_query(Task& task, Server& server, std::int64_t now);
+  // The same question to the same server over TCP (RFC 7766 §5), after a truncated UDP reply.
+  void send_query_over_tcp(Task& task, std::int64_t now);
   void give_up_on_server(Task& task, std::uint32_t address);
   void finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why);
   void complete(Task& task, std::int64_t now);

@@ -4,6 +4,7 @@
 
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/resolver.h"
+#include "protocols/dns/stream.h"
 
 namespace maillab::dns {
 
@@ -49,12 +50,15 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
     }
   }
   ++counters_.responses_received;
+  const Outstanding answered = *task->outstanding;
   task->outstanding.reset();
   if (!decoded) {
     give_up_on_server(*task, from_server_address);
     narrate(*task, now, "QUERY_RESPONSE", "malformed reply from " + server + ": " + decoded.error().describe());
   } else {
     task->responder = from_server_address;
+    task->responder_name = answered.server_name;
+    task->response_over_tcp = answered.tcp;
     task->response = std::move(decoded).value();
     task->state = State::query_response;
   }
@@ -82,9 +86,16 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     narrate(task, now, "QUERY_RESPONSE", why + "; trying another server");
   };
   Rcode rcode = response.header.rcode;
+  if (response.header.truncated && !task.response_over_tcp) {
+    // RFC 1035 §4.2.1 / RFC 7766 §5: the answer did not fit in a UDP datagram; ask again over TCP.
+    narrate(task, now, "QUERY_RESPONSE",
+            "truncated reply (TC: the answer does not fit in " + std::to_string(max_udp_message) +
+                " octets of UDP); asking " + task.responder_name.to_short_text() + " again over TCP");
+    return send_query_over_tcp(task, now);
+  }
   if (response.header.truncated || (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN)) {
-    // No TCP in this resolver: a truncated reply is as useless as SERVFAIL/REFUSED.
-    return mark_lame(response.header.truncated ? "truncated reply" : "server said " + rcode_to_text(rcode));
+    // Truncated even over TCP is broken, as useless as SERVFAIL/REFUSED.
+    return mark_lame(response.header.truncated ? "truncated reply over TCP" : "server said " + rcode_to_text(rcode));
   }
 
   // Answer section: the records for our name, following CNAMEs the server included. Only data

@@ -13,6 +13,7 @@
 
 #include "protocols/dns/authoritative.h"
 #include "protocols/dns/resolver.h"
+#include "protocols/dns/stream.h"
 #include "protocols/dns/zone.h"
 
 namespace maillab::dns::testing {
@@ -78,6 +79,8 @@ mail     IN A 192.0.2.25
 backup   IN A 192.0.2.26
 www      IN CNAME web.example.net.
 alias    IN CNAME mail
+; ~600 octets of TXT: too big for a 512-octet UDP reply (TC), fine over TCP
+big      IN TXT "v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4 ip4:192.0.2.5 ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9 ip4:192.0.2.10 ip4:192.0.2.11 ip4:192.0.2.12" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
 )");
   Zone example_net = zone_from(R"(
 $ORIGIN example.net.
@@ -120,6 +123,7 @@ inline ResolverConfig make_config(std::vector<Narration>* narration = nullptr) {
 struct FakeInternet {
   std::map<std::uint32_t, ZoneSet> servers = make_internet();
   std::set<std::uint32_t> dead;
+  std::set<std::uint32_t> no_tcp;  // servers whose TCP port 53 never answers
   std::int64_t latency = 10'000;
   std::int64_t now = 0;
   std::vector<Transmit> sent;  // every query the resolver sent, in order
@@ -136,9 +140,10 @@ struct FakeInternet {
     while (auto transmit = resolver.poll_transmit()) {
       sent.push_back(*transmit);
       if (dead.count(transmit->server_address)) continue;
+      if (transmit->tcp && no_tcp.count(transmit->server_address)) continue;
       auto server = servers.find(transmit->server_address);
       if (server == servers.end()) continue;
-      auto reply = answer_query_bytes(server->second, transmit->bytes);
+      auto reply = answer_query_bytes(server->second, transmit->bytes, transmit->tcp ? max_tcp_message : max_udp_message);
       if (reply) in_flight.push_back(Delivery{now + 2 * latency, transmit->server_address, *reply});
     }
     while (auto answer = resolver.poll_answer()) answers.emplace_back(now, std::move(*answer));

@@ -375,3 +375,24 @@ TEST_CASE("several transfers through a router survive loss and a 3-second outage
   }
   CHECK(sim.pending() == 0);
 }
+
+TEST_CASE("labelled bytes name their segments in hop records; unlabelled ones show their first line", "[tcp]") {
+  Pair p;
+  REQUIRE(p.server->listen(53, [](std::shared_ptr<StreamConnection> c) {
+    c->on_data = [](std::string_view) {};
+    c->on_closed = [](CloseReason) {};
+  }));
+  p.client->connect(Endpoint{address_server, 53},
+                    ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                      c->on_closed = [](CloseReason) {};
+                                      c->send(std::string("\x00\x05\x12\x34\x01\x00\x00", 7), "Q A example.org (TCP)");
+                                      // Later, after the first is acknowledged: plain text again.
+                                      p.sim.schedule_in(milliseconds(200), [c] { c->send("PLAIN LINE\r\n"); });
+                                      p.sim.schedule_in(milliseconds(400), [c] { c->close(); });
+                                    },
+                                    [](ConnectError) {}});
+  p.sim.run();
+  CHECK(p.records(TraceKind::hop, "Q A example.org (TCP) (data, 7 bytes)").size() == 1);
+  CHECK(p.records(TraceKind::hop, "PLAIN LINE (data, 12 bytes)").size() == 1);
+  CHECK(p.records(TraceKind::hop, "Q A example.org (TCP) (data, 12").empty());
+}

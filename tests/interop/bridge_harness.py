@@ -36,6 +36,7 @@ class Bridge:
             self.table = json.load(f)
 
     def port(self, host, service):
+        """The local port of a served (host, service): "dns" is 53/udp, "dns-tcp" 53/tcp."""
         for entry in self.table["ports"]:
             if entry["host"] == host and entry["service"] == service:
                 return entry["local_port"]

@@ -76,6 +76,22 @@ def main():
                      "the referral carries glue")
         out = dig(root, "+norecurse", "NS", "org")
         checks.check("a0.org-servers.net." in out, "dig at the root: org. NS a0.org-servers.net.", out)
+
+        # DNS over TCP (RFC 7766). A 4096-bit DKIM key does not fit in 512 octets of UDP: the
+        # authoritative server answers UDP with TC set and no records, TCP with the whole record.
+        key_name = "mail2024._domainkey.example.org"
+        cut = ask(auth_org, key_name, "TXT", recursion=False)
+        checks.check(bool(cut.flags & dns.flags.TC) and not cut.answer,
+                     "ns1.example.org over UDP: TC set, no records", cut.to_text())
+        whole = dns.query.tcp(dns.message.make_query(key_name, "TXT"), "127.0.0.1",
+                              port=bridge.port("ns1.example.org", "dns-tcp"), timeout=5)
+        key = [b"".join(r.strings).decode() for rrset in whole.answer for r in rrset]
+        checks.check(len(key) == 1 and key[0].startswith("v=DKIM1; k=rsa; p=MIIC") and len(key[0]) > 700,
+                     "ns1.example.org over TCP (dnspython): the whole 4096-bit key", key)
+        # dig over TCP to the resolver, which itself had to ask ns1 again over TCP.
+        out = dig(bridge.port("resolver", "dns-tcp"), "+tcp", "TXT", key_name)
+        checks.check("status: NOERROR" in out and '"v=DKIM1; k=rsa; p=MIIC' in out,
+                     "dig +tcp TXT via the resolver: the whole key", out)
     finally:
         output = checks.finish(bridge)
     # The real queries entered at the gateway host and crossed simulated links.

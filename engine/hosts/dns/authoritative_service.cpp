@@ -3,6 +3,7 @@
 #include "engine/hosts/dns/dns_trace.h"
 #include "protocols/dns/authoritative.h"
 #include "protocols/dns/presentation.h"
+#include "protocols/dns/stream.h"
 #include "protocols/dns/wire.h"
 
 namespace maillab::engine {
@@ -12,29 +13,57 @@ AuthoritativeService::AuthoritativeService(dns::ZoneSet zones) : zones_(std::mov
 void AuthoritativeService::start(Host& host) {
   host_ = &host;
   host.udp_bind(port, [this](const Datagram& datagram) { on_datagram(datagram); });
+  host.listen(port, [this](std::shared_ptr<StreamConnection> connection) { on_stream(connection); });
 }
 
-void AuthoritativeService::on_datagram(const Datagram& datagram) {
+namespace {
+std::string summary_of(const dns::Bytes& message) {
+  auto decoded = dns::decode_message(message);
+  return decoded.ok() ? dns::summarize_message(decoded.value()) : "R (unreadable)";
+}
+}  // namespace
+
+std::optional<dns::Bytes> AuthoritativeService::answer(Address from, std::span<const std::uint8_t> payload,
+                                                       std::size_t max_size, const std::string& transport) {
   Host& host = *host_;
-  const std::string peer = dns_peer_name(host, datagram.source.address);
-  auto query = dns::decode_message(datagram.payload);
-  ReceivedQuery entry{host.simulator().now(), datagram.source.address, std::nullopt};
-  if (query.ok() && query.value().header.is_response) return;  // never answer responses (no loops)
+  const std::string peer = dns_peer_name(host, from);
+  auto query = dns::decode_message(payload);
+  ReceivedQuery entry{host.simulator().now(), from, std::nullopt};
+  if (query.ok() && query.value().header.is_response) return std::nullopt;  // never answer responses (no loops)
   if (query.ok() && !query.value().questions.empty()) entry.question = query.value().questions.front();
   received_.push_back(entry);
   // The query as the server sees it arrive: which server was asked, by whom.
   record_dns(host, TraceKind::protocol, {},
-             "query from " + peer + ": " +
+             "query from " + peer + transport + ": " +
                  (query.ok() ? dns::summarize_message(query.value())
                              : "undecodable (" + query.error().describe() + ")"));
-
-  auto reply = dns::answer_query_bytes(zones_, datagram.payload);
-  if (!reply) return;
-  auto decoded = dns::decode_message(*reply);
-  std::string summary = decoded.ok() ? dns::summarize_message(decoded.value()) : "R (unreadable)";
+  auto reply = dns::answer_query_bytes(zones_, payload, max_size);
+  if (!reply) return std::nullopt;
   ++responses_sent_;
-  record_dns(host, TraceKind::protocol, peer, summary, *reply);
-  host.udp_send(port, datagram.source, *reply, summary);
+  record_dns(host, TraceKind::protocol, peer, summary_of(*reply) + transport, *reply);
+  return reply;
+}
+
+void AuthoritativeService::on_datagram(const Datagram& datagram) {
+  auto reply = answer(datagram.source.address, datagram.payload, dns::max_udp_message, "");
+  if (!reply) return;
+  host_->udp_send(port, datagram.source, *reply, summary_of(*reply));
+}
+
+void AuthoritativeService::on_stream(const std::shared_ptr<StreamConnection>& connection) {
+  // RFC 7766 §6.2.3: several queries may come on one connection; the client closes it.
+  auto reader = std::make_shared<dns::StreamReader>();
+  std::weak_ptr<StreamConnection> weak = connection;
+  const Address from = connection->remote().address;
+  connection->on_data = [this, reader, weak, from](std::string_view bytes) {
+    reader->feed(bytes);
+    while (auto query = reader->next()) {
+      auto reply = answer(from, *query, dns::max_tcp_message, " (TCP)");
+      auto open = weak.lock();
+      if (reply && open && open->is_open()) open->send(dns::frame_for_stream(*reply), summary_of(*reply) + " (TCP)");
+    }
+  };
+  connection->on_closed = [](CloseReason) {};  // our side closes by itself after the client's FIN
 }
 
 void AuthoritativeService::record_fault(const std::string& summary) {

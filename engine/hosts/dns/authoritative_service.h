@@ -1,15 +1,20 @@
 // An authoritative DNS server on the virtual network (kind "dns-server"): it serves a ZoneSet on
-// UDP 53 through the sans-I/O dns::answer_query_bytes. Zones can be edited while the run goes
+// UDP 53 through the sans-I/O dns::answer_query_bytes, and on TCP 53 (RFC 7766) for answers too
+// big for a 512-octet datagram: a UDP reply that does not fit goes out truncated (TC) and the
+// asker repeats the question over TCP, where the reply is whole. Zones can be edited while the run goes
 // on (a fault from the UI or a scripted `dns_record:` event changes or removes a record).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/net/host.h"
 #include "protocols/dns/message.h"
+#include "protocols/dns/wire.h"
 #include "protocols/dns/zone.h"
 
 namespace maillab::engine {
@@ -43,6 +48,10 @@ class AuthoritativeService : public Service {
 
  private:
   void on_datagram(const Datagram& datagram);
+  void on_stream(const std::shared_ptr<StreamConnection>& connection);
+  // Records the query and returns the reply (nullopt: send nothing), at most `max_size` octets.
+  std::optional<dns::Bytes> answer(Address from, std::span<const std::uint8_t> query, std::size_t max_size,
+                                   const std::string& transport);
   void record_fault(const std::string& summary);
 
   Host* host_ = nullptr;

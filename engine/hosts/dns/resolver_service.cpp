@@ -1,7 +1,9 @@
 #include "engine/hosts/dns/resolver_service.h"
 
+#include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/hosts/dns/dns_trace.h"
 #include "protocols/dns/presentation.h"
+#include "protocols/dns/stream.h"
 #include "protocols/dns/wire.h"
 
 namespace maillab::engine {
@@ -16,6 +18,7 @@ void ResolverService::start(Host& host) {
   host_ = &host;
   rng_ = host.simulator().rng().derive("dns-resolver:" + host.name());
   host.udp_bind(port, [this](const Datagram& datagram) { on_client_datagram(datagram); });
+  host.listen(port, [this](std::shared_ptr<StreamConnection> connection) { on_client_stream(connection); });
   query_port_ = host.ephemeral_port();
   host.udp_bind(query_port_, [this](const Datagram& datagram) { on_server_datagram(datagram); });
   build_resolver();
@@ -28,6 +31,7 @@ void ResolverService::build_resolver() {
   config.random_id = [this] { return static_cast<std::uint16_t>(rng_.uniform(65536)); };
   resolver_ = std::make_unique<dns::Resolver>(std::move(config));
   clients_.clear();
+  ++generation_;
 }
 
 void ResolverService::set_root_hints(std::vector<dns::RootHint> hints) {
@@ -49,9 +53,35 @@ void ResolverService::on_restart() {}
 
 void ResolverService::on_client_datagram(const Datagram& datagram) {
   std::uint64_t token = next_token_++;
-  clients_[token] = datagram.source;
+  clients_[token] = Client{datagram.source, false, {}};
   resolver_->handle_client_query(token, datagram.payload, host_->simulator().now());
   flush();
+}
+
+void ResolverService::on_client_stream(const std::shared_ptr<StreamConnection>& connection) {
+  auto reader = std::make_shared<dns::StreamReader>();
+  std::weak_ptr<StreamConnection> weak = connection;
+  const Endpoint remote = connection->remote();
+  connection->on_data = [this, reader, weak, remote](std::string_view bytes) {
+    reader->feed(bytes);
+    while (auto query = reader->next()) {
+      std::uint64_t token = next_token_++;
+      clients_[token] = Client{remote, true, weak};
+      resolver_->handle_client_query(token, *query, host_->simulator().now());
+    }
+    flush();
+  };
+  connection->on_closed = [](CloseReason) {};  // answers still owed are dropped with the client
+}
+
+void ResolverService::send_over_tcp(dns::Transmit transmit) {
+  const std::uint64_t generation = generation_;
+  const Address server = transmit.server_address;
+  ask_over_tcp(*host_, server, transmit.bytes, transmit.summary, [this, generation, server](dns::Bytes reply) {
+    if (generation != generation_) return;  // from before a crash: nobody is waiting
+    resolver_->handle_response(server, reply, host_->simulator().now());
+    flush();
+  });
 }
 
 void ResolverService::on_server_datagram(const Datagram& datagram) {
@@ -73,16 +103,31 @@ void ResolverService::flush() {
     sent_.push_back(SentQuery{host.simulator().now(), transmit->server_address, transmit->summary});
     record_dns(host, TraceKind::protocol, dns_peer_name(host, transmit->server_address), transmit->summary,
                transmit->bytes);
-    host.udp_send(query_port_, Endpoint{transmit->server_address, 53}, std::move(transmit->bytes), transmit->summary);
+    if (transmit->tcp) {
+      send_over_tcp(std::move(*transmit));
+    } else {
+      host.udp_send(query_port_, Endpoint{transmit->server_address, 53}, std::move(transmit->bytes), transmit->summary);
+    }
   }
   while (auto answer = resolver_->poll_answer()) {
-    auto client = clients_.find(answer->client_token);
-    if (client == clients_.end()) continue;
-    Endpoint destination = client->second;
-    clients_.erase(client);
-    std::string summary = dns::summarize_message(answer->response);
-    record_dns(host, TraceKind::protocol, dns_peer_name(host, destination.address), summary, answer->bytes);
-    host.udp_send(port, destination, std::move(answer->bytes), summary);
+    auto found = clients_.find(answer->client_token);
+    if (found == clients_.end()) continue;
+    const Client client = found->second;
+    clients_.erase(found);
+    if (!client.over_tcp) {
+      // Asked over UDP: the 512-octet encoding (TC set when the answer does not fit).
+      std::string summary = dns::summarize_message(answer->response);
+      record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address), summary, answer->bytes);
+      host.udp_send(port, client.endpoint, std::move(answer->bytes), summary);
+      continue;
+    }
+    // Asked over TCP: the whole answer.
+    auto connection = client.stream.lock();
+    if (!connection || !connection->is_open()) continue;
+    dns::Bytes whole = dns::encode_message(answer->response, dns::max_tcp_message);
+    const std::string summary = dns::summarize_message(answer->response) + " (TCP)";
+    record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address), summary, whole);
+    connection->send(dns::frame_for_stream(whole), summary);
   }
   // One timer, moved whenever the resolver's next deadline moves.
   std::optional<Time> wanted = resolver_->poll_timeout();

@@ -1,6 +1,8 @@
 // A caching recursive resolver on the virtual network (kind "resolver"), driving the sans-I/O
-// dns::Resolver: client questions arrive on UDP 53, iterative queries leave from one ephemeral
-// port, a single simulator timer tracks Resolver::poll_timeout(). Narration becomes `cache` and
+// dns::Resolver: client questions arrive on UDP 53 (and TCP 53, for answers too big for a
+// datagram), iterative queries leave from one ephemeral port — or over a TCP connection when a
+// server's UDP reply came back truncated (RFC 7766) — and a single simulator timer tracks
+// Resolver::poll_timeout(). Narration becomes `cache` and
 // `protocol` trace records, indented by how deeply nested the resolution is. The cache is memory:
 // a crash loses it.
 #pragma once
@@ -52,7 +54,9 @@ class ResolverService : public Service {
  private:
   void build_resolver();
   void on_client_datagram(const Datagram& datagram);
+  void on_client_stream(const std::shared_ptr<StreamConnection>& connection);
   void on_server_datagram(const Datagram& datagram);
+  void send_over_tcp(dns::Transmit transmit);
   void on_timer();
   void flush();  // send transmits and answers, reschedule the timer
   void narrate(const dns::Narration& narration);
@@ -63,7 +67,13 @@ class ResolverService : public Service {
   Rng rng_;
   std::uint16_t query_port_ = 0;
   std::uint64_t next_token_ = 1;
-  std::map<std::uint64_t, Endpoint> clients_;  // token -> who asked
+  struct Client {
+    Endpoint endpoint;
+    bool over_tcp = false;
+    std::weak_ptr<StreamConnection> stream;  // the connection it came on, when over TCP
+  };
+  std::map<std::uint64_t, Client> clients_;  // token -> who asked
+  std::uint64_t generation_ = 0;             // a crash starts a new one: late TCP replies are dropped
   Simulator::EventId timer_ = 0;
   std::optional<Time> timer_at_;
   std::uint64_t hits_before_crash_ = 0;

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 
+#include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/hosts/dns/dns_trace.h"
 #include "engine/net/host.h"
 #include "protocols/dns/presentation.h"
+#include "protocols/dns/stream.h"
 #include "protocols/dns/stub.h"
 #include "protocols/dns/wire.h"
 
@@ -16,6 +18,7 @@ struct StubResolver::Pending {
   dns::Bytes bytes;
   std::string summary;
   int tries = 0;
+  bool over_tcp = false;  // asked again over TCP after a truncated reply: the last try
   Simulator::EventId timer = 0;
   std::function<void(const DnsLookupResult&)> done;
 };
@@ -85,7 +88,7 @@ void StubResolver::on_retry_timer(std::uint16_t id) {
   if (found == pending_.end()) return;
   std::shared_ptr<Pending> pending = *found;
   pending->timer = 0;
-  if (pending->tries < options_.tries && host_.resolver_address() != 0) {
+  if (!pending->over_tcp && pending->tries < options_.tries && host_.resolver_address() != 0) {
     transmit(pending);
     return;
   }
@@ -101,21 +104,51 @@ void StubResolver::on_retry_timer(std::uint16_t id) {
 }
 
 void StubResolver::on_datagram(const std::vector<std::uint8_t>& payload) {
-  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-    auto reply = dns::match_reply((*it)->query, payload);
+  for (const auto& pending : pending_) {
+    if (pending->over_tcp) continue;  // its answer comes on the connection
+    auto reply = dns::match_reply(pending->query, payload);
     if (!reply.ok()) continue;
-    std::shared_ptr<Pending> pending = *it;
-    pending_.erase(it);
-    if (pending->timer) host_.simulator().cancel(pending->timer);
-    DnsLookupResult result;
-    result.rcode = reply.value().header.rcode;
-    result.response = std::move(reply).value();
-    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
-               "got " + dns::summarize_message(result.response));
-    pending->done(result);  // last: `done` may destroy this resolver
-    return;
+    return on_reply(pending, std::move(reply).value(), false);
   }
   // Late duplicates (a retry's second answer) and strays are ignored, as a real stub does.
+}
+
+void StubResolver::on_reply(std::shared_ptr<Pending> pending, dns::Message reply, bool over_tcp) {
+  auto it = std::find(pending_.begin(), pending_.end(), pending);
+  if (it == pending_.end()) return;
+  if (pending->timer) host_.simulator().cancel(pending->timer);
+  pending->timer = 0;
+  const std::string peer = dns_peer_name(host_, host_.resolver_address());
+  if (reply.header.truncated && !over_tcp) {
+    record_dns(host_, TraceKind::protocol, peer,
+               "got " + dns::summarize_message(reply) + "; the answer did not fit in a datagram: asking again over TCP");
+    return transmit_over_tcp(pending);
+  }
+  pending_.erase(it);
+  DnsLookupResult result;
+  result.rcode = reply.header.rcode;
+  result.response = std::move(reply);
+  record_dns(host_, TraceKind::protocol, peer, "got " + dns::summarize_message(result.response) + (over_tcp ? " (TCP)" : ""));
+  pending->done(result);  // last: `done` may destroy this resolver
+}
+
+void StubResolver::transmit_over_tcp(const std::shared_ptr<Pending>& pending) {
+  pending->over_tcp = true;
+  ++queries_sent_;
+  const Address resolver = host_.resolver_address();
+  const dns::Bytes bytes = dns::encode_message(pending->query, dns::max_tcp_message);
+  record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), pending->summary + " (TCP)", bytes);
+  std::weak_ptr<bool> alive = alive_;
+  std::weak_ptr<Pending> weak_pending = pending;
+  ask_over_tcp(host_, resolver, bytes, pending->summary + " (TCP)", [this, alive, weak_pending](dns::Bytes message) {
+    auto pending = weak_pending.lock();
+    if (alive.expired() || !*alive.lock() || !pending) return;
+    auto reply = dns::match_reply(pending->query, message);
+    if (reply.ok()) on_reply(pending, std::move(reply).value(), true);
+  });
+  // No reply within one retry interval (a dead resolver, a refused connection): give up.
+  const std::uint16_t id = pending->query.header.id;
+  pending->timer = host_.simulator().schedule_in(options_.retry_interval, [this, id] { on_retry_timer(id); });
 }
 
 void StubResolver::lookup_records(const std::string& name, dns::RecordType type,

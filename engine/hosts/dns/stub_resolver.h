@@ -1,6 +1,7 @@
 // A host's stub resolver: the "nameserver" line of resolv.conf (RFC 1034 §5.3.1). It asks
 // Host::resolver_address() on UDP 53 with RD=1, retries, and matches replies by id and question
-// (RFC 5452 §9.1). On top of it, the mail-route lookup an MTA needs (RFC 5321 §5.1).
+// (RFC 5452 §9.1). A truncated reply (TC: a big TXT such as a 4096-bit DKIM key) is asked again
+// over TCP 53, once, as glibc's resolver does (RFC 7766 §5). On top of it, the mail-route lookup an MTA needs (RFC 5321 §5.1).
 #pragma once
 
 #include <cstdint>
@@ -77,7 +78,10 @@ class StubResolver {
   struct Pending;
   struct RouteJob;
   void transmit(const std::shared_ptr<Pending>& pending);
+  void transmit_over_tcp(const std::shared_ptr<Pending>& pending);
   void on_datagram(const std::vector<std::uint8_t>& payload);
+  // A reply that matched `pending`'s query: hand it over (or, truncated over UDP, go to TCP).
+  void on_reply(std::shared_ptr<Pending> pending, dns::Message reply, bool over_tcp);
   void on_retry_timer(std::uint16_t id);
   std::uint16_t next_id();
 
