@@ -19,6 +19,15 @@ TEST_CASE("hosts_auth: auth-spf-pass passes; SPF is checked at MAIL FROM and rep
   REQUIRE(inbox.size() == 1);
   CHECK(inbox[0].find("Received-SPF: pass") != std::string::npos);
   CHECK(inbox[0].find("Authentication-Results: mx.example.org") != std::string::npos);
+  // Trace fields in the order they were made, newest on top (RFC 5321 §4.4, RFC 7208 §9.1,
+  // RFC 8601 §5): Authentication-Results (end of DATA) above Received-SPF (MAIL FROM) above
+  // mx.example.org's own Received.
+  const auto results = inbox[0].find("Authentication-Results: mx.example.org");
+  const auto spf = inbox[0].find("Received-SPF: pass");
+  const auto received = inbox[0].find("Received: from mail.example.com");
+  REQUIRE(received != std::string::npos);
+  CHECK(results < spf);
+  CHECK(spf < received);
 }
 
 TEST_CASE("hosts_auth: every shipped auth-*.yaml scenario passes its expectations", "[hosts_auth]") {

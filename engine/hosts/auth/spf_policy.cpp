@@ -66,6 +66,17 @@ void run_spf(Host& host, AuthLookups& lookups, auth::SpfRequest request,
   });
 }
 
+namespace {
+// The header's value: auth::received_spf_header's field without its name.
+std::string received_spf_value(const SpfEvaluation& evaluation) {
+  std::string field = auth::received_spf_header(evaluation.request, evaluation.outcome);
+  const std::string prefix = "Received-SPF:";
+  if (field.rfind(prefix, 0) == 0) field = field.substr(prefix.size());
+  while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.erase(field.begin());
+  return field;
+}
+}  // namespace
+
 void SpfPolicy::check_mail_from(Host& host, const MailFromCheck& check, std::function<void(PolicyVerdict)> done) {
   // Submission (an authenticated user, or ports 587/465) is not checked: SPF is about which hosts
   // may hand mail for a domain to other domains' MTAs (RFC 7208 §2.4, RFC 6409 §4).
@@ -78,6 +89,9 @@ void SpfPolicy::check_mail_from(Host& host, const MailFromCheck& check, std::fun
           [book, action, where, done = std::move(done)](const SpfEvaluation& evaluation) {
             book->store(evaluation);
             PolicyVerdict verdict;
+            // RFC 7208 §9.1: "Received-SPF: pass (comment) key=value; ..." — the MTA puts it right
+            // above its own Received field when the message is accepted.
+            verdict.prepend_headers.push_back({"Received-SPF", received_spf_value(evaluation)});
             if (action == SpfAction::reject && evaluation.outcome.result == auth::SpfResult::fail) {
               // RFC 7372 §3.2: 5.7.23 "SPF validation failed".
               verdict.reply.code = 550;
@@ -88,22 +102,6 @@ void SpfPolicy::check_mail_from(Host& host, const MailFromCheck& check, std::fun
             }
             done(std::move(verdict));
           });
-}
-
-void SpfPolicy::check_message(Host& host, const MessageCheck& check, std::function<void(PolicyVerdict)> done) {
-  (void)host;
-  const SpfEvaluation* evaluation =
-      book_->find(check.session.client_address, check.session.helo, check.envelope.reverse_path);
-  if (!evaluation || !check.session.authenticated_user.empty() || check.session.mode != smtp::ServerMode::relay)
-    return done({});
-  // RFC 7208 §9.1: "Received-SPF: pass (comment) key=value; ..." above the Received field.
-  std::string field = auth::received_spf_header(evaluation->request, evaluation->outcome);
-  const std::string prefix = "Received-SPF:";
-  if (field.rfind(prefix, 0) == 0) field = field.substr(prefix.size());
-  while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.erase(field.begin());
-  PolicyVerdict verdict;
-  verdict.prepend_headers.push_back({"Received-SPF", field});
-  done(std::move(verdict));
 }
 
 }  // namespace maillab::engine

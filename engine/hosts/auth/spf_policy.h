@@ -51,9 +51,8 @@ class SpfPolicy : public MtaPolicy {
   SpfPolicy(SpfAction action, std::shared_ptr<AuthLookups> lookups, std::shared_ptr<SpfResultBook> book)
       : action_(action), lookups_(std::move(lookups)), book_(std::move(book)) {}
   std::string_view name() const override { return "SPF"; }
+  // The verdict carries the Received-SPF header; the MTA adds it when the message is accepted.
   void check_mail_from(Host& host, const MailFromCheck& check, std::function<void(PolicyVerdict)> done) override;
-  // Adds the Received-SPF header of the MAIL FROM result (headers are put on at the end of DATA).
-  void check_message(Host& host, const MessageCheck& check, std::function<void(PolicyVerdict)> done) override;
 
   SpfAction action() const { return action_; }
   std::uint64_t checks() const { return checks_; }
