@@ -16,15 +16,10 @@ void AuthoritativeService::start(Host& host) {
   host.listen(port, [this](std::shared_ptr<StreamConnection> connection) { on_stream(connection); });
 }
 
-namespace {
-std::string summary_of(const dns::Bytes& message) {
-  auto decoded = dns::decode_message(message);
-  return decoded.ok() ? dns::summarize_message(decoded.value()) : "R (unreadable)";
-}
-}  // namespace
-
-std::optional<dns::Bytes> AuthoritativeService::answer(Address from, std::span<const std::uint8_t> payload,
-                                                       std::size_t max_size, const std::string& transport) {
+std::optional<AuthoritativeService::Reply> AuthoritativeService::answer(Address from,
+                                                                        std::span<const std::uint8_t> payload,
+                                                                        std::size_t max_size,
+                                                                        const std::string& transport) {
   Host& host = *host_;
   const std::string peer = dns_peer_name(host, from);
   auto query = dns::decode_message(payload);
@@ -37,17 +32,18 @@ std::optional<dns::Bytes> AuthoritativeService::answer(Address from, std::span<c
              "query from " + peer + transport + ": " +
                  (query.ok() ? dns::summarize_message(query.value())
                              : "undecodable (" + query.error().describe() + ")"));
-  auto reply = dns::answer_query_bytes(zones_, payload, max_size);
-  if (!reply) return std::nullopt;
+  auto bytes = dns::answer_query_bytes(zones_, payload, max_size);
+  if (!bytes) return std::nullopt;
   ++responses_sent_;
-  record_dns(host, TraceKind::protocol, peer, summary_of(*reply) + transport, *reply);
+  auto decoded = dns::decode_message(*bytes);
+  Reply reply{std::move(*bytes), (decoded.ok() ? dns::summarize_message(decoded.value()) : "R (unreadable)") + transport};
+  record_dns(host, TraceKind::protocol, peer, reply.summary, reply.bytes);
   return reply;
 }
 
 void AuthoritativeService::on_datagram(const Datagram& datagram) {
   auto reply = answer(datagram.source.address, datagram.payload, dns::max_udp_message, "");
-  if (!reply) return;
-  host_->udp_send(port, datagram.source, *reply, summary_of(*reply));
+  if (reply) host_->udp_send(port, datagram.source, std::move(reply->bytes), reply->summary);
 }
 
 void AuthoritativeService::on_stream(const std::shared_ptr<StreamConnection>& connection) {
@@ -60,7 +56,7 @@ void AuthoritativeService::on_stream(const std::shared_ptr<StreamConnection>& co
     while (auto query = reader->next()) {
       auto reply = answer(from, *query, dns::max_tcp_message, " (TCP)");
       auto open = weak.lock();
-      if (reply && open && open->is_open()) open->send(dns::frame_for_stream(*reply), summary_of(*reply) + " (TCP)");
+      if (reply && open && open->is_open()) open->send(dns::frame_for_stream(reply->bytes), reply->summary);
     }
   };
   connection->on_closed = [](CloseReason) {};  // our side closes by itself after the client's FIN

@@ -49,9 +49,14 @@ class AuthoritativeService : public Service {
  private:
   void on_datagram(const Datagram& datagram);
   void on_stream(const std::shared_ptr<StreamConnection>& connection);
-  // Records the query and returns the reply (nullopt: send nothing), at most `max_size` octets.
-  std::optional<dns::Bytes> answer(Address from, std::span<const std::uint8_t> query, std::size_t max_size,
-                                   const std::string& transport);
+  struct Reply {
+    dns::Bytes bytes;
+    std::string summary;  // for the trace: "R MX 10 mail.example.org" (+ " (TCP)")
+  };
+  // Records the query and returns the reply (nullopt: send nothing), at most `max_size` octets;
+  // `transport` ("" or " (TCP)") is added to the trace lines.
+  std::optional<Reply> answer(Address from, std::span<const std::uint8_t> query, std::size_t max_size,
+                              const std::string& transport);
   void record_fault(const std::string& summary);
 
   Host* host_ = nullptr;
