@@ -158,6 +158,9 @@ class ServerSession {
 
   // --- Commands from the engine ---
   void start();                               // queues "220 host ESMTP ..."
+  // The client's reverse-DNS name, when the engine looks it up only after the connection was
+  // made (before start(), as Postfix does before its greeting); "" for unknown.
+  void set_client_name(std::string name) { session_.client_name = std::move(name); }
   void handle_bytes(std::string_view bytes);  // client bytes, split anywhere
   void decide(Reply reply);                   // answer the pending verdict (2xx accepts)
   void accept();                              // decide() with the default positive reply

@@ -1,11 +1,12 @@
 // The DNS scenario module: host blocks `dns_server:` and `resolver:` (a map), root/TLD zones
-// generated from every zone in the file, and (dns_module_script.cpp) lookups, record faults and
+// generated from every zone in the file, reverse zones (in-addr.arpa) generated from the hosts, and (dns_module_script.cpp) lookups, record faults and
 // DNS expectations. scenarios/README.md, section "DNS", documents the keys.
 #include "scenarios/modules/dns_module.h"
 
 #include <algorithm>
 #include <set>
 
+#include "engine/hosts/mail/reverse_dns.h"
 #include "engine/net/network.h"
 #include "protocols/dns/presentation.h"
 #include "scenarios/modules/builtin_modules.h"
@@ -131,8 +132,35 @@ std::optional<dns::Zone> parse_zone(const YAML::Node& item, engine::Host& host, 
   return std::nullopt;
 }
 
+// `network: 10.0.0.0/8` -> (10.0.0.0, 8), and the zone that holds its PTR records, 10.in-addr.arpa
+// (RFC 1035 §3.5). Only whole octets (/8, /16, /24) map onto one in-addr.arpa zone.
+std::optional<std::pair<engine::Address, int>> parse_reverse_network(const YAML::Node& node, LoadContext& context) {
+  auto text = context.text(node, "dns_server network");
+  if (!text) return std::nullopt;
+  const std::string expected = "a network on an octet boundary, like 10.0.0.0/8, 10.0.0.0/16 or 10.0.3.0/24";
+  const auto slash = text->find('/');
+  auto base = engine::parse_address(text->substr(0, slash));
+  const std::string prefix = slash == std::string::npos ? "" : text->substr(slash + 1);
+  if (!base || (prefix != "8" && prefix != "16" && prefix != "24")) {
+    context.error(node, "'" + *text + "' is not a network for a reverse zone", expected);
+    return std::nullopt;
+  }
+  const int bits = std::stoi(prefix);
+  if (*base & (0xffffffffu >> bits)) {
+    context.error(node, "'" + *text + "' has host bits set after the /" + prefix, expected);
+    return std::nullopt;
+  }
+  return std::make_pair(*base, bits);
+}
+
+dns::Name reverse_zone_origin(engine::Address base, int bits) {
+  // 25.3.0.10.in-addr.arpa. without the host octets: 10.in-addr.arpa. for a /8.
+  auto full = dns::Name::from_text(engine::reverse_pointer_name(base));
+  return full.value().first_labels(2 + static_cast<std::size_t>(bits / 8));
+}
+
 std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engine::Host& host, LoadContext& context) {
-  if (!context.check_keys(block, "dns_server", {}, {"zones", "generate", "tld", "secondary_of"})) return nullptr;
+  if (!context.check_keys(block, "dns_server", {}, {"zones", "generate", "tld", "network", "secondary_of"})) return nullptr;
   State& state = context.world.module_state<State>();
   if (host.find_service<engine::ResolverService>()) {
     context.error(block, "'" + host.name() + "' already runs a resolver on UDP port 53",
@@ -183,13 +211,26 @@ std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engin
         return nullptr;
       }
       entry.generate = name.value();
+    } else if (*kind == "reverse") {
+      if (!block["network"]) {
+        context.error(block, "generate: reverse needs the network whose hosts get PTR records", "network: 10.0.0.0/8");
+        return nullptr;
+      }
+      entry.reverse_network = parse_reverse_network(block["network"], context);
+      if (!entry.reverse_network) return nullptr;
+      entry.generate = reverse_zone_origin(entry.reverse_network->first, entry.reverse_network->second);
     } else {
-      context.error(block["generate"], "unknown zone to generate '" + *kind + "'" + did_you_mean(*kind, {"root", "tld"}),
-                    "root or tld");
+      context.error(block["generate"],
+                    "unknown zone to generate '" + *kind + "'" + did_you_mean(*kind, {"root", "tld", "reverse"}),
+                    "root, tld or reverse");
       return nullptr;
     }
   } else if (block["tld"]) {
     context.error(block["tld"], "tld: without generate: tld", "generate: tld, tld: org");
+    ok = false;
+  }
+  if (block["network"] && !entry.reverse_network) {
+    context.error(block["network"], "network: goes with generate: reverse", "generate: reverse, network: 10.0.0.0/8");
     ok = false;
   }
   if (block["secondary_of"]) {
@@ -292,6 +333,26 @@ void add_name_servers(dns::Zone& zone, const dns::Name& origin, const std::vecto
   }
 }
 
+// A generated reverse zone: a PTR for every host in the network whose name is a domain name
+// (mail.example.org -> PTR mail.example.org.). A bare name (attacker, laptop) is no DNS name,
+// so that host gets no PTR, like a client on a line whose provider publishes none. Addresses
+// inside a zone delegated further down are left to that zone.
+void add_pointer_records(dns::Zone& zone, const std::pair<engine::Address, int>& network,
+                         const std::vector<dns::Name>& delegated, const YAML::Node& where, LoadContext& context) {
+  const engine::Address mask = ~(0xffffffffu >> network.second);
+  for (engine::Host* host : context.world.network.hosts()) {
+    if ((host->address() & mask) != network.first || host->name().find('.') == std::string::npos) continue;
+    auto name = host_dns_name(*host);
+    auto owner = dns::Name::from_text(engine::reverse_pointer_name(host->address()));
+    if (!name || !owner.ok()) continue;
+    if (std::any_of(delegated.begin(), delegated.end(), [&](const dns::Name& child) {
+          return owner.value().is_subdomain_of(child);
+        }))
+      continue;
+    add_or_report(zone, dns::make_record(owner.value(), default_ttl, dns::rdata::PTR{*name}), where, context);
+  }
+}
+
 void finalize(LoadContext& context) {
   State& state = context.world.module_state<State>();
   // 1. Secondaries copy their primary's declared zones.
@@ -335,6 +396,7 @@ void finalize(LoadContext& context) {
     dns::rdata::SOA soa{primary ? *primary : dns::Name(), mailbox, 1, 1800, 900, 604800, 3600};
     dns::Zone zone(dns::make_record(origin, 86400, soa));
     add_name_servers(zone, origin, own_servers, delegation_ttl, false, entry.block, context);
+    std::vector<dns::Name> delegated;
     for (const auto& [child, hosts] : served) {
       if (child == origin || !child.is_subdomain_of(origin)) continue;
       bool closer = std::any_of(served.begin(), served.end(), [&](const auto& other) {
@@ -342,7 +404,9 @@ void finalize(LoadContext& context) {
                other.first.is_subdomain_of(origin);
       });
       if (!closer) add_name_servers(zone, child, hosts, delegation_ttl, false, entry.block, context);
+      delegated.push_back(child);
     }
+    if (entry.reverse_network) add_pointer_records(zone, *entry.reverse_network, delegated, entry.block, context);
     dns::ZoneSet zones = entry.service->zones();
     zones.add(std::move(zone));
     entry.service->set_zones(std::move(zones));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,7 +24,9 @@ namespace maillab::scenarios::dns_module {
 struct ServerEntry {
   engine::Host* host = nullptr;
   engine::AuthoritativeService* service = nullptr;
-  std::optional<dns::Name> generate;         // root "." or a TLD: filled in after the topology
+  std::optional<dns::Name> generate;         // root ".", a TLD or a reverse zone: filled in after the topology
+  // generate: reverse: the network whose hosts get PTR records (prefix 8, 16 or 24 bits).
+  std::optional<std::pair<engine::Address, int>> reverse_network;
   std::optional<std::string> secondary_of;   // copy that server's declared zones
   YAML::Node block;
 };

@@ -16,6 +16,8 @@
 //     smarthost: relay.isp.net          # or {host: relay.isp.net, port: 25}
 //     command_timeout: 300s
 //     starttls: true
+//     reverse_dns: false                # PTR + forward-confirmed A of each client, for Received
+//     require_reverse_dns: false        # and 450 4.7.25 at RCPT TO without a confirmed name
 #include "scenarios/modules/mta_module.h"
 
 #include "engine/net/network.h"
@@ -63,7 +65,7 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   if (!context.check_keys(block, "mta", {},
                           {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders",
                            "credentials", "max_message_size", "max_recipients", "queue", "smarthost",
-                           "command_timeout", "starttls"}))
+                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns"}))
     return nullptr;
   engine::MtaConfig config;
   bool ok = true;
@@ -89,6 +91,8 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   bool_into("relay", config.relay);
   bool_into("only_local_senders", config.only_local_senders);
   bool_into("starttls", config.starttls);
+  bool_into("reverse_dns", config.reverse_dns);
+  bool_into("require_reverse_dns", config.require_reverse_dns);
   if (const auto& ports = block["ports"]) {
     if (context.check_keys(ports, "ports", {}, {"relay", "submission", "implicit_tls"})) {
       auto port_into = [&](const char* key, std::uint16_t& into) {

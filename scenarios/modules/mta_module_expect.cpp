@@ -36,15 +36,18 @@ bool split_address(const std::string& address, std::string& user, std::string& d
 }
 
 std::optional<Expectation> parse_delivered(const YAML::Node& value, LoadContext& context) {
-  if (!context.check_keys(value, "delivered", {"to"}, {"subject", "folder", "count"})) return std::nullopt;
+  if (!context.check_keys(value, "delivered", {"to"}, {"subject", "folder", "count", "contains"})) return std::nullopt;
   auto to = context.text(value["to"], "delivered to");
-  std::optional<std::string> folder = std::string("INBOX"), subject;
+  std::optional<std::string> folder = std::string("INBOX"), subject, contains;
   if (value["folder"]) folder = context.text(value["folder"], "folder");
   if (value["subject"]) subject = context.text(value["subject"], "subject");
+  if (value["contains"]) contains = context.text(value["contains"], "contains");
   std::optional<std::int64_t> count;
   if (value["count"]) count = context.integer(value["count"], "count", 0, 1'000'000);
   std::string user, domain;
-  if (!to || !folder || (value["subject"] && !subject) || (value["count"] && !count)) return std::nullopt;
+  if (!to || !folder || (value["subject"] && !subject) || (value["count"] && !count) ||
+      (value["contains"] && !contains))
+    return std::nullopt;
   if (!split_address(*to, user, domain)) {
     context.error(value["to"], "'" + *to + "' is not an address", "user@domain");
     return std::nullopt;
@@ -58,9 +61,13 @@ std::optional<Expectation> parse_delivered(const YAML::Node& value, LoadContext&
     if (!box) return {false, *to + " has no folder " + *folder};
     std::int64_t matching = 0;
     for (const auto& message : box->messages)
-      if (!subject || header_value(message.bytes, "Subject") == *subject) ++matching;
+      if ((!subject || header_value(message.bytes, "Subject") == *subject) &&
+          (!contains || message.bytes.find(*contains) != std::string::npos))
+        ++matching;
     std::string seen = *to + " " + *folder + " holds " + std::to_string(box->messages.size()) + " message(s)";
-    if (subject) seen += ", " + std::to_string(matching) + " with subject \"" + *subject + "\"";
+    if (subject || contains)
+      seen += ", " + std::to_string(matching) + " with" + (subject ? " subject \"" + *subject + "\"" : "") +
+              (subject && contains ? " and" : "") + (contains ? " \"" + *contains + "\" in it" : "");
     return {count ? matching == *count : matching > 0, seen};
   };
   return expectation;

@@ -93,6 +93,15 @@ void MtaService::verdict_sender(SmtpServerConnection& connection, const smtp::Se
 
 void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp::RecipientVerdictNeeded& request,
                                    std::function<void(smtp::Reply)> decide) {
+  // Postfix's reject_unknown_client_hostname in smtpd_client_restrictions, which with
+  // smtpd_delay_reject=yes answers at RCPT TO: a temporary 450 (unknown_client_reject_code), so
+  // the client comes back once its DNS is fixed. RFC 7372 §3.3: 4.7.25 "Reverse DNS validation
+  // failed". Only the relay port: a user who logs in on 587 may send from any address.
+  const auto& client = connection.client_hostname();
+  if (config_.require_reverse_dns && request.session.mode == smtp::ServerMode::relay &&
+      request.session.authenticated_user.empty() && client && client->status != ClientHostname::Status::verified)
+    return decide(ok(450, "4.7.25", "Client host rejected: cannot find your hostname, [" +
+                                        request.session.client_address + "]"));
   std::string recipient = request.recipient;
   if (recipient.find('@') == std::string::npos) {  // <postmaster> (RFC 5321 §4.1.1.3): ours
     const auto list = domains();

@@ -47,6 +47,14 @@ struct MtaConfig {
   std::string smarthost_name;         // for traces
   Time command_timeout = seconds(300);  // RFC 5321 §4.5.3.2: an idle SMTP peer is given up on
   bool starttls = true;                 // offer STARTTLS on 25/587, use it when offered outbound
+  // Look up each client's address in reverse DNS when it connects, before the 220 greeting, as
+  // Postfix's smtpd does (reverse_dns.h): PTR, then the name's A record must give the address back.
+  // The confirmed name goes into the Received header; without one it says "unknown". Off: the
+  // client's host name stands in for its PTR record and no query is made.
+  bool reverse_dns = false;
+  // Also refuse relay-port clients without a confirmed name: 450 4.7.25 at RCPT TO (Postfix's
+  // reject_unknown_client_hostname with smtpd_delay_reject=yes; RFC 7372 §3.3). Implies reverse_dns.
+  bool require_reverse_dns = false;
 };
 
 }  // namespace maillab::engine

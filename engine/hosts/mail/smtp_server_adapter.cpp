@@ -5,6 +5,8 @@
 #include "engine/net/network.h"
 #include "protocols/mail/text.h"
 
+#include <utility>
+
 namespace maillab::engine {
 namespace {
 
@@ -28,8 +30,11 @@ SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::sha
       host_(host),
       connection_(std::move(connection)),
       session_(std::move(config), format_address(connection_->remote().address),
-               // No reverse DNS is simulated: the client's host name stands in for its PTR record.
-               host_label(host, connection_->remote().address)),
+               // Without reverse_dns the client's host name stands in for its PTR record; with
+               // it, start() looks the name up (reverse_dns.h) and sets it before the greeting.
+               mta.config().reverse_dns || mta.config().require_reverse_dns
+                   ? std::string()
+                   : host_label(host, connection_->remote().address)),
       idle_timeout_(idle_timeout),
       id_(connection_->id()),
       peer_address_(connection_->remote().address),
@@ -50,8 +55,23 @@ void SmtpServerConnection::start() {
     self->pump();
     self->close_down();
   };
-  session_.start();
   arm_timer();
+  if (!mta_.config().reverse_dns && !mta_.config().require_reverse_dns) return greet();
+  // Postfix's smtpd looks the client up before its 220 (the lookup ends in a few seconds at
+  // most: the stub's tries and timeout), so every later verdict can use the name.
+  lookup_client_hostname(host_, mta_.resolver(), peer_address_, peer_name_, [weak](const ClientHostname& found) {
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    self->client_hostname_ = found;
+    self->session_.set_client_name(found.name);
+    self->greet();
+  });
+}
+
+void SmtpServerConnection::greet() {
+  greeted_ = true;
+  session_.start();
+  if (!early_input_.empty()) session_.handle_bytes(std::exchange(early_input_, {}));
   pump();
 }
 
@@ -63,6 +83,10 @@ void SmtpServerConnection::drop() {
 void SmtpServerConnection::on_data(std::string_view bytes) {
   if (closed_) return;
   arm_timer();
+  if (!greeted_) {  // talking before the greeting: kept for the session once it starts
+    early_input_.append(bytes);
+    return;
+  }
   session_.handle_bytes(bytes);
   pump();
 }

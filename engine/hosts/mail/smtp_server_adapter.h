@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/hosts/mail/mta_policy.h"
+#include "engine/hosts/mail/reverse_dns.h"
 #include "engine/net/host.h"
 #include "protocols/smtp/server_session.h"
 
@@ -42,9 +44,12 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   // Does the client run an MTA of this simulation? Then the message is already in the ledger.
   bool peer_is_mta() const { return peer_is_mta_; }
   Transaction& transaction() { return transaction_; }
+  // The reverse-DNS outcome when the MTA has reverse_dns on (set before the greeting), else empty.
+  const std::optional<ClientHostname>& client_hostname() const { return client_hostname_; }
   const smtp::ServerSession& session() const { return session_; }
 
  private:
+  void greet();  // start the SMTP session: the 220 greeting
   void on_data(std::string_view bytes);
   void pump();
   void handle_event(smtp::ServerEvent& event);
@@ -68,6 +73,9 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   std::string last_refused_reply_;
   Simulator::EventId timer_ = 0;
   bool closed_ = false;
+  bool greeted_ = false;
+  std::string early_input_;  // bytes the client sent before the greeting
+  std::optional<ClientHostname> client_hostname_;
 };
 
 }  // namespace maillab::engine
