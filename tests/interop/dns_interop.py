@@ -92,6 +92,12 @@ def main():
         out = dig(bridge.port("resolver", "dns-tcp"), "+tcp", "TXT", key_name)
         checks.check("status: NOERROR" in out and '"v=DKIM1; k=rsa; p=MIIC' in out,
                      "dig +tcp TXT via the resolver: the whole key", out)
+        # Reverse DNS (RFC 1035 §3.5): root -> 10.in-addr.arpa (ns-reverse.example.net) -> PTR.
+        out = dig(resolver, "-x", "10.0.2.25")
+        checks.check("status: NOERROR" in out and "PTR\tmail.example.org." in out,
+                     "dig -x 10.0.2.25 via resolver: PTR mail.example.org.", out)
+        out = dig(resolver, "-x", "10.0.1.10")
+        checks.check("status: NXDOMAIN" in out, "dig -x 10.0.1.10 (laptop, a bare name): NXDOMAIN", out)
     finally:
         output = checks.finish(bridge)
     # The real queries entered at the gateway host and crossed simulated links.

@@ -4,7 +4,7 @@
 //
 // Each `mail` summary starts with a fixed word so expectations and lessons can match it:
 // accepted, queued, deferred, relayed, delivered, bounced, DSN, delay warning, dropped, rejected,
-// submitted.
+// submitted, reverse DNS (about a client, with no message id).
 #pragma once
 
 #include <cstdint>
