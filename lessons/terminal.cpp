@@ -232,7 +232,7 @@ class Session {
 
   void print_verdict(const Quiz& quiz, bool correct, const std::string& prefix) {
     if (correct) out_ << "  \u2713 " << prefix << "Right.\n";
-    else out_ << "  \u2717 " << prefix << "Not quite: the answer is " << right_answer_text(quiz) << ".\n";
+    else out_ << wrap_text("\u2717 " + prefix + "Not quite: the answer is " + right_answer_text(quiz) + ".", text_width(), "  ");
     if (!quiz.explanation.empty()) out_ << wrap_text(quiz.explanation, text_width() - 2, "    ");
   }
 

@@ -20,34 +20,41 @@ bool starts_list_item(std::string_view line, std::size_t& marker_width) {
   return false;
 }
 
-// Appends the words of `text` to `out`, wrapped: the first line starts with `first_prefix`,
-// the others with `next_prefix`.
+// Appends the words of `text` to `out`, wrapped to `width` columns: the first line starts with
+// `first_prefix`, the others with `next_prefix` (of the same width: a list marker or its indent).
 void wrap_words(std::string& out, std::string_view text, std::size_t width, const std::string& first_prefix,
                 const std::string& next_prefix) {
-  std::istringstream words{std::string(text)};
-  std::string line = first_prefix;
-  std::size_t line_width = display_width(first_prefix);
-  bool line_has_words = false;
-  for (std::string word; words >> word;) {
-    const std::size_t word_width = display_width(word);
-    if (line_has_words && line_width + 1 + word_width > width) {
-      out += line + "\n";
-      line = next_prefix;
-      line_width = display_width(next_prefix);
-      line_has_words = false;
-    }
-    if (line_has_words) {
-      line += ' ';
-      ++line_width;
-    }
-    line += word;
-    line_width += word_width;
-    line_has_words = true;
-  }
-  if (line_has_words) out += line + "\n";
+  const double room = double(width) - double(display_width(first_prefix));
+  const auto lines = break_at_spaces(text, room, [](std::string_view word) { return double(display_width(word)); });
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i == 0 ? first_prefix : next_prefix) + lines[i] + "\n";
 }
 
 }  // namespace
+
+std::vector<std::string> break_at_spaces(std::string_view text, double width,
+                                         const std::function<double(std::string_view)>& measure) {
+  std::vector<std::string> lines;
+  std::istringstream words{std::string(text)};
+  std::string line;
+  const double space = measure(" ");
+  double line_width = 0;
+  for (std::string word; words >> word;) {
+    const double word_width = measure(word);
+    if (!line.empty() && line_width + space + word_width > width) {
+      lines.push_back(std::move(line));
+      line.clear();
+      line_width = 0;
+    }
+    if (!line.empty()) {
+      line += ' ';
+      line_width += space;
+    }
+    line += word;
+    line_width += word_width;
+  }
+  if (!line.empty()) lines.push_back(std::move(line));
+  return lines;
+}
 
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;

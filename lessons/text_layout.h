@@ -2,8 +2,10 @@
 // (code-like) lines kept as the author wrote them.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace maillab::lessons {
 
@@ -12,6 +14,12 @@ namespace maillab::lessons {
 // line starting with "- ", "* " or "1. " starts a list item (continuation lines hang under its
 // text); a line starting with two spaces is kept verbatim. Ends with '\n' unless empty.
 std::string wrap_text(std::string_view text, std::size_t width, std::string_view indent = "");
+
+// The words of `text` (split at spaces only: "smtp.example.com" or "4.4.1" never break) in
+// lines no wider than `width` as `measure` counts it; a word wider than that gets a line of its
+// own. Terminals measure in columns (display_width), the visualizer in pixels of its font.
+std::vector<std::string> break_at_spaces(std::string_view text, double width,
+                                         const std::function<double(std::string_view)>& measure);
 
 // "── Step 3/9: What a link failure does ──────" padded with rules to `width` columns.
 std::string heading(std::string_view text, std::size_t width, std::string_view rule = "─");

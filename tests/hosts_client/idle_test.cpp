@@ -147,6 +147,10 @@ TEST_CASE("IMAP IDLE: the device's own operations run beside the idling connecti
   CHECK(world.mailboxes->store().folder("bob", "Archive")->messages.size() == 1);
   CHECK(phone.idling());
   CHECK(phone.problems().empty());
+  // Its own move is no news to it: the EXPUNGE pushed on its idling connection is not reported
+  // as "gone ... on another device".
+  CHECK(count(world.simulator.trace(), TraceKind::mail, "bob-phone", "is gone from") == 0);
+  CHECK(count(world.simulator.trace(), TraceKind::mail, "bob-phone", "moved 'Lunch?' from INBOX to Archive") == 1);
 }
 
 TEST_CASE("IMAP IDLE: renewed every 29 minutes (RFC 2177)", "[hosts_client][client][idle]") {

@@ -134,6 +134,13 @@ TEST_CASE("narration is reflowed to the width; lists and indented lines kept", "
         "      laptop --- home --- isp\n");
   CHECK(wrap_text("", 20) == "");
   CHECK(wrap_text("averyveryverylongword x", 10) == "averyveryverylongword\nx\n");
+  // Proportional widths (the visualizer's font): breaks at spaces only, never after a dot.
+  const auto pixels = [](std::string_view word) { return 7.0 * double(word.size()); };
+  CHECK(break_at_spaces("relay smtp.example.com status 4.4.1", 7.0 * 22, pixels) ==
+        std::vector<std::string>{"relay smtp.example.com", "status 4.4.1"});
+  CHECK(break_at_spaces("a-word-wider-than-the-line b", 7.0 * 5, pixels) ==
+        std::vector<std::string>{"a-word-wider-than-the-line", "b"});
+  CHECK(break_at_spaces("   ", 100, pixels).empty());
   CHECK(heading("Step 1/2", 16) == "\u2500\u2500 Step 1/2 \u2500\u2500\u2500\u2500");
   CHECK(display_width("a\u2192b") == 3);
 }

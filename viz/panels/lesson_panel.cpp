@@ -9,6 +9,7 @@
 
 #include "engine/net/host.h"
 #include "lessons/quiz.h"
+#include "lessons/text_layout.h"
 #include "viz/panels/panel_colors.h"
 #include "viz/world_scene.h"
 
@@ -287,7 +288,18 @@ void queue_rewind(VisualizerState& state, LessonSession& session, LessonPanel& p
   });
 }
 
-void text_wrapped(const std::string& text) { ImGui::TextWrapped("%s", text.c_str()); }
+// Narration, questions and feedback wrapped at spaces only. ImGui's own wrapping may break after
+// any '.', which splits "smtp.example.com", "4.4.1" or "section 2.3.9" across lines.
+void text_wrapped(const std::string& text) {
+  const float width = std::max(1.0f, ImGui::GetContentRegionAvail().x);
+  const auto measure = [](std::string_view word) {
+    return double(ImGui::CalcTextSize(word.data(), word.data() + word.size()).x);
+  };
+  for (const std::string& line : lessons::break_at_spaces(text, width, measure)) {
+    if (measure(line) > width) ImGui::TextWrapped("%s", line.c_str());  // one word wider than the panel
+    else ImGui::TextUnformatted(line.c_str());
+  }
+}
 
 }  // namespace
 
@@ -444,7 +456,10 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
       ImGui::Separator();
       if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
         ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
-        ImGui::TextColored(record_color(*checkpoint), "%s %s", checkpoint->node.c_str(), checkpoint->summary.c_str());
+        // Mail-client records already start with their device's name ("bob-laptop: 1 new message").
+        const bool named = checkpoint->summary.rfind(checkpoint->node + ":", 0) == 0;
+        ImGui::TextColored(record_color(*checkpoint), "%s%s%s", named ? "" : checkpoint->node.c_str(), named ? "" : " ",
+                           checkpoint->summary.c_str());
       } else if (run.checkpoint_missed()) {
         ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
       } else {

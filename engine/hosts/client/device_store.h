@@ -29,6 +29,9 @@ struct DeviceMessage {
   std::string message_id, in_reply_to, references;
   std::string tracking_id;      // the simulator's id for it (X-Maillab-Id, "M1"); "" when none
   bool seen = false, answered = false, flagged = false, deleted = false;
+  // This device is deleting or moving it on the server right now: when a sync (an IDLE push on
+  // the device's other connection) finds it gone, that is no news to report.
+  bool leaving = false;
   Time arrived = 0;             // when this device got it
   std::string bytes;            // the whole message (CRLF)
 };

@@ -110,8 +110,10 @@ void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string
         }
         auto found = on_server.find(it->uid);
         if (found == on_server.end()) {
-          ++imap->removed;
-          imap->gone.push_back({it->folder, it->subject, it->tracking_id});
+          if (!it->leaving) {
+            ++imap->removed;
+            imap->gone.push_back({it->folder, it->subject, it->tracking_id});
+          }
           it = messages.erase(it);
           continue;
         }
@@ -258,6 +260,7 @@ void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id,
   const std::string folder = message->folder, subject = message->subject, tracking = message->tracking_id;
   const std::uint32_t uid = message->uid;
   const std::string server = accounts_[account].incoming_server;
+  message->leaving = true;
   imap_session(
       account,
       [folder, uid](std::shared_ptr<Imap> imap, Done finish) {
@@ -269,6 +272,8 @@ void MailClientService::imap_delete(std::size_t account, std::uint64_t local_id,
         });
       },
       [this, local_id, subject, folder, server, tracking, done](bool ok) {
+        if (!ok)
+          if (auto* still = store_.find(local_id)) still->leaving = false;
         if (ok) {
           store_.remove(local_id);
           narrate(TraceKind::mail, "deleted '" + subject + "' from " + folder +
@@ -286,6 +291,7 @@ void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, s
   const std::uint32_t uid = message->uid;
   const std::string server = accounts_[account].incoming_server;
   const bool known = store_.folders().count(target) > 0;
+  message->leaving = true;
   imap_session(
       account,
       [this, folder, uid, target, known](std::shared_ptr<Imap> imap, Done finish) {
@@ -300,6 +306,8 @@ void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, s
         imap->pump();
       },
       [this, local_id, subject, folder, target, server, tracking, done](bool ok) {
+        if (!ok)
+          if (auto* still = store_.find(local_id)) still->leaving = false;
         if (ok) {
           store_.remove(local_id);
           narrate(TraceKind::mail, "moved '" + subject + "' from " + folder + " to " + target +

@@ -115,8 +115,12 @@ void ResolverService::flush() {
     const Client client = found->second;
     clients_.erase(found);
     if (!client.over_tcp) {
-      // Asked over UDP: the 512-octet encoding (TC set when the answer does not fit).
+      // Asked over UDP: the 512-octet encoding (TC set, no records, when the answer does not
+      // fit), and the trace names what is sent, not the whole answer.
+      const bool truncated = answer->bytes.size() > 2 && (answer->bytes[2] & 0x02);  // the TC bit
       std::string summary = dns::summarize_message(answer->response);
+      if (truncated)
+        if (auto sent = dns::decode_message(answer->bytes); sent.ok()) summary = dns::summarize_message(sent.value());
       record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address), summary, answer->bytes);
       host.udp_send(port, client.endpoint, std::move(answer->bytes), summary);
       continue;
