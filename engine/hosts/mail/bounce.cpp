@@ -50,7 +50,7 @@ std::string make_bounce_message(const std::string& reporting_mta, const QueueEnt
 std::string make_delay_warning_message(const std::string& reporting_mta, const QueueEntry& entry,
                                        const std::vector<BouncedRecipient>& pending, Time now, Time retry_until,
                                        std::uint64_t counter, const std::string& ledger_id) {
-  // RFC 3464 §2.3.3 "delayed" with §2.3.8 Will-Retry-Until: not a failure, the queue keeps trying.
+  // RFC 3464 §2.3.3 "delayed" with §2.3.9 Will-Retry-Until: not a failure, the queue keeps trying.
   return make_report(reporting_mta, entry, pending, mail::DeliveryAction::delayed, retry_until, now, counter,
                      ledger_id);
 }
