@@ -185,3 +185,21 @@ TEST_CASE("device records about one message carry its tracking id, for the journ
   CHECK(message_of("bob-laptop", "opened 'Lunch?'") == "M7");
   CHECK(message_of("bob-phone", "2 new messages") == "");  // about two messages: neither's journey
 }
+
+TEST_CASE("IMAP: a move the server refuses leaves the message where it was, and says why", "[hosts_client][client]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  auto& phone = add_client(*world.phone, bob(ClientAccount::Incoming::imap));
+  phone.check_mail();
+  world.run_for(seconds(5));
+  // The device believes "Ghost" exists (so it sends no CREATE); the server has no such folder.
+  phone.store().add_folder("Ghost");
+  phone.move("Lunch?", "Ghost");
+  world.run_for(seconds(5));
+  REQUIRE(phone.store().in_folder("INBOX").size() == 1);  // still there
+  CHECK_FALSE(phone.store().in_folder("INBOX")[0]->leaving);
+  CHECK(world.inbox().messages.size() == 1);
+  REQUIRE(phone.problems().size() == 1);
+  CHECK(phone.problems()[0].find("the server refused to move 'Lunch?' to Ghost: NO [TRYCREATE]") == 0);
+  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-phone", "moved 'Lunch?'"));
+}

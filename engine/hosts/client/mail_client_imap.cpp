@@ -292,28 +292,34 @@ void MailClientService::imap_move(std::size_t account, std::uint64_t local_id, s
   const std::string server = accounts_[account].incoming_server;
   const bool known = store_.folders().count(target) > 0;
   message->leaving = true;
+  // What the server said to UID MOVE: the session can end "ok" with the move refused (NO).
+  auto refusal = std::make_shared<std::optional<std::string>>();
   imap_session(
       account,
-      [this, folder, uid, target, known](std::shared_ptr<Imap> imap, Done finish) {
+      [this, folder, uid, target, known, refusal](std::shared_ptr<Imap> imap, Done finish) {
         // A new folder is created first (RFC 3501 §6.3.3); an existing one answers NO, harmless.
         if (!known) imap->queue->command("CREATE " + imap::astring(target), {});
         imap->queue->command("SELECT " + imap::astring(folder), {});
         imap->queue->command("UID MOVE " + std::to_string(uid) + " " + imap::astring(target),
-                             [this, imap, target, finish](const imap::CommandCompletion& moved) {
-                               if (!moved.ok()) return finish();
+                             [this, imap, target, finish, refusal](const imap::CommandCompletion& moved) {
+                               if (!moved.ok()) {
+                                 *refusal = moved.status + " " + moved.text;
+                                 return finish();
+                               }
                                imap_sync_folder(imap, target, finish);
                              });
         imap->pump();
       },
-      [this, local_id, subject, folder, target, server, tracking, done](bool ok) {
-        if (!ok)
+      [this, local_id, subject, folder, target, server, tracking, refusal, done](bool ok) {
+        if (!ok || *refusal) {
           if (auto* still = store_.find(local_id)) still->leaving = false;
-        if (ok) {
-          store_.remove(local_id);
-          narrate(TraceKind::mail, "moved '" + subject + "' from " + folder + " to " + target +
-                                       " on the server (IMAP MOVE): other devices see it there after their next sync",
-                  server, tracking);
+          if (*refusal) problem("the server refused to move '" + subject + "' to " + target + ": " + **refusal, server);
+          return done();
         }
+        store_.remove(local_id);
+        narrate(TraceKind::mail, "moved '" + subject + "' from " + folder + " to " + target +
+                                     " on the server (IMAP MOVE): other devices see it there after their next sync",
+                server, tracking);
         done();
       });
 }
