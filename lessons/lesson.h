@@ -21,7 +21,10 @@ namespace maillab::lessons {
 // them), node/peer/protocol/message exactly, `summary_contains` as a substring.
 struct TracePattern {
   std::vector<engine::TraceKind> kinds;  // empty: any kind
-  std::optional<std::string> node, peer, protocol, message, summary_contains;
+  std::optional<std::string> node, peer, protocol, message;
+  // Both directions of one conversation: node and peer are these two, either way round.
+  std::optional<std::pair<std::string, std::string>> between;
+  std::vector<std::string> summary_contains;  // any of these in the summary; empty: any summary
   bool matches(const engine::TraceRecord& record) const;
 };
 

@@ -70,7 +70,32 @@ bool read_pattern(const YAML::Node& map, std::string_view what, TracePattern& pa
   field("peer", pattern.peer);
   field("protocol", pattern.protocol);
   field("message", pattern.message);
-  field("summary_contains", pattern.summary_contains);
+  if (const YAML::Node between = map["between"]) {
+    auto names = context.text_list(between, std::string(what) + " between");
+    if (!names || names->size() != 2 || (*names)[0].empty() || (*names)[1].empty()) {
+      if (names) context.error(between, std::string(what) + " between needs exactly two names", "[alice-laptop, mail.example.com]");
+      ok = false;
+    } else {
+      pattern.between = std::make_pair((*names)[0], (*names)[1]);
+    }
+  }
+  if (const YAML::Node summary = map["summary_contains"]) {
+    // One text, or a list: any of them.
+    std::optional<std::vector<std::string>> parts;
+    if (summary.IsSequence()) {
+      parts = context.text_list(summary, std::string(what) + " summary_contains");
+    } else if (auto text = context.text(summary, std::string(what) + " summary_contains")) {
+      parts = std::vector<std::string>{std::move(*text)};
+    }
+    if (!parts) {
+      ok = false;
+    } else if (parts->empty() || std::any_of(parts->begin(), parts->end(), [](const auto& part) { return part.empty(); })) {
+      context.error(summary, std::string(what) + " summary_contains is empty", "a non-empty text, or a list of them");
+      ok = false;
+    } else {
+      pattern.summary_contains = std::move(*parts);
+    }
+  }
   return ok;
 }
 
@@ -94,15 +119,15 @@ std::optional<RunInstruction> read_run_until(const YAML::Node& node, LoadContext
     return std::nullopt;
   }
   if (!context.check_keys(node, "run_until", {},
-                          {"kind", "node", "peer", "protocol", "message", "summary_contains", "count", "within"}))
+                          {"kind", "node", "peer", "between", "protocol", "message", "summary_contains", "count", "within"}))
     return std::nullopt;
   run.mode = RunInstruction::Mode::until_checkpoint;
   bool ok = read_pattern(node, "run_until", run.pattern, context);
   bool has_pattern = false;
-  for (const char* key : {"kind", "node", "peer", "protocol", "message", "summary_contains"})
+  for (const char* key : {"kind", "node", "peer", "between", "protocol", "message", "summary_contains"})
     has_pattern = has_pattern || node[key];
   if (!has_pattern) {
-    context.error(node, "run_until has no pattern", "at least one of kind, node, peer, protocol, message, summary_contains");
+    context.error(node, "run_until has no pattern", "at least one of kind, node, peer, between, protocol, message, summary_contains");
     ok = false;
   }
   if (node["count"]) {
@@ -135,7 +160,7 @@ std::optional<ShowInstruction> read_show(const YAML::Node& node, LoadContext& co
     return std::nullopt;
   }
   if (!context.check_keys(node, "show", {},
-                          {"kind", "node", "peer", "protocol", "message", "summary_contains", "acks", "limit"}))
+                          {"kind", "node", "peer", "between", "protocol", "message", "summary_contains", "acks", "limit"}))
     return std::nullopt;
   bool ok = read_pattern(node, "show", show.pattern, context);
   if (node["acks"]) {
@@ -315,17 +340,26 @@ bool check_step_against_world(const YAML::Node& node, const Step& step, LoadCont
   std::vector<std::string> names;
   for (const auto& info : world.network.nodes()) names.push_back(info.name);
   bool ok = true;
-  auto check = [&](const YAML::Node& map, const std::optional<std::string>& name, std::string_view what) {
-    if (!name || !map.IsMap()) return;
+  auto check = [&](const YAML::Node& at, const std::string& name, std::string_view what) {
     for (const auto& known : names)
-      if (known == *name) return;
-    context.error(map["node"], "node '" + *name + "' is not in the scenario (" + std::string(what) + ")" +
-                                   scenarios::did_you_mean(*name, names),
+      if (known == name) return;
+    context.error(at, "node '" + name + "' is not in the scenario (" + std::string(what) + ")" +
+                          scenarios::did_you_mean(name, names),
                   "the name of a host or router of the scenario");
     ok = false;
   };
-  if (step.run) check(node["run_until"], step.run->pattern.node, "run_until node");
-  if (step.show) check(node["show"], step.show->pattern.node, "show node");
+  // Every name a pattern gives (node, peer, between) must be a node of the scenario.
+  auto check_pattern = [&](const YAML::Node& map, const TracePattern& pattern, const std::string& what) {
+    if (!map || !map.IsMap()) return;  // run_for, or a time: no pattern
+    if (pattern.node) check(map["node"], *pattern.node, what + " node");
+    if (pattern.peer) check(map["peer"], *pattern.peer, what + " peer");
+    if (pattern.between) {
+      check(map["between"], pattern.between->first, what + " between");
+      check(map["between"], pattern.between->second, what + " between");
+    }
+  };
+  if (step.run) check_pattern(node["run_until"], step.run->pattern, "run_until");
+  if (step.show) check_pattern(node["show"], step.show->pattern, "show");
   return ok;
 }
 

@@ -7,9 +7,15 @@ namespace maillab::lessons {
 
 bool TracePattern::matches(const engine::TraceRecord& record) const {
   if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), record.kind) == kinds.end()) return false;
-  return (!node || record.node == *node) && (!peer || record.peer == *peer) &&
-         (!protocol || record.protocol == *protocol) && (!message || record.message == *message) &&
-         (!summary_contains || record.summary.find(*summary_contains) != std::string::npos);
+  if (between && !((record.node == between->first && record.peer == between->second) ||
+                   (record.node == between->second && record.peer == between->first)))
+    return false;
+  const bool summary_ok =
+      summary_contains.empty() || std::any_of(summary_contains.begin(), summary_contains.end(), [&](const auto& part) {
+        return record.summary.find(part) != std::string::npos;
+      });
+  return summary_ok && (!node || record.node == *node) && (!peer || record.peer == *peer) &&
+         (!protocol || record.protocol == *protocol) && (!message || record.message == *message);
 }
 
 bool is_pure_ack_hop(const engine::TraceRecord& record) {

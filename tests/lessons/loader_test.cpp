@@ -56,7 +56,7 @@ TEST_CASE("a valid lesson loads with every field read", "[lessons][loader]") {
   CHECK(first.run->mode == RunInstruction::Mode::until_checkpoint);
   CHECK(first.run->pattern.kinds == std::vector<engine::TraceKind>{engine::TraceKind::hop, engine::TraceKind::drop});
   CHECK(first.run->pattern.node == "r");
-  CHECK(first.run->pattern.summary_contains == "SYN");
+  CHECK(first.run->pattern.summary_contains == std::vector<std::string>{"SYN"});
   CHECK(first.run->count == 2);
   CHECK(first.run->within == engine::seconds(3));
   REQUIRE(first.show);
@@ -195,6 +195,57 @@ TEST_CASE("checkpoint and show nodes must exist in the scenario", "[lessons][loa
   CHECK(errors.find(at(text, 18, "rr") + ": error: node 'rr' is not in the scenario (run_until node) (did you mean 'r'?)") ==
         0);
   CHECK(errors.find(at(text, 19, "bb") + ": error: node 'bb' is not in the scenario (show node)") != std::string::npos);
+}
+
+TEST_CASE("between names two nodes of the scenario; summary_contains takes a list", "[lessons][loader]") {
+  const std::string good = lesson_with(
+      "steps:\n"
+      "  - say: hi\n"
+      "    run_until: {kind: hop, between: [a, r], summary_contains: [SYN, FIN]}\n");
+  scenarios::Diagnostics diagnostics;
+  auto lesson = load_lesson_from_string(good, "lesson.yaml", diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(lesson);
+  const TracePattern& pattern = lesson->steps[0].run->pattern;
+  REQUIRE(pattern.between);
+  CHECK(pattern.between->first == "a");
+  CHECK(pattern.between->second == "r");
+  CHECK(pattern.summary_contains == std::vector<std::string>{"SYN", "FIN"});
+
+  const std::string bad = lesson_with(
+      "steps:\n"
+      "  - say: hi\n"
+      "    run_until: {kind: hop, between: [a, rr]}\n"
+      "    show: {between: [a]}\n");
+  const std::string errors = load_errors(bad);
+  CHECK(errors.find("show between needs exactly two names") != std::string::npos);
+  const std::string unknown = lesson_with(
+      "steps:\n"
+      "  - say: hi\n"
+      "    run_until: {kind: hop, between: [a, rr]}\n");
+  CHECK(load_errors(unknown).find("node 'rr' is not in the scenario (run_until between) (did you mean 'r'?)") !=
+        std::string::npos);
+}
+
+TEST_CASE("a pattern's between matches both directions; a summary list matches any of its texts", "[lessons][loader]") {
+  TracePattern pattern;
+  pattern.between = std::make_pair(std::string("laptop"), std::string("server"));
+  pattern.summary_contains = {"EHLO", "250"};
+  engine::TraceRecord record;
+  record.node = "laptop";
+  record.peer = "server";
+  record.summary = "EHLO laptop";
+  CHECK(pattern.matches(record));
+  record.node = "server";
+  record.peer = "laptop";
+  record.summary = "250-server greets laptop";
+  CHECK(pattern.matches(record));  // the other direction
+  record.summary = "354 go ahead";
+  CHECK_FALSE(pattern.matches(record));  // none of the texts
+  record.node = "server";
+  record.peer = "resolver";
+  record.summary = "EHLO";
+  CHECK_FALSE(pattern.matches(record));  // another conversation
 }
 
 TEST_CASE("scenario paths are resolved next to the lesson; a missing one is an error", "[lessons][loader]") {
