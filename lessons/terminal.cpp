@@ -344,25 +344,13 @@ std::string format_record_for_student(const engine::TraceRecord& record, std::si
   const std::size_t used = display_width(line);
   if (used + display_width(what) <= width) return line + what;
   const std::size_t hang = width > used + 24 ? used : 11;
+  BreakOptions options;
+  options.first_width = double(width > used ? width - used : 1);
+  options.cut_long_words = true;  // a long TXT record or key must not run past the terminal
+  const auto lines = break_at_spaces(what, double(width - hang), [](std::string_view part) { return double(display_width(part)); },
+                                     options);
   std::string out = line;
-  std::size_t column = used;
-  bool first_word = true;
-  std::istringstream words(what);
-  for (std::string word; words >> word;) {
-    const std::size_t word_width = display_width(word);
-    if (!first_word && column + 1 + word_width > width) {
-      out += "\n" + std::string(hang, ' ');
-      column = hang;
-      first_word = true;
-    }
-    if (!first_word) {
-      out += ' ';
-      ++column;
-    }
-    out += word;
-    column += word_width;
-    first_word = false;
-  }
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" + std::string(hang, ' ') : "") + lines[i];
   return out;
 }
 

@@ -31,19 +31,44 @@ void wrap_words(std::string& out, std::string_view text, std::size_t width, cons
 
 }  // namespace
 
+namespace {
+// The longest prefix of `word` (whole UTF-8 code points, at least one) that fits in `room`.
+std::size_t fitting_prefix(std::string_view word, double room, const std::function<double(std::string_view)>& measure) {
+  std::size_t end = 0;
+  for (std::size_t next = 0; next < word.size();) {
+    std::size_t after = next + 1;
+    while (after < word.size() && (static_cast<unsigned char>(word[after]) & 0xc0) == 0x80) ++after;
+    if (end > 0 && measure(word.substr(0, after)) > room) break;
+    end = next = after;
+  }
+  return end;
+}
+}  // namespace
+
 std::vector<std::string> break_at_spaces(std::string_view text, double width,
-                                         const std::function<double(std::string_view)>& measure) {
+                                         const std::function<double(std::string_view)>& measure, BreakOptions options) {
   std::vector<std::string> lines;
   std::istringstream words{std::string(text)};
   std::string line;
   const double space = measure(" ");
   double line_width = 0;
+  auto room = [&] { return lines.empty() && options.first_width >= 0 ? options.first_width : width; };
+  auto end_line = [&] {
+    lines.push_back(std::move(line));
+    line.clear();
+    line_width = 0;
+  };
   for (std::string word; words >> word;) {
-    const double word_width = measure(word);
-    if (!line.empty() && line_width + space + word_width > width) {
-      lines.push_back(std::move(line));
-      line.clear();
-      line_width = 0;
+    double word_width = measure(word);
+    if (!line.empty() && line_width + space + word_width > room()) end_line();
+    // A word wider than a whole line: cut pieces off it while it does not fit.
+    while (options.cut_long_words && line.empty() && word_width > room()) {
+      const std::size_t cut = fitting_prefix(word, room(), measure);
+      if (cut >= word.size()) break;
+      line = word.substr(0, cut);
+      end_line();
+      word.erase(0, cut);
+      word_width = measure(word);
     }
     if (!line.empty()) {
       line += ' ';

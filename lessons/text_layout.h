@@ -18,8 +18,13 @@ std::string wrap_text(std::string_view text, std::size_t width, std::string_view
 // The words of `text` (split at spaces only: "smtp.example.com" or "4.4.1" never break) in
 // lines no wider than `width` as `measure` counts it; a word wider than that gets a line of its
 // own. Terminals measure in columns (display_width), the visualizer in pixels of its font.
+struct BreakOptions {
+  double first_width = -1;      // the first line's room when it differs (it follows a label); -1: `width`
+  bool cut_long_words = false;  // cut a word wider than a line into pieces (an 800-octet DNS TXT)
+};
 std::vector<std::string> break_at_spaces(std::string_view text, double width,
-                                         const std::function<double(std::string_view)>& measure);
+                                         const std::function<double(std::string_view)>& measure,
+                                         BreakOptions options = {});
 
 // "── Step 3/9: What a link failure does ──────" padded with rules to `width` columns.
 std::string heading(std::string_view text, std::size_t width, std::string_view rule = "─");
