@@ -12,6 +12,14 @@ bool same_address(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+std::string MailLedger::name_report(const std::string& id, std::string_view kind, std::string_view qualifier) {
+  std::string name = id + "-" + std::string(kind);
+  if (reports_.insert(name).second) return name;
+  name += "-" + std::string(qualifier);
+  for (std::string candidate = name; ; candidate = name + "-" + std::to_string(reports_.size()))
+    if (reports_.insert(candidate).second) return candidate;
+}
+
 std::string MailLedger::reserve() {
   std::string id = "M" + std::to_string(next_id_++);
   reserved_.insert(id);

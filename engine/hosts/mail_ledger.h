@@ -64,6 +64,11 @@ class MailLedger {
   bool bounced(const std::string& id, const std::string& recipient, std::string status, Time when);
   // A refusal at SMTP time (never accepted).
   void rejected() { ++rejected_; }
+  // The id of a report about message `id` ("M1-DSN", "M1-DELAY"): reports are the system's own
+  // mail and are not counted, but each gets its own id. A second report of the same kind about
+  // the same message (its copies queued for two domains, or at two MTAs) adds `qualifier`
+  // (the queue entry, "M1-DELAY-Q2"), so no two reports share an id.
+  std::string name_report(const std::string& id, std::string_view kind, std::string_view qualifier);
 
   const LedgerEntry* find(const std::string& id) const;
   const std::map<std::string, LedgerEntry>& entries() const { return entries_; }
@@ -76,6 +81,7 @@ class MailLedger {
   LedgerCopy* copy(const std::string& id, const std::string& recipient);
   std::map<std::string, LedgerEntry> entries_;
   std::set<std::string> reserved_;  // given out by reserve(), not accepted yet
+  std::set<std::string> reports_;   // report ids given out by name_report()
   std::uint64_t next_id_ = 1;
   std::uint64_t rejected_ = 0;
 };

@@ -200,3 +200,13 @@ TEST_CASE("a submitted message keeps the id its sender reserved, from 'submittin
   CHECK(inbox[0].find("X-Maillab-Id: M2\r\n") != std::string::npos);
   CHECK(inbox[0].find("X-Maillab-Id", inbox[0].find("X-Maillab-Id") + 1) == std::string::npos);  // once
 }
+
+TEST_CASE("the ledger: every report about a message gets its own id", "[hosts_mail][ledger]") {
+  engine::MailLedger ledger;
+  CHECK(ledger.name_report("M1", "DELAY", "Q1") == "M1-DELAY");
+  CHECK(ledger.name_report("M1", "DELAY", "Q2") == "M1-DELAY-Q2");  // the copy queued for another domain
+  CHECK(ledger.name_report("M1", "DSN", "Q2") == "M1-DSN");
+  CHECK(ledger.name_report("M2", "DSN", "Q1") == "M2-DSN");
+  CHECK(ledger.name_report("M1", "DELAY", "Q2") != "M1-DELAY-Q2");  // never twice, even then
+  CHECK(ledger.counts().accepted == 0);  // reports are not counted
+}

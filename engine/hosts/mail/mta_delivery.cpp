@@ -321,7 +321,7 @@ void MtaService::warn_if_delayed(QueueEntry& entry) {
   }
   // Like a bounce it is the system's own mail: null sender, a "-DELAY" id the ledger does not
   // count, and the normal queue and delivery path to the sender.
-  const std::string dsn_id = entry.ledger_id + "-DELAY";
+  const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DELAY", entry.queue_id);
   std::string dsn = make_delay_warning_message(hostname(), entry, pending, now, retry_until, ++message_counter_, dsn_id);
   ++delay_warning_count_;
   record_mail(*host_, entry.ledger_id,
@@ -361,7 +361,7 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
                 "dropped: the undeliverable message has the null sender <>, so no bounce is sent (RFC 5321 §4.5.5)");
     return;
   }
-  const std::string dsn_id = entry.ledger_id + "-DSN";
+  const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DSN", entry.queue_id);
   std::string dsn = make_bounce_message(hostname(), entry, report, now, ++message_counter_, dsn_id);
   record_mail(*host_, entry.ledger_id,
               "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id);
