@@ -134,6 +134,9 @@ TEST_CASE("IMAP service: two sessions see each other's flags", "[hosts_client][i
   CHECK(world.inbox().messages[0].flags & maillab::store::flag_seen);
   CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "LOGIN bob") == 2);
   CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "secret") == 0);
+  // The server's state lines say whose session: two devices of one user are told apart.
+  CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "session of bob from bob-phone now SELECTED") == 1);
+  CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "session of bob from bob-laptop now SELECTED") == 1);
 }
 
 TEST_CASE("IMAP service: IDLE pushes new mail and other devices' changes over the network", "[hosts_client][imap]") {

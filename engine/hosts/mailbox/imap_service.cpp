@@ -87,7 +87,10 @@ void ImapService::record(Sessions::Session& session, const imap::Event& event) {
       break;
     case imap::EventKind::state_changed:
       record_mail_access(*host_, TraceKind::protocol, host_->name(), {}, "IMAP",
-                         "session" + (user.empty() ? std::string() : " of " + user) + " now " + event.text, id);
+                         // No peer: nothing crossed the wire. The summary says whose session it is.
+                         "session" + (user.empty() ? std::string() : " of " + user) + " from " + session.peer + " now " +
+                             event.text,
+                         id);
       break;
     default:
       record_mail_access(*host_, TraceKind::note, host_->name(), session.peer, "IMAP", event.text, id);

@@ -47,7 +47,9 @@ void Pop3Service::record(Sessions::Session& session, const pop3::Event& event) {
       break;
     case pop3::EventKind::state_changed:
       record_mail_access(*host_, TraceKind::protocol, host_->name(), {}, "POP3",
-                         "session " + (user.empty() ? std::string() : "of " + user + " ") + "now in state " + event.text,
+                         // No peer: nothing crossed the wire. The summary says whose session it is.
+                         "session " + (user.empty() ? std::string() : "of " + user + " ") + "from " + session.peer +
+                             " now in state " + event.text,
                          id);
       break;
     case pop3::EventKind::deletions_applied:
