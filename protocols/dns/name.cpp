@@ -184,4 +184,10 @@ std::strong_ordering operator<=>(const Name& left, const Name& right) {
   return left.labels_.size() <=> right.labels_.size();
 }
 
+std::string reverse_pointer_name(std::uint32_t ipv4) {
+  std::string name;
+  for (int octet = 0; octet < 4; ++octet) name += std::to_string((ipv4 >> (8 * octet)) & 0xff) + ".";
+  return name + "in-addr.arpa.";
+}
+
 }  // namespace maillab::dns

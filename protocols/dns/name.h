@@ -57,4 +57,8 @@ class Name {
 // Escapes one label for presentation (RFC 1035 §5.1).
 std::string escape_label(std::string_view label);
 
+// The name reverse DNS looks up for an IPv4 address (RFC 1035 §3.5), host byte order in:
+// 10.0.3.25 -> "25.3.0.10.in-addr.arpa." (the octets backwards under in-addr.arpa).
+std::string reverse_pointer_name(std::uint32_t ipv4);
+
 }  // namespace maillab::dns

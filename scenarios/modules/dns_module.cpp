@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "engine/hosts/mail/reverse_dns.h"
 #include "engine/net/network.h"
 #include "protocols/dns/presentation.h"
 #include "scenarios/modules/builtin_modules.h"
@@ -155,7 +154,7 @@ std::optional<std::pair<engine::Address, int>> parse_reverse_network(const YAML:
 
 dns::Name reverse_zone_origin(engine::Address base, int bits) {
   // 25.3.0.10.in-addr.arpa. without the host octets: 10.in-addr.arpa. for a /8.
-  auto full = dns::Name::from_text(engine::reverse_pointer_name(base));
+  auto full = dns::Name::from_text(dns::reverse_pointer_name(base));
   return full.value().first_labels(2 + static_cast<std::size_t>(bits / 8));
 }
 
@@ -343,7 +342,7 @@ void add_pointer_records(dns::Zone& zone, const std::pair<engine::Address, int>&
   for (engine::Host* host : context.world.network.hosts()) {
     if ((host->address() & mask) != network.first || host->name().find('.') == std::string::npos) continue;
     auto name = host_dns_name(*host);
-    auto owner = dns::Name::from_text(engine::reverse_pointer_name(host->address()));
+    auto owner = dns::Name::from_text(dns::reverse_pointer_name(host->address()));
     if (!name || !owner.ok()) continue;
     if (std::any_of(delegated.begin(), delegated.end(), [&](const dns::Name& child) {
           return owner.value().is_subdomain_of(child);

@@ -228,3 +228,8 @@ TEST_CASE("dns: IPv4 and IPv6 text forms", "[dns][wire]") {
   CHECK_FALSE(ipv6_from_text("1::2::3").has_value());
   CHECK_FALSE(ipv6_from_text("12345::").has_value());
 }
+
+TEST_CASE("dns: the reverse pointer name lists an IPv4 address's octets backwards under in-addr.arpa", "[dns][name]") {
+  CHECK(maillab::dns::reverse_pointer_name(0x0a000319) == "25.3.0.10.in-addr.arpa.");   // 10.0.3.25
+  CHECK(maillab::dns::reverse_pointer_name(0xc0000201) == "1.2.0.192.in-addr.arpa.");   // 192.0.2.1
+}

@@ -7,12 +7,6 @@
 
 namespace maillab::engine {
 
-std::string reverse_pointer_name(Address address) {
-  std::string name;
-  for (int octet = 0; octet < 4; ++octet) name += std::to_string((address >> (8 * octet)) & 0xff) + ".";
-  return name + "in-addr.arpa.";
-}
-
 std::string_view to_string(ClientHostname::Status status) {
   switch (status) {
     case ClientHostname::Status::verified: return "verified";
@@ -47,7 +41,7 @@ void lookup_client_hostname(Host& host, StubResolver& resolver, Address address,
   Host* where = &host;
   StubResolver* stub = &resolver;
   resolver.lookup_records(
-      reverse_pointer_name(address), dns::RecordType::PTR,
+      dns::reverse_pointer_name(address), dns::RecordType::PTR,
       [where, stub, address, ip, peer_name, done = std::move(done)](const DnsLookupResult& ptr) {
         ClientHostname outcome;
         if (temporary_failure(ptr)) {

@@ -17,9 +17,6 @@ namespace maillab::engine {
 class Host;
 class StubResolver;
 
-// "25.3.0.10.in-addr.arpa." for 10.0.3.25 (RFC 1035 §3.5: the octets in reverse order).
-std::string reverse_pointer_name(Address address);
-
 struct ClientHostname {
   enum class Status {
     verified,   // PTR found and its name's A record gives the address back
