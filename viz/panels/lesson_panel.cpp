@@ -356,10 +356,51 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
   ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
   ImGui::Separator();
 
-  // The step's text scrolls; the controls stay at the bottom.
+  // The step's text scrolls; the records it ran get a region of their own below it (a long
+  // narration must not push them out of sight); the controls stay at the bottom.
   const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;
-  ImGui::BeginChild("step", ImVec2(0, -footer), false);
   const lessons::Step* step = run.current_step();
+  bool earlier = false;
+  std::vector<std::size_t> shown;
+  if (step && !run.finished()) shown = session.displayed_records(&earlier);
+  // (Nothing to list while a prediction waits: the step has not run.)
+  const bool list_records = step && !run.finished() && run.phase() != LessonRun::Phase::predict &&
+                            (!shown.empty() || step->show);
+  const std::size_t limit_wanted = step && step->show ? std::size_t(std::max(step->show->limit, 1)) : 40;
+  const std::size_t limit = std::min(shown.size(), limit_wanted);
+  // While a question waits it comes first: the records scroll with the text, as before.
+  const bool records_below = list_records && !run.pending_question();
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float records_height =
+      records_below ? line * (float(std::min<std::size_t>(std::max<std::size_t>(limit, 1), 6)) + 1.6f) +
+                          ImGui::GetStyle().ScrollbarSize  // the horizontal one, for long lines
+                    : 0.0f;
+  auto draw_records = [&] {
+    if (earlier) {
+      ImGui::TextDisabled("from the step before (click one to inspect it):");
+    } else {
+      ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
+                          run.window_end() - run.window_begin());
+    }
+    for (std::size_t i = 0; i < limit; ++i) {
+      const auto& record = records[shown[i]];
+      ImGui::PushID(int(i));
+      const bool selected = state.selection.record && *state.selection.record == shown[i];
+      std::string text = engine::format_seconds(record.time) + "  " + record.node;
+      if (!record.peer.empty()) text += " -> " + record.peer;
+      text += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
+      ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
+      if (ImGui::Selectable(text.c_str(), selected)) {
+        state.selection.record = shown[i];
+        if (!record.message.empty()) state.selection.message = record.message;
+      }
+      ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+      ImGui::PopID();
+    }
+    if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
+  };
+  ImGui::BeginChild("step", ImVec2(0, -(footer + records_height)), false);
   if (run.finished()) {
     ImGui::TextColored(accent_color, "Finished");
     ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
@@ -466,39 +507,22 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
         ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
       }
     }
-    bool earlier = false;
-    if (const auto shown = session.displayed_records(&earlier); !shown.empty() || step->show) {
-      const std::size_t limit_wanted = step->show ? std::size_t(std::max(step->show->limit, 1)) : 40;
-      if (earlier) {
-        ImGui::Spacing();
-        ImGui::Separator();
-        ImGui::TextDisabled("from the step before (click one to inspect it):");
-      } else {
-        ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
-                            run.window_end() - run.window_begin());
-      }
-      const std::size_t limit = std::min(shown.size(), limit_wanted);
-      for (std::size_t i = 0; i < limit; ++i) {
-        const auto& record = records[shown[i]];
-        ImGui::PushID(int(i));
-        const bool selected = state.selection.record && *state.selection.record == shown[i];
-        std::string line = engine::format_seconds(record.time) + "  " + record.node;
-        if (!record.peer.empty()) line += " -> " + record.peer;
-        line += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
-        ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
-        if (ImGui::Selectable(line.c_str(), selected)) {
-          state.selection.record = shown[i];
-          if (!record.message.empty()) state.selection.message = record.message;
-        }
-        ImGui::PopStyleColor();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line.c_str());
-        ImGui::PopID();
-      }
-      if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
-    }
 
+    if (list_records && !records_below) {
+      ImGui::Spacing();
+      ImGui::Separator();
+      draw_records();
+    }
   }
   ImGui::EndChild();
+
+  if (records_below) {
+    ImGui::Separator();
+    ImGui::BeginChild("records", ImVec2(0, records_height - ImGui::GetStyle().ItemSpacing.y), false,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    draw_records();
+    ImGui::EndChild();
+  }
 
   // Footer: the one way time moves (Back replays the lesson to the step before).
   ImGui::Separator();
