@@ -110,6 +110,10 @@ TEST_CASE("smtp-lifetime-expiry: 4.4.7 DSN with the original headers reaches the
   auto expired = mailtest::records(*world, TraceKind::mail, "mail.example.com", "expired:");
   REQUIRE(expired.size() == 1);
   CHECK(expired[0]->time >= seconds(601));  // the first failure after the 600 s lifetime
+  // The trace says what the report says: given up (a delay warning says "Action: delayed").
+  auto bounce = mailtest::records(*world, TraceKind::mail, "mail.example.com", "DSN: bounce report (4.4.7)");
+  REQUIRE(bounce.size() == 1);
+  CHECK(bounce[0]->summary.find("DSN Action: failed") != std::string::npos);
   auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
   REQUIRE(inbox.size() == 1);
   auto report = mail::parse_delivery_status_notification(inbox[0]);

@@ -364,7 +364,8 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DSN", entry.queue_id);
   std::string dsn = make_bounce_message(hostname(), entry, report, now, ++message_counter_, dsn_id);
   record_mail(*host_, entry.ledger_id,
-              "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id);
+              "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id +
+                  "; DSN Action: failed, given up (RFC 3464 §2.3.3)");
   enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {});
 }
 
