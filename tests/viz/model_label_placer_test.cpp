@@ -80,3 +80,19 @@ TEST_CASE("many labels around one spot: each placed one is clear of the others, 
   REQUIRE(again.size() == placed.size());
   for (std::size_t i = 0; i < placed.size(); ++i) CHECK(again[i].x == placed[i].x);
 }
+
+TEST_CASE("a host's label takes the first of its own places that covers nothing hard", "[viz][labels]") {
+  LabelPlacer placer;
+  const std::vector<Point> places = {{100, 150}, {140, 100}, {20, 100}, {100, 40}};  // below, right, left, above
+  placer.block({90, 160, 40, 40}, true);  // another host just below
+  const auto first = placer.place_at_one_of(places, 60, 30);
+  REQUIRE(first);
+  CHECK(first->x == 140);  // moved to the right
+  CHECK(first->y == 100);
+  // The right is now taken too: the next label with the same places goes left.
+  const auto second = placer.place_at_one_of(places, 60, 30);
+  REQUIRE(second);
+  CHECK(second->x == 20);
+  LabelPlacer free_below;
+  CHECK(free_below.place_at_one_of(places, 60, 30)->y == 150);  // nothing in the way: below
+}

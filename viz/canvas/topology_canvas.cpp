@@ -40,12 +40,7 @@ Point TopologyCanvas::node_screen(const VisualizerState& state, const std::strin
 void TopologyCanvas::draw(sf::RenderTarget& target, VisualizerState& state) {
   placer_.clear();
   // Outside the canvas (under the panels) a packet label cannot be read: soft obstacles there.
-  const Rect& view = camera_.viewport();
-  const double far = 1e6;
-  placer_.block({view.x - far, view.y - far, far, 3 * far}, false);           // left
-  placer_.block({view.x + view.width, view.y - far, far, 3 * far}, false);    // right
-  placer_.block({view.x - far, view.y - far, 3 * far, far}, false);           // above
-  placer_.block({view.x - far, view.y + view.height, 3 * far, far}, false);   // below
+  block_outside_canvas(placer_, false);
   draw_background(target);
   draw_links(target, state);
   draw_nodes(target, state);
@@ -63,16 +58,20 @@ void TopologyCanvas::draw_label(sf::RenderTarget&, const std::string& text, Poin
   labels_.add(text, at, size, color, to_sf(background_color, 220), centred);
 }
 
+void TopologyCanvas::block_outside_canvas(LabelPlacer& placer, bool hard) const {
+  const Rect& view = camera_.viewport();
+  const double far = 1e6;
+  placer.block({view.x - far, view.y - far, far, 3 * far}, hard);          // left
+  placer.block({view.x + view.width, view.y - far, far, 3 * far}, hard);   // right
+  placer.block({view.x - far, view.y - far, 3 * far, far}, hard);          // above
+  placer.block({view.x - far, view.y + view.height, 3 * far, far}, hard);  // below
+}
+
 void TopologyCanvas::draw_background(sf::RenderTarget& target) {
   const Rect& view = camera_.viewport();
   triangles_.clear();
   add_rect(triangles_, {view.x, view.y}, {view.width, view.height}, to_sf(background_color));
   target.draw(triangles_, sf::RenderStates(sf::BlendNone));  // opaque: no blending work per pixel
-}
-
-void TopologyCanvas::block_label_area(const std::string& text, Point at, unsigned size, bool centred) {
-  const double width = labels_.width(text, size);
-  placer_.block({at.x - (centred ? width / 2 : 0), at.y, width, size * 1.3}, false);
 }
 
 void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state) {
@@ -105,22 +104,49 @@ void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state
     if (!node.up) add_cross(triangles_, c, r * 0.8f, 4.0f * scale_, to_sf(drop_color));
   }
   target.draw(triangles_);
+  draw_node_labels(target, state);
+}
+
+void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState& state) {
+  // Each host's name and address go below it, or — when that would cover another host or its
+  // label (hosts stacked closely, large fonts on a projector) — to its right, left or above.
+  // Host shapes and placed host labels are hard obstacles here, in a placer of their own.
+  const float r = node_radius * scale_;
+  const unsigned name_size = unsigned(14 * scale_), address_size = unsigned(12 * scale_);
+  LabelPlacer hosts;
+  block_outside_canvas(hosts, true);
   for (const auto& node : state.topology.nodes) {
     const Point c = node_screen(state, node.name);
-    const unsigned name_size = unsigned(14 * scale_);
-    // Packet labels keep off the host's name and address when they can (soft obstacles); not
-    // off its shape: a packet leaving a host is drawn on it, and its label belongs beside it.
-    const Point name_at = c + Point{0, r * 1.35 + 2};
-    draw_label(target, node.name, name_at, name_size, to_sf(label_color), true);
-    block_label_area(node.name, name_at, name_size, true);
+    // The shape's core: the corners of its bounding box are empty for most shapes.
+    hosts.block({c.x - r * 1.1, c.y - r * 1.1, r * 2.2, r * 2.2}, true);
+  }
+  for (const auto& node : state.topology.nodes) {
+    const Point c = node_screen(state, node.name);
     std::string second = node.address;
     if (!node.up) second = second.empty() ? "DOWN" : second + "  DOWN";
+    const double width = std::max(labels_.width(node.name, name_size),
+                                  second.empty() ? 0.0f : labels_.width(second, address_size));
+    const double height = name_size * 1.15 + 2 + (second.empty() ? 0.0 : address_size * 1.3);
+    const double gap = r * 1.35 + 2;
+    const std::vector<Point> corners = {
+        {c.x - width / 2, c.y + gap},                    // below (the usual place)
+        {c.x + r * 1.7, c.y - height / 2},               // right
+        {c.x - r * 1.7 - width, c.y - height / 2},       // left
+        {c.x - width / 2, c.y - gap - height},           // above
+    };
+    auto placed = hosts.place_at_one_of(corners, width, height);
+    if (!placed) hosts.block({corners.front().x, corners.front().y, width, height}, true);
+    // Every place taken: below anyway (a host always shows its name).
+    const Point corner = placed.value_or(corners.front());
+    const double middle = corner.x + width / 2;
+    draw_label(target, node.name, {middle, corner.y}, name_size, to_sf(label_color), true);
     if (!second.empty()) {
-      const Point second_at = c + Point{0, r * 1.35 + 4 + name_size * 1.15};
-      draw_label(target, second, second_at, unsigned(12 * scale_),
+      draw_label(target, second, {middle, corner.y + 2 + name_size * 1.15}, address_size,
                  node.up ? sf::Color(160, 170, 185) : to_sf(drop_color), true);
-      block_label_area(second, second_at, unsigned(12 * scale_), true);
     }
+    // Packet labels keep off hosts' names and addresses when they can (soft obstacles); not off
+    // their shapes: a packet leaving a host is drawn on it, and its label belongs beside it.
+    placer_.block({corner.x, corner.y, width, height}, false);
   }
 }
 

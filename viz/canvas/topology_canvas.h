@@ -52,12 +52,13 @@ class TopologyCanvas {
   void draw_background(sf::RenderTarget& target);
   void draw_links(sf::RenderTarget& target, VisualizerState& state);
   void draw_nodes(sf::RenderTarget& target, VisualizerState& state);
+  void draw_node_labels(sf::RenderTarget& target, VisualizerState& state);
+  // Labels outside the canvas cannot be read (the panels cover them).
+  void block_outside_canvas(LabelPlacer& placer, bool hard) const;
   void draw_packets(sf::RenderTarget& target, VisualizerState& state);
   void draw_legend(sf::RenderTarget& target, VisualizerState& state);
   void draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size, sf::Color color,
                   bool centred);
-  // Marks where a host's label is drawn so packet labels keep off it.
-  void block_label_area(const std::string& text, Point at, unsigned size, bool centred);
 
   const sf::Font& font_;
   float scale_;

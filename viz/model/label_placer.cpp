@@ -41,10 +41,13 @@ bool LabelPlacer::covers_soft(const Rect& area) const {
 }
 
 std::optional<Point> LabelPlacer::place(Point at, double half, double width, double height) {
+  return place_at_one_of(slots(at, half, width, height), width, height);
+}
+
+std::optional<Point> LabelPlacer::place_at_one_of(const std::vector<Point>& candidates, double width, double height) {
   // The nearest slot wins, but covering a soft obstacle costs as much as moving five slots out:
   // a label goes one line up rather than over a host's name, yet stays beside its packet.
   constexpr int soft_penalty = 5;
-  const auto candidates = slots(at, half, width, height);
   std::optional<Point> best;
   int best_cost = 0;
   for (std::size_t rank = 0; rank < candidates.size(); ++rank) {

@@ -26,6 +26,8 @@ class LabelPlacer {
   // A label of `width` x `height` for the box of half-size `half` centred at `at`: its top-left
   // corner, or nothing when every slot would cover another label. The chosen slot is blocked.
   std::optional<Point> place(Point at, double half, double width, double height);
+  // The same choice among the caller's own candidate corners, in order of preference.
+  std::optional<Point> place_at_one_of(const std::vector<Point>& candidates, double width, double height);
 
  private:
   std::vector<Point> slots(Point at, double half, double width, double height) const;
