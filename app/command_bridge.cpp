@@ -9,6 +9,7 @@
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "app/trace_output.h"
+#include "engine/net/packet.h"
 #include "engine/bridge/bridge.h"
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
@@ -154,7 +155,7 @@ int command_bridge(const Arguments& arguments) {
   const bool verbose = parsed->has("verbose");
   if (format == "text") {
     trace.subscribe([verbose](const engine::TraceRecord& record) {
-      if (!verbose && is_pure_ack_hop(record)) return;
+      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
       std::cout << engine::format_text(record) << std::endl;
     });
   } else if (format == "jsonl") {

@@ -7,6 +7,7 @@
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "app/trace_output.h"
+#include "engine/net/packet.h"
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
 #include "scenarios/outcome.h"
@@ -93,7 +94,7 @@ int command_run(const Arguments& arguments) {
   if (format == "text") {
     print_header(trace_out, *world, run_until);
     trace.subscribe([&trace_out, verbose](const engine::TraceRecord& record) {
-      if (!verbose && is_pure_ack_hop(record)) return;
+      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
       trace_out << engine::format_text(record) << '\n';
     });
   } else if (format == "jsonl") {

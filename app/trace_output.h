@@ -9,11 +9,6 @@
 
 namespace maillab::app {
 
-// A hop record carrying a TCP segment with only the ACK flag and no data. The text trace hides
-// these unless --verbose: a transfer's acknowledgements would otherwise double its length
-// without telling a student anything new. JSONL and pcap always keep every record.
-bool is_pure_ack_hop(const engine::TraceRecord& record);
-
 // "== intro: One line title ==", the description indented, then seed and run length.
 void print_header(std::ostream& out, const scenarios::World& world, engine::Time until);
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/trace.h"
 #include "engine/net/address.h"
 
 namespace maillab::engine {
@@ -82,5 +83,10 @@ std::string describe_control_segment(const TcpHeader& header, std::uint32_t rela
 
 // The first line of `data`, printable, cut at about 60 characters.
 std::string first_line_of(std::span<const std::uint8_t> data);
+
+// A hop record carrying a TCP segment with only the ACK flag and no data. Trace readers hide
+// these unless asked (`maillab run --verbose`, a lesson's `acks: true`): a transfer's
+// acknowledgements double its length without telling a student anything new.
+bool is_pure_ack_hop(const TraceRecord& record);
 
 }  // namespace maillab::engine
