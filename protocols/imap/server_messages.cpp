@@ -143,9 +143,12 @@ struct SearchContext {
 using SearchPredicate = std::function<bool(const SearchContext&)>;
 
 // Parses search keys from values[index...] (RFC 3501 §6.4.4); juxtaposition means AND.
+// NOT, OR and "(...)" nest: parsing, evaluating and destroying the predicate each take one stack
+// frame per level, so the nesting is bounded (a chain of NOTs needs no parentheses).
 class SearchParser {
  public:
-  explicit SearchParser(const std::vector<Value>& values) : values_(values) {}
+  explicit SearchParser(const std::vector<Value>& values, std::size_t depth = 0)
+      : values_(values), depth_(depth) {}
 
   std::optional<SearchPredicate> parse_all(std::size_t start, std::string* error) {
     index_ = start;
@@ -191,9 +194,20 @@ class SearchParser {
   }
 
   std::optional<SearchPredicate> parse_key(std::string* error) {
+    if (depth_ >= max_list_depth) {
+      *error = "SEARCH keys nested deeper than " + std::to_string(max_list_depth) + " levels";
+      return std::nullopt;
+    }
+    ++depth_;
+    auto key = parse_one_key(error);
+    --depth_;
+    return key;
+  }
+
+  std::optional<SearchPredicate> parse_one_key(std::string* error) {
     const Value& value = values_[index_++];
     if (value.is_list()) {
-      SearchParser inner(value.items);
+      SearchParser inner(value.items, depth_);
       return inner.parse_all(0, error);
     }
     const std::string key = value.keyword();
@@ -322,6 +336,7 @@ class SearchParser {
   }
 
   const std::vector<Value>& values_;
+  std::size_t depth_;
   std::size_t index_ = 0;
 };
 

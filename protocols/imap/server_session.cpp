@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace maillab::imap {
 
@@ -17,17 +18,35 @@ const char* const system_flags_list = "(\\Answered \\Flagged \\Deleted \\Seen \\
 
 
 // LIST pattern matching (RFC 3501 §6.3.8): "*" matches anything, "%" anything but the delimiter.
+// One pass over the pattern keeping the set of name prefixes matched so far: no recursion (a
+// client's pattern can be a 16 MiB literal) and no backtracking blow-up on "*a*a*a...".
 bool matches(std::string_view pattern, std::string_view name) {
-  if (pattern.empty()) return name.empty();
-  const char p = pattern[0];
-  if (p == '*' || p == '%') {
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-      if (matches(pattern.substr(1), name.substr(i))) return true;
-      if (i < name.size() && p == '%' && name[i] == '/') return false;
+  std::vector<char> reachable(name.size() + 1, 0);  // reachable[i]: name[0, i) matched
+  std::vector<char> next(name.size() + 1, 0);
+  reachable[0] = 1;
+  char previous = 0;
+  for (const char symbol : pattern) {
+    const bool is_wildcard = symbol == '*' || symbol == '%';
+    // "**", "*%" and "%%" match what their first wildcard matches: skip the repeats, so the
+    // work is bounded by the name, not by the pattern's length.
+    if (is_wildcard && (previous == '*' || (symbol == '%' && previous == '%'))) continue;
+    previous = symbol;
+    if (is_wildcard) {
+      bool open = false;  // some earlier prefix can stretch to here through this wildcard
+      for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i > 0 && symbol == '%' && name[i - 1] == '/') open = false;
+        open = open || reachable[i];
+        next[i] = open;
+      }
+    } else {
+      next[0] = 0;
+      for (std::size_t i = 1; i <= name.size(); ++i)
+        next[i] = reachable[i - 1] && name[i - 1] == symbol;
     }
-    return false;
+    reachable.swap(next);
+    if (std::none_of(reachable.begin(), reachable.end(), [](char r) { return r != 0; })) return false;
   }
-  return !name.empty() && name[0] == p && matches(pattern.substr(1), name.substr(1));
+  return reachable[name.size()] != 0;
 }
 
 std::string first_line(std::string_view text) {
@@ -137,29 +156,33 @@ void ServerSession::handle_bytes(std::string_view bytes) {
 }
 
 void ServerSession::process_input() {
+  // Bytes of input_ used so far, erased once at the end: the cost stays linear in the bytes
+  // however many lines one call carries.
+  std::size_t consumed = 0;
   while (state_ != ServerState::logout) {
+    const std::string_view pending = std::string_view(input_).substr(consumed);
     if (literal_remaining_ > 0) {
       const std::size_t take =
-          static_cast<std::size_t>(std::min<std::uint64_t>(literal_remaining_, input_.size()));
-      command_text_.append(input_, 0, take);
-      input_.erase(0, take);
+          static_cast<std::size_t>(std::min<std::uint64_t>(literal_remaining_, pending.size()));
+      command_text_.append(pending.substr(0, take));
+      consumed += take;
       literal_remaining_ -= take;
-      if (literal_remaining_ > 0) return;
+      if (literal_remaining_ > 0) break;
       continue;  // the command goes on after the literal
     }
-    const std::size_t newline = input_.find('\n');
-    if (newline == std::string::npos) {
-      if (input_.size() > options_.max_line_length) {
+    const std::size_t newline = pending.find('\n');
+    if (newline == std::string_view::npos) {
+      if (pending.size() > options_.max_line_length) {
         if (!discarding_line_) untagged("BAD line too long (limit " +
                                         std::to_string(options_.max_line_length) + " octets)");
         discarding_line_ = true;
         command_text_.clear();
-        input_.clear();
+        consumed = input_.size();
       }
-      return;
+      break;
     }
-    std::string line = input_.substr(0, newline);
-    input_.erase(0, newline + 1);
+    std::string line(pending.substr(0, newline));
+    consumed += newline + 1;
     if (discarding_line_) {
       discarding_line_ = false;
       continue;
@@ -178,25 +201,28 @@ void ServerSession::process_input() {
       handle_authenticate_line(line);
       continue;
     }
-    command_text_ += line;
     bool non_synchronizing = false;
     bool too_large = false;
     const std::optional<std::uint64_t> size = trailing_literal(line, &non_synchronizing, &too_large);
-    if (size || too_large) {
-      if (too_large || *size > options_.max_literal_size) {
-        const std::string tag = command_text_.substr(0, command_text_.find(' '));
-        command_text_.clear();
-        if (non_synchronizing) {
-          // The client sends the bytes anyway; we cannot find the next command reliably.
-          untagged("BYE literal too large (limit " + std::to_string(options_.max_literal_size) +
-                   " octets)");
-          enter_state(ServerState::logout);
-          return;
-        }
-        tagged(tag.empty() ? "*" : tag, "BAD literal too large (limit " +
-                                            std::to_string(options_.max_literal_size) + " octets)");
-        continue;
-      }
+    const bool literal_follows = size || too_large;
+    command_text_ += line;
+    if (literal_follows && (too_large || *size > options_.max_literal_size)) {
+      refuse_command("literal too large (limit " + std::to_string(options_.max_literal_size) +
+                         " octets)",
+                     non_synchronizing);
+      continue;
+    }
+    // The whole command, literals included, against the limit of the current state; a literal
+    // counts as announced, before any of its bytes are buffered.
+    const std::uint64_t announced = size ? 2 + *size : 0;
+    if (command_text_.size() + announced > command_size_limit()) {
+      refuse_command(std::string("command too large (limit ") +
+                         std::to_string(command_size_limit()) + " octets with its literals" +
+                         (state_ == ServerState::not_authenticated ? " before login)" : ")"),
+                     literal_follows && non_synchronizing);
+      continue;
+    }
+    if (size) {
       command_text_ += "\r\n";
       literal_remaining_ = *size;
       // RFC 3501 §7.5: a synchronizing literal waits for our go-ahead; {n+} does not (RFC 7888).
@@ -207,6 +233,29 @@ void ServerSession::process_input() {
     text.swap(command_text_);
     handle_command_text(text);
   }
+  if (state_ == ServerState::logout) {
+    input_.clear();
+  } else {
+    input_.erase(0, consumed);
+  }
+}
+
+std::size_t ServerSession::command_size_limit() const {
+  return state_ == ServerState::not_authenticated ? options_.max_command_size_before_login
+                                                  : options_.max_command_size;
+}
+
+void ServerSession::refuse_command(const std::string& reason, bool bytes_are_coming) {
+  const std::string tag = command_text_.substr(0, command_text_.find(' '));
+  command_text_.clear();
+  // RFC 7888 §4 / RFC 4469 §4.2: an oversized literal is refused with BAD [TOOBIG]. A
+  // synchronizing literal's bytes never come (no "+" was sent), so the session goes on.
+  tagged(tag.empty() ? "*" : tag, "BAD [TOOBIG] " + reason);
+  if (!bytes_are_coming) return;
+  // A non-synchronizing literal's bytes are on their way and the next command cannot be found
+  // reliably after them (RFC 7888 §4): say goodbye and close rather than buffer them.
+  untagged("BYE [TOOBIG] " + reason + ": closing the connection");
+  enter_state(ServerState::logout);
 }
 
 void ServerSession::handle_command_text(const std::string& text) {

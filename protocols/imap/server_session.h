@@ -30,6 +30,10 @@ struct ServerOptions {
   std::string hostname = "imap.example";
   std::size_t max_line_length = 8192;          // per line, literals excluded (RFC 7162 §4 advice)
   std::size_t max_literal_size = 16u << 20;     // bytes in one literal
+  // A whole command, lines and literals together. Before login only LOGIN and AUTHENTICATE
+  // make sense, so an unknown client may not make the server hold more than this.
+  std::size_t max_command_size_before_login = 16u << 10;
+  std::size_t max_command_size = (16u << 20) + (64u << 10);  // one 16 MiB APPEND and its line
 };
 
 enum class ServerState { not_authenticated, authenticated, selected, logout };
@@ -57,6 +61,9 @@ class ServerSession {
   bool closed() const { return state_ == ServerState::logout; }  // close after sending output
   const std::string& user() const { return user_; }
   const std::string& selected_mailbox() const { return selected_; }
+  // Bytes of client input held between calls (a partial line, a command being assembled): the
+  // limits above bound it.
+  std::size_t buffered_bytes() const { return input_.size() + command_text_.size(); }
 
  private:
   // This session's picture of the selected mailbox: message n is view_[n-1].
@@ -74,6 +81,9 @@ class ServerSession {
 
   // ---- input ----
   void process_input();
+  std::size_t command_size_limit() const;
+  // Answers an oversized command with BAD [TOOBIG]; closes when its literal's bytes are coming.
+  void refuse_command(const std::string& reason, bool bytes_are_coming);
   void handle_command_text(const std::string& text);
   void handle_idle_line(const std::string& line);
   void handle_authenticate_line(const std::string& line);

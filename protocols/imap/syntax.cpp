@@ -26,7 +26,8 @@ namespace {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string* error) : text_(text), error_(error) {}
+  Parser(std::string_view text, std::string* error, std::size_t max_depth)
+      : text_(text), error_(error), max_depth_(max_depth) {}
 
   std::optional<std::vector<Value>> parse_all() {
     std::vector<Value> values;
@@ -66,9 +67,16 @@ class Parser {
   bool parse_value(Value& value) {
     const char c = text_[position_];
     if (c == '(') {
+      // Each level is a stack frame here (and in ~Value): a bound keeps a hostile client's
+      // "((((..." from overflowing the stack.
+      if (depth_ >= max_depth_)
+        return fail("lists nested deeper than " + std::to_string(max_depth_) + " levels");
       ++position_;
       value.kind = Value::Kind::list;
-      return parse_sequence(value.items, true);
+      ++depth_;
+      const bool ok = parse_sequence(value.items, true);
+      --depth_;
+      return ok;
     }
     if (c == '"') return parse_quoted(value);
     if (c == '{') return parse_literal(value);
@@ -142,13 +150,16 @@ class Parser {
 
   std::string_view text_;
   std::string* error_;
+  std::size_t max_depth_;
+  std::size_t depth_ = 0;
   std::size_t position_ = 0;
 };
 
 }  // namespace
 
-std::optional<std::vector<Value>> parse_values(std::string_view text, std::string* error) {
-  return Parser(text, error).parse_all();
+std::optional<std::vector<Value>> parse_values(std::string_view text, std::string* error,
+                                               std::size_t max_depth) {
+  return Parser(text, error, max_depth).parse_all();
 }
 
 std::optional<std::uint64_t> trailing_literal(std::string_view line, bool* non_synchronizing,
@@ -166,11 +177,12 @@ std::optional<std::uint64_t> trailing_literal(std::string_view line, bool* non_s
   if (digits.empty() ||
       !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
+  // Set before the size check: a refused {99999999999+} still has its bytes on the way.
+  if (non_synchronizing) *non_synchronizing = plus;
   if (digits.size() > 10) {
     if (too_large) *too_large = true;
     return std::nullopt;
   }
-  if (non_synchronizing) *non_synchronizing = plus;
   return std::stoull(std::string(digits));
 }
 

@@ -3,6 +3,7 @@
 // or response into values (atoms, quoted strings, literals, parenthesized lists), writing strings
 // back (quoted or as a literal), and sequence sets ("1:*", "2,4:6", "*").
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,8 +30,11 @@ struct Value {
 
 // Parses space-separated values. Literals appear in `text` as "{n}\r\n" followed by n bytes
 // (also "{n+}\r\n", RFC 7888). An atom may contain a "[...]" section with spaces and parentheses
-// inside, as in BODY[HEADER.FIELDS (FROM)]<0.100>. Returns nullopt and sets *error on bad syntax.
-std::optional<std::vector<Value>> parse_values(std::string_view text, std::string* error);
+// inside, as in BODY[HEADER.FIELDS (FROM)]<0.100>. Returns nullopt and sets *error on bad syntax,
+// and on lists nested deeper than `max_depth` (the parser recurses once per level).
+inline constexpr std::size_t max_list_depth = 100;
+std::optional<std::vector<Value>> parse_values(std::string_view text, std::string* error,
+                                               std::size_t max_depth = max_list_depth);
 
 // If `line` (without CRLF) ends with a literal marker "{n}" or "{n+}", returns n and sets
 // *non_synchronizing; else nullopt. Sizes over 4 GiB are refused (nullopt, *too_large = true).

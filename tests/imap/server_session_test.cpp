@@ -278,11 +278,13 @@ TEST_CASE("IMAP BAD and NO paths") {
   CHECK(say(session, "a4 FETCH 1 FLAGS\r\n") == "a4 NO not authenticated: LOGIN first\r\n");
   CHECK(say(session, std::string(150, 'x')) == "* BAD line too long (limit 100 octets)\r\n");
   CHECK(say(session, "tail\r\na5 NOOP\r\n") == "a5 OK NOOP completed\r\n");
-  CHECK(say(session, "a6 LOGIN bob {5000}\r\n") == "a6 BAD literal too large (limit 1000 octets)\r\n");
+  CHECK(say(session, "a6 LOGIN bob {5000}\r\n") == "a6 BAD [TOOBIG] literal too large (limit 1000 octets)\r\n");
   CHECK(say(session, "a7 UID\r\n") == "a7 BAD UID needs a command (FETCH, STORE, SEARCH, COPY, MOVE)\r\n");
   login(session);
   CHECK(say(session, "a8 FETCH 1 FLAGS\r\n") == "a8 NO no mailbox selected: SELECT first\r\n");
-  CHECK(say(session, "a9 LOGIN bob {5000+}\r\n") == "* BYE literal too large (limit 1000 octets)\r\n");
+  CHECK(say(session, "a9 LOGIN bob {5000+}\r\n") ==
+        "a9 BAD [TOOBIG] literal too large (limit 1000 octets)\r\n"
+        "* BYE [TOOBIG] literal too large (limit 1000 octets): closing the connection\r\n");
   CHECK(session.closed());
 }
 
