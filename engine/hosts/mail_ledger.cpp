@@ -75,6 +75,15 @@ bool MailLedger::bounced(const std::string& id, const std::string& recipient, st
   return true;
 }
 
+bool MailLedger::forwarded(const std::string& id, const std::string& recipient, Time when) {
+  LedgerCopy* c = copy(id, recipient);
+  if (!c) return false;
+  c->fate = CopyFate::forwarded;
+  c->where = "forwarded";
+  c->when = when;
+  return true;
+}
+
 const LedgerEntry* MailLedger::find(const std::string& id) const {
   auto it = entries_.find(id);
   return it == entries_.end() ? nullptr : &it->second;
@@ -85,11 +94,16 @@ LedgerCounts MailLedger::counts() const {
   counts.rejected = rejected_;
   for (const auto& [id, entry] : entries_) {
     for (const auto& c : entry.copies) {
+      if (c.fate == CopyFate::forwarded) {
+        ++counts.forwarded;
+        continue;
+      }
       ++counts.accepted;
       switch (c.fate) {
         case CopyFate::queued: ++counts.queued; break;
         case CopyFate::delivered: ++counts.delivered; break;
         case CopyFate::bounced: ++counts.bounced; break;
+        case CopyFate::forwarded: break;
       }
     }
   }

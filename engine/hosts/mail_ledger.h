@@ -28,7 +28,10 @@ namespace maillab::engine {
 // the devices that fetch the message, know which ledger entry the bytes belong to.
 inline constexpr std::string_view tracking_header = "X-Maillab-Id";
 
-enum class CopyFate { queued, delivered, bounced };
+// `forwarded`: the copy left this recipient for other addresses (a forward, RFC 5321 §3.9.1): it
+// is not a delivery, and it is not counted at all — the copies the forward made (add_recipient)
+// are counted in its place, so a forwarding loop counts one message, not thousands of deliveries.
+enum class CopyFate { queued, delivered, bounced, forwarded };
 
 struct LedgerCopy {
   std::string recipient;
@@ -47,6 +50,7 @@ struct LedgerEntry {
 
 struct LedgerCounts {
   std::uint64_t accepted = 0, delivered = 0, bounced = 0, rejected = 0, queued = 0;
+  std::uint64_t forwarded = 0;  // not part of accepted: each forward's new copies are
 };
 
 class MailLedger {
@@ -62,6 +66,8 @@ class MailLedger {
   // Final fates. Unknown ids or recipients are ignored (returns false) so a DSN about a DSN is harmless.
   bool delivered(const std::string& id, const std::string& recipient, std::string where, Time when);
   bool bounced(const std::string& id, const std::string& recipient, std::string status, Time when);
+  // The copy for `recipient` was forwarded (add_recipient the addresses it went to).
+  bool forwarded(const std::string& id, const std::string& recipient, Time when);
   // A refusal at SMTP time (never accepted).
   void rejected() { ++rejected_; }
   // The id of a report about message `id` ("M1-DSN", "M1-DELAY"): reports are the system's own

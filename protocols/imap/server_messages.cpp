@@ -2,8 +2,10 @@
 // (RFC 3501 §6.4, MOVE from RFC 6851, UNSELECT from RFC 3691).
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
+#include "protocols/imap/body_structure.h"
 #include "protocols/imap/message_parts.h"
 #include "protocols/imap/server_session.h"
 
@@ -13,9 +15,12 @@ namespace {
 
 // One requested FETCH data item (RFC 3501 §6.4.5).
 struct FetchItem {
-  enum class Kind { flags, uid, size, envelope, internal_date, rfc822, rfc822_header, rfc822_text, section };
+  enum class Kind {
+    flags, uid, size, envelope, internal_date, rfc822, rfc822_header, rfc822_text, section, body, body_structure
+  };
   Kind kind = Kind::flags;
-  std::string section;              // "", "HEADER", "TEXT", "HEADER.FIELDS", "HEADER.FIELDS.NOT"
+  std::vector<unsigned> part;       // section part numbers: BODY[2.1.MIME] -> {2, 1}
+  std::string section;              // "", "HEADER", "TEXT", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "MIME"
   std::vector<std::string> fields;  // for HEADER.FIELDS[.NOT]
   bool peek = false;
   bool partial = false;
@@ -46,10 +51,9 @@ std::optional<FetchItem> parse_fetch_item(const Value& value, std::string* error
     else if (head == "RFC822") item.kind = FetchItem::Kind::rfc822;
     else if (head == "RFC822.HEADER") item.kind = FetchItem::Kind::rfc822_header;
     else if (head == "RFC822.TEXT") item.kind = FetchItem::Kind::rfc822_text;
-    else if (head == "BODY" || head == "BODYSTRUCTURE") {
-      *error = head + " (MIME structure) is not supported by this server; see README";
-      return std::nullopt;
-    } else {
+    else if (head == "BODY") item.kind = FetchItem::Kind::body;
+    else if (head == "BODYSTRUCTURE") item.kind = FetchItem::Kind::body_structure;
+    else {
       *error = "unknown FETCH item " + text;
       return std::nullopt;
     }
@@ -66,6 +70,29 @@ std::optional<FetchItem> parse_fetch_item(const Value& value, std::string* error
   const std::string section = text.substr(bracket + 1, close - bracket - 1);
   const std::size_t space = section.find(' ');
   item.section = to_upper(section.substr(0, space));
+  // §6.4.5: a section starts with part numbers, "1.2", then maybe .MIME, .HEADER, .TEXT, ...
+  std::string numbers_text;
+  while (!item.section.empty() && std::isdigit(static_cast<unsigned char>(item.section.front()))) {
+    std::size_t digits = 0;
+    while (digits < item.section.size() && std::isdigit(static_cast<unsigned char>(item.section[digits]))) ++digits;
+    unsigned long number = 0;
+    if (digits > 9 || (number = std::stoul(item.section.substr(0, digits))) == 0) {
+      *error = "bad part number in [" + section + "]";
+      return std::nullopt;
+    }
+    item.part.push_back(static_cast<unsigned>(number));
+    numbers_text += item.section.substr(0, digits);
+    if (digits < item.section.size() && item.section[digits] != '.') {
+      *error = "bad section [" + section + "]";
+      return std::nullopt;
+    }
+    item.section.erase(0, digits < item.section.size() ? digits + 1 : digits);
+    if (!item.section.empty()) numbers_text += ".";
+  }
+  if (item.section == "MIME" && item.part.empty()) {
+    *error = "MIME needs part numbers, as in [1.MIME]";
+    return std::nullopt;
+  }
   if (item.section == "HEADER.FIELDS" || item.section == "HEADER.FIELDS.NOT") {
     std::string parse_error;
     auto list = space == std::string::npos ? std::nullopt
@@ -82,11 +109,12 @@ std::optional<FetchItem> parse_fetch_item(const Value& value, std::string* error
       item.fields.push_back(to_upper(field.text));
     }
   } else if (space != std::string::npos ||
-             (item.section != "" && item.section != "HEADER" && item.section != "TEXT")) {
-    *error = "unsupported section [" + section + "] (supported: [], HEADER, TEXT, HEADER.FIELDS)";
+             (item.section != "" && item.section != "HEADER" && item.section != "TEXT" && item.section != "MIME")) {
+    *error = "unsupported section [" + section + "] (supported: [], HEADER, TEXT, HEADER.FIELDS[.NOT], "
+             "part numbers such as 1.2 with .MIME, .HEADER or .TEXT)";
     return std::nullopt;
   }
-  std::string normalized = item.section;
+  std::string normalized = numbers_text + item.section;
   if (!item.fields.empty()) {
     normalized += " (";
     for (std::size_t i = 0; i < item.fields.size(); ++i) normalized += (i ? " " : "") + item.fields[i];
@@ -114,9 +142,26 @@ std::optional<FetchItem> parse_fetch_item(const Value& value, std::string* error
   return item;
 }
 
+// The bytes a section names. With part numbers: the part's body, its MIME header (.MIME), or for
+// a message/rfc822 part the header/text of the message inside (§6.4.5). A part that does not
+// exist gives an empty string, as Cyrus and Dovecot answer.
 std::string section_data(const FetchItem& item, std::string_view message) {
   std::string data;
-  if (item.section.empty()) data = std::string(message);
+  if (!item.part.empty()) {
+    const MimeEntity root = parse_mime(message);
+    const MimeEntity* entity = find_part(root, item.part);
+    if (!entity) return "";
+    if (item.section.empty()) message = entity->body;
+    else if (item.section == "MIME") message = entity->header;
+    else if (entity->is_message()) message = entity->body;  // HEADER, TEXT, HEADER.FIELDS of the message inside
+    else return "";
+    if (!item.section.empty() && item.section != "MIME") {
+      FetchItem inner = item;
+      inner.part.clear();
+      return section_data(inner, message);
+    }
+    data = std::string(message);
+  } else if (item.section.empty()) data = std::string(message);
   else if (item.section == "HEADER") data = std::string(message_header(message));
   else if (item.section == "TEXT") data = std::string(message_text(message));
   else data = header_fields(message, item.fields, item.section == "HEADER.FIELDS.NOT");
@@ -374,14 +419,15 @@ void ServerSession::command_fetch(Command& command, bool by_uid) {
   if (spec.is_list()) {
     requested = spec.items;
   } else if (spec.is_atom()) {
-    // Macros (§6.4.5). FULL would add BODY (MIME structure), which this server does not build.
+    // Macros (§6.4.5).
     const std::string macro = spec.keyword();
     auto atoms = [](std::initializer_list<const char*> names) {
       std::vector<Value> out;
       for (const char* n : names) out.push_back(Value{Value::Kind::atom, n, {}, false});
       return out;
     };
-    if (macro == "ALL" || macro == "FULL") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"});
+    if (macro == "ALL") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"});
+    else if (macro == "FULL") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"});
     else if (macro == "FAST") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE"});
     else requested = {spec};
   } else {
@@ -442,6 +488,11 @@ void ServerSession::command_fetch(Command& command, bool by_uid) {
           break;
         case FetchItem::Kind::section:
           parts.push_back(item.response_name + " " + literal(section_data(item, message->bytes)));
+          break;
+        case FetchItem::Kind::body:
+        case FetchItem::Kind::body_structure:
+          parts.push_back(item.response_name + " " +
+                          body_structure(parse_mime(message->bytes), item.kind == FetchItem::Kind::body_structure));
           break;
       }
     }
@@ -551,23 +602,53 @@ void ServerSession::command_copy(Command& command, bool by_uid, bool move) {
     send_updates(true);
     return tagged(command.tag, "NO [TRYCREATE] no such mailbox");
   }
-  std::vector<std::uint32_t> uids;
-  for (std::size_t index : *indexes) uids.push_back(view_[index].uid);
-  const store::Status status = move ? store_.move_messages(user_, selected_, uids, target)
-                                    : store_.copy_messages(user_, selected_, uids, target);
+  std::vector<std::uint32_t> uids, new_uids;
+  const store::Folder* source = selected_folder();
+  for (std::size_t index : *indexes)
+    if (source && source->find(view_[index].uid)) uids.push_back(view_[index].uid);  // what will be copied
+  const store::Status status = move ? store_.move_messages(user_, selected_, uids, target, &new_uids)
+                                    : store_.copy_messages(user_, selected_, uids, target, &new_uids);
+  // RFC 4315 §3: COPYUID uidvalidity source-uids target-uids (same order). MOVE sends it untagged
+  // before its EXPUNGEs (RFC 6851 §4.3); COPY in the tagged OK.
+  std::string copyuid;
+  if (status == store::Status::ok && !uids.empty() && new_uids.size() == uids.size()) {
+    const store::Folder* destination = store_.folder(user_, target);
+    auto uid_list = [](const std::vector<std::uint32_t>& list) {
+      std::string text;
+      for (std::uint32_t uid : list) text += (text.empty() ? "" : ",") + std::to_string(uid);
+      return text;
+    };
+    copyuid = "[COPYUID " + std::to_string(destination ? destination->uid_validity : 0) + " " + uid_list(uids) +
+              " " + uid_list(new_uids) + "] ";
+  }
+  if (move && !copyuid.empty()) untagged("OK " + copyuid + "moved");
   send_updates(true);  // MOVE reports its EXPUNGEs here (RFC 6851 §3.3)
   if (status == store::Status::quota_exceeded)
     return tagged(command.tag, "NO [OVERQUOTA] quota exceeded: nothing copied");
   if (status != store::Status::ok) return tagged(command.tag, std::string("NO ") + store::describe(status));
-  tagged(command.tag, "OK " + verb + " completed");
+  tagged(command.tag, "OK " + (move ? std::string() : copyuid) + verb + " completed");
 }
 
-void ServerSession::command_expunge(Command& command) {
-  if (!command.arguments.empty()) return tagged(command.tag, "BAD usage: EXPUNGE");
+void ServerSession::command_expunge(Command& command, bool by_uid) {
+  if (command.arguments.size() != (by_uid ? 1u : 0u))
+    return tagged(command.tag, by_uid ? "BAD usage: UID EXPUNGE uid-set" : "BAD usage: EXPUNGE");
   if (read_only_) return tagged(command.tag, "NO [READ-ONLY] mailbox is read-only (EXAMINE)");
-  store_.expunge(user_, selected_);
+  if (by_uid) {
+    // RFC 4315 §2.1: only the \Deleted messages among these UIDs go.
+    const auto indexes = resolve_set(command.arguments[0], true);
+    if (!indexes) return tagged(command.tag, "BAD invalid UID set " + command.arguments[0].text);
+    std::vector<std::uint32_t> doomed;
+    const store::Folder* folder = selected_folder();
+    for (std::size_t index : *indexes) {
+      const store::Message* message = folder ? folder->find(view_[index].uid) : nullptr;
+      if (message && (message->flags & store::flag_deleted)) doomed.push_back(message->uid);
+    }
+    store_.remove_messages(user_, selected_, doomed);
+  } else {
+    store_.expunge(user_, selected_);
+  }
   send_updates(true);
-  tagged(command.tag, "OK EXPUNGE completed");
+  tagged(command.tag, by_uid ? "OK UID EXPUNGE completed" : "OK EXPUNGE completed");
 }
 
 void ServerSession::command_close(Command& command, bool expunge) {

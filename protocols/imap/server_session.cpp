@@ -89,7 +89,7 @@ ServerSession::ServerSession(store::MailStore& store, ServerOptions options)
 }
 
 std::string ServerSession::capabilities() const {
-  std::string caps = "IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT";
+  std::string caps = "IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS";
   if (state_ == ServerState::not_authenticated) caps += " AUTH=PLAIN SASL-IR";
   return caps;
 }
@@ -328,7 +328,7 @@ void ServerSession::dispatch(Command& command) {
                                  "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "IDLE"});
   const bool selected = is({"CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE",
                             "COPY", "MOVE", "UID FETCH", "UID STORE", "UID SEARCH", "UID COPY",
-                            "UID MOVE"});
+                            "UID MOVE", "UID EXPUNGE"});
   if (!any_state && !not_authenticated && !authenticated && !selected) {
     tagged(command.tag, "BAD unknown command " + name);
     return;
@@ -384,7 +384,8 @@ void ServerSession::dispatch(Command& command) {
   if (name == "IDLE") return command_idle(command);
   if (name == "CLOSE") return command_close(command, true);
   if (name == "UNSELECT") return command_close(command, false);
-  if (name == "EXPUNGE") return command_expunge(command);
+  if (name == "EXPUNGE") return command_expunge(command, false);
+  if (name == "UID EXPUNGE") return command_expunge(command, true);
   if (name == "FETCH") return command_fetch(command, false);
   if (name == "UID FETCH") return command_fetch(command, true);
   if (name == "STORE") return command_store(command, false);
@@ -655,7 +656,10 @@ void ServerSession::command_append(Command& command) {
   if (result.status == store::Status::no_such_folder)
     return tagged(command.tag, "NO [TRYCREATE] no such mailbox");
   if (result.status != store::Status::ok) return tagged(command.tag, store_failure(result.status));
-  tagged(command.tag, "OK APPEND completed");
+  // RFC 4315 §3: APPENDUID tells the client the new message's UID (no need to search for it).
+  const store::Folder* folder = store_.folder(user_, args[0].text);
+  tagged(command.tag, "OK [APPENDUID " + std::to_string(folder ? folder->uid_validity : 0) + " " +
+                          std::to_string(result.uid) + "] APPEND completed");
 }
 
 void ServerSession::command_idle(Command& command) {

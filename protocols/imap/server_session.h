@@ -117,7 +117,7 @@ class ServerSession {
   void command_store(Command& command, bool by_uid);
   void command_search(Command& command, bool by_uid);
   void command_copy(Command& command, bool by_uid, bool move);
-  void command_expunge(Command& command);
+  void command_expunge(Command& command, bool by_uid);  // UID EXPUNGE: RFC 4315 §2.1
   void command_close(Command& command, bool expunge);
   // View indexes (0-based) of live messages in a sequence set (by number or by UID).
   std::optional<std::vector<std::size_t>> resolve_set(const Value& value, bool by_uid);

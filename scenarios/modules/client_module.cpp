@@ -23,6 +23,7 @@
 //     - {at: 11s, move: {device: bob-phone, subject: "Lunch?", folder: Archive}}
 #include "scenarios/modules/client_module.h"
 
+#include "engine/hosts/mail/mta_service.h"
 #include "engine/net/network.h"
 #include "scenarios/modules/builtin_modules.h"
 
@@ -47,6 +48,14 @@ void resolve_servers(LoadContext& context) {
     if (auto* host = context.host(entry.smtp_server, "smtp server")) {
       account.smtp.address = host->address();
       account.smtp_server = host->name();
+      // A mail program always logs in to send (RFC 6409): only where the server offers AUTH.
+      const auto* mta = host->find_service<engine::MtaService>();
+      if (mta && account.smtp.port == mta->config().relay_port && !mta->config().auth_on_relay)
+        context.error(entry.smtp_server,
+                      "smtp port " + std::to_string(account.smtp.port) + ": the MTA on " + host->name() +
+                          " offers no AUTH on its relay port, and a mail program logs in to send",
+                      "port 587 (the default), tls: true (465), or auth_on_relay: true in " + host->name() +
+                          "'s mta: block");
     }
     if (auto* host = context.host(entry.incoming_server, "incoming mail server")) {
       account.incoming_endpoint.address = host->address();

@@ -33,6 +33,7 @@ std::string_view to_string(engine::StubResolver::MailRoute::Status status) {
     case Status::ok: return "ok";
     case Status::nxdomain: return "nxdomain";
     case Status::no_address: return "no_address";
+    case Status::null_mx: return "null_mx";
     case Status::temporary_failure: return "temporary_failure";
   }
   return "?";
@@ -319,10 +320,10 @@ std::optional<Expectation> parse_mail_route_expectation(const YAML::Node& value,
   std::optional<bool> implicit;
   if (value["status"]) {
     status = context.text(value["status"], "mail_route status");
-    const std::vector<std::string> names = {"ok", "nxdomain", "no_address", "temporary_failure"};
+    const std::vector<std::string> names = {"ok", "nxdomain", "no_address", "null_mx", "temporary_failure"};
     if (status && std::find(names.begin(), names.end(), *status) == names.end()) {
       context.error(value["status"], "unknown status '" + *status + "'" + did_you_mean(*status, names),
-                    "ok, nxdomain, no_address or temporary_failure");
+                    "ok, nxdomain, no_address, null_mx or temporary_failure");
       status.reset();
     }
     ok = ok && status;

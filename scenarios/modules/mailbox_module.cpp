@@ -5,8 +5,10 @@
 //     domains: [example.org]
 //     users:
 //       - {name: bob, password: secret, quota: 2000000}   # quota in bytes, optional
-//     aliases: {postmaster: [bob]}
+//     aliases: {sales: [bob, carol], info: [sales, someone@elsewhere.net]}
 //     forwards: {carol: {to: [carol@elsewhere.net], keep_copy: false}}
+//     postmaster: [bob]        # who reads postmaster@ (RFC 5321 §4.5.1); default: the first user
+//                              # (or an alias or user named postmaster, if there is one)
 //
 //   expect:
 //     - mailbox: {address: bob@example.org, folder: INBOX, count: 1, subject: "Hello"}
@@ -19,8 +21,10 @@
 namespace maillab::scenarios {
 namespace {
 
-void parse_users(const YAML::Node& users, engine::MailboxService& mailboxes, LoadContext& context) {
-  if (!context.require_sequence(users, "users")) return;
+// Returns the name of the first user declared ("" if none).
+std::string parse_users(const YAML::Node& users, engine::MailboxService& mailboxes, LoadContext& context) {
+  std::string first;
+  if (!context.require_sequence(users, "users")) return first;
   for (const auto& user : users) {
     if (!context.check_keys(user, "user", {"name", "password"}, {"quota"})) continue;
     auto name = context.text(user["name"], "user name");
@@ -34,7 +38,32 @@ void parse_users(const YAML::Node& users, engine::MailboxService& mailboxes, Loa
     }
     if (!mailboxes.store().add_user(*name, *password, static_cast<std::uint64_t>(*quota)))
       context.error(user["name"], "user '" + *name + "' is declared twice");
+    else if (first.empty())
+      first = *name;
   }
+  return first;
+}
+
+// RFC 5321 §4.5.1: every domain that takes mail MUST accept it for "postmaster" (any case), with
+// no setup at all. `postmaster:` says who reads it; a user or alias called postmaster is used as
+// it is; otherwise it is the first user (on a small site, the one who runs it).
+void set_up_postmaster(const YAML::Node& block, const std::string& first_user, engine::MailboxService& mailboxes,
+                       LoadContext& context) {
+  auto& store = mailboxes.store();
+  const bool declared = store.resolve("postmaster").found;
+  if (const auto& node = block["postmaster"]) {
+    auto targets = context.text_list(node, "postmaster");
+    if (!targets) return;
+    if (declared)
+      context.error(node, "postmaster is already a user or alias of these mailboxes",
+                    "either a postmaster: key or a user/alias named postmaster, not both");
+    else if (targets->empty())
+      context.error(node, "postmaster: names nobody", "a user, an alias or an address");
+    else
+      store.add_alias("postmaster", *targets);
+    return;
+  }
+  if (!declared && !first_user.empty()) store.add_alias("postmaster", {first_user});
 }
 
 void parse_aliases(const YAML::Node& aliases, engine::MailboxService& mailboxes, LoadContext& context) {
@@ -62,13 +91,16 @@ void parse_forwards(const YAML::Node& forwards, engine::MailboxService& mailboxe
 }
 
 std::unique_ptr<engine::Service> parse_mailboxes(const YAML::Node& block, engine::Host&, LoadContext& context) {
-  if (!context.check_keys(block, "mailboxes", {"domains"}, {"users", "aliases", "forwards"})) return nullptr;
+  if (!context.check_keys(block, "mailboxes", {"domains"}, {"users", "aliases", "forwards", "postmaster"}))
+    return nullptr;
   auto domains = context.text_list(block["domains"], "mailbox domains");
   if (!domains) return nullptr;
   auto mailboxes = std::make_unique<engine::MailboxService>(*domains);
-  if (block["users"]) parse_users(block["users"], *mailboxes, context);
+  std::string first_user;
+  if (block["users"]) first_user = parse_users(block["users"], *mailboxes, context);
   if (block["aliases"]) parse_aliases(block["aliases"], *mailboxes, context);
   if (block["forwards"]) parse_forwards(block["forwards"], *mailboxes, context);
+  set_up_postmaster(block, first_user, *mailboxes, context);
   return mailboxes;
 }
 

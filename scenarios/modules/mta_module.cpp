@@ -8,9 +8,11 @@
 //     relay: true                       # listen on 25 (default true)
 //     ports: {relay: 25, submission: 587, implicit_tls: 465}
 //     only_local_senders: false
+//     auth_on_relay: false              # also offer AUTH on port 25 (RFC 4954)
 //     credentials: {robot: s3cret}      # AUTH users besides the mailbox users
 //     max_message_size: 10000000
 //     max_recipients: 100
+//     hop_limit: 50                     # Received lines that mean a loop: 554 5.4.6 (RFC 5321 §6.3)
 //     queue: {minimal_backoff: 300s, maximal_backoff: 4000s, maximal_queue_lifetime: 5d, bounce_queue_lifetime: 5d,
 //             delay_warning: 4h}         # delay_warning: one "delayed" DSN to the sender; default 0 = none
 //     smarthost: relay.isp.net          # or {host: relay.isp.net, port: 25}
@@ -63,8 +65,8 @@ void parse_credentials(const YAML::Node& node, engine::MtaConfig& config, LoadCo
 std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host& host, LoadContext& context) {
   if (block.IsNull()) return std::make_unique<engine::MtaService>(engine::MtaConfig{}, context.world.ledger);
   if (!context.check_keys(block, "mta", {},
-                          {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders",
-                           "credentials", "max_message_size", "max_recipients", "queue", "smarthost",
+                          {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
+                           "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost",
                            "command_timeout", "starttls", "reverse_dns", "require_reverse_dns"}))
     return nullptr;
   engine::MtaConfig config;
@@ -90,6 +92,7 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   bool_into("submission", config.submission);
   bool_into("relay", config.relay);
   bool_into("only_local_senders", config.only_local_senders);
+  bool_into("auth_on_relay", config.auth_on_relay);
   bool_into("starttls", config.starttls);
   bool_into("reverse_dns", config.reverse_dns);
   bool_into("require_reverse_dns", config.require_reverse_dns);
@@ -111,6 +114,9 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   if (block["max_recipients"])
     if (auto value = context.integer(block["max_recipients"], "max_recipients", 1, 100000))
       config.max_recipients = static_cast<std::size_t>(*value);
+  if (block["hop_limit"])
+    if (auto value = context.integer(block["hop_limit"], "hop_limit", 1, 1000))
+      config.hop_limit = static_cast<std::size_t>(*value);
   if (block["queue"]) parse_queue(block["queue"], config.queue, context);
   if (block["command_timeout"])
     if (auto value = context.duration(block["command_timeout"], "command_timeout")) {

@@ -6,7 +6,8 @@
 //                     via: mx.example.org, port: 25, from_host: attacker}}     # no AUTH
 //
 // Port 587 (default) and 465 log in as the sender's local part with its password from the MTA
-// host's mailboxes (or `password:`); `auth: false` tries without. Port 25 sends without AUTH.
+// host's mailboxes (or `password:`); `auth: false` tries without. Port 25 sends without AUTH, or
+// with `auth: true` where the MTA offers it there (`auth_on_relay: true`; else a load error).
 // The Date and Message-ID headers are left out on purpose: the submission server adds them
 // (RFC 6409 §8); give `message_id:` to set one.
 #include "engine/hosts/mail/submission_client.h"
@@ -90,9 +91,20 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
     context.error(value["via"], "'" + via->name() + "' runs no MTA", "a host with an mta: block");
     return std::nullopt;
   }
-  std::optional<bool> auth = *port != 25;
+  const engine::MtaConfig& mta_config = mta->config();
+  const bool relay_port = *port == 25 || *port == mta_config.relay_port;
+  std::optional<bool> auth = !relay_port;
   if (value["auth"]) auth = context.boolean(value["auth"], "auth");
   if (!auth) return std::nullopt;
+  // RFC 4954 §3: a client may only AUTH where the server offers it. Said at load, not as a
+  // mysterious failure at run time.
+  if (*auth && relay_port && !mta_config.auth_on_relay) {
+    context.error(value["auth"] ? value["auth"] : value["port"],
+                  "auth: true on port " + std::to_string(*port) + ", but the MTA on " + via->name() +
+                      " offers no AUTH on its relay port",
+                  "port: 587 (submission), auth: false, or auth_on_relay: true in " + via->name() + "'s mta: block");
+    return std::nullopt;
+  }
   std::string user, password;
   if (*auth) {
     const auto at = from->rfind('@');

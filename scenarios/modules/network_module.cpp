@@ -159,12 +159,15 @@ std::optional<Expectation> parse_packets_dropped(const YAML::Node& value, LoadCo
 }
 
 std::optional<Expectation> parse_messages(const YAML::Node& value, LoadContext& context) {
-  static const char* const fields[] = {"accepted", "delivered", "bounced", "rejected", "queued"};
-  bool ok = context.check_keys(value, "messages", {}, {"accepted", "delivered", "bounced", "rejected", "queued"});
+  // `forwarded` is not in the summary line: forwarded copies are replaced by the copies they made.
+  static const char* const fields[] = {"accepted", "delivered", "bounced", "rejected", "queued", "forwarded"};
+  constexpr std::size_t field_count = std::size(fields);
+  bool ok = context.check_keys(value, "messages", {},
+                               {"accepted", "delivered", "bounced", "rejected", "queued", "forwarded"});
   if (!value.IsMap()) return std::nullopt;
-  std::array<std::optional<std::int64_t>, 5> wanted;
+  std::array<std::optional<std::int64_t>, field_count> wanted;
   bool any = false;
-  for (std::size_t i = 0; i < 5; ++i) {
+  for (std::size_t i = 0; i < field_count; ++i) {
     if (!value[fields[i]]) continue;
     any = true;
     ok = (wanted[i] = context.integer(value[fields[i]], std::string("messages ") + fields[i], 0, 1'000'000'000)) && ok;
@@ -178,11 +181,12 @@ std::optional<Expectation> parse_messages(const YAML::Node& value, LoadContext& 
   Expectation expectation;
   expectation.check = [=]() -> ExpectationResult {
     engine::LedgerCounts counts = ledger->counts();
-    const std::uint64_t seen[] = {counts.accepted, counts.delivered, counts.bounced, counts.rejected, counts.queued};
+    const std::uint64_t seen[] = {counts.accepted, counts.delivered, counts.bounced,
+                                  counts.rejected, counts.queued,    counts.forwarded};
     bool passed = true;
-    for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t i = 0; i < field_count; ++i)
       if (wanted[i] && seen[i] != static_cast<std::uint64_t>(*wanted[i])) passed = false;
-    return {passed, ledger->summary_line()};
+    return {passed, ledger->summary_line() + (wanted[5] ? ", forwarded " + std::to_string(counts.forwarded) : "")};
   };
   return expectation;
 }

@@ -23,7 +23,7 @@ std::string header(const std::string& bytes, const std::string& name) {
 }  // namespace
 
 TEST_CASE("every shipped mail scenario passes, with conservation", "[hosts_mail][scenarios]") {
-  const char* names[] = {"mail-intro",        "smtp-mx-fallback",    "smtp-implicit-mx", "smtp-nxdomain-bounce",
+  const char* names[] = {"mail-intro",        "smtp-mx-fallback",    "smtp-implicit-mx", "smtp-nxdomain-bounce", "smtp-null-mx",
                          "smtp-unknown-user", "smtp-retry",          "smtp-lifetime-expiry",
                          "smtp-relay-denied", "smtp-auth-required",  "smtp-quota"};
   for (const char* name : names) {
@@ -154,6 +154,20 @@ TEST_CASE("smtp-implicit-mx: no MX records, the A record is used", "[hosts_mail]
   REQUIRE(mailtest::run(*world).passed());
   CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "implicit MX").size() == 1);
   CHECK(mailtest::mailbox(*world, "example.org", "bob").size() == 1);
+}
+
+TEST_CASE("smtp-null-mx: RFC 7505 null MX bounces 5.1.10 at once, no implicit MX", "[hosts_mail][scenarios][bounce]") {
+  auto world = mailtest::load_file("smtp-null-mx");
+  auto outcome = mailtest::run(*world);
+  INFO(scenarios::format_outcome(outcome));
+  CHECK(outcome.passed());
+  auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  REQUIRE(inbox.size() == 1);
+  auto report = mail::parse_delivery_status_notification(inbox[0]);
+  REQUIRE(report.ok());
+  REQUIRE(report.value().recipients.size() == 1);
+  CHECK(report.value().recipients[0].status == "5.1.10");
+  CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "connecting to").empty());
 }
 
 TEST_CASE("smtp-nxdomain-bounce: NXDOMAIN bounces 5.1.2, no address 5.4.4, never deferred", "[hosts_mail][scenarios][bounce]") {

@@ -11,13 +11,13 @@ TEST_CASE("IMAP greeting, CAPABILITY and LOGIN") {
   Fixture f;
   ServerSession session(f.store);
   CHECK(session.poll_output() ==
-        "* OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT AUTH=PLAIN SASL-IR] imap.example IMAP4rev1 ready\r\n");
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS AUTH=PLAIN SASL-IR] imap.example IMAP4rev1 ready\r\n");
   CHECK(say(session, "a1 CAPABILITY\r\n") ==
-        "* CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT AUTH=PLAIN SASL-IR\r\na1 OK CAPABILITY completed\r\n");
+        "* CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS AUTH=PLAIN SASL-IR\r\na1 OK CAPABILITY completed\r\n");
   CHECK(say(session, "a2 LOGIN bob wrong\r\n") == "a2 NO [AUTHENTICATIONFAILED] invalid user name or password\r\n");
   CHECK(say(session, "a3 SELECT INBOX\r\n") == "a3 NO not authenticated: LOGIN first\r\n");
   CHECK(say(session, "a4 LOGIN bob \"hunter2\"\r\n") ==
-        "a4 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT] LOGIN completed\r\n");
+        "a4 OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS] LOGIN completed\r\n");
   CHECK(session.state() == ServerState::authenticated);
   CHECK(say(session, "a5 LOGIN bob hunter2\r\n") == "a5 NO already authenticated\r\n");
   CHECK(say(session, "a6 LOGOUT\r\n") == "* BYE imap.example IMAP4rev1 server logging out\r\na6 OK LOGOUT completed\r\n");
@@ -103,7 +103,7 @@ TEST_CASE("IMAP FETCH FLAGS, UID, RFC822.SIZE, INTERNALDATE, ENVELOPE") {
   CHECK(say(session, "a5 UID FETCH 7:* FLAGS\r\n") == "* 2 FETCH (UID 2 FLAGS (\\Recent))\r\na5 OK UID FETCH completed\r\n");
   CHECK(say(session, "a5 UID FETCH 7:9 FLAGS\r\n") == "a5 OK UID FETCH completed\r\n");
   CHECK(say(session, "a6 FETCH 3 FLAGS\r\n") == "a6 BAD invalid sequence set 3\r\n");
-  CHECK(say(session, "a7 FETCH 1 BODYSTRUCTURE\r\n").rfind("a7 BAD BODYSTRUCTURE", 0) == 0);
+  CHECK(say(session, "a7 FETCH 1 BODY[0]\r\n").rfind("a7 BAD bad part number", 0) == 0);
   CHECK(say(session, "a8 FETCH 1 (FLAGS\r\n").rfind("a8 BAD syntax error", 0) == 0);
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("IMAP BODY sections: HEADER, TEXT, HEADER.FIELDS, partial, RFC822 form
         "* 2 FETCH (RFC822.HEADER {" + std::to_string(header.size()) + "}\r\n" + header + ")\r\na5 OK FETCH completed\r\n");
   CHECK(f.store.message("bob", "INBOX", 2)->flags == 0);
   CHECK(say(session, "a6 FETCH 2 RFC822\r\n").find(" FLAGS (\\Seen \\Recent))") != std::string::npos);
-  CHECK(say(session, "a7 FETCH 2 BODY[1.MIME]\r\n").rfind("a7 BAD unsupported section", 0) == 0);
+  CHECK(say(session, "a7 FETCH 2 BODY[1.SIZE]\r\n").rfind("a7 BAD unsupported section", 0) == 0);
 }
 
 TEST_CASE("IMAP STORE FLAGS, +FLAGS, -FLAGS, .SILENT and UID STORE") {
@@ -185,9 +185,14 @@ TEST_CASE("IMAP COPY, MOVE and TRYCREATE") {
   login_and_select(session);
   CHECK(say(session, "a1 COPY 1:2 Archive\r\n") == "a1 NO [TRYCREATE] no such mailbox\r\n");
   CHECK(say(session, "a2 CREATE Archive\r\n") == "a2 OK CREATE completed\r\n");
-  CHECK(say(session, "a3 COPY 1:2 Archive\r\n") == "a3 OK COPY completed\r\n");
+  // UIDPLUS (RFC 4315 §3): the UIDs the copies got, in the order of the source UIDs.
+  const std::string archive = std::to_string(f.store.folder("bob", "Archive")->uid_validity);
+  const std::string trash = std::to_string(f.store.folder("bob", "Trash")->uid_validity);
+  CHECK(say(session, "a3 COPY 1:2 Archive\r\n") == "a3 OK [COPYUID " + archive + " 1,2 1,2] COPY completed\r\n");
   CHECK(f.store.folder("bob", "Archive")->messages.size() == 2);
-  CHECK(say(session, "a4 UID MOVE 1 Trash\r\n") == "* 1 EXPUNGE\r\na4 OK UID MOVE completed\r\n");
+  // MOVE: COPYUID in an untagged OK before the EXPUNGE (RFC 6851 §4.3).
+  CHECK(say(session, "a4 UID MOVE 1 Trash\r\n") ==
+        "* OK [COPYUID " + trash + " 1 1] moved\r\n* 1 EXPUNGE\r\na4 OK UID MOVE completed\r\n");
   CHECK(f.store.folder("bob", "Trash")->messages.size() == 1);
   CHECK(f.store.folder("bob", "INBOX")->messages.size() == 1);
 }
@@ -258,7 +263,8 @@ TEST_CASE("IMAP APPEND with a literal") {
   login(session);
   const std::string draft = "Subject: draft\r\n\r\nhi\r\n";
   CHECK(say(session, "a1 APPEND Drafts (\\Draft) {" + std::to_string(draft.size()) + "}\r\n") == "+ Ready for literal data\r\n");
-  CHECK(say(session, draft + "\r\n") == "a1 OK APPEND completed\r\n");
+  const std::string drafts = std::to_string(f.store.folder("bob", "Drafts")->uid_validity);
+  CHECK(say(session, draft + "\r\n") == "a1 OK [APPENDUID " + drafts + " 1] APPEND completed\r\n");
   const store::Message* saved = f.store.message("bob", "Drafts", 1);
   REQUIRE(saved);
   CHECK(saved->bytes == draft);
@@ -304,4 +310,15 @@ TEST_CASE("IMAP server survives garbage input without crashing or hanging") {
     session.poll_output();
   }
   SUCCEED("no crash");
+}
+
+TEST_CASE("IMAP UID EXPUNGE removes only the \\Deleted messages among the UIDs given (RFC 4315)", "[imap][uidplus]") {
+  Fixture f;
+  ServerSession session(f.store);
+  login_and_select(session);
+  say(session, "a1 STORE 1:2 +FLAGS.SILENT (\\Deleted)\r\n");
+  CHECK(say(session, "a2 UID EXPUNGE 2\r\n") == "* 2 EXPUNGE\r\na2 OK UID EXPUNGE completed\r\n");
+  CHECK(f.store.folder("bob", "INBOX")->messages.size() == 1);
+  CHECK(f.store.message("bob", "INBOX", 1) != nullptr);  // \\Deleted, but not named
+  CHECK(say(session, "a3 UID EXPUNGE\r\n") == "a3 BAD usage: UID EXPUNGE uid-set\r\n");
 }

@@ -1,9 +1,13 @@
 """imaplib against the simulated IMAP server through the bridge: alice finds the welcome
-message, reads it, flags it, files a copy in a new folder and expunges the original.
+message, reads it, flags it, files a copy in a new folder and expunges the original; then she
+files a message with an attachment and reads it back part by part (BODYSTRUCTURE).
 
 usage: imap_interop.py MAILLAB
 """
+import base64
 import email
+import email.message
+import email.policy
 import imaplib
 import sys
 
@@ -89,6 +93,33 @@ def main():
         status, data = imap.fetch("1", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
         checks.check(b"Welcome to the bridge lab" in data[0][1] and b"\\Flagged" in data[0][0],
                      "the copy in Archive keeps subject and \\Flagged", data)
+
+        # A message with an attachment, as a mail program would file it (UIDPLUS APPENDUID, RFC 4315),
+        # then read back part by part (BODYSTRUCTURE, BODY[n], BODY[n.MIME]: RFC 3501 §6.4.5).
+        attached = bytes(range(256)) * 4
+        composed = email.message.EmailMessage()
+        composed["From"] = "alice@example.org"
+        composed["To"] = "bob@example.org"
+        composed["Subject"] = "Figures attached"
+        composed.set_content("The figures are attached.\n")
+        composed.add_attachment(attached, maintype="application", subtype="octet-stream", filename="figures.bin")
+        status, data = imap.append("Archive", None, None, composed.as_bytes(policy=email.policy.SMTP))
+        checks.check(status == "OK" and b"[APPENDUID " in data[0], "APPEND: OK [APPENDUID validity uid]", data)
+        status, data = imap.select("Archive", readonly=True)
+        status, data = imap.fetch("2", "(BODYSTRUCTURE)")
+        structure = data[0]
+        checks.check(status == "OK" and b'"MIXED"' in structure and b'("TEXT" "PLAIN"' in structure,
+                     "FETCH BODYSTRUCTURE: multipart/mixed with a text/plain part", structure)
+        checks.check(b'"APPLICATION" "OCTET-STREAM"' in structure and b'"BASE64"' in structure and
+                     b'("ATTACHMENT" ("FILENAME" "figures.bin"))' in structure,
+                     "FETCH BODYSTRUCTURE: the attachment, base64, with its disposition and file name", structure)
+        status, data = imap.fetch("2", "(BODY.PEEK[2])")
+        checks.check(status == "OK" and base64.b64decode(data[0][1]) == attached,
+                     "FETCH BODY.PEEK[2]: the attachment's bytes decode to what was attached")
+        status, data = imap.fetch("2", "(BODY.PEEK[2.MIME] BODY.PEEK[1]<0.9>)")
+        fetched = b"".join(item[1] for item in data if isinstance(item, tuple))
+        checks.check(b"Content-Disposition: attachment" in fetched and b"The figur" in fetched,
+                     "FETCH BODY.PEEK[2.MIME] and a partial BODY.PEEK[1]<0.9>", data)
 
         status, data = imap.logout()
         checks.check(status == "BYE", "LOGOUT: BYE", status)

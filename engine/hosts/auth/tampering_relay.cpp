@@ -96,6 +96,8 @@ std::vector<std::string> apply_tamper_rules(std::string& message, const std::vec
 }
 
 void TamperingRelay::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
+  // The fault is on the mail this MTA relays; the reports it writes itself are not in transit.
+  if (outgoing.own_report) return;
   const auto changes = apply_tamper_rules(outgoing.message, rules_, host.simulator().now());
   if (changes.empty()) return;
   ++tampered_count_;

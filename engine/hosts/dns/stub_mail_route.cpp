@@ -78,7 +78,7 @@ void StubResolver::resolve_mail_route(const std::string& domain, Rng& rng, std::
     }
     auto exchangers = dns::extract_mail_exchangers(result.response, name);
     if (exchangers.size() == 1 && exchangers.front().exchange.is_root()) {
-      job->route.status = MailRoute::Status::no_address;  // RFC 7505: "MX 0 ." says no mail here
+      job->route.status = MailRoute::Status::null_mx;  // RFC 7505: "MX 0 ." says no mail here
       job->route.detail = job->domain + " publishes a null MX: it accepts no mail";
       return job->done(job->route);
     }

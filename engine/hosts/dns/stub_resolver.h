@@ -59,7 +59,7 @@ class StubResolver {
     std::vector<Address> addresses;
   };
   struct MailRoute {
-    enum class Status { ok, nxdomain, no_address, temporary_failure } status;
+    enum class Status { ok, nxdomain, no_address, null_mx, temporary_failure } status;  // null_mx: RFC 7505
     std::vector<MailExchanger> exchangers;
     bool implicit = false;
     std::string detail;

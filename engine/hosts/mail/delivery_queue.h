@@ -39,6 +39,7 @@ struct QueueEntry {
   std::string message;    // the bytes (CRLF), with this MTA's Received header on top
   std::string folder;     // local delivery folder ("" = INBOX)
   bool submitted_here = false;     // taken from an authenticated client
+  bool own_report = false;         // a DSN or delay warning this MTA wrote itself (not relayed traffic)
   bool prepared_outgoing = false;  // MtaPolicy::prepare_outgoing has run
   Time arrived = 0;
   Time next_attempt = 0;

@@ -48,6 +48,11 @@ std::string remove_header(const std::string& message, std::string_view name) {
   return out;
 }
 
+std::size_t count_header(const std::string& message, std::string_view name) {
+  auto headers = mail::parse_headers(mail::header_section(message));
+  return headers.ok() ? headers.value().get_all(name).size() : 0;
+}
+
 smtp::Reply ok(int code, std::string_view status, std::string_view text) { return smtp::make_reply(code, status, text); }
 
 // Runs policies one after another (each may answer later); stops at the first refusal.
@@ -109,6 +114,7 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
   }
   const std::string domain = domain_of(recipient);
   if (is_local_domain(domain)) {
+    recipient = mailbox_address(recipient);
     if (auto* mailboxes = this->mailboxes()) {
       if (!mailboxes->has_recipient(recipient))  // RFC 5321 §3.3: refuse unknown users at RCPT
         return decide(ok(550, "5.1.1", "<" + recipient + ">: Recipient address rejected: User unknown"));
@@ -129,6 +135,13 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
 
 void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
                                  std::function<void(smtp::Reply)> decide) {
+  // RFC 5321 §6.3: a message that has passed through hop_limit servers is in a loop (a forward
+  // that points back, two MX records naming each other); refuse it so it is bounced, not relayed.
+  const std::size_t hops = count_header(request.message, "Received");
+  if (hops >= config_.hop_limit)
+    return decide(ok(554, "5.4.6", "Too many hops: the message has " + std::to_string(hops) +
+                                       " Received lines (hop_limit " + std::to_string(config_.hop_limit) +
+                                       "); mail loop? (RFC 5321 §6.3)"));
   // A message bigger than a local recipient's free space (only now is its size known for sure).
   if (auto* mailboxes = this->mailboxes()) {
     bool any_fits = false, any_local = false;
@@ -237,6 +250,18 @@ std::string MtaService::inject(std::string sender, std::vector<std::string> reci
   return ledger_id;
 }
 
+std::string MtaService::mailbox_address(const std::string& recipient) const {
+  // RFC 5321 §4.5.1: postmaster (the local part in any case) is accepted at every domain this MTA
+  // takes mail for, even one its mailboxes do not list: that mail goes to their postmaster.
+  auto* mailboxes = this->mailboxes();
+  const auto at = recipient.rfind('@');
+  if (!mailboxes || mailboxes->domains().empty() || at == std::string::npos ||
+      !mail::equals_ignoring_case(std::string_view(recipient).substr(0, at), "postmaster") ||
+      mailboxes->serves_domain(domain_of(recipient)))
+    return recipient;
+  return "postmaster@" + mailboxes->domains().front();
+}
+
 std::vector<MtaService::Split> MtaService::split_by_destination(const std::vector<std::string>& recipients) const {
   std::vector<Split> splits;
   for (const auto& recipient : recipients) {
@@ -253,7 +278,8 @@ std::vector<MtaService::Split> MtaService::split_by_destination(const std::vecto
 
 void MtaService::enqueue(const std::string& ledger_id, const std::string& sender,
                          const std::vector<std::string>& recipients, const std::string& message,
-                         const std::string& folder, bool submitted_here, std::string first_queue_id) {
+                         const std::string& folder, bool submitted_here, std::string first_queue_id,
+                         bool own_report) {
   const Time now = host_->simulator().now();
   for (auto& split : split_by_destination(recipients)) {
     QueueEntry entry;
@@ -276,6 +302,7 @@ void MtaService::enqueue(const std::string& ledger_id, const std::string& sender
     entry.message = message;
     entry.folder = folder;
     entry.submitted_here = submitted_here;
+    entry.own_report = own_report;
     entry.arrived = now;
     entry.next_attempt = now;
     QueueEntry& queued = queue_.add(std::move(entry));

@@ -38,10 +38,17 @@ struct MtaConfig {
   std::uint16_t relay_port = 25;
   std::uint16_t submission_port = 587;
   std::uint16_t implicit_tls_port = 465;
+  // Offer AUTH (RFC 4954) on the relay port too, as Postfix does with smtpd_sasl_auth_enable=yes
+  // on port 25: clients that log in there may relay. Off: AUTH only on 587 and 465 (RFC 6409).
+  bool auth_on_relay = false;
   bool only_local_senders = false;  // refuse MAIL FROM addresses outside our domains (not <>)
   std::map<std::string, std::string> credentials;  // AUTH users besides the mailbox users
   std::uint64_t max_message_size = 10 * 1024 * 1024;
   std::size_t max_recipients = 100;
+  // RFC 5321 §6.3: loops are detected by counting Received lines. A message that arrives with this
+  // many is refused at the end of DATA with 554 5.4.6 (Postfix's hopcount_limit, default 50), so
+  // the MTA that sent it bounces it instead of passing it round again.
+  std::size_t hop_limit = 50;
   QueuePolicy queue;
   std::optional<Endpoint> smarthost;  // send every remote message there instead of using MX records
   std::string smarthost_name;         // for traces

@@ -9,6 +9,8 @@
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/net/network.h"
 #include "protocols/mail/date.h"
+#include "protocols/mail/message.h"
+#include "protocols/mail/text.h"
 
 namespace maillab::engine {
 
@@ -31,6 +33,15 @@ std::string seconds_text(Time t) {
   return text;
 }
 
+// Does the header section hold "Delivered-To: <address>" (any case)?
+bool was_delivered_to(const std::string& message, std::string_view address) {
+  auto headers = mail::parse_headers(mail::header_section(message));
+  if (!headers.ok()) return false;
+  for (const auto& value : headers.value().get_all("Delivered-To"))
+    if (mail::equals_ignoring_case(mail::trim(value), address)) return true;
+  return false;
+}
+
 }  // namespace
 
 bool MtaService::is_our_address(Address address) const { return host_ && address == host_->address(); }
@@ -50,25 +61,42 @@ void MtaService::deliver_local(QueueEntry& entry) {
   // RFC 5321 §4.4: the final delivery records the envelope sender in Return-Path.
   const std::string message = "Return-Path: <" + entry.sender + ">\r\n" + entry.message;
   std::vector<Failure> failures;
-  std::vector<std::string> forwards;
+  struct Forward {
+    std::string from;                   // the recipient whose forward it is
+    std::vector<std::string> addresses; // where it goes
+  };
+  std::vector<Forward> forwards;
   for (auto& recipient : entry.recipients) {
     if (recipient.state != RecipientState::pending) continue;
     if (!mailboxes) {
       failures.push_back({recipient.address, "5.3.0", "no mailboxes on " + host_->name(), ""});
       continue;
     }
-    LocalDelivery result = mailboxes->deliver(recipient.address, folder, message, now);
+    // A forward stamps "Delivered-To: <the address>" on the copy it sends on (Postfix local(8)); a
+    // copy that comes back with it has gone round a loop (RFC 5321 §6.3; RFC 3463 5.4.6).
+    if (was_delivered_to(entry.message, recipient.address)) {
+      record_mail(*host_, entry.ledger_id,
+                  "mail forwarding loop for " + recipient.address + ": the message already says Delivered-To: " +
+                      recipient.address);
+      failures.push_back({recipient.address, "5.4.6", "mail forwarding loop for " + recipient.address, ""});
+      continue;
+    }
+    LocalDelivery result = mailboxes->deliver(mailbox_address(recipient.address), folder, message, now);
     switch (result.status) {
       case LocalDelivery::Status::delivered: {
         recipient.state = RecipientState::done;
-        std::string where = "mailbox " + recipient.address + " " + folder;
-        if (result.delivered_to.empty()) where = "forwarded";
-        ledger_.delivered(entry.ledger_id, recipient.address, where, now);
-        ++delivered_count_;
-        if (!result.delivered_to.empty())
+        // The ledger counts a delivery only where a mailbox took the message; a pure forward is a
+        // forward, and the copies it makes are counted instead (mail_ledger.h).
+        if (result.delivered_to.empty()) {
+          ledger_.forwarded(entry.ledger_id, recipient.address, now);
+        } else {
+          ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
+          ++delivered_count_;
           record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+        }
+        if (!result.forward_to.empty()) forwards.push_back({recipient.address, {}});
         for (auto& forward : result.forward_to) {
-          forwards.push_back(forward);
+          forwards.back().addresses.push_back(forward);
           ledger_.add_recipient(entry.ledger_id, forward);
           record_mail(*host_, entry.ledger_id, "forwarded: " + recipient.address + " is forwarded to " + forward);
         }
@@ -90,7 +118,9 @@ void MtaService::deliver_local(QueueEntry& entry) {
     }
   }
   if (!failures.empty()) bounce(entry, failures);
-  if (!forwards.empty()) enqueue(entry.ledger_id, entry.sender, forwards, entry.message, "", false, {});
+  for (const auto& forward : forwards)
+    enqueue(entry.ledger_id, entry.sender, forward.addresses,
+            "Delivered-To: " + forward.from + "\r\n" + entry.message, "", false, {});
   end_attempt(entry.queue_id);
 }
 
@@ -122,6 +152,10 @@ void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubRe
     case Status::nxdomain:  // RFC 3463 5.1.2: bad destination system address
       record_mail(*host_, entry->ledger_id, "no such domain: " + route.detail);
       fail_all_pending(*entry, "5.1.2", "DNS: " + route.detail);
+      return end_attempt(job->queue_id);
+    case Status::null_mx:  // RFC 7505 §3: fail at once, without retrying, with 5.1.10 (RFC 7505 §4.1)
+      record_mail(*host_, entry->ledger_id, "null MX: " + route.detail);
+      fail_all_pending(*entry, "5.1.10", "DNS: " + route.detail + " (RFC 7505)");
       return end_attempt(job->queue_id);
     case Status::no_address:  // RFC 3463 5.4.4: unable to route
       record_mail(*host_, entry->ledger_id, "no route: " + route.detail);
@@ -173,7 +207,8 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
   if (!entry->prepared_outgoing) {
     entry->prepared_outgoing = true;
     for (auto& policy : policies_) {
-      OutgoingMessage outgoing{entry->message, entry->sender, entry->domain, entry->submitted_here};
+      OutgoingMessage outgoing{entry->message, entry->sender, entry->domain, entry->submitted_here,
+                               entry->own_report};
       policy->prepare_outgoing(*host_, outgoing);
     }
   }
@@ -329,7 +364,7 @@ void MtaService::warn_if_delayed(QueueEntry& entry) {
                   " still undelivered after " + seconds_text(now - entry.arrived) + " s (" + status +
                   "); DSN Action: delayed, still trying until " + format_seconds(retry_until) + " s (Will-Retry-Until: " +
                   mail::format_date(epoch_seconds(retry_until)) + ")");
-  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {});
+  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
 }
 
 void MtaService::fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic) {
@@ -366,7 +401,7 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
   record_mail(*host_, entry.ledger_id,
               "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id +
                   "; DSN Action: failed, given up (RFC 3464 §2.3.3)");
-  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {});
+  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
 }
 
 }  // namespace maillab::engine

@@ -50,6 +50,7 @@ struct OutgoingMessage {
   std::string sender;    // envelope reverse-path ("" for a bounce)
   std::string destination_domain;
   bool submitted_here = false;  // this MTA took it from an authenticated client (sign it)
+  bool own_report = false;      // a DSN or delay warning this MTA wrote: not traffic in transit
 };
 
 class MtaPolicy {

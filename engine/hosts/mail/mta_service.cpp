@@ -68,6 +68,7 @@ smtp::ServerConfig MtaService::server_config(smtp::ServerMode mode) const {
   config.max_recipients = config_.max_recipients;
   config.offer_starttls = config_.starttls && mode != smtp::ServerMode::implicit_tls;
   config.tls_active = mode == smtp::ServerMode::implicit_tls;
+  config.offer_auth_on_relay = config_.auth_on_relay;
   config.check_credentials = [this](std::string_view user, std::string_view password) {
     return check_credentials(user, password);
   };

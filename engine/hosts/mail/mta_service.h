@@ -129,8 +129,11 @@ class MtaService : public Service {
     std::vector<std::string> recipients;
   };
   std::vector<Split> split_by_destination(const std::vector<std::string>& recipients) const;
+  // The address to give the mailboxes for a local recipient (postmaster of any of our domains).
+  std::string mailbox_address(const std::string& recipient) const;
   void enqueue(const std::string& ledger_id, const std::string& sender, const std::vector<std::string>& recipients,
-               const std::string& message, const std::string& folder, bool submitted_here, std::string first_queue_id);
+               const std::string& message, const std::string& folder, bool submitted_here, std::string first_queue_id,
+               bool own_report = false);
 
   // mta_delivery.cpp
   struct Target {

@@ -1,0 +1,120 @@
+// RFC requirements of the MTA found missing by a careful reader (issue 13): postmaster at every
+// domain (RFC 5321 §4.5.1), AUTH on port 25 only where it is offered (RFC 4954 §3).
+#include <catch2/catch.hpp>
+
+#include "mail_test_support.h"
+#include "protocols/mail/message.h"
+
+using namespace maillab;
+using engine::TraceKind;
+
+namespace {
+
+std::string from_stranger_to(const std::string& to) {
+  return "  - {at: 1s, send: {from: x@outside.test, to: " + to +
+         ", subject: Hello postmaster, via: mail.example.com, from_host: attacker, port: 25}}\n";
+}
+
+std::string with_mailboxes_line(std::string yaml, const std::string& line) {
+  const std::string key = "      users: [";
+  yaml.insert(yaml.find(key), "      " + line + "\n");
+  return yaml;
+}
+
+std::string load_errors(const std::string& yaml) {
+  scenarios::Diagnostics diagnostics;
+  auto world = scenarios::load_world_from_string(yaml, "test.yaml", std::nullopt, diagnostics);
+  CHECK_FALSE(world);
+  return diagnostics.to_string();
+}
+
+}  // namespace
+
+TEST_CASE("postmaster@ our domain, in any case, is accepted with no setup and reaches the first user",
+          "[hosts_mail][postmaster]") {
+  auto world = mailtest::load_text(mailtest::small_world("{}", from_stranger_to("PostMaster@Example.COM")));
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  CHECK(mailtest::mta_on(*world, "mail.example.com").rejections().empty());
+  CHECK(world->ledger.counts().delivered == 1);
+  CHECK(world->ledger.counts().rejected == 0);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "alice").size() == 1);
+}
+
+TEST_CASE("postmaster: in mailboxes says who reads it", "[hosts_mail][postmaster]") {
+  auto world = mailtest::load_text(
+      with_mailboxes_line(mailtest::small_world("{}", from_stranger_to("postmaster@example.com")), "postmaster: [carol]"));
+  mailtest::run(*world);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "carol").size() == 1);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "alice").empty());
+  // Both at once is a mistake, said where it is.
+  const std::string errors = load_errors(with_mailboxes_line(
+      mailtest::small_world("{}", ""), "aliases: {postmaster: [alice]}\n      postmaster: [carol]"));
+  CHECK(errors.find("test.yaml:") != std::string::npos);
+  CHECK(errors.find("postmaster is already a user or alias") != std::string::npos);
+}
+
+TEST_CASE("postmaster of an MTA domain its mailboxes do not list still gets in", "[hosts_mail][postmaster]") {
+  auto world = mailtest::load_text(
+      mailtest::small_world("{domains: [example.com, example.net]}", from_stranger_to("POSTMASTER@example.net")));
+  mailtest::run(*world);
+  CHECK(mailtest::mta_on(*world, "mail.example.com").rejections().empty());
+  CHECK(world->ledger.counts().delivered == 1);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "alice").size() == 1);
+}
+
+TEST_CASE("auth: true on port 25 is a load error where the MTA offers no AUTH there", "[hosts_mail][auth]") {
+  const std::string errors = load_errors(mailtest::small_world(
+      "{}", "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, "
+            "from_host: alice-laptop, port: 25, auth: true}}\n"));
+  CHECK(errors.find("test.yaml:") != std::string::npos);
+  CHECK(errors.find("offers no AUTH on its relay port") != std::string::npos);
+  CHECK(errors.find("auth_on_relay: true") != std::string::npos);
+}
+
+TEST_CASE("auth_on_relay: a client logs in on port 25 and may relay", "[hosts_mail][auth]") {
+  auto world = mailtest::load_text(mailtest::small_world(
+      "{auth_on_relay: true}", "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: "
+                               "mail.example.com, from_host: alice-laptop, port: 25, auth: true}}\n"));
+  auto outcome = mailtest::run(*world);
+  CHECK(world->ledger.counts().delivered == 1);
+  CHECK_FALSE(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "250-AUTH").empty());
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "235 2.7.0").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "relay port, authenticated as alice").size() == 1);
+}
+
+TEST_CASE("a mail program set to send on port 25 is a load error where the MTA offers no AUTH there",
+          "[hosts_mail][auth]") {
+  std::string yaml = mailtest::small_world("{}", "");
+  const std::string laptop = "{name: alice-laptop, address: 10.0.1.10}";
+  yaml.replace(yaml.find(laptop), laptop.size(),
+               "{name: alice-laptop, address: 10.0.1.10, mail_client: {accounts: [{address: alice@example.com, "
+               "password: alice-secret, smtp: {server: mail.example.com, port: 25}, incoming: {protocol: pop3, "
+               "server: mail.example.com}}]}}");
+  const std::string errors = load_errors(yaml);
+  CHECK(errors.find("offers no AUTH on its relay port") != std::string::npos);
+}
+
+TEST_CASE("a tampering fault alters the mail an MTA relays, not the DSN it writes itself", "[hosts_mail][tamper]") {
+  // carol@example.com forwards to nobody@example.org, which mx.example.org refuses (550 5.1.1):
+  // mail.example.com, the tampering relay, bounces the forward to bob@example.org.
+  std::string yaml = mailtest::smarthost_world(
+      "{smarthost: mx.example.org}", "{smarthost: mail.example.com}",
+      "  - {at: 0s, tamper: {host: mail.example.com, header: Subject, replace: TAMPERED}}\n"
+      "  - {at: 1s, send: {from: bob@example.org, to: carol@example.com, subject: Hi, via: mx.example.org, "
+      "from_host: alice-laptop}}\n");
+  const std::string key = "mailboxes: {domains: [example.com], ";
+  yaml.insert(yaml.find(key) + key.size(), "forwards: {carol: {to: [nobody@example.org]}}, ");
+  auto world = mailtest::load_text(yaml);
+  auto outcome = mailtest::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  CHECK(world->ledger.counts().bounced == 1);
+  // The forwarded message was relayed through the fault: tampered once.
+  CHECK(mailtest::records(*world, TraceKind::fault, "mail.example.com", "tampered in transit").size() == 1);
+  // The DSN is mail.example.com's own: untouched.
+  auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);
+  auto dsn = mail::parse_message(inbox[0]);
+  REQUIRE(dsn.ok());
+  CHECK(dsn.value().subject() == "Undelivered Mail Returned to Sender");
+}
