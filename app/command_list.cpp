@@ -1,13 +1,16 @@
-// maillab list — the built-in scenarios and lessons with their titles. They are looked up in the
+// maillab list — the built-in scenarios, lessons and exercises with their titles. They are looked up in the
 // source tree this binary was built from (MAILLAB_SOURCE_DIR), else in the current directory.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include "app/arguments.h"
 #include "app/commands.h"
+#include "lessons/variables.h"
 
 namespace maillab::app {
 namespace {
@@ -49,7 +52,11 @@ int list_folder(const std::string& heading, const std::string& folder) {
   for (const auto& file : files) {
     std::string title;
     try {
-      YAML::Node root = YAML::LoadFile(file.string());
+      // Exercises and lessons may quote {{variables}}, which YAML alone would misread.
+      std::ifstream in(file, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      YAML::Node root = YAML::Load(lessons::mask_templates(text.str()));
       if (root.IsMap() && root["title"] && root["title"].IsScalar()) title = root["title"].Scalar();
     } catch (const YAML::Exception& e) {
       title = "(cannot be read: " + e.msg + ")";
@@ -68,13 +75,15 @@ int command_list(const Arguments& arguments) {
   auto parsed = parse_arguments(arguments, {}, error);
   if (!parsed) return usage_error("list", error);
   if (parsed->help) {
-    std::cout << "Usage: maillab list\nLists the built-in scenarios (scenarios/*.yaml) and lessons (lessons/*.yaml).\n";
+    std::cout << "Usage: maillab list\nLists the built-in scenarios (scenarios/*.yaml), lessons (lessons/*.yaml) and\nexercises (exercises/*.yaml).\n";
     return 0;
   }
   if (!parsed->positional.empty()) return usage_error("list", "takes no arguments");
   list_folder("scenarios (maillab run FILE)", "scenarios");
   std::cout << "\n";
   list_folder("lessons (maillab lesson FILE)", "lessons");
+  std::cout << "\n";
+  list_folder("exercises (maillab exercise start FILE --student ID)", "exercises");
   return 0;
 }
 

@@ -26,5 +26,7 @@ int command_bench(const Arguments& arguments);
 int command_gui(const Arguments& arguments);
 int command_lesson(const Arguments& arguments);
 int command_bridge(const Arguments& arguments);
+int command_exercise(const Arguments& arguments);
+int command_grade(const Arguments& arguments);
 
 }  // namespace maillab::app

@@ -13,6 +13,7 @@
 
 #include "engine/core/time.h"
 #include "engine/core/trace.h"
+#include "lessons/variables.h"
 #include "scenarios/world.h"
 
 namespace maillab::lessons {
@@ -56,11 +57,17 @@ struct ShowInstruction {
 };
 
 struct Quiz {
+  std::string id;  // "s3.quiz", "s1.predict" (or the author's `id:`): a gradebook column
   std::string question;
   std::vector<std::string> choices;  // 2..6 for a multiple-choice quiz; empty for free text
   std::size_t correct_choice = 0;    // 0-based index into choices
+  // Per choice (same size as choices, "" for none): why this wrong choice is wrong, shown when a
+  // student picks it.
+  std::vector<std::string> choice_explanations;
   std::vector<std::string> accepted;  // free text: accepted answers (case and spacing ignored; numbers by value)
   std::string explanation;           // shown after answering (may be empty)
+  bool graded = true;                // false: a prediction asked for thinking, not for marks
+  std::optional<double> second_try;  // credit for a right second answer (else the lesson's)
   bool multiple_choice() const { return !choices.empty(); }
   scenarios::SourceLocation where;
 };
@@ -77,6 +84,13 @@ struct Step {
 
 struct Lesson {
   std::string source_file;
+  std::string id;    // the file's stem ("02-smtp-journey"): result files and gradebook columns
+  int version = 1;   // `version:`; a result file names it, so a changed lesson is not mixed up
+  std::string student;          // --student: whose variant this is ("" for the author's)
+  VariableValues variables;     // the values this student got
+  // Credit for a right answer at the second try, 0..1 (0: one try only). Interactive runs only:
+  // an answers file gives one answer per question.
+  double second_try = 0;
   std::string title;
   std::string description;
   // The scenario: a file (resolved relative to the lesson file) or the text of an inline
@@ -87,8 +101,10 @@ struct Lesson {
   std::optional<std::uint64_t> seed;
   std::vector<Step> steps;
 
-  // Number of questions (predictions and quizzes): the Y of "score: X/Y".
+  // Number of questions (predictions and quizzes): one line each in an answers file.
   std::size_t question_count() const;
+  // Questions that count for marks (not `graded: false`): the Y of "score: X/Y".
+  std::size_t graded_count() const;
 };
 
 }  // namespace maillab::lessons

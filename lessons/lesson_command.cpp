@@ -1,24 +1,35 @@
 #include "lessons/lesson_command.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <optional>
 
 #include "lessons/answers_file.h"
 #include "lessons/lesson_loader.h"
+#include "lessons/lesson_result.h"
 #include "lessons/lesson_run.h"
+#include "lessons/quiz.h"
+#include "lessons/result_file.h"
 #include "lessons/terminal.h"
 
 namespace maillab::lessons {
 namespace {
 
 constexpr const char* help_text =
-    "Usage: maillab lesson LESSON.yaml [--answers FILE] [--seed N] [--check]\n"
+    "Usage: maillab lesson LESSON.yaml [--answers FILE] [--student ID] [--result FILE.json] [--seed N]\n"
+    "       maillab lesson LESSON.yaml [--student ID] --key     (for teachers: the answer key)\n"
+    "       maillab lesson LESSON.yaml --check\n"
     "Runs a lesson in the terminal: narration, the simulation step by step, trace excerpts and\n"
     "questions. Answer with a letter, a number or a few words; q quits with the score so far.\n\n"
     "Options:\n"
     "  --answers FILE   non-interactive: read the answers from FILE, one per line in question order\n"
     "                   (blank lines and # comments are skipped); ends with 'score: X/Y'\n"
+    "  --student ID     this student's variant: names and numbers the lesson declares under\n"
+    "                   variables: are picked from ID (the same ID always gets the same ones)\n"
+    "  --result FILE    write what the student answered, and the score, to FILE (JSON) for\n"
+    "                   'maillab grade'; needs --student\n"
+    "  --key            print the answer key (of --student's variant) in the --answers format\n"
     "  --seed N         run the lesson's scenario with seed N instead of its own (the same seed\n"
     "                   always tells the same story; another can change what a lossy link drops)\n"
     "  --check          only validate the lesson (and the answers file, if given); run nothing\n\n"
@@ -40,13 +51,30 @@ std::optional<std::string> option_value(const std::vector<std::string>& argument
   return std::nullopt;
 }
 
+// The key in the --answers format: one answer a line, a comment naming the question.
+void print_answer_key(const Lesson& lesson, std::ostream& out) {
+  out << "# Answer key of " << lesson.source_file << " (" << lesson.id << ", version " << lesson.version << ")";
+  if (!lesson.student.empty()) out << " for student " << lesson.student;
+  out << ".\n# For teachers: maillab lesson " << lesson.source_file
+      << (lesson.student.empty() ? "" : " --student " + lesson.student) << " --answers THIS_FILE\n";
+  for (const Quiz* quiz : questions_in_order(lesson)) {
+    std::string question;
+    for (char c : quiz->question) question += c == '\n' ? ' ' : c;
+    if (question.size() > 60) question = question.substr(0, 57) + "...";
+    std::string answer = key_answer_text(*quiz);
+    const std::size_t width = std::max<std::size_t>(answer.size() + 1, 8);
+    answer.resize(width, ' ');
+    out << answer << "# " << quiz->id << (quiz->graded ? "" : " (not graded)") << ": " << question << "\n";
+  }
+}
+
 }  // namespace
 
 int run_lesson_command(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
                        std::ostream& err) {
-  std::optional<std::string> lesson_path, answers_path;
+  std::optional<std::string> lesson_path, answers_path, student, result_path;
   std::optional<std::uint64_t> seed;
-  bool check_only = false;
+  bool check_only = false, print_key = false;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const std::string& word = arguments[i];
     if (word == "--help" || word == "-h") {
@@ -55,6 +83,17 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     }
     if (word == "--check") {
       check_only = true;
+    } else if (word == "--key") {
+      print_key = true;
+    } else if (auto value = option_value(arguments, i, "--student")) {
+      if (value->empty() || value->find_first_of(" ,\"\n\t") != std::string::npos)
+        return usage_error(err, "--student wants an id without spaces, commas or quotes, not '" + *value + "'");
+      if (student) return usage_error(err, "--student given twice");
+      student = *value;
+    } else if (auto value = option_value(arguments, i, "--result")) {
+      if (value->empty()) return usage_error(err, "--result needs a file name");
+      if (result_path) return usage_error(err, "--result given twice");
+      result_path = *value;
     } else if (auto value = option_value(arguments, i, "--answers")) {
       if (value->empty()) return usage_error(err, "--answers needs a file name");
       if (answers_path) return usage_error(err, "--answers given twice");
@@ -74,9 +113,12 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     }
   }
   if (!lesson_path) return usage_error(err, "no lesson file given");
+  if (result_path && !student) return usage_error(err, "--result needs --student ID (whose result it is)");
+  if (print_key && (answers_path || result_path || check_only))
+    return usage_error(err, "--key only prints the key: leave out --answers, --result and --check");
 
   scenarios::Diagnostics diagnostics;
-  auto lesson = load_lesson(*lesson_path, diagnostics);
+  auto lesson = load_lesson(*lesson_path, diagnostics, student.value_or(""));
   if (!lesson) {
     err << diagnostics.to_string() << "maillab lesson: " << *lesson_path << ": " << diagnostics.count()
         << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was run\n";
@@ -99,6 +141,10 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
       return 2;
     }
   }
+  if (print_key) {
+    print_answer_key(*lesson, out);
+    return 0;
+  }
   if (check_only) {
     out << *lesson_path << ": ok (" << lesson->steps.size() << " steps, " << lesson->question_count() << " questions"
         << (answers_path ? ", answers file fits" : "") << ")\n";
@@ -113,8 +159,16 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
   TerminalOptions options;
   options.width = terminal_width_from_environment();
   options.seed_overridden = seed.has_value();
+  const std::string started = utc_now();
   if (answers_path) run_with_answers(*run, answers, out, options);
   else run_interactive(*run, in, out, options);
+  if (result_path) {
+    std::string problem;
+    if (!write_result_file(lesson_result(*run, started, utc_now()), *result_path, problem)) {
+      err << "maillab lesson: " << problem << "\n";
+      return 2;
+    }
+  }
   return 0;
 }
 

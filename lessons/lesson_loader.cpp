@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "lessons/lesson_loader_steps.h"
@@ -18,17 +19,6 @@ namespace {
 using scenarios::Diagnostics;
 using scenarios::LoadContext;
 using scenarios::SourceLocation;
-
-std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    SourceLocation where{file, 0, 0};
-    if (e.mark.line >= 0) where = {file, e.mark.line + 1, e.mark.column + 1};
-    diagnostics.error(where, "YAML syntax error: " + e.msg, "well-formed YAML (check indentation, colons and brackets)");
-    return std::nullopt;
-  }
-}
 
 // The text of the lesson file with everything outside [begin, end) replaced by spaces (newlines
 // kept), so the inline scenario parses alone while every line and column stays where it is in
@@ -94,10 +84,21 @@ std::size_t Lesson::question_count() const {
   return count;
 }
 
-std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
-                                              Diagnostics& diagnostics, const scenarios::Registry& registry) {
+std::size_t Lesson::graded_count() const {
+  std::size_t count = 0;
+  for (const auto& step : steps) count += (step.predict && step.predict->graded ? 1 : 0) + (step.quiz && step.quiz->graded ? 1 : 0);
+  return count;
+}
+
+std::optional<Lesson> load_lesson_from_string(const std::string& original_text, const std::string& file,
+                                              Diagnostics& diagnostics, const scenarios::Registry& registry,
+                                              const std::string& student) {
   const std::size_t errors_before = diagnostics.count();
-  auto parsed = parse_yaml(yaml_text, file, diagnostics);
+  // The student's variant first: {{name}} anywhere becomes this student's value.
+  auto variant = apply_variant(original_text, file, student, diagnostics);
+  if (!variant) return std::nullopt;
+  const std::string& yaml_text = variant->text;
+  auto parsed = parse_yaml_text(yaml_text, file, diagnostics);
   if (!parsed) return std::nullopt;
   const YAML::Node root = *parsed;
   scenarios::World placeholder(1);  // LoadContext's value readers want a World; lessons do not use it
@@ -109,10 +110,20 @@ std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, cons
                       "a map with title:, scenario: and steps: (see lessons/README.md)");
     return std::nullopt;
   }
-  context.check_keys(root, "the lesson", {"title", "scenario", "steps"}, {"description", "seed"});
+  context.check_keys(root, "the lesson", {"title", "scenario", "steps"},
+                     {"description", "seed", "version", "variables", "second_try"});
 
   Lesson lesson;
   lesson.source_file = file;
+  lesson.id = std::filesystem::path(file).stem().string();
+  lesson.student = student;
+  lesson.variables = variant->values;
+  if (root["version"]) {
+    if (auto version = context.integer(root["version"], "version", 1, 1'000'000)) lesson.version = static_cast<int>(*version);
+  }
+  if (root["second_try"]) {
+    if (auto credit = context.number(root["second_try"], "second_try", 0, 1)) lesson.second_try = *credit;
+  }
   if (root["title"]) {
     if (auto title = context.text(root["title"], "title")) lesson.title = *title;
   }
@@ -136,6 +147,16 @@ std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, cons
       }
     }
   }
+  // Question ids name gradebook columns: one column, one question.
+  std::map<std::string, SourceLocation> ids;
+  for (const auto& step : lesson.steps) {
+    for (const Quiz* quiz : {step.predict ? &*step.predict : nullptr, step.quiz ? &*step.quiz : nullptr}) {
+      if (!quiz) continue;
+      auto [at, fresh] = ids.emplace(quiz->id, quiz->where);
+      if (!fresh) context.error(quiz->where, "question id '" + quiz->id + "' is used twice (first at " + at->second.to_string() + ")",
+                                "a different id: each names one gradebook column");
+    }
+  }
   if (diagnostics.count() != errors_before) return std::nullopt;
 
   // A trial load of the scenario: its own errors, and names the checkpoints use.
@@ -148,11 +169,11 @@ std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, cons
 }
 
 std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
-                                              Diagnostics& diagnostics) {
-  return load_lesson_from_string(yaml_text, file, diagnostics, scenarios::builtin_registry());
+                                              Diagnostics& diagnostics, const std::string& student) {
+  return load_lesson_from_string(yaml_text, file, diagnostics, scenarios::builtin_registry(), student);
 }
 
-std::optional<Lesson> load_lesson(const std::string& path, Diagnostics& diagnostics) {
+std::optional<Lesson> load_lesson(const std::string& path, Diagnostics& diagnostics, const std::string& student) {
   std::error_code ignored;
   std::ifstream in(path, std::ios::binary);
   if (!in || !std::filesystem::is_regular_file(path, ignored)) {
@@ -161,7 +182,7 @@ std::optional<Lesson> load_lesson(const std::string& path, Diagnostics& diagnost
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_lesson_from_string(text.str(), path, diagnostics);
+  return load_lesson_from_string(text.str(), path, diagnostics, student);
 }
 
 std::unique_ptr<scenarios::World> load_lesson_world(const Lesson& lesson, std::optional<std::uint64_t> seed_override,

@@ -17,14 +17,18 @@
 
 namespace maillab::lessons {
 
-std::optional<Lesson> load_lesson(const std::string& path, scenarios::Diagnostics& diagnostics);
+// `student` picks the variant (lessons/variables.h): {{name}} in the file becomes this student's
+// value; "" gives the author's variant (every variable's first value).
+std::optional<Lesson> load_lesson(const std::string& path, scenarios::Diagnostics& diagnostics,
+                                  const std::string& student = "");
 
 // The same from text in memory; `file` names the lesson in messages and is the base for a
 // relative scenario path.
 std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
-                                              scenarios::Diagnostics& diagnostics);
+                                              scenarios::Diagnostics& diagnostics, const std::string& student = "");
 std::optional<Lesson> load_lesson_from_string(const std::string& yaml_text, const std::string& file,
-                                              scenarios::Diagnostics& diagnostics, const scenarios::Registry& registry);
+                                              scenarios::Diagnostics& diagnostics, const scenarios::Registry& registry,
+                                              const std::string& student = "");
 
 // A fresh World for the lesson's scenario, seeded by `seed_override`, else the lesson's `seed:`,
 // else the scenario's own. nullptr (and diagnostics) if the scenario does not load.

@@ -206,10 +206,27 @@ std::optional<std::size_t> read_answer_index(const YAML::Node& node, std::size_t
 }
 
 std::optional<Quiz> read_quiz(const YAML::Node& node, std::string_view what, LoadContext& context) {
-  if (!context.check_keys(node, what, {"question"}, {"choices", "answer", "accept", "explain"})) return std::nullopt;
+  if (!context.check_keys(node, what, {"question"}, {"id", "choices", "answer", "accept", "explain", "graded", "second_try"}))
+    return std::nullopt;
   Quiz quiz;
   quiz.where = context.location(node);
   bool ok = true;
+  if (node["id"]) {
+    auto id = context.text(node["id"], std::string(what) + " id");
+    if (id && !id->empty() && id->find_first_of(" ,\"\n") == std::string::npos) quiz.id = *id;
+    else {
+      if (id) context.error(node["id"], std::string(what) + " id '" + *id + "' is not one word", "a short name without spaces or commas (a gradebook column)");
+      ok = false;
+    }
+  }
+  if (node["graded"]) {
+    if (auto graded = context.boolean(node["graded"], std::string(what) + " graded")) quiz.graded = *graded;
+    else ok = false;
+  }
+  if (node["second_try"]) {
+    if (auto credit = context.number(node["second_try"], std::string(what) + " second_try", 0, 1)) quiz.second_try = *credit;
+    else ok = false;
+  }
   if (auto question = context.text(node["question"], std::string(what) + " question")) quiz.question = *question;
   else ok = false;
   if (node["explain"]) {
@@ -235,8 +252,26 @@ std::optional<Quiz> read_quiz(const YAML::Node& node, std::string_view what, Loa
       ok = false;
     }
     for (const auto& item : choices) {
-      if (auto text = context.text(item, std::string(what) + " choice")) quiz.choices.push_back(*text);
-      else ok = false;
+      // A choice is its text, or {text: ..., why: ...}: why is shown to whoever picks it.
+      if (item.IsMap()) {
+        if (!context.check_keys(item, std::string(what) + " choice", {"text", "why"}, {})) {
+          ok = false;
+          continue;
+        }
+        auto text = context.text(item["text"], std::string(what) + " choice text");
+        auto why = context.text(item["why"], std::string(what) + " choice why");
+        if (text && why) {
+          quiz.choices.push_back(*text);
+          quiz.choice_explanations.push_back(*why);
+        } else {
+          ok = false;
+        }
+      } else if (auto text = context.text(item, std::string(what) + " choice")) {
+        quiz.choices.push_back(*text);
+        quiz.choice_explanations.emplace_back();
+      } else {
+        ok = false;
+      }
     }
     if (!answer) {
       context.error(node, std::string(what) + " has choices but no 'answer'",
@@ -321,6 +356,7 @@ std::optional<Step> read_step(const YAML::Node& node, std::size_t index, LoadCon
   if (node["predict"]) {
     step.predict = read_quiz(node["predict"], what + " predict", context);
     ok = ok && step.predict;
+    if (step.predict && step.predict->id.empty()) step.predict->id = "s" + std::to_string(index + 1) + ".predict";
     if (!step.run && !node["run_until"] && !node["run_for"]) {
       context.error(node["predict"], what + " asks to predict but runs nothing",
                     "run_until: or run_for: in the same step (predict, then observe)");
@@ -330,6 +366,7 @@ std::optional<Step> read_step(const YAML::Node& node, std::size_t index, LoadCon
   if (node["quiz"]) {
     step.quiz = read_quiz(node["quiz"], what + " quiz", context);
     ok = ok && step.quiz;
+    if (step.quiz && step.quiz->id.empty()) step.quiz->id = "s" + std::to_string(index + 1) + ".quiz";
   }
   if (!ok) return std::nullopt;
   return step;

@@ -134,6 +134,7 @@ const Quiz* LessonRun::pending_question() const {
 }
 
 void LessonRun::record_answer(std::string_view text, const AnswerCheck& check, bool skipped) {
+  const Quiz& quiz = *pending_question();
   Answer answer;
   answer.step = *step_;
   answer.prediction = phase_ == Phase::predict;
@@ -141,6 +142,11 @@ void LessonRun::record_answer(std::string_view text, const AnswerCheck& check, b
   answer.given = std::string(text);
   answer.choice = check.choice;
   answer.correct = !skipped && check.correct;
+  answer.graded = quiz.graded;
+  answer.tries = std::move(wrong_tries_);
+  wrong_tries_.clear();
+  if (!skipped) answer.tries.push_back(answer.given);
+  if (answer.correct && answer.graded) answer.credit = answer.tries.size() <= 1 ? 1.0 : second_try_credit_for(quiz);
   answers_.push_back(std::move(answer));
   if (phase_ == Phase::predict) run_step();
   else phase_ = Phase::ready;
@@ -154,8 +160,25 @@ AnswerCheck LessonRun::answer(std::string_view text) {
     return none;
   }
   AnswerCheck check = check_answer(*quiz, text);
-  if (check.valid) record_answer(text, check, false);
+  if (!check.valid) return check;
+  if (!check.correct && wrong_tries_.empty() && second_try_credit() > 0) {
+    wrong_tries_.push_back(std::string(text));
+    check.try_again = true;
+    return check;
+  }
+  record_answer(text, check, false);
   return check;
+}
+
+double LessonRun::second_try_credit_for(const Quiz& quiz) const {
+  return quiz.second_try ? *quiz.second_try : lesson_.second_try;
+}
+
+double LessonRun::second_try_credit() const {
+  const Quiz* quiz = pending_question();
+  // A prediction is about what comes next: once told it is wrong, the student knows the answer.
+  if (!quiz || !second_tries_ || phase_ == Phase::predict || !quiz->graded) return 0;
+  return second_try_credit_for(*quiz);
 }
 
 void LessonRun::skip_question() {
@@ -186,7 +209,15 @@ const engine::TraceRecord* LessonRun::checkpoint() const {
 }
 
 std::size_t LessonRun::score() const {
-  return static_cast<std::size_t>(std::count_if(answers_.begin(), answers_.end(), [](const Answer& a) { return a.correct; }));
+  return static_cast<std::size_t>(std::count_if(answers_.begin(), answers_.end(), [](const Answer& a) {
+    return a.correct && a.graded && a.tries.size() <= 1;
+  }));
+}
+
+double LessonRun::points() const {
+  double total = 0;
+  for (const auto& answer : answers_) total += answer.credit;
+  return total;
 }
 
 }  // namespace maillab::lessons

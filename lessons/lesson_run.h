@@ -39,9 +39,12 @@ class LessonRun {
     std::size_t step = 0;     // 0-based
     bool prediction = false;  // a predict: question (else the step's quiz:)
     bool skipped = false;
-    std::string given;        // as typed
+    std::string given;        // as typed (the last try)
     std::optional<std::size_t> choice;
     bool correct = false;
+    bool graded = true;       // the question counts for marks
+    std::vector<std::string> tries;  // every answer typed, in order (1, or 2 with a second try)
+    double credit = 0;        // marks earned: 1 right at once, the second-try credit, or 0
   };
 
   // Loads the lesson's scenario into a new World; nullptr (with diagnostics) if it fails.
@@ -77,7 +80,14 @@ class LessonRun {
   // Judges `text` against the pending question. An invalid answer (check.valid false) changes
   // nothing: ask again. A valid one is recorded and the lesson moves on (a prediction runs the
   // step). With no pending question the result is invalid.
+  // With second tries allowed (allow_second_tries) a wrong first answer to a quiz whose lesson
+  // (or the quiz itself) gives credit for a second try is not recorded yet: check.try_again is
+  // set and the same question stays pending for one more answer.
   AnswerCheck answer(std::string_view text);
+  // Off by default: an answers file and the visualizer give one answer per question.
+  void allow_second_tries(bool allowed) { second_tries_ = allowed; }
+  // The credit a right second answer to the pending question would earn (0: no second try).
+  double second_try_credit() const;
   // Gives up on the pending question (scored wrong) and moves on as answer() would.
   void skip_question();
   // This step's answered prediction, for the reveal after the run; nullptr if none.
@@ -98,8 +108,12 @@ class LessonRun {
   engine::Time now() const { return world_->simulator.now(); }
 
   // --- score ---
+  // Graded questions answered right at the first try.
   std::size_t score() const;
-  std::size_t max_score() const { return lesson_.question_count(); }
+  // Marks earned, counting second tries at their credit (equal to score() without them).
+  double points() const;
+  // Graded questions (`graded: false` predictions do not count).
+  std::size_t max_score() const { return lesson_.graded_count(); }
 
  private:
   void enter_step(std::size_t index);
@@ -107,6 +121,7 @@ class LessonRun {
   void after_run();
   void record_answer(std::string_view text, const AnswerCheck& check, bool skipped);
   void run_to_checkpoint(const RunInstruction& run);
+  double second_try_credit_for(const Quiz& quiz) const;
 
   Lesson lesson_;
   std::unique_ptr<scenarios::World> world_;
@@ -121,6 +136,8 @@ class LessonRun {
   const TracePattern* watching_ = nullptr;
   int matches_wanted_ = 0;
   std::optional<std::size_t> matched_at_;
+  bool second_tries_ = false;
+  std::vector<std::string> wrong_tries_;  // the pending question's wrong answers so far
 };
 
 std::string_view to_string(LessonRun::Phase phase);

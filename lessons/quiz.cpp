@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <iterator>
+#include <set>
 
 namespace maillab::lessons {
 namespace {
@@ -13,6 +15,49 @@ std::optional<double> as_number(const std::string& text) {
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
   if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return value;
+}
+
+// "three" is 3: the numbers a student might spell out (zero to twenty, then the tens).
+std::optional<double> number_word(const std::string& word) {
+  static constexpr const char* small[] = {"zero",    "one",     "two",       "three",    "four",
+                                          "five",    "six",     "seven",     "eight",    "nine",
+                                          "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                          "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+  static constexpr const char* tens[] = {"thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+  for (std::size_t i = 0; i < std::size(small); ++i)
+    if (word == small[i]) return static_cast<double>(i);
+  for (std::size_t i = 0; i < std::size(tens); ++i)
+    if (word == tens[i]) return static_cast<double>(30 + 10 * i);
+  if (word == "hundred" || word == "a hundred" || word == "one hundred") return 100.0;
+  return std::nullopt;
+}
+
+// A unit of measure: "12 s" is not "12 ms", so after a number a unit is part of the answer
+// (compared as text), while any other word ("3 servers", "2 hops") only says what was counted.
+bool is_unit(const std::string& word) {
+  static const std::set<std::string> units = {
+      "s",   "sec",  "secs",  "second", "seconds", "ms",    "millisecond", "milliseconds", "us",     "\u00b5s",
+      "microsecond", "microseconds", "m",  "min",  "mins",  "minute", "minutes", "h",     "hour",        "hours",
+      "d",   "day",  "days",  "b",      "byte",    "bytes", "octet",       "octets",       "kb",     "mb",
+      "gb",  "bps",  "kbps",  "mbps",   "gbps",    "bit",   "bits",        "%",            "percent"};
+  return units.count(word) != 0;
+}
+
+// The number an answer starts with, when the rest is words that are not a unit: "3 servers",
+// "three hops", "3.0". "3.5s" is not 3 (a number glued to letters is read whole), "12 s" has a unit.
+std::optional<double> leading_number(const std::string& given) {
+  if (auto whole = as_number(given)) return whole;
+  const auto space = given.find(' ');
+  const std::string first = given.substr(0, space);
+  std::optional<double> value = number_word(first);
+  if (!value && space != std::string::npos) value = as_number(first);
+  if (!value) return std::nullopt;
+  if (space != std::string::npos) {
+    const auto next = given.find(' ', space + 1);
+    if (is_unit(given.substr(space + 1, next == std::string::npos ? std::string::npos : next - space - 1)))
+      return std::nullopt;
+  }
   return value;
 }
 
@@ -50,6 +95,16 @@ std::string right_answer_text(const Quiz& quiz) {
   return quiz.accepted.empty() ? std::string() : quiz.accepted.front();
 }
 
+std::string key_answer_text(const Quiz& quiz) {
+  if (quiz.multiple_choice()) return std::string(1, static_cast<char>('a' + quiz.correct_choice));
+  return quiz.accepted.empty() ? std::string() : quiz.accepted.front();
+}
+
+std::string choice_explanation(const Quiz& quiz, const AnswerCheck& check) {
+  if (!check.choice || *check.choice >= quiz.choice_explanations.size()) return "";
+  return quiz.choice_explanations[*check.choice];
+}
+
 AnswerCheck check_answer(const Quiz& quiz, std::string_view answer) {
   AnswerCheck check;
   const std::string given = normalize_answer(answer);
@@ -80,10 +135,11 @@ AnswerCheck check_answer(const Quiz& quiz, std::string_view answer) {
     return check;
   }
   check.valid = true;
-  const auto given_number = as_number(given);
+  const auto given_number = leading_number(given);
   for (const auto& accepted : quiz.accepted) {
     const std::string want = normalize_answer(accepted);
     if (want == given || without_spaces(want) == without_spaces(given)) check.correct = true;  // "12ms" is "12 ms"
+    // A number is compared by value, whatever words follow it: "3", "3 servers", "three".
     const auto want_number = as_number(want);
     if (given_number && want_number && *given_number == *want_number) check.correct = true;
   }

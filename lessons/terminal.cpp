@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "lessons/quiz.h"
+#include "lessons/result_file.h"
 #include "lessons/text_layout.h"
 
 namespace maillab::lessons {
@@ -159,8 +160,10 @@ class Session {
       run_.advance();
     }
     out_ << "\n" << heading("Lesson complete", width_, "\u2550") << "\n";
-    out_ << "  You answered " << run_.score() << " of " << run_.max_score() << " questions right.\n";
-    out_ << "score: " << run_.score() << "/" << run_.max_score() << "\n";
+    out_ << "  You answered " << run_.score() << " of " << run_.max_score() << " questions right";
+    if (run_.points() != static_cast<double>(run_.score())) out_ << " at the first try (" << number_text(run_.points()) << " marks)";
+    out_ << ".\n";
+    out_ << "score: " << number_text(run_.points()) << "/" << run_.max_score() << "\n";
     return SessionEnd::completed;
   }
 
@@ -195,7 +198,8 @@ class Session {
     const Quiz& quiz = *run_.pending_question();
     out_ << "\n";
     const std::string label = std::string(prediction ? "Predict" : "Question") + " " +
-                              std::to_string(run_.question_number()) + "/" + std::to_string(run_.max_score()) + ": ";
+                              std::to_string(run_.question_number()) + "/" +
+                              std::to_string(run_.lesson().question_count()) + (quiz.graded ? "" : " (not graded)") + ": ";
     out_ << wrap_text(label + quiz.question, text_width(), "  ");
     for (std::size_t i = 0; i < quiz.choices.size(); ++i) {
       const std::string marker = std::string(1, static_cast<char>('a' + i)) + ") ";
@@ -218,6 +222,12 @@ class Session {
       }
       if (source_.interactive() && is_quit(*line)) return false;
       const AnswerCheck check = run_.answer(*line);
+      if (check.valid && check.try_again) {
+        const std::string why = choice_explanation(quiz, check);
+        out_ << wrap_text("\u2717 Not quite." + (why.empty() ? std::string() : " " + why), text_width(), "  ");
+        out_ << wrap_text("One more try, for " + number_text(run_.second_try_credit() * 100) + "% of the mark.", text_width(), "  ");
+        continue;
+      }
       if (!check.valid) {
         std::string problem = check.problem;
         if (!problem.empty()) problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
@@ -225,14 +235,16 @@ class Session {
         if (!source_.interactive()) return false;  // checked beforehand; never loop on a file
         continue;
       }
-      if (!prediction) print_verdict(quiz, check.correct, "");
+      if (!prediction) print_verdict(quiz, check.correct, "", choice_explanation(quiz, check));
       return true;
     }
   }
 
-  void print_verdict(const Quiz& quiz, bool correct, const std::string& prefix) {
-    if (correct) out_ << "  \u2713 " << prefix << "Right.\n";
-    else out_ << wrap_text("\u2717 " + prefix + "Not quite: the answer is " + right_answer_text(quiz) + ".", text_width(), "  ");
+  void print_verdict(const Quiz& quiz, bool correct, const std::string& prefix, const std::string& why) {
+    const std::string ungraded = quiz.graded ? "" : " (not graded)";
+    if (correct) out_ << "  \u2713 " << prefix << "Right." << ungraded << "\n";
+    else out_ << wrap_text("\u2717 " + prefix + "Not quite: the answer is " + right_answer_text(quiz) + "." + ungraded, text_width(), "  ");
+    if (!correct && !why.empty()) out_ << wrap_text(why, text_width() - 2, "    ");
     if (!quiz.explanation.empty()) out_ << wrap_text(quiz.explanation, text_width() - 2, "    ");
   }
 
@@ -243,7 +255,11 @@ class Session {
     if (step.predict) {
       const LessonRun::Answer* prediction = run_.current_prediction();
       out_ << "\n";
-      if (prediction) print_verdict(*step.predict, prediction->correct, "Your prediction: ");
+      if (prediction) {
+        AnswerCheck picked;
+        picked.choice = prediction->choice;
+        print_verdict(*step.predict, prediction->correct, "Your prediction: ", choice_explanation(*step.predict, picked));
+      }
     }
   }
 
@@ -307,8 +323,8 @@ class Session {
   SessionEnd quit() {
     const std::size_t step = run_.step_index() ? *run_.step_index() + 1 : 0;
     out_ << "\n  Stopped at step " << std::min(step, run_.step_count()) << "/" << run_.step_count() << ", "
-         << run_.answers().size() << " of " << run_.max_score() << " questions answered.\n";
-    out_ << "score: " << run_.score() << "/" << run_.max_score() << "\n";
+         << run_.answers().size() << " of " << run_.lesson().question_count() << " questions answered.\n";
+    out_ << "score: " << number_text(run_.points()) << "/" << run_.max_score() << "\n";
     return SessionEnd::quit;
   }
 
@@ -365,6 +381,7 @@ std::size_t terminal_width_from_environment() {
 
 SessionEnd run_interactive(LessonRun& run, std::istream& in, std::ostream& out, const TerminalOptions& options) {
   KeyboardSource source(in);
+  run.allow_second_tries(true);
   return Session(run, source, out, options).run();
 }
 

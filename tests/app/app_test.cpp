@@ -169,7 +169,8 @@ TEST_CASE("usage errors exit 2 with a clear message", "[app]") {
 TEST_CASE("help for the program and for each command", "[app]") {
   Result help = maillab("--help");
   CHECK(help.status == 0);
-  for (const char* name : {"run", "check", "list", "lesson", "gui", "bridge", "bench"}) CHECK(contains(help.output, name));
+  for (const char* name : {"run", "check", "list", "lesson", "gui", "bridge", "bench", "exercise", "grade"})
+    CHECK(contains(help.output, name));
   Result run_help = maillab("run --help");
   CHECK(run_help.status == 0);
   CHECK(contains(run_help.output, "--trace FORMAT"));
@@ -184,6 +185,45 @@ TEST_CASE("list shows the built-in scenarios with their titles", "[app]") {
   CHECK(contains(r.output, "scenarios/lossy-link-tcp.yaml"));
   CHECK(contains(r.output, "TCP over a lossy radio link"));
   CHECK(contains(r.output, "lessons"));
+  CHECK(contains(r.output, "exercises/missing-mx.yaml"));
+  CHECK(contains(r.output, "Mail for example.org bounces"));  // read past its {{variables}}
+}
+
+TEST_CASE("a class: exercise start and check per student, lessons with --result, one gradebook", "[app][gradebook]") {
+  const std::string folder = temp_path("class");
+  std::filesystem::create_directories(folder);
+  for (const std::string student : {"ann", "ben"}) {
+    Result started = maillab("exercise start exercises/open-relay.yaml --student " + student + " --out " + folder + "/" + student + ".yaml");
+    INFO(started.output);
+    REQUIRE(started.status == 0);
+    Result checked = maillab("exercise check " + folder + "/" + student + ".yaml --result " + folder + "/" + student + "-ex.json");
+    INFO(checked.output);
+    CHECK(checked.status == 1);  // broken as handed out
+    CHECK(contains(checked.output, "% complete"));
+  }
+  // ann also does a lesson, answering from the teacher's key for her variant.
+  Result key = maillab("lesson lessons/02-smtp-journey.yaml --student ann --key", "2>/dev/null > " + folder + "/key.txt");
+  REQUIRE(key.status == 0);
+  Result lesson = maillab("lesson lessons/02-smtp-journey.yaml --student ann --answers " + folder + "/key.txt --result " + folder + "/ann-02.json");
+  INFO(lesson.output);
+  CHECK(lesson.status == 0);
+  Result grade = maillab("grade " + folder + "/ann-ex.json " + folder + "/ben-ex.json " + folder + "/ann-02.json --out " + folder +
+                         "/book.csv --summary " + folder + "/summary.txt");
+  INFO(grade.output);
+  CHECK(grade.status == 0);
+  const std::string csv = read(folder + "/book.csv");
+  INFO(csv);
+  CHECK(csv.rfind("student,open-relay:stranger-refused,open-relay:partner-mail,open-relay:alice-sends-out,open-relay:percent,"
+                  "02-smtp-journey:s1.predict,", 0) == 0);
+  CHECK(contains(csv, "\r\nann,0,1,1,66.67,1,"));
+  CHECK(contains(csv, ",100\r\n"));  // ann's lesson: full marks
+  CHECK(contains(csv, "\r\nben,0,1,1,66.67,,"));
+  CHECK(contains(read(folder + "/summary.txt"), "open-relay:stranger-refused: 0/2 right (0%)"));
+  // Not a result file: refused, nothing written.
+  Result bad = maillab("grade " + folder + "/key.txt");
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.output, "key.txt:"));
+  std::filesystem::remove_all(folder);
 }
 
 TEST_CASE("bench hold prints its figures; bad numbers exit 2", "[app]") {

@@ -1,5 +1,5 @@
 // The lessons shipped in lessons/*.yaml: each loads, reaches every checkpoint, and its answers
-// file (lessons/answers/<name>.txt) scores full marks. For lesson 00, the facts its questions
+// file (tests/lessons/answers/<name>.txt) scores full marks. For lesson 00, the facts its questions
 // and explanations quote are checked against the trace, so a change in the engine that makes
 // the text wrong fails here instead of misleading a student.
 #include <catch2/catch.hpp>
@@ -44,7 +44,7 @@ TEST_CASE("every shipped lesson loads, reaches its checkpoints and its answers s
   for (const auto& path : files) {
     INFO(path.string());
     auto run = start(path);
-    const auto answers_path = path.parent_path() / "answers" / (path.stem().string() + ".txt");
+    const auto answers_path = std::filesystem::path(testing::source_dir()) / "tests" / "lessons" / "answers" / (path.stem().string() + ".txt");
     std::ifstream answers_file(answers_path);
     REQUIRE(answers_file);
     const auto answers = read_answer_lines(answers_file);

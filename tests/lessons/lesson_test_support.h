@@ -1,8 +1,11 @@
 // Shared by the lesson tests: a small inline scenario, and loading helpers.
 #pragma once
 
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "lessons/lesson_command.h"
 #include "lessons/lesson_loader.h"
 #include "scenarios/diagnostics.h"
 
@@ -36,6 +39,17 @@ inline std::string load_errors(const std::string& text, const std::string& file 
   auto lesson = load_lesson_from_string(text, file, diagnostics);
   if (lesson) return "";
   return diagnostics.to_string();
+}
+
+// `maillab lesson ARGUMENTS` through the library: its exit status, what it printed on each stream.
+inline int command(const std::vector<std::string>& arguments, std::string& out, std::string& err,
+                   const std::string& input = "") {
+  std::istringstream in(input);
+  std::ostringstream out_stream, err_stream;
+  const int status = run_lesson_command(arguments, in, out_stream, err_stream);
+  out = out_stream.str();
+  err = err_stream.str();
+  return status;
 }
 
 }  // namespace maillab::lessons::testing

@@ -68,14 +68,7 @@ struct Files {
   }
 };
 
-int command(const std::vector<std::string>& arguments, std::string& out, std::string& err, const std::string& input = "") {
-  std::istringstream in(input);
-  std::ostringstream out_stream, err_stream;
-  const int status = run_lesson_command(arguments, in, out_stream, err_stream);
-  out = out_stream.str();
-  err = err_stream.str();
-  return status;
-}
+using testing::command;
 
 }  // namespace
 
@@ -275,7 +268,7 @@ TEST_CASE("maillab lesson through the maillab binary", "[lessons][command][binar
   };
   std::string output;
   CHECK(run(source + "/lessons/00-packets-and-links.yaml --answers " + source +
-                "/lessons/answers/00-packets-and-links.txt",
+                "/tests/lessons/answers/00-packets-and-links.txt",
             output) == 0);
   INFO(output);
   CHECK(last_line(output) == "score: 11/11");

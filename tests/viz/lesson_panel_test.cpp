@@ -26,7 +26,7 @@ namespace {
 const char* lesson_file = "lessons/01-dns-lookup.yaml";  // tests run from the source tree
 
 std::vector<std::string> shipped_answers() {
-  std::ifstream in("lessons/answers/01-dns-lookup.txt");
+  std::ifstream in("tests/lessons/answers/01-dns-lookup.txt");
   std::vector<std::string> out;
   for (const auto& line : lessons::read_answer_lines(in)) out.push_back(line.text);
   return out;
@@ -303,7 +303,7 @@ TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to t
   auto run = [&](const std::string& extra) {
     std::filesystem::remove(png);
     const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + *build + "/maillab gui " +
-                                lesson_file + " --lesson-answers lessons/answers/01-dns-lookup.txt " + extra +
+                                lesson_file + " --lesson-answers tests/lessons/answers/01-dns-lookup.txt " + extra +
                                 " --screenshot " + png + " --frames 3 > " + out + " 2>&1";
     const int status = std::system(command.c_str());
     std::ifstream in(out);
