@@ -44,9 +44,9 @@ std::optional<std::size_t> Network::add_link(const std::string& a, const std::st
   const std::size_t id = links_.size();
   // Parallel links between the same pair get their own label, so each draws its own numbers.
   std::string label = "link:" + a + "-" + b;
-  const auto parallel = std::count_if(links_.begin(), links_.end(), [&](const Link& l) {
-    return (l.a == a && l.b == b) || (l.a == b && l.b == a);
-  });
+  auto& between = impl_->links_between[Impl::pair_key(impl_->node_index.at(a), impl_->node_index.at(b))];
+  const std::size_t parallel = between.size();
+  between.push_back(id);
   if (parallel > 0) label += "#" + std::to_string(parallel);
   Link link;
   link.id = id;
@@ -60,9 +60,11 @@ std::optional<std::size_t> Network::add_link(const std::string& a, const std::st
 }
 
 std::optional<std::size_t> Network::find_link(const std::string& a, const std::string& b) const {
-  for (const Link& link : links_)
-    if ((link.a == a && link.b == b) || (link.a == b && link.b == a)) return link.id;
-  return std::nullopt;
+  auto index_a = impl_->node_index.find(a), index_b = impl_->node_index.find(b);
+  if (index_a == impl_->node_index.end() || index_b == impl_->node_index.end()) return std::nullopt;
+  auto found = impl_->links_between.find(Impl::pair_key(index_a->second, index_b->second));
+  if (found == impl_->links_between.end() || found->second.empty()) return std::nullopt;
+  return found->second.front();
 }
 
 bool Network::set_link_up(std::size_t link_id, bool up) {
@@ -310,8 +312,10 @@ void Network::Impl::arrive(const std::shared_ptr<Packet>& packet, std::size_t fr
     deliver(packet, hop.node);
     return;
   }
-  // A router forwards a copy with its TTL decremented (RFC 791 §3.2).
-  auto forwarded = std::make_shared<Packet>(*packet);
+  // A router forwards the packet with its TTL decremented (RFC 791 §3.2): the same object when
+  // nothing else holds it (the usual case: copying every packet at every hop was a tenth of a
+  // busy run), else a copy.
+  auto forwarded = packet.use_count() == 1 ? packet : std::make_shared<Packet>(*packet);
   forwarded->ttl = decrement_ttl(forwarded->wire);
   if (forwarded->ttl == 0) {
     record_drop(*forwarded, receiver.name, sender, "TTL expired");

@@ -24,6 +24,12 @@ struct Network::Impl {
   std::unordered_map<std::string, std::size_t> node_index;
   std::unordered_map<Address, std::size_t> address_index;
   std::vector<std::unique_ptr<Host>> host_of_node;  // nullptr for routers
+  // The links between each pair of nodes (key: pair_key of their indices), in id order: a
+  // generated world adds tens of thousands of links, and each addition asks about its pair.
+  std::unordered_map<std::uint64_t, std::vector<std::size_t>> links_between;
+  static std::uint64_t pair_key(std::size_t a, std::size_t b) {
+    return a < b ? (static_cast<std::uint64_t>(a) << 32) | b : (static_cast<std::uint64_t>(b) << 32) | a;
+  }
 
   struct LinkState {
     Rng rng;                  // this link's own loss draws: Rng::derive("link:a-b")

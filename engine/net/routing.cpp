@@ -1,9 +1,10 @@
 #include "engine/net/routing.h"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <algorithm>
+#include <functional>
 #include <limits>
-#include <unordered_map>
+#include <queue>
+#include <string_view>
 
 namespace maillab::engine {
 namespace {
@@ -14,75 +15,167 @@ Time weight_of(const Link& link) { return link.spec.latency * hop_weight_scale +
 
 }  // namespace
 
-bool Routing::link_usable(const Link& link, std::size_t a, std::size_t b, std::size_t destination) const {
-  if (!link.spec.up) return false;
-  const bool a_ok = nodes_[a].up || a == destination;
-  const bool b_ok = nodes_[b].up || b == destination;
-  return a_ok && b_ok;
-}
+void Routing::build() {
+  const std::size_t count = nodes_.size();
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) index.emplace(nodes_[i].name, i);
 
-const Routing::Table& Routing::table_for(std::size_t destination) {
-  if (tables_.size() != nodes_.size()) tables_.resize(nodes_.size());
-  if (tables_[destination]) return *tables_[destination];
-
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) index.emplace(nodes_[i].name, i);
-
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                      boost::property<boost::edge_weight_t, Time>>;
-  Graph graph(nodes_.size());
-  struct Edge {
-    std::size_t a, b, link;
-  };
-  std::vector<Edge> usable;
+  // Neighbours over links that are up; of parallel links only the best (fastest, then lowest id)
+  // can ever be chosen, so only it is kept.
+  std::vector<std::vector<Adjacent>> adjacent(count);
   for (const Link& link : links_) {
+    if (!link.spec.up) continue;
     const std::size_t a = index.at(link.a), b = index.at(link.b);
-    if (!link_usable(link, a, b, destination)) continue;
-    usable.push_back({a, b, link.id});
-    // Paths may only pass through transit nodes: a non-transit node's links stay out of the
-    // search (it is then only ever the first or the last node of a path).
-    const bool a_relays = nodes_[a].transit || a == destination;
-    const bool b_relays = nodes_[b].transit || b == destination;
-    if (a_relays && b_relays) boost::add_edge(a, b, weight_of(link), graph);
+    adjacent[a].push_back({b, link.id, weight_of(link)});
+    adjacent[b].push_back({a, link.id, weight_of(link)});
+  }
+  std::vector<std::size_t> degree(count);
+  for (std::size_t v = 0; v < count; ++v) {
+    auto& list = adjacent[v];
+    std::sort(list.begin(), list.end(), [](const Adjacent& x, const Adjacent& y) {
+      return x.node != y.node ? x.node < y.node : x.weight != y.weight ? x.weight < y.weight : x.link < y.link;
+    });
+    list.erase(std::unique(list.begin(), list.end(), [](const Adjacent& x, const Adjacent& y) { return x.node == y.node; }),
+               list.end());
+    degree[v] = list.size();
   }
 
-  constexpr Time infinity = std::numeric_limits<Time>::max();
-  std::vector<Time> distance(nodes_.size(), infinity);
-  boost::dijkstra_shortest_paths(
-      graph, destination,
-      boost::distance_map(boost::make_iterator_property_map(distance.begin(), boost::get(boost::vertex_index, graph)))
-          .distance_inf(infinity));
+  // Peel leaves until only cycles (the core) or single roots are left.
+  parent_.assign(count, none);
+  parent_link_.assign(count, none);
+  std::vector<bool> peeled(count, false);
+  std::vector<std::size_t> order, leaves;
+  for (std::size_t v = 0; v < count; ++v)
+    if (degree[v] == 1) leaves.push_back(v);
+  while (!leaves.empty()) {
+    const std::size_t v = leaves.back();
+    leaves.pop_back();
+    if (peeled[v] || degree[v] != 1) continue;
+    for (const Adjacent& next : adjacent[v]) {
+      if (peeled[next.node]) continue;  // a child peeled before
+      parent_[v] = next.node;
+      parent_link_[v] = next.link;
+      if (--degree[next.node] == 1) leaves.push_back(next.node);
+      break;
+    }
+    peeled[v] = true;
+    order.push_back(v);
+  }
+  anchor_.resize(count);
+  depth_.assign(count, 0);
+  for (std::size_t v = 0; v < count; ++v) anchor_[v] = v;
+  // Parents were peeled after their children, so the reverse order sees every parent first.
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    anchor_[*it] = anchor_[parent_[*it]];
+    depth_[*it] = depth_[parent_[*it]] + 1;
+  }
 
-  // The next hop from v is the neighbour u minimising weight(v,u) + distance(u); reading it off the
-  // distances (rather than Dijkstra's predecessors) picks the right one of parallel links.
-  Table table;
-  table.next.assign(nodes_.size(), NextHop{none, none});
-  std::vector<Time> best(nodes_.size(), infinity);
-  for (const Edge& edge : usable) {
-    const Time w = weight_of(links_[edge.link]);
-    for (int direction = 0; direction < 2; ++direction) {
-      const std::size_t v = direction == 0 ? edge.a : edge.b;
-      const std::size_t u = direction == 0 ? edge.b : edge.a;
-      if (v == destination || distance[u] == infinity) continue;
-      // A down node may be a destination but never forwards.
-      if (u != destination && !nodes_[u].up) continue;
-      if (u != destination && !nodes_[u].transit) continue;
-      const Time total = w + distance[u];
-      if (total < best[v] || (total == best[v] && edge.link < table.next[v].link)) {
-        best[v] = total;
-        table.next[v] = NextHop{u, edge.link};
+  core_nodes_.clear();
+  core_index_.assign(count, none);
+  for (std::size_t v = 0; v < count; ++v) {
+    if (peeled[v] || degree[v] == 0) continue;
+    core_index_[v] = core_nodes_.size();
+    core_nodes_.push_back(v);
+  }
+  core_adjacent_.assign(core_nodes_.size(), {});
+  for (std::size_t position = 0; position < core_nodes_.size(); ++position)
+    for (const Adjacent& next : adjacent[core_nodes_[position]])
+      if (core_index_[next.node] != none) core_adjacent_[position].push_back(next);
+  tables_.clear();
+  built_ = true;
+}
+
+// One Dijkstra over the core from `destination`, then each core node's best neighbour: the one
+// minimising weight(v,u) + distance(u), the lower link id on a tie. Paths pass only through
+// nodes that relay; the destination may be down or non-transit.
+const Routing::Table& Routing::table_for(std::size_t destination) {
+  if (auto found = tables_.find(destination); found != tables_.end()) return found->second;
+  constexpr Time infinity = std::numeric_limits<Time>::max();
+  const std::size_t size = core_nodes_.size();
+  const std::size_t target = core_index_[destination];
+  auto usable = [&](std::size_t node) { return node == destination || relays(node); };
+
+  std::vector<Time> distance(size, infinity);
+  using Entry = std::pair<Time, std::size_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> frontier;
+  distance[target] = 0;
+  frontier.push({0, target});
+  while (!frontier.empty()) {
+    const auto [at_distance, at] = frontier.top();
+    frontier.pop();
+    if (at_distance != distance[at]) continue;
+    for (const Adjacent& next : core_adjacent_[at]) {
+      if (!usable(next.node)) continue;
+      const std::size_t position = core_index_[next.node];
+      if (at_distance + next.weight < distance[position]) {
+        distance[position] = at_distance + next.weight;
+        frontier.push({distance[position], position});
       }
     }
   }
-  tables_[destination] = std::move(table);
-  return *tables_[destination];
+
+  Table table;
+  table.next.assign(size, NextHop{none, none});
+  for (std::size_t position = 0; position < size; ++position) {
+    if (position == target || !nodes_[core_nodes_[position]].up) continue;
+    Time best = infinity;
+    for (const Adjacent& next : core_adjacent_[position]) {
+      const std::size_t u = core_index_[next.node];
+      if (!usable(next.node) || distance[u] == infinity) continue;
+      const Time total = next.weight + distance[u];
+      if (total < best || (total == best && next.link < table.next[position].link)) {
+        best = total;
+        table.next[position] = NextHop{next.node, next.link};
+      }
+    }
+  }
+  return tables_.emplace(destination, std::move(table)).first->second;
+}
+
+std::size_t Routing::child_toward(std::size_t ancestor, std::size_t descendant) const {
+  std::size_t at = descendant;
+  while (parent_[at] != ancestor) at = parent_[at];
+  return at;
+}
+
+bool Routing::tree_path_open(std::size_t node, std::size_t top, bool include_top) const {
+  for (std::size_t at = parent_[node]; at != top; at = parent_[at])
+    if (!relays(at)) return false;
+  return !include_top || relays(top);
 }
 
 std::optional<NextHop> Routing::next_hop(std::size_t from, std::size_t to) {
   if (from >= nodes_.size() || to >= nodes_.size() || from == to) return std::nullopt;
-  const NextHop hop = table_for(to).next[from];
-  if (hop.node == none) return std::nullopt;
-  return hop;
+  if (!built_) build();
+  // A down node's links carry nothing (it may only be a destination).
+  if (!nodes_[from].up) return std::nullopt;
+  const std::size_t from_anchor = anchor_[from], to_anchor = anchor_[to];
+  if (from_anchor == to_anchor) {
+    // One tree (with its anchor): up to the lowest common ancestor, then down.
+    std::size_t x = from, y = to;
+    while (depth_[x] > depth_[y]) x = parent_[x];
+    while (depth_[y] > depth_[x]) y = parent_[y];
+    while (x != y) x = parent_[x], y = parent_[y];
+    if (x == from) {
+      if (!tree_path_open(to, from, false)) return std::nullopt;
+      const std::size_t child = child_toward(from, to);
+      return NextHop{child, parent_link_[child]};
+    }
+    const bool open = x == to ? tree_path_open(from, to, false)
+                              : tree_path_open(from, x, true) && tree_path_open(to, x, false);
+    if (!open) return std::nullopt;
+    return NextHop{parent_[from], parent_link_[from]};
+  }
+  // Different trees: up to this tree's anchor, across the core, down to the destination. Both
+  // anchors are intermediate nodes (unless an end is itself in the core).
+  if (core_index_[from_anchor] == none || core_index_[to_anchor] == none) return std::nullopt;
+  if (from_anchor != from && !tree_path_open(from, from_anchor, true)) return std::nullopt;
+  if (to_anchor != to && !tree_path_open(to, to_anchor, true)) return std::nullopt;
+  const NextHop across = table_for(to_anchor).next[core_index_[from_anchor]];
+  if (across.node == none) return std::nullopt;
+  if (from_anchor != from) return NextHop{parent_[from], parent_link_[from]};
+  return across;
 }
 
 std::optional<std::vector<std::size_t>> Routing::path(std::size_t from, std::size_t to) {

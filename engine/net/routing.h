@@ -1,4 +1,4 @@
-// Shortest-path routing over the topology (Boost.Graph's Dijkstra), weighted by link latency.
+// Shortest-path routing over the topology, weighted by link latency.
 //
 // Only links that are up count, and only nodes that are up may forward; the destination itself is
 // reachable even when it is down, so packets to a crashed host travel to it and are dropped there
@@ -7,12 +7,20 @@
 // equal latency the one with fewer hops wins, and after that the lower link id, so routes never
 // depend on anything but the topology.
 //
-// Tables are computed per destination, on first use, and thrown away on every change
-// (invalidate()), so a change costs nothing until a packet needs a route.
+// How it scales (a generated world has tens of thousands of nodes, nearly all of them in trees:
+// hosts on a LAN router, LAN routers on a regional one): the graph of up links is peeled like an
+// onion, leaves first, into pendant trees hanging from a core (the part with cycles). In a tree
+// there is one path between two nodes, so a route there is a walk up to a common ancestor and
+// down, checked node by node, with no search at all. Only between core nodes is there a choice,
+// and the core gets one shortest-path table per destination (a Dijkstra over the core only), made
+// on first use. A route's cost grows with the nodes it crosses, not with the size of the world.
+// Everything is thrown away on every change (invalidate()) and rebuilt when a packet next needs
+// a route, so a change costs nothing until then.
 #pragma once
 
 #include <cstddef>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/net/network.h"
@@ -28,8 +36,8 @@ class Routing {
  public:
   Routing(const std::vector<NodeInfo>& nodes, const std::vector<Link>& links) : nodes_(nodes), links_(links) {}
 
-  // Forgets every table: call after any change to nodes, links or their states.
-  void invalidate() { tables_.clear(); }
+  // Forgets everything: call after any change to nodes, links or their states.
+  void invalidate() { built_ = false; }
 
   // Where a packet at `from` heading for `to` goes next; nullopt when there is no route
   // (or from == to).
@@ -40,15 +48,35 @@ class Routing {
 
  private:
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
-  struct Table {
-    std::vector<NextHop> next;  // next[v].node == none: no route from v
+  struct Adjacent {
+    std::size_t node, link;
+    Time weight;
   };
-  const Table& table_for(std::size_t destination);
-  bool link_usable(const Link& link, std::size_t a, std::size_t b, std::size_t destination) const;
+  struct Table {
+    std::vector<NextHop> next;  // by core position; next[v].node == none: no route from v
+  };
+
+  void build();
+  const Table& table_for(std::size_t destination);  // destination is a core node
+  bool relays(std::size_t node) const { return nodes_[node].up && nodes_[node].transit; }
+  // The first node after `ancestor` on the tree path from `ancestor` down to `descendant`.
+  std::size_t child_toward(std::size_t ancestor, std::size_t descendant) const;
+  // True when every node strictly between `node` and its ancestor `top` may forward (and `top`
+  // too when `include_top`).
+  bool tree_path_open(std::size_t node, std::size_t top, bool include_top) const;
 
   const std::vector<NodeInfo>& nodes_;
   const std::vector<Link>& links_;
-  std::vector<std::optional<Table>> tables_;
+  bool built_ = false;
+  // The peeled forest: each peeled node's parent (towards the core) and the link to it; `anchor`
+  // is the unpeeled node a node's tree hangs from (itself if unpeeled), `depth` its distance in
+  // nodes from there.
+  std::vector<std::size_t> parent_, parent_link_, anchor_, depth_;
+  // The core: unpeeled nodes that still had links (an unpeeled node without any is the root of a
+  // tree component). core_index_[node] is its position among core nodes, or none.
+  std::vector<std::size_t> core_nodes_, core_index_;
+  std::vector<std::vector<Adjacent>> core_adjacent_;  // by core position
+  std::unordered_map<std::size_t, Table> tables_;     // by destination node
 };
 
 }  // namespace maillab::engine
