@@ -1,11 +1,14 @@
 // maillab bench hold --pending P --events N [--seed S] — the event-list "hold" benchmark
-// (bench/hold.h). Benchmarks print figures; nothing here is a timed test.
+// (bench/hold.h); maillab bench mail --domains D --users U --messages M ... — a generated world
+// run end to end (bench/mail.h); maillab bench gui. Benchmarks print figures; nothing here is a
+// timed test.
 #include <iostream>
 #include <limits>
 
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "bench/hold.h"
+#include "bench/mail.h"
 #include "viz/visualizer.h"
 
 namespace maillab::app {
@@ -18,11 +21,59 @@ std::optional<std::uint64_t> whole_number(const std::string& text, std::uint64_t
   return value;
 }
 
+std::optional<double> fraction(const std::string& text, double max) {
+  try {
+    std::size_t end = 0;
+    const double value = std::stod(text, &end);
+    if (end == text.size() && value >= 0 && value <= max) return value;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+int bench_mail(ParsedArguments& parsed) {
+  bench::MailBenchmarkOptions options;
+  struct Count {
+    const char* name;
+    std::uint64_t* into;
+    std::uint64_t max;
+  };
+  for (const Count& count : {Count{"domains", &options.domains, 65536}, Count{"users", &options.users, 100000},
+                             Count{"messages", &options.messages, 100'000'000}}) {
+    if (!parsed.has(count.name)) continue;
+    auto value = whole_number(parsed.options[count.name], count.max);
+    if (!value || *value == 0)
+      return usage_error("bench", "bad --" + std::string(count.name) + " '" + parsed.options[count.name] +
+                                      "'; expected a whole number from 1 to " + std::to_string(count.max));
+    *count.into = *value;
+  }
+  if (parsed.has("seed")) {
+    auto value = whole_number(parsed.options["seed"], std::numeric_limits<std::int64_t>::max());
+    if (!value) return usage_error("bench", "bad --seed '" + parsed.options["seed"] + "'; expected a whole number");
+    options.seed = *value;
+  }
+  if (parsed.has("loss")) {
+    auto value = fraction(parsed.options["loss"], 1.0);
+    if (!value) return usage_error("bench", "bad --loss '" + parsed.options["loss"] + "'; expected a probability from 0 to 1");
+    options.loss = *value;
+  }
+  if (parsed.has("rate")) {
+    auto value = fraction(parsed.options["rate"], 1e6);
+    if (!value || *value == 0)
+      return usage_error("bench", "bad --rate '" + parsed.options["rate"] + "'; expected messages per simulated second");
+    options.rate = *value;
+  }
+  options.tls = parsed.has("tls");
+  return bench::run_mail_benchmark(options, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int command_bench(const Arguments& arguments) {
   std::string error;
-  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"}}, error);
+  auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
+                                           {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false}},
+                                error);
   if (!parsed) return usage_error("bench", error);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "gui") {
     // Frame-time percentiles of the visualizer with many packets in flight (needs a display:
@@ -41,17 +92,25 @@ int command_bench(const Arguments& arguments) {
     if (parsed->has("screenshot")) options.screenshot = parsed->options["screenshot"];
     return viz::run_gui_benchmark(std::cout, std::cerr, options) == 0 ? 0 : 2;
   }
+  if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "mail") return bench_mail(*parsed);
   if (parsed->help) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
+                 "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
+                 "                          [--tls] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"
                  "of N events run (default 1000000) schedules one more. Prints one line of figures.\n"
                  "The gui benchmark renders P packets in flight (default 2000) for N frames (default\n"
-                 "300) and prints frame-time percentiles; --screenshot saves the last frame measured.\n";
+                 "300) and prints frame-time percentiles; --screenshot saves the last frame measured.\n"
+                 "The mail benchmark generates D domains (default 20) of U users (default 10) and sends M\n"
+                 "messages (default 500) between random users at R a simulated second (default 1000),\n"
+                 "through DNS, SMTP submission and relay, into the mailboxes; --loss on every domain's\n"
+                 "uplink, --tls submits on 465. It prints name=value figures (bench/README.md) and exits 1\n"
+                 "if a message is unaccounted for.\n";
     return 0;
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")
-    return usage_error("bench", "unknown benchmark; expected 'hold' or 'gui'");
+    return usage_error("bench", "unknown benchmark; expected 'hold', 'mail' or 'gui'");
   std::uint64_t values[3] = {1000, 1'000'000, 1};
   const char* names[3] = {"pending", "events", "seed"};
   for (int i = 0; i < 3; ++i) {

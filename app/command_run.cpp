@@ -1,5 +1,5 @@
 // maillab run SCENARIO.yaml [--until T] [--trace text|jsonl|none] [--out FILE] [--pcap FILE]
-//                           [--seed N] [--verbose]
+//                           [--seed N] [--verbose] [--stats]
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -7,6 +7,7 @@
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "app/trace_output.h"
+#include "bench/run_stats.h"
 #include "engine/net/packet.h"
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
@@ -26,7 +27,9 @@ constexpr const char* help_text =
     "  --out FILE       write the trace to FILE instead of standard output\n"
     "  --pcap FILE      also write every packet to FILE (libpcap, raw IPv4; open with tshark or Wireshark)\n"
     "  --seed N         seed for the run's randomness (default: the scenario's seed:, else 1)\n"
-    "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n\n"
+    "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n"
+    "  --stats          after the summary, print the run's figures as name=value lines (load_s,\n"
+    "                   run_s, cpu_s, events, messages_per_s, records, peak_rss_mb, ...; bench/README.md)\n\n"
     "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran).\n";
 
 std::optional<std::uint64_t> parse_seed(const std::string& text) {
@@ -39,7 +42,7 @@ std::optional<std::uint64_t> parse_seed(const std::string& text) {
 int command_run(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments,
-                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"seed"}, {"verbose", false}}, error);
+                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"seed"}, {"verbose", false}, {"stats", false}}, error);
   if (!parsed) return usage_error("run", error);
   if (parsed->help) {
     std::cout << help_text;
@@ -66,6 +69,7 @@ int command_run(const Arguments& arguments) {
   if (format != "text" && format != "jsonl" && format != "none")
     return usage_error("run", "bad --trace '" + format + "'; expected text, jsonl or none");
 
+  bench::RunMeter meter;
   scenarios::Diagnostics diagnostics;
   const std::string& path = parsed->positional.front();
   auto world = scenarios::load_world(path, seed, diagnostics);
@@ -88,6 +92,9 @@ int command_run(const Arguments& arguments) {
   std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(out_file) : std::cout;
 
   engine::Trace& trace = world->simulator.trace();
+  // Records stream to the writers below and are not kept: expectations keep their own tallies,
+  // so a long run's memory follows what is in flight (DESIGN.md, "Data flow").
+  trace.set_keep_records(false);
   std::unique_ptr<engine::JsonlTraceWriter> jsonl;
   std::unique_ptr<engine::PcapTraceWriter> pcap;
   const bool verbose = parsed->has("verbose");
@@ -106,7 +113,9 @@ int command_run(const Arguments& arguments) {
     trace.subscribe(pcap->listener());
   }
 
+  meter.loaded();
   scenarios::run_world(*world, run_until);
+  meter.finished();
   scenarios::RunOutcome outcome = scenarios::evaluate(*world);
   trace_out.flush();
 
@@ -124,6 +133,8 @@ int command_run(const Arguments& arguments) {
     for (const auto& problem : outcome.audit_problems) std::cout << "FAILED audit: " << problem << "\n";
   }
   std::cout << world->ledger.summary_line() << "\n";
+  // Conservation problems are audits, so a run that has any already failed above.
+  if (parsed->has("stats")) meter.print(std::cout, *world);
   const int status = outcome.passed() ? 0 : 1;
   world.reset();  // before the writers its trace still points at
   return status;

@@ -84,12 +84,17 @@ std::unique_ptr<World> load_world_from_string(const std::string& yaml_text, cons
   world->name = file_stem(file);
   LoadContext context(*world, diagnostics, file);
 
-  context.check_keys(root, "the scenario", std::vector<std::string>{}, top_level_keys);
+  std::vector<std::string> known_keys = top_level_keys;
+  for (const auto& [key, parser] : registry.sections()) known_keys.push_back(key);
+  context.check_keys(root, "the scenario", std::vector<std::string>{}, known_keys);
   read_header(root, context);
   if (root["tcp"]) loader::load_tcp(root["tcp"], context);
   if (root["hosts"]) loader::load_hosts(root["hosts"], context, registry, scratch);
   if (root["routers"]) loader::load_routers(root["routers"], context, scratch);
   if (root["links"]) loader::load_links(root["links"], context);
+  for (const auto& [key, parse_section] : registry.sections())
+    if (const YAML::Node section = root[key])
+      loader::guarded(context, section, [&] { parse_section(section, context); return 0; });
   for (const auto& finalize : registry.finalizers(FinalizePhase::after_topology))
     loader::guarded(context, root, [&] { finalize(context); return 0; });
   if (root["events"]) loader::load_events(root["events"], context, registry);

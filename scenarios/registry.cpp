@@ -37,6 +37,11 @@ void Registry::add_finalizer(Finalizer finalizer, FinalizePhase phase) {
   (phase == FinalizePhase::after_topology ? after_topology_ : after_all_).push_back(std::move(finalizer));
 }
 
+void Registry::add_section(std::string key, SectionParser parser) {
+  for ([[maybe_unused]] const auto& existing : sections_) assert(existing.first != key && "a section was registered twice");
+  sections_.emplace_back(std::move(key), std::move(parser));
+}
+
 const ServiceParser* Registry::service_parser(const std::string& key) const { return find_in(services_, key); }
 const ActionParser* Registry::action(const std::string& key) const { return find_in(actions_, key); }
 const ExpectationParser* Registry::expectation(const std::string& key) const { return find_in(expectations_, key); }

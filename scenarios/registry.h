@@ -13,6 +13,8 @@
 //      order and the returned Service is added to the host at once (Host::add_service starts
 //      it, so start() runs at load time, before the clock moves; it should bind ports only)
 //   3. routers, then links
+//   3b. top-level sections a module registered (e.g. `generate:`), in registration order: they
+//      may add hosts, routers and links of their own, and schedule events
 //   4. finalizers registered for FinalizePhase::after_topology (every host, service, router and
 //      link exists: DNS builds root/TLD zones, MTAs find their resolvers)
 //   5. events in file order: each action parser runs and its action is scheduled at `at`
@@ -54,6 +56,11 @@ using ActionParser =
 // `where` and, if left empty, `description` ("kind: <value as written>"). nullopt after errors.
 using ExpectationParser = std::function<std::optional<Expectation>(const YAML::Node& value, LoadContext& context)>;
 
+// Parses a top-level section of the scenario a module adds to the format (e.g. `generate:`, which
+// builds a world of many domains and schedules traffic). It runs after the file's own hosts,
+// routers and links exist (load order 3b) and may add more.
+using SectionParser = std::function<void(const YAML::Node& section, LoadContext& context)>;
+
 using Finalizer = std::function<void(LoadContext& context)>;
 enum class FinalizePhase { after_topology, after_all };
 
@@ -65,11 +72,14 @@ class Registry {
   void add_action(std::string key, ActionParser parser);
   void add_expectation(std::string key, ExpectationParser parser);
   void add_finalizer(Finalizer finalizer, FinalizePhase phase = FinalizePhase::after_topology);
+  void add_section(std::string key, SectionParser parser);
 
   const ServiceParser* service_parser(const std::string& key) const;
   const ActionParser* action(const std::string& key) const;
   const ExpectationParser* expectation(const std::string& key) const;
   const std::vector<Finalizer>& finalizers(FinalizePhase phase) const;
+  // Sections in registration order, with their keys.
+  const std::vector<std::pair<std::string, SectionParser>>& sections() const { return sections_; }
 
   // Sorted keys, for "did you mean" and `maillab check --help`.
   std::vector<std::string> service_keys() const;
@@ -81,6 +91,7 @@ class Registry {
   std::map<std::string, ActionParser> actions_;
   std::map<std::string, ExpectationParser> expectations_;
   std::vector<Finalizer> after_topology_, after_all_;
+  std::vector<std::pair<std::string, SectionParser>> sections_;
 };
 
 // Calls every module's register function (scenarios/modules/builtin_modules.cpp).

@@ -1,6 +1,7 @@
 #include "engine/core/trace.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace maillab::engine {
 
@@ -29,9 +30,18 @@ std::string format_seconds(Time t) {
 
 namespace {
 
+// FNV-1a's step over eight bytes at a time (then the odd bytes one by one): a packet's bytes are
+// mixed into every hop's fingerprint, so this runs over every byte the network carries.
 void mix(std::uint64_t& h, const void* data, std::size_t size) {
   const auto* bytes = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes + i, 8);
+    h = (h ^ word) * 0x100000001b3ULL;
+    h ^= h >> 29;  // folds the high bits back down, which the multiply alone never does
+  }
+  for (; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
 }
 void mix(std::uint64_t& h, std::string_view s) {
   mix(h, s.data(), s.size());

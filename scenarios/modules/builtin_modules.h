@@ -31,4 +31,8 @@ void register_mta_module(Registry& registry);
 // records); action tamper; expectation auth_results.
 void register_auth_module(Registry& registry);
 
+// modules/generate_*.cpp: top-level section generate: (domains under a generated root and TLDs;
+// traffic streams between them).
+void register_generate_module(Registry& registry);
+
 }  // namespace maillab::scenarios

@@ -398,10 +398,11 @@ void finalize(LoadContext& context) {
     std::vector<dns::Name> delegated;
     for (const auto& [child, hosts] : served) {
       if (child == origin || !child.is_subdomain_of(origin)) continue;
-      bool closer = std::any_of(served.begin(), served.end(), [&](const auto& other) {
-        return other.first != origin && other.first != child && child.is_subdomain_of(other.first) &&
-               other.first.is_subdomain_of(origin);
-      });
+      // Delegated from here unless a zone served between them delegates it (walking up from
+      // the child: a generated world has thousands of zones under one TLD).
+      bool closer = false;
+      for (dns::Name above = child.parent(); above.label_count() > origin.label_count(); above = above.parent())
+        if (served.count(above)) closer = true;
       if (!closer) add_name_servers(zone, child, hosts, delegation_ttl, false, entry.block, context);
       delegated.push_back(child);
     }

@@ -11,6 +11,7 @@
 #include "protocols/mail/delivery_status.h"
 #include "protocols/mail/message.h"
 #include "scenarios/modules/mta_module.h"
+#include "scenarios/modules/trace_tally.h"
 
 namespace maillab::scenarios::mta_module {
 namespace {
@@ -156,18 +157,19 @@ std::optional<Expectation> parse_smtp_reply(const YAML::Node& value, LoadContext
   if (value["at_least"]) at_least = context.integer(value["at_least"], "at_least", 0, 1'000'000);
   if (!host || !code || (value["contains"] && !contains) || (value["count"] && !count) || !at_least)
     return std::nullopt;
-  engine::Simulator* simulator = &context.world.simulator;
   const std::string name = host->name(), prefix = std::to_string(*code);
+  // Counted as the records are made: `maillab run` keeps none.
+  auto replies = std::make_shared<std::int64_t>(0);
+  tally_trace(context.world.simulator.trace(), [=](const engine::TraceRecord& record) {
+    if (record.kind != engine::TraceKind::protocol || record.protocol != "SMTP" || record.node != name) return;
+    const std::string& line = record.summary;
+    if (line.size() < 4 || line.compare(0, 3, prefix) != 0 || line[3] != ' ') return;  // last line of a reply
+    if (contains && line.find(*contains) == std::string::npos) return;
+    ++*replies;
+  });
   Expectation expectation;
   expectation.check = [=]() -> ExpectationResult {
-    std::int64_t matching = 0;
-    for (const auto& record : simulator->trace().records()) {
-      if (record.kind != engine::TraceKind::protocol || record.protocol != "SMTP" || record.node != name) continue;
-      const std::string& line = record.summary;
-      if (line.size() < 4 || line.compare(0, 3, prefix) != 0 || line[3] != ' ') continue;  // last line of a reply
-      if (contains && line.find(*contains) == std::string::npos) continue;
-      ++matching;
-    }
+    const std::int64_t matching = *replies;
     const bool passed = count ? matching == *count : matching >= *at_least;
     return {passed, std::to_string(matching) + " matching " + prefix + " repl(ies) sent by " + name};
   };

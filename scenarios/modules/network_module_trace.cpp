@@ -2,7 +2,10 @@
 // every given field. `summary` matches as a substring, the other fields exactly.
 //   - {trace_contains: {kind: fault, summary: "link laptop-core down"}}
 //   - {trace_contains: {kind: drop, node: core, after: 10s, before: 20s, at_least: 1}}
+#include <memory>
+
 #include "engine/core/trace.h"
+#include "scenarios/modules/trace_tally.h"
 #include "scenarios/registry.h"
 
 namespace maillab::scenarios {
@@ -62,15 +65,20 @@ std::optional<Expectation> parse_trace_contains(const YAML::Node& value, LoadCon
   if (!ok) return std::nullopt;
   if (!at_least && !at_most && !exactly) at_least = 1;
 
-  const engine::Trace* trace = &context.world.simulator.trace();
-  Expectation expectation;
-  expectation.check = [=]() -> ExpectationResult {
+  // Counted as the records are made: `maillab run` keeps none.
+  struct Tally {
     std::int64_t count = 0;
     std::string first;
-    for (const auto& r : trace->records()) {
-      if (!pattern.matches(r)) continue;
-      if (count++ == 0) first = engine::format_seconds(r.time) + "s " + r.summary;
-    }
+  };
+  auto tally = std::make_shared<Tally>();
+  tally_trace(context.world.simulator.trace(), [pattern, tally](const engine::TraceRecord& r) {
+    if (!pattern.matches(r)) return;
+    if (tally->count++ == 0) tally->first = engine::format_seconds(r.time) + "s " + r.summary;
+  });
+  Expectation expectation;
+  expectation.check = [=]() -> ExpectationResult {
+    const std::int64_t count = tally->count;
+    const std::string& first = tally->first;
     bool passed = (!at_least || count >= *at_least) && (!at_most || count <= *at_most) && (!exactly || count == *exactly);
     std::string detail = std::to_string(count) + " matching records";
     if (!first.empty()) detail += ", first at " + first;

@@ -7,8 +7,6 @@
 
 namespace maillab::engine {
 
-bool SubmissionReport::accepted() const { return result.result.outcome == smtp::DeliveryOutcome::delivered; }
-
 void SubmissionClient::submit(Submission submission) {
   Host& host = *host_;
   smtp::ClientOptions options;
@@ -27,25 +25,27 @@ void SubmissionClient::submit(Submission submission) {
                   " via " + submission.server_name + ":" + std::to_string(submission.server.port) +
                   (submission.auth_user.empty() ? " without AUTH" : " as " + submission.auth_user),
               submission.server_name);
+  ++counts_.submitted;
   auto shared = std::make_shared<Submission>(submission);
   auto attempt = SmtpClientAttempt::start(
       host, submission.server, options, submission.envelope, submission.message, seconds(300), {},
       [this, shared](const AttemptResult& result) {
-        SubmissionReport report{*shared, result, host_->simulator().now()};
         std::string summary;
         if (!result.connected) {
+          ++counts_.unreachable;
           summary = "not submitted: cannot connect to " + shared->server_name + " (" + result.connect_error + ")";
-        } else if (report.accepted()) {
+        } else if (result.result.outcome == smtp::DeliveryOutcome::delivered) {
+          ++counts_.accepted;
           summary = "submitted: " + shared->server_name + " accepted \"" + shared->label + "\"";
           for (const auto& recipient : result.recipients)
             if (recipient.status != smtp::RecipientStatus::delivered)
               summary += "; refused " + recipient.address + ": " + recipient.reply.summary();
         } else {
+          ++counts_.refused;
           summary = "not submitted: " + shared->server_name + " refused \"" + shared->label + "\" at " +
                     result.result.stage + ": " + result.result.reply.summary();
         }
         record_mail(*host_, shared->tracking_id, summary, shared->server_name);
-        reports_.push_back(std::move(report));
       });
   running_.push_back(attempt);
   // Forget finished attempts now and then (they hold their session's buffers).

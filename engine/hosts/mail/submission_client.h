@@ -26,11 +26,14 @@ struct Submission {
   std::string tracking_id;      // set by submit() when it has a ledger: the message's journey id
 };
 
-struct SubmissionReport {
-  Submission submission;
-  AttemptResult result;
-  Time finished_at = 0;
-  bool accepted() const;  // the server took the message for at least one recipient
+// What became of the messages a client submitted (counts, not copies: a busy generated world
+// submits a million messages, and each fate is already in the trace and the ledger).
+struct SubmissionCounts {
+  std::uint64_t submitted = 0;
+  std::uint64_t accepted = 0;     // the server took the message for at least one recipient
+  std::uint64_t refused = 0;      // the server refused it (at MAIL, RCPT, DATA or AUTH)
+  std::uint64_t unreachable = 0;  // no connection to the server
+  std::uint64_t running() const { return submitted - accepted - refused - unreachable; }
 };
 
 class SubmissionClient : public Service {
@@ -42,13 +45,13 @@ class SubmissionClient : public Service {
   void on_crash() override { running_.clear(); }
 
   void submit(Submission submission);
-  const std::vector<SubmissionReport>& reports() const { return reports_; }
+  const SubmissionCounts& counts() const { return counts_; }
 
  private:
   Host* host_ = nullptr;
   MailLedger* ledger_ = nullptr;
   std::vector<std::shared_ptr<SmtpClientAttempt>> running_;
-  std::vector<SubmissionReport> reports_;
+  SubmissionCounts counts_;
 };
 
 }  // namespace maillab::engine

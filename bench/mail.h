@@ -1,0 +1,30 @@
+// `maillab bench mail`: a generated world (scenarios' `generate:` section) of D domains with U
+// users each, M messages between random users, run to the end through the full protocol code
+// (DNS from the root down, SMTP submission with AUTH, relay, delivery into mailboxes), with no
+// trace kept. Prints the run's figures (bench/run_stats.h) and fails when a message is
+// unaccounted for. Benchmarks print figures; nothing here is a timed test.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace maillab::bench {
+
+struct MailBenchmarkOptions {
+  std::uint64_t domains = 20;
+  std::uint64_t users = 10;
+  std::uint64_t messages = 500;
+  double rate = 1000;  // submissions per simulated second (a Poisson process)
+  double loss = 0;     // on every domain's uplink
+  bool tls = false;    // submission on 465 (implicit TLS) instead of 587
+  std::uint64_t seed = 1;
+};
+
+// The scenario text bench mail runs (a few lines; the world itself is generated, not written).
+std::string mail_benchmark_scenario(const MailBenchmarkOptions& options);
+
+// 0: every message accounted for; 1: a conservation problem (printed); 2: the world did not load.
+int run_mail_benchmark(const MailBenchmarkOptions& options, std::ostream& out, std::ostream& errors);
+
+}  // namespace maillab::bench

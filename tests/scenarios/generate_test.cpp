@@ -1,0 +1,104 @@
+// The `generate:` section (scenarios/modules/generate_*.cpp): the world it builds, the traffic it
+// sends, determinism from the seed, and located errors.
+#include <catch2/catch.hpp>
+
+#include "engine/hosts/dns/authoritative_service.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/mail/submission_client.h"
+#include "scenarios/loader.h"
+
+using namespace maillab;
+using namespace maillab::scenarios;
+
+namespace {
+
+std::unique_ptr<World> load(const std::string& yaml, std::optional<std::uint64_t> seed = std::nullopt) {
+  Diagnostics diagnostics;
+  auto world = load_world_from_string(yaml, "g.yaml", seed, diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(world);
+  return world;
+}
+
+std::vector<std::string> errors_of(const std::string& yaml) {
+  Diagnostics diagnostics;
+  CHECK(load_world_from_string(yaml, "g.yaml", std::nullopt, diagnostics) == nullptr);
+  std::vector<std::string> lines;
+  for (const auto& e : diagnostics.errors()) lines.push_back(e.to_string());
+  return lines;
+}
+
+bool has_error(const std::vector<std::string>& errors, const std::string& prefix) {
+  for (const auto& e : errors)
+    if (e.rfind(prefix, 0) == 0) return true;
+  for (const auto& e : errors) UNSCOPED_INFO(e);
+  return false;
+}
+
+std::uint64_t submitted(World& world) {
+  std::uint64_t total = 0;
+  for (auto* host : world.network.hosts())
+    if (auto* client = host->find_service<engine::SubmissionClient>()) total += client->counts().submitted;
+  return total;
+}
+
+const std::string small_world =
+    "generate:\n"
+    "  domains: {count: 5, users: 3, tlds: [com, org]}\n"
+    "  traffic:\n"
+    "    - {count: 40, rate: 20/s, size: [200, 1KB], unknown_recipients: 0.2, nxdomain: 0.2}\n";
+
+}  // namespace
+
+TEST_CASE("generate: domains builds each domain's hosts, zone and routers under a root and TLDs", "[generate]") {
+  auto world = load(small_world);
+  for (const char* name : {"mail.d1.com", "ns.d1.com", "client1.d1.com", "mail.d2.org", "mail.d5.com",
+                           "a.root-servers.net", "a.com-servers.net", "a.org-servers.net", "resolver-com", "spoofer"})
+    CHECK(world->network.host(name) != nullptr);
+  CHECK(world->network.host("mail.d6.com") == nullptr);
+  CHECK(world->network.host("mail.d2.org")->address() == engine::parse_address("10.0.1.25"));
+  CHECK(world->network.host("mail.d1.com")->find_service<engine::MtaService>() != nullptr);
+  // Every generated host can reach every other: the tree is connected.
+  CHECK(world->network.route("client1.d1.com", "mail.d4.org").has_value());
+  CHECK(world->network.route("mail.d1.com", "a.root-servers.net").has_value());
+}
+
+TEST_CASE("generate: traffic sends the asked count through the real system, and conserves it", "[generate]") {
+  auto world = load(small_world);
+  world->simulator.run_until(engine::seconds(120));
+  CHECK(submitted(*world) == 40);
+  const auto counts = world->ledger.counts();
+  CHECK(counts.accepted + counts.rejected >= 40);
+  CHECK(counts.queued == 0);
+  CHECK(counts.delivered > 0);
+  CHECK(counts.bounced > 0);  // unknown recipients and TLD typos bounce
+  CHECK(counts.accepted == counts.delivered + counts.bounced);
+  for (const auto& audit : world->audits) CHECK(audit().empty());
+}
+
+TEST_CASE("generate: the same seed makes the same world and traffic; another seed other traffic", "[generate]") {
+  auto run = [](std::uint64_t seed) {
+    auto world = load(small_world, seed);
+    world->simulator.run_until(engine::seconds(120));
+    return world->simulator.trace().fingerprint();
+  };
+  CHECK(run(3) == run(3));
+  CHECK(run(3) != run(4));
+}
+
+TEST_CASE("generate: mistakes are located", "[generate][errors]") {
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 0}\n"), "g.yaml:2:21: error:"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2, user: 3}\n"),
+                  "g.yaml:2:23: error: unknown key 'user' in generate domains (did you mean 'users'?)"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, rate: fast}\n"),
+                  "g.yaml:4:26: error: bad traffic rate 'fast'"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, from: [d9.com]}\n"),
+                  "g.yaml:4:26: error: 'd9.com' is not a generated domain"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, spoofed: 0.6, nxdomain: 0.6}\n"),
+                  "g.yaml:4:7: error: unknown_recipients, nxdomain and spoofed add up to more than 1"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, arrival: bursty}\n"),
+                  "g.yaml:4:29: error: unknown arrival process 'bursty'"));
+  // A generated name that clashes with one the file declares.
+  CHECK(has_error(errors_of("hosts:\n  - {name: spoofer, address: 192.0.2.1}\ngenerate:\n  domains: {count: 2}\n"),
+                  "g.yaml:4:12: error: a generated host 'spoofer' clashes"));
+}
