@@ -87,17 +87,17 @@ TEST_CASE("generate: the same seed makes the same world and traffic; another see
 }
 
 TEST_CASE("generate: mistakes are located", "[generate][errors]") {
-  CHECK(has_error(errors_of("generate:\n  domains: {count: 0}\n"), "g.yaml:2:21: error:"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 0}\n"), "g.yaml:2:20: error: domain count is 0, out of range"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2, user: 3}\n"),
                   "g.yaml:2:23: error: unknown key 'user' in generate domains (did you mean 'users'?)"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, rate: fast}\n"),
-                  "g.yaml:4:26: error: bad traffic rate 'fast'"));
+                  "g.yaml:4:24: error: bad traffic rate 'fast'"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, from: [d9.com]}\n"),
-                  "g.yaml:4:26: error: 'd9.com' is not a generated domain"));
+                  "g.yaml:4:24: error: 'd9.com' is not a generated domain"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, spoofed: 0.6, nxdomain: 0.6}\n"),
                   "g.yaml:4:7: error: unknown_recipients, nxdomain and spoofed add up to more than 1"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, arrival: bursty}\n"),
-                  "g.yaml:4:29: error: unknown arrival process 'bursty'"));
+                  "g.yaml:4:27: error: unknown arrival process 'bursty'"));
   // A generated name that clashes with one the file declares.
   CHECK(has_error(errors_of("hosts:\n  - {name: spoofer, address: 192.0.2.1}\ngenerate:\n  domains: {count: 2}\n"),
                   "g.yaml:4:12: error: a generated host 'spoofer' clashes"));

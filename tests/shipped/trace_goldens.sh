@@ -11,14 +11,18 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 goldens="$here/trace_goldens.txt"
+top=$(cd "$here/../.." && pwd)
+# The text trace names the scenario file, so every run names it the same way: scenarios/NAME.yaml
+# from the top of the repository.
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 
 # Prints "<name> text|jsonl|pcap <sha256>" for one scenario.
 checksums() {
   local maillab=$1 scenario=$2 dir name
   dir=$(mktemp -d)
   name=$(basename "$scenario" .yaml)
-  "$maillab" run "$scenario" --trace text --out "$dir/trace.txt" >/dev/null
-  "$maillab" run "$scenario" --trace jsonl --out "$dir/trace.jsonl" --pcap "$dir/trace.pcap" >/dev/null
+  (cd "$top" && "$maillab" run "scenarios/$name.yaml" --trace text --out "$dir/trace.txt" >/dev/null)
+  (cd "$top" && "$maillab" run "scenarios/$name.yaml" --trace jsonl --out "$dir/trace.jsonl" --pcap "$dir/trace.pcap" >/dev/null)
   for format in text jsonl pcap; do
     case $format in text) file=trace.txt ;; jsonl) file=trace.jsonl ;; pcap) file=trace.pcap ;; esac
     [ -s "$dir/$file" ] || { echo "$name: no $format output written" >&2; rm -rf "$dir"; return 1; }
@@ -28,15 +32,15 @@ checksums() {
 }
 
 if [ "${1:-}" = "--update" ]; then
-  maillab=$2
+  maillab=$(absolute "$2")
   tmp=$(mktemp)
-  for scenario in "$here"/../../scenarios/*.yaml; do checksums "$maillab" "$scenario" >> "$tmp" || exit 1; done
+  for scenario in "$top"/scenarios/*.yaml; do checksums "$maillab" "$scenario" >> "$tmp" || exit 1; done
   mv "$tmp" "$goldens"
   echo "wrote $(wc -l < "$goldens") checksums to $goldens"
   exit 0
 fi
 
-maillab=$1 scenario=$2
+maillab=$(absolute "$1") scenario=$2
 name=$(basename "$scenario" .yaml)
 actual=$(checksums "$maillab" "$scenario") || exit 1
 expected=$(grep "^$name " "$goldens")
