@@ -1,0 +1,193 @@
+#include "exercises/world_editor.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "lessons/variables.h"
+
+namespace maillab::exercises {
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+}
+
+std::string joined(const YAML::Node& list, const std::string& separator) {
+  std::string out;
+  if (!list || !list.IsSequence()) return out;
+  for (const auto& item : list) out += (out.empty() ? "" : separator) + item.as<std::string>("");
+  return out;
+}
+
+// Text split at `separators`, each part trimmed, empty parts dropped.
+std::vector<std::string> split(const std::string& text, const std::string& separators) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : text + separators.front()) {
+    if (separators.find(c) == std::string::npos) {
+      part += c;
+      continue;
+    }
+    if (!trim(part).empty()) parts.push_back(trim(part));
+    part.clear();
+  }
+  return parts;
+}
+
+bool whole_number(const std::string& text, long long low, long long high) {
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  const long long value = std::stoll(text);
+  return value >= low && value <= high;
+}
+
+}  // namespace
+
+std::optional<WorldEditor> WorldEditor::open(const std::string& work_path, scenarios::Diagnostics& diagnostics) {
+  auto work = read_work_file(work_path, diagnostics);
+  if (!work) return std::nullopt;
+  auto parsed = lessons::parse_yaml_text(work->world_text, work_path, diagnostics);
+  if (!parsed || !parsed->IsMap()) return std::nullopt;
+  WorldEditor editor;
+  editor.work_ = std::move(*work);
+  editor.scenario_ = *parsed;
+  std::istringstream lines(editor.work_.text);
+  int number = 0;
+  for (std::string line; number < editor.work_.header_line && std::getline(lines, line);) {
+    ++number;
+    editor.header_text_ += line + "\n";
+  }
+  auto add = [&](EditableField::Kind kind, std::string label, std::string value, YAML::Node node) {
+    editor.fields_.push_back({kind, std::move(label), std::move(value), node});
+  };
+  for (auto host : editor.scenario_["hosts"]) {
+    if (!host.IsMap()) continue;
+    const std::string name = host["name"].as<std::string>("?");
+    if (host["dns_server"].IsMap()) {
+      for (auto zone : host["dns_server"]["zones"])
+        if (zone.IsMap() && zone["records"].IsSequence())
+          add(EditableField::Kind::zone_records, name + ": zone " + zone["origin"].as<std::string>("?"),
+              joined(zone["records"], "\n"), zone);
+    }
+    if (host["mta"].IsMap()) add(EditableField::Kind::relay_domains, name + ": relay domains", joined(host["mta"]["relay_domains"], ", "), host["mta"]);
+    if (host["mailboxes"].IsMap()) {
+      for (auto user : host["mailboxes"]["users"])
+        if (user.IsMap())
+          add(EditableField::Kind::quota, name + ": quota of " + user["name"].as<std::string>("?"),
+              user["quota"].as<std::string>(""), user);
+    }
+    if (host["mail_client"].IsMap()) {
+      for (auto account : host["mail_client"]["accounts"]) {
+        if (!account.IsMap() || !account["smtp"].IsMap()) continue;
+        const std::string who = name + ": " + account["address"].as<std::string>("?");
+        add(EditableField::Kind::smtp_server, who + " smtp server", account["smtp"]["server"].as<std::string>(""), account["smtp"]);
+        add(EditableField::Kind::smtp_port, who + " smtp port", account["smtp"]["port"].as<std::string>(""), account["smtp"]);
+      }
+    }
+  }
+  for (auto link : editor.scenario_["links"]) {
+    if (!link.IsMap() || !link["between"].IsSequence() || link["between"].size() != 2) continue;
+    add(EditableField::Kind::link_up,
+        "link " + link["between"][0].as<std::string>("?") + " - " + link["between"][1].as<std::string>("?"),
+        link["up"].as<std::string>("true"), link);
+  }
+  return editor;
+}
+
+std::optional<std::size_t> WorldEditor::find(EditableField::Kind kind, const std::string& label_part) const {
+  for (std::size_t i = 0; i < fields_.size(); ++i)
+    if (fields_[i].kind == kind && fields_[i].label.find(label_part) != std::string::npos) return i;
+  return std::nullopt;
+}
+
+bool WorldEditor::set(std::size_t index, const std::string& value, std::string& error) {
+  if (index >= fields_.size()) {
+    error = "no such field";
+    return false;
+  }
+  EditableField& field = fields_[index];
+  const std::string text = trim(value);
+  switch (field.kind) {
+    case EditableField::Kind::zone_records: {
+      YAML::Node records(YAML::NodeType::Sequence);
+      for (const auto& line : split(value, "\n")) records.push_back(line);
+      if (records.size() == 0) {
+        error = "a zone needs at least one record";
+        return false;
+      }
+      field.node["records"] = records;
+      field.value = joined(records, "\n");
+      return true;
+    }
+    case EditableField::Kind::relay_domains: {
+      const auto domains = split(value, ", ");
+      if (domains.empty()) {
+        field.node.remove("relay_domains");
+      } else {
+        YAML::Node list(YAML::NodeType::Sequence);
+        list.SetStyle(YAML::EmitterStyle::Flow);
+        for (const auto& domain : domains) list.push_back(domain);
+        field.node["relay_domains"] = list;
+      }
+      field.value = joined(field.node["relay_domains"], ", ");
+      return true;
+    }
+    case EditableField::Kind::quota:
+      if (text.empty()) field.node.remove("quota");
+      else if (whole_number(text, 1, 1'000'000'000'000)) field.node["quota"] = text;
+      else {
+        error = "a quota is a number of bytes (or empty for none), not '" + text + "'";
+        return false;
+      }
+      field.value = text;
+      return true;
+    case EditableField::Kind::smtp_server:
+      if (text.empty()) {
+        error = "the account needs a server (a host's name or address)";
+        return false;
+      }
+      field.node["server"] = text;
+      field.value = text;
+      return true;
+    case EditableField::Kind::smtp_port:
+      if (text.empty()) field.node.remove("port");
+      else if (whole_number(text, 1, 65535)) field.node["port"] = text;
+      else {
+        error = "a port is a number from 1 to 65535, not '" + text + "'";
+        return false;
+      }
+      field.value = text;
+      return true;
+    case EditableField::Kind::link_up:
+      if (text != "true" && text != "false") {
+        error = "a link is up (true) or down (false), not '" + text + "'";
+        return false;
+      }
+      field.node["up"] = text == "true";
+      field.value = text;
+      return true;
+  }
+  return false;
+}
+
+std::string WorldEditor::text() const {
+  YAML::Emitter emitter;
+  emitter << scenario_;
+  std::string out = header_text_ + "scenario:\n";
+  std::istringstream lines(emitter.c_str());
+  for (std::string line; std::getline(lines, line);) out += (line.empty() ? "" : "  " + line) + "\n";
+  return out;
+}
+
+bool WorldEditor::save(std::string& error) const {
+  std::ofstream file(work_.path, std::ios::binary | std::ios::trunc);
+  if (file) file << text();
+  if (!file) {
+    error = "cannot write " + work_.path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace maillab::exercises
