@@ -8,34 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "lesson_test_support.h"
-#include "lessons/lesson_run.h"
+#include "lesson_walk.h"
 
 using namespace maillab;
 using namespace maillab::lessons;
+using maillab::lessons::testing::contains;
+using maillab::lessons::testing::records_between;
+using maillab::lessons::testing::select;
 using engine::TraceKind;
-
-namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Copies, not pointers: the trace's vector grows (and may move) while later steps run.
-std::vector<engine::TraceRecord> records_between(const LessonRun& run, std::size_t begin, std::size_t end) {
-  const auto& records = run.world().simulator.trace().records();
-  return {records.begin() + static_cast<std::ptrdiff_t>(begin), records.begin() + static_cast<std::ptrdiff_t>(end)};
-}
-
-// The records of `in` of that kind from `node` to `peer` ("" = any) whose summary contains `part`.
-std::vector<engine::TraceRecord> select(const std::vector<engine::TraceRecord>& in, TraceKind kind, const std::string& node,
-                                        const std::string& peer, const std::string& part) {
-  std::vector<engine::TraceRecord> out;
-  for (const auto& r : in)
-    if (r.kind == kind && (node.empty() || r.node == node) && (peer.empty() || r.peer == peer) && contains(r.summary, part))
-      out.push_back(r);
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[lessons][files]") {
   scenarios::Diagnostics diagnostics;
@@ -124,19 +104,19 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
     CHECK(sent == quoted);
   }
 
-  // Step 6: the \Seen flag is pushed at 12.424913 s to the tablet and the phone's IDLE connection;
-  // the laptop hears of it from its own UID FETCH at 20.154337 s, last.
+  // Step 6: the \Seen flag is pushed at 12.424941 s to the tablet and the phone's IDLE connection;
+  // the laptop hears of it from its own UID FETCH at 20.154340 s, last.
   next_step();
   {
     const auto seen = select(window(), TraceKind::protocol, "", "", "(\\Seen)");
     const auto pushes = select(seen, TraceKind::protocol, server, "", "* 1 FETCH (FLAGS (\\Seen))");
     REQUIRE(pushes.size() == 2);
-    for (const auto& r : pushes) CHECK(r.time == engine::microseconds(12424913));
+    for (const auto& r : pushes) CHECK(r.time == engine::microseconds(12424941));
     CHECK(select(pushes, TraceKind::protocol, server, "bob-tablet", "").size() == 1);
     CHECK(select(pushes, TraceKind::protocol, server, "bob-phone", "").size() == 1);
     const auto laptop = select(seen, TraceKind::protocol, server, "bob-laptop", "* 1 FETCH (UID 1 FLAGS (\\Seen))");
     REQUIRE_FALSE(laptop.empty());
-    CHECK(laptop[0].time == engine::microseconds(20154337));
+    CHECK(laptop[0].time == engine::microseconds(20154340));
     CHECK(seen.back().peer == "bob-laptop");
     const auto tablet_read = select(window(), TraceKind::mail, "bob-tablet", "", "'Lunch?' is now read");
     REQUIRE(tablet_read.size() == 1);
