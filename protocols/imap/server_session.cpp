@@ -143,6 +143,15 @@ void ServerSession::handle_close() {
   emit(EventKind::state_changed, to_string(state_));
 }
 
+void ServerSession::handle_idle_timeout() {
+  if (state_ == ServerState::logout) return;
+  idle_tag_.clear();
+  authenticate_tag_.clear();
+  untagged("BYE autologout: no command for " + std::to_string(options_.idle_timeout_seconds / 60) +
+           " minutes");
+  enter_state(ServerState::logout);
+}
+
 void ServerSession::poll_updates() {
   if (idling() && state_ == ServerState::selected) send_updates(true);
 }

@@ -34,6 +34,10 @@ struct ServerOptions {
   // make sense, so an unknown client may not make the server hold more than this.
   std::size_t max_command_size_before_login = 16u << 10;
   std::size_t max_command_size = (16u << 20) + (64u << 10);  // one 16 MiB APPEND and its line
+  // RFC 3501 §5.4: an inactivity autologout timer "MUST be at least 30 minutes"; an IDLE-ing
+  // client is inactive too (RFC 2177 §3: it re-issues IDLE every 29 minutes). The session owns no
+  // clock: the host runs the timer and calls handle_idle_timeout().
+  std::int64_t idle_timeout_seconds = 30 * 60;
 };
 
 enum class ServerState { not_authenticated, authenticated, selected, logout };
@@ -50,6 +54,9 @@ class ServerSession {
 
   void handle_bytes(std::string_view bytes);  // partial lines and literals are buffered
   void handle_close();                        // the connection dropped
+  // No command for options.idle_timeout_seconds: "* BYE" and logout (RFC 3501 §7.1.5
+  // autologout), also in the middle of an IDLE. The caller sends the output, then closes.
+  void handle_idle_timeout();
   // The store changed (observer): while idling, push the untagged updates now.
   void poll_updates();
 

@@ -110,14 +110,26 @@ ServerSession::~ServerSession() {
 
 void ServerSession::handle_close() {
   if (state_ == ServerState::closed) return;
+  end_without_update("connection dropped before QUIT");
+}
+
+void ServerSession::handle_idle_timeout() {
+  if (state_ == ServerState::closed) return;
+  // RFC 1939 §3: when the autologout timer expires the session does NOT enter UPDATE; the
+  // server closes the connection without removing messages or sending any response.
+  emit(EventKind::error, "autologout: no command for " + std::to_string(options_.idle_timeout_seconds / 60) +
+                             " minutes (RFC 1939 §3), closing without a reply");
+  end_without_update("autologout");
+}
+
+void ServerSession::end_without_update(const std::string& why) {
   if (holds_lock_) {
     store_.unlock_maildrop(user_);
     holds_lock_ = false;
   }
   const bool had_marks = std::any_of(maildrop_.begin(), maildrop_.end(),
                                      [](const Entry& e) { return e.deleted; });
-  if (had_marks)
-    emit(EventKind::error, "connection dropped before QUIT: deletions not applied (RFC 1939 §6)");
+  if (had_marks) emit(EventKind::error, why + ": deletions not applied (RFC 1939 §6)");
   enter_state(ServerState::closed);
 }
 

@@ -30,6 +30,9 @@ struct ServerOptions {
   // host makes it unique per connection (from the simulated clock and a counter). Empty: no APOP.
   std::string greeting_timestamp;
   std::size_t max_line_length = 512;  // RFC 2449 §4 allows 255 octets for a command; be generous
+  // RFC 1939 §3: an inactivity autologout timer, if any, "MUST be of at least 10 minutes'
+  // duration". The session owns no clock: the host runs the timer and calls handle_idle_timeout().
+  std::int64_t idle_timeout_seconds = 10 * 60;
 };
 
 enum class ServerState { authorization, transaction, update, closed };
@@ -46,6 +49,9 @@ class ServerSession {
   void handle_bytes(std::string_view bytes);
   // The connection dropped (or was aborted): no UPDATE, the lock is released (RFC 1939 §6).
   void handle_close();
+  // No command for options.idle_timeout_seconds: closed without a reply and without UPDATE
+  // (RFC 1939 §3), the lock released. The caller closes the connection.
+  void handle_idle_timeout();
 
   std::string poll_output();            // bytes to send to the client (empty if none)
   std::optional<Event> poll_event();    // one trace event at a time
@@ -67,6 +73,7 @@ class ServerSession {
   void send_multiline(const std::string& first_line, const std::string& body);  // stuffed, "."
   void emit(EventKind kind, std::string text);
   void enter_state(ServerState state);
+  void end_without_update(const std::string& why);  // lock released, DELE marks dropped (§6)
 
   void command_user(const std::string& argument);
   void command_pass(const std::string& argument);

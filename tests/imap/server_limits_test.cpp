@@ -142,3 +142,15 @@ TEST_CASE("IMAP LIST with a pathological pattern answers without recursing", "[i
   CHECK(say(session, "l3 LIST \"\" \"I%X\"\r\n") == "* LIST (\\HasNoChildren) \"/\" INBOX\r\nl3 OK LIST completed\r\n");
   CHECK(say(session, "l4 LIST \"\" \"%/%\"\r\n") == "l4 OK LIST completed\r\n");
 }
+
+TEST_CASE("IMAP autologout ends an IDLE with * BYE (RFC 3501 §5.4, RFC 2177)", "[imap][idle]") {
+  Fixture f;
+  ServerSession session(f.store);
+  login_and_select(session);
+  session.poll_output();
+  CHECK(say(session, "i1 IDLE\r\n") == "+ idling\r\n");
+  session.handle_idle_timeout();
+  CHECK(session.poll_output() == "* BYE autologout: no command for 30 minutes\r\n");
+  CHECK(session.closed());
+  CHECK(say(session, "DONE\r\n").empty());
+}

@@ -235,3 +235,20 @@ TEST_CASE("POP3 server survives garbage input") {
   }
   CHECK_FALSE(f.store.maildrop_locked("alice"));  // every session released the lock
 }
+
+TEST_CASE("POP3 autologout: no reply, no UPDATE, the lock released (RFC 1939 §3)", "[pop3][idle]") {
+  Fixture f;
+  ServerSession session(f.store);
+  session.poll_output();
+  login(session);
+  REQUIRE(say(session, "DELE 1\r\n").rfind("+OK", 0) == 0);
+  session.handle_idle_timeout();
+  CHECK(session.poll_output().empty());
+  CHECK(session.closed());
+  CHECK_FALSE(f.store.maildrop_locked("alice"));
+  CHECK(f.store.folder("alice", "INBOX")->messages.size() == 2);
+  bool said = false;
+  while (auto event = session.poll_event())
+    if (event->text.find("autologout: no command for 10 minutes") != std::string::npos) said = true;
+  CHECK(said);
+}
