@@ -32,8 +32,19 @@ Host::Host(Network& network, std::string name, Address address)
     : network_(network), name_(std::move(name)), address_(address), transport_(std::make_unique<Transport>(*this)) {}
 
 // Services go first, while the transport still exists: a service's destructor may unbind its
-// ports (the stub resolver inside an MTA does).
-Host::~Host() { services_.clear(); }
+// ports (the stub resolver inside an MTA does). Newest first: a POP3 session's lock lives in the
+// mailboxes added before it.
+Host::~Host() {
+  shut_down();
+  while (!services_.empty()) services_.pop_back();
+}
+
+void Host::shut_down() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  for (auto service = services_.rbegin(); service != services_.rend(); ++service) (*service)->stop();
+  transport_->release();
+}
 
 bool Host::up() const {
   const NodeInfo* info = network_.node(name_);
@@ -184,6 +195,12 @@ void Host::Transport::reply_reset(const Packet& packet) {
   reset->protocol_name = packet.protocol_name;
   reset->summary = "RST";
   send_packet(std::move(reset));
+}
+
+void Host::Transport::release() {
+  for (auto& [key, stream] : connections) stream->release_handlers();
+  listeners.clear();
+  udp_bindings.clear();
 }
 
 void Host::Transport::crash() {

@@ -79,6 +79,10 @@ class Service {
   virtual void start(Host& host) = 0;          // bind ports, schedule timers
   virtual void on_crash() {}                   // lose volatile state (not what is on "disk")
   virtual void on_restart() {}
+  // The world is being torn down (not a crash: nothing is sent or recorded). End every session
+  // and let go of connections and of other services, so that any order of destruction is safe.
+  // Called once on every service of every host before any service or host is destroyed.
+  virtual void stop() {}
 };
 
 class Host {
@@ -119,7 +123,8 @@ class Host {
   std::uint16_t ephemeral_port();
 
   // --- services ---
-  // Adds and starts a service; the host owns it.
+  // Adds and starts a service; the host owns it. Teardown (see shut_down) destroys them newest
+  // first: a service may use the ones added before it.
   Service& add_service(std::unique_ptr<Service> service);
   const std::vector<std::unique_ptr<Service>>& services() const { return services_; }
   template <typename T>
@@ -128,6 +133,12 @@ class Host {
       if (auto* t = dynamic_cast<T*>(s.get())) return t;
     return nullptr;
   }
+
+  // Ends the host's applications for good, in two phases: every service stop()s (newest first),
+  // then every connection, listener and binding drops its callbacks (which hold services and,
+  // through them, connections: cycles). Network's destructor calls it on every host before any
+  // host goes, so no host's teardown reaches into a destroyed one. Idempotent; ~Host calls it.
+  void shut_down();
 
   // The stub resolver's server (the "nameserver" line of resolv.conf); 0 when none is set.
   Address resolver_address() const { return resolver_address_; }
@@ -144,6 +155,7 @@ class Host {
   Address resolver_address_ = 0;
   std::vector<std::unique_ptr<Service>> services_;
   std::unique_ptr<Transport> transport_;
+  bool shut_down_ = false;
 };
 
 }  // namespace maillab::engine

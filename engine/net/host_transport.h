@@ -32,6 +32,8 @@ struct Host::Transport {
   void receive(const Packet& packet);
   // The host crashed: every connection vanishes without a packet.
   void crash();
+  // The host is being torn down (Host::shut_down): every callback is dropped, none is called.
+  void release();
 
   bool port_in_use(std::uint16_t port) const;
   void send_packet(std::shared_ptr<Packet> packet);

@@ -13,7 +13,11 @@ namespace maillab::engine {
 
 Network::Network(Simulator& simulator) : simulator_(simulator), impl_(std::make_unique<Impl>(*this)) {}
 
-Network::~Network() = default;
+// Every host shuts down (services stopped, callbacks dropped) before any host is destroyed.
+Network::~Network() {
+  for (auto& host : impl_->host_of_node)
+    if (host) host->shut_down();
+}
 
 Host* Network::add_host(std::string name, Address address, std::string role) {
   if (name.empty() || impl_->node_index.count(name) || impl_->address_index.count(address)) return nullptr;

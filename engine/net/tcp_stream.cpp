@@ -349,6 +349,14 @@ void TcpStream::fail_connect(ConnectError error) {
   if (handler) handler(error);
 }
 
+void TcpStream::release_handlers() {
+  cancel_timer();
+  on_data = nullptr;
+  on_closed = nullptr;
+  connect_handlers_ = {};
+  accept_handler_ = nullptr;
+}
+
 void TcpStream::vanish() {
   auto self = shared_from_this();
   const State before = state_;

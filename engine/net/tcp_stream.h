@@ -57,6 +57,7 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void start_accept(const Packet& syn, AcceptHandler on_accept);  // server: SYN-ACK
   void receive(const Packet& packet);
   void vanish();  // the host crashed: no packet, just gone (apps hear host_down)
+  void release_handlers();  // teardown: the application's handlers dropped, none called
 
   State state() const { return state_; }
 

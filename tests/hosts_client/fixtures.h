@@ -77,6 +77,16 @@ struct LineClient {
   bool heard(const std::string& text) const { return received.find(text) != std::string::npos; }
 };
 
+// A raw POP3 client on bob's laptop that has sent USER and PASS (after one message arrived).
+inline std::unique_ptr<LineClient> pop3_client_logged_in(MailWorld& world) {
+  world.deliver("Lunch?");
+  auto client = std::make_unique<LineClient>(*world.laptop, Endpoint{server_address, 110});
+  world.run_for(seconds(1));
+  client->send("USER bob");
+  client->send("PASS secret");
+  return client;
+}
+
 // bob's account on a device, reading mail with POP3 or IMAP from mail.example.org.
 inline ClientAccount bob(ClientAccount::Incoming incoming, bool keep = false) {
   ClientAccount account;

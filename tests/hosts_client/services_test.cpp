@@ -59,11 +59,8 @@ TEST_CASE("POP3 service: login, fetch, deletions applied only at QUIT", "[hosts_
 
 TEST_CASE("POP3 service: a dropped connection deletes nothing and releases the lock", "[hosts_client][pop3]") {
   MailWorld world;
-  world.deliver("Lunch?");
-  LineClient client(*world.laptop, Endpoint{server_address, 110});
-  world.run_for(seconds(1));
-  client.send("USER bob");
-  client.send("PASS secret");
+  auto logged_in = pop3_client_logged_in(world);
+  LineClient& client = *logged_in;
   client.send("DELE 1");
   world.run_for(seconds(1));
   CHECK(client.heard("+OK"));

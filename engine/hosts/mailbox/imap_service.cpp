@@ -19,6 +19,7 @@ ImapService::~ImapService() { *self_ = nullptr; }
 void ImapService::start(Host& host) {
   host_ = &host;
   if (options_.hostname.empty()) options_.hostname = host.name();
+  sessions_.set_idle_timeout(host.simulator(), options_.idle_timeout);
   listen_plain_and_tls(host, options_.plain_ports, options_.tls_ports,
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
   mailboxes();
@@ -44,6 +45,7 @@ void ImapService::accept(const std::shared_ptr<StreamConnection>& connection, bo
   if (tls) connection->set_tls(true);
   imap::ServerOptions session_options;
   session_options.hostname = options_.hostname;
+  session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   auto protocol = std::make_unique<imap::ServerSession>(store->store(), session_options);
   protocol->set_clock(epoch_seconds(host_->simulator().now()));
   sessions_.open(connection, peer, std::move(protocol));

@@ -28,6 +28,9 @@ struct ImapServiceOptions {
   std::vector<std::uint16_t> plain_ports{143};
   std::vector<std::uint16_t> tls_ports{993};
   std::string hostname;  // greeting name; the host's name when empty
+  // A session that hears nothing from its client this long is logged out (RFC 3501 §5.4: at least
+  // 30 minutes); 0: never.
+  Time idle_timeout = seconds(30 * 60);
 };
 
 class ImapService : public Service {
@@ -36,6 +39,7 @@ class ImapService : public Service {
   ~ImapService() override;
   std::string_view kind() const override { return "imap"; }
   void start(Host& host) override;
+  void stop() override { sessions_.end_all(); }  // before the store goes: locks released
   void on_crash() override;
 
   const ImapServiceOptions& options() const { return options_; }

@@ -12,6 +12,7 @@ Pop3Service::Pop3Service(Pop3ServiceOptions options)
 void Pop3Service::start(Host& host) {
   host_ = &host;
   if (options_.hostname.empty()) options_.hostname = host.name();
+  sessions_.set_idle_timeout(host.simulator(), options_.idle_timeout);
   listen_plain_and_tls(host, options_.plain_ports, options_.tls_ports,
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
 }
@@ -26,6 +27,7 @@ void Pop3Service::accept(const std::shared_ptr<StreamConnection>& connection, bo
   ++sessions_served_;
   pop3::ServerOptions session_options;
   session_options.hostname = options_.hostname;
+  session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   // RFC 1939 §7: the APOP timestamp must be unique per greeting.
   session_options.greeting_timestamp = "<" + std::to_string(sessions_served_) + "." +
                                        std::to_string(epoch_seconds(host_->simulator().now())) + "@" +

@@ -25,6 +25,9 @@ struct Pop3ServiceOptions {
   std::vector<std::uint16_t> plain_ports{110};
   std::vector<std::uint16_t> tls_ports{995};
   std::string hostname;  // greeting name; the host's name when empty
+  // A session that hears nothing from its client this long is logged out (RFC 1939 §3: at least
+  // 10 minutes); 0: never.
+  Time idle_timeout = seconds(10 * 60);
 };
 
 class Pop3Service : public Service {
@@ -32,6 +35,7 @@ class Pop3Service : public Service {
   explicit Pop3Service(Pop3ServiceOptions options = {});
   std::string_view kind() const override { return "pop3"; }
   void start(Host& host) override;
+  void stop() override { sessions_.end_all(); }  // before the store goes: locks released
   void on_crash() override;  // every session ends as if dropped: locks released, nothing deleted
 
   const Pop3ServiceOptions& options() const { return options_; }

@@ -6,8 +6,13 @@
 // connection or a host crash ends every session with handle_close(), which is where the protocols
 // apply their rules (RFC 1939 §6: no deletions without QUIT; the maildrop lock released).
 //
+// Idle connections (set_idle_timeout): a session that has heard nothing from its client for the
+// timeout gets handle_idle_timeout(), where its protocol says goodbye its own way (POP3: nothing,
+// RFC 1939 §3; IMAP: "* BYE", RFC 3501 §5.4), then the connection closes. One timer per session,
+// re-armed when it fires early, not at every segment.
+//
 // `Protocol` is pop3::ServerSession or imap::ServerSession: handle_bytes, handle_close,
-// poll_output, poll_event (an optional<Event>), closed.
+// handle_idle_timeout, poll_output, poll_event (an optional<Event>), closed.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +37,8 @@ class SessionServer {
     std::shared_ptr<StreamConnection> connection;
     std::unique_ptr<Protocol> protocol;
     std::string peer;  // the client's host name (or address)
+    Time last_input = 0;                // when the client last sent anything (or connected)
+    Simulator::EventId idle_timer = 0;  // 0 when no timeout is set
   };
   using Event = std::remove_reference_t<decltype(*std::declval<Protocol&>().poll_event())>;
   using Record = std::function<void(Session&, const Event&)>;
@@ -43,6 +50,13 @@ class SessionServer {
       : record_(std::move(record)), before_input_(std::move(before_input)) {}
   SessionServer(const SessionServer&) = delete;  // connections call back into this object
   SessionServer& operator=(const SessionServer&) = delete;
+  ~SessionServer() { end_all(); }
+
+  // Sessions opened from now on end after `timeout` without input (0: never).
+  void set_idle_timeout(Simulator& simulator, Time timeout) {
+    simulator_ = &simulator;
+    idle_timeout_ = timeout;
+  }
 
   // Takes over `connection` with `protocol`, and sends the greeting it queued.
   Session& open(const std::shared_ptr<StreamConnection>& connection, std::string peer,
@@ -54,6 +68,10 @@ class SessionServer {
     session.protocol = std::move(protocol);
     connection->on_data = [this, id](std::string_view bytes) { on_data(id, bytes); };
     connection->on_closed = [this, id](CloseReason) { on_closed(id); };
+    if (simulator_ && idle_timeout_ > 0) {
+      session.last_input = simulator_->now();
+      arm_idle_timer(id, session.last_input + idle_timeout_);
+    }
     flush(session);
     return session;
   }
@@ -65,10 +83,14 @@ class SessionServer {
     while (auto event = session.protocol->poll_event()) record_(session, *event);
   }
 
-  // The host crashed: every session ends as if its connection dropped (the connections vanished
-  // with the host, so nothing is sent).
+  // The host crashed (or is being torn down): every session ends as if its connection dropped
+  // (the connections vanished with the host, so nothing is sent), and lets go of its connection's
+  // callbacks, which point back here.
   void end_all() {
-    for (auto& [id, session] : sessions_) session.protocol->handle_close();
+    for (auto& [id, session] : sessions_) {
+      session.protocol->handle_close();
+      forget(session);
+    }
     sessions_.clear();
   }
 
@@ -80,13 +102,10 @@ class SessionServer {
     auto found = sessions_.find(id);
     if (found == sessions_.end()) return;
     if (before_input_) before_input_(found->second);
+    if (simulator_) found->second.last_input = simulator_->now();
     found->second.protocol->handle_bytes(bytes);
     flush(found->second);
-    if (found->second.protocol->closed()) {
-      auto connection = found->second.connection;
-      sessions_.erase(found);
-      connection->close();
-    }
+    if (found->second.protocol->closed()) close_session(found);
   }
 
   void on_closed(std::uint64_t id) {
@@ -94,11 +113,48 @@ class SessionServer {
     if (found == sessions_.end()) return;
     found->second.protocol->handle_close();
     flush(found->second);
+    forget(found->second);
     sessions_.erase(found);
+  }
+
+  void arm_idle_timer(std::uint64_t id, Time when) {
+    sessions_[id].idle_timer = simulator_->schedule_at(when, [this, id] { on_idle_timer(id); });
+  }
+
+  void on_idle_timer(std::uint64_t id) {
+    auto found = sessions_.find(id);
+    if (found == sessions_.end()) return;
+    Session& session = found->second;
+    session.idle_timer = 0;
+    const Time due = session.last_input + idle_timeout_;
+    if (simulator_->now() < due) return arm_idle_timer(id, due);  // input came meanwhile
+    session.protocol->handle_idle_timeout();
+    flush(session);
+    close_session(found);
+  }
+
+  // The protocol is done: its last output is queued ahead of our FIN.
+  void close_session(typename std::map<std::uint64_t, Session>::iterator found) {
+    auto connection = found->second.connection;
+    forget(found->second);
+    sessions_.erase(found);
+    connection->close();
+  }
+
+  // Cancels the session's timer and lets go of its connection's callbacks, which capture `this`
+  // (the connection may outlive us while it closes). The transport calls a copy of a callback,
+  // so this is safe from inside one. Bytes that still arrive are dropped, not buffered.
+  void forget(Session& session) {
+    if (session.idle_timer) simulator_->cancel(session.idle_timer);
+    session.idle_timer = 0;
+    session.connection->on_data = [](std::string_view) {};
+    session.connection->on_closed = nullptr;
   }
 
   Record record_;
   BeforeInput before_input_;
+  Simulator* simulator_ = nullptr;
+  Time idle_timeout_ = 0;
   std::map<std::uint64_t, Session> sessions_;
 };
 
