@@ -56,14 +56,8 @@ void print_goal(const GoalOutcome& outcome, std::ostream& out) {
 
 }  // namespace
 
-bool valid_student_id(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '@';
-  });
-}
-
 int start_exercise(const StartOptions& options, std::ostream& out, std::ostream& err) {
-  if (!valid_student_id(options.student)) {
+  if (!lessons::valid_student_id(options.student)) {
     err << "maillab exercise start: --student wants an id of letters, digits, '.', '-', '_' or '@', not '"
         << options.student << "'\n";
     return 2;
@@ -180,7 +174,7 @@ int reveal_hint(const std::string& work_path, const std::optional<std::string>& 
         << lessons::wrap_text(hint.text, 76, "  ");
   }
   if (available == 0) out << "This exercise has no hints.\n";
-  else if (work->header.hints >= available) out << "(that was the last hint)\n";
+  else if (header.hints >= available) out << "(that was the last hint)\n";
   return 0;
 }
 

@@ -32,7 +32,4 @@ int check_work(const CheckOptions& options, std::ostream& out, std::ostream& err
 int reveal_hint(const std::string& work_path, const std::optional<std::string>& exercise_path, std::ostream& out,
                 std::ostream& err);
 
-// A student id fit for file names, CSV cells and YAML: letters, digits, '.', '-', '_', '@'.
-bool valid_student_id(const std::string& id);
-
 }  // namespace maillab::exercises

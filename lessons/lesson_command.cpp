@@ -11,6 +11,7 @@
 #include "lessons/lesson_run.h"
 #include "lessons/quiz.h"
 #include "lessons/result_file.h"
+#include "lessons/variables.h"
 #include "lessons/terminal.h"
 
 namespace maillab::lessons {
@@ -86,8 +87,8 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     } else if (word == "--key") {
       print_key = true;
     } else if (auto value = option_value(arguments, i, "--student")) {
-      if (value->empty() || value->find_first_of(" ,\"\n\t") != std::string::npos)
-        return usage_error(err, "--student wants an id without spaces, commas or quotes, not '" + *value + "'");
+      if (!valid_student_id(*value))
+        return usage_error(err, "--student wants an id of letters, digits, '.', '-', '_' or '@', not '" + *value + "'");
       if (student) return usage_error(err, "--student given twice");
       student = *value;
     } else if (auto value = option_value(arguments, i, "--result")) {

@@ -121,6 +121,12 @@ std::optional<std::vector<Variable>> read_variables(const YAML::Node& node, Load
   return variables;
 }
 
+bool valid_student_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '@';
+  });
+}
+
 VariableValues pick_variant(const std::vector<Variable>& variables, const std::string& student) {
   VariableValues values;
   for (const auto& variable : variables) {

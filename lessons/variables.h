@@ -33,6 +33,9 @@ using VariableValues = std::map<std::string, std::string>;
 // Reads a `variables:` map (absent node: no variables). Errors go to the context; nullopt if any.
 std::optional<std::vector<Variable>> read_variables(const YAML::Node& node, scenarios::LoadContext& context);
 
+// A student id fit for file names, CSV cells and YAML: 1 to 64 letters, digits, '.', '-', '_', '@'.
+bool valid_student_id(const std::string& id);
+
 // The values one student gets; an empty id gives every variable its first value.
 VariableValues pick_variant(const std::vector<Variable>& variables, const std::string& student);
 

@@ -198,6 +198,13 @@ TEST_CASE("hints are revealed one at a time and cost points in the result", "[ex
   CHECK(out.str().find("Hint 1/2 (costs 10% of the score)") != std::string::npos);
   CHECK(out.str().find("Hint 2/2") == std::string::npos);
   CHECK(read(work).find("hints: 1}") != std::string::npos);
+  std::ostringstream second, ignored;
+  REQUIRE(reveal_hint(work, std::nullopt, second, ignored) == 0);
+  CHECK(second.str().find("Hint 1/2") != std::string::npos);  // the ones before are shown again
+  CHECK(second.str().find("Hint 2/2 (costs 25% of the score)") != std::string::npos);
+  CHECK(second.str().find("(that was the last hint)") != std::string::npos);
+  REQUIRE(reveal_hint(work, std::nullopt, second, ignored) == 0);
+  CHECK(read(work).find("hints: 2}") != std::string::npos);  // no third one to count
   // The reference repair, with one hint used.
   std::string fixed = read(source + "/tests/exercises/fixed/missing-mx.yaml");
   REQUIRE(fixed.find("hints: 0}") != std::string::npos);

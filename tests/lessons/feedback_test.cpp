@@ -164,6 +164,9 @@ TEST_CASE("students get their own variant; the key and the result file follow it
     CHECK(result->max_score == 2);
   }
   CHECK(ports.size() == 3);  // six students, four ports: neighbours differ
+  std::string out, err;
+  CHECK(command({lesson, "--student", "a b", "--key"}, out, err) == 2);
+  CHECK(err.find("--student wants an id of letters, digits") != std::string::npos);
 }
 
 TEST_CASE("variables: deterministic per student, located errors for unknown names", "[lessons][variants]") {
