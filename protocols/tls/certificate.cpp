@@ -128,6 +128,7 @@ Certificate issue_certificate(const CertificateRequest& request, const PrivateKe
     add_extension(x, issuer_x509, NID_ext_key_usage, "serverAuth,clientAuth");
     std::string alt_names;
     for (const auto& dns_name : request.dns_names) alt_names += (alt_names.empty() ? "DNS:" : ",DNS:") + dns_name;
+    for (const auto& ip : request.ip_addresses) alt_names += (alt_names.empty() ? "IP:" : ",IP:") + ip;
     if (!alt_names.empty()) add_extension(x, issuer_x509, NID_subject_alt_name, alt_names.c_str());
   }
   if (X509_sign(x, issuer_key.get(), EVP_sha256()) <= 0) throw std::runtime_error("tls: certificate signing failed");

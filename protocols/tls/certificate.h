@@ -62,6 +62,7 @@ struct CertificateRequest {
   std::int64_t not_before = 0;  // Unix seconds
   std::int64_t not_after = 0;
   std::uint64_t serial = 1;
+  std::vector<std::string> ip_addresses = {};  // subjectAltName iPAddress entries ("127.0.0.1")
 };
 
 // Signs `request` for `subject_key` with `issuer_key`; the issuer's name comes from `issuer`, or

@@ -32,6 +32,12 @@ int on_verify(int ok, X509_STORE_CTX* store) {
   return session ? session->note_verification(ok, store) : ok;
 }
 
+int on_server_name(SSL* ssl, int*, void*) {
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (Session* session = session_of(ssl); session && name) session->note_server_name(name);
+  return SSL_TLSEXT_ERR_OK;
+}
+
 std::string openssl_error_text() {
   const unsigned long code = ERR_peek_last_error();
   if (!code) return "TLS error";
@@ -40,6 +46,11 @@ std::string openssl_error_text() {
 }
 
 }  // namespace
+
+std::string describe_protocol_and_cipher(const HandshakeDone& done) {
+  return done.version + " with cipher " + done.cipher + " (" + std::to_string(done.cipher_bits) + "/" +
+         std::to_string(done.algorithm_bits) + " bits)";
+}
 
 Session::Session(Config config) : config_(std::move(config)), random_(config_.random_seed) {
   RandomScope scope(random_);
@@ -57,6 +68,7 @@ Session::Session(Config config) : config_(std::move(config)), random_(config_.ra
     SSL_CTX_use_certificate(context, config_.chain.front().get());
     for (std::size_t i = 1; i < config_.chain.size(); ++i) SSL_CTX_add1_chain_cert(context, config_.chain[i].get());
     SSL_CTX_use_PrivateKey(context, config_.key.get());
+    SSL_CTX_set_tlsext_servername_callback(context, on_server_name);
   } else {
     X509_STORE* store = SSL_CTX_get_cert_store(context);
     for (const auto& anchor : config_.trust_anchors) X509_STORE_add_cert(store, anchor.get());
@@ -188,7 +200,8 @@ std::optional<Output> Session::poll_output() {
   Output output;
   output.bytes.resize(pending);
   BIO_read(network_out_, output.bytes.data(), static_cast<int>(pending));
-  for (const auto& label : sent_labels_) output.label += (output.label.empty() ? "" : ", ") + label;
+  for (std::size_t i = 0; i < sent_labels_.size(); ++i)  // "application data" once, however many records
+    if (i == 0 || sent_labels_[i] != sent_labels_[i - 1]) output.label += (output.label.empty() ? "" : ", ") + sent_labels_[i];
   if (output.label.empty()) output.label = "TLS record";
   sent_labels_.clear();
   return output;
@@ -216,6 +229,16 @@ void Session::note_message(bool sent, int content_type, const unsigned char* dat
       events_.emplace_back(AlertReceived{description, data[0] == SSL3_AL_FATAL});
     }
   }
+}
+
+void Session::note_server_name(std::string_view name) {
+  std::vector<Certificate> chain;
+  PrivateKey key;
+  if (!config_.choose_certificate || !config_.choose_certificate(name, chain, key) || chain.empty() || !key) return;
+  SSL_use_certificate(ssl_, chain.front().get());
+  SSL_clear_chain_certs(ssl_);
+  for (std::size_t i = 1; i < chain.size(); ++i) SSL_add1_chain_cert(ssl_, chain[i].get());
+  SSL_use_PrivateKey(ssl_, key.get());
 }
 
 void Session::note_keylog(const char* line) {

@@ -46,9 +46,12 @@ struct Config {
   std::uint64_t random_seed = 0;  // every random byte of this connection derives from it
   std::int64_t verify_time = 0;   // Unix seconds of the simulated calendar
 
-  // Server: the certificate chain (leaf first) and the leaf's key.
+  // Server: the certificate chain (leaf first) and the leaf's key; `choose_certificate`, when
+  // set, may replace them for the name the client asked for (SNI), as a server with one
+  // certificate per name it serves does. It returns false to keep the default.
   std::vector<Certificate> chain;
   PrivateKey key;
+  std::function<bool(std::string_view server_name, std::vector<Certificate>& chain, PrivateKey& key)> choose_certificate;
 
   // Client: the name sent as SNI (RFC 6066 §3) and checked against the certificate, the CAs
   // trusted, and whether a bad certificate ends the handshake.
@@ -88,6 +91,10 @@ struct HandshakeFailed {
 struct CloseNotifyReceived {};
 using Event = std::variant<HandshakeDone, AlertReceived, HandshakeFailed, CloseNotifyReceived>;
 
+// "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", as Postfix logs it and writes it
+// into Received headers.
+std::string describe_protocol_and_cipher(const HandshakeDone& done);
+
 class Session {
  public:
   explicit Session(Config config);
@@ -112,6 +119,7 @@ class Session {
   void note_message(bool sent, int content_type, const unsigned char* data, std::size_t length);
   void note_keylog(const char* line);
   int note_verification(int ok, void* store_context);
+  void note_server_name(std::string_view name);
 
  private:
   void advance();  // run the handshake / read as far as the bytes allow

@@ -115,3 +115,23 @@ TEST_CASE("garbage instead of a ClientHello fails the handshake without a crash"
   CHECK(std::holds_alternative<HandshakeFailed>(*event));
   CHECK(server.failed());
 }
+
+TEST_CASE("a server picks the certificate for the name the client asks for (SNI)", "[tls][sni]") {
+  TestPki pki;
+  const Certificate other = pki.good("imap.example.org");
+  Config server = server_config(pki, pki.server);
+  server.choose_certificate = [&](std::string_view name, std::vector<Certificate>& chain, PrivateKey& key) {
+    if (name != "imap.example.org") return false;
+    chain = {other, pki.ca};
+    key = pki.server_key;
+    return true;
+  };
+  Config client = client_config(pki, "imap.example.org");
+  client.require_verified_peer = true;
+  Conversation conversation(std::move(client), std::move(server));
+  conversation.client.start();
+  conversation.run();
+  const auto* done = find_event<HandshakeDone>(conversation.client_events);
+  REQUIRE(done);
+  CHECK(done->peer_certificate.subject_common_name() == "imap.example.org");
+}
