@@ -94,6 +94,9 @@ void answer_from_zone(const ZoneSet& zones, const Zone& zone, Name name, RecordT
 
 Message answer_query(const ZoneSet& zones, const Message& query) {
   if (query.header.is_response) return make_response(query, Rcode::FORMERR);
+  // RFC 6891 §6.1.3: "If a responder does not implement the VERSION level of the request, then
+  // it MUST respond with RCODE=BADVERS", its own (highest) version in the OPT record.
+  if (query.edns && query.edns->version > 0) return make_response(query, Rcode::BADVERS);
   if (query.header.opcode != Opcode::QUERY) return make_response(query, Rcode::NOTIMP);
   if (query.questions.size() != 1) return make_response(query, Rcode::FORMERR);
   const Question& question = query.questions.front();
@@ -110,7 +113,7 @@ Message answer_query(const ZoneSet& zones, const Message& query) {
 }
 
 std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const std::uint8_t> bytes,
-                                        std::size_t max_size) {
+                                        std::size_t max_size, const EdnsSupport& edns) {
   if (bytes.size() < 12) return std::nullopt;
   if (bytes[2] & 0x80) return std::nullopt;  // QR set: a response
   auto query = decode_message(bytes);
@@ -122,9 +125,16 @@ std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const st
     response.header.opcode = static_cast<Opcode>((bytes[2] >> 3) & 0x0F);
     response.header.recursion_desired = bytes[2] & 0x01;
     response.header.rcode = Rcode::FORMERR;
+    // RFC 6891 §7: a broken OPT record gets FORMERR with an OPT record ("EDNS, but malformed").
+    if (query.error().in_edns && edns.enabled) response.edns = edns_with_payload(edns.udp_payload_size);
     return encode_message(response, max_size);
   }
-  return encode_message(answer_query(zones, query.value()), max_size);
+  Message& asked = query.value();
+  if (!edns.enabled) asked.edns.reset();  // a pre-EDNS server: the OPT record means nothing to it
+  Message response = answer_query(zones, asked);
+  if (response.edns) response.edns->udp_payload_size = edns.udp_payload_size;
+  const std::size_t limit = asked.edns ? std::max(max_size, udp_reply_limit(asked.edns, edns.udp_payload_size)) : max_size;
+  return encode_message(response, limit);
 }
 
 }  // namespace maillab::dns

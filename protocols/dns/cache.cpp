@@ -40,7 +40,9 @@ bool Cache::store_rrset(std::vector<ResourceRecord> records, CacheRank rank, std
     if (std::find(unique.begin(), unique.end(), record) == unique.end()) unique.push_back(std::move(record));
   }
   entries_[key] = Entry{std::move(unique), std::nullopt, now + ttl * microseconds_per_second, rank};
-  nxdomain_.erase(key.first);  // fresh positive data contradicts an old NXDOMAIN
+  // Fresh authoritative data contradicts an old NXDOMAIN; glue or a referral does not (RFC 2181
+  // §5.4.1: it ranks below the zone's own answer).
+  if (rank == CacheRank::answer) nxdomain_.erase(key.first);
   return true;
 }
 
@@ -57,7 +59,7 @@ void Cache::store_nodata(const Name& name, RecordType type, const ResourceRecord
       Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer};
 }
 
-CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now) const {
+CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, CacheRank minimum) const {
   CacheLookup result;
   auto with_remaining = [&](const Entry& entry) {
     result.remaining_ttl = remaining(entry, now);
@@ -71,13 +73,20 @@ CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now) c
     }
   };
   Name key = name.lowercase();
+  auto entry = entries_.find(Key{key, static_cast<std::uint16_t>(type)});
+  const bool usable = entry != entries_.end() && entry->second.expires_at > now && entry->second.rank >= minimum;
+  const bool for_servers = minimum < CacheRank::answer;
+  if (usable && for_servers && !entry->second.soa) {
+    result.kind = CacheLookup::Kind::positive;
+    with_remaining(entry->second);
+    return result;
+  }
   if (auto negative = nxdomain_.find(key); negative != nxdomain_.end() && negative->second.expires_at > now) {
     result.kind = CacheLookup::Kind::nxdomain;
     with_remaining(negative->second);
     return result;
   }
-  auto entry = entries_.find(Key{key, static_cast<std::uint16_t>(type)});
-  if (entry == entries_.end() || entry->second.expires_at <= now) return result;
+  if (!usable) return result;
   result.kind = entry->second.soa ? CacheLookup::Kind::nodata : CacheLookup::Kind::positive;
   with_remaining(entry->second);
   return result;
@@ -97,7 +106,8 @@ std::vector<CacheEntryView> Cache::dump(std::int64_t now) const {
   std::vector<CacheEntryView> views;
   auto soa_text = [](const Entry& entry) { return entry.soa ? " (SOA " + entry.soa->name.to_text() + ")" : std::string(); };
   for (const auto& [name, entry] : nxdomain_)
-    if (entry.expires_at > now) views.push_back({name, RecordType::ANY, remaining(entry, now), "NXDOMAIN" + soa_text(entry)});
+    if (entry.expires_at > now)
+      views.push_back({name, RecordType::ANY, remaining(entry, now), "NXDOMAIN" + soa_text(entry), entry.rank});
   for (const auto& [key, entry] : entries_) {
     if (entry.expires_at <= now) continue;
     std::string summary;
@@ -107,7 +117,7 @@ std::vector<CacheEntryView> Cache::dump(std::int64_t now) const {
       for (const auto& record : entry.records) summary += (summary.empty() ? "" : ", ") + summarize_rdata(record.data);
     }
     Name owner = entry.records.empty() ? key.first : entry.records.front().name;
-    views.push_back({owner, static_cast<RecordType>(key.second), remaining(entry, now), std::move(summary)});
+    views.push_back({owner, static_cast<RecordType>(key.second), remaining(entry, now), std::move(summary), entry.rank});
   }
   std::stable_sort(views.begin(), views.end(), [](const CacheEntryView& left, const CacheEntryView& right) {
     if (left.name != right.name) return left.name < right.name;

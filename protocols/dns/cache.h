@@ -15,8 +15,11 @@
 
 namespace maillab::dns {
 
-// RFC 2181 §5.4.1 trust ranking, simplified: data from an answer section is never replaced
-// by a referral's NS records or by glue that arrive later.
+// RFC 2181 §5.4.1 trust ranking, simplified to three ranks. Data from an answer section is never
+// replaced by a referral's NS records or by glue that arrive later, and lookups name the lowest
+// rank they accept: a client is answered only from `answer` data ("data from the additional
+// section ... should not be cached in such a way that [it] would ever be returned as answers to
+// a received query"), while glue and a referral's NS set serve to reach servers.
 enum class CacheRank : std::uint8_t { glue = 0, referral = 1, answer = 2 };
 
 struct CacheLookup {
@@ -32,6 +35,7 @@ struct CacheEntryView {
   RecordType type = RecordType::A;  // RecordType::ANY for an NXDOMAIN entry (it covers every type)
   std::uint32_t remaining_ttl = 0;
   std::string summary;              // "10 mail.example.org, 20 mx2.example.org" / "NXDOMAIN (SOA org.)"
+  CacheRank rank = CacheRank::answer;  // glue and referral NS sets are shown too, for what they are
 };
 
 class Cache {
@@ -45,7 +49,11 @@ class Cache {
   void store_nxdomain(const Name& name, const ResourceRecord& soa, std::int64_t now);
   void store_nodata(const Name& name, RecordType type, const ResourceRecord& soa, std::int64_t now);
 
-  CacheLookup lookup(const Name& name, RecordType type, std::int64_t now) const;
+  // Data ranked below `minimum` is not seen. With `minimum` below `answer` (finding servers),
+  // positive data comes first: glue for a server's name is used even when the name's own zone
+  // says it does not exist (the parent's delegation is what reaches the server).
+  CacheLookup lookup(const Name& name, RecordType type, std::int64_t now,
+                     CacheRank minimum = CacheRank::answer) const;
   void purge(std::int64_t now);  // drops expired entries
   void clear();
 

@@ -11,7 +11,9 @@ Message make_response(const Message& query, Rcode rcode) {
   response.header.checking_disabled = query.header.checking_disabled;
   response.header.rcode = rcode;
   response.questions = query.questions;
+  if (query.edns) response.edns = Edns{};
   return response;
 }
 
 }  // namespace maillab::dns
+

@@ -115,7 +115,12 @@ std::string format_message(const Message& message) {
   text += ";; flags: " + flags_text(header) + "; QUERY: " + std::to_string(message.questions.size()) +
           ", ANSWER: " + std::to_string(message.answers.size()) +
           ", AUTHORITY: " + std::to_string(message.authorities.size()) +
-          ", ADDITIONAL: " + std::to_string(message.additionals.size()) + "\n";
+          ", ADDITIONAL: " + std::to_string(message.additionals.size() + (message.edns ? 1 : 0)) + "\n";
+  if (message.edns) {  // as dig shows it
+    text += "\n;; OPT PSEUDOSECTION:\n; EDNS: version: " + std::to_string(message.edns->version) +
+            ", flags:" + (message.edns->dnssec_ok ? " do" : "") + "; udp: " +
+            std::to_string(message.edns->udp_payload_size) + "\n";
+  }
   text += "\n;; QUESTION SECTION:\n";
   for (const auto& question : message.questions)
     text += ";" + question.name.to_text() + " " + class_to_text(question.question_class) + " " +

@@ -40,6 +40,7 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
     Bytes encoded = encode_message(response, max_udp_message);
     answers_.push_back(ClientAnswer{client_token, std::move(response), std::move(encoded)});
   };
+  const bool own_edns = config_.edns_udp_payload_size > 0;
   if (bytes.size() < 12 || (bytes[2] & 0x80)) return;  // no header, or a response: never answer
   auto decoded = decode_message(bytes);
   if (!decoded) {
@@ -47,10 +48,14 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
     response.header.id = *peek_id(bytes);
     response.header.opcode = static_cast<Opcode>((bytes[2] >> 3) & 0x0F);
     response.header.recursion_desired = bytes[2] & 0x01;
+    if (decoded.error().in_edns && own_edns) response.edns = edns_with_payload(config_.edns_udp_payload_size);  // RFC 6891 §7
     reject(std::move(response), Rcode::FORMERR);
     return;
   }
-  const Message& query = decoded.value();
+  Message& query = decoded.value();
+  if (!own_edns) query.edns.reset();  // a resolver without EDNS ignores the OPT record
+  // RFC 6891 §6.1.3: only version 0 is implemented.
+  if (query.edns && query.edns->version > 0) return reject(make_response(query, Rcode::BADVERS), Rcode::BADVERS);
   if (query.header.opcode != Opcode::QUERY) return reject(make_response(query, Rcode::NOTIMP), Rcode::NOTIMP);
   if (query.questions.size() != 1) return reject(make_response(query, Rcode::FORMERR), Rcode::FORMERR);
   const Question& question = query.questions.front();
@@ -64,6 +69,8 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
   client.question = question;
   client.recursion_desired = query.header.recursion_desired;
   client.checking_disabled = query.header.checking_disabled;
+  client.edns = query.edns;
+  if (!client.recursion_desired) return answer_from_cache_only(client, now);
   start_client(std::move(client), now);
   drive(now);
 }
@@ -95,7 +102,8 @@ void Resolver::start_client(Client client, std::int64_t now) {
   task.clients.push_back(std::move(client));
 }
 
-std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now) {
+std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now,
+                                            std::uint64_t resolution) {
   auto key = std::make_pair(name.lowercase(), static_cast<std::uint16_t>(type));
   if (auto found = task_index_.find(key); found != task_index_.end()) return found->second;
   Task task;
@@ -103,6 +111,7 @@ std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, i
   task.question = Question{name, type, RecordClass::IN};
   task.current_name = name;
   task.depth = depth;
+  task.resolution = resolution ? resolution : task.id;
   task.deadline = now + config_.query_budget;
   task_index_[key] = task.id;
   ready_.push_back(task.id);
@@ -224,6 +233,7 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
       narrate(task, now, "INIT_REQUEST",
               "cache hit CNAME " + task.current_name.to_short_text() + " -> " + target.to_short_text() + " (TTL " +
                   std::to_string(alias.remaining_ttl) + " left)");
+      if (auto loop = cname_loop(task, task.current_name, target)) return finish(task, Rcode::SERVFAIL, now, *loop);
       task.cname_chain.push_back(alias.records.front());
       task.current_name = target;
       return;  // stay in INIT_REQUEST for the target
@@ -240,7 +250,7 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
 // RFC 1034 §5.3.3 step 2: the deepest cached NS set above the name, else the root hints.
 void Resolver::use_closest_delegation(Task& task, std::int64_t now) {
   for (Name zone = task.current_name;; zone = zone.parent()) {
-    CacheLookup ns = cache_.lookup(zone, RecordType::NS, now);
+    CacheLookup ns = cache_.lookup(zone, RecordType::NS, now, CacheRank::referral);
     if (ns.kind == CacheLookup::Kind::positive) {
       std::vector<Name> hosts;
       for (const auto& record : ns.records) hosts.push_back(std::get<rdata::NS>(record.data).host);
@@ -267,7 +277,8 @@ void Resolver::set_delegation(Task& task, const Name& zone, const std::vector<Na
   task.servers.clear();
   for (const auto& host : hosts) {
     task.name_servers.push_back(NameServer{host});
-    CacheLookup addresses = cache_.lookup(host, RecordType::A, now);
+    // Glue counts here: it is what reaches the servers (RFC 2181 §5.4.1), never an answer.
+    CacheLookup addresses = cache_.lookup(host, RecordType::A, now, CacheRank::glue);
     if (addresses.kind == CacheLookup::Kind::positive) {
       std::vector<std::uint32_t> found;
       for (const auto& record : addresses.records) found.push_back(std::get<rdata::A>(record.data).address);
@@ -290,8 +301,7 @@ void Resolver::add_server_addresses(Task& task, const Name& host, const std::vec
 }
 
 void Resolver::do_query_targets(Task& task, std::int64_t now) {
-  if (task.queries_sent >= config_.max_queries_per_task)
-    return finish(task, Rcode::SERVFAIL, now, "sent " + std::to_string(task.queries_sent) + " queries without an answer");
+  if (std::string limit = over_query_limit(task); !limit.empty()) return finish(task, Rcode::SERVFAIL, now, limit);
   // Untried servers first, then servers not recently dead, in NS order (deterministic).
   Server* best = nullptr;
   auto rank = [&](const Server& server) {
@@ -332,7 +342,7 @@ bool Resolver::start_dependency(Task& task, std::int64_t now) {
     narrate(task, now, "QUERY_TARGETS",
             "need the address of " + name_server.name.to_short_text() + " (a server for " + task.zone.to_text() +
                 "); resolving it first");
-    std::uint64_t dependency = join_or_create_task(name_server.name, RecordType::A, task.depth + 1, now);
+    std::uint64_t dependency = join_or_create_task(name_server.name, RecordType::A, task.depth + 1, now, task.resolution);
     tasks_.at(dependency).parents.push_back(task.id);
     task.waiting_on = dependency;
     task.state = State::wait_dependency;
@@ -353,15 +363,24 @@ bool Resolver::would_cycle(std::uint64_t candidate, std::uint64_t waiter) const 
   return current.has_value();
 }
 
-void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
+Message Resolver::make_query(const Task& task, std::uint32_t address, std::int64_t now) {
   Message query;
-  query.header.id = next_id(server.address);
+  query.header.id = next_id(address);
   query.header.recursion_desired = false;  // iterative: we do the recursion ourselves
   query.questions.push_back(Question{task.current_name, task.question.type, RecordClass::IN});
+  auto no_edns = no_edns_until_.find(address);
+  bool known_without = no_edns != no_edns_until_.end() && no_edns->second > now;
+  // RFC 6891 §6.2.5: announce what we take, so most answers fit in one datagram.
+  if (config_.edns_udp_payload_size > 0 && !known_without) query.edns = edns_with_payload(config_.edns_udp_payload_size);
+  return query;
+}
+
+void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
+  Message query = make_query(task, server.address, now);
   ++server.tries;
-  ++task.queries_sent;
-  ++counters_.queries_sent;
-  task.outstanding = Outstanding{query.header.id, server.address, server.name, now + config_.server_timeout};
+  charge_query(task);
+  task.outstanding = Outstanding{query.header.id, server.address, server.name, now + config_.server_timeout, false,
+                                 query.edns.has_value()};
   task.state = State::wait_response;
   narrate(task, now, "QUERY_TARGETS",
           "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
@@ -371,18 +390,32 @@ void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
 }
 
 void Resolver::send_query_over_tcp(Task& task, std::int64_t now) {
-  Message query;
-  query.header.id = next_id(task.responder);
-  query.header.recursion_desired = false;
-  query.questions.push_back(Question{task.current_name, task.question.type, RecordClass::IN});
-  ++task.queries_sent;
-  ++counters_.queries_sent;
+  Message query = make_query(task, task.responder, now);
+  charge_query(task);
   ++counters_.tcp_queries;
   // The same wait as for a datagram: the handshake adds one round trip, well inside it.
-  task.outstanding = Outstanding{query.header.id, task.responder, task.responder_name, now + config_.server_timeout, true};
+  task.outstanding = Outstanding{query.header.id, task.responder, task.responder_name, now + config_.server_timeout, true,
+                                 query.edns.has_value()};
   task.state = State::wait_response;
   transmits_.push_back(Transmit{task.responder, encode_message(query, max_tcp_message), summarize_message(query) + " (TCP)",
                                 true});
+}
+
+void Resolver::charge_query(Task& task) {
+  ++task.queries_sent;
+  ++counters_.queries_sent;
+  if (auto owner = tasks_.find(task.resolution); owner != tasks_.end()) ++owner->second.resolution_queries;
+}
+
+std::string Resolver::over_query_limit(const Task& task) const {
+  if (task.queries_sent >= config_.max_queries_per_task)
+    return "sent " + std::to_string(task.queries_sent) + " queries without an answer";
+  auto owner = tasks_.find(task.resolution);
+  if (owner != tasks_.end() && owner->second.resolution_queries >= config_.max_queries_per_resolution)
+    return "query limit: " + std::to_string(owner->second.resolution_queries) + " queries sent in all for " +
+           describe(owner->second.question.name, owner->second.question.type) + " (at most " +
+           std::to_string(config_.max_queries_per_resolution) + ", NS-name lookups included)";
+  return {};
 }
 
 std::uint16_t Resolver::next_id(std::uint32_t address) {
@@ -448,24 +481,15 @@ void Resolver::complete(Task& task, std::int64_t now) {
   tasks_.erase(task.id);
 }
 
-void Resolver::answer_client(const Client& client, const Task& task) {
-  Message response;
-  response.header.id = client.query_id;
-  response.header.is_response = true;
-  response.header.recursion_desired = client.recursion_desired;
-  response.header.recursion_available = true;
-  response.header.checking_disabled = client.checking_disabled;
-  response.header.rcode = task.rcode;
-  response.questions.push_back(client.question);
-  if (task.rcode != Rcode::SERVFAIL) {
-    response.answers = task.cname_chain;
-    response.answers.insert(response.answers.end(), task.final_records.begin(), task.final_records.end());
-    if (task.negative_soa && task.final_records.empty()) response.authorities.push_back(*task.negative_soa);
-  } else {
-    ++counters_.servfail_answers;
-  }
-  Bytes bytes = encode_message(response, max_udp_message);
-  answers_.push_back(ClientAnswer{client.token, std::move(response), std::move(bytes)});
+// RFC 1034 §3.6.2: "CNAME chains should be followed and CNAME loops signalled as an error".
+std::optional<std::string> Resolver::cname_loop(const Task& task, const Name& current, const Name& target) const {
+  bool seen = target == current || target == task.question.name ||
+              std::any_of(task.cname_chain.begin(), task.cname_chain.end(),
+                          [&](const ResourceRecord& record) { return record.name == target; });
+  if (!seen) return std::nullopt;
+  std::string chain = task.question.name.to_short_text();
+  for (const auto& record : task.cname_chain) chain += " -> " + std::get<rdata::CNAME>(record.data).target.to_short_text();
+  return "CNAME loop: " + chain + " -> " + target.to_short_text() + ", a name the chain has passed already";
 }
 
 void Resolver::narrate(const Task& task, std::int64_t now, const char* state, const std::string& text) {

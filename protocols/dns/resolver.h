@@ -52,14 +52,23 @@ struct ResolverConfig {
   std::int64_t query_budget = 10'000'000;    // a client question gets SERVFAIL after this long
   int tries_per_server = 2;                  // rounds over an NS set's addresses before giving up
   int max_queries_per_task = 24;             // datagrams one (name, type) resolution may send
-  int max_cname_chain = 8;
-  int max_referrals = 16;
+  // Queries one client question may cost in all, the NS-name lookups it needs included (Unbound's
+  // max-sent-count, 32): a zone whose servers lead to more and more lookups ends in SERVFAIL.
+  int max_queries_per_resolution = 32;
+  int max_cname_chain = 8;                   // CNAMEs followed for one question (a loop stops at once)
+  int max_referrals = 16;                    // referrals followed for one question
   int max_dependency_depth = 4;              // NS name needs NS name needs ... at most this deep
   std::int64_t dead_server_hold = 60'000'000;  // after a timeout, prefer other servers this long
   // RFC 2308 §7.1: a resolution that ended in SERVFAIL may be remembered (at most five minutes),
   // so a client's retries do not start the same hopeless walk again. 0 turns it off.
   std::int64_t servfail_hold = 30'000'000;
   std::uint32_t max_cache_ttl = 86400;
+  // EDNS(0) (RFC 6891): the UDP payload size announced to servers and the most sent to clients
+  // that announce as much. 0: a resolver without EDNS (512-octet datagrams both ways).
+  std::uint16_t edns_udp_payload_size = default_edns_payload_size;
+  // A server that answered an EDNS query FORMERR or NOTIMP without an OPT record does not know
+  // EDNS (RFC 6891 §7): it is asked without it for this long.
+  std::int64_t no_edns_hold = 900'000'000;
   std::function<std::uint16_t()> random_id;  // query ids; if empty, a generator seeded with `seed`
   std::uint64_t seed = 1;
   std::function<void(const Narration&)> narrate;  // optional: called for every narration line
@@ -78,8 +87,9 @@ struct Transmit {
 struct ClientAnswer {
   std::uint64_t client_token = 0;
   Message response;  // QR, RA set; id and question echo the client's query; rcode is final
-  Bytes bytes;       // `response` encoded for UDP (512-octet limit, TC if cut); a client that
-                     // asked over TCP gets encode_message(response) whole instead
+  Bytes bytes;       // `response` encoded for UDP (512 octets, or the EDNS payload size the client
+                     // announced up to ours; TC if cut); a client that asked over TCP gets
+                     // encode_message(response) whole instead
 };
 
 struct ResolverCounters {
@@ -93,6 +103,7 @@ struct ResolverCounters {
   std::uint64_t coalesced_queries = 0;     // client questions that joined a running resolution
   std::uint64_t servfail_answers = 0;
   std::uint64_t tcp_queries = 0;           // questions repeated over TCP after a truncated reply
+  std::uint64_t no_edns_retries = 0;       // questions repeated without EDNS (RFC 6891 §7)
 };
 
 class Resolver {
@@ -103,6 +114,7 @@ class Resolver {
   // header id 0 — use handle_client_query to have the client's id echoed.
   void start_query(std::uint64_t client_token, const Name& name, RecordType type, std::int64_t now);
   // A client's raw query datagram. Junk gets FORMERR, other opcodes NOTIMP, non-IN REFUSED.
+  // RD=0 is answered from the cache, or with a referral, without asking anyone (RFC 1034 §4.3.1).
   void handle_client_query(std::uint64_t client_token, std::span<const std::uint8_t> bytes, std::int64_t now);
   // A datagram from a server (source port 53). Unmatched ones are counted and ignored.
   void handle_response(std::uint32_t from_server_address, std::span<const std::uint8_t> bytes, std::int64_t now);
@@ -136,6 +148,7 @@ class Resolver {
     Name server_name;
     std::int64_t deadline = 0;
     bool tcp = false;
+    bool edns = false;  // the query carried an OPT record
   };
   struct Client {
     std::uint64_t token = 0;
@@ -143,6 +156,7 @@ class Resolver {
     Question question;  // as the client asked it (its case)
     bool recursion_desired = true;
     bool checking_disabled = false;
+    std::optional<Edns> edns;  // the client's OPT record, if it sent one
   };
   struct Task {
     std::uint64_t id = 0;
@@ -157,23 +171,38 @@ class Resolver {
     std::vector<Server> servers;
     int queries_sent = 0;
     int referrals = 0;
+    std::uint64_t resolution = 0;  // the client question's task this one works for (its budget)
+    int resolution_queries = 0;    // on that task: queries sent for the question, dependencies too
     std::optional<Outstanding> outstanding;
     std::optional<Message> response;  // the one being classified in QUERY_RESPONSE
     std::uint32_t responder = 0;      // the address it came from
     Name responder_name;
     bool response_over_tcp = false;
+    bool response_to_edns = false;  // our query had an OPT record
     std::optional<std::uint64_t> waiting_on;
     // result
     Rcode rcode = Rcode::NOERROR;
     std::vector<ResourceRecord> final_records;
     std::optional<ResourceRecord> negative_soa;
+    std::vector<ResourceRecord> referral_authorities;  // RD=0 and not cached: NS to go on with
+    std::vector<ResourceRecord> referral_additionals;  // and their addresses
     // who wants the result
     std::vector<Client> clients;
     std::vector<std::uint64_t> parents;
   };
 
-  std::uint64_t join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now);
+  std::uint64_t join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now,
+                                    std::uint64_t resolution = 0);
+  // Counts one query sent by `task` against its client question's budget.
+  void charge_query(Task& task);
+  // The reason `task` may send no more queries, or "" (per task and per client question).
+  std::string over_query_limit(const Task& task) const;
+  // "CNAME loop: a -> b -> a ..." when a CNAME from `current` (the chain's end) to `target`
+  // comes back to a name the chain has passed.
+  std::optional<std::string> cname_loop(const Task& task, const Name& current, const Name& target) const;
   void start_client(Client client, std::int64_t now);
+  // RD=0 (RFC 1034 §4.3.1): the cache's answer or a referral, never a query upstream.
+  void answer_from_cache_only(const Client& client, std::int64_t now);
   void drive(std::int64_t now);
   void run(Task& task, std::int64_t now);
   void do_init_request(Task& task, std::int64_t now);
@@ -185,6 +214,8 @@ class Resolver {
   bool start_dependency(Task& task, std::int64_t now);
   bool would_cycle(std::uint64_t candidate, std::uint64_t waiter) const;
   void send_query(Task& task, Server& server, std::int64_t now);
+  // The question for a server, with an OPT record unless it is known not to do EDNS.
+  Message make_query(const Task& task, std::uint32_t address, std::int64_t now);
   // The same question to the same server over TCP (RFC 7766 §5), after a truncated UDP reply.
   void send_query_over_tcp(Task& task, std::int64_t now);
   void give_up_on_server(Task& task, std::uint32_t address);
@@ -202,6 +233,7 @@ class Resolver {
   std::map<std::uint64_t, Task> tasks_;
   std::map<std::pair<Name, std::uint16_t>, std::uint64_t> task_index_;
   std::map<std::uint32_t, std::int64_t> dead_until_;  // server address -> end of its hold
+  std::map<std::uint32_t, std::int64_t> no_edns_until_;  // server address -> asked without EDNS until
   // (lower-cased name, type) of a client question that ended in SERVFAIL -> end of its hold.
   std::map<std::pair<Name, std::uint16_t>, std::int64_t> servfail_until_;
   std::deque<std::uint64_t> ready_;

@@ -59,6 +59,7 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
     task->responder = from_server_address;
     task->responder_name = answered.server_name;
     task->response_over_tcp = answered.tcp;
+    task->response_to_edns = answered.edns;
     task->response = std::move(decoded).value();
     task->state = State::query_response;
   }
@@ -86,11 +87,28 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     narrate(task, now, "QUERY_RESPONSE", why + "; trying another server");
   };
   Rcode rcode = response.header.rcode;
+  const std::string responder = task.responder_name.to_short_text();
+  if (task.response_to_edns && !response.edns && (rcode == Rcode::FORMERR || rcode == Rcode::NOTIMP)) {
+    // RFC 6891 §7: a server that does not know EDNS may answer an OPT record with FORMERR (or
+    // NOTIMP) and no OPT of its own; ask it again without one and remember not to use it.
+    no_edns_until_[task.responder] = now + config_.no_edns_hold;
+    ++counters_.no_edns_retries;
+    narrate(task, now, "QUERY_RESPONSE",
+            responder + " answered " + rcode_to_text(rcode) + " without an OPT record: it does not do EDNS(0) "
+            "(RFC 6891 §7); asking again without it");
+    for (auto& server : task.servers)
+      if (server.address == task.responder) return send_query(task, server, now);
+  }
   if (response.header.truncated && !task.response_over_tcp) {
     // RFC 1035 §4.2.1 / RFC 7766 §5: the answer did not fit in a UDP datagram; ask again over TCP.
-    narrate(task, now, "QUERY_RESPONSE",
-            "truncated reply (TC: the answer does not fit in " + std::to_string(max_udp_message) +
-                " octets of UDP); asking " + task.responder_name.to_short_text() + " again over TCP");
+    // With EDNS that is an answer over our payload size; without, over 512 octets.
+    std::string why = response.edns ? "the answer is over the " + std::to_string(config_.edns_udp_payload_size) +
+                                          " octets EDNS(0) allows over UDP"
+                      : task.response_to_edns ? responder + " does not do EDNS(0), so its UDP answers stop at " +
+                                                    std::to_string(max_udp_message) + " octets"
+                                              : "the answer does not fit in " + std::to_string(max_udp_message) +
+                                                    " octets of UDP";
+    narrate(task, now, "QUERY_RESPONSE", "truncated reply (TC: " + why + "); asking " + responder + " again over TCP");
     return send_query_over_tcp(task, now);
   }
   if (response.header.truncated || (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN)) {
@@ -116,6 +134,8 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     auto alias = select(response.answers, name, RecordType::CNAME);
     if (alias.empty()) break;
     cache_.store_rrset({alias.front()}, CacheRank::answer, now);
+    const Name& target = std::get<rdata::CNAME>(alias.front().data).target;
+    if (auto loop = cname_loop(task, name, target)) return finish(task, Rcode::SERVFAIL, now, *loop);
     task.cname_chain.push_back(alias.front());
     if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain)
       return finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
@@ -167,7 +187,9 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     return mark_lame("lame referral to " + zone.to_text() + " while asking " + task.zone.to_text() + " servers");
   }
   if (++task.referrals > config_.max_referrals)
-    return finish(task, Rcode::SERVFAIL, now, "too many referrals");
+    return finish(task, Rcode::SERVFAIL, now,
+                  "referral limit: " + zone.to_text() + " would be referral " + std::to_string(task.referrals) +
+                      " for this question (at most " + std::to_string(config_.max_referrals) + ")");
 
   cache_.store_rrset(delegation, CacheRank::referral, now);
   std::vector<Name> hosts;

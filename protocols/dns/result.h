@@ -13,6 +13,9 @@ namespace maillab::dns {
 struct Error {
   std::string message;
   std::size_t offset = 0;  // byte offset into the message (wire decoding) or line number (zone text)
+  // The problem is in an OPT record (RFC 6891 §7: a FORMERR for it carries an OPT record, so the
+  // asker can tell "EDNS is broken" from "EDNS is not implemented").
+  bool in_edns = false;
 
   std::string describe() const { return message + " (at offset " + std::to_string(offset) + ")"; }
 };
@@ -36,7 +39,7 @@ class Result {
 };
 
 inline Error make_error(std::string message, std::size_t offset = 0) {
-  return Error{std::move(message), offset};
+  return Error{std::move(message), offset, false};
 }
 
 }  // namespace maillab::dns

@@ -89,6 +89,7 @@ std::string rcode_to_text(Rcode rcode) {
     case Rcode::NXDOMAIN: return "NXDOMAIN";
     case Rcode::NOTIMP: return "NOTIMP";
     case Rcode::REFUSED: return "REFUSED";
+    case Rcode::BADVERS: return "BADVERS";
   }
   return "RCODE" + std::to_string(static_cast<unsigned>(rcode));
 }

@@ -18,7 +18,7 @@ enum class RecordType : std::uint16_t {
   MX = 15,
   TXT = 16,
   AAAA = 28,
-  OPT = 41,  // EDNS(0) pseudo-record (RFC 6891); dig sends one, we carry it as raw RDATA
+  OPT = 41,  // EDNS(0) pseudo-record (RFC 6891): decoded into Message::edns, never a plain record
   AXFR = 252,
   ANY = 255,
 };
@@ -27,7 +27,16 @@ enum class RecordClass : std::uint16_t { IN = 1, CH = 3, HS = 4, ANY = 255 };
 
 enum class Opcode : std::uint8_t { QUERY = 0, IQUERY = 1, STATUS = 2, NOTIFY = 4, UPDATE = 5 };
 
-enum class Rcode : std::uint8_t { NOERROR = 0, FORMERR = 1, SERVFAIL = 2, NXDOMAIN = 3, NOTIMP = 4, REFUSED = 5 };
+// 12 bits with EDNS(0): the header's four and eight more in the OPT record (RFC 6891 §6.1.3).
+enum class Rcode : std::uint16_t {
+  NOERROR = 0,
+  FORMERR = 1,
+  SERVFAIL = 2,
+  NXDOMAIN = 3,
+  NOTIMP = 4,
+  REFUSED = 5,
+  BADVERS = 16,  // RFC 6891 §6.1.3: the responder does not implement the requested EDNS VERSION
+};
 
 // Mnemonics; unknown values use the RFC 3597 generic forms TYPE123 / CLASS123 / RCODE9.
 std::string type_to_text(RecordType type);

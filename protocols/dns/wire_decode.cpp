@@ -34,7 +34,7 @@ class Reader {
   std::size_t limit_;
 };
 
-Error error_at(std::size_t offset, std::string message) { return Error{std::move(message), offset}; }
+Error error_at(std::size_t offset, std::string message) { return Error{std::move(message), offset, false}; }
 
 // Decodes RDATA for the types we know; `end` is the first octet after RDATA (RDLENGTH checked).
 Result<RData> decode_rdata(std::span<const std::uint8_t> bytes, std::size_t start, std::size_t end,
@@ -143,10 +143,42 @@ Result<ResourceRecord> decode_record(std::span<const std::uint8_t> bytes, std::s
   return record;
 }
 
+// RFC 6891 §6.1: the OPT pseudo-record of the additional section, read at `record_offset`.
+// Its CLASS is the sender's UDP payload size, its TTL the extended RCODE, VERSION and flags, its
+// RDATA a sequence of {OPTION-CODE, OPTION-LENGTH, OPTION-DATA}.
+Result<Edns> read_edns(const ResourceRecord& record, std::size_t record_offset) {
+  // §6.1.2: "OWNER NAME MUST be 0 (root domain)".
+  if (!record.name.is_root())
+    return error_at(record_offset, "OPT record owned by " + record.name.to_text() + ", not the root (RFC 6891 §6.1.2)");
+  Edns edns;
+  edns.udp_payload_size = static_cast<std::uint16_t>(record.record_class);
+  edns.version = static_cast<std::uint8_t>((record.ttl >> 16) & 0xFF);
+  edns.dnssec_ok = record.ttl & 0x8000;
+  edns.other_flags = static_cast<std::uint16_t>(record.ttl & 0x7FFF);
+  const auto& octets = std::get<rdata::Unknown>(record.data).octets;
+  std::size_t position = 0;
+  while (position < octets.size()) {
+    if (octets.size() - position < 4)
+      return error_at(record_offset, "OPT RDATA ends inside an option's code and length (RFC 6891 §6.1.2)");
+    EdnsOption option;
+    option.code = static_cast<std::uint16_t>((octets[position] << 8) | octets[position + 1]);
+    std::size_t length = static_cast<std::size_t>((octets[position + 2] << 8) | octets[position + 3]);
+    position += 4;
+    if (octets.size() - position < length)
+      return error_at(record_offset, "OPT option " + std::to_string(option.code) + " of " + std::to_string(length) +
+                                         " octets runs past the RDATA");
+    option.data.assign(octets.begin() + static_cast<std::ptrdiff_t>(position),
+                       octets.begin() + static_cast<std::ptrdiff_t>(position + length));
+    position += length;
+    edns.options.push_back(std::move(option));
+  }
+  return edns;
+}
+
 Error in_section(const Error& error, const char* section, std::size_t index, std::size_t count) {
   return Error{std::string(section) + " " + std::to_string(index + 1) + " of " + std::to_string(count) + ": " +
                    error.message,
-               error.offset};
+               error.offset, error.in_edns};
 }
 
 }  // namespace
@@ -214,7 +246,7 @@ Result<Message> decode_message(std::span<const std::uint8_t> bytes) {
   header.reserved_z = flags & 0x0040;
   header.authentic_data = flags & 0x0020;
   header.checking_disabled = flags & 0x0010;
-  header.rcode = static_cast<Rcode>(flags & 0x0F);
+  header.rcode = static_cast<Rcode>(flags & 0x0F);  // extended by the OPT record, below
   std::size_t question_count = reader.u16();
   std::size_t answer_count = reader.u16();
   std::size_t authority_count = reader.u16();
@@ -249,9 +281,25 @@ Result<Message> decode_message(std::span<const std::uint8_t> bytes) {
                                  Section{"authority", authority_count, &message.authorities},
                                  Section{"additional", additional_count, &message.additionals}}) {
     for (std::size_t index = 0; index < section.count; ++index) {
+      const std::size_t record_offset = offset;
       auto record = decode_record(bytes, offset);
       if (!record) return in_section(record.error(), section.label, index, section.count);
-      section.records->push_back(std::move(record).value());
+      if (record.value().type != RecordType::OPT) {
+        section.records->push_back(std::move(record).value());
+        continue;
+      }
+      // RFC 6891 §6.1.1: OPT only in the additional section, and at most one per message.
+      auto fail = [&](std::string why) {
+        return in_section(Error{std::move(why), record_offset, true}, section.label, index, section.count);
+      };
+      if (section.records != &message.additionals) return fail("OPT record outside the additional section (RFC 6891 §6.1.1)");
+      if (message.edns) return fail("more than one OPT record (RFC 6891 §6.1.1)");
+      auto edns = read_edns(record.value(), record_offset);
+      if (!edns) return fail(edns.error().message);
+      message.edns = std::move(edns).value();
+      // RFC 6891 §6.1.3: EXTENDED-RCODE, the OPT TTL's top octet, is the upper 8 bits of RCODE.
+      const unsigned extended = record.value().ttl >> 24;
+      header.rcode = static_cast<Rcode>((extended << 4) | (static_cast<unsigned>(header.rcode) & 0x0F));
     }
   }
   if (offset != bytes.size())

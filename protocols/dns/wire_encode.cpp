@@ -128,6 +128,25 @@ void put_record(Writer& writer, const ResourceRecord& record) {
   writer.patch_u16(length_at, static_cast<std::uint16_t>(length));
 }
 
+// RFC 6891 §6.1.2-6.1.3: the OPT pseudo-record for `edns`, with the upper bits of `rcode`.
+void put_opt_record(Writer& writer, const Edns& edns, Rcode rcode) {
+  writer.put_u8(0);  // the root
+  writer.put_u16(static_cast<std::uint16_t>(RecordType::OPT));
+  writer.put_u16(edns.udp_payload_size);
+  const unsigned extended_rcode = (static_cast<unsigned>(rcode) >> 4) & 0xFF;
+  writer.put_u8(static_cast<std::uint8_t>(extended_rcode));
+  writer.put_u8(edns.version);
+  writer.put_u16(static_cast<std::uint16_t>((edns.dnssec_ok ? 0x8000 : 0) | (edns.other_flags & 0x7FFF)));
+  std::size_t length_at = writer.size();
+  writer.put_u16(0);
+  for (const auto& option : edns.options) {
+    writer.put_u16(option.code);
+    writer.put_u16(static_cast<std::uint16_t>(option.data.size()));
+    writer.put_bytes(option.data.data(), option.data.size());
+  }
+  writer.patch_u16(length_at, static_cast<std::uint16_t>(writer.size() - length_at - 2));
+}
+
 std::uint16_t flags_of(const Header& header) {
   std::uint16_t flags = 0;
   if (header.is_response) flags |= 0x8000;
@@ -156,7 +175,10 @@ Bytes encode_sections(const Message& message, bool with_records, bool with_addit
   writer.put_u16(count(message.questions.size()));
   writer.put_u16(with_records ? count(message.answers.size()) : 0);
   writer.put_u16(with_records ? count(message.authorities.size()) : 0);
-  writer.put_u16(with_records && with_additionals ? count(message.additionals.size()) : 0);
+  // The OPT record stays even when the rest of the additional section goes (RFC 6891 §7: the
+  // smallest response is the header, the question and the OPT record).
+  const std::size_t opt = message.edns ? 1 : 0;
+  writer.put_u16(count((with_records && with_additionals ? message.additionals.size() : 0) + opt));
   for (const auto& question : message.questions) {
     writer.put_name(question.name, true);
     writer.put_u16(static_cast<std::uint16_t>(question.type));
@@ -168,10 +190,19 @@ Bytes encode_sections(const Message& message, bool with_records, bool with_addit
     if (with_additionals)
       for (const auto& record : message.additionals) put_record(writer, record);
   }
+  if (message.edns) put_opt_record(writer, *message.edns, message.header.rcode);
   return writer.take();
 }
 
 }  // namespace
+
+std::size_t udp_reply_limit(const std::optional<Edns>& asked, std::size_t own_payload_size) {
+  constexpr std::size_t classic = 512;  // RFC 1035 §4.2.1
+  if (!asked) return classic;
+  // §6.2.5: "Values lower than 512 MUST be treated as equal to 512."
+  const std::size_t announced = std::max<std::size_t>(asked->udp_payload_size, classic);
+  return std::max(classic, std::min(announced, own_payload_size));
+}
 
 Bytes encode_message(const Message& message, std::size_t max_size) {
   Bytes full = encode_sections(message, true, true, false);

@@ -14,6 +14,8 @@ std::optional<Error> Zone::add(ResourceRecord record) {
   if (!record.name.is_subdomain_of(origin_))
     return make_error(record.name.to_text() + " is outside zone " + origin_.to_text());
   if (record.record_class != RecordClass::IN) return make_error("only class IN records are served");
+  if (record.type == RecordType::OPT)  // RFC 6891 §6.1.1: "OPT RRs MUST NOT be ... stored in or loaded from master files"
+    return make_error("OPT is the EDNS(0) pseudo-record, never zone data (RFC 6891 §6.1.1)");
   if (record.type == RecordType::SOA) {
     if (record == soa_) return std::nullopt;
     return make_error("zone " + origin_.to_text() + " already has an SOA");

@@ -22,7 +22,7 @@ struct Line {
 };
 
 Error line_error(std::size_t line, const std::string& message) {
-  return Error{"line " + std::to_string(line) + ": " + message, line};
+  return Error{"line " + std::to_string(line) + ": " + message, line, false};
 }
 
 // Turns \" \\ \DDD escapes into octets (RFC 1035 §5.1).

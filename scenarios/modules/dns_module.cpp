@@ -159,7 +159,8 @@ dns::Name reverse_zone_origin(engine::Address base, int bits) {
 }
 
 std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engine::Host& host, LoadContext& context) {
-  if (!context.check_keys(block, "dns_server", {}, {"zones", "generate", "tld", "network", "secondary_of"})) return nullptr;
+  if (!context.check_keys(block, "dns_server", {}, {"zones", "generate", "tld", "network", "secondary_of", "edns"}))
+    return nullptr;
   State& state = context.world.module_state<State>();
   if (host.find_service<engine::ResolverService>()) {
     context.error(block, "'" + host.name() + "' already runs a resolver on UDP port 53",
@@ -237,8 +238,15 @@ std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engin
     if (!primary) return nullptr;
     entry.secondary_of = *primary;
   }
+  dns::EdnsSupport edns;
+  if (block["edns"]) {  // false: a server from before EDNS(0), 512-octet UDP answers (RFC 6891 §7)
+    auto value = context.boolean(block["edns"], "dns_server edns");
+    ok = ok && value;
+    if (value) edns.enabled = *value;
+  }
   if (!ok) return nullptr;
   auto service = std::make_unique<engine::AuthoritativeService>(std::move(zones));
+  service->set_edns(edns);
   entry.service = service.get();
   state.servers.push_back(std::move(entry));
   return service;
@@ -247,7 +255,7 @@ std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engin
 std::unique_ptr<engine::Service> parse_resolver(const YAML::Node& block, engine::Host& host, LoadContext& context) {
   if (!context.check_keys(block, "resolver", {},
                           {"root_hints", "server_timeout", "query_budget", "tries_per_server", "max_ttl",
-                           "dead_server_hold"}))
+                           "dead_server_hold", "edns"}))
     return nullptr;
   if (host.find_service<engine::AuthoritativeService>()) {
     context.error(block, "'" + host.name() + "' already runs an authoritative server on UDP port 53",
@@ -277,6 +285,11 @@ std::unique_ptr<engine::Service> parse_resolver(const YAML::Node& block, engine:
     auto value = context.integer(block["max_ttl"], "resolver max_ttl", 0, 604800);
     ok = ok && value;
     if (value) config.max_cache_ttl = static_cast<std::uint32_t>(*value);
+  }
+  if (block["edns"]) {  // false: no OPT record upstream or to clients, 512-octet datagrams (RFC 6891)
+    auto value = context.boolean(block["edns"], "resolver edns");
+    ok = ok && value;
+    if (value && !*value) config.edns_udp_payload_size = 0;
   }
   ResolverEntry entry;
   entry.host = &host;

@@ -79,7 +79,9 @@ mail     IN A 192.0.2.25
 backup   IN A 192.0.2.26
 www      IN CNAME web.example.net.
 alias    IN CNAME mail
-; ~600 octets of TXT: too big for a 512-octet UDP reply (TC), fine over TCP
+; ~1500 octets of TXT: too big even for a 1232-octet EDNS datagram (TC), fine over TCP
+huge     IN TXT "v=spf1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+; ~600 octets of TXT: too big for a 512-octet UDP reply (TC) without EDNS, fits in 1232 with it
 big      IN TXT "v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4 ip4:192.0.2.5 ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9 ip4:192.0.2.10 ip4:192.0.2.11 ip4:192.0.2.12" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
 )");
   Zone example_net = zone_from(R"(
@@ -119,11 +121,19 @@ inline ResolverConfig make_config(std::vector<Narration>* narration = nullptr) {
   return config;
 }
 
+// True when some narration line contains `text`.
+inline bool narrated(const std::vector<Narration>& lines, const std::string& text) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const Narration& line) { return line.text.find(text) != std::string::npos; });
+}
+
 // Moves datagrams between the resolver and the authoritative servers until nothing is pending.
 struct FakeInternet {
   std::map<std::uint32_t, ZoneSet> servers = make_internet();
   std::set<std::uint32_t> dead;
   std::set<std::uint32_t> no_tcp;  // servers whose TCP port 53 never answers
+  std::set<std::uint32_t> without_edns;      // pre-EDNS servers that ignore the OPT record
+  std::set<std::uint32_t> formerr_on_edns;   // pre-EDNS servers that answer an OPT record FORMERR
   std::int64_t latency = 10'000;
   std::int64_t now = 0;
   std::vector<Transmit> sent;  // every query the resolver sent, in order
@@ -143,7 +153,17 @@ struct FakeInternet {
       if (transmit->tcp && no_tcp.count(transmit->server_address)) continue;
       auto server = servers.find(transmit->server_address);
       if (server == servers.end()) continue;
-      auto reply = answer_query_bytes(server->second, transmit->bytes, transmit->tcp ? max_tcp_message : max_udp_message);
+      auto query = decode_message(transmit->bytes);
+      std::optional<Bytes> reply;
+      if (formerr_on_edns.count(transmit->server_address) && query.ok() && query.value().edns) {
+        Message refusal = make_response(query.value(), Rcode::FORMERR);
+        refusal.edns.reset();
+        reply = encode_message(refusal);
+      } else {
+        EdnsSupport edns;
+        edns.enabled = !without_edns.count(transmit->server_address) && !formerr_on_edns.count(transmit->server_address);
+        reply = answer_query_bytes(server->second, transmit->bytes, transmit->tcp ? max_tcp_message : max_udp_message, edns);
+      }
       if (reply) in_flight.push_back(Delivery{now + 2 * latency, transmit->server_address, *reply});
     }
     while (auto answer = resolver.poll_answer()) answers.emplace_back(now, std::move(*answer));

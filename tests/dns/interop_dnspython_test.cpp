@@ -119,8 +119,10 @@ print(dns.message.make_query('www.example.org', 'AAAA', id=7, use_edns=0, want_d
   auto edns = decode_message(with_edns);
   REQUIRE(edns.ok());
   CHECK(summarize_message(edns.value()) == "Q AAAA www.example.org");
-  REQUIRE(edns.value().additionals.size() == 1);
-  CHECK(edns.value().additionals[0].type == RecordType::OPT);  // carried as raw RDATA
-  CHECK(edns.value().additionals[0].ttl == 0x8000);            // the DO bit (RFC 3225)
+  CHECK(edns.value().additionals.empty());  // the OPT record is read into `edns`
+  REQUIRE(edns.value().edns.has_value());
+  CHECK(edns.value().edns->version == 0);
+  CHECK(edns.value().edns->dnssec_ok);       // the DO bit (RFC 3225)
+  CHECK(edns.value().edns->udp_payload_size == 1232);  // dnspython's default, like ours
   CHECK(encode_message(edns.value()) == with_edns);
 }

@@ -10,11 +10,6 @@ using namespace maillab::dns::testing;
 
 namespace {
 
-bool narrated(const std::vector<Narration>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const Narration& line) { return line.text.find(text) != std::string::npos; });
-}
-
 constexpr std::int64_t second = 1'000'000;
 
 }  // namespace

@@ -92,6 +92,37 @@ def main():
         out = dig(bridge.port("resolver", "dns-tcp"), "+tcp", "TXT", key_name)
         checks.check("status: NOERROR" in out and '"v=DKIM1; k=rsa; p=MIIC' in out,
                      "dig +tcp TXT via the resolver: the whole key", out)
+        # EDNS(0) (RFC 6891): dig offers 1232 octets (+bufsize), the resolver offers as much to ns1,
+        # so the key comes whole over UDP on both legs. +ignore: no TCP retry, a TC would show.
+        out = dig(resolver, "+bufsize=1232", "+ignore", "TXT", key_name)
+        checks.check("status: NOERROR" in out and '"v=DKIM1; k=rsa; p=MIIC' in out,
+                     "dig +bufsize=1232 TXT via the resolver: the whole key over UDP", out)
+        checks.check("flags: qr rd ra;" in out and "udp: 1232" in out,
+                     "no TC, and the resolver's OPT record offers 1232 octets", out)
+        edns_query = dns.message.make_query(key_name, "TXT", use_edns=0, payload=1232)
+        edns_query.flags &= ~dns.flags.RD
+        direct_edns = dns.query.udp(edns_query, "127.0.0.1", port=auth_org, timeout=5)
+        checks.check(not (direct_edns.flags & dns.flags.TC) and direct_edns.answer and direct_edns.edns == 0,
+                     "ns1.example.org with EDNS (dnspython): the key over UDP, an OPT record back",
+                     direct_edns.to_text())
+        out = dig(resolver, "+edns=1", "+noednsnegotiation", "A", "mail.example.org")
+        checks.check("status: BADVERS" in out and "version: 0" in out,
+                     "dig +edns=1 via the resolver: BADVERS, our version 0 (RFC 6891 §6.1.3)", out)
+
+        # RFC 2181 §5.4.1: the glue the org servers gave for ns1.example.org (TTL 172800) is not
+        # an answer: the resolver asks ns1 itself, whose zone says 300.
+        out = dig(resolver, "+noall", "+answer", "A", "ns1.example.org")
+        ttls = [int(line.split()[1]) for line in out.splitlines() if "\tA\t" in line or " A " in line]
+        checks.check(ttls and max(ttls) <= 3600, "dig A ns1.example.org via the resolver: the zone's TTL, not the glue's",
+                     out)
+        # RFC 1034 §4.3.1: RD=0 is answered from the cache (the key is there) or referred, never recursed.
+        out = dig(resolver, "+norecurse", "MX", "example.net")
+        checks.check("status: NOERROR" in out and "MX\t10 mail.example.net." in out,
+                     "dig +norecurse MX example.net via the resolver: from its cache", out)
+        out = dig(resolver, "+norecurse", "A", "never-asked.example.com")
+        checks.check("ANSWER: 0" in out and "AUTHORITY SECTION" in out and "NS" in out,
+                     "dig +norecurse for an uncached name: a referral, no answer", out)
+
         # Reverse DNS (RFC 1035 §3.5): root -> 10.in-addr.arpa (ns-reverse.example.net) -> PTR.
         out = dig(resolver, "-x", "10.0.2.25")
         checks.check("status: NOERROR" in out and "PTR\tmail.example.org." in out,
@@ -103,6 +134,8 @@ def main():
     # The real queries entered at the gateway host and crossed simulated links.
     checks.check("bridge -> resolver  DNS   Q MX example.org" in output, "trace shows the query leaving the bridge host")
     checks.check("resolver -> a.root-servers.net" in output, "trace shows the resolver walking from the root")
+    checks.check("RD=0 A never-asked.example.com: answering from the cache only" in output,
+                 "trace shows the RD=0 question answered without recursion")
     checks.report()
 
 

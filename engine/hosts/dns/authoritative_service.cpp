@@ -1,5 +1,6 @@
 #include "engine/hosts/dns/authoritative_service.h"
 
+#include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/hosts/dns/dns_trace.h"
 #include "protocols/dns/authoritative.h"
 #include "protocols/dns/presentation.h"
@@ -32,7 +33,7 @@ std::optional<AuthoritativeService::Reply> AuthoritativeService::answer(Address 
              "query from " + peer + transport + ": " +
                  (query.ok() ? dns::summarize_message(query.value())
                              : "undecodable (" + query.error().describe() + ")"));
-  auto bytes = dns::answer_query_bytes(zones_, payload, max_size);
+  auto bytes = dns::answer_query_bytes(zones_, payload, max_size, edns_);
   if (!bytes) return std::nullopt;
   ++responses_sent_;
   auto decoded = dns::decode_message(*bytes);
@@ -47,19 +48,11 @@ void AuthoritativeService::on_datagram(const Datagram& datagram) {
 }
 
 void AuthoritativeService::on_stream(const std::shared_ptr<StreamConnection>& connection) {
-  // RFC 7766 §6.2.3: several queries may come on one connection; the client closes it.
-  auto reader = std::make_shared<dns::StreamReader>();
-  std::weak_ptr<StreamConnection> weak = connection;
   const Address from = connection->remote().address;
-  connection->on_data = [this, reader, weak, from](std::string_view bytes) {
-    reader->feed(bytes);
-    while (auto query = reader->next()) {
-      auto reply = answer(from, *query, dns::max_tcp_message, " (TCP)");
-      auto open = weak.lock();
-      if (reply && open && open->is_open()) open->send(dns::frame_for_stream(reply->bytes), reply->summary);
-    }
-  };
-  connection->on_closed = [](CloseReason) {};  // our side closes by itself after the client's FIN
+  DnsStreamSession::serve(*host_, connection, tcp_idle_timeout_, [this, from](DnsStreamSession& session, dns::Bytes query) {
+    auto reply = answer(from, query, dns::max_tcp_message, " (TCP)");
+    if (reply) session.reply(reply->bytes, reply->summary);
+  });
 }
 
 void AuthoritativeService::record_fault(const std::string& summary) {

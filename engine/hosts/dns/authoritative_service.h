@@ -1,6 +1,7 @@
 // An authoritative DNS server on the virtual network (kind "dns-server"): it serves a ZoneSet on
 // UDP 53 through the sans-I/O dns::answer_query_bytes, and on TCP 53 (RFC 7766) for answers too
-// big for a 512-octet datagram: a UDP reply that does not fit goes out truncated (TC) and the
+// big for a datagram (512 octets, or up to 1232 with EDNS(0), RFC 6891): a UDP reply that does
+// not fit goes out truncated (TC) and the
 // asker repeats the question over TCP, where the reply is whole. Zones can be edited while the run goes
 // on (a fault from the UI or a scripted `dns_record:` event changes or removes a record).
 #pragma once
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/net/host.h"
+#include "protocols/dns/authoritative.h"
 #include "protocols/dns/message.h"
 #include "protocols/dns/wire.h"
 #include "protocols/dns/zone.h"
@@ -27,6 +30,13 @@ class AuthoritativeService : public Service {
 
   std::string_view kind() const override { return "dns-server"; }
   void start(Host& host) override;
+
+  // EDNS(0) (RFC 6891): on by default, 1232-octet UDP answers to queries that announce as much.
+  void set_edns(dns::EdnsSupport edns) { edns_ = edns; }
+  const dns::EdnsSupport& edns() const { return edns_; }
+
+  // A DNS-over-TCP client silent this long is closed on (RFC 7766 §6.2.3); 0: never.
+  void set_tcp_idle_timeout(Time timeout) { tcp_idle_timeout_ = timeout; }
 
   const dns::ZoneSet& zones() const { return zones_; }
   void set_zones(dns::ZoneSet zones) { zones_ = std::move(zones); }
@@ -61,6 +71,8 @@ class AuthoritativeService : public Service {
 
   Host* host_ = nullptr;
   dns::ZoneSet zones_;
+  dns::EdnsSupport edns_;
+  Time tcp_idle_timeout_ = dns_tcp_idle_timeout;
   std::vector<ReceivedQuery> received_;
   std::uint64_t responses_sent_ = 0;
 };

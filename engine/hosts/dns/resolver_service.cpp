@@ -59,19 +59,13 @@ void ResolverService::on_client_datagram(const Datagram& datagram) {
 }
 
 void ResolverService::on_client_stream(const std::shared_ptr<StreamConnection>& connection) {
-  auto reader = std::make_shared<dns::StreamReader>();
-  std::weak_ptr<StreamConnection> weak = connection;
-  const Endpoint remote = connection->remote();
-  connection->on_data = [this, reader, weak, remote](std::string_view bytes) {
-    reader->feed(bytes);
-    while (auto query = reader->next()) {
-      std::uint64_t token = next_token_++;
-      clients_[token] = Client{remote, true, weak};
-      resolver_->handle_client_query(token, *query, host_->simulator().now());
-    }
+  // Answers still owed when the client goes are dropped with it.
+  DnsStreamSession::serve(*host_, connection, tcp_idle_timeout_, [this](DnsStreamSession& session, dns::Bytes query) {
+    std::uint64_t token = next_token_++;
+    clients_[token] = Client{session.remote(), true, session.weak_from_this()};
+    resolver_->handle_client_query(token, query, host_->simulator().now());
     flush();
-  };
-  connection->on_closed = [](CloseReason) {};  // answers still owed are dropped with the client
+  });
 }
 
 void ResolverService::send_over_tcp(dns::Transmit transmit) {
@@ -126,12 +120,12 @@ void ResolverService::flush() {
       continue;
     }
     // Asked over TCP: the whole answer.
-    auto connection = client.stream.lock();
-    if (!connection || !connection->is_open()) continue;
+    auto session = client.stream.lock();
+    if (!session || !session->is_open()) continue;
     dns::Bytes whole = dns::encode_message(answer->response, dns::max_tcp_message);
     const std::string summary = dns::summarize_message(answer->response) + " (TCP)";
     record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address), summary, whole);
-    connection->send(dns::frame_for_stream(whole), summary);
+    session->reply(whole, summary);
   }
   // One timer, moved whenever the resolver's next deadline moves.
   std::optional<Time> wanted = resolver_->poll_timeout();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/core/rng.h"
+#include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/net/host.h"
 #include "protocols/dns/resolver.h"
 
@@ -35,6 +36,8 @@ class ResolverService : public Service {
   // Before the run (root hints are filled in once every host exists). Resets the resolver.
   void set_root_hints(std::vector<dns::RootHint> hints);
   const dns::ResolverConfig& config() const { return config_; }
+  // A DNS-over-TCP client silent this long is closed on (RFC 7766 §6.2.3); 0: never.
+  void set_tcp_idle_timeout(Time timeout) { tcp_idle_timeout_ = timeout; }
 
   // For inspectors and expectations.
   std::vector<dns::CacheEntryView> dump_cache() const;
@@ -67,10 +70,11 @@ class ResolverService : public Service {
   Rng rng_;
   std::uint16_t query_port_ = 0;
   std::uint64_t next_token_ = 1;
+  Time tcp_idle_timeout_ = dns_tcp_idle_timeout;
   struct Client {
     Endpoint endpoint;
     bool over_tcp = false;
-    std::weak_ptr<StreamConnection> stream;  // the connection it came on, when over TCP
+    std::weak_ptr<DnsStreamSession> stream;  // the connection it came on, when over TCP
   };
   std::map<std::uint64_t, Client> clients_;  // token -> who asked
   std::uint64_t generation_ = 0;             // a crash starts a new one: late TCP replies are dropped
