@@ -132,3 +132,25 @@ TEST_CASE("hosts_dns: with every server dead the resolver answers SERVFAIL withi
   CHECK(state.lookups[0].result.rcode == dns::Rcode::SERVFAIL);
   CHECK(state.lookups[0].finished_at - state.lookups[0].asked_at <= seconds(3) + engine::milliseconds(50));
 }
+
+TEST_CASE("hosts_dns: a CNAME loop made at run time ends in SERVFAIL, and the trace says it is a loop",
+          "[hosts_dns][limits]") {
+  // Loading refuses a CNAME cycle; a teacher can still make one during the run, as a zone
+  // edit gone wrong would, and the resolver answers it as real ones do (RFC 1034 §3.6.2).
+  auto world = dns_test::load(dns_test::internet(
+      {"www 30 IN CNAME web", "web 30 IN A 10.0.2.80"},
+      "  - {at: 1s, dns_record: {server: ns1.example.org, remove: \"web 30 IN A 10.0.2.80\", zone: example.org}}\n"
+      "  - {at: 1s, dns_record: {server: ns1.example.org, add: \"web 30 IN CNAME www\"}}\n"
+      "  - {at: 2s, lookup: {from: laptop, name: www.example.org, type: A}}\n"));
+  scenarios::run_world(*world);
+  auto& state = world->module_state<scenarios::dns_module::State>();
+  REQUIRE(state.lookups.size() == 1);
+  REQUIRE(state.lookups[0].finished);
+  CHECK(state.lookups[0].result.rcode == dns::Rcode::SERVFAIL);
+  bool said = false;
+  for (const auto& record : dns_test::records(*world, TraceKind::protocol, "resolver1"))
+    if (record.summary.find("A www.example.org: SERVFAIL (CNAME loop: www.example.org -> web.example.org -> "
+                            "www.example.org") != std::string::npos)
+      said = true;
+  CHECK(said);
+}
