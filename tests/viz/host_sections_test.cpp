@@ -23,8 +23,8 @@ using engine::seconds;
 namespace {
 
 std::unique_ptr<scenarios::World> load_shipped(const std::string& name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "scenarios" /
-                    (name + ".yaml");
+  // MAILLAB_SOURCE_DIR, not __FILE__: a compiler cache (ccache base_dir) makes __FILE__ relative.
+  const auto path = std::filesystem::path(MAILLAB_SOURCE_DIR) / "scenarios" / (name + ".yaml");
   scenarios::Diagnostics diagnostics;
   auto world = scenarios::load_world(path.string(), std::nullopt, diagnostics);
   INFO(diagnostics.to_string());
