@@ -30,7 +30,8 @@ constexpr const char* help_text =
     "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n"
     "  --stats          after the summary, print the run's figures as name=value lines (load_s,\n"
     "                   run_s, cpu_s, events, messages_per_s, records, peak_rss_mb, ...; bench/README.md)\n\n"
-    "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran).\n";
+    "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran),\n"
+    "3 out of memory, 4 internal error.\n";
 
 std::optional<std::uint64_t> parse_seed(const std::string& text) {
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;

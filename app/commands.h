@@ -1,6 +1,7 @@
 // The `maillab` command table. Each command lives in its own file (command_<name>.cpp) and gets
 // the arguments after its name; it handles its own --help. Exit codes follow DESIGN.md: 0 fine,
-// 1 an expectation (or audit) failed, 2 bad input or a command that is not available.
+// 1 an expectation (or audit) failed, 2 bad input or a command that is not available (nothing
+// ran); main() adds 3 when memory ran out and 4 for any other internal error.
 #pragma once
 
 #include <string>
@@ -10,6 +11,9 @@
 namespace maillab::app {
 
 using Arguments = std::vector<std::string>;
+
+inline constexpr int exit_out_of_memory = 3;
+inline constexpr int exit_internal_error = 4;
 
 struct Command {
   std::string_view name;

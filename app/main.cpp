@@ -1,5 +1,6 @@
 // maillab: the command line. Thin on purpose: it finds the command and hands it the rest.
 #include <iostream>
+#include <new>
 
 #include "app/commands.h"
 #include "scenarios/diagnostics.h"
@@ -14,7 +15,8 @@ void print_help(std::ostream& out) {
     name.resize(8, ' ');
     out << "  " << name << command.summary << "\n";
   }
-  out << "\nExit codes: 0 all expectations held, 1 an expectation failed, 2 bad input.\n"
+  out << "\nExit codes: 0 all expectations held, 1 an expectation failed, 2 bad input (nothing ran),\n"
+         "3 out of memory, 4 internal error (a bug in maillab: please report it).\n"
          "Example: maillab run scenarios/intro.yaml\n";
 }
 
@@ -40,11 +42,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> names;
   for (const auto& command : maillab::app::commands()) {
     if (command.name == name) {
+      // 2 means "bad input, nothing ran": failures of maillab itself get their own statuses.
       try {
         return command.run(arguments);
+      } catch (const std::bad_alloc&) {
+        std::cerr << "maillab " << name
+                  << ": out of memory: the machine gave no more memory to this process (std::bad_alloc); "
+                     "a smaller scenario, fewer or smaller messages, or --trace none may fit\n";
+        return maillab::app::exit_out_of_memory;
       } catch (const std::exception& e) {
-        std::cerr << "maillab " << name << ": internal error: " << e.what() << "\n";
-        return 2;
+        std::cerr << "maillab " << name << ": internal error (a bug in maillab): " << e.what() << "\n";
+        return maillab::app::exit_internal_error;
+      } catch (...) {
+        std::cerr << "maillab " << name << ": internal error (a bug in maillab): an unknown exception\n";
+        return maillab::app::exit_internal_error;
       }
     }
     names.emplace_back(command.name);

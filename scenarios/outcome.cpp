@@ -1,5 +1,7 @@
 #include "scenarios/outcome.h"
 
+#include <new>
+
 #include <exception>
 
 namespace maillab::scenarios {
@@ -23,6 +25,8 @@ RunOutcome evaluate(World& world) {
     try {
       if (expectation.check) one.result = expectation.check();
       else one.result = {false, "this expectation has no check (a module bug)"};
+    } catch (const std::bad_alloc&) {
+      throw;  // not the check's verdict: main() reports it with its own exit status
     } catch (const std::exception& e) {
       one.result = {false, std::string("the check failed with an error: ") + e.what()};
     }
@@ -31,6 +35,8 @@ RunOutcome evaluate(World& world) {
   for (const auto& audit : world.audits) {
     try {
       for (auto& problem : audit()) outcome.audit_problems.push_back(std::move(problem));
+    } catch (const std::bad_alloc&) {
+      throw;
     } catch (const std::exception& e) {
       outcome.audit_problems.push_back(std::string("an audit failed with an error: ") + e.what());
     }

@@ -254,3 +254,42 @@ TEST_CASE("bench gui prints frame-time percentiles and saves the measured frame"
   CHECK(bytes.substr(16, 4) == std::string("\0\0\x05\x00", 4));  // IHDR width 1280
   CHECK(maillab("bench gui --frames 0").status == 2);
 }
+
+TEST_CASE("out of memory exits 3 and says so; 2 stays bad input", "[app][limits]") {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("AddressSanitizer reserves terabytes of address space: a ulimit -v test cannot run under it");
+  return;
+#endif
+  // The same transfer at 1 MB fits in 200 MB of address space; at 100 MB it cannot (the sender's
+  // bytes and its send queue alone need 200 MB).
+  auto scenario = [](const std::string& bytes) {
+    const std::string path = temp_path("transfer-" + bytes + ".yaml");
+    std::ofstream(path) << "hosts:\n  - {name: a, address: 10.0.0.1}\n  - {name: b, address: 10.0.0.2}\n"
+                           "links:\n  - {between: [a, b], latency: 1ms, bandwidth: 1Gbps}\n"
+                           "until: 600s\nevents:\n  - {at: 1s, transfer: {from: a, to: b, bytes: " +
+                               bytes + "}}\n";
+    return path;
+  };
+  const std::string small = scenario("1000000"), large = scenario("100000000");
+  const std::string limited = "ulimit -v 200000 && ";
+  Result fits = maillab("run '" + small + "' --trace none", "2>&1", limited);
+  INFO(fits.output);
+  CHECK(fits.status == 0);
+  Result ran_out = maillab("run '" + large + "' --trace none", "2>&1", limited);
+  INFO(ran_out.output);
+  CHECK(ran_out.status == 3);
+  CHECK(contains(ran_out.output, "maillab run: out of memory: "));
+  CHECK_FALSE(contains(ran_out.output, "internal error"));
+  CHECK(contains(maillab("--help").output, "3 out of memory, 4 internal error"));
+  std::remove(small.c_str());
+  std::remove(large.c_str());
+}
+
+TEST_CASE("bench transfer prints figures that grow linearly", "[app][limits]") {
+  Result r = maillab("bench transfer --bytes 2000000");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "transfer: bytes=2000000 "));
+  CHECK(contains(r.output, " moved_per_byte=3.00"));
+  CHECK(maillab("bench transfer --bytes 0").status == 2);
+}
