@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "lessons/lesson_loader_steps.h"
+#include "scenarios/input_limits.h"
 #include "scenarios/load_context.h"
 #include "scenarios/loader.h"
 
@@ -180,6 +181,7 @@ std::optional<Lesson> load_lesson(const std::string& path, Diagnostics& diagnost
     diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the file", "a readable lesson file");
     return std::nullopt;
   }
+  if (!scenarios::check_file_size(path, "lesson", diagnostics)) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
   return load_lesson_from_string(text.str(), path, diagnostics, student);
@@ -195,6 +197,7 @@ std::unique_ptr<scenarios::World> load_lesson_world(const Lesson& lesson, std::o
                         "a readable scenario file");
       return nullptr;
     }
+    if (!scenarios::check_file_size(lesson.scenario_path, "scenario", diagnostics)) return nullptr;
     std::ostringstream text;
     text << in.rdbuf();
     return scenarios::load_world_from_string(text.str(), lesson.scenario_path, seed, diagnostics, registry);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "scenarios/input_limits.h"
+
 namespace maillab::lessons {
 namespace {
 
@@ -179,6 +181,7 @@ std::string mask_templates(const std::string& text) {
 
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& file,
                                           scenarios::Diagnostics& diagnostics) {
+  if (!scenarios::check_text_limits(text, file, "lesson", diagnostics)) return std::nullopt;
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {

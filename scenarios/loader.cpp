@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "scenarios/input_limits.h"
 #include "scenarios/loader_parts.h"
 #include "scenarios/values.h"
 
@@ -18,6 +19,7 @@ const std::vector<std::string> top_level_keys = {"name",  "title",  "description
                                                  "routers", "links", "tcp",         "events", "expect"};
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
+  if (!check_text_limits(text, file, "scenario", diagnostics)) return std::nullopt;
   try {
     YAML::Node root = YAML::Load(text);
     return root;
@@ -119,6 +121,7 @@ std::unique_ptr<World> load_world(const std::string& path, std::optional<std::ui
     diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the file", "a readable scenario file");
     return nullptr;
   }
+  if (!check_file_size(path, "scenario", diagnostics)) return nullptr;
   std::ostringstream text;
   text << in.rdbuf();
   return load_world_from_string(text.str(), path, seed_override, diagnostics);

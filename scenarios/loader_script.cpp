@@ -1,5 +1,6 @@
 // The scripted part of a scenario: `events:` (timed actions) and `expect:` (end-of-run checks).
 // Both are lists of small maps whose one key (besides `at`) names a registered parser.
+#include "scenarios/input_limits.h"
 #include "scenarios/loader_parts.h"
 #include "scenarios/values.h"
 
@@ -27,6 +28,12 @@ std::string list_of(const std::vector<std::string>& keys) {
 
 void load_events(const YAML::Node& events, LoadContext& context, const Registry& registry) {
   if (!context.require_sequence(events, "events")) return;
+  if (events.size() > max_events) {
+    context.error(events, "events: lists " + with_thousands(events.size()) + " events, over the limit of " +
+                              with_thousands(max_events),
+                  "fewer events (a scenario that needs more is better split in two)");
+    return;
+  }
   const std::vector<std::string> actions = registry.action_keys();
   for (const auto& item : events) {
     if (!context.require_map(item, "an event")) continue;

@@ -2,6 +2,7 @@
 // generated from every zone in the file, reverse zones (in-addr.arpa) generated from the hosts, and (dns_module_script.cpp) lookups, record faults and
 // DNS expectations. scenarios/README.md, section "DNS", documents the keys.
 #include "scenarios/modules/dns_module.h"
+#include "scenarios/modules/loop_checks.h"
 
 #include <algorithm>
 #include <set>
@@ -114,7 +115,10 @@ std::optional<dns::Zone> parse_zone(const YAML::Node& item, engine::Host& host, 
   const std::size_t first_body_line = own_soa ? 3 : 4;
   text += body;
   auto zone = dns::Zone::parse(text, origin.value());
-  if (zone.ok()) return std::move(zone).value();
+  if (zone.ok()) {
+    note_cname_records(zone.value(), item, record_nodes, context);
+    return std::move(zone).value();
+  }
   const std::size_t line = zone.error().offset;
   std::string what = strip_line_prefix(zone.error().message);
   if (line >= first_body_line && !record_nodes.empty() && line - first_body_line < record_nodes.size()) {
@@ -450,6 +454,7 @@ void register_dns_module(Registry& registry) {
   registry.add_service_parser("dns_server", dns_module::parse_dns_server);
   registry.add_service_parser("resolver", dns_module::parse_resolver);
   registry.add_finalizer(dns_module::finalize, FinalizePhase::after_topology);
+  registry.add_finalizer(report_cname_loops, FinalizePhase::after_topology);
   dns_module::register_script(registry);
 }
 

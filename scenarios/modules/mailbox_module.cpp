@@ -17,6 +17,7 @@
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "scenarios/modules/builtin_modules.h"
+#include "scenarios/modules/loop_checks.h"
 
 namespace maillab::scenarios {
 namespace {
@@ -98,7 +99,10 @@ std::unique_ptr<engine::Service> parse_mailboxes(const YAML::Node& block, engine
   auto mailboxes = std::make_unique<engine::MailboxService>(*domains);
   std::string first_user;
   if (block["users"]) first_user = parse_users(block["users"], *mailboxes, context);
-  if (block["aliases"]) parse_aliases(block["aliases"], *mailboxes, context);
+  if (block["aliases"]) {
+    parse_aliases(block["aliases"], *mailboxes, context);
+    report_alias_loops(block, context);
+  }
   if (block["forwards"]) parse_forwards(block["forwards"], *mailboxes, context);
   set_up_postmaster(block, first_user, *mailboxes, context);
   return mailboxes;
