@@ -284,12 +284,3 @@ TEST_CASE("out of memory exits 3 and says so; 2 stays bad input", "[app][limits]
   std::remove(small.c_str());
   std::remove(large.c_str());
 }
-
-TEST_CASE("bench transfer prints figures that grow linearly", "[app][limits]") {
-  Result r = maillab("bench transfer --bytes 2000000");
-  INFO(r.output);
-  CHECK(r.status == 0);
-  CHECK(contains(r.output, "transfer: bytes=2000000 "));
-  CHECK(contains(r.output, " moved_per_byte=3.00"));
-  CHECK(maillab("bench transfer --bytes 0").status == 2);
-}
