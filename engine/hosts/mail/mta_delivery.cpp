@@ -33,6 +33,17 @@ std::string seconds_text(Time t) {
   return text;
 }
 
+// The ledger already counts this copy delivered: a mailbox has it. Taking it again is an SMTP
+// duplicate (RFC 1047): an MTA took the message and answered 250, the sending MTA never heard
+// that reply (a crash of either host lost it) and sent the message again. SMTP cannot rule this
+// out; the ledger keeps one fate per copy and the trace says where the extra copy came from.
+bool delivered_before(const MailLedger& ledger, const std::string& id, const std::string& recipient) {
+  const LedgerEntry* entry = ledger.find(id);
+  return entry && std::any_of(entry->copies.begin(), entry->copies.end(), [&](const LedgerCopy& copy) {
+           return copy.fate == CopyFate::delivered && mail::equals_ignoring_case(copy.recipient, recipient);
+         });
+}
+
 // Does the header section hold "Delivered-To: <address>" (any case)?
 bool was_delivered_to(const std::string& message, std::string_view address) {
   auto headers = mail::parse_headers(mail::header_section(message));
@@ -90,9 +101,15 @@ void MtaService::deliver_local(QueueEntry& entry) {
         if (result.delivered_to.empty()) {
           ledger_.forwarded(entry.ledger_id, recipient.address, now);
         } else {
+          const bool duplicate = delivered_before(ledger_, entry.ledger_id, recipient.address);
           ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
           ++delivered_count_;
           record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+          if (duplicate)
+            record_mail(*host_, entry.ledger_id,
+                        "duplicate: " + recipient.address + " got " + entry.ledger_id +
+                            " again; the MTA that sent it never heard the 250 for the earlier copy "
+                            "(a crash lost the reply, RFC 1047)");
         }
         if (!result.forward_to.empty()) forwards.push_back({recipient.address, {}});
         for (auto& forward : result.forward_to) {

@@ -200,8 +200,9 @@ std::vector<MtaService*> all_mtas(Network& network) {
 std::vector<std::string> audit_mail_conservation(const MailLedger& ledger, Network& network) {
   std::vector<std::string> problems;
   const auto mtas = all_mtas(network);
-  for (const auto& [id, entry] : ledger.entries())
+  for (const auto& [ledger_id, entry] : ledger.entries())
     for (const auto& copy : entry.copies) {
+      const std::string& id = ledger_id;  // a lambda may not capture a structured binding (clang 14)
       if (copy.fate != CopyFate::queued) continue;
       const bool held = std::any_of(mtas.begin(), mtas.end(),
                                     [&](MtaService* mta) { return mta->queue().holds(id, copy.recipient); });
