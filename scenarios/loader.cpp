@@ -94,9 +94,11 @@ std::unique_ptr<World> load_world_from_string(const std::string& yaml_text, cons
   if (root["hosts"]) loader::load_hosts(root["hosts"], context, registry, scratch);
   if (root["routers"]) loader::load_routers(root["routers"], context, scratch);
   if (root["links"]) loader::load_links(root["links"], context);
-  for (const auto& [key, parse_section] : registry.sections())
+  for (const auto& [key, parser] : registry.sections()) {
+    const auto& parse_section = parser;  // a lambda may not capture a structured binding (clang 14)
     if (const YAML::Node section = root[key])
       loader::guarded(context, section, [&] { parse_section(section, context); return 0; });
+  }
   for (const auto& finalize : registry.finalizers(FinalizePhase::after_topology))
     loader::guarded(context, root, [&] { finalize(context); return 0; });
   if (root["events"]) loader::load_events(root["events"], context, registry);
