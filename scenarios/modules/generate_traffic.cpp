@@ -6,6 +6,8 @@
 // flight, not the count asked for.
 #include <cmath>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "engine/hosts/mail/submission_client.h"
 #include "engine/net/network.h"
@@ -31,17 +33,22 @@ struct Stream {
   std::uint64_t sent = 0;
 };
 
+// "1.5MB" -> {1.5, "MB"}; a text that does not start with a number gives a negative value.
+std::pair<double, std::string> number_and_unit(const std::string& text) {
+  std::size_t end = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &end);
+  } catch (const std::exception&) {
+  }
+  return {value, text.substr(end)};
+}
+
 // "2KB", "1.5MB", "800" (bytes); KB = 1000 bytes.
 std::optional<std::uint64_t> size_of(const YAML::Node& node, LoadContext& context) {
   auto text = context.text(node, "message size");
   if (!text) return std::nullopt;
-  std::size_t end = 0;
-  double value = -1;
-  try {
-    value = std::stod(*text, &end);
-  } catch (const std::exception&) {
-  }
-  const std::string unit = text->substr(end);
+  const auto [value, unit] = number_and_unit(*text);
   const double scale = unit.empty() || unit == "B" ? 1 : unit == "KB" ? 1e3 : unit == "MB" ? 1e6 : -1;
   if (value < 0 || scale < 0 || value * scale > 50e6) {
     context.error(node, "bad message size '" + *text + "'", "a size up to 50MB like 800, 2KB or 1.5MB");
@@ -54,13 +61,7 @@ std::optional<std::uint64_t> size_of(const YAML::Node& node, LoadContext& contex
 std::optional<double> rate_of(const YAML::Node& node, LoadContext& context) {
   auto text = context.text(node, "traffic rate");
   if (!text) return std::nullopt;
-  std::size_t end = 0;
-  double value = -1;
-  try {
-    value = std::stod(*text, &end);
-  } catch (const std::exception&) {
-  }
-  const std::string unit = text->substr(end);
+  const auto [value, unit] = number_and_unit(*text);
   const double per = unit.empty() || unit == "/s" ? 1 : unit == "/m" ? 60 : unit == "/h" ? 3600 : -1;
   if (!(value > 0) || per < 0 || value / per > 1e6) {
     context.error(node, "bad traffic rate '" + *text + "'", "messages per second, minute or hour: 100/s, 30/m, 2/h");
