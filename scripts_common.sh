@@ -6,7 +6,7 @@ MAILLAB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev
   xvfb xauth fonts-dejavu-core
-  python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux ccache
+  python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux ccache openssl
 )
 
 maillab_install_packages() {

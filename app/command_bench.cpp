@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "bench/hold.h"
 #include "bench/mail.h"
+#include "bench/tls_handshake.h"
 #include "viz/visualizer.h"
 
 namespace maillab::app {
@@ -72,7 +73,8 @@ int bench_mail(ParsedArguments& parsed) {
 int command_bench(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
-                                           {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false}},
+                                           {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
+                                           {"handshakes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "gui") {
@@ -93,11 +95,21 @@ int command_bench(const Arguments& arguments) {
     return viz::run_gui_benchmark(std::cout, std::cerr, options) == 0 ? 0 : 2;
   }
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "mail") return bench_mail(*parsed);
+  if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "tls") {
+    int handshakes = 1000;
+    if (parsed->has("handshakes")) {
+      auto value = whole_number(parsed->options["handshakes"], 1'000'000);
+      if (!value || *value == 0) return usage_error("bench", "bad --handshakes; expected a whole number above 0");
+      handshakes = static_cast<int>(*value);
+    }
+    return bench::run_tls_handshake_benchmark(handshakes, std::cout) == 0 ? 0 : 2;
+  }
   if (parsed->help) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
                  "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
                  "                          [--tls] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
+                 "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"
                  "of N events run (default 1000000) schedules one more. Prints one line of figures.\n"
                  "The gui benchmark renders P packets in flight (default 2000) for N frames (default\n"
@@ -110,7 +122,7 @@ int command_bench(const Arguments& arguments) {
     return 0;
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")
-    return usage_error("bench", "unknown benchmark; expected 'hold', 'mail' or 'gui'");
+    return usage_error("bench", "unknown benchmark; expected 'hold', 'mail', 'gui' or 'tls'");
   std::uint64_t values[3] = {1000, 1'000'000, 1};
   const char* names[3] = {"pending", "events", "seed"};
   for (int i = 0; i < 3; ++i) {

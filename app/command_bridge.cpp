@@ -1,6 +1,8 @@
-// maillab bridge SCENARIO.yaml [--base-port N] [--bind ADDRESS] [--ports-file FILE] [--for T]
+// maillab bridge SCENARIO.yaml [--base-port N] [--bind ADDRESS] [--ports-file FILE] [--ca-file FILE]
+//                              [--keylog FILE] [--for T]
 //                              [--speed X] [--trace text|jsonl|none] [--seed N] [--verbose]
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -9,8 +11,10 @@
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "app/trace_output.h"
+#include "engine/net/address.h"
 #include "engine/net/packet.h"
 #include "engine/bridge/bridge.h"
+#include "engine/hosts/tls/world_pki.h"
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
 #include "scenarios/values.h"
@@ -32,6 +36,10 @@ constexpr const char* help_text =
     "                    (default 20000); 0 lets the system choose free ports\n"
     "  --bind ADDRESS    address to listen on (default 127.0.0.1)\n"
     "  --ports-file FILE also write the port table as JSON to FILE (written once every port is open)\n"
+    "  --ca-file FILE    where to write the world's CA certificate (PEM), which real clients need to\n"
+    "                    verify the servers' TLS certificates (default: maillab-<scenario>-ca.pem in the\n"
+    "                    system's temporary folder); its path is printed at start\n"
+    "  --keylog FILE     write every TLS connection's secrets to FILE (NSS key log, for Wireshark)\n"
     "  --for T           stop after T of wall time (90, 90s, 2m ...); default: until Ctrl-C\n"
     "  --speed X         simulated seconds per wall second (default 1)\n"
     "  --trace FORMAT    text (default), jsonl, or none\n"
@@ -61,7 +69,7 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
 int command_bridge(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments,
-                                {{"base-port"}, {"bind"}, {"ports-file"}, {"for"}, {"speed"}, {"trace"}, {"seed"},
+                                {{"base-port"}, {"bind"}, {"ports-file"}, {"ca-file"}, {"keylog"}, {"for"}, {"speed"}, {"trace"}, {"seed"},
                                  {"verbose", false}},
                                 error);
   if (!parsed) return usage_error("bridge", error);
@@ -127,6 +135,23 @@ int command_bridge(const Arguments& arguments) {
   // A bridge may run for hours: records go to the writers only, not into memory.
   world->simulator.trace().set_keep_records(false);
 
+  // The servers speak real TLS with certificates from the world's CA: real clients need it.
+  // Clients reach the servers at the bind address (or at 127.0.0.1 when it is 0.0.0.0 or a name).
+  const auto bound = engine::parse_address(options.bind_address);
+  engine::world_pki(world->network)
+      .also_certify_addresses({bound && *bound != 0 ? options.bind_address : std::string("127.0.0.1")});
+  const std::string ca_file =
+      parsed->has("ca-file") ? parsed->options["ca-file"]
+                             : (std::filesystem::temp_directory_path() / ("maillab-" + world->name + "-ca.pem")).string();
+  if (!write_file_atomically(ca_file, engine::world_pki(world->network).certificate_authority().pem()))
+    return usage_error("bridge", "cannot write --ca-file '" + ca_file + "'");
+  std::ofstream keylog_file;
+  if (parsed->has("keylog")) {
+    keylog_file.open(parsed->options["keylog"], std::ios::binary);
+    if (!keylog_file) return usage_error("bridge", "cannot write --keylog file '" + parsed->options["keylog"] + "'");
+    write_tls_keys_to(*world, keylog_file);
+  }
+
   bridge::GatewayOptions gateway_options;
   bridge::Gateway gateway(world->network, gateway_options);
   if (!gateway.ok()) return usage_error("bridge", path + ": " + gateway.error());
@@ -147,6 +172,8 @@ int command_bridge(const Arguments& arguments) {
             << engine::format_address(gateway_options.address) << " (linked to every server; it forwards nothing)\n"
             << "serving on " << options.bind_address << " in real time" << speed_text << ":\n"
             << bridge::format_port_table(server.ports(), options.bind_address)
+            << "TLS: the servers' certificates are signed by this world's CA, written to " << ca_file
+            << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
             << (run_for ? "stops after " + scenarios::format_duration(*run_for) : std::string("Ctrl-C stops")) << "\n\n"
             << std::flush;
 

@@ -1,5 +1,5 @@
 // maillab run SCENARIO.yaml [--until T] [--trace text|jsonl|none] [--out FILE] [--pcap FILE]
-//                           [--seed N] [--verbose] [--stats]
+//                           [--keylog FILE] [--seed N] [--verbose] [--stats]
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,6 +26,8 @@ constexpr const char* help_text =
     "  --trace FORMAT   text (default, for people), jsonl (every record, one JSON object a line), none\n"
     "  --out FILE       write the trace to FILE instead of standard output\n"
     "  --pcap FILE      also write every packet to FILE (libpcap, raw IPv4; open with tshark or Wireshark)\n"
+    "  --keylog FILE    also write every TLS connection's secrets to FILE (NSS key log; tshark -o\n"
+    "                   tls.keylog_file:FILE decrypts the --pcap file with it)\n"
     "  --seed N         seed for the run's randomness (default: the scenario's seed:, else 1)\n"
     "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n"
     "  --stats          after the summary, print the run's figures as name=value lines (load_s,\n"
@@ -43,7 +45,7 @@ std::optional<std::uint64_t> parse_seed(const std::string& text) {
 int command_run(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments,
-                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"seed"}, {"verbose", false}, {"stats", false}}, error);
+                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"keylog"}, {"seed"}, {"verbose", false}, {"stats", false}}, error);
   if (!parsed) return usage_error("run", error);
   if (parsed->help) {
     std::cout << help_text;
@@ -89,6 +91,12 @@ int command_run(const Arguments& arguments) {
   if (parsed->has("pcap")) {
     pcap_file.open(parsed->options["pcap"], std::ios::binary);
     if (!pcap_file) return usage_error("run", "cannot write --pcap file '" + parsed->options["pcap"] + "'");
+  }
+  std::ofstream keylog_file;
+  if (parsed->has("keylog")) {
+    keylog_file.open(parsed->options["keylog"], std::ios::binary);
+    if (!keylog_file) return usage_error("run", "cannot write --keylog file '" + parsed->options["keylog"] + "'");
+    write_tls_keys_to(*world, keylog_file);
   }
   std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(out_file) : std::cout;
 

@@ -26,6 +26,7 @@
 namespace maillab::engine {
 
 class Host;
+class WorldPki;  // engine/hosts/tls/world_pki.h
 
 struct LinkSpec {
   Time latency = milliseconds(1);
@@ -106,6 +107,9 @@ class Network {
 
   TcpOptions& tcp_options() { return tcp_options_; }
 
+  // The world's TLS certificates, made on first use by engine/hosts/tls (world_pki()).
+  std::shared_ptr<WorldPki>& tls_pki() { return tls_pki_; }
+
   // Used by Host to send: an IPv4 packet (header already built) from the host at `source`.
   // Internal to engine/net; applications use Host.
   struct Impl;
@@ -116,6 +120,7 @@ class Network {
   std::vector<NodeInfo> nodes_;
   std::vector<Link> links_;
   TcpOptions tcp_options_;
+  std::shared_ptr<WorldPki> tls_pki_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -115,6 +115,12 @@ void ClientSession::handle_tls_established() {
   send_command("EHLO " + options_.hostname, ClientState::waiting_ehlo_reply);
 }
 
+void ClientSession::handle_tls_failed(std::string_view reason) {
+  if (finished_) return;
+  fail_undecided(Reply{}, "TLS", "TLS failed: " + std::string(reason), "4.7.5");
+  finish();
+}
+
 void ClientSession::handle_connection_closed() {
   if (finished_) return;
   ClientState waiting = state();

@@ -6,7 +6,8 @@
 //   poll_output()              bytes to send
 //   poll_event()               each command line sent and reply line received (for the trace),
 //                              StartTlsRequested, MessageSent, DeliveryFinished
-//   handle_tls_established()   after StartTlsRequested, once the engine has switched TLS on
+//   handle_tls_established()   after StartTlsRequested, once the engine's TLS handshake is done
+//   handle_tls_failed(reason)  instead, when that handshake failed
 //   handle_connection_closed() the connection dropped (or the engine timed out and closed it)
 // When is_finished(), close the connection; recipients() tells, per recipient, delivered /
 // temporary failure (retry later) / permanent failure (bounce), with the server's reply.
@@ -54,6 +55,8 @@ struct ClientOptions {
   bool use_starttls = true;            // STARTTLS when the server offers it (opportunistic)
   bool require_tls = false;            // fail (temporarily) when STARTTLS is not available
   bool tls_active = false;             // TLS from the start (port 465)
+  std::string server_name;             // the name we believe we talk to: TLS SNI and certificate check
+  bool verify_certificate = false;     // a certificate that does not verify ends TLS and the attempt
   bool use_pipelining = true;          // batch MAIL/RCPT/DATA when the server offers PIPELINING
   std::string auth_user;               // non-empty: authenticate (PLAIN, else LOGIN) before MAIL
   std::string auth_password;
@@ -134,6 +137,10 @@ class ClientSession {
   // --- Input ---
   void handle_bytes(std::string_view bytes);
   void handle_tls_established();
+  // The TLS handshake failed (a certificate we refused, or the server's alert): nothing more can
+  // be said on this connection; every recipient not yet decided fails temporarily with 4.7.5
+  // (RFC 3463 X.7.5, cryptographic failure), so the message stays queued.
+  void handle_tls_failed(std::string_view reason);
   void handle_connection_closed();
 
   // --- Output ---

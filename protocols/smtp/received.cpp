@@ -29,6 +29,8 @@ std::string received_value(const SessionInfo& session, std::string_view id, std:
   std::string value = "from " + (session.helo.empty() ? std::string("unknown") : session.helo);
   value += " (" + (session.client_name.empty() ? std::string("unknown") : session.client_name) + " [" +
            session.client_address + "])";
+  // Postfix's form: "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))".
+  if (session.tls && !session.tls_summary.empty()) value += " (using " + session.tls_summary + ")";
   value += " by " + session.server_hostname;
   value += " with " + protocol_keyword(session);
   if (!id.empty()) value += " id " + std::string(id);

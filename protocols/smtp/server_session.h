@@ -161,6 +161,8 @@ class ServerSession {
   // The client's reverse-DNS name, when the engine looks it up only after the connection was
   // made (before start(), as Postfix does before its greeting); "" for unknown.
   void set_client_name(std::string name) { session_.client_name = std::move(name); }
+  // The engine's TLS handshake finished: version and cipher, for the Received header.
+  void set_tls_summary(std::string summary) { session_.tls_summary = std::move(summary); }
   void handle_bytes(std::string_view bytes);  // client bytes, split anywhere
   void decide(Reply reply);                   // answer the pending verdict (2xx accepts)
   void accept();                              // decide() with the default positive reply

@@ -33,7 +33,10 @@ struct SessionInfo {
   std::string client_name;         // its reverse-DNS name if the engine looked it up; may be ""
   std::string helo;                // the EHLO/HELO argument ("" before it)
   bool esmtp = false;              // the client said EHLO (true) rather than HELO
-  bool tls = false;                // the connection is (simulated) TLS
+  bool tls = false;                // the connection is TLS (STARTTLS done, or port 465)
+  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)" once the handshake is done, for
+  // the Received header as Postfix writes it; "" before (or without) TLS.
+  std::string tls_summary;
   std::string authenticated_user;  // "" when the client has not authenticated
 };
 

@@ -13,6 +13,7 @@ void register_builtin_modules(Registry& registry) {
   register_mta_module(registry);       // mta block; send; delivered/bounced/rejected/smtp_reply/queued checks
   register_auth_module(registry);      // authentication, publish blocks; tamper; auth_results check
   register_generate_module(registry);  // generate: section (many domains, traffic streams)
+  register_tls_module(registry);       // tls block: a server's certificate (good, expired, ...)
 }
 
 }  // namespace maillab::scenarios

@@ -30,6 +30,7 @@ void register_mta_module(Registry& registry);
 // modules/auth_module*.cpp: host blocks authentication (SPF/DKIM/DMARC on an MTA), publish (their DNS
 // records); action tamper; expectation auth_results.
 void register_auth_module(Registry& registry);
+void register_tls_module(Registry& registry);
 
 // modules/generate_*.cpp: top-level section generate: (domains under a generated root and TLDs;
 // traffic streams between them).

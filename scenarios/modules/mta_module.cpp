@@ -18,6 +18,7 @@
 //     smarthost: relay.isp.net          # or {host: relay.isp.net, port: 25}
 //     command_timeout: 300s
 //     starttls: true
+//     outbound_tls: may                 # may (opportunistic) | encrypt (TLS or defer) | verify (and a good certificate)
 //     reverse_dns: false                # PTR + forward-confirmed A of each client, for Received
 //     require_reverse_dns: false        # and 450 4.7.25 at RCPT TO without a confirmed name
 #include "scenarios/modules/mta_module.h"
@@ -67,7 +68,7 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   if (!context.check_keys(block, "mta", {},
                           {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
                            "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost",
-                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns"}))
+                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls"}))
     return nullptr;
   engine::MtaConfig config;
   bool ok = true;
@@ -96,6 +97,14 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   bool_into("starttls", config.starttls);
   bool_into("reverse_dns", config.reverse_dns);
   bool_into("require_reverse_dns", config.require_reverse_dns);
+  if (const auto& node = block["outbound_tls"]) {
+    const auto text = context.text(node, "outbound_tls");
+    if (!text) ok = false;
+    else if (text == "may") config.outbound_tls = engine::MtaConfig::TlsPolicy::may;
+    else if (text == "encrypt") config.outbound_tls = engine::MtaConfig::TlsPolicy::encrypt;
+    else if (text == "verify") config.outbound_tls = engine::MtaConfig::TlsPolicy::verify;
+    else ok = false, context.error(node, "unknown outbound_tls '" + text.value_or("") + "'", "may, encrypt or verify");
+  }
   if (const auto& ports = block["ports"]) {
     if (context.check_keys(ports, "ports", {}, {"relay", "submission", "implicit_tls"})) {
       auto port_into = [&](const char* key, std::uint16_t& into) {

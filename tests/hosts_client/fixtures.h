@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/hosts/tls/tls_stream.h"
 #include "engine/core/simulator.h"
 #include "engine/hosts/client/mail_client_service.h"
 #include "engine/hosts/mailbox/imap_service.h"
@@ -65,8 +66,10 @@ struct LineClient {
   bool closed = false;
   bool failed = false;
 
-  LineClient(Host& from, Endpoint to) {
-    from.connect(to, ConnectHandlers{[this](std::shared_ptr<StreamConnection> c) {
+  // With `tls_server_name`, RFC 8314 implicit TLS: a verifying TLS client for that name.
+  LineClient(Host& from, Endpoint to, std::string tls_server_name = {}) {
+    from.connect(to, ConnectHandlers{[this, &from, tls_server_name](std::shared_ptr<StreamConnection> c) {
+                                       if (!tls_server_name.empty()) c = TlsStream::client(from, c, {tls_server_name, true});
                                        connection = c;
                                        c->on_data = [this](std::string_view b) { received.append(b); };
                                        c->on_closed = [this](CloseReason) { closed = true; };

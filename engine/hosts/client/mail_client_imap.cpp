@@ -25,7 +25,7 @@ void MailClientService::imap_connect(std::size_t account, std::function<void(std
   imap->account = account;
   imap->queue = std::make_unique<imap::CommandRunner>(acct.login(), acct.password);
   connect(
-      acct.incoming_endpoint, acct.incoming_tls,
+      acct.incoming_endpoint, acct.incoming_server, acct.incoming_tls,
       [imap, opened, broken](std::shared_ptr<StreamConnection> connection) {
         imap->connection = connection;
         connection->on_data = [imap, broken](std::string_view bytes) {

@@ -2,6 +2,7 @@
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "engine/hosts/tls/tls_stream.h"
 #include "protocols/mail/message.h"
 #include "protocols/pop3/client_session.h"
 #include "protocols/smtp/client_session.h"
@@ -105,7 +106,8 @@ void MailClientService::on_crash() {
   drop_idle_links();
 }
 
-void MailClientService::connect(Endpoint to, bool tls, std::function<void(std::shared_ptr<StreamConnection>)> connected,
+void MailClientService::connect(Endpoint to, const std::string& server_name, bool tls,
+                                std::function<void(std::shared_ptr<StreamConnection>)> connected,
                                 std::function<void(const std::string&)> failed) {
   const std::uint64_t generation = generation_;
   std::weak_ptr<MailClientService*> weak = self_;
@@ -114,9 +116,11 @@ void MailClientService::connect(Endpoint to, bool tls, std::function<void(std::s
     return self && *self && generation == generation_;
   };
   host_->connect(to, ConnectHandlers{
-                         [live, tls, connected](std::shared_ptr<StreamConnection> connection) {
+                         [this, live, tls, server_name, connected](std::shared_ptr<StreamConnection> connection) {
                            if (!live()) return connection->abort();
-                           if (tls) connection->set_tls(true);  // RFC 8314 implicit TLS
+                           // RFC 8314 implicit TLS; a mail program checks the certificate (§4.1 of
+                           // RFC 7817) and hangs up when it does not verify.
+                           if (tls) connection = TlsStream::client(*host_, std::move(connection), {server_name, true});
                            connected(std::move(connection));
                          },
                          [live, failed](ConnectError error) {
@@ -303,7 +307,7 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
     if (job->session->finished()) finish();
   };
   connect(
-      account.incoming_endpoint, account.incoming_tls,
+      account.incoming_endpoint, account.incoming_server, account.incoming_tls,
       [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
         attach_session(job, connection, pump, finish, [job] { job->session->handle_close(); });
       },
@@ -320,6 +324,7 @@ namespace {
 struct SmtpJob {
   std::unique_ptr<smtp::ClientSession> session;
   std::shared_ptr<StreamConnection> connection;
+  std::function<void()> start_tls;  // set once connected (it holds the job: cleared at the end)
   bool finished = false;
 };
 }  // namespace
@@ -331,6 +336,8 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   options.hostname = device();
   options.use_starttls = true;
   options.tls_active = account.smtp_tls;
+  options.server_name = account.smtp_server;
+  options.verify_certificate = true;  // a mail program checks who it gives its password to
   options.auth_user = account.submission_login();
   options.auth_password = account.password;
   smtp::Envelope envelope{account.address, recipients};
@@ -348,6 +355,7 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   auto finish = [this, job, done, server, subject, to_text, tracking] {
     if (job->finished) return;
     job->finished = true;
+    job->start_tls = nullptr;
     if (job->connection && job->connection->is_open()) job->connection->close();
     const auto& result = job->session->result();
     const bool ok = result.outcome == smtp::DeliveryOutcome::delivered;
@@ -372,9 +380,9 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
       if (!out.empty() && job->connection->is_open()) job->connection->send(out);
       auto event = job->session->poll_event();
       if (!event) break;
-      if (std::holds_alternative<smtp::StartTlsRequested>(*event)) {
-        job->connection->set_tls(true);
-        job->session->handle_tls_established();
+      if (std::holds_alternative<smtp::StartTlsRequested>(*event) && job->start_tls) {
+        auto start_tls = job->start_tls;  // a copy: finish() may let go of the job's
+        start_tls();
       }
     }
     if (job->session->is_finished()) finish();
@@ -383,8 +391,24 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
                                account.submission_login(),
           server, tracking);
   connect(
-      account.smtp, account.smtp_tls,
-      [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
+      account.smtp, account.smtp_server, account.smtp_tls,
+      [this, job, pump, finish, server](std::shared_ptr<StreamConnection> connection) {
+        // RFC 3207 §4: the handshake on the same connection; EHLO again once it is done. The
+        // job holds this until it finishes (finish() lets go of it).
+        job->start_tls = [this, job, pump, finish, server] {
+          auto stream = TlsStream::client(*host_, job->connection, {server, true});
+          stream->on_established = [job, pump](const tls::HandshakeDone&) {
+            if (job->finished) return;
+            job->session->handle_tls_established();
+            pump();
+          };
+          stream->on_failed = [job, pump](const std::string& reason) {
+            if (job->finished) return;
+            job->session->handle_tls_failed(reason);
+            pump();
+          };
+          attach_session(job, stream, pump, finish, [job] { job->session->handle_connection_closed(); });
+        };
         attach_session(job, connection, pump, finish, [job] { job->session->handle_connection_closed(); });
         pump();
       },

@@ -112,7 +112,9 @@ class MailClientService : public Service {
   void submit(std::size_t account, std::string bytes, std::vector<std::string> recipients, std::string subject,
               std::function<void(bool)> done);
   void send_composed(std::size_t account, Composed composed, std::optional<std::uint64_t> answered, Done done);
-  void connect(Endpoint to, bool tls, std::function<void(std::shared_ptr<StreamConnection>)> connected,
+  // With `tls`, RFC 8314 implicit TLS: the certificate must verify for `server_name`.
+  void connect(Endpoint to, const std::string& server_name, bool tls,
+               std::function<void(std::shared_ptr<StreamConnection>)> connected,
                std::function<void(const std::string&)> failed);
   DeviceMessage* find_or_complain(const std::string& verb, const std::string& subject, const std::string& folder);
 

@@ -54,6 +54,12 @@ struct MtaConfig {
   std::string smarthost_name;         // for traces
   Time command_timeout = seconds(300);  // RFC 5321 §4.5.3.2: an idle SMTP peer is given up on
   bool starttls = true;                 // offer STARTTLS on 25/587, use it when offered outbound
+  // Outbound TLS, as Postfix's smtp_tls_security_level: `may` (opportunistic, RFC 7435: TLS when
+  // offered, a bad certificate is logged and delivery goes on), `encrypt` (TLS or no delivery,
+  // any certificate), `verify` (TLS with a certificate that verifies for the MX name, as
+  // Postfix's `secure` or an MTA-STS "enforce" policy, RFC 8461). Failing ones defer with 4.7.x.
+  enum class TlsPolicy { may, encrypt, verify };
+  TlsPolicy outbound_tls = TlsPolicy::may;
   // Look up each client's address in reverse DNS when it connects, before the 220 greeting, as
   // Postfix's smtpd does (reverse_dns.h): PTR, then the name's A record must give the address back.
   // The confirmed name goes into the Received header; without one it says "unknown". Off: the

@@ -235,7 +235,10 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
     if (recipient.state == RecipientState::pending) envelope.recipients.push_back(recipient.address);
   smtp::ClientOptions options;
   options.hostname = hostname();
-  options.use_starttls = config_.starttls;
+  options.use_starttls = config_.starttls || config_.outbound_tls != MtaConfig::TlsPolicy::may;
+  options.require_tls = config_.outbound_tls != MtaConfig::TlsPolicy::may;
+  options.verify_certificate = config_.outbound_tls == MtaConfig::TlsPolicy::verify;
+  options.server_name = target.name;
   const std::string peer = host_label(*host_, target.endpoint.address);
   record_mail(*host_, entry->ledger_id,
               "connecting to " + target.name + " [" + format_address(target.endpoint.address) + "]:" +

@@ -1,6 +1,7 @@
 #include "engine/hosts/mail/smtp_client_adapter.h"
 
 #include "engine/hosts/mail/mail_trace.h"
+#include "engine/hosts/tls/tls_stream.h"
 
 namespace maillab::engine {
 
@@ -39,7 +40,31 @@ void SmtpClientAttempt::connect() {
 
 void SmtpClientAttempt::on_connected(std::shared_ptr<StreamConnection> connection) {
   connection_ = std::move(connection);
-  if (options_.tls_active) connection_->set_tls(true);  // port 465: TLS from the first byte (RFC 8314)
+  if (options_.tls_active) start_tls();  // port 465: TLS from the first byte (RFC 8314)
+  install_handlers();
+  arm_timer();
+  pump();
+}
+
+void SmtpClientAttempt::start_tls() {
+  auto stream = TlsStream::client(host_, connection_, {options_.server_name, options_.verify_certificate});
+  std::weak_ptr<SmtpClientAttempt> weak = shared_from_this();
+  stream->on_established = [weak](const tls::HandshakeDone&) {
+    auto self = weak.lock();
+    if (!self || self->finished_) return;
+    self->session_.handle_tls_established();  // on 465 the session is already in TLS: no-op
+    self->pump();
+  };
+  stream->on_failed = [weak](const std::string& reason) {
+    auto self = weak.lock();
+    if (!self || self->finished_) return;
+    self->session_.handle_tls_failed(reason);
+    self->pump();
+  };
+  connection_ = std::move(stream);
+}
+
+void SmtpClientAttempt::install_handlers() {
   auto self = shared_from_this();
   connection_->on_data = [self](std::string_view bytes) {
     if (self->finished_) return;
@@ -58,8 +83,6 @@ void SmtpClientAttempt::on_connected(std::shared_ptr<StreamConnection> connectio
     self->session_.handle_connection_closed();
     self->pump();
   };
-  arm_timer();
-  pump();
 }
 
 void SmtpClientAttempt::pump() {
@@ -71,9 +94,9 @@ void SmtpClientAttempt::pump() {
     }
     while (auto event = session_.poll_event()) {
       progressed = true;
-      if (std::holds_alternative<smtp::StartTlsRequested>(*event)) {
-        if (connection_) connection_->set_tls(true);  // RFC 3207 §4: the handshake starts now
-        session_.handle_tls_established();
+      if (std::holds_alternative<smtp::StartTlsRequested>(*event) && connection_) {
+        start_tls();  // RFC 3207 §4: the handshake starts now; EHLO again once it is done
+        install_handlers();
       }
     }
     if (session_.is_finished()) {

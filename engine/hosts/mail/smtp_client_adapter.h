@@ -4,8 +4,9 @@
 //
 // The SMTP lines themselves are traced by the server side (smtp_server_adapter.h), which sees
 // both directions; this side traces only what the server cannot see (a connect failure, a
-// timeout). Simulated TLS: the connection is marked TLS from the start on port 465, and after
-// the server's 220 to STARTTLS otherwise.
+// timeout). TLS (engine/hosts/tls): from the start on port 465, and after the server's 220 to
+// STARTTLS otherwise; the certificate is checked for options.server_name, and a failure the
+// options do not accept ends the attempt with 4.7.5.
 #pragma once
 
 #include <functional>
@@ -42,6 +43,10 @@ class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt>
  private:
   void connect();
   void on_connected(std::shared_ptr<StreamConnection> connection);
+  void install_handlers();
+  // RFC 8314 §3 on 465, or after the server's 220 to STARTTLS (RFC 3207 §4): the handshake runs
+  // on the same connection; the session hears when it is done or why it failed.
+  void start_tls();
   void pump();
   void arm_timer();
   void on_timeout();

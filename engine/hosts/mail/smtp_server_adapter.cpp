@@ -2,6 +2,7 @@
 
 #include "engine/hosts/mail/mail_trace.h"
 #include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/tls/tls_stream.h"
 #include "engine/net/network.h"
 #include "protocols/mail/text.h"
 
@@ -43,18 +44,9 @@ SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::sha
 }
 
 void SmtpServerConnection::start() {
-  if (session_.config().tls_active) connection_->set_tls(true);  // port 465 (RFC 8314 §3)
+  if (session_.config().tls_active) start_tls();  // port 465 (RFC 8314 §3)
+  install_handlers();
   std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
-  connection_->on_data = [weak](std::string_view bytes) {
-    if (auto self = weak.lock()) self->on_data(bytes);
-  };
-  connection_->on_closed = [weak](CloseReason) {
-    auto self = weak.lock();
-    if (!self || self->closed_) return;
-    self->session_.handle_connection_closed();
-    self->pump();
-    self->close_down();
-  };
   arm_timer();
   if (!mta_.config().reverse_dns && !mta_.config().require_reverse_dns) return greet();
   // Postfix's smtpd looks the client up before its 220 (the lookup ends in a few seconds at
@@ -66,6 +58,29 @@ void SmtpServerConnection::start() {
     self->session_.set_client_name(found.name);
     self->greet();
   });
+}
+
+void SmtpServerConnection::start_tls() {
+  auto stream = TlsStream::server(host_, connection_, session_.config().hostname);
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  stream->on_established = [weak](const tls::HandshakeDone& done) {
+    if (auto self = weak.lock()) self->session_.set_tls_summary(tls::describe_protocol_and_cipher(done));
+  };
+  connection_ = std::move(stream);
+}
+
+void SmtpServerConnection::install_handlers() {
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  connection_->on_data = [weak](std::string_view bytes) {
+    if (auto self = weak.lock()) self->on_data(bytes);
+  };
+  connection_->on_closed = [weak](CloseReason) {
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    self->session_.handle_connection_closed();
+    self->pump();
+    self->close_down();
+  };
 }
 
 void SmtpServerConnection::greet() {
@@ -150,8 +165,9 @@ void SmtpServerConnection::handle_event(smtp::ServerEvent& event) {
   } else if (auto* refused = std::get_if<smtp::MessageRefused>(&event)) {
     mta_.note_rejection(*this, "end of DATA", refused->reply, refused->envelope.recipients.size());
   } else if (std::holds_alternative<smtp::TlsStarted>(event)) {
-    // The 220 is already queued on the connection; from here on the stream is "encrypted".
-    connection_->set_tls(true);
+    // The 220 is already queued on the plain connection; the client's ClientHello comes next.
+    start_tls();
+    install_handlers();
   } else if (auto* failed = std::get_if<smtp::AuthenticationFailed>(&event)) {
     record_mail(host_, {}, "rejected: authentication failed for '" + failed->user + "' (" + failed->mechanism + ")",
                 peer_name_);

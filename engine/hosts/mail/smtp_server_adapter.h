@@ -1,7 +1,7 @@
 // Drives one smtp::ServerSession (protocols/smtp/server_session.h) over an accepted virtual TCP
 // connection for the MTA: bytes in and out, one `protocol` trace record per command line received
 // and per reply line sent (node = the line's sender, peer = its receiver, with the connection
-// id), simulated TLS after STARTTLS (RFC 3207) or from the start on port 465 (RFC 8314), an idle
+// id), real TLS (engine/hosts/tls) after STARTTLS (RFC 3207) or from the start on port 465 (RFC 8314), an idle
 // timeout (RFC 5321 §4.5.3.2), and the verdict points handed to the MtaService.
 #pragma once
 
@@ -50,6 +50,8 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
 
  private:
   void greet();  // start the SMTP session: the 220 greeting
+  void install_handlers();
+  void start_tls();  // port 465 from the first byte, or after the 220 to STARTTLS (RFC 3207 §4)
   void on_data(std::string_view bytes);
   void pump();
   void handle_event(smtp::ServerEvent& event);

@@ -12,6 +12,8 @@ void SubmissionClient::submit(Submission submission) {
   smtp::ClientOptions options;
   options.hostname = host.name();
   options.tls_active = submission.implicit_tls;
+  options.server_name = submission.server_name;
+  options.verify_certificate = true;  // a submitting program checks who it gives its password to
   options.auth_user = submission.auth_user;
   options.auth_password = submission.auth_password;
   std::string to;

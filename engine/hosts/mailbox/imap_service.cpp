@@ -2,6 +2,7 @@
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "engine/hosts/tls/tls_stream.h"
 
 namespace maillab::engine {
 
@@ -38,11 +39,12 @@ MailboxService* ImapService::mailboxes() {
   return found;
 }
 
-void ImapService::accept(const std::shared_ptr<StreamConnection>& connection, bool tls) {
+void ImapService::accept(std::shared_ptr<StreamConnection> connection, bool tls) {
   const std::string peer = mailbox_peer_name(*host_, connection->remote().address);
   auto* store = mailboxes();
   if (!store) return refuse_connection(*host_, connection, peer, "IMAP", "* BYE no mailboxes on this host");
-  if (tls) connection->set_tls(true);
+  // RFC 8314 §3: TLS from the first byte; the greeting waits for the handshake.
+  if (tls) connection = TlsStream::server(*host_, std::move(connection), options_.hostname);
   imap::ServerOptions session_options;
   session_options.hostname = options_.hostname;
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);

@@ -49,7 +49,7 @@ class ImapService : public Service {
  private:
   using Sessions = SessionServer<imap::ServerSession>;
   MailboxService* mailboxes();  // also registers the store observer the first time
-  void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
+  void accept(std::shared_ptr<StreamConnection> connection, bool tls);
   void record(Sessions::Session& session, const imap::Event& event);
   void store_changed();
   void push_updates();

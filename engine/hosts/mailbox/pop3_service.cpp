@@ -2,6 +2,7 @@
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "engine/hosts/tls/tls_stream.h"
 
 namespace maillab::engine {
 
@@ -19,11 +20,12 @@ void Pop3Service::start(Host& host) {
 
 MailboxService* Pop3Service::mailboxes() { return host_ ? host_->find_service<MailboxService>() : nullptr; }
 
-void Pop3Service::accept(const std::shared_ptr<StreamConnection>& connection, bool tls) {
+void Pop3Service::accept(std::shared_ptr<StreamConnection> connection, bool tls) {
   const std::string peer = mailbox_peer_name(*host_, connection->remote().address);
   auto* store = mailboxes();
   if (!store) return refuse_connection(*host_, connection, peer, "POP3", "-ERR no mailboxes on this host");
-  if (tls) connection->set_tls(true);
+  // RFC 8314 §3: TLS from the first byte; the greeting waits for the handshake.
+  if (tls) connection = TlsStream::server(*host_, std::move(connection), options_.hostname);
   ++sessions_served_;
   pop3::ServerOptions session_options;
   session_options.hostname = options_.hostname;

@@ -45,7 +45,7 @@ class Pop3Service : public Service {
  private:
   using Sessions = SessionServer<pop3::ServerSession>;
   MailboxService* mailboxes();
-  void accept(const std::shared_ptr<StreamConnection>& connection, bool tls);
+  void accept(std::shared_ptr<StreamConnection> connection, bool tls);
   void record(Sessions::Session& session, const pop3::Event& event);
 
   Pop3ServiceOptions options_;

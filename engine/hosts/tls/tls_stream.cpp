@@ -1,0 +1,175 @@
+#include "engine/hosts/tls/tls_stream.h"
+
+#include "engine/hosts/mailbox/mailbox_service.h"
+#include "engine/hosts/tls/world_pki.h"
+#include "engine/net/network.h"
+
+namespace maillab::engine {
+namespace {
+
+// Each connection end draws its random bytes from its own generator, derived from the run's
+// seed, the host and the connection: the same scenario and seed give the same TLS bytes.
+std::uint64_t connection_seed(Host& host, std::uint64_t connection, std::string_view role) {
+  return host.simulator().rng().derive(host.name() + " tls " + std::string(role) + " " + std::to_string(connection))
+      .next_u64();
+}
+
+tls::Config base_config(Host& host, std::uint64_t connection, tls::Role role) {
+  tls::Config config;
+  config.role = role;
+  config.random_seed = connection_seed(host, connection, role == tls::Role::client ? "client" : "server");
+  config.verify_time = epoch_seconds(host.simulator().now());
+  WorldPki& pki = world_pki(host.network());
+  if (pki.keylog) config.keylog = [&pki](std::string_view line) {
+    if (pki.keylog) pki.keylog(line);
+  };
+  return config;
+}
+
+}  // namespace
+
+std::shared_ptr<TlsStream> TlsStream::client(Host& host, std::shared_ptr<StreamConnection> transport,
+                                             TlsClientOptions options) {
+  tls::Config config = base_config(host, transport->id(), tls::Role::client);
+  config.server_name = std::move(options.server_name);
+  config.require_verified_peer = options.require_verified_peer;
+  config.trust_anchors = world_pki(host.network()).trust_anchors();
+  auto stream = std::make_shared<TlsStream>(host, std::move(transport), std::move(config));
+  stream->attach();
+  stream->start();
+  return stream;
+}
+
+std::shared_ptr<TlsStream> TlsStream::server(Host& host, std::shared_ptr<StreamConnection> transport,
+                                             std::string own_name) {
+  tls::Config config = base_config(host, transport->id(), tls::Role::server);
+  WorldPki& pki = world_pki(host.network());
+  const ServerIdentity& identity = pki.identity(host.name(), own_name);
+  config.chain = identity.chain;
+  config.key = identity.key;
+  const std::string host_name = host.name();
+  config.choose_certificate = [&pki, host_name](std::string_view name, std::vector<tls::Certificate>& chain,
+                                                tls::PrivateKey& key) {
+    const ServerIdentity& chosen = pki.identity(host_name, std::string(name));
+    chain = chosen.chain;
+    key = chosen.key;
+    return true;
+  };
+  auto stream = std::make_shared<TlsStream>(host, std::move(transport), std::move(config));
+  stream->attach();
+  return stream;
+}
+
+TlsStream::TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tls::Config config)
+    : host_(host), transport_(std::move(transport)), session_(std::move(config)) {}
+
+void TlsStream::attach() {
+  std::weak_ptr<TlsStream> weak = shared_from_this();
+  transport_->on_data = [weak](std::string_view bytes) {
+    if (auto self = weak.lock()) {
+      self->session_.handle_ciphertext(bytes);
+      self->flush();
+    }
+  };
+  transport_->on_closed = [weak](CloseReason reason) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (!self->handshake_ && self->failure_.empty() && reason == CloseReason::normal)
+      self->record("TLS handshake cut short: the peer closed the connection");
+    auto handler = self->on_closed;
+    if (handler) handler(reason);
+    self->on_data = nullptr;
+    self->on_closed = nullptr;
+    self->on_established = nullptr;
+    self->on_failed = nullptr;
+  };
+}
+
+void TlsStream::start() {
+  session_.start();
+  flush();
+}
+
+void TlsStream::send(std::string_view bytes) {
+  session_.send_plaintext(bytes);
+  flush();
+}
+
+void TlsStream::send(std::string_view bytes, std::string) { send(bytes); }
+
+void TlsStream::close() {
+  if (closing_) return;
+  closing_ = true;
+  session_.close();  // close_notify, then FIN
+  flush();
+  // Called from inside flush() (an application answering the data it was just handed): that
+  // flush still has our last records to send, and closes the transport after them.
+  if (!flushing_) transport_->close();
+}
+
+void TlsStream::abort() { transport_->abort(); }
+
+void TlsStream::flush() {
+  if (flushing_) return;  // a handler below sent more: the loop picks it up
+  flushing_ = true;
+  auto self = shared_from_this();
+  for (bool moved = true; moved;) {
+    moved = false;
+    while (auto output = session_.poll_output()) {
+      if (transport_->is_open()) transport_->send(output->bytes, "TLS " + output->label);
+      moved = true;
+    }
+    while (auto event = session_.poll_event()) {
+      moved = true;
+      if (auto* done = std::get_if<tls::HandshakeDone>(&*event)) {
+        handshake_ = *done;
+        record(describe(*done));
+        if (auto handler = on_established) handler(*done);
+      } else if (auto* failed = std::get_if<tls::HandshakeFailed>(&*event)) {
+        failure_ = failed->reason;
+        record("TLS handshake failed: " + failed->reason);
+        // The alert (if any) goes out first, then the connection closes.
+        while (auto output = session_.poll_output())
+          if (transport_->is_open()) transport_->send(output->bytes, "TLS " + output->label);
+        if (auto handler = on_failed) handler(failure_);
+        if (transport_->is_open()) transport_->close();
+      } else if (auto* alert = std::get_if<tls::AlertReceived>(&*event)) {
+        record(std::string("TLS alert from the peer: ") + alert->description + (alert->fatal ? " (fatal)" : ""));
+      }
+    }
+    if (std::string plaintext = session_.poll_plaintext(); !plaintext.empty()) {
+      moved = true;
+      if (auto handler = on_data) handler(plaintext);
+    }
+  }
+  flushing_ = false;
+  if (closing_ && transport_->is_open()) transport_->close();
+}
+
+std::string TlsStream::describe(const tls::HandshakeDone& done) const {
+  std::string text = "TLS established: " + tls::describe_protocol_and_cipher(done);
+  if (session_.config().role == tls::Role::server) {
+    if (!done.server_name.empty()) text += ", client asked for " + done.server_name;
+    return text;
+  }
+  if (done.peer_certificate) text += ", certificate " + done.peer_certificate.describe();
+  if (done.verify_failure)
+    text += "; NOT verified: " + done.verify_failure->reason + " (opportunistic TLS: going on encrypted)";
+  else
+    text += "; verified";
+  return text;
+}
+
+void TlsStream::record(std::string summary) {
+  TraceRecord record;
+  record.time = host_.simulator().now();
+  record.kind = TraceKind::transport;
+  record.node = host_.name();
+  record.peer = host_.network().name_of(remote().address).value_or(format_address(remote().address));
+  record.protocol = "TLS";
+  record.summary = std::move(summary);
+  record.connection = id();
+  host_.simulator().trace().record(std::move(record));
+}
+
+}  // namespace maillab::engine
