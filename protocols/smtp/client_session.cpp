@@ -117,7 +117,7 @@ void ClientSession::handle_tls_established() {
 
 void ClientSession::handle_tls_failed(std::string_view reason) {
   if (finished_) return;
-  fail_undecided(Reply{}, "TLS", "TLS failed: " + std::string(reason), "4.7.5");
+  fail_undecided(Reply{}, "TLS", "TLS refused: " + std::string(reason), "4.7.5");
   finish();
 }
 

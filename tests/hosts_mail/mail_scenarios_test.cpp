@@ -52,6 +52,8 @@ TEST_CASE("mail-intro: submission on 587, MX lookup, relay on 25, Received at ev
   CHECK(received[0].find("by mx.example.org with ESMTPS") != std::string::npos);       // top: the last hop
   CHECK(received[1].find("by mail.example.com with ESMTPSA") != std::string::npos);    // submission: TLS + AUTH
   CHECK(received[1].find("from alice-laptop") != std::string::npos);
+  // Both hops really did TLS: Postfix's "(using TLSv1.3 with cipher ... bits))" after TCP-info.
+  for (const auto& line : received) CHECK(line.find("(using TLSv1.3 with cipher TLS_") != std::string::npos);
   // RFC 6409 §8: the submission server added what the client left out.
   CHECK_FALSE(header(message, "Message-ID").empty());
   CHECK_FALSE(header(message, "Date").empty());
@@ -250,4 +252,18 @@ TEST_CASE("the same seed gives the same mail trace", "[hosts_mail][scenarios][de
   mailtest::run(*second);
   CHECK(first->simulator.trace().count() == second->simulator.trace().count());
   CHECK(first->simulator.trace().fingerprint() == second->simulator.trace().fingerprint());
+}
+
+TEST_CASE("tls-certificate-expired: opportunistic TLS delivers, verify defers with 4.7.5", "[hosts_mail][scenarios][tls]") {
+  auto world = mailtest::load_file("tls-certificate-expired");
+  REQUIRE(mailtest::run(*world).passed());
+  bool deferred_for_tls = false;
+  for (const auto& record : world->simulator.trace().records())
+    deferred_for_tls |= record.node == "mail.example.net" && record.summary.rfind("deferred:", 0) == 0 &&
+                        record.summary.find("TLS refused: certificate for mx.example.org expired 3 days ago") !=
+                            std::string::npos;
+  CHECK(deferred_for_tls);
+  auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);  // only the opportunistic sender's message
+  CHECK(inbox[0].find("Subject: Opportunistic") != std::string::npos);
 }

@@ -7,6 +7,7 @@ and --ports-file, which it writes (atomically) once every real socket is open. A
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,12 @@ class Bridge:
         self.ports_file = os.path.join(self.directory, "ports.json")
         self.log_path = os.path.join(self.directory, "trace.txt")
         self.log = open(self.log_path, "wb")
+        # The servers speak real TLS; this is the world's CA that signs their certificates.
+        self.ca_file = os.path.join(self.directory, "world-ca.pem")
+        if "--ca-file" in extra:
+            self.ca_file = extra[list(extra).index("--ca-file") + 1]
+        else:
+            extra = ("--ca-file", self.ca_file, *extra)
         command = [maillab, "bridge", os.path.join(SOURCE_DIR, scenario), "--base-port", "0",
                    "--ports-file", self.ports_file, "--for", run_for, *extra]
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=SOURCE_DIR)
@@ -34,6 +41,10 @@ class Bridge:
             time.sleep(0.05)
         with open(self.ports_file) as f:
             self.table = json.load(f)
+
+    def tls_context(self):
+        """A client context that trusts the world's CA (and checks the name, 127.0.0.1)."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def port(self, host, service):
         """The local port of a served (host, service): "dns" is 53/udp, "dns-tcp" 53/tcp."""

@@ -124,8 +124,9 @@ def main():
         status, data = imap.logout()
         checks.check(status == "BYE", "LOGOUT: BYE", status)
 
-        # 993 is implicit TLS inside the simulation only: the real bytes are plain IMAP.
-        imaps = imaplib.IMAP4("127.0.0.1", bridge.port("mail.example.org", "imaps"), timeout=10)
+        # 993 is implicit TLS (RFC 8314): a verified handshake with the world's CA first.
+        imaps = imaplib.IMAP4_SSL("127.0.0.1", bridge.port("mail.example.org", "imaps"), timeout=10,
+                                  ssl_context=bridge.tls_context())
         status, _ = imaps.login("bob", "bob-pass")
         checks.check(status == "OK", "LOGIN bob on 993: OK", status)
         imaps.logout()

@@ -75,8 +75,9 @@ def main():
         checks.check(uid not in b" ".join(uids), "the deleted message's UID is gone")
         pop.quit()
 
-        # 995 is implicit TLS inside the simulation only: the real bytes are plain POP3.
-        pops = poplib.POP3("127.0.0.1", bridge.port("mail.example.org", "pop3s"), timeout=10)
+        # 995 is implicit TLS (RFC 8314): a verified handshake with the world's CA first.
+        pops = poplib.POP3_SSL("127.0.0.1", bridge.port("mail.example.org", "pop3s"), timeout=10,
+                               context=bridge.tls_context())
         pops.user("bob")
         checks.check(pops.pass_("bob-pass").startswith(b"+OK"), "USER/PASS bob on 995: +OK")
         pops.quit()

@@ -82,7 +82,7 @@ def main():
             for label, args, expect in (
                     ("openssl s_client -starttls smtp on 587",
                      ["-starttls", "smtp", "-connect", "127.0.0.1:%d" % bridge.port("mail.example.org", "smtp-submission")],
-                     "250"),
+                     "221"),  # the reply to our QUIT, inside TLS
                     ("openssl s_client on 993 (IMAPS)",
                      ["-connect", "127.0.0.1:%d" % bridge.port("mail.example.org", "imaps")], "* OK"),
                     ("openssl s_client on 995 (POP3S)",

@@ -300,7 +300,8 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
         recipient->last_diagnostic = diagnostic;
         recipient->remote_mta = target.name;
         recipient->last_reply = outcome.reply.code ? outcome.reply.summary() : "";
-        entry->last_error = target.name + " said: " + diagnostic;
+        // A TLS failure is our own refusal (mta_config.h, outbound_tls), not something the server said.
+        entry->last_error = outcome.stage == "TLS" ? diagnostic : target.name + " said: " + diagnostic;
         break;
     }
   }
