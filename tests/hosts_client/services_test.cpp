@@ -1,6 +1,8 @@
 // The POP3 and IMAP server services over the virtual network.
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "tests/hosts_client/fixtures.h"
 
 using namespace maillab::testing;
@@ -135,6 +137,34 @@ TEST_CASE("IMAP service: two sessions see each other's flags", "[hosts_client][i
   // The server's state lines say whose session: two devices of one user are told apart.
   CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "session of bob from bob-phone now SELECTED") == 1);
   CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "session of bob from bob-laptop now SELECTED") == 1);
+}
+
+TEST_CASE("IMAP service: on 993 the greeting is the first thing inside TLS; no handshake, no session",
+          "[hosts_client][imap][tls]") {
+  MailWorld world;
+  LineClient phone(*world.phone, Endpoint{server_address, 993}, "mail.example.org");
+  LineClient silent(*world.laptop, Endpoint{server_address, 993});  // connects, never says hello
+  world.run_for(seconds(1));
+  REQUIRE(phone.connection);
+  CHECK(phone.heard("* OK [CAPABILITY IMAP4rev1"));
+  // RFC 8314 §3: the server's handshake ends before its greeting is written, in the trace too.
+  std::optional<std::size_t> established, greeting;
+  const auto& records = world.simulator.trace().records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.node != "mail.example.org" || r.connection != phone.connection->id()) continue;
+    if (r.kind == TraceKind::transport && r.summary.rfind("TLS established", 0) == 0 && !established) established = i;
+    if (r.kind == TraceKind::protocol && r.summary.rfind("* OK [CAPABILITY", 0) == 0 && !greeting) greeting = i;
+  }
+  REQUIRE(established);
+  REQUIRE(greeting);
+  CHECK(*established < *greeting);
+  CHECK(world.imap->open_sessions() == 1);  // the silent client has no IMAP session
+  CHECK_FALSE(silent.heard("* OK"));
+  world.run_for(seconds(61));
+  CHECK(silent.closed);
+  CHECK(count_records(world.simulator.trace(), TraceKind::transport, "TLS",
+                      "TLS handshake not finished after 60 s: connection closed") == 1);
 }
 
 TEST_CASE("IMAP service: IDLE pushes new mail and other devices' changes over the network", "[hosts_client][imap]") {

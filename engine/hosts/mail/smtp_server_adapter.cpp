@@ -44,7 +44,10 @@ SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::sha
 }
 
 void SmtpServerConnection::start() {
-  if (session_.config().tls_active) start_tls();  // port 465 (RFC 8314 §3)
+  if (session_.config().tls_active) {  // port 465 (RFC 8314 §3)
+    handshake_pending_ = true;
+    start_tls();
+  }
   install_handlers();
   std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
   arm_timer();
@@ -64,7 +67,11 @@ void SmtpServerConnection::start_tls() {
   auto stream = TlsStream::server(host_, connection_, session_.config().hostname);
   std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
   stream->on_established = [weak](const tls::HandshakeDone& done) {
-    if (auto self = weak.lock()) self->session_.set_tls_summary(tls::describe_protocol_and_cipher(done));
+    auto self = weak.lock();
+    if (!self) return;
+    self->session_.set_tls_summary(tls::describe_protocol_and_cipher(done));
+    self->handshake_pending_ = false;
+    if (std::exchange(self->greet_when_established_, false)) self->greet();
   };
   connection_ = std::move(stream);
 }
@@ -84,6 +91,10 @@ void SmtpServerConnection::install_handlers() {
 }
 
 void SmtpServerConnection::greet() {
+  if (handshake_pending_) {
+    greet_when_established_ = true;
+    return;
+  }
   greeted_ = true;
   session_.start();
   if (!early_input_.empty()) session_.handle_bytes(std::exchange(early_input_, {}));

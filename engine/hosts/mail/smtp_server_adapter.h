@@ -76,6 +76,9 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   Simulator::EventId timer_ = 0;
   bool closed_ = false;
   bool greeted_ = false;
+  // Port 465: the 220 is the first application data and waits for the handshake (RFC 8314 §3).
+  bool handshake_pending_ = false;
+  bool greet_when_established_ = false;
   std::string early_input_;  // bytes the client sent before the greeting
   std::optional<ClientHostname> client_hostname_;
 };

@@ -44,7 +44,9 @@ void ImapService::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   auto* store = mailboxes();
   if (!store) return refuse_connection(*host_, connection, peer, "IMAP", "* BYE no mailboxes on this host");
   // RFC 8314 §3: TLS from the first byte; the greeting waits for the handshake.
-  if (tls) connection = TlsStream::server(*host_, std::move(connection), options_.hostname);
+  if (tls)
+    return TlsStream::accept_implicit(*host_, std::move(connection), options_.hostname,
+                                      [this](std::shared_ptr<StreamConnection> stream) { accept(stream, false); });
   imap::ServerOptions session_options;
   session_options.hostname = options_.hostname;
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);

@@ -1,5 +1,7 @@
 #include "engine/hosts/tls/tls_stream.h"
 
+#include <utility>
+
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/tls/world_pki.h"
 #include "engine/net/network.h"
@@ -58,6 +60,35 @@ std::shared_ptr<TlsStream> TlsStream::server(Host& host, std::shared_ptr<StreamC
   auto stream = std::make_shared<TlsStream>(host, std::move(transport), std::move(config));
   stream->attach();
   return stream;
+}
+
+void TlsStream::accept_implicit(Host& host, std::shared_ptr<StreamConnection> transport, std::string own_name,
+                                std::function<void(std::shared_ptr<StreamConnection>)> ready, Time timeout) {
+  auto stream = server(host, std::move(transport), std::move(own_name));
+  stream->keep_alive_ = stream;
+  std::weak_ptr<TlsStream> weak = stream;
+  auto release = [weak] {
+    auto self = weak.lock();
+    if (!self) return std::shared_ptr<TlsStream>();
+    if (self->handshake_timer_) self->host_.simulator().cancel(self->handshake_timer_), self->handshake_timer_ = 0;
+    self->on_established = nullptr;
+    self->on_failed = nullptr;
+    return std::exchange(self->keep_alive_, nullptr);
+  };
+  stream->on_established = [release, ready = std::move(ready)](const tls::HandshakeDone&) {
+    if (auto self = release()) ready(self);
+  };
+  stream->on_failed = [release](const std::string&) { release(); };
+  stream->on_closed = [release](CloseReason) { release(); };
+  stream->handshake_timer_ = host.simulator().schedule_in(timeout, [weak, release, timeout] {
+    auto self = weak.lock();
+    if (!self || !self->keep_alive_) return;
+    self->handshake_timer_ = 0;
+    self->record("TLS handshake not finished after " + std::to_string(timeout / seconds(1)) +
+                 " s: connection closed");
+    auto hold = release();
+    self->transport_->abort();
+  });
 }
 
 TlsStream::TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tls::Config config)

@@ -34,6 +34,15 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   static std::shared_ptr<TlsStream> server(Host& host, std::shared_ptr<StreamConnection> transport,
                                            std::string own_name);
 
+  // Implicit TLS on a server port (RFC 8314 §3): the server's greeting is its first application
+  // data, so `ready` gets the stream only once the handshake has finished, and the greeting
+  // appears in the trace after the handshake, as it does on the wire. A handshake that fails,
+  // is cut off or does not finish within `timeout` never reaches the application. Until
+  // `ready` runs the stream keeps itself alive (nothing else holds it yet).
+  static void accept_implicit(Host& host, std::shared_ptr<StreamConnection> transport, std::string own_name,
+                              std::function<void(std::shared_ptr<StreamConnection>)> ready,
+                              Time timeout = seconds(60));
+
   TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tls::Config config);
 
   // --- StreamConnection ---
@@ -70,6 +79,8 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   std::string failure_;
   bool closing_ = false;
   bool flushing_ = false;
+  std::shared_ptr<TlsStream> keep_alive_;  // accept_implicit: until the handshake ends
+  std::uint64_t handshake_timer_ = 0;
 };
 
 }  // namespace maillab::engine
