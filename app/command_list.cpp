@@ -11,6 +11,7 @@
 #include "app/arguments.h"
 #include "app/commands.h"
 #include "lessons/variables.h"
+#include "maillab/source_dir.h"
 
 namespace maillab::app {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "lessons/lesson_loader.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "maillab/source_dir.h"
 
 namespace {
 

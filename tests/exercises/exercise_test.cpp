@@ -15,6 +15,7 @@
 #include "exercises/grader.h"
 #include "exercises/work_file.h"
 #include "lessons/result_file.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 using namespace maillab::exercises;

@@ -9,6 +9,7 @@
 #include "exercises/exercise.h"
 #include "exercises/exercise_command.h"
 #include "exercises/world_editor.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 using namespace maillab::exercises;

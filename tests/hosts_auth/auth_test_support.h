@@ -12,6 +12,7 @@
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "scenarios/loader.h"
 #include "scenarios/outcome.h"
+#include "maillab/source_dir.h"
 
 namespace auth_test {
 

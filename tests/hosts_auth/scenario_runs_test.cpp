@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "auth_test_support.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 

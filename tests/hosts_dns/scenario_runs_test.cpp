@@ -3,6 +3,7 @@
 
 #include "dns_test_support.h"
 #include "scenarios/modules/dns_module.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 using engine::seconds;

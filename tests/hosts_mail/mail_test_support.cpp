@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/hosts/mailbox/mailbox_service.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 

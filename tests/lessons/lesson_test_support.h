@@ -8,6 +8,7 @@
 #include "lessons/lesson_command.h"
 #include "lessons/lesson_loader.h"
 #include "scenarios/diagnostics.h"
+#include "maillab/source_dir.h"
 
 namespace maillab::lessons::testing {
 

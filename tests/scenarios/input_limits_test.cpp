@@ -7,6 +7,7 @@
 
 #include "scenarios/input_limits.h"
 #include "scenarios/loader.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab::scenarios;
 

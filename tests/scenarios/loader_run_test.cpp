@@ -7,6 +7,7 @@
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
 #include "scenarios/outcome.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab::scenarios;
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include "maillab/source_dir.h"
 
 namespace {
 

@@ -16,6 +16,7 @@
 #include "scenarios/world.h"
 #include "viz/panels/host_sections.h"
 #include "viz/panels/host_sections_rows.h"
+#include "maillab/source_dir.h"
 
 using namespace maillab;
 using engine::seconds;
