@@ -23,11 +23,17 @@ namespace maillab::tls {
 class DeterministicRandom {
  public:
   explicit DeterministicRandom(std::uint64_t seed) : engine_(seed) {}
-  std::uint64_t next() { return engine_(); }
-  void fill(unsigned char* out, std::size_t length);
+  std::uint64_t next() { return ++words_drawn_, engine_(); }
+  void fill(unsigned char* out, std::size_t length);  // whole words: the rest of the last one is dropped
+
+  // Skips `words` outputs, as if they had been drawn (a session whose shared SSL_CTX drew its
+  // bytes elsewhere, context.h).
+  void discard(std::uint64_t words) { engine_.discard(words), words_drawn_ += words; }
+  std::uint64_t words_drawn() const { return words_drawn_; }
 
  private:
   std::mt19937_64 engine_;
+  std::uint64_t words_drawn_ = 0;
 };
 
 // While it lives, OpenSSL random bytes drawn on this thread come from `source`. Scopes nest (the

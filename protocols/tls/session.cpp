@@ -13,8 +13,6 @@
 namespace maillab::tls {
 namespace {
 
-int openssl_version(Version version) { return version == Version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION; }
-
 Session* session_of(const SSL* ssl) { return static_cast<Session*>(SSL_get_app_data(ssl)); }
 
 void on_message(int write_p, int, int content_type, const void* buffer, std::size_t length, SSL* ssl, void*) {
@@ -53,28 +51,24 @@ std::string describe_protocol_and_cipher(const HandshakeDone& done) {
 }
 
 Session::Session(Config config) : config_(std::move(config)), random_(config_.random_seed) {
-  RandomScope scope(random_);
-  SSL_CTX* context = SSL_CTX_new(TLS_method());
-  if (!context) throw std::runtime_error("tls: SSL_CTX_new failed");
-  context_.reset(context, SSL_CTX_free);
-  SSL_CTX_set_min_proto_version(context, openssl_version(config_.min_version));
-  SSL_CTX_set_max_proto_version(context, openssl_version(config_.max_version));
-  // No session tickets: nothing to resume in a lab, and a ticket would carry wall-clock time.
-  SSL_CTX_set_options(context, SSL_OP_NO_TICKET);
-  SSL_CTX_set_num_tickets(context, 0);
-  if (config_.keylog) SSL_CTX_set_keylog_callback(context, on_keylog);
-  if (config_.role == Role::server) {
-    if (config_.chain.empty() || !config_.key) throw std::invalid_argument("tls: a server needs a certificate and key");
-    SSL_CTX_use_certificate(context, config_.chain.front().get());
-    for (std::size_t i = 1; i < config_.chain.size(); ++i) SSL_CTX_add1_chain_cert(context, config_.chain[i].get());
-    SSL_CTX_use_PrivateKey(context, config_.key.get());
-    SSL_CTX_set_tlsext_servername_callback(context, on_server_name);
-  } else {
-    X509_STORE* store = SSL_CTX_get_cert_store(context);
-    for (const auto& anchor : config_.trust_anchors) X509_STORE_add_cert(store, anchor.get());
-  }
+  const bool server = config_.role == Role::server;
+  if (server && (config_.chain.empty() || !config_.key))
+    throw std::invalid_argument("tls: a server needs a certificate and key");
+  ContextSettings settings;
+  settings.role = config_.role;
+  settings.min_version = config_.min_version;
+  settings.max_version = config_.max_version;
+  if (config_.keylog) settings.keylog_callback = on_keylog;
+  if (server) settings.server_name_callback = on_server_name;
+  else settings.trust_anchors = config_.trust_anchors;
+  context_ = shared_context(settings);
+  // The bytes this session's own SSL_CTX_new would have drawn first (context.h, Determinism).
+  random_.discard(context_->random_words_at_creation());
 
-  ssl_ = SSL_new(context);
+  RandomScope scope(random_);
+  ssl_ = SSL_new(context_->get());
+  if (!ssl_) throw std::runtime_error("tls: SSL_new failed");
+  if (server) use_identity(config_.chain, config_.key);
   SSL_set_app_data(ssl_, this);
   SSL_set_msg_callback(ssl_, on_message);
   network_in_ = BIO_new(BIO_s_mem());
@@ -235,6 +229,11 @@ void Session::note_server_name(std::string_view name) {
   std::vector<Certificate> chain;
   PrivateKey key;
   if (!config_.choose_certificate || !config_.choose_certificate(name, chain, key) || chain.empty() || !key) return;
+  use_identity(chain, key);
+}
+
+// The server's certificate, chain and key on this connection only (the context is shared).
+void Session::use_identity(const std::vector<Certificate>& chain, const PrivateKey& key) {
   SSL_use_certificate(ssl_, chain.front().get());
   SSL_clear_chain_certs(ssl_);
   for (std::size_t i = 1; i < chain.size(); ++i) SSL_add1_chain_cert(ssl_, chain[i].get());

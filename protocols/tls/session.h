@@ -27,17 +27,14 @@
 #include <vector>
 
 #include "protocols/tls/certificate.h"
+#include "protocols/tls/context.h"
 #include "protocols/tls/random.h"
 #include "protocols/tls/verification.h"
 
 struct ssl_st;
-struct ssl_ctx_st;
 struct bio_st;
 
 namespace maillab::tls {
-
-enum class Role { client, server };
-enum class Version { tls1_2, tls1_3 };
 
 struct Config {
   Role role = Role::client;
@@ -114,6 +111,7 @@ class Session {
   bool established() const { return established_; }
   bool failed() const { return failed_; }
   const Config& config() const { return config_; }
+  const SharedContext& context() const { return *context_; }
 
   // --- for OpenSSL's callbacks (session.cpp) ---
   void note_message(bool sent, int content_type, const unsigned char* data, std::size_t length);
@@ -126,10 +124,11 @@ class Session {
   void flush_plaintext();
   void finish_handshake();
   void fail(std::string reason);
+  void use_identity(const std::vector<Certificate>& chain, const PrivateKey& key);
 
   Config config_;
   DeterministicRandom random_;
-  std::shared_ptr<ssl_ctx_st> context_;
+  std::shared_ptr<const SharedContext> context_;  // shared by every session of this configuration
   ssl_st* ssl_ = nullptr;
   bio_st* network_in_ = nullptr;   // ciphertext from the peer (OpenSSL reads it)
   bio_st* network_out_ = nullptr;  // ciphertext for the peer (OpenSSL writes it)
