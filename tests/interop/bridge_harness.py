@@ -4,6 +4,8 @@ The bridge runs with --base-port 0 (the system picks free ports, so tests can ru
 and --ports-file, which it writes (atomically) once every real socket is open. A test asks
 `bridge.port("mail.example.org", "smtp-submission")` and connects to 127.0.0.1 there.
 """
+import email
+import imaplib
 import json
 import os
 import signal
@@ -45,6 +47,29 @@ class Bridge:
     def tls_context(self):
         """A client context that trusts the world's CA (and checks the name, 127.0.0.1)."""
         return ssl.create_default_context(cafile=self.ca_file)
+
+    def subjects(self, host, user, password):
+        """The Subject of every message in `user`'s INBOX on `host`, read over IMAPS (993)."""
+        imap = imaplib.IMAP4_SSL("127.0.0.1", self.port(host, "imaps"), ssl_context=self.tls_context(), timeout=15)
+        try:
+            imap.login(user, password)
+            imap.select("INBOX", readonly=True)
+            _, numbers = imap.search(None, "ALL")
+            found = []
+            for number in numbers[0].split():
+                _, data = imap.fetch(number, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                found.append(str(email.message_from_bytes(data[0][1])["Subject"]))
+            return found
+        finally:
+            imap.logout()
+
+    def wait_for_subject(self, host, user, password, subject, timeout=60):
+        """True once a message with `subject` is in `user`'s INBOX: the mail really arrived."""
+        try:
+            return wait_until(lambda: subject in self.subjects(host, user, password), timeout=timeout, interval=0.3,
+                              what="%r in %s's INBOX on %s" % (subject, user, host))
+        except AssertionError:
+            return False
 
     def port(self, host, service):
         """The local port of a served (host, service): "dns" is 53/udp, "dns-tcp" 53/tcp."""

@@ -1,5 +1,7 @@
 #include "engine/hosts/tls/world_pki.h"
 
+#include <arpa/inet.h>
+
 #include <mutex>
 
 #include "engine/hosts/mailbox/mailbox_service.h"
@@ -33,6 +35,11 @@ std::string other_name(const std::string& name) {
   const auto dot = name.find('.');
   const std::string rest = dot == std::string::npos ? name : name.substr(dot + 1);
   return (name.rfind("www.", 0) == 0 ? "mail." : "www.") + rest;
+}
+
+bool is_address_literal(const std::string& name) {
+  unsigned char address[16];
+  return inet_pton(AF_INET, name.c_str(), address) == 1 || inet_pton(AF_INET6, name.c_str(), address) == 1;
 }
 
 }  // namespace
@@ -79,7 +86,11 @@ CertificateFault WorldPki::fault(const std::string& host) const {
 }
 
 const ServerIdentity& WorldPki::identity(const std::string& host, const std::string& name) {
-  const std::string& wanted = name.empty() ? host : name;
+  // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName". Some clients
+  // that connect by address send one anyway (fetchmail to 127.0.0.1 over the bridge); a real
+  // server ignores it, so this one answers with its own certificate (which names the bridge's
+  // addresses too) instead of minting one for "127.0.0.1".
+  const std::string& wanted = name.empty() || is_address_literal(name) ? host : name;
   auto key = std::make_pair(host, wanted);
   if (auto found = identities_.find(key); found != identities_.end()) return found->second;
   auto fault = faults_.find(host);
@@ -95,6 +106,10 @@ ServerIdentity WorldPki::make_identity(const std::string& name, const Fault& fau
   tls::CertificateRequest request{name, {name}, false, calendar_start_ - 30 * day, calendar_start_ + 365 * day,
                                   2 + (name_seed(seed_, name) >> 40)};
   request.ip_addresses = extra_addresses_;
+  // The addresses as dNSNames too: RFC 6125 clients match an address against iPAddress entries
+  // only, but some real ones (fetchmail 6.4) compare the name they dialled, "127.0.0.1", with the
+  // dNSNames alone; this is what makes them verify with their default settings over the bridge.
+  request.dns_names.insert(request.dns_names.end(), extra_addresses_.begin(), extra_addresses_.end());
   switch (fault.fault) {
     case CertificateFault::none: break;
     case CertificateFault::expired:

@@ -41,7 +41,8 @@ class WorldPki {
   const tls::Certificate& certificate_authority() const { return ca_; }
   std::vector<tls::Certificate> trust_anchors() const { return {ca_}; }
 
-  // What the server on `host` presents when asked for `name` (its own name when empty).
+  // What the server on `host` presents when asked for `name` (its own name when empty, or when
+  // `name` is an IP address: RFC 6066 §3 allows only host names in SNI).
   const ServerIdentity& identity(const std::string& host, const std::string& name);
 
   // A broken certificate for every name `host` serves; `days` says how long ago it expired, or
