@@ -7,7 +7,7 @@
 namespace maillab::imap {
 
 ClientSession::ClientSession(ClientOptions options)
-    : options_(std::move(options)), runner_(options_.user, options_.password) {
+    : options_(std::move(options)), runner_(options_.user, options_.password, options_.starttls) {
   runner_.on_event = [this](Event event) { events_.push_back(std::move(event)); };
   runner_.on_untagged = [this](const std::string& text) { handle_untagged(text); };
 }

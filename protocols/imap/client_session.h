@@ -39,6 +39,7 @@ struct ClientOptions {
   std::string password;
   std::string mailbox = "INBOX";
   bool fetch_bodies = true;  // false: fetch ENVELOPE only for new messages (headers view)
+  bool starttls = false;     // STARTTLS before LOGIN, or no login at all (CommandRunner)
 };
 
 struct LocalMessage {
@@ -74,6 +75,10 @@ class ClientSession {
   void handle_close();
   std::string poll_output();                  // bytes to send
   std::optional<Event> poll_event();
+  // STARTTLS was answered OK: start TLS now (once), then call one of these.
+  bool take_tls_request() { return runner_.take_tls_request(); }
+  void handle_tls_established() { runner_.handle_tls_established(); }
+  void handle_tls_failed(const std::string& reason) { runner_.handle_tls_failed(reason); }
 
   // ---- results ----
   bool logged_in() const { return runner_.logged_in(); }

@@ -6,7 +6,7 @@
 
 namespace maillab::imap {
 
-CommandRunner::CommandRunner(std::string user, std::string password) {
+CommandRunner::CommandRunner(std::string user, std::string password, bool starttls) : starttls_(starttls) {
   const std::string login = "LOGIN " + quote_string(user) + " ";
   queue_.push_back(Pending{login + quote_string(password), login + "********",
                            [this](const CommandCompletion& done) {
@@ -19,6 +19,34 @@ CommandRunner::CommandRunner(std::string user, std::string password) {
                              emit(EventKind::state_changed, "AUTHENTICATED");
                            },
                            {}});
+}
+
+void CommandRunner::start_tls_or_fail() {
+  if (!has_capability("STARTTLS"))
+    return fail("the server does not offer STARTTLS: not sending the password in the clear");
+  queue_.push_front(Pending{"STARTTLS", "STARTTLS",
+                            [this](const CommandCompletion& done) {
+                              if (done.aborted()) return;
+                              if (!done.ok())
+                                return fail("STARTTLS refused (" + done.status + " " + done.text +
+                                            "): not sending the password in the clear");
+                              tls_wait_ = true;
+                              tls_requested_ = true;
+                              // RFC 3501 §6.2.1: forget what was learnt in the clear.
+                              capabilities_.clear();
+                            },
+                            {}});
+}
+
+void CommandRunner::handle_tls_established() {
+  if (!tls_wait_) return;
+  tls_wait_ = false;
+  send_next();
+}
+
+void CommandRunner::handle_tls_failed(const std::string& reason) {
+  tls_wait_ = false;
+  fail("TLS failed: " + reason);
 }
 
 void CommandRunner::command(std::string text, Then then, std::string shown) {
@@ -108,7 +136,7 @@ void CommandRunner::emit(EventKind kind, std::string text) {
 }
 
 void CommandRunner::send_next() {
-  if (!greeted_ || in_flight_ || queue_.empty() || failed_ || logged_out_) return;
+  if (!greeted_ || in_flight_ || queue_.empty() || failed_ || logged_out_ || tls_wait_) return;
   in_flight_ = std::move(queue_.front());
   queue_.pop_front();
   in_flight_tag_ = "A" + std::to_string(next_tag_++);
@@ -139,6 +167,10 @@ void CommandRunner::handle_close() {
 void CommandRunner::handle_bytes(std::string_view bytes) {
   input_.append(bytes);
   while (!failed_ && !logged_out_) {
+    if (tls_wait_) {  // what the server sent in the clear after its OK to STARTTLS is dropped
+      input_.clear();
+      return;
+    }
     if (literal_remaining_ > 0) {
       const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(literal_remaining_, input_.size()));
       pending_response_.append(input_, 0, take);
@@ -174,6 +206,17 @@ void CommandRunner::handle_response(const std::string& response) {
       greeted_ = true;
       // RFC 3501 §7.1: OK (log in next) or PREAUTH; BYE or anything else is a refusal.
       if (text.rfind("OK", 0) != 0 && text.rfind("PREAUTH", 0) != 0) return fail("the server refused us: " + text);
+      if (starttls_ && text.rfind("OK", 0) == 0) {
+        if (!capabilities_.empty()) {
+          start_tls_or_fail();
+        } else {  // the greeting listed none: ask (RFC 3501 §6.1.1)
+          queue_.push_front(Pending{"CAPABILITY", "CAPABILITY",
+                                    [this](const CommandCompletion& done) {
+                                      if (!done.aborted()) start_tls_or_fail();
+                                    },
+                                    {}});
+        }
+      }
       return send_next();
     }
     // RFC 3501 §7.1.5: BYE outside LOGOUT means the server is closing the connection.

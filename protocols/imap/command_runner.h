@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/imap/events.h"
@@ -38,7 +39,10 @@ class CommandRunner {
   using Then = std::function<void(const CommandCompletion&)>;
 
   // Queues LOGIN (RFC 3501 §6.2.3) as the first command; it is sent once the greeting arrives.
-  CommandRunner(std::string user, std::string password);
+  // With `starttls`, STARTTLS (RFC 3501 §6.2.1) goes first: after its OK the host starts TLS on
+  // the connection (take_tls_request()) and calls handle_tls_established(), and only then is
+  // LOGIN sent. A server that does not offer STARTTLS gets no password: the session fails.
+  CommandRunner(std::string user, std::string password, bool starttls = false);
 
   // Queues a command: without tag and CRLF; it may carry a non-synchronizing literal
   // "{n+}\r\n<n bytes>" (LITERAL+, RFC 7888), since only IDLE waits for a "+" continuation.
@@ -57,6 +61,9 @@ class CommandRunner {
   void handle_bytes(std::string_view bytes);  // bytes from the server
   void handle_close();                        // the connection closed
   std::string poll_output();                  // bytes to send
+  bool take_tls_request() { return std::exchange(tls_requested_, false); }
+  void handle_tls_established();
+  void handle_tls_failed(const std::string& reason);
 
   // Called for every untagged response as it arrives (after the greeting), before the
   // command's completion: for state that untagged data updates at any time (EXISTS, EXPUNGE,
@@ -97,6 +104,7 @@ class CommandRunner {
   void handle_continuation();
   void send_done();
   void learn_capabilities(const std::string& text, bool untagged);
+  void start_tls_or_fail();  // after the greeting, with starttls_
 
   std::string input_;
   std::string pending_response_;  // lines + literals of a response being assembled
@@ -115,6 +123,9 @@ class CommandRunner {
   bool idling_ = false;
   bool done_requested_ = false;  // end_idle() came before the "+"
   std::vector<std::string> capabilities_;
+  bool starttls_ = false;
+  bool tls_wait_ = false;       // STARTTLS answered OK; nothing is sent until TLS is up
+  bool tls_requested_ = false;  // for take_tls_request()
 };
 
 }  // namespace maillab::imap

@@ -90,6 +90,7 @@ ServerSession::ServerSession(store::MailStore& store, ServerOptions options)
 
 std::string ServerSession::capabilities() const {
   std::string caps = "IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS";
+  if (state_ == ServerState::not_authenticated && options_.starttls && !options_.tls_active) caps += " STARTTLS";
   if (state_ == ServerState::not_authenticated) caps += " AUTH=PLAIN SASL-IR";
   return caps;
 }
@@ -241,6 +242,10 @@ void ServerSession::process_input() {
     std::string text;
     text.swap(command_text_);
     handle_command_text(text);
+    if (tls_requested_) {  // what came after STARTTLS in the clear is dropped (RFC 3501 §6.2.1)
+      consumed = input_.size();
+      break;
+    }
   }
   if (state_ == ServerState::logout) {
     input_.clear();
@@ -332,7 +337,7 @@ void ServerSession::dispatch(Command& command) {
     return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
   };
   const bool any_state = is({"CAPABILITY", "NOOP", "LOGOUT"});
-  const bool not_authenticated = is({"LOGIN", "AUTHENTICATE"});
+  const bool not_authenticated = is({"LOGIN", "AUTHENTICATE", "STARTTLS"});
   const bool authenticated = is({"SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE",
                                  "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "IDLE"});
   const bool selected = is({"CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE",
@@ -377,6 +382,7 @@ void ServerSession::dispatch(Command& command) {
     tagged(command.tag, "OK LOGOUT completed");
     return enter_state(ServerState::logout);
   }
+  if (name == "STARTTLS") return command_starttls(command);
   if (name == "LOGIN") return command_login(command);
   if (name == "AUTHENTICATE") return command_authenticate(command);
   if (name == "SELECT") return command_select(command, false);
@@ -408,6 +414,17 @@ void ServerSession::dispatch(Command& command) {
 }
 
 // ---- not authenticated ------------------------------------------------------------------------
+
+// RFC 3501 §6.2.1. The client must forget the capabilities it learnt in the clear and ask again:
+// STARTTLS is no longer among them.
+void ServerSession::command_starttls(Command& command) {
+  if (!command.arguments.empty()) return tagged(command.tag, "BAD usage: STARTTLS");
+  if (options_.tls_active) return tagged(command.tag, "BAD TLS is already active");
+  if (!options_.starttls) return tagged(command.tag, "BAD STARTTLS is not offered here");
+  tagged(command.tag, "OK Begin TLS negotiation now");
+  options_.tls_active = true;
+  tls_requested_ = true;
+}
 
 void ServerSession::command_login(Command& command) {
   if (command.arguments.size() != 2 || !command.arguments[0].is_astring() ||

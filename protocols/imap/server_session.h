@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/imap/events.h"
@@ -38,6 +39,10 @@ struct ServerOptions {
   // client is inactive too (RFC 2177 §3: it re-issues IDLE every 29 minutes). The session owns no
   // clock: the host runs the timer and calls handle_idle_timeout().
   std::int64_t idle_timeout_seconds = 30 * 60;
+  // RFC 3501 §6.2.1: offer STARTTLS before login (the host sets it when it can do TLS), and
+  // whether the connection is already under TLS (port 993, RFC 8314 §3).
+  bool starttls = false;
+  bool tls_active = false;
 };
 
 enum class ServerState { not_authenticated, authenticated, selected, logout };
@@ -68,6 +73,11 @@ class ServerSession {
   bool closed() const { return state_ == ServerState::logout; }  // close after sending output
   const std::string& user() const { return user_; }
   const std::string& selected_mailbox() const { return selected_; }
+  // True once, right after STARTTLS was answered "OK": the host sends the output it has, then
+  // starts the TLS handshake on the connection. Input that came with STARTTLS is discarded
+  // (RFC 3501 §6.2.1: nothing sent in the clear may count after it; CVE-2011-0411).
+  bool take_tls_request() { return std::exchange(tls_requested_, false); }
+  bool tls_active() const { return options_.tls_active; }
   // Bytes of client input held between calls (a partial line, a command being assembled): the
   // limits above bound it.
   std::size_t buffered_bytes() const { return input_.size() + command_text_.size(); }
@@ -105,6 +115,7 @@ class ServerSession {
   std::string capabilities() const;
 
   // ---- commands (server_session.cpp) ----
+  void command_starttls(Command& command);
   void command_login(Command& command);
   void command_authenticate(Command& command);
   void finish_plain_login(const std::string& tag, const std::string& decoded);
@@ -146,6 +157,8 @@ class ServerSession {
 
   std::string output_;
   std::deque<Event> events_;
+
+  bool tls_requested_ = false;           // STARTTLS answered; the host has not started TLS yet
 
   std::string idle_tag_;                 // non-empty while idling
   std::string authenticate_tag_;         // non-empty while waiting for an AUTHENTICATE response

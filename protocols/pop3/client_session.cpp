@@ -1,5 +1,7 @@
 #include "protocols/pop3/client_session.h"
 
+#include <cctype>
+
 #include "protocols/pop3/md5.h"
 #include "protocols/pop3/server_session.h"
 
@@ -83,15 +85,25 @@ void ClientSession::handle_status_line(const std::string& line) {
       const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
       if (open != std::string::npos && close != std::string::npos)
         greeting_timestamp_ = line.substr(open, close - open + 1);
-      if (options_.use_apop) {
-        if (greeting_timestamp_.empty()) return fail("APOP wanted but the greeting has no timestamp");
-        step_ = Step::apop;
-        const std::string digest = md5_hex(greeting_timestamp_ + options_.password);
-        return send("APOP " + options_.user + " " + digest, "APOP " + options_.user + " " + digest);
+      if (options_.starttls) {
+        step_ = Step::capa;
+        return send("CAPA", "CAPA");
       }
-      step_ = Step::user;
-      return send("USER " + options_.user, "USER " + options_.user);
+      return log_in();
     }
+    case Step::capa:
+      if (!ok) return fail("the server lists no capabilities (CAPA refused), so no STLS: not sending the password in the clear");
+      in_multiline_ = true;
+      multiline_body_.clear();
+      return;
+    case Step::stls:
+      if (!ok) return fail("STLS refused (" + line + "): not sending the password in the clear");
+      step_ = Step::tls_handshake;
+      tls_requested_ = true;
+      input_.clear();  // nothing the server sent in the clear after "+OK" may count (RFC 2595 §4)
+      return;
+    case Step::tls_handshake:
+      return fail("the server spoke before the TLS handshake: " + line);
     case Step::user:
       if (!ok) return fail("USER refused: " + line);
       step_ = Step::pass;
@@ -150,7 +162,48 @@ void ClientSession::handle_status_line(const std::string& line) {
   }
 }
 
+void ClientSession::log_in() {
+  if (options_.use_apop) {
+    if (greeting_timestamp_.empty()) return fail("APOP wanted but the greeting has no timestamp");
+    step_ = Step::apop;
+    const std::string digest = md5_hex(greeting_timestamp_ + options_.password);
+    return send("APOP " + options_.user + " " + digest, "APOP " + options_.user + " " + digest);
+  }
+  step_ = Step::user;
+  send("USER " + options_.user, "USER " + options_.user);
+}
+
+void ClientSession::handle_tls_established() {
+  if (step_ != Step::tls_handshake) return;
+  // RFC 2595 §4: what CAPA said in the clear is forgotten; we use nothing from it after STLS.
+  log_in();
+}
+
+void ClientSession::handle_tls_failed(const std::string& reason) {
+  if (step_ != Step::tls_handshake) return;
+  step_ = Step::failed;  // no QUIT: the connection is not usable in the clear any more
+  error_ = "TLS failed: " + reason;
+  events_.push_back(Event{EventKind::error, error_});
+  events_.push_back(Event{EventKind::finished, "failed: " + error_});
+}
+
 void ClientSession::handle_multiline_end() {
+  if (step_ == Step::capa) {
+    // RFC 2449 §5: one capability per line; STLS is RFC 2595 §4's.
+    bool stls = false;
+    std::size_t start = 0;
+    while (start < multiline_body_.size()) {
+      std::size_t end = multiline_body_.find("\r\n", start);
+      if (end == std::string::npos) end = multiline_body_.size();
+      std::string capability = multiline_body_.substr(start, end - start);
+      start = end + 2;
+      for (auto& c : capability) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (capability == "STLS") stls = true;
+    }
+    if (!stls) return fail("the server does not offer STLS: not sending the password in the clear");
+    step_ = Step::stls;
+    return send("STLS", "STLS");
+  }
   if (step_ == Step::uidl) {
     listing_.clear();
     std::size_t start = 0;

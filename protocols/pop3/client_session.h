@@ -2,6 +2,9 @@
 // A POP3 client session (RFC 1939) for the simulated mail client, sans-I/O: it drives one fetch
 //   greeting -> USER/PASS (or APOP) -> STAT -> UIDL -> RETR each new message [-> DELE] -> QUIT
 // and hands each downloaded message (UIDL + bytes, un-stuffed) to the caller via poll_message().
+// With `starttls` it first asks CAPA and sends STLS (RFC 2595 §4): after "+OK" the host starts TLS
+// on the connection (take_tls_request()) and calls handle_tls_established(), and only then does
+// USER/PASS go out. A server that offers no STLS gets no password: the fetch fails.
 // "Leave a copy on the server" mode: delete_after_download = false and known_uidls holds the
 // UIDLs already downloaded, so only new messages are retrieved (RFC 1939 §7, UIDL).
 
@@ -11,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/pop3/events.h"
@@ -23,6 +27,7 @@ struct ClientOptions {
   bool use_apop = false;               // needs a timestamp in the server greeting
   bool delete_after_download = true;   // false: leave a copy on the server
   std::set<std::string> known_uidls;   // skip these (already downloaded earlier)
+  bool starttls = false;               // STLS before logging in, or no login at all
 };
 
 struct DownloadedMessage {
@@ -40,6 +45,10 @@ class ClientSession {
   std::string poll_output();                  // bytes to send to the server
   std::optional<Event> poll_event();
   std::optional<DownloadedMessage> poll_message();
+  // STLS was answered "+OK": start TLS now (once), then call one of these.
+  bool take_tls_request() { return std::exchange(tls_requested_, false); }
+  void handle_tls_established();
+  void handle_tls_failed(const std::string& reason);
 
   bool finished() const { return step_ == Step::done || step_ == Step::failed; }
   bool failed() const { return step_ == Step::failed; }
@@ -49,13 +58,14 @@ class ClientSession {
   std::size_t downloaded_count() const { return downloaded_; }
 
  private:
-  enum class Step { greeting, user, pass, apop, stat, uidl, retr, dele, quit, done, failed };
+  enum class Step { greeting, capa, stls, tls_handshake, user, pass, apop, stat, uidl, retr, dele, quit, done, failed };
 
   void handle_status_line(const std::string& line);
   void handle_multiline_end();
   void send(const std::string& line, const std::string& shown);
   void fail(const std::string& reason);
   void next_message();  // RETR the next wanted message, or QUIT
+  void log_in();        // APOP, or USER (then PASS)
 
   ClientOptions options_;
   Step step_ = Step::greeting;
@@ -71,6 +81,7 @@ class ClientSession {
   std::size_t next_index_ = 0;                                // into listing_
   std::size_t downloaded_ = 0;
   std::string greeting_timestamp_;
+  bool tls_requested_ = false;
 };
 
 }  // namespace maillab::pop3

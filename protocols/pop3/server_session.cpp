@@ -192,6 +192,10 @@ void ServerSession::handle_bytes(std::string_view bytes) {
       continue;
     }
     handle_line(std::move(line));
+    if (tls_requested_) {  // what came after STLS in the clear is dropped
+      input_.clear();
+      return;
+    }
   }
 }
 
@@ -223,6 +227,7 @@ void ServerSession::handle_line(std::string line) {
 
   if (keyword == "QUIT") return command_quit();
   if (keyword == "CAPA") return command_capa();
+  if (keyword == "STLS") return command_stls(arguments);
   if (!is_authorization && !is_transaction) {
     reply("-ERR unknown command: " + words[0]);
     return;
@@ -314,8 +319,22 @@ bool ServerSession::open_maildrop(const std::string& name) {
 void ServerSession::command_capa() {
   // RFC 2449 §5: a multi-line list of capabilities, valid in both states.
   std::string body = "USER\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n";
+  // RFC 2595 §4: STLS only where it may be used, in AUTHORIZATION and not yet under TLS.
+  if (options_.starttls && !options_.tls_active && state_ == ServerState::authorization) body += "STLS\r\n";
   body += "IMPLEMENTATION maillab\r\n";
   send_multiline("+OK capability list follows", body);
+}
+
+// RFC 2595 §4. After "+OK" the client starts the TLS handshake; it must forget the capabilities
+// it learnt in the clear (STLS is no longer among them).
+void ServerSession::command_stls(const std::vector<std::string>& arguments) {
+  if (!arguments.empty()) return reply("-ERR usage: STLS");
+  if (state_ != ServerState::authorization) return reply("-ERR STLS is only valid in AUTHORIZATION state");
+  if (options_.tls_active) return reply("-ERR command not permitted when TLS active");
+  if (!options_.starttls) return reply("-ERR STLS is not offered here");
+  reply("+OK Begin TLS negotiation");
+  options_.tls_active = true;
+  tls_requested_ = true;
 }
 
 void ServerSession::command_stat() {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/pop3/events.h"
@@ -33,6 +34,10 @@ struct ServerOptions {
   // RFC 1939 §3: an inactivity autologout timer, if any, "MUST be of at least 10 minutes'
   // duration". The session owns no clock: the host runs the timer and calls handle_idle_timeout().
   std::int64_t idle_timeout_seconds = 10 * 60;
+  // RFC 2595 §4: offer STLS in AUTHORIZATION (the host sets it when it can do TLS), and whether
+  // the connection is already under TLS (port 995, RFC 8314 §3).
+  bool starttls = false;
+  bool tls_active = false;
 };
 
 enum class ServerState { authorization, transaction, update, closed };
@@ -60,6 +65,11 @@ class ServerSession {
   // True once QUIT has been answered: send the remaining output, then close the connection.
   bool closed() const { return state_ == ServerState::closed; }
   const std::string& user() const { return user_; }
+  // True once, right after STLS was answered "+OK": the host sends the output it has, then
+  // starts the TLS handshake. Input that came with STLS is discarded (nothing sent in the clear
+  // may count after it; CVE-2011-0411).
+  bool take_tls_request() { return std::exchange(tls_requested_, false); }
+  bool tls_active() const { return options_.tls_active; }
 
  private:
   struct Entry {
@@ -79,6 +89,7 @@ class ServerSession {
   void command_pass(const std::string& argument);
   void command_apop(const std::vector<std::string>& arguments);
   void command_capa();
+  void command_stls(const std::vector<std::string>& arguments);
   void command_stat();
   void command_list(const std::vector<std::string>& arguments, bool unique_ids);
   void command_retr(const std::vector<std::string>& arguments, bool top);
@@ -100,6 +111,7 @@ class ServerSession {
   std::string pending_user_;   // from USER, waiting for PASS
   std::string user_;           // the logged-in user
   bool holds_lock_ = false;
+  bool tls_requested_ = false;  // STLS answered; the host has not started TLS yet
   std::uint32_t uid_validity_ = 0;
   std::vector<Entry> maildrop_;  // snapshot of INBOX at login; message n is maildrop_[n-1]
 };

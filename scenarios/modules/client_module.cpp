@@ -6,8 +6,10 @@
 //         password: secret
 //         name: Bob                                  # display name (optional)
 //         user: bob                                  # login name (default: the local part)
-//         smtp: {server: mail.example.org}           # port 587 (default) with AUTH; tls: true for 465
-//         incoming: {protocol: pop3, server: mail.example.org}   # port 110/143, 995/993 with tls: true
+//         smtp: {server: mail.example.org}           # port 587 (default) with AUTH; security: tls for 465
+//         incoming: {protocol: pop3, server: mail.example.org}   # port 110/143, 995/993 with security: tls
+//         # security: starttls (default: STARTTLS/STLS first, no password in the clear), tls
+//         # (TLS from the first byte; `tls: true` says the same) or none (plain text)
 //         pop3_mode: keep                            # POP3 only: delete (default) or keep
 //         idle: true                                 # IMAP only: after the first check_mail stay
 //                                                    # connected, IDLE (RFC 2177), get new mail
@@ -65,19 +67,42 @@ void resolve_servers(LoadContext& context) {
   pending.entries.clear();
 }
 
+// `security:` as a mail program's "connection security" setting: none (plain text, the password
+// in the clear), starttls (the default: STARTTLS, and no password without it) or tls (TLS from
+// the first byte). `tls: true` is the same as `security: tls`.
+bool parse_security(const YAML::Node& node, std::string_view what, bool& tls, bool& plaintext, LoadContext& context) {
+  if (node["tls"] && node["security"]) {
+    context.error(node["tls"], std::string(what) + " has both tls and security", "security: tls alone");
+    return false;
+  }
+  if (node["tls"]) {
+    auto value = context.boolean(node["tls"], std::string(what) + " tls");
+    if (!value) return false;
+    tls = *value;
+  }
+  if (node["security"]) {
+    auto value = context.text(node["security"], std::string(what) + " security");
+    if (!value) return false;
+    if (*value == "tls") tls = true;
+    else if (*value == "none") plaintext = true;
+    else if (*value != "starttls") {
+      context.error(node["security"], "unknown " + std::string(what) + " security '" + *value + "'",
+                    "none, starttls or tls");
+      return false;
+    }
+  }
+  return true;
+}
+
 bool parse_smtp(const YAML::Node& node, engine::ClientAccount& account, YAML::Node& server, LoadContext& context) {
   if (node.IsScalar()) {  // smtp: mail.example.org
     server = node;
     return true;
   }
-  if (!context.check_keys(node, "smtp", {"server"}, {"port", "tls", "user"})) return false;
+  if (!context.check_keys(node, "smtp", {"server"}, {"port", "tls", "security", "user"})) return false;
   server = node["server"];
-  if (node["tls"]) {
-    auto tls = context.boolean(node["tls"], "smtp tls");
-    if (!tls) return false;
-    account.smtp_tls = *tls;
-    if (*tls) account.smtp.port = 465;
-  }
+  if (!parse_security(node, "smtp", account.smtp_tls, account.smtp_plaintext, context)) return false;
+  if (account.smtp_tls) account.smtp.port = 465;
   if (node["port"]) {
     auto port = context.port(node["port"], "smtp port");
     if (!port) return false;
@@ -92,7 +117,7 @@ bool parse_smtp(const YAML::Node& node, engine::ClientAccount& account, YAML::No
 }
 
 bool parse_incoming(const YAML::Node& node, engine::ClientAccount& account, YAML::Node& server, LoadContext& context) {
-  if (!context.check_keys(node, "incoming", {"protocol", "server"}, {"port", "tls"})) return false;
+  if (!context.check_keys(node, "incoming", {"protocol", "server"}, {"port", "tls", "security"})) return false;
   server = node["server"];
   auto protocol = context.text(node["protocol"], "incoming protocol");
   if (!protocol) return false;
@@ -103,11 +128,7 @@ bool parse_incoming(const YAML::Node& node, engine::ClientAccount& account, YAML
     return false;
   }
   const bool pop3 = account.incoming == engine::ClientAccount::Incoming::pop3;
-  if (node["tls"]) {
-    auto tls = context.boolean(node["tls"], "incoming tls");
-    if (!tls) return false;
-    account.incoming_tls = *tls;
-  }
+  if (!parse_security(node, "incoming", account.incoming_tls, account.incoming_plaintext, context)) return false;
   account.incoming_endpoint.port = pop3 ? (account.incoming_tls ? 995 : 110) : (account.incoming_tls ? 993 : 143);
   if (node["port"]) {
     auto port = context.port(node["port"], "incoming port");

@@ -3,6 +3,7 @@
 //
 //   pop3: {}                                   # ports 110 and 995
 //   imap: {ports: [143], tls_ports: [993]}     # the same as {}; `tls_ports: []` turns 993 off
+//   pop3: {starttls: false}                    # no STLS on 110 (IMAP: no STARTTLS on 143)
 #include "engine/hosts/mailbox/imap_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/pop3_service.h"
@@ -39,7 +40,7 @@ template <typename Options>
 std::optional<Options> parse_ports(const YAML::Node& block, std::string_view name, LoadContext& context) {
   Options options;
   if (block.IsNull()) return options;  // `pop3:` with nothing after it
-  if (!context.check_keys(block, name, {}, {"ports", "tls_ports", "hostname"})) return std::nullopt;
+  if (!context.check_keys(block, name, {}, {"ports", "tls_ports", "hostname", "starttls"})) return std::nullopt;
   if (block["ports"]) {
     auto list = ports(block["ports"], std::string(name) + " ports", context);
     if (!list) return std::nullopt;
@@ -54,6 +55,11 @@ std::optional<Options> parse_ports(const YAML::Node& block, std::string_view nam
     auto hostname = context.text(block["hostname"], std::string(name) + " hostname");
     if (!hostname) return std::nullopt;
     options.hostname = *hostname;
+  }
+  if (block["starttls"]) {
+    auto starttls = context.boolean(block["starttls"], std::string(name) + " starttls");
+    if (!starttls) return std::nullopt;
+    options.starttls = *starttls;
   }
   return options;
 }

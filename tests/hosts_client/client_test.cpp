@@ -203,3 +203,51 @@ TEST_CASE("IMAP: a move the server refuses leaves the message where it was, and 
   CHECK(phone.problems()[0].find("the server refused to move 'Lunch?' to Ghost: NO [TRYCREATE]") == 0);
   CHECK_FALSE(trace_has(world.simulator.trace(), "bob-phone", "moved 'Lunch?'"));
 }
+
+// The order of one device's records on its connection: STLS/STARTTLS in the clear, the handshake,
+// and only then the login, whose bytes cross the link inside TLS.
+TEST_CASE("POP3 on 110 and IMAP on 143: STARTTLS first, the password only inside TLS", "[hosts_client][client][tls]") {
+  const bool pop3 = GENERATE(true, false);
+  INFO((pop3 ? "POP3" : "IMAP"));
+  MailWorld world;
+  world.deliver("Lunch?");
+  auto& laptop = add_client(*world.laptop, bob(pop3 ? ClientAccount::Incoming::pop3 : ClientAccount::Incoming::imap));
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  CHECK(laptop.problems().empty());
+  CHECK(laptop.store().in_folder("INBOX").size() == 1);
+  std::optional<std::size_t> starttls, established, login;
+  const auto& records = world.simulator.trace().records();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    if (r.node != "bob-laptop") continue;
+    if (r.kind == TraceKind::protocol && !starttls && (r.summary == "STLS" || r.summary == "A1 STARTTLS")) starttls = i;
+    if (r.kind == TraceKind::transport && r.protocol == "TLS" && r.summary.find("; verified") != std::string::npos)
+      established = i;
+    if (r.kind == TraceKind::protocol && !login && (r.summary == "USER bob" || r.summary.find("LOGIN") != std::string::npos))
+      login = i;
+  }
+  REQUIRE(starttls);
+  REQUIRE(established);
+  REQUIRE(login);
+  CHECK(*starttls < *established);
+  CHECK(*established < *login);
+  // The password never crossed a link in the clear: no hop carries a plaintext mail command
+  // after the handshake's start (every later segment is a TLS record).
+  for (std::size_t i = *established; i < records.size(); ++i)
+    if (records[i].kind == TraceKind::hop && records[i].node == "bob-laptop" && records[i].summary.find("data") != std::string::npos)
+      CHECK(records[i].summary.rfind("TLS ", 0) == 0);
+}
+
+TEST_CASE("security: none: the account logs in in plain text even where STARTTLS is offered", "[hosts_client][client][tls]") {
+  MailWorld world;
+  world.deliver("Lunch?");
+  ClientAccount account = bob(ClientAccount::Incoming::imap);
+  account.incoming_plaintext = true;
+  auto& laptop = add_client(*world.laptop, account);
+  laptop.check_mail();
+  world.run_for(seconds(5));
+  CHECK(laptop.store().in_folder("INBOX").size() == 1);
+  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-laptop", "STARTTLS"));
+  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-laptop", "TLS established"));
+}

@@ -76,6 +76,17 @@ class ImapWithoutIdle : public Service {
   }
 };
 
+// old.example.org (10.0.2.26): bob's mailbox behind an IMAP server without IDLE or STARTTLS.
+MailboxService& add_old_server(MailWorld& world) {
+  Host* old = world.network.add_host("old.example.org", *parse_address("10.0.2.26"), "mailbox");
+  world.network.add_link("isp", "old.example.org", LinkSpec{milliseconds(10)});
+  auto& mailboxes = static_cast<MailboxService&>(
+      old->add_service(std::make_unique<MailboxService>(std::vector<std::string>{"example.org"})));
+  mailboxes.store().add_user("bob", "secret");
+  old->add_service(std::make_unique<ImapWithoutIdle>());
+  return mailboxes;
+}
+
 }  // namespace
 
 TEST_CASE("IMAP IDLE: new mail is pushed to the idling device, no check_mail needed", "[hosts_client][client][idle]") {
@@ -235,15 +246,11 @@ TEST_CASE("IMAP IDLE off (the default): the device never sends IDLE and sees mai
 TEST_CASE("IMAP IDLE: a server without IDLE leaves the device polling, and the trace says so",
           "[hosts_client][client][idle]") {
   MailWorld world;
-  Host* old = world.network.add_host("old.example.org", *parse_address("10.0.2.26"), "mailbox");
-  world.network.add_link("isp", "old.example.org", LinkSpec{milliseconds(10)});
-  auto& mailboxes = static_cast<MailboxService&>(
-      old->add_service(std::make_unique<MailboxService>(std::vector<std::string>{"example.org"})));
-  mailboxes.store().add_user("bob", "secret");
-  old->add_service(std::make_unique<ImapWithoutIdle>());
+  auto& mailboxes = add_old_server(world);
   ClientAccount account = idle_bob();
   account.incoming_server = "old.example.org";
-  account.incoming_endpoint = Endpoint{old->address(), 143};
+  account.incoming_endpoint = Endpoint{*parse_address("10.0.2.26"), 143};
+  account.incoming_plaintext = true;  // the old server has no STARTTLS either: `security: none`
   auto& phone = add_client(*world.phone, account);
   phone.check_mail();
   world.run_for(seconds(10));
@@ -259,4 +266,22 @@ TEST_CASE("IMAP IDLE: a server without IDLE leaves the device polling, and the t
   CHECK(phone.store().in_folder("INBOX").size() == 1);
   CHECK(count(trace, TraceKind::note, "bob-phone", "does not offer IDLE") == 1);
   CHECK(phone.problems().empty());
+}
+
+TEST_CASE("IMAP on 143: a server without STARTTLS gets no password unless the account says security: none",
+          "[hosts_client][client][tls]") {
+  MailWorld world;
+  add_old_server(world);  // no STARTTLS in its CAPABILITY either
+  ClientAccount account = idle_bob();
+  account.idle = false;
+  account.incoming_server = "old.example.org";
+  account.incoming_endpoint = Endpoint{*parse_address("10.0.2.26"), 143};
+  auto& phone = add_client(*world.phone, account);
+  phone.check_mail();
+  world.run_for(seconds(10));
+  const auto& trace = world.simulator.trace();
+  REQUIRE(phone.problems().size() == 1);
+  CHECK(phone.problems()[0].find("does not offer STARTTLS: not sending the password in the clear") !=
+        std::string::npos);
+  CHECK(count(trace, TraceKind::protocol, "bob-phone", "LOGIN") == 0);
 }

@@ -105,7 +105,7 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
   }
 
   // Step 6: the \Seen flag is pushed at 12.522292 s to the tablet and the phone's IDLE connection;
-  // the laptop hears of it from its own UID FETCH at 20.154340 s, last.
+  // the laptop hears of it from its own UID FETCH at 20.210832 s, last.
   next_step();
   {
     const auto seen = select(window(), TraceKind::protocol, "", "", "(\\Seen)");
@@ -116,7 +116,7 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
     CHECK(select(pushes, TraceKind::protocol, server, "bob-phone", "").size() == 1);
     const auto laptop = select(seen, TraceKind::protocol, server, "bob-laptop", "* 1 FETCH (UID 1 FLAGS (\\Seen))");
     REQUIRE_FALSE(laptop.empty());
-    CHECK(laptop[0].time == engine::microseconds(20154340));
+    CHECK(laptop[0].time == engine::microseconds(20210832));
     CHECK(seen.back().peer == "bob-laptop");
     const auto tablet_read = select(window(), TraceKind::mail, "bob-tablet", "", "'Lunch?' is now read");
     REQUIRE(tablet_read.size() == 1);

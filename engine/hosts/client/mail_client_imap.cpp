@@ -6,6 +6,7 @@
 #include "engine/hosts/client/mail_client_imap.h"
 #include "engine/hosts/client/mail_client_service.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
+#include "engine/hosts/tls/tls_stream.h"
 #include "protocols/imap/client_responses.h"
 #include "protocols/imap/syntax.h"
 
@@ -23,26 +24,48 @@ void MailClientService::imap_connect(std::size_t account, std::function<void(std
   const ClientAccount& acct = accounts_[account];
   auto imap = std::make_shared<Imap>();
   imap->account = account;
-  imap->queue = std::make_unique<imap::CommandRunner>(acct.login(), acct.password);
+  imap->queue = std::make_unique<imap::CommandRunner>(acct.login(), acct.password,
+                                                      !acct.incoming_tls && !acct.incoming_plaintext);
   connect(
       acct.incoming_endpoint, acct.incoming_server, acct.incoming_tls,
-      [imap, opened, broken](std::shared_ptr<StreamConnection> connection) {
-        imap->connection = connection;
-        connection->on_data = [imap, broken](std::string_view bytes) {
-          if (imap->finished) return;
-          imap->queue->handle_bytes(bytes);
-          imap->pump();
-          if (imap->queue->failed()) broken(imap, imap->queue->error());
-        };
-        connection->on_closed = [imap, broken](CloseReason reason) {
-          if (imap->finished) return;
-          imap->queue->handle_close();
-          broken(imap, "connection " + std::string(to_string(reason)));
-        };
+      [this, imap, opened, broken](std::shared_ptr<StreamConnection> connection) {
+        imap_attach(imap, connection, broken);
         opened(imap);
         imap->pump();
       },
       unreachable);
+}
+
+void MailClientService::imap_attach(const std::shared_ptr<Imap>& imap,
+                                    const std::shared_ptr<StreamConnection>& connection,
+                                    std::function<void(std::shared_ptr<Imap>, std::string)> broken) {
+  imap->connection = connection;
+  connection->on_data = [this, imap, broken](std::string_view bytes) {
+    if (imap->finished) return;
+    imap->queue->handle_bytes(bytes);
+    imap->pump();
+    if (imap->queue->failed()) return broken(imap, imap->queue->error());
+    if (!imap->queue->take_tls_request()) return;
+    // RFC 3501 §6.2.1: the handshake on the same connection; LOGIN waits for it. The
+    // certificate must verify, as on 993.
+    auto stream = TlsStream::client(*host_, imap->connection, {accounts_[imap->account].incoming_server, true});
+    stream->on_established = [imap](const tls::HandshakeDone&) {
+      if (imap->finished) return;
+      imap->queue->handle_tls_established();
+      imap->pump();
+    };
+    stream->on_failed = [imap, broken](const std::string& reason) {
+      if (imap->finished) return;
+      imap->queue->handle_tls_failed(reason);
+      broken(imap, imap->queue->error());
+    };
+    imap_attach(imap, stream, broken);
+  };
+  connection->on_closed = [imap, broken](CloseReason reason) {
+    if (imap->finished) return;
+    imap->queue->handle_close();
+    broken(imap, "connection " + std::string(to_string(reason)));
+  };
 }
 
 void MailClientService::imap_session(std::size_t account, std::function<void(std::shared_ptr<Imap>, Done)> work,

@@ -30,6 +30,26 @@ void attach_session(const std::shared_ptr<Job>& job, const std::shared_ptr<Strea
   };
 }
 
+// STARTTLS for a job (SMTP RFC 3207 §4, POP3 STLS RFC 2595 §4): a TLS stream over the job's
+// connection that checks the certificate for `server`; the session hears how the handshake
+// ended, and the job goes on over the stream.
+template <typename Job, typename Pump, typename Finish, typename Closed>
+void start_job_tls(Host& host, const std::shared_ptr<Job>& job, const std::string& server, Pump pump, Finish finish,
+                   Closed session_closed) {
+  auto stream = TlsStream::client(host, job->connection, {server, true});
+  stream->on_established = [job, pump](const tls::HandshakeDone&) {
+    if (job->finished) return;
+    job->session->handle_tls_established();
+    pump();
+  };
+  stream->on_failed = [job, pump](const std::string& reason) {
+    if (job->finished) return;
+    job->session->handle_tls_failed(reason);
+    pump();
+  };
+  attach_session(job, stream, pump, finish, session_closed);
+}
+
 std::string plural(std::size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -248,6 +268,7 @@ namespace {
 struct Pop3Job {
   std::unique_ptr<pop3::ClientSession> session;
   std::shared_ptr<StreamConnection> connection;
+  std::function<void()> start_tls;  // set once connected (it holds the job: cleared at the end)
   std::size_t downloaded = 0;
   bool finished = false;
 };
@@ -260,6 +281,7 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
   options.password = account.password;
   options.delete_after_download = !account.pop3_keep;
   options.known_uidls = pop3_known_uidls_[account.address];
+  options.starttls = !account.incoming_tls && !account.incoming_plaintext;
   auto job = std::make_shared<Pop3Job>();
   job->session = std::make_unique<pop3::ClientSession>(std::move(options));
   const std::string server = account.incoming_server;
@@ -282,6 +304,7 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
               server);
     }
     pop3_known_uidls_[account.address] = job->session->known_uidls();
+    job->start_tls = nullptr;
     if (job->connection && job->connection->is_open()) job->connection->close();
     done();
   };
@@ -290,6 +313,10 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
     std::string out = job->session->poll_output();
     if (!out.empty() && job->connection->is_open()) job->connection->send(out);
     while (job->session->poll_event()) {
+    }
+    if (job->session->take_tls_request() && job->start_tls) {
+      auto start_tls = job->start_tls;  // a copy: finish() may let go of the job's
+      start_tls();
     }
     while (auto message = job->session->poll_message()) {
       DeviceMessage local;
@@ -308,7 +335,11 @@ void MailClientService::pop3_check(std::size_t index, Done done) {
   };
   connect(
       account.incoming_endpoint, account.incoming_server, account.incoming_tls,
-      [job, pump, finish](std::shared_ptr<StreamConnection> connection) {
+      [this, job, pump, finish, server](std::shared_ptr<StreamConnection> connection) {
+        // RFC 2595 §4: STLS, then the handshake on the same connection; USER waits for it.
+        job->start_tls = [this, job, pump, finish, server] {
+          start_job_tls(*host_, job, server, pump, finish, [job] { job->session->handle_close(); });
+        };
         attach_session(job, connection, pump, finish, [job] { job->session->handle_close(); });
       },
       [this, index, done, server](const std::string& error) {
@@ -334,7 +365,9 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
   const ClientAccount& account = accounts_[index];
   smtp::ClientOptions options;
   options.hostname = device();
-  options.use_starttls = true;
+  options.use_starttls = !account.smtp_plaintext;
+  // No STARTTLS on offer: the password stays home (RFC 8314 §4.1), unless told otherwise.
+  options.require_tls = !account.smtp_tls && !account.smtp_plaintext;
   options.tls_active = account.smtp_tls;
   options.server_name = account.smtp_server;
   options.verify_certificate = true;  // a mail program checks who it gives its password to
@@ -396,18 +429,7 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
         // RFC 3207 §4: the handshake on the same connection; EHLO again once it is done. The
         // job holds this until it finishes (finish() lets go of it).
         job->start_tls = [this, job, pump, finish, server] {
-          auto stream = TlsStream::client(*host_, job->connection, {server, true});
-          stream->on_established = [job, pump](const tls::HandshakeDone&) {
-            if (job->finished) return;
-            job->session->handle_tls_established();
-            pump();
-          };
-          stream->on_failed = [job, pump](const std::string& reason) {
-            if (job->finished) return;
-            job->session->handle_tls_failed(reason);
-            pump();
-          };
-          attach_session(job, stream, pump, finish, [job] { job->session->handle_connection_closed(); });
+          start_job_tls(*host_, job, server, pump, finish, [job] { job->session->handle_connection_closed(); });
         };
         attach_session(job, connection, pump, finish, [job] { job->session->handle_connection_closed(); });
         pump();

@@ -50,11 +50,17 @@ struct ClientAccount {
   std::string smtp_user;       // AUTH name on 587; `user` when empty
   std::string smtp_server;     // host name, for narration
   Endpoint smtp{0, 587};
-  bool smtp_tls = false;       // implicit TLS (port 465)
+  // A mail program's "connection security" (Thunderbird's words): TLS from the first byte
+  // (`*_tls`: 465, 993, 995), else STARTTLS (RFC 3207, RFC 2595 §4, RFC 3501 §6.2.1) before the
+  // password goes out, and no login at all when the server offers none; `*_plaintext` (scenario
+  // `security: none`) sends the password in the clear and never asks for TLS.
+  bool smtp_tls = false;
+  bool smtp_plaintext = false;
   Incoming incoming = Incoming::imap;
   std::string incoming_server;
   Endpoint incoming_endpoint{0, 143};
-  bool incoming_tls = false;   // ports 993 / 995
+  bool incoming_tls = false;
+  bool incoming_plaintext = false;
   bool pop3_keep = false;      // POP3 "leave a copy on the server"
   bool idle = false;           // IMAP: stay connected after check_mail and get new mail pushed (IDLE)
 
@@ -122,6 +128,9 @@ class MailClientService : public Service {
   // Connects and queues LOGIN; `opened` once connected (commands may be queued at once);
   // `broken(imap, why)` when the runner fails or the connection closes before `finished` is set;
   // `unreachable` when no connection could be made.
+  // Feeds `connection` to the IMAP session and back; moves to TLS when the session asks (STARTTLS).
+  void imap_attach(const std::shared_ptr<Imap>& imap, const std::shared_ptr<StreamConnection>& connection,
+                   std::function<void(std::shared_ptr<Imap>, std::string)> broken);
   void imap_connect(std::size_t account, std::function<void(std::shared_ptr<Imap>)> opened,
                     std::function<void(std::shared_ptr<Imap>, std::string)> broken,
                     std::function<void(const std::string&)> unreachable);

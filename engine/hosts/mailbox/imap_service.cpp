@@ -21,6 +21,9 @@ void ImapService::start(Host& host) {
   host_ = &host;
   if (options_.hostname.empty()) options_.hostname = host.name();
   sessions_.set_idle_timeout(host.simulator(), options_.idle_timeout);
+  sessions_.set_start_tls([this](std::shared_ptr<StreamConnection> plain) -> std::shared_ptr<StreamConnection> {
+    return TlsStream::server(*host_, std::move(plain), options_.hostname);
+  });
   listen_plain_and_tls(host, options_.plain_ports, options_.tls_ports,
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
   mailboxes();
@@ -49,6 +52,8 @@ void ImapService::accept(std::shared_ptr<StreamConnection> connection, bool tls)
                                       [this](std::shared_ptr<StreamConnection> stream) { accept(stream, false); });
   imap::ServerOptions session_options;
   session_options.hostname = options_.hostname;
+  session_options.starttls = options_.starttls;
+  session_options.tls_active = connection->tls();
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   auto protocol = std::make_unique<imap::ServerSession>(store->store(), session_options);
   protocol->set_clock(epoch_seconds(host_->simulator().now()));

@@ -14,6 +14,9 @@ void Pop3Service::start(Host& host) {
   host_ = &host;
   if (options_.hostname.empty()) options_.hostname = host.name();
   sessions_.set_idle_timeout(host.simulator(), options_.idle_timeout);
+  sessions_.set_start_tls([this](std::shared_ptr<StreamConnection> plain) -> std::shared_ptr<StreamConnection> {
+    return TlsStream::server(*host_, std::move(plain), options_.hostname);
+  });
   listen_plain_and_tls(host, options_.plain_ports, options_.tls_ports,
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
 }
@@ -31,6 +34,8 @@ void Pop3Service::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   ++sessions_served_;
   pop3::ServerOptions session_options;
   session_options.hostname = options_.hostname;
+  session_options.starttls = options_.starttls;
+  session_options.tls_active = connection->tls();
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   // RFC 1939 §7: the APOP timestamp must be unique per greeting.
   session_options.greeting_timestamp = "<" + std::to_string(sessions_served_) + "." +

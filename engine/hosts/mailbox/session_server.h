@@ -11,8 +11,13 @@
 // RFC 1939 §3; IMAP: "* BYE", RFC 3501 §5.4), then the connection closes. One timer per session,
 // re-armed when it fires early, not at every segment.
 //
+// STARTTLS (POP3 STLS, RFC 2595 §4; IMAP STARTTLS, RFC 3501 §6.2.1): when the protocol has
+// answered the command (take_tls_request()), its "go ahead" leaves in the clear and the session's
+// connection is replaced by the one `set_start_tls` makes (a TLS stream over the same TCP
+// connection); the session goes on over it.
+//
 // `Protocol` is pop3::ServerSession or imap::ServerSession: handle_bytes, handle_close,
-// handle_idle_timeout, poll_output, poll_event (an optional<Event>), closed.
+// handle_idle_timeout, poll_output, poll_event (an optional<Event>), closed, take_tls_request.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +48,7 @@ class SessionServer {
   using Event = std::remove_reference_t<decltype(*std::declval<Protocol&>().poll_event())>;
   using Record = std::function<void(Session&, const Event&)>;
   using BeforeInput = std::function<void(Session&)>;
+  using StartTls = std::function<std::shared_ptr<StreamConnection>(std::shared_ptr<StreamConnection>)>;
 
   // `record` is called for every event; `before_input` (optional) before each handle_bytes (IMAP
   // sets its clock there).
@@ -58,6 +64,8 @@ class SessionServer {
     idle_timeout_ = timeout;
   }
 
+  void set_start_tls(StartTls start_tls) { start_tls_ = std::move(start_tls); }
+
   // Takes over `connection` with `protocol`, and sends the greeting it queued.
   Session& open(const std::shared_ptr<StreamConnection>& connection, std::string peer,
                 std::unique_ptr<Protocol> protocol) {
@@ -66,8 +74,7 @@ class SessionServer {
     session.connection = connection;
     session.peer = std::move(peer);
     session.protocol = std::move(protocol);
-    connection->on_data = [this, id](std::string_view bytes) { on_data(id, bytes); };
-    connection->on_closed = [this, id](CloseReason) { on_closed(id); };
+    install_handlers(id, *connection);
     if (simulator_ && idle_timeout_ > 0) {
       session.last_input = simulator_->now();
       arm_idle_timer(id, session.last_input + idle_timeout_);
@@ -81,6 +88,10 @@ class SessionServer {
     std::string out = session.protocol->poll_output();
     if (!out.empty() && session.connection->is_open()) session.connection->send(out);
     while (auto event = session.protocol->poll_event()) record_(session, *event);
+    if (session.protocol->take_tls_request() && start_tls_ && session.connection->is_open()) {
+      session.connection = start_tls_(session.connection);
+      install_handlers(session.connection->id(), *session.connection);
+    }
   }
 
   // The host crashed (or is being torn down): every session ends as if its connection dropped
@@ -98,6 +109,11 @@ class SessionServer {
   std::size_t size() const { return sessions_.size(); }
 
  private:
+  void install_handlers(std::uint64_t id, StreamConnection& connection) {
+    connection.on_data = [this, id](std::string_view bytes) { on_data(id, bytes); };
+    connection.on_closed = [this, id](CloseReason) { on_closed(id); };
+  }
+
   void on_data(std::uint64_t id, std::string_view bytes) {
     auto found = sessions_.find(id);
     if (found == sessions_.end()) return;
@@ -153,6 +169,7 @@ class SessionServer {
 
   Record record_;
   BeforeInput before_input_;
+  StartTls start_tls_;
   Simulator* simulator_ = nullptr;
   Time idle_timeout_ = 0;
   std::map<std::uint64_t, Session> sessions_;
