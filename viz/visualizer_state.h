@@ -14,6 +14,7 @@
 #include "viz/model/flights.h"
 #include "viz/model/geometry.h"
 #include "viz/model/replay.h"
+#include "viz/model/tls_view.h"
 #include "viz/model/topology.h"
 
 namespace maillab::viz {
@@ -41,6 +42,7 @@ struct VisualizerState {
   Topology topology;                     // rebuilt from the scene every frame
   std::map<std::string, Point> layout;   // world position of every node, fixed for the session
   FlightIndex flights;
+  TlsConnectionIndex tls;                // which connections have begun TLS (padlocks)
   std::uint64_t flights_generation = 0;  // replay generation the flight index was built from
   Selection selection;
   std::vector<std::function<void()>> after_frame;
@@ -68,11 +70,15 @@ struct VisualizerState {
     topology.reindex();
     if (flights_generation != replay.generation()) {
       flights.reset();
+      tls.reset();
       flights_generation = replay.generation();
       if (selection.record && *selection.record >= records().size()) selection.record.reset();
     }
     flights.sync(records());
+    tls.sync(records());
   }
+
+  Padlock padlock(std::size_t record) { return padlock_of(records()[record], record, tls); }
 };
 
 }  // namespace maillab::viz

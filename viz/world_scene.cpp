@@ -1,12 +1,15 @@
 #include "viz/world_scene.h"
 
+#include "engine/hosts/tls/world_pki.h"
 #include "engine/net/host.h"
 #include "scenarios/diagnostics.h"
 #include "scenarios/loader.h"
 
 namespace maillab::viz {
 
-WorldScene::WorldScene(std::unique_ptr<scenarios::World> world) : world_(std::move(world)) {}
+WorldScene::WorldScene(std::unique_ptr<scenarios::World> world) : world_(std::move(world)) { observe_tls(*world_); }
+
+void observe_tls(scenarios::World& world) { engine::world_pki(world.network).observations.enable(); }
 
 Topology topology_of(scenarios::World& world) {
   Topology topology;

@@ -15,10 +15,13 @@ namespace maillab::viz {
 // Shared by WorldScene and the lesson panel's scene, which borrows a lesson's World.
 Topology topology_of(scenarios::World& world);
 std::map<std::string, Point> positions_of(const scenarios::World& world);
+// Has the world keep what the lab sees inside its TLS connections (certificates, plaintext next
+// to ciphertext: engine/hosts/tls/tls_observations.h) for the inspector. Call before it runs.
+void observe_tls(scenarios::World& world);
 
 class WorldScene : public Scene {
  public:
-  explicit WorldScene(std::unique_ptr<scenarios::World> world);
+  explicit WorldScene(std::unique_ptr<scenarios::World> world);  // observes its TLS
 
   engine::Simulator& simulator() override { return world_->simulator; }
   Topology topology() override { return topology_of(*world_); }

@@ -35,6 +35,7 @@ struct Geometry {
   std::map<std::size_t, std::pair<viz::Point, bool>> links;  // id -> (midpoint, up)
   std::vector<DrawnPacket> packets;
   std::vector<DrawnPacket> drops;
+  std::vector<DrawnPacket> padlocks;  // protocol holds "open" or "closed"
 };
 
 Geometry read_geometry(const std::string& path) {
@@ -62,6 +63,10 @@ Geometry read_geometry(const std::string& path) {
       DrawnPacket packet;
       words >> packet.record >> packet.protocol >> packet.at.x >> packet.at.y;
       geometry.packets.push_back(packet);
+    } else if (what == "padlock") {
+      DrawnPacket padlock;
+      words >> padlock.record >> padlock.protocol >> padlock.at.x >> padlock.at.y;
+      geometry.padlocks.push_back(padlock);
     } else if (what == "drop") {
       DrawnPacket drop;
       words >> drop.record >> drop.at.x >> drop.at.y;
@@ -269,4 +274,36 @@ TEST_CASE("bad input gives exit status 2 and no window", "[viz][screenshot]") {
   const std::string broken = (scratch_directory() / "broken.yaml").string();
   std::ofstream(broken) << "hosts: [ {name: a, address: not-an-address} ]\n";
   CHECK(run_gui(broken + " --screenshot /tmp/never.png") == 2);
+}
+
+TEST_CASE("TLS packets carry a shut gold padlock, POP3 in the clear an open red one", "[viz][screenshot][tls]") {
+  if (!xvfb_available()) {
+    WARN("xvfb-run is not installed: screenshot test skipped");
+    return;
+  }
+  const std::string scenario = "scenarios/pop3-two-devices.yaml";  // tests run from the repository top
+  if (!std::filesystem::exists(scenario)) {
+    WARN(scenario << " is missing: scenario screenshot skipped");
+    return;
+  }
+  // At 1.113 s alice's ClientHello crosses (TLS); at 3.06 s bob's laptop's CAPA, before its STLS,
+  // crosses in the clear.
+  const Shot tls = screenshot("tls-padlock", scenario + " --at 1.113");
+  const Shot plain = screenshot("plain-padlock", scenario + " --at 3.06");
+  auto check = [](const Shot& shot, const std::string& kind, viz::Rgba colour) {
+    bool found = false;
+    for (const auto& padlock : shot.geometry.padlocks) {
+      if (padlock.protocol != kind) continue;
+      found = true;
+      CHECK(colour_near(shot.image, padlock.at, colour, 6, 10));
+      // It rides on a packet that flies.
+      bool on_packet = false;
+      for (const auto& packet : shot.geometry.packets) on_packet = on_packet || packet.record == padlock.record;
+      CHECK(on_packet);
+    }
+    return found;
+  };
+  CHECK(check(tls, "closed", viz::padlock_closed_color));
+  CHECK(check(plain, "open", viz::padlock_open_color));
+  for (const auto& padlock : plain.geometry.padlocks) CHECK(padlock.protocol == "open");
 }

@@ -1,5 +1,6 @@
 #include "viz/canvas/shapes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -127,6 +128,48 @@ void add_packet_quad(sf::VertexArray& quads, Point c, unsigned side, sf::Color c
   quads.append(sf::Vertex({left + s, top}, color, {s, 0}));
   quads.append(sf::Vertex({left + s, top + s}, color, {s, s}));
   quads.append(sf::Vertex({left, top + s}, color, {0, s}));
+}
+
+namespace {
+
+// The shackle: an arch of radius r (centre line) over `top`, legs down to `left_end` and
+// `right_end` (y coordinates), `width` thick.
+void add_shackle(sf::VertexArray& out, Point top, double r, double left_end, double right_end, float width,
+                 sf::Color color) {
+  constexpr int steps = 10;
+  Point previous = top + Point{-r, 0};
+  for (int i = 1; i <= steps; ++i) {
+    const double angle = M_PI + M_PI * i / steps;  // from the left, over the top, to the right
+    const Point next = top + Point{r * std::cos(angle), r * std::sin(angle)};
+    add_line(out, previous, next, width, color);
+    previous = next;
+  }
+  add_line(out, top + Point{-r, 0}, Point{top.x - r, left_end}, width, color);
+  add_line(out, top + Point{r, 0}, Point{top.x + r, right_end}, width, color);
+}
+
+}  // namespace
+
+void add_padlock(sf::VertexArray& out, Point c, float height, bool closed, sf::Color color) {
+  const double h = height;
+  const float rim = std::max(1.0f, height * 0.09f);
+  const sf::Color dark(10, 10, 14, color.a);
+  // Body: the lower 55%, a little wider than tall, with a keyhole.
+  const Point body_top_left{c.x - h * 0.40, c.y - h * 0.05};
+  const Point body_size{h * 0.80, h * 0.55};
+  // Shackle: closed sits on the body; open is lifted and its right leg stops short, free.
+  const double r = h * 0.24;
+  const Point arch = closed ? Point{c.x, c.y - h * 0.18} : Point{c.x - h * 0.10, c.y - h * 0.30};
+  const double left_end = body_top_left.y + h * 0.05;
+  const double right_end = closed ? left_end : arch.y + h * 0.08;
+  const float thickness = height * 0.13f;
+  add_shackle(out, arch, r, left_end, right_end, thickness + 2 * rim, dark);
+  add_rect(out, body_top_left - Point{rim, rim}, body_size + Point{2 * rim, 2 * rim}, dark);
+  add_shackle(out, arch, r, left_end, right_end, thickness, color);
+  add_rect(out, body_top_left, body_size, color);
+  const Point keyhole{c.x, body_top_left.y + body_size.y * 0.42};
+  add_shape(out, NodeShape::circle, keyhole, float(h * 0.08), dark);
+  add_rect(out, keyhole + Point{-h * 0.035, 0}, {h * 0.07, h * 0.17}, dark);
 }
 
 void add_cross(sf::VertexArray& out, Point c, float r, float width, sf::Color color) {

@@ -32,6 +32,9 @@ sf::Image make_packet_image(unsigned side, unsigned border, sf::Color border_col
 // One quad of `side` pixels centred at c (snapped to whole pixels so the image maps 1:1),
 // showing the whole packet image tinted by `color` (the border stays dark: dark x colour).
 void add_packet_quad(sf::VertexArray& quads, Point c, unsigned side, sf::Color color);
+// A padlock `height` pixels tall centred at c: closed (shackle down into the body) or open
+// (shackle lifted, one leg free), drawn with a dark rim so it reads on any background.
+void add_padlock(sf::VertexArray& triangles, Point c, float height, bool closed, sf::Color color);
 // An "X" of half-size r.
 void add_cross(sf::VertexArray& triangles, Point c, float r, float width, sf::Color color);
 

@@ -159,6 +159,7 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
   state.flights.falling(now, linger, falls_scratch_);
 
   drawn_packets_.clear();
+  drawn_padlocks_.clear();
   drawn_drops_.clear();
   triangles_.clear();
   packet_quads_.clear();
@@ -186,6 +187,22 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
   opaque.texture = &packet_texture_;
   target.draw(packet_quads_, opaque);
   packet_quads_.clear();
+
+  // Padlocks ride on the packet's upper right corner: shut for TLS records, open for mail
+  // protocol bytes in the clear (viz/model/tls_view.h).
+  const float lock_height = float(packet_side_) * 1.15f;
+  for (const DrawnPacket& packet : drawn_packets_) {
+    const Padlock padlock = state.padlock(packet.record);
+    if (padlock == Padlock::none) continue;
+    const Point at = padlock_position(packet.at);
+    drawn_padlocks_.push_back({at, packet.record, padlock == Padlock::closed});
+    add_padlock(triangles_, at, lock_height, padlock == Padlock::closed,
+                to_sf(padlock == Padlock::closed ? padlock_closed_color : padlock_open_color));
+    // Hard: a label printed over the padlock would hide the one thing it is there to say.
+    placer_.block({at.x - lock_height * 0.5, at.y - lock_height * 0.6, lock_height, lock_height * 1.1}, true);
+  }
+  target.draw(triangles_);
+  triangles_.clear();
 
   for (const Fall& fall : falls_scratch_) {
     const auto& drop = records[fall.record];
@@ -219,8 +236,8 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
     const bool labelled = selected || flying <= 12 ||
                           (flying <= state.label_limit && category != PacketCategory::tcp_control);
     if (!labelled) return;
-    std::string text = hop.summary;
-    if (text.size() > 34) text = text.substr(0, 32) + "...";
+    std::string text = hop_caption(hop, true);
+    if (text.size() > 40) text = text.substr(0, 38) + "...";
     const auto corner = placer_.place(packet.at, half + 1.5, labels_.width(text, size), line);
     if (!corner) return;
     draw_label(target, text, *corner, size, to_sf(category_color(category)), false);
@@ -242,11 +259,17 @@ void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& sta
   }
 }
 
-float TopologyCanvas::legend_height() const { return 2 * 20.0f * scale_ + 12; }
+Point TopologyCanvas::padlock_position(Point packet) const {
+  const double side = packet_side_;
+  return packet + Point{side * 0.75, -side * 0.55};
+}
+
+float TopologyCanvas::legend_height() const { return float(legend_rows_) * 20.0f * scale_ + 12; }
 
 void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& state) {
   // A strip along the bottom of the canvas: the node classes present, then the packet colours,
-  // a lost packet and a downed link. The camera frames the network above it.
+  // the padlocks, a lost packet and a downed link, wrapped onto as many rows as the canvas's
+  // width needs (large fonts on a projector). The camera frames the network above it.
   std::vector<NodeClass> classes;
   for (const auto& node : state.topology.nodes) {
     const NodeClass c = classify_node(node.role, node.is_router, node.services);
@@ -258,46 +281,64 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
   const Rect& view = camera_.viewport();
   const float row = 20.0f * scale_;
   const unsigned size = unsigned(12 * scale_);
+
+  struct Item {
+    std::string text;
+    int kind;  // 0 node shape, 1 packet box, 2 lost, 3 link down, 4 closed padlock, 5 open padlock
+    NodeClass node_class = NodeClass::other;
+    PacketCategory category = PacketCategory::other;
+    bool new_row = false;  // starts a group on a row of its own
+    Point at{};            // top-left of its icon cell, relative to the strip
+  };
+  std::vector<Item> items;
+  for (NodeClass c : classes) items.push_back({std::string(node_class_name(c)), 0, c});
+  for (PacketCategory c : packets) items.push_back({std::string(category_name(c)), 1, NodeClass::other, c});
+  items[classes.size()].new_row = true;
+  items.push_back({"TLS (encrypted)", 4});
+  items.push_back({"in the clear", 5});
+  items.push_back({"lost packet", 2});
+  items.push_back({"link down", 3});
+
+  const double left = 10 * scale_;
+  double x = left;
+  int rows = 1;
+  for (Item& item : items) {
+    const double width = 20 * scale_ + labels_.width(item.text, size) + 18 * scale_;
+    if ((item.new_row || x + width > view.width) && x > left) {
+      x = left;
+      ++rows;
+    }
+    item.at = {x, 4 + (rows - 1) * double(row)};
+    x += width;
+  }
+  legend_rows_ = rows;  // the camera frames the network above this many rows from the next frame
+
   const Point origin{view.x, view.y + view.height - legend_height()};
   triangles_.clear();
   add_rect(triangles_, origin, {view.width, legend_height()}, sf::Color(12, 14, 19, 235));
   add_line(triangles_, origin, origin + Point{view.width, 0}, 1.0f, sf::Color(60, 64, 76));
-
-  struct Item {
-    std::string text;
-    int kind;  // 0 node shape, 1 packet box, 2 lost, 3 link down
-    NodeClass node_class = NodeClass::other;
-    PacketCategory category = PacketCategory::other;
-  };
-  std::vector<Item> first_row, second_row;
-  for (NodeClass c : classes) first_row.push_back({std::string(node_class_name(c)), 0, c});
-  for (PacketCategory c : packets) second_row.push_back({std::string(category_name(c)), 1, NodeClass::other, c});
-  second_row.push_back({"lost packet", 2});
-  second_row.push_back({"link down", 3});
-
   std::vector<std::pair<std::string, Point>> labels;
-  auto lay_out = [&](const std::vector<Item>& items, double y) {
-    double x = origin.x + 10 * scale_;
-    for (const Item& item : items) {
-      const double text_width = labels_.width(item.text, size);
-      const Point icon{x + 8 * scale_, y + row / 2};
-      switch (item.kind) {
-        case 0: add_shape(triangles_, node_shape(item.node_class), icon, 6.5f * scale_, to_sf(node_color(item.node_class))); break;
-        case 1:
-          add_rect(triangles_, icon - Point{5 * scale_, 5 * scale_}, {10 * scale_, 10 * scale_},
-                   to_sf(category_color(item.category)));
-          break;
-        case 2: add_cross(triangles_, icon, 5 * scale_, 2.5f * scale_, to_sf(drop_color)); break;
-        default:
-          add_dashed_line(triangles_, icon - Point{9 * scale_, 0}, icon + Point{9 * scale_, 0}, 4 * scale_,
-                          6 * scale_, 3 * scale_, to_sf(link_down_color));
-      }
-      labels.push_back({item.text, Point{x + 20 * scale_, y + (row - size * 1.25) / 2}});
-      x += 20 * scale_ + text_width + 18 * scale_;
+  for (const Item& item : items) {
+    const Point cell = origin + item.at;
+    const Point icon{cell.x + 8 * scale_, cell.y + row / 2};
+    switch (item.kind) {
+      case 0: add_shape(triangles_, node_shape(item.node_class), icon, 6.5f * scale_, to_sf(node_color(item.node_class))); break;
+      case 1:
+        add_rect(triangles_, icon - Point{5 * scale_, 5 * scale_}, {10 * scale_, 10 * scale_},
+                 to_sf(category_color(item.category)));
+        break;
+      case 2: add_cross(triangles_, icon, 5 * scale_, 2.5f * scale_, to_sf(drop_color)); break;
+      case 4:
+      case 5:
+        add_padlock(triangles_, icon, 15 * scale_, item.kind == 4,
+                    to_sf(item.kind == 4 ? padlock_closed_color : padlock_open_color));
+        break;
+      default:
+        add_dashed_line(triangles_, icon - Point{9 * scale_, 0}, icon + Point{9 * scale_, 0}, 4 * scale_,
+                        6 * scale_, 3 * scale_, to_sf(link_down_color));
     }
-  };
-  lay_out(first_row, origin.y + 4);
-  lay_out(second_row, origin.y + 4 + row);
+    labels.push_back({item.text, Point{cell.x + 20 * scale_, cell.y + (row - size * 1.25) / 2}});
+  }
   target.draw(triangles_);
   for (const auto& [text, at] : labels) draw_label(target, text, at, size, sf::Color(210, 214, 222), false);
 }
@@ -357,6 +398,10 @@ void TopologyCanvas::write_geometry(std::ostream& out, const VisualizerState& st
   for (const auto& packet : drawn_packets_) {
     out << "packet " << packet.record << ' ' << records[packet.record].protocol << ' ' << packet.at.x << ' '
         << packet.at.y << '\n';
+  }
+  for (const auto& padlock : drawn_padlocks_) {
+    out << "padlock " << padlock.record << ' ' << (padlock.closed ? "closed" : "open") << ' ' << padlock.at.x << ' '
+        << padlock.at.y << '\n';
   }
   for (const auto& drop : drawn_drops_) out << "drop " << drop.record << ' ' << drop.at.x << ' ' << drop.at.y << '\n';
 }

@@ -38,7 +38,8 @@ class TopologyCanvas {
   std::optional<std::size_t> packet_at(Point screen) const;                               // record index
 
   // Screen positions of what was last drawn, for tests: one item per line
-  //   viewport X Y W H | node NAME X Y | link ID X Y up|down | packet RECORD PROTOCOL X Y | drop RECORD X Y
+  //   viewport X Y W H | node NAME X Y | link ID X Y up|down | packet RECORD PROTOCOL X Y |
+  //   padlock RECORD open|closed X Y | drop RECORD X Y
   void write_geometry(std::ostream& out, const VisualizerState& state) const;
 
   std::size_t packets_drawn() const { return drawn_packets_.size(); }
@@ -57,6 +58,7 @@ class TopologyCanvas {
   void block_outside_canvas(LabelPlacer& placer, bool hard) const;
   void draw_packets(sf::RenderTarget& target, VisualizerState& state);
   void draw_legend(sf::RenderTarget& target, VisualizerState& state);
+  Point padlock_position(Point packet) const;  // where a packet's padlock is drawn
   void draw_label(sf::RenderTarget& target, const std::string& text, Point at, unsigned size, sf::Color color,
                   bool centred);
 
@@ -72,6 +74,13 @@ class TopologyCanvas {
   LabelPlacer placer_;
   std::vector<DrawnPacket> drawn_packets_;
   std::vector<DrawnPacket> drawn_drops_;
+  struct DrawnPadlock {
+    Point at;
+    std::size_t record;
+    bool closed;
+  };
+  std::vector<DrawnPadlock> drawn_padlocks_;
+  int legend_rows_ = 2;  // as many as the last legend drawn needed
   std::vector<Flight> flights_scratch_;
   std::vector<Fall> falls_scratch_;
 };

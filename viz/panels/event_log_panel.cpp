@@ -4,6 +4,7 @@
 #include <imgui_stdlib.h>
 
 #include "viz/model/style.h"
+#include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
 
 namespace maillab::viz {
@@ -74,12 +75,13 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
 
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (ImGui::BeginTable("log", 5, flags)) {
+  if (ImGui::BeginTable("log", 6, flags)) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, unit * 4.6f);
     ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, unit * 4.0f);
     ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, unit * 13);
     ImGui::TableSetupColumn("proto", ImGuiTableColumnFlags_WidthFixed, unit * 3.2f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, unit * 0.9f);  // padlock
     ImGui::TableSetupColumn("summary", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -112,7 +114,14 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(record.protocol.c_str());
         ImGui::TableNextColumn();
-        ImGui::TextColored(record_color(record), "%s%s%s", record.summary.c_str(),
+        const Padlock padlock = state.padlock(index);
+        if (padlock != Padlock::none) {
+          padlock_icon(padlock);
+          if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", padlock_meaning(padlock));
+        }
+        ImGui::TableNextColumn();
+        const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
+        ImGui::TextColored(record_color(record), "%s%s%s", caption.c_str(),
                            record.message.empty() ? "" : "   ", record.message.c_str());
       }
     }

@@ -9,6 +9,7 @@
 
 #include "viz/model/geometry.h"
 #include "viz/model/packet_decode.h"
+#include "viz/model/tls_inspection.h"
 #include "viz/visualizer_state.h"
 
 namespace maillab::viz {
@@ -27,6 +28,8 @@ struct RecordInspectorPanel {
   std::uint64_t decoded_generation = 0;
   DecodedPacket decoded;
   std::vector<std::string> dump;
+  TlsInspection tls;
+  std::size_t tls_records_seen = 0;  // trace length when `tls` was made
 
   void Draw(VisualizerState& state, std::size_t record);
 };

@@ -5,6 +5,7 @@
 
 #include "viz/model/filters.h"
 #include "viz/panels/event_log_panel.h"
+#include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
 
 namespace maillab::viz {
@@ -64,7 +65,9 @@ void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
       if (record.kind == engine::TraceKind::mail) {
         ImGui::TextUnformatted(record.summary.c_str());
       } else {
-        ImGui::TextColored(record_color(record), "%s", record.summary.c_str());
+        if (const Padlock padlock = state.padlock(steps[i]); padlock != Padlock::none) padlock_icon(padlock);
+        const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
+        ImGui::TextColored(record_color(record), "%s", caption.c_str());
       }
     }
     ImGui::EndTable();

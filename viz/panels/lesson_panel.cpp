@@ -210,7 +210,7 @@ namespace {
 
 class LessonScene : public Scene {
  public:
-  explicit LessonScene(scenarios::World& world) : world_(world) {}
+  explicit LessonScene(scenarios::World& world) : world_(world) { observe_tls(world_); }
   engine::Simulator& simulator() override { return world_.simulator; }
   Topology topology() override { return topology_of(world_); }
   // The lesson's story is fixed: no faults from the UI.

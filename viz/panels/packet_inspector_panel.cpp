@@ -8,6 +8,10 @@
 #include "viz/model/style.h"
 #include "viz/panels/panel_colors.h"
 #include "viz/panels/inspector_panel.h"
+#include "viz/panels/padlock_icon.h"
+#include "viz/panels/tls_inspector_section.h"
+#include "engine/hosts/tls/world_pki.h"
+#include "engine/net/network.h"
 
 namespace maillab::viz {
 
@@ -20,9 +24,22 @@ void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
     decoded_generation = state.replay.generation();
     decoded = decode_ipv4_packet(record.payload);
     dump = hex_dump(record.payload, 65536, 8);
+    tls_records_seen = 0;
+  }
+  // The connection's story goes on after its first hop (the handshake ends, the verdict comes).
+  if (tls_records_seen != records.size()) {
+    tls_records_seen = records.size();
+    engine::Network* network = state.replay.scene().network();
+    const engine::TlsObservations* observations =
+        network && network->tls_pki() ? &network->tls_pki()->observations : nullptr;
+    tls = inspect_tls(records, index, state.tls, observations);
   }
   const Rgba color = record.protocol.empty() ? label_color : category_color(categorize_protocol(record.protocol));
-  ImGui::TextColored(to_imgui(color), "%s", record.summary.empty() ? "(no summary)" : record.summary.c_str());
+  if (tls.padlock != Padlock::none) padlock_icon(tls.padlock);
+  const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
+  ImGui::TextColored(to_imgui(color), "%s", caption.empty() ? "(no summary)" : caption.c_str());
+  // What TLS changes for these bytes is the point of a TLS or plain-text hop: it comes first.
+  draw_tls_byte_views(record, tls);
   if (ImGui::BeginTable("record", 2, ImGuiTableFlags_SizingFixedFit)) {
     auto row = [](const char* key, const std::string& value) {
       if (value.empty()) return;
@@ -56,10 +73,12 @@ void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
     state.clock.playing = false;
     state.after_frame.push_back([&state, target] { state.replay.run_to(target); });
   }
+  draw_tls_connection(record, tls);
   if (record.payload.empty()) return;
 
   if (record.kind == engine::TraceKind::hop || record.kind == engine::TraceKind::drop) {
-    if (ImGui::CollapsingHeader("Headers", ImGuiTreeNodeFlags_DefaultOpen)) {
+    // For TLS the eavesdropper's and the decrypted views above matter more: headers start closed.
+    if (ImGui::CollapsingHeader("Headers", tls.padlock == Padlock::closed ? 0 : ImGuiTreeNodeFlags_DefaultOpen)) {
       if (!decoded.problem.empty()) ImGui::TextColored(to_imgui(drop_color), "%s", decoded.problem.c_str());
       if (ImGui::BeginTable("fields", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         for (const auto& field : decoded.fields) {

@@ -50,11 +50,13 @@ std::shared_ptr<TlsStream> TlsStream::server(Host& host, std::shared_ptr<StreamC
   config.chain = identity.chain;
   config.key = identity.key;
   const std::string host_name = host.name();
-  config.choose_certificate = [&pki, host_name](std::string_view name, std::vector<tls::Certificate>& chain,
-                                                tls::PrivateKey& key) {
+  const std::uint64_t connection = transport->id();
+  config.choose_certificate = [&pki, host_name, connection](std::string_view name, std::vector<tls::Certificate>& chain,
+                                                            tls::PrivateKey& key) {
     const ServerIdentity& chosen = pki.identity(host_name, std::string(name));
     chain = chosen.chain;
     key = chosen.key;
+    if (pki.observations.enabled()) pki.observations.end(connection, host_name).chain = chosen.chain;
     return true;
   };
   auto stream = std::make_shared<TlsStream>(host, std::move(transport), std::move(config));
@@ -92,7 +94,16 @@ void TlsStream::accept_implicit(Host& host, std::shared_ptr<StreamConnection> tr
 }
 
 TlsStream::TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tls::Config config)
-    : host_(host), transport_(std::move(transport)), session_(std::move(config)) {}
+    : host_(host), transport_(std::move(transport)), session_(std::move(config)) {
+  TlsObservations& observations = world_pki(host_.network()).observations;
+  if (!observations.enabled()) return;
+  observation_ = &observations.end(id(), host_.name());
+  const tls::Config& used = session_.config();
+  observation_->role = used.role;
+  observation_->server_name = used.server_name;
+  observation_->require_verified_peer = used.require_verified_peer;
+  if (used.role == tls::Role::server) observation_->chain = used.chain;
+}
 
 void TlsStream::attach() {
   std::weak_ptr<TlsStream> weak = shared_from_this();
@@ -122,6 +133,7 @@ void TlsStream::start() {
 }
 
 void TlsStream::send(std::string_view bytes) {
+  if (observation_) unsent_plaintext_ += bytes;
   session_.send_plaintext(bytes);
   flush();
 }
@@ -147,21 +159,26 @@ void TlsStream::flush() {
   for (bool moved = true; moved;) {
     moved = false;
     while (auto output = session_.poll_output()) {
-      if (transport_->is_open()) transport_->send(output->bytes, "TLS " + output->label);
+      send_output(*output);
       moved = true;
     }
     while (auto event = session_.poll_event()) {
       moved = true;
       if (auto* done = std::get_if<tls::HandshakeDone>(&*event)) {
         handshake_ = *done;
+        observe_handshake(*done);
         record(describe(*done));
         if (auto handler = on_established) handler(*done);
       } else if (auto* failed = std::get_if<tls::HandshakeFailed>(&*event)) {
         failure_ = failed->reason;
+        if (observation_) {
+          observation_->failure = failed->reason;
+          observation_->verify_failure = failed->verify_failure;
+        }
         record("TLS handshake failed: " + failed->reason);
         // The alert (if any) goes out first, then the connection closes.
         while (auto output = session_.poll_output())
-          if (transport_->is_open()) transport_->send(output->bytes, "TLS " + output->label);
+          send_output(*output);
         if (auto handler = on_failed) handler(failure_);
         if (transport_->is_open()) transport_->close();
       } else if (auto* alert = std::get_if<tls::AlertReceived>(&*event)) {
@@ -175,6 +192,33 @@ void TlsStream::flush() {
   }
   flushing_ = false;
   if (closing_ && transport_->is_open()) transport_->close();
+}
+
+void TlsStream::send_output(const tls::Output& output) {
+  if (!transport_->is_open()) return;
+  transport_->send(output.bytes, "TLS " + output.label);
+  if (!observation_) return;
+  TlsSentRecords write;
+  write.offset = observation_->ciphertext.size();
+  write.length = output.bytes.size();
+  write.label = output.label;
+  write.time = host_.simulator().now();
+  // Plaintext leaves in the first write that carries application data after it was handed over
+  // (right away once established; after the Finished when sent during the handshake).
+  if (output.label.find("application data") != std::string::npos) write.plaintext = std::exchange(unsent_plaintext_, {});
+  observation_->ciphertext += output.bytes;
+  observation_->sent.push_back(std::move(write));
+}
+
+void TlsStream::observe_handshake(const tls::HandshakeDone& done) {
+  if (!observation_) return;
+  observation_->handshake = done;
+  if (session_.config().role == tls::Role::server) {
+    observation_->server_name = done.server_name;
+  } else {
+    if (done.peer_certificate) observation_->chain = {done.peer_certificate};
+    observation_->verify_failure = done.verify_failure;
+  }
 }
 
 std::string TlsStream::describe(const tls::HandshakeDone& done) const {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/hosts/tls/tls_observations.h"
 #include "engine/net/host.h"
 #include "protocols/tls/session.h"
 
@@ -70,6 +71,8 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   void start();
   void flush();  // ciphertext out, then plaintext and events in
   void record(std::string summary);
+  void send_output(const tls::Output& output);  // onto the transport, and into the observations
+  void observe_handshake(const tls::HandshakeDone& done);
   std::string describe(const tls::HandshakeDone& done) const;
 
   Host& host_;
@@ -81,6 +84,10 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   bool flushing_ = false;
   std::shared_ptr<TlsStream> keep_alive_;  // accept_implicit: until the handshake ends
   std::uint64_t handshake_timer_ = 0;
+  // The lab's view of this end (tls_observations.h), when the world keeps one; and the plaintext
+  // handed over but not yet seen leave in a write.
+  TlsEndObservation* observation_ = nullptr;
+  std::string unsent_plaintext_;
 };
 
 }  // namespace maillab::engine

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/hosts/tls/tls_observations.h"
 #include "protocols/tls/certificate.h"
 
 namespace maillab::engine {
@@ -56,6 +57,11 @@ class WorldPki {
 
   // NSS key log lines of every TLS connection in the world go here when set (--keylog).
   std::function<void(std::string_view line)> keylog;
+
+  // What the lab sees inside every TLS connection (certificates, plaintext beside ciphertext),
+  // for the visualizer; off unless enabled. It lives here because the PKI is the world's one
+  // slot for TLS state that belongs to the lab rather than to a host, as the key log does.
+  TlsObservations observations;
 
  private:
   struct Fault {

@@ -1,0 +1,139 @@
+#include "viz/model/tls_inspection.h"
+
+#include <algorithm>
+
+#include "engine/hosts/tls/tls_observations.h"
+#include "viz/model/packet_decode.h"
+
+namespace maillab::viz {
+
+using engine::TlsEndObservation;
+using engine::TraceKind;
+using engine::TraceRecord;
+
+namespace {
+
+CertificateView view_of(const tls::Certificate& certificate) {
+  CertificateView view;
+  view.subject = "CN=" + certificate.subject_common_name();
+  view.issuer = "CN=" + certificate.issuer_common_name();
+  view.valid_from = tls::format_utc(certificate.not_before());
+  view.valid_until = tls::format_utc(certificate.not_after());
+  view.names = certificate.dns_names();
+  view.self_signed = view.subject == view.issuer;
+  return view;
+}
+
+std::string printable(const std::string& bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n' || c == '\t' || (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)) {
+      out += c;
+    } else {
+      out += '.';
+    }
+  }
+  return out;
+}
+
+void describe_handshake(const TlsEndObservation* client, const TlsEndObservation* server, TlsInspection& out) {
+  const TlsEndObservation* any = client ? client : server;
+  if (any && any->handshake) out.established = tls::describe_protocol_and_cipher(*any->handshake);
+  if (client) out.server_name = client->server_name;
+  if (out.server_name.empty() && server) out.server_name = server->server_name;
+  // The server's own record has the whole chain it sent; the client's keeps the leaf it checked.
+  if (server && !server->chain.empty()) {
+    for (const auto& certificate : server->chain) out.chain.push_back(view_of(certificate));
+  } else if (client) {
+    for (const auto& certificate : client->chain) out.chain.push_back(view_of(certificate));
+  }
+  for (std::size_t i = 1; i < out.chain.size(); ++i) out.chain[i].authority = true;
+  if (!client) {
+    out.verdict = "checked by the client (not recorded here)";
+    return;
+  }
+  if (!client->failure.empty()) {
+    out.verdict = "handshake refused by the client: " + client->failure;
+  } else if (client->verify_failure) {
+    out.verdict = "NOT verified: " + client->verify_failure->reason +
+                  (client->require_verified_peer ? "" : " (opportunistic TLS: the client went on, encrypted but not sure who it talks to)");
+  } else if (client->handshake) {
+    out.verified = true;
+    out.verdict = "verified: the certificate names " + (out.server_name.empty() ? std::string("the server") : out.server_name) +
+                  ", is in its validity period, and chains to " +
+                  (out.chain.empty() ? std::string("a CA") : out.chain.back().issuer) + ", which the client trusts";
+  } else {
+    out.verdict = "handshake not finished";
+  }
+}
+
+void describe_bytes(const TraceRecord& record, const std::vector<const TlsEndObservation*>& ends,
+                    engine::TlsObservations const& observations, TlsInspection& out) {
+  const std::string segment = application_payload(record);
+  if (segment.empty()) return;
+  out.records = tls_record_headers(segment);
+  out.ciphertext = hex_dump(std::vector<std::uint8_t>(segment.begin(), segment.end()), 65536, 8);
+  for (const TlsEndObservation* end : ends) {
+    const auto writes = observations.writes_in_segment(record.connection, end->host, segment);
+    if (writes.empty()) continue;
+    std::string plaintext, labels;
+    std::size_t whole = 0;
+    for (const auto* write : writes) {
+      plaintext += write->plaintext;
+      labels += (labels.empty() ? "" : ", ") + write->label;
+      whole += write->length;
+    }
+    out.plaintext = printable(plaintext);
+    if (plaintext.empty()) {
+      out.inside_note = "no application data inside: these records carry " + labels;
+      const bool disguised = std::any_of(out.records.begin(), out.records.end(),
+                                         [](const TlsRecordHeader& header) { return header.content_type == 23; });
+      if (disguised && labels.find("Certificate") != std::string::npos) {
+        out.inside_note += ". TLS 1.3 encrypts the handshake after the ServerHello and marks those records "
+                           "application_data (RFC 8446 §5.2): the link does not see the certificate";
+      }
+    } else if (whole > segment.size()) {
+      out.inside_note = "this segment is part of a TLS write of " + std::to_string(whole) +
+                        " bytes; the plaintext shown is the whole write";
+    }
+    return;
+  }
+  out.inside_note = "the lab has no record of these bytes";
+}
+
+}  // namespace
+
+TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t index, const TlsConnectionIndex& tls,
+                          const engine::TlsObservations* observations) {
+  TlsInspection out;
+  if (index >= records.size()) return out;
+  const TraceRecord& record = records[index];
+  out.padlock = padlock_of(record, index, tls);
+  const bool tls_record = record.kind == TraceKind::transport && record.protocol == "TLS";
+  if (record.connection == 0 || (out.padlock != Padlock::closed && !tls_record)) return out;
+  const auto ends = observations ? observations->ends(record.connection) : std::vector<const TlsEndObservation*>{};
+  if (ends.empty()) {
+    // What the trace itself says, for a world that kept no observations.
+    for (const TraceRecord& other : records) {
+      if (other.connection == record.connection && other.kind == TraceKind::transport && other.protocol == "TLS" &&
+          other.summary.rfind("TLS established: ", 0) == 0) {
+        out.established = other.summary.substr(17);
+        break;
+      }
+    }
+    return out;
+  }
+  out.observed = true;
+  const TlsEndObservation* client = nullptr;
+  const TlsEndObservation* server = nullptr;
+  for (const auto* end : ends) (end->role == tls::Role::client ? client : server) = end;
+  if (client) out.client = client->host;
+  if (server) out.server = server->host;
+  describe_handshake(client, server, out);
+  if (record.kind == TraceKind::hop || record.kind == TraceKind::drop) describe_bytes(record, ends, *observations, out);
+  return out;
+}
+
+}  // namespace maillab::viz
