@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
 #include <map>
 #include <string>
 
@@ -24,8 +28,11 @@ using viz::Padlock;
 
 namespace {
 
-std::unique_ptr<scenarios::World> run_shipped(const std::string& name, double until_seconds, bool observe = true) {
-  const auto path = std::filesystem::path(MAILLAB_SOURCE_DIR) / "scenarios" / (name + ".yaml");
+std::filesystem::path shipped_path(const std::string& name) {
+  return std::filesystem::path(MAILLAB_SOURCE_DIR) / "scenarios" / (name + ".yaml");
+}
+
+std::unique_ptr<scenarios::World> run_file(const std::filesystem::path& path, double until_seconds, bool observe) {
   scenarios::Diagnostics diagnostics;
   auto world = scenarios::load_world(path.string(), std::nullopt, diagnostics);
   INFO(diagnostics.to_string());
@@ -33,6 +40,10 @@ std::unique_ptr<scenarios::World> run_shipped(const std::string& name, double un
   if (observe) viz::observe_tls(*world);
   world->simulator.run_until(engine::Time(until_seconds * 1e6));
   return world;
+}
+
+std::unique_ptr<scenarios::World> run_shipped(const std::string& name, double until_seconds, bool observe = true) {
+  return run_file(shipped_path(name), until_seconds, observe);
 }
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
@@ -123,6 +134,35 @@ TEST_CASE("pop3-two-devices: STLS (110) is open until TLS begins, then locked; 9
   }
   CHECK(starttls_seen);
   CHECK(implicit_seen);
+}
+
+TEST_CASE("a POP3 password in the clear (security: none): open padlocks, and the inspector says so",
+          "[viz][tls]") {
+  // pop3-two-devices with bob's laptop told to skip STLS.
+  std::ifstream in(shipped_path("pop3-two-devices"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string plain_incoming = "incoming: {protocol: pop3, server: mail.example.org}";
+  const auto at = yaml.find(plain_incoming);
+  REQUIRE(at != std::string::npos);
+  yaml.replace(at, plain_incoming.size(), "incoming: {protocol: pop3, server: mail.example.org, security: none}");
+  const auto path = std::filesystem::temp_directory_path() / ("maillab_viz_tls_" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << yaml;
+  InspectedRun run{run_file(path, 30, true), {}};
+  std::filesystem::remove(path);
+  run.index.sync(run.records());
+  bool pass_seen = false;
+  for (std::size_t i = 0; i < run.records().size(); ++i) {
+    const TraceRecord& hop = run.records()[i];
+    if (hop.kind != TraceKind::hop || !starts_with(hop.summary, "PASS ")) continue;
+    const viz::TlsInspection inspection = run.inspect(i);
+    CHECK(inspection.padlock == Padlock::open);
+    CHECK(inspection.clear_text == "PASS bob-secret\\r\n");
+    CHECK(inspection.password_in_clear);
+    pass_seen = true;
+  }
+  CHECK(pass_seen);
 }
 
 TEST_CASE("hop captions make the TLS handshake its own phase", "[viz][tls]") {

@@ -38,6 +38,15 @@ std::string printable(const std::string& bytes) {
   return out;
 }
 
+// A password on the wire is the lesson of an open padlock (RFC 4954 §4: AUTH PLAIN is base64,
+// not encryption; RFC 1939 §7 PASS; RFC 3501 §6.2.3 LOGIN).
+bool carries_password(const std::string& text) {
+  for (const char* command : {"AUTH ", "PASS ", "LOGIN "}) {
+    if (text.find(command) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void describe_handshake(const TlsEndObservation* client, const TlsEndObservation* server, TlsInspection& out) {
   const TlsEndObservation* any = client ? client : server;
   if (any && any->handshake) out.established = tls::describe_protocol_and_cipher(*any->handshake);
@@ -111,6 +120,12 @@ TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t i
   if (index >= records.size()) return out;
   const TraceRecord& record = records[index];
   out.padlock = padlock_of(record, index, tls);
+  if (out.padlock == Padlock::open) {
+    const std::string text = application_payload(record);
+    out.clear_text = printable(text);
+    out.password_in_clear = carries_password(text);
+    return out;
+  }
   const bool tls_record = record.kind == TraceKind::transport && record.protocol == "TLS";
   if (record.connection == 0 || (out.padlock != Padlock::closed && !tls_record)) return out;
   const auto ends = observations ? observations->ends(record.connection) : std::vector<const TlsEndObservation*>{};

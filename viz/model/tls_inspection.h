@@ -44,6 +44,10 @@ struct TlsInspection {
   std::vector<std::string> ciphertext;   // hex dump of the segment's application bytes
   std::string plaintext;                 // what those bytes carry, CR shown as \r
   std::string inside_note;               // when there is no plaintext, why ("handshake messages ...")
+  // A mail protocol hop in the clear (open padlock): what anyone on the link reads, and whether
+  // that includes a password.
+  std::string clear_text;
+  bool password_in_clear = false;
 };
 
 // The TLS view of record `index` (hop, drop, or a TLS transport record), from the trace and the

@@ -37,7 +37,9 @@ void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
   const Rgba color = record.protocol.empty() ? label_color : category_color(categorize_protocol(record.protocol));
   if (tls.padlock != Padlock::none) padlock_icon(tls.padlock);
   const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
-  ImGui::TextColored(to_imgui(color), "%s", caption.empty() ? "(no summary)" : caption.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, to_imgui(color));
+  ImGui::TextWrapped("%s", caption.empty() ? "(no summary)" : caption.c_str());  // a whole handshake flight is long
+  ImGui::PopStyleColor();
   // What TLS changes for these bytes is the point of a TLS or plain-text hop: it comes first.
   draw_tls_byte_views(record, tls);
   if (ImGui::BeginTable("record", 2, ImGuiTableFlags_SizingFixedFit)) {

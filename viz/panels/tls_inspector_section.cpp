@@ -40,15 +40,6 @@ void monospace_wrapped(const std::string& text, ImVec4 color) {
   if (mono) ImGui::PopFont();
 }
 
-// A password on the wire is the lesson of an open padlock (RFC 4954 §4: AUTH PLAIN is base64,
-// not encryption; RFC 1939 §7 PASS; RFC 3501 §6.2.3 LOGIN).
-bool carries_password(const std::string& text) {
-  for (const char* command : {"AUTH ", "PASS ", "LOGIN "}) {
-    if (text.find(command) != std::string::npos) return true;
-  }
-  return false;
-}
-
 void draw_eavesdropper_view(const TlsInspection& inspection) {
   if (!ImGui::CollapsingHeader("What an eavesdropper on this link sees", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (inspection.records.empty()) {
@@ -130,12 +121,14 @@ void draw_connection(const TlsInspection& inspection, bool open_by_default) {
 void draw_tls_byte_views(const engine::TraceRecord& record, const TlsInspection& inspection) {
   const bool packet = record.kind == engine::TraceKind::hop || record.kind == engine::TraceKind::drop;
   if (inspection.padlock == Padlock::open) {
-    const std::string text = application_payload(record);
     ImGui::PushStyleColor(ImGuiCol_Text, to_imgui(padlock_open_color));
     padlock_icon(Padlock::open);
     ImGui::TextWrapped("In the clear: anyone on this link can read these bytes%s",
-                       carries_password(text) ? ", and they carry a password." : ".");
+                       inspection.password_in_clear ? ", and they carry a password." : ".");
     ImGui::PopStyleColor();
+    if (ImGui::CollapsingHeader("What an eavesdropper on this link sees", ImGuiTreeNodeFlags_DefaultOpen)) {
+      monospace_wrapped(inspection.clear_text, to_imgui(category_color(categorize_protocol(record.protocol))));
+    }
     return;
   }
   if (inspection.padlock != Padlock::closed || !packet) return;
