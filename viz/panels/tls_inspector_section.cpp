@@ -129,11 +129,13 @@ void draw_tls_byte_views(const engine::TraceRecord& record, const TlsInspection&
     if (ImGui::CollapsingHeader("What an eavesdropper on this link sees", ImGuiTreeNodeFlags_DefaultOpen)) {
       monospace_wrapped(inspection.clear_text, to_imgui(category_color(categorize_protocol(record.protocol))));
     }
+    ImGui::Separator();
     return;
   }
   if (inspection.padlock != Padlock::closed || !packet) return;
   draw_eavesdropper_view(inspection);
   draw_inside_view(record, inspection);
+  ImGui::Separator();  // the record's own details follow
 }
 
 void draw_tls_connection(const engine::TraceRecord& record, const TlsInspection& inspection) {
