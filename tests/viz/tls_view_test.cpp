@@ -226,6 +226,7 @@ TEST_CASE("the inspector shows a TLS hop's ciphertext and, beside it, the SMTP c
   CHECK(inspection.chain[1].authority);
   CHECK(inspection.chain[1].self_signed);
   CHECK(starts_with(inspection.chain[0].valid_from, "2025-"));
+  CHECK(inspection.chain[0].validity_problem.empty());
   CHECK(inspection.verified);
   CHECK(starts_with(inspection.verdict, "verified: "));
 }
@@ -296,4 +297,46 @@ TEST_CASE("record headers: what a segment shows of its TLS records", "[viz][tls]
   CHECK(viz::content_type_name(headers[1].content_type) == "alert");
   CHECK(!headers[1].complete);
   CHECK(viz::tls_record_headers("EHLO alice\r\n").empty());  // plain text is not a record
+}
+
+TEST_CASE("the host inspector's TLS: the chain a server presents and each connection's verdict", "[viz][tls]") {
+  const InspectedRun run = inspected_run("tls-certificate-expired", 60);
+  const auto& observations = engine::world_pki(run.world->network).observations;
+  const viz::HostTlsView mx = viz::inspect_host_tls(observations, "mx.example.org", run.world->simulator.now());
+  REQUIRE(mx.presented.size() == 2);
+  CHECK(mx.presented[0].subject == "CN=mx.example.org");
+  CHECK(mx.presented[1].authority);
+  // Expired days before the simulated calendar starts (2026-01-05); ISO dates compare as text.
+  CHECK(mx.presented[0].valid_until < std::string("2026-01-05"));
+  CHECK(mx.presented[0].valid_until > std::string("2025-12-25"));
+  CHECK(mx.presented[0].validity_problem == "expired 3 days ago");
+  CHECK(mx.presented[1].validity_problem.empty());  // the CA is fine
+  bool from_opportunistic = false, from_required = false;
+  for (const auto& connection : mx.connections) {
+    INFO(connection.peer << ": " << connection.outcome << " / " << connection.verdict);
+    CHECK(!connection.client);
+    CHECK(!connection.verified);
+    if (connection.peer == "mail.example.com") {
+      from_opportunistic = true;
+      CHECK(starts_with(connection.outcome, "TLSv1.3 with cipher "));
+      CHECK(starts_with(connection.verdict, "NOT verified: "));
+    }
+    if (connection.peer == "mail.example.net") {
+      from_required = true;
+      CHECK(starts_with(connection.verdict, "handshake refused by the client: "));
+    }
+  }
+  CHECK(from_opportunistic);
+  CHECK(from_required);
+  // The refusing client sees its own side: it started the handshake, and it failed.
+  const viz::HostTlsView net = viz::inspect_host_tls(observations, "mail.example.net", run.world->simulator.now());
+  bool refused = false;
+  for (const auto& connection : net.connections) {
+    if (connection.peer != "mx.example.org") continue;
+    refused = true;
+    CHECK(connection.client);
+    CHECK(starts_with(connection.outcome, "failed: certificate for mx.example.org expired"));
+  }
+  CHECK(refused);
+  CHECK(viz::inspect_host_tls(observations, "no-such-host", 0).connections.empty());
 }

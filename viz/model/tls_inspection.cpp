@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/hosts/mailbox/mailbox_service.h"  // epoch_seconds: the simulated calendar
 #include "engine/hosts/tls/tls_observations.h"
 #include "viz/model/packet_decode.h"
 
@@ -13,8 +14,19 @@ using engine::TraceRecord;
 
 namespace {
 
-CertificateView view_of(const tls::Certificate& certificate) {
+std::string days(std::int64_t seconds) {
+  const std::int64_t count = seconds / 86400;
+  if (count < 1) return std::to_string(seconds / 3600) + " hours";
+  return std::to_string(count) + (count == 1 ? " day" : " days");
+}
+
+// `now`: Unix seconds of the simulated calendar at the moment inspected.
+CertificateView view_of(const tls::Certificate& certificate, std::int64_t now) {
   CertificateView view;
+  if (now > certificate.not_after()) view.validity_problem = "expired " + days(now - certificate.not_after()) + " ago";
+  if (now < certificate.not_before()) {
+    view.validity_problem = "not valid yet: it starts in " + days(certificate.not_before() - now);
+  }
   view.subject = "CN=" + certificate.subject_common_name();
   view.issuer = "CN=" + certificate.issuer_common_name();
   view.valid_from = tls::format_utc(certificate.not_before());
@@ -22,6 +34,14 @@ CertificateView view_of(const tls::Certificate& certificate) {
   view.names = certificate.dns_names();
   view.self_signed = view.subject == view.issuer;
   return view;
+}
+
+// Leaf first; every certificate after the first is the authority that signed the one before.
+std::vector<CertificateView> chain_view(const std::vector<tls::Certificate>& chain, std::int64_t now) {
+  std::vector<CertificateView> out;
+  for (const auto& certificate : chain) out.push_back(view_of(certificate, now));
+  for (std::size_t i = 1; i < out.size(); ++i) out[i].authority = true;
+  return out;
 }
 
 std::string printable(const std::string& bytes) {
@@ -47,18 +67,18 @@ bool carries_password(const std::string& text) {
   return false;
 }
 
-void describe_handshake(const TlsEndObservation* client, const TlsEndObservation* server, TlsInspection& out) {
+void describe_handshake(const TlsEndObservation* client, const TlsEndObservation* server, std::int64_t now,
+                        TlsInspection& out) {
   const TlsEndObservation* any = client ? client : server;
   if (any && any->handshake) out.established = tls::describe_protocol_and_cipher(*any->handshake);
   if (client) out.server_name = client->server_name;
   if (out.server_name.empty() && server) out.server_name = server->server_name;
   // The server's own record has the whole chain it sent; the client's keeps the leaf it checked.
   if (server && !server->chain.empty()) {
-    for (const auto& certificate : server->chain) out.chain.push_back(view_of(certificate));
+    out.chain = chain_view(server->chain, now);
   } else if (client) {
-    for (const auto& certificate : client->chain) out.chain.push_back(view_of(certificate));
+    out.chain = chain_view(client->chain, now);
   }
-  for (std::size_t i = 1; i < out.chain.size(); ++i) out.chain[i].authority = true;
   if (!client) {
     out.verdict = "checked by the client (not recorded here)";
     return;
@@ -114,6 +134,33 @@ void describe_bytes(const TraceRecord& record, const std::vector<const TlsEndObs
 
 }  // namespace
 
+HostTlsView inspect_host_tls(const engine::TlsObservations& observations, const std::string& host, engine::Time now,
+                             std::size_t most) {
+  const std::int64_t calendar = engine::epoch_seconds(now);
+  HostTlsView view;
+  const auto ends = observations.ends_on_host(host);
+  for (std::size_t i = ends.size() > most ? ends.size() - most : 0; i < ends.size(); ++i) {
+    const TlsEndObservation* end = ends[i];
+    const TlsEndObservation* client = nullptr;
+    const TlsEndObservation* server = nullptr;
+    for (const auto* either : observations.ends(end->connection)) (either->role == tls::Role::client ? client : server) = either;
+    TlsInspection connection;
+    describe_handshake(client, server, calendar, connection);
+    HostTlsConnection row;
+    row.connection = end->connection;
+    row.peer = end->peer;
+    row.client = end->role == tls::Role::client;
+    row.outcome = !end->failure.empty() ? "failed: " + end->failure
+                  : end->handshake     ? tls::describe_protocol_and_cipher(*end->handshake)
+                                       : "handshake not finished";
+    row.verdict = connection.verdict;
+    row.verified = connection.verified;
+    view.connections.push_back(std::move(row));
+    if (end->role == tls::Role::server && !end->chain.empty()) view.presented = chain_view(end->chain, calendar);
+  }
+  return view;
+}
+
 TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t index, const TlsConnectionIndex& tls,
                           const engine::TlsObservations* observations) {
   TlsInspection out;
@@ -146,7 +193,7 @@ TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t i
   for (const auto* end : ends) (end->role == tls::Role::client ? client : server) = end;
   if (client) out.client = client->host;
   if (server) out.server = server->host;
-  describe_handshake(client, server, out);
+  describe_handshake(client, server, engine::epoch_seconds(record.time), out);
   if (record.kind == TraceKind::hop || record.kind == TraceKind::drop) describe_bytes(record, ends, *observations, out);
   return out;
 }

@@ -27,6 +27,9 @@ struct CertificateView {
   std::vector<std::string> names;  // subjectAltName dNSName entries
   bool authority = false;          // issuer of the one before it in the chain (no names)
   bool self_signed = false;
+  // At the moment inspected (the record's time, or now for a host): "expired 3 days ago",
+  // "not valid yet: it starts in 2 days", or empty when it is within its validity.
+  std::string validity_problem;
 };
 
 struct TlsInspection {
@@ -49,6 +52,25 @@ struct TlsInspection {
   std::string clear_text;
   bool password_in_clear = false;
 };
+
+// The TLS side of one host, for the host inspector: the certificate chain it last presented as a
+// server, and one row per TLS connection it took part in.
+struct HostTlsConnection {
+  std::uint64_t connection = 0;
+  std::string peer;
+  bool client = false;          // this host started the TLS handshake
+  std::string outcome;          // "TLSv1.3 with cipher ...", or "failed: ...", or "handshake not finished"
+  std::string verdict;          // the client's verdict on the server's certificate (as TlsInspection),
+                                // on either end's row
+  bool verified = false;
+};
+struct HostTlsView {
+  std::vector<CertificateView> presented;  // empty when the host never served TLS
+  std::vector<HostTlsConnection> connections;
+};
+// The latest `most` connections (a busy MTA has thousands).
+HostTlsView inspect_host_tls(const engine::TlsObservations& observations, const std::string& host, engine::Time now,
+                             std::size_t most = 20);
 
 // The TLS view of record `index` (hop, drop, or a TLS transport record), from the trace and the
 // world's observations (null when the world kept none).

@@ -1,13 +1,17 @@
 // Inspector for one host or router: what it is, whether it is up, its links, and one section per
 // service it runs (drawn by the HostInspectorSections registered for that service's kind).
+#include <algorithm>
+
 #include <imgui.h>
 
+#include "engine/hosts/tls/world_pki.h"
 #include "engine/net/host.h"
 #include "engine/net/network.h"
 #include "viz/model/style.h"
 #include "viz/panels/panel_colors.h"
 #include "viz/panels/host_sections.h"
 #include "viz/panels/inspector_panel.h"
+#include "viz/panels/tls_inspector_section.h"
 
 namespace maillab::viz {
 
@@ -69,8 +73,20 @@ void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
     }
   }
 
-  if (!ImGui::CollapsingHeader("Services", ImGuiTreeNodeFlags_DefaultOpen)) return;
   engine::Network* network = state.replay.scene().network();
+  if (network && network->tls_pki()) {
+    const engine::TlsObservations& observations = network->tls_pki()->observations;
+    if (!observations.ends_on_host(node.name).empty()) {
+      // At most 20 connections: cheap enough to make every frame. Open at first when a
+      // certificate failed a check: that is the story then.
+      const HostTlsView tls = inspect_host_tls(observations, node.name, state.now());
+      const bool problem = std::any_of(tls.connections.begin(), tls.connections.end(),
+                                       [](const HostTlsConnection& connection) { return !connection.verified; });
+      if (ImGui::CollapsingHeader("TLS", problem ? ImGuiTreeNodeFlags_DefaultOpen : 0)) draw_host_tls(tls);
+    }
+  }
+
+  if (!ImGui::CollapsingHeader("Services", ImGuiTreeNodeFlags_DefaultOpen)) return;
   engine::Host* host = network ? network->host(node.name) : nullptr;
   if (!host) {
     if (node.services.empty()) ImGui::TextDisabled(node.is_router ? "a router forwards packets only" : "none");

@@ -74,7 +74,11 @@ void draw_certificate(const CertificateView& certificate, std::size_t position) 
                             certificate.subject;
   ImGui::TextUnformatted(title.c_str());
   ImGui::Indent();
+  // The value column takes the rest of the width, so long names wrap instead of standing in a
+  // one-letter column.
   if (ImGui::BeginTable("certificate", 2, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     auto row = [](const char* key, const std::string& value) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -86,6 +90,14 @@ void draw_certificate(const CertificateView& certificate, std::size_t position) 
     row("issuer", certificate.issuer + (certificate.self_signed ? "  (itself: self-signed)" : ""));
     row("valid from", certificate.valid_from);
     row("valid until", certificate.valid_until);
+    if (!certificate.validity_problem.empty()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TableNextColumn();
+      ImGui::PushStyleColor(ImGuiCol_Text, to_imgui(drop_color));
+      ImGui::TextWrapped("%s", certificate.validity_problem.c_str());
+      ImGui::PopStyleColor();
+    }
     std::string names;
     for (const auto& name : certificate.names) names += (names.empty() ? "" : ", ") + name;
     if (!certificate.authority || !names.empty()) row("names (SAN)", names.empty() ? "(none)" : names);
@@ -143,6 +155,34 @@ void draw_tls_connection(const engine::TraceRecord& record, const TlsInspection&
   if (inspection.padlock != Padlock::closed && !tls_record) return;
   const bool handshake = tls_record || hop_caption(record).rfind("TLS handshake", 0) == 0;
   draw_connection(inspection, handshake);
+}
+
+}  // namespace maillab::viz
+
+namespace maillab::viz {
+
+void draw_host_tls(const HostTlsView& view) {
+  if (!view.presented.empty()) {
+    ImGui::TextDisabled("the certificate chain it presents:");
+    for (std::size_t i = 0; i < view.presented.size(); ++i) {
+      ImGui::PushID(int(i));
+      draw_certificate(view.presented[i], i);
+      ImGui::PopID();
+    }
+  }
+  ImGui::TextDisabled("%zu TLS connection%s:", view.connections.size(), view.connections.size() == 1 ? "" : "s");
+  for (const auto& connection : view.connections) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("#%llu %s %s: %s", static_cast<unsigned long long>(connection.connection),
+                       connection.client ? "to" : "from", connection.peer.c_str(), connection.outcome.c_str());
+    {
+      ImGui::Indent();
+      ImGui::PushStyleColor(ImGuiCol_Text, connection.verified ? good_color : to_imgui(drop_color));
+      ImGui::TextWrapped("%s%s", connection.client ? "" : "the client: ", connection.verdict.c_str());
+      ImGui::PopStyleColor();
+      ImGui::Unindent();
+    }
+  }
 }
 
 }  // namespace maillab::viz

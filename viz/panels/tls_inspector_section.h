@@ -12,5 +12,7 @@ namespace maillab::viz {
 void draw_tls_byte_views(const engine::TraceRecord& record, const TlsInspection& inspection);
 // The connection's handshake, certificate chain and verdict (a TLS packet or TLS record).
 void draw_tls_connection(const engine::TraceRecord& record, const TlsInspection& inspection);
+// A host's TLS: the chain it presents as a server, and its TLS connections with their verdicts.
+void draw_host_tls(const HostTlsView& view);
 
 }  // namespace maillab::viz

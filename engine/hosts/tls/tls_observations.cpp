@@ -30,6 +30,14 @@ std::vector<const TlsEndObservation*> TlsObservations::ends(std::uint64_t connec
   return out;
 }
 
+std::vector<const TlsEndObservation*> TlsObservations::ends_on_host(const std::string& host) const {
+  std::vector<const TlsEndObservation*> out;
+  for (const auto& [key, end] : ends_) {  // ordered by connection id: the order they were made
+    if (key.second == host) out.push_back(&end);
+  }
+  return out;
+}
+
 std::vector<const TlsSentRecords*> TlsObservations::writes_in_segment(std::uint64_t connection,
                                                                       const std::string& sender,
                                                                       std::string_view segment) const {

@@ -36,6 +36,7 @@ struct TlsSentRecords {
 struct TlsEndObservation {
   std::uint64_t connection = 0;
   std::string host;   // this end
+  std::string peer;   // the other end's name (or address)
   tls::Role role = tls::Role::client;
   std::string server_name;              // client: the name it asked for (SNI); server: the SNI it got
   bool require_verified_peer = false;   // client: a bad certificate ends the handshake
@@ -58,6 +59,8 @@ class TlsObservations {
   const TlsEndObservation* find(std::uint64_t connection, const std::string& host) const;
   // Both ends of a connection (client first when both are known).
   std::vector<const TlsEndObservation*> ends(std::uint64_t connection) const;
+  // Every connection end on `host`, oldest connection first.
+  std::vector<const TlsEndObservation*> ends_on_host(const std::string& host) const;
 
   // The writes of `sender` on `connection` that the bytes of one TCP segment belong to (a
   // segment can hold parts of several writes, or a part of one). Empty when the bytes are not

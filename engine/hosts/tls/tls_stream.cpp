@@ -99,6 +99,7 @@ TlsStream::TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tl
   if (!observations.enabled()) return;
   observation_ = &observations.end(id(), host_.name());
   const tls::Config& used = session_.config();
+  observation_->peer = peer_name();
   observation_->role = used.role;
   observation_->server_name = used.server_name;
   observation_->require_verified_peer = used.require_verified_peer;
@@ -235,12 +236,16 @@ std::string TlsStream::describe(const tls::HandshakeDone& done) const {
   return text;
 }
 
+std::string TlsStream::peer_name() const {
+  return host_.network().name_of(remote().address).value_or(format_address(remote().address));
+}
+
 void TlsStream::record(std::string summary) {
   TraceRecord record;
   record.time = host_.simulator().now();
   record.kind = TraceKind::transport;
   record.node = host_.name();
-  record.peer = host_.network().name_of(remote().address).value_or(format_address(remote().address));
+  record.peer = peer_name();
   record.protocol = "TLS";
   record.summary = std::move(summary);
   record.connection = id();

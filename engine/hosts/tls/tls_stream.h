@@ -71,6 +71,7 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   void start();
   void flush();  // ciphertext out, then plaintext and events in
   void record(std::string summary);
+  std::string peer_name() const;  // the remote end by name, for the trace
   void send_output(const tls::Output& output);  // onto the transport, and into the observations
   void observe_handshake(const tls::HandshakeDone& done);
   std::string describe(const tls::HandshakeDone& done) const;
