@@ -8,6 +8,7 @@ import email
 import imaplib
 import json
 import os
+import shutil
 import signal
 import ssl
 import subprocess
@@ -140,3 +141,12 @@ class Checks:
             print("--- bridge output (last 60 lines) ---")
             print("\n".join(getattr(self, "output", "").splitlines()[-60:]))
             sys.exit(1)
+
+
+def start_client_test(name, program):
+    """Checks and a started bridge (MAILLAB is argv[1]) for a test of the real client `program`,
+    which must be installed: scripts_common.sh installs every one, so a missing one is a failure."""
+    if not shutil.which(program):
+        print("FAIL  %s is not installed (scripts_common.sh installs it: ./test.sh)" % program)
+        sys.exit(1)
+    return Checks(name), Bridge(sys.argv[1])

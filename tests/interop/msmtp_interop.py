@@ -6,11 +6,9 @@ TLS session. Without the CA file msmtp refuses the certificate.
 
 usage: msmtp_interop.py MAILLAB
 """
-import shutil
 import subprocess
-import sys
 
-from bridge_harness import Bridge, Checks
+from bridge_harness import start_client_test
 
 ORG = "mail.example.org"
 
@@ -23,11 +21,7 @@ def msmtp(bridge, service, recipient, subject, sender, options):
 
 
 def main():
-    checks = Checks("msmtp interop")
-    if not shutil.which("msmtp"):
-        print("FAIL  msmtp is not installed (scripts_common.sh installs it: ./test.sh)")
-        sys.exit(1)
-    bridge = Bridge(sys.argv[1])
+    checks, bridge = start_client_test("msmtp interop", "msmtp")
     trust = "--tls-trust-file=" + bridge.ca_file
     login = ["--auth=on", "--user=alice", "--passwordeval=echo alice-pass"]
     try:
