@@ -7,6 +7,7 @@ TLS session fetchmail reports. Without the CA file, fetchmail refuses the certif
 
 usage: fetchmail_interop.py MAILLAB
 """
+import getpass
 import os
 import subprocess
 import tempfile
@@ -27,7 +28,7 @@ def fetch(directory, name, protocol, port, options):
                  '  user "alice" there with password "alice-pass" is "%s" here\n'
                  '  %s\n'
                  '  keep fetchall\n'
-                 '  mda "/bin/sh -c \'cat >> %s\'"\n' % (protocol, port, os.environ.get("USER", "root"), options, mailbox))
+                 '  mda "/bin/sh -c \'cat >> %s\'"\n' % (protocol, port, getpass.getuser(), options, mailbox))
     os.chmod(rc_file, 0o600)  # fetchmail refuses a password file others can read
     command = ["fetchmail", "-f", rc_file, "-v", "--nodetach", "--idfile", os.path.join(directory, name + ".ids"),
                "--pidfile", os.path.join(directory, name + ".pid")]
