@@ -12,6 +12,7 @@ usage: neomutt_interop.py MAILLAB
 """
 import os
 import pty
+import re
 import select
 import subprocess
 import tempfile
@@ -98,8 +99,13 @@ def main():
             status, copied = read_first(directory, ca, url, "alice", "alice-pass")
             label = "neomutt reads %s://" % scheme + (" (STARTTLS)" if scheme == "imap" else "")
             checks.check(status == 0 and WELCOME in copied, label + ": the welcome message", (status, copied[-300:]))
-        # The STARTTLS the imap:// session really used, as the server recorded it.
-        checks.check("STARTTLS" in bridge.output(), "trace: neomutt's imap:// session went through STARTTLS")
+        # The STARTTLS the imap:// session really used, as the trace recorded it: the command, the
+        # server's tagged OK (RFC 3501 §6.2.1), then a TLS session.
+        trace = bridge.output()
+        command = re.search(r"protocol +bridge -> mail\.example\.org +IMAP +(\S+) STARTTLS$", trace, re.M)
+        answered = command and re.search(r"IMAP +%s OK.*\n(.*\n)*.*TLS established" % re.escape(command.group(1)),
+                                         trace[command.end():])
+        checks.check(answered, "trace: neomutt's imap:// session went through STARTTLS (tagged OK, then TLS)")
 
         result = send(directory, None, "smtps://alice@127.0.0.1:%d/" % bridge.port(ORG, "smtps"), "neomutt untrusted",
                       "carol@example.net")
