@@ -7,7 +7,7 @@ MAILLAB_PACKAGES=(
   libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux ccache openssl
-  msmtp fetchmail neomutt  # real TLS clients of tests/interop
+  msmtp fetchmail neomutt s-nail  # real TLS clients of tests/interop
 )
 
 maillab_install_packages() {
