@@ -10,6 +10,7 @@
 #include "engine/net/host.h"
 #include "lessons/quiz.h"
 #include "lessons/text_layout.h"
+#include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
 #include "viz/world_scene.h"
 
@@ -388,7 +389,9 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
       const bool selected = state.selection.record && *state.selection.record == shown[i];
       std::string text = engine::format_seconds(record.time) + "  " + record.node;
       if (!record.peer.empty()) text += " -> " + record.peer;
-      text += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + record.summary;
+      const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
+      text += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + caption;
+      padlock_icon(state.padlock(shown[i]));  // a blank of the same width when none: rows stay aligned
       ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
       if (ImGui::Selectable(text.c_str(), selected)) {
         state.selection.record = shown[i];
