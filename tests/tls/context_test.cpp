@@ -94,3 +94,25 @@ TEST_CASE("a session on a shared SSL_CTX sends the bytes it sent with a context 
   REQUIRE(server_flight.size() > 500);
   CHECK(server_flight == first_flight_with_own_context(server, client_hello));
 }
+
+TEST_CASE("the context cache stays small; a session outlives its context's eviction", "[tls][context]") {
+  TestPki pki;
+  Session early(client_config(pki, "mx.example.org", 1));
+  std::vector<std::unique_ptr<TestPki>> others;
+  for (int i = 0; i < 40; ++i) {  // forty worlds, forty CA objects: forty client configurations
+    others.push_back(std::make_unique<TestPki>());
+    Session session(client_config(*others.back(), "mx.example.org", 2));
+    CHECK(shared_context_count() <= 16);
+  }
+  // `early`'s context was dropped from the cache long ago; its session still completes a handshake.
+  Session& client = early;
+  client.start();
+  Session server(server_config(pki, pki.server, 5));
+  for (bool moved = true; moved;) {
+    moved = false;
+    while (auto output = client.poll_output()) server.handle_ciphertext(output->bytes), moved = true;
+    while (auto output = server.poll_output()) client.handle_ciphertext(output->bytes), moved = true;
+  }
+  CHECK(client.established());
+  CHECK(server.established());
+}
