@@ -285,6 +285,34 @@ TEST_CASE("keeping TLS observations changes no byte of the trace", "[viz][tls]")
   CHECK(!engine::world_pki(plain->network).observations.enabled());
 }
 
+TEST_CASE("a ClientHello shows the link the server name it asks for (SNI), nothing else does", "[viz][tls]") {
+  const InspectedRun run = inspected_run("mail-intro", 2);
+  const auto& records = run.records();
+  int client_hellos = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (records[i].kind != TraceKind::hop) continue;
+    const std::string name = viz::client_hello_server_name(viz::application_payload(records[i]));
+    if (starts_with(records[i].summary, "TLS ClientHello")) {
+      ++client_hellos;
+      CHECK((name == "mail.example.com" || name == "mx.example.org"));
+      CHECK(run.inspect(i).server_name_in_clear == name);
+    } else {
+      CHECK(name.empty());
+    }
+  }
+  CHECK(client_hellos >= 3);  // alice's on each of her three links, at least
+  // Cut short anywhere, it is not read past its end.
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!starts_with(records[i].summary, "TLS ClientHello")) continue;
+    const std::string hello = viz::application_payload(records[i]);
+    for (std::size_t length = 0; length < hello.size(); ++length) {
+      const std::string name = viz::client_hello_server_name(std::string_view(hello).substr(0, length));
+      CHECK((name.empty() || name == "mail.example.com"));
+    }
+    break;
+  }
+}
+
 TEST_CASE("record headers: what a segment shows of its TLS records", "[viz][tls]") {
   // An application_data record of 3 bytes, then an alert record cut short.
   const std::string bytes = std::string("\x17\x03\x03\x00\x03" "abc" "\x15\x03\x03\x00\x10" "x", 14);

@@ -103,6 +103,7 @@ void describe_bytes(const TraceRecord& record, const std::vector<const TlsEndObs
   const std::string segment = application_payload(record);
   if (segment.empty()) return;
   out.records = tls_record_headers(segment);
+  out.server_name_in_clear = client_hello_server_name(segment);
   out.ciphertext = hex_dump(std::vector<std::uint8_t>(segment.begin(), segment.end()), 65536, 8);
   for (const TlsEndObservation* end : ends) {
     const auto writes = observations.writes_in_segment(record.connection, end->host, segment);

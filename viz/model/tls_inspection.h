@@ -44,6 +44,7 @@ struct TlsInspection {
   std::string verdict;
   // A hop: what an eavesdropper sees, and what TLS carried inside.
   std::vector<TlsRecordHeader> records;  // record headers readable on the wire
+  std::string server_name_in_clear;      // a ClientHello's SNI, which the link can read
   std::vector<std::string> ciphertext;   // hex dump of the segment's application bytes
   std::string plaintext;                 // what those bytes carry, CR shown as \r
   std::string inside_note;               // when there is no plaintext, why ("handshake messages ...")

@@ -167,4 +167,44 @@ std::vector<TlsRecordHeader> tls_record_headers(std::string_view application) {
   return headers;
 }
 
+std::string client_hello_server_name(std::string_view application) {
+  // A reader that refuses to run past the end: every read checks, a short message gives "".
+  std::size_t at = 0;
+  bool ok = true;
+  auto take = [&](std::size_t count) -> std::string_view {
+    if (!ok || at + count > application.size()) {
+      ok = false;
+      return {};
+    }
+    const std::string_view out = application.substr(at, count);
+    at += count;
+    return out;
+  };
+  auto number = [&](std::size_t bytes) {
+    std::size_t value = 0;
+    for (const char c : take(bytes)) value = (value << 8) | std::uint8_t(c);
+    return value;
+  };
+  if (number(1) != 22) return {};  // a handshake record (RFC 8446 §5.1)
+  take(4);                         // legacy_record_version, length
+  if (number(1) != 1) return {};   // HandshakeType client_hello
+  take(3 + 2 + 32);                // length, legacy_version, random
+  take(number(1));                 // legacy_session_id
+  take(number(2));                 // cipher_suites
+  take(number(1));                 // legacy_compression_methods
+  const std::size_t extensions_end = number(2) + at;
+  while (ok && at + 4 <= extensions_end) {
+    const std::size_t type = number(2), length = number(2);
+    if (type != 0) {  // server_name
+      take(length);
+      continue;
+    }
+    take(2);  // ServerNameList length
+    if (number(1) != 0) return {};  // host_name
+    const std::string_view name = take(number(2));
+    return ok ? std::string(name) : std::string();
+  }
+  return {};
+}
+
 }  // namespace maillab::viz

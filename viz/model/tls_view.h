@@ -66,6 +66,11 @@ std::string_view content_type_name(std::uint8_t content_type);
 // record header (a segment that starts inside a record shows none).
 std::vector<TlsRecordHeader> tls_record_headers(std::string_view application);
 
+// The server name (SNI, RFC 6066 §3) in a ClientHello, which crosses the link unencrypted even in
+// TLS 1.3 (RFC 8446 §4.1.2): `application` must start with the handshake record that holds it.
+// Empty when the bytes are not a ClientHello or it names no server.
+std::string client_hello_server_name(std::string_view application);
+
 // The application bytes of a hop or drop's packet, as a string (empty when there are none).
 std::string application_payload(const engine::TraceRecord& record);
 

@@ -51,7 +51,16 @@ void draw_eavesdropper_view(const TlsInspection& inspection) {
                       unsigned(header.content_type), unsigned(header.length),
                       header.complete ? "" : ", continues in the next segment");
   }
-  disabled_wrapped("Only the 5-byte record headers can be read; the rest is ciphertext:");
+  if (!inspection.server_name_in_clear.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imgui(padlock_open_color));
+    ImGui::TextWrapped("Readable in this ClientHello: the server name asked for (SNI), %s. The handshake's "
+                       "first messages are not encrypted.",
+                       inspection.server_name_in_clear.c_str());
+    ImGui::PopStyleColor();
+  }
+  disabled_wrapped(inspection.server_name_in_clear.empty()
+                       ? "Only the 5-byte record headers can be read; the rest is ciphertext:"
+                       : "The bytes:");
   monospace_lines(inspection.ciphertext, dump_lines_shown);
 }
 
