@@ -276,7 +276,10 @@ void ServerSession::handle_command_text(const std::string& text) {
   std::string error;
   std::optional<std::vector<Value>> values = parse_values(text, &error);
   const std::string raw_tag = text.substr(0, text.find(' '));
-  const bool tag_ok = !raw_tag.empty() && raw_tag.find_first_of("+(){%*\"\\]") == std::string::npos;
+  // RFC 3501 §9: a tag is ASTRING-CHARs but "+", never a space. The value parser reads "a[b c]"
+  // as one atom (a FETCH section), so the first value must be exactly the text up to the space.
+  const bool tag_ok = !raw_tag.empty() && raw_tag.find_first_of("+(){%*\"\\") == std::string::npos &&
+                      (!values || values->empty() || (*values)[0].text == raw_tag);
   if (!values || values->empty() || !(*values)[0].is_atom() || !tag_ok) {
     emit(EventKind::command_received, first_line(text));
     if (!tag_ok) {

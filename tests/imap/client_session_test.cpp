@@ -6,7 +6,7 @@
 using namespace maillab;
 using namespace imap_test;
 
-TEST_CASE("IMAP client syncs new messages with BODY.PEEK[] and leaves them unseen") {
+TEST_CASE("IMAP client syncs new messages with BODY.PEEK[] and leaves them unseen", "[imap][client_session]") {
   Fixture f;
   imap::ServerSession server(f.store);
   imap::ClientSession client({"bob", "hunter2", "INBOX", true});
@@ -28,7 +28,7 @@ TEST_CASE("IMAP client syncs new messages with BODY.PEEK[] and leaves them unsee
   CHECK(client.messages().size() == 3);
 }
 
-TEST_CASE("IMAP clients on two devices: \\Seen set on one appears on the other") {
+TEST_CASE("IMAP clients on two devices: \\Seen set on one appears on the other", "[imap][client_session]") {
   Fixture f;
   imap::ServerSession laptop_server(f.store), phone_server(f.store);
   imap::ClientSession laptop({"bob", "hunter2", "INBOX", true});
@@ -54,7 +54,7 @@ TEST_CASE("IMAP clients on two devices: \\Seen set on one appears on the other")
   CHECK(saw_flag_event);
 }
 
-TEST_CASE("IMAP client move: create, COPY, STORE \\Deleted, EXPUNGE; the other device drops it") {
+TEST_CASE("IMAP client move: create, COPY, STORE \\Deleted, EXPUNGE; the other device drops it", "[imap][client_session]") {
   Fixture f;
   imap::ServerSession server(f.store), other_server(f.store);
   imap::ClientSession client({"bob", "hunter2", "INBOX", true});
@@ -80,7 +80,7 @@ TEST_CASE("IMAP client move: create, COPY, STORE \\Deleted, EXPUNGE; the other d
   CHECK(server.closed());
 }
 
-TEST_CASE("IMAP client login failure") {
+TEST_CASE("IMAP client login failure", "[imap][client_session]") {
   Fixture f;
   imap::ServerSession server(f.store);
   imap::ClientSession client({"bob", "nope", "INBOX", true});

@@ -8,7 +8,7 @@ using namespace maillab;
 using namespace imap_test;
 using imap::ServerSession;
 
-TEST_CASE("IDLE pushes EXISTS when another party delivers") {
+TEST_CASE("IDLE pushes EXISTS when another party delivers", "[imap][server_updates]") {
   Fixture f;
   ServerSession session(f.store);
   login_and_select(session);
@@ -24,7 +24,7 @@ TEST_CASE("IDLE pushes EXISTS when another party delivers") {
   CHECK(say(session, "FOO\r\n") == "a2 BAD expected DONE to end IDLE\r\n");
 }
 
-TEST_CASE("two devices: flags, expunges and new mail reach the other session at NOOP") {
+TEST_CASE("two devices: flags, expunges and new mail reach the other session at NOOP", "[imap][server_updates]") {
   Fixture f;
   ServerSession laptop(f.store);
   ServerSession phone(f.store);
@@ -48,7 +48,7 @@ TEST_CASE("two devices: flags, expunges and new mail reach the other session at 
   CHECK(phone_sees == "* 2 EXISTS\r\n* 0 RECENT\r\nb6 OK NOOP completed\r\n");  // \Recent went to the laptop
 }
 
-TEST_CASE("a POP3 deletion at QUIT is seen by an IMAP session as EXPUNGE") {
+TEST_CASE("a POP3 deletion at QUIT is seen by an IMAP session as EXPUNGE", "[imap][server_updates]") {
   Fixture f;
   ServerSession imap_session(f.store);
   login_and_select(imap_session);

@@ -5,7 +5,7 @@
 
 using namespace maillab::imap;
 
-TEST_CASE("IMAP values: atoms, quoted strings, literals, lists, sections") {
+TEST_CASE("IMAP values: atoms, quoted strings, literals, lists, sections", "[imap][syntax]") {
   std::string error;
   auto values = parse_values("a1 LOGIN \"al ice\" {5}\r\nse\"cr (FLAGS BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.10>)", &error);
   REQUIRE(values);
@@ -21,7 +21,7 @@ TEST_CASE("IMAP values: atoms, quoted strings, literals, lists, sections") {
   CHECK(parse_values("a \"es\\\"c\"", &error)->at(1).text == "es\"c");
 }
 
-TEST_CASE("IMAP trailing literal markers") {
+TEST_CASE("IMAP trailing literal markers", "[imap][syntax]") {
   bool plus = false;
   CHECK(trailing_literal("a1 LOGIN bob {6}", &plus) == 6u);
   CHECK_FALSE(plus);
@@ -33,7 +33,7 @@ TEST_CASE("IMAP trailing literal markers") {
   CHECK(too_large);
 }
 
-TEST_CASE("IMAP sequence sets") {
+TEST_CASE("IMAP sequence sets", "[imap][syntax]") {
   auto set = parse_sequence_set("2,4:6,9:*");
   REQUIRE(set);
   CHECK(sequence_contains(*set, 2, 10));
@@ -48,7 +48,7 @@ TEST_CASE("IMAP sequence sets") {
   CHECK(format_sequence_set({1, 2, 3, 5, 7, 8}) == "1:3,5,7:8");
 }
 
-TEST_CASE("IMAP strings are quoted or sent as literals") {
+TEST_CASE("IMAP strings are quoted or sent as literals", "[imap][syntax]") {
   CHECK(quote_string("plain") == "\"plain\"");
   CHECK(quote_string("a \"b\" \\") == "\"a \\\"b\\\" \\\\\"");
   CHECK(quote_string("two\r\nlines") == "{10}\r\ntwo\r\nlines");
@@ -57,7 +57,7 @@ TEST_CASE("IMAP strings are quoted or sent as literals") {
   CHECK(astring("") == "\"\"");
 }
 
-TEST_CASE("IMAP dates") {
+TEST_CASE("IMAP dates", "[imap][syntax]") {
   CHECK(format_date_time(0) == "01-Jan-1970 00:00:00 +0000");
   CHECK(format_date_time(1700000000) == "14-Nov-2023 22:13:20 +0000");
   CHECK(parse_date_time("14-Nov-2023 23:13:20 +0100") == 1700000000);
@@ -65,7 +65,7 @@ TEST_CASE("IMAP dates") {
   CHECK_FALSE(parse_date_days("31-Foo-2020"));
 }
 
-TEST_CASE("ENVELOPE has the RFC 3501 shape with NIL and defaults") {
+TEST_CASE("ENVELOPE has the RFC 3501 shape with NIL and defaults", "[imap][syntax]") {
   const std::string message =
       "Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n"
       "From: \"Fred Foobar\" <foobar@Blurdybloop.example>\r\n"
@@ -84,7 +84,7 @@ TEST_CASE("ENVELOPE has the RFC 3501 shape with NIL and defaults") {
   CHECK(envelope("\r\nbody") == "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
 }
 
-TEST_CASE("address lists: groups, comments, quoted commas") {
+TEST_CASE("address lists: groups, comments, quoted commas", "[imap][syntax]") {
   auto list = parse_address_list("\"Doe, John\" <jd@x>, a@b (Alice), team: c@d;");
   REQUIRE(list.size() == 5);
   CHECK(*list[0].name == "Doe, John");
@@ -96,7 +96,7 @@ TEST_CASE("address lists: groups, comments, quoted commas") {
   CHECK_FALSE(list[4].mailbox);
 }
 
-TEST_CASE("header parts for BODY[HEADER], BODY[TEXT] and HEADER.FIELDS") {
+TEST_CASE("header parts for BODY[HEADER], BODY[TEXT] and HEADER.FIELDS", "[imap][syntax]") {
   const std::string message = "From: a@x\r\nSubject: long\r\n folded\r\nTo: b@y\r\n\r\nbody\r\n";
   CHECK(message_header(message) == "From: a@x\r\nSubject: long\r\n folded\r\nTo: b@y\r\n\r\n");
   CHECK(message_text(message) == "body\r\n");

@@ -4,7 +4,7 @@
 
 using namespace maillab::mail;
 
-TEST_CASE("plain addr-spec") {
+TEST_CASE("plain addr-spec", "[mail][address]") {
   auto address = parse_mailbox("bob@example.org");
   REQUIRE(address.ok());
   CHECK(address->local_part == "bob");
@@ -13,7 +13,7 @@ TEST_CASE("plain addr-spec") {
   CHECK(address->to_string() == "bob@example.org");
 }
 
-TEST_CASE("display names, quoted and not") {
+TEST_CASE("display names, quoted and not", "[mail][address]") {
   auto quoted = parse_mailbox("\"Bob Smith\" <bob@example.org>");
   REQUIRE(quoted.ok());
   CHECK(quoted->display_name == "Bob Smith");
@@ -34,7 +34,7 @@ TEST_CASE("display names, quoted and not") {
   CHECK(comment->addr_spec() == "bob@example.org");
 }
 
-TEST_CASE("quoted local parts keep their content and are re-quoted") {
+TEST_CASE("quoted local parts keep their content and are re-quoted", "[mail][address]") {
   auto address = parse_mailbox("\"john smith\"@example.org");
   REQUIRE(address.ok());
   CHECK(address->local_part == "john smith");
@@ -45,7 +45,7 @@ TEST_CASE("quoted local parts keep their content and are re-quoted") {
   CHECK(escaped->addr_spec() == "\"a\\\"b\"@example.org");
 }
 
-TEST_CASE("address lists with commas, quoted commas and groups") {
+TEST_CASE("address lists with commas, quoted commas and groups", "[mail][address]") {
   auto list = parse_address_list("alice@example.org, \"Smith, Bob\" <bob@example.org>,carol@example.net");
   REQUIRE(list.ok());
   REQUIRE(list->size() == 3);
@@ -62,7 +62,7 @@ TEST_CASE("address lists with commas, quoted commas and groups") {
   CHECK(empty_group->empty());
 }
 
-TEST_CASE("domains compare case-insensitively, local parts do not") {
+TEST_CASE("domains compare case-insensitively, local parts do not", "[mail][address]") {
   auto one = parse_mailbox("Bob@Example.ORG");
   auto two = parse_mailbox("Bob@example.org");
   auto three = parse_mailbox("bob@example.org");
@@ -73,7 +73,7 @@ TEST_CASE("domains compare case-insensitively, local parts do not") {
   CHECK(one->domain_lowercase() == "example.org");
 }
 
-TEST_CASE("RFC 5321 paths: null reverse-path, source routes, postmaster") {
+TEST_CASE("RFC 5321 paths: null reverse-path, source routes, postmaster", "[mail][address]") {
   auto null = parse_reverse_path("<>");
   REQUIRE(null.ok());
   CHECK(null->is_null);
@@ -101,7 +101,7 @@ TEST_CASE("RFC 5321 paths: null reverse-path, source routes, postmaster") {
   CHECK(literal->mailbox.domain == "[192.0.2.1]");
 }
 
-TEST_CASE("junk addresses give errors, not crashes") {
+TEST_CASE("junk addresses give errors, not crashes", "[mail][address]") {
   for (const char* junk : {"", "@", "bob", "bob@", "@example.org", "<bob@example.org", "bob@@example.org",
                            "\"unclosed@example.org", "a..b@example.org", ".a@example.org", "Bob bob@example.org",
                            "(unclosed comment bob@x.org", "bob@exa mple.org", "<>", "<<>>", "\x01\xff@x",

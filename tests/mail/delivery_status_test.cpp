@@ -48,7 +48,7 @@ DeliveryStatusRequest make_request() {
 
 }  // namespace
 
-TEST_CASE("a bounce is a multipart/report from MAILER-DAEMON to the envelope sender with a null sender") {
+TEST_CASE("a bounce is a multipart/report from MAILER-DAEMON to the envelope sender with a null sender", "[mail][delivery_status]") {
   Bounce bounce = build_delivery_status_notification(make_request());
   CHECK(bounce.envelope_sender.empty());
   CHECK(bounce.envelope_recipient == "alice@example.org");
@@ -75,7 +75,7 @@ TEST_CASE("a bounce is a multipart/report from MAILER-DAEMON to the envelope sen
   CHECK(bytes.find("does not exist") != std::string::npos);
 }
 
-TEST_CASE("a bounce parses back: status and action per recipient") {
+TEST_CASE("a bounce parses back: status and action per recipient", "[mail][delivery_status]") {
   Bounce bounce = build_delivery_status_notification(make_request());
   auto report = parse_delivery_status_notification(bounce.bytes());
   REQUIRE(report.ok());
@@ -94,7 +94,7 @@ TEST_CASE("a bounce parses back: status and action per recipient") {
   CHECK(report->human_readable.find("mx.example.org") != std::string::npos);
 }
 
-TEST_CASE("reading a DSN: errors for messages that are not one") {
+TEST_CASE("reading a DSN: errors for messages that are not one", "[mail][delivery_status]") {
   CHECK_FALSE(parse_delivery_status_notification("Subject: hi\r\n\r\nhello\r\n").ok());
   CHECK_FALSE(parse_delivery_status_notification(
                   "Content-Type: multipart/report; boundary=x\r\n\r\n--x\r\n\r\ntext\r\n")
@@ -104,7 +104,7 @@ TEST_CASE("reading a DSN: errors for messages that are not one") {
                   .ok());  // no delivery-status part
 }
 
-TEST_CASE("Python's email package reads our DSN (interop)") {
+TEST_CASE("Python's email package reads our DSN (interop)", "[mail][delivery_status]") {
   if (std::system("python3 -c 'import email' >/dev/null 2>&1") != 0) {
     WARN("python3 not available: interop check skipped");
     return;
@@ -142,7 +142,7 @@ TEST_CASE("Python's email package reads our DSN (interop)") {
   CHECK(status == 0);
 }
 
-TEST_CASE("reading a DSN back: Last-Attempt-Date and Will-Retry-Until as epoch seconds") {
+TEST_CASE("reading a DSN back: Last-Attempt-Date and Will-Retry-Until as epoch seconds", "[mail][delivery_status]") {
   DeliveryStatusRequest request = make_request();
   request.recipients[0].last_attempt_date = request.date;
   // Across a leap day and a year end, to exercise the calendar arithmetic.

@@ -5,7 +5,7 @@
 
 using namespace maillab::mail;
 
-TEST_CASE("RFC 5322 dates from an injected time") {
+TEST_CASE("RFC 5322 dates from an injected time", "[mail][status_and_date]") {
   CHECK(format_date(0) == "Thu, 1 Jan 1970 00:00:00 +0000");
   CHECK(format_date(1795547169) == "Tue, 24 Nov 2026 19:06:09 +0000");
   CHECK(format_date(951782400) == "Tue, 29 Feb 2000 00:00:00 +0000");
@@ -13,13 +13,13 @@ TEST_CASE("RFC 5322 dates from an injected time") {
   CHECK(format_date(1795547169, -300) == "Tue, 24 Nov 2026 14:06:09 -0500");
 }
 
-TEST_CASE("Message-IDs are deterministic from host, counter and time") {
+TEST_CASE("Message-IDs are deterministic from host, counter and time", "[mail][status_and_date]") {
   CHECK(make_message_id("mx.example.org", 42) == "<42@mx.example.org>");
   CHECK(make_message_id("mx.example.org", 42, 1795547169) == "<20261124190609.42@mx.example.org>");
   CHECK(make_message_id("mx.example.org", 43, 1795547169) != make_message_id("mx.example.org", 42, 1795547169));
 }
 
-TEST_CASE("RFC 3463 enhanced status codes and their texts") {
+TEST_CASE("RFC 3463 enhanced status codes and their texts", "[mail][status_and_date]") {
   auto status = parse_enhanced_status("5.1.1");
   REQUIRE(status.has_value());
   CHECK(status->class_code == 5);

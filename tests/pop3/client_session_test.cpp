@@ -31,7 +31,7 @@ std::vector<pop3::DownloadedMessage> drain(pop3::ClientSession& client) {
 
 }  // namespace
 
-TEST_CASE("POP3 client fetch in delete mode empties the INBOX") {
+TEST_CASE("POP3 client fetch in delete mode empties the INBOX", "[pop3][client_session]") {
   store::MailStore store;
   store.add_user("alice", "secret");
   store.deliver("alice", "INBOX", first, 1);
@@ -49,7 +49,7 @@ TEST_CASE("POP3 client fetch in delete mode empties the INBOX") {
   CHECK(server.closed());
 }
 
-TEST_CASE("POP3 client keep-copy mode fetches only unseen UIDLs") {
+TEST_CASE("POP3 client keep-copy mode fetches only unseen UIDLs", "[pop3][client_session]") {
   store::MailStore store;
   store.add_user("alice", "secret");
   store.deliver("alice", "INBOX", first, 1);
@@ -73,7 +73,7 @@ TEST_CASE("POP3 client keep-copy mode fetches only unseen UIDLs") {
   CHECK(client.known_uidls().size() == 2);
 }
 
-TEST_CASE("POP3 client with APOP and with a wrong password") {
+TEST_CASE("POP3 client with APOP and with a wrong password", "[pop3][client_session]") {
   store::MailStore store;
   store.add_user("alice", "secret");
   store.deliver("alice", "INBOX", first, 1);

@@ -36,14 +36,14 @@ void login(ServerSession& session) {
 
 }  // namespace
 
-TEST_CASE("POP3 greeting carries the APOP timestamp") {
+TEST_CASE("POP3 greeting carries the APOP timestamp", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store, {"pop.example", "<1.2@pop.example>", 512});
   CHECK(session.poll_output() == "+OK pop.example POP3 server ready <1.2@pop.example>\r\n");
   CHECK(session.state() == ServerState::authorization);
 }
 
-TEST_CASE("POP3 USER/PASS, STAT, LIST, UIDL") {
+TEST_CASE("POP3 USER/PASS, STAT, LIST, UIDL", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -63,7 +63,7 @@ TEST_CASE("POP3 USER/PASS, STAT, LIST, UIDL") {
   CHECK(say(session, "NOOP\r\n") == "+OK\r\n");
 }
 
-TEST_CASE("POP3 RETR and TOP byte-stuff lines starting with a dot") {
+TEST_CASE("POP3 RETR and TOP byte-stuff lines starting with a dot", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -78,7 +78,7 @@ TEST_CASE("POP3 RETR and TOP byte-stuff lines starting with a dot") {
   CHECK(say(session, "RETR 9\r\n") == "-ERR no such message, only 2 messages in maildrop\r\n");
 }
 
-TEST_CASE("POP3 deletions happen only at QUIT; RSET undeletes") {
+TEST_CASE("POP3 deletions happen only at QUIT; RSET undeletes", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -99,7 +99,7 @@ TEST_CASE("POP3 deletions happen only at QUIT; RSET undeletes") {
   CHECK_FALSE(f.store.maildrop_locked("alice"));
 }
 
-TEST_CASE("POP3 dropped connection applies no deletion and releases the lock") {
+TEST_CASE("POP3 dropped connection applies no deletion and releases the lock", "[pop3][server_session]") {
   Fixture f;
   {
     ServerSession session(f.store);
@@ -118,7 +118,7 @@ TEST_CASE("POP3 dropped connection applies no deletion and releases the lock") {
   CHECK_FALSE(f.store.maildrop_locked("alice"));
 }
 
-TEST_CASE("POP3 maildrop lock: a second session gets -ERR [IN-USE]") {
+TEST_CASE("POP3 maildrop lock: a second session gets -ERR [IN-USE]", "[pop3][server_session]") {
   Fixture f;
   ServerSession one(f.store);
   ServerSession two(f.store);
@@ -133,7 +133,7 @@ TEST_CASE("POP3 maildrop lock: a second session gets -ERR [IN-USE]") {
   CHECK(say(two, "PASS secret\r\n").rfind("+OK", 0) == 0);
 }
 
-TEST_CASE("POP3 errors: bad password, wrong state, unknown command, PASS before USER") {
+TEST_CASE("POP3 errors: bad password, wrong state, unknown command, PASS before USER", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -149,7 +149,7 @@ TEST_CASE("POP3 errors: bad password, wrong state, unknown command, PASS before 
   CHECK(say(session, "DELE 0\r\n") == "-ERR no such message, only 2 messages in maildrop\r\n");
 }
 
-TEST_CASE("POP3 partial lines, pipelining and over-long lines") {
+TEST_CASE("POP3 partial lines, pipelining and over-long lines", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -160,7 +160,7 @@ TEST_CASE("POP3 partial lines, pipelining and over-long lines") {
   CHECK(say(session, "yyy\r\nNOOP\r\n") == "+OK\r\n");  // the tail of the long line is dropped
 }
 
-TEST_CASE("POP3 APOP logs in with the digest of timestamp + secret") {
+TEST_CASE("POP3 APOP logs in with the digest of timestamp + secret", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store, {"pop.example", "<1896.697170952@dbc.mtview.ca.us>", 512});
   session.poll_output();
@@ -174,7 +174,7 @@ TEST_CASE("POP3 APOP logs in with the digest of timestamp + secret") {
   CHECK(say(no_apop, "APOP alice " + digest + "\r\n") == "-ERR APOP not available on this server\r\n");
 }
 
-TEST_CASE("POP3 CAPA lists the extensions in both states") {
+TEST_CASE("POP3 CAPA lists the extensions in both states", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -186,7 +186,7 @@ TEST_CASE("POP3 CAPA lists the extensions in both states") {
   CHECK(capa.substr(capa.size() - 3) == ".\r\n");
 }
 
-TEST_CASE("POP3 message removed by IMAP during the session") {
+TEST_CASE("POP3 message removed by IMAP during the session", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -195,7 +195,7 @@ TEST_CASE("POP3 message removed by IMAP during the session") {
   CHECK(say(session, "RETR 1\r\n") == "-ERR message 1 no longer exists (removed by another client)\r\n");
 }
 
-TEST_CASE("POP3 QUIT in AUTHORIZATION and the password never reaches the trace") {
+TEST_CASE("POP3 QUIT in AUTHORIZATION and the password never reaches the trace", "[pop3][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();
@@ -212,7 +212,7 @@ TEST_CASE("POP3 QUIT in AUTHORIZATION and the password never reaches the trace")
   CHECK(other.closed());
 }
 
-TEST_CASE("byte-stuffing round trip") {
+TEST_CASE("byte-stuffing round trip", "[pop3][server_session]") {
   const std::string message = ".start\r\nmiddle\r\n..two\r\n";
   const std::string stuffed = pop3::byte_stuff(message);
   CHECK(stuffed == "..start\r\nmiddle\r\n...two\r\n");
@@ -220,7 +220,7 @@ TEST_CASE("byte-stuffing round trip") {
   CHECK(pop3::byte_stuff("no final newline") == "no final newline\r\n");
 }
 
-TEST_CASE("POP3 server survives garbage input") {
+TEST_CASE("POP3 server survives garbage input", "[pop3][server_session]") {
   Fixture f;
   std::uint32_t seed = 99;
   auto next = [&]() { return seed = seed * 1103515245u + 12345u; };

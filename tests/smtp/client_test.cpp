@@ -28,7 +28,7 @@ std::vector<T> events_of(ClientSession& client, std::vector<ClientEvent>& seen) 
 
 }  // namespace
 
-TEST_CASE("client: one command at a time without PIPELINING, exact bytes") {
+TEST_CASE("client: one command at a time without PIPELINING, exact bytes", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net", "nobody@example.net"});
   CHECK(client.state() == ClientState::waiting_for_greeting);
   CHECK(client.poll_output().empty());
@@ -63,7 +63,7 @@ TEST_CASE("client: one command at a time without PIPELINING, exact bytes") {
   CHECK(recipients[1].reply.summary() == "550 5.1.1 <nobody@example.net>: User unknown");
 }
 
-TEST_CASE("client: events give one record per command and reply line") {
+TEST_CASE("client: events give one record per command and reply line", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   std::vector<ClientEvent> seen;
   client.handle_bytes("220 mx ESMTP\r\n");
@@ -77,7 +77,7 @@ TEST_CASE("client: events give one record per command and reply line") {
   CHECK(commands[1].line == "MAIL FROM:<alice@example.org> SIZE=24");
 }
 
-TEST_CASE("client: PIPELINING batches MAIL, RCPTs and DATA") {
+TEST_CASE("client: PIPELINING batches MAIL, RCPTs and DATA", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net", "carol@example.net"});
   client.handle_bytes("220 mx ESMTP\r\n");
   client.poll_output();
@@ -92,7 +92,7 @@ TEST_CASE("client: PIPELINING batches MAIL, RCPTs and DATA") {
   CHECK(client.result().outcome == DeliveryOutcome::delivered);
 }
 
-TEST_CASE("client: pipelined, every recipient refused: no message is sent") {
+TEST_CASE("client: pipelined, every recipient refused: no message is sent", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("220 mx ESMTP\r\n");
   client.handle_bytes(ehlo_pipelining);
@@ -103,7 +103,7 @@ TEST_CASE("client: pipelined, every recipient refused: no message is sent") {
   CHECK(client.recipients()[0].stage == "RCPT TO");
 }
 
-TEST_CASE("client: MAIL refused fails every recipient") {
+TEST_CASE("client: MAIL refused fails every recipient", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net", "carol@example.net"});
   client.handle_bytes("220 mx ESMTP\r\n");
   client.handle_bytes(ehlo_plain);
@@ -118,7 +118,7 @@ TEST_CASE("client: MAIL refused fails every recipient") {
   CHECK(client.result().stage == "MAIL FROM");
 }
 
-TEST_CASE("client: EHLO refused falls back to HELO; a reply without enhanced code gets x.0.0") {
+TEST_CASE("client: EHLO refused falls back to HELO; a reply without enhanced code gets x.0.0", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("220 old.example.net SMTP\r\n");
   client.poll_output();
@@ -135,7 +135,7 @@ TEST_CASE("client: EHLO refused falls back to HELO; a reply without enhanced cod
   CHECK(client.result().outcome == DeliveryOutcome::temporary_failure);
 }
 
-TEST_CASE("client: a greeting of 554 means no service") {
+TEST_CASE("client: a greeting of 554 means no service", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("554 5.3.2 mx.example.net no SMTP service here\r\n");
   CHECK(client.poll_output() == "QUIT\r\n");
@@ -143,7 +143,7 @@ TEST_CASE("client: a greeting of 554 means no service") {
   CHECK(client.recipients()[0].stage == "greeting");
 }
 
-TEST_CASE("client: 421 in the middle ends the session with a temporary failure and no QUIT") {
+TEST_CASE("client: 421 in the middle ends the session with a temporary failure and no QUIT", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   std::vector<ClientEvent> seen;
   client.handle_bytes("220 mx ESMTP\r\n");
@@ -161,7 +161,7 @@ TEST_CASE("client: 421 in the middle ends the session with a temporary failure a
   CHECK(finished[0].result.outcome == DeliveryOutcome::temporary_failure);
 }
 
-TEST_CASE("client: the connection dropping mid-session is a temporary failure (4.4.2)") {
+TEST_CASE("client: the connection dropping mid-session is a temporary failure (4.4.2)", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("220 mx ESMTP\r\n");
   client.handle_bytes(ehlo_plain);
@@ -182,7 +182,7 @@ TEST_CASE("client: the connection dropping mid-session is a temporary failure (4
   CHECK(done.result().outcome == DeliveryOutcome::delivered);
 }
 
-TEST_CASE("client: STARTTLS asks the engine to switch, then says EHLO again") {
+TEST_CASE("client: STARTTLS asks the engine to switch, then says EHLO again", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   std::vector<ClientEvent> seen;
   client.handle_bytes("220 mx ESMTP\r\n");
@@ -200,7 +200,7 @@ TEST_CASE("client: STARTTLS asks the engine to switch, then says EHLO again") {
   CHECK(client.poll_output().starts_with("MAIL FROM:<alice@example.org>\r\n"));
 }
 
-TEST_CASE("client: TLS required but not offered") {
+TEST_CASE("client: TLS required but not offered", "[smtp][client]") {
   ClientOptions options;
   options.require_tls = true;
   ClientSession client = make_client({"bob@example.net"}, options);
@@ -211,7 +211,7 @@ TEST_CASE("client: TLS required but not offered") {
   CHECK(client.recipients()[0].enhanced_status == "4.7.10");
 }
 
-TEST_CASE("client: AUTH PLAIN and AUTH LOGIN") {
+TEST_CASE("client: AUTH PLAIN and AUTH LOGIN", "[smtp][client]") {
   ClientOptions options;
   options.auth_user = "alice";
   options.auth_password = "wonderland";
@@ -238,13 +238,13 @@ TEST_CASE("client: AUTH PLAIN and AUTH LOGIN") {
   CHECK(login.recipients()[0].stage == "AUTH");
 }
 
-TEST_CASE("client: dot-stuffing") {
+TEST_CASE("client: dot-stuffing", "[smtp][client]") {
   CHECK(dot_stuff(".hidden\r\n.\r\nnormal\r\n") == "..hidden\r\n..\r\nnormal\r\n.\r\n");
   CHECK(dot_stuff("no final newline") == "no final newline\r\n.\r\n");
   CHECK(dot_stuff("lf\n.dot\n") == "lf\r\n..dot\r\n.\r\n");
 }
 
-TEST_CASE("client: junk from the server is a temporary failure, not a crash") {
+TEST_CASE("client: junk from the server is a temporary failure, not a crash", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("HTTP/1.1 400 Bad Request\r\n");
   CHECK(client.is_finished());

@@ -73,7 +73,7 @@ Reply default_verdict(const ServerEvent& event) {
 
 }  // namespace
 
-TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown user and dot-stuffing") {
+TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown user and dot-stuffing", "[smtp][conversation]") {
   ServerSession server(testing::relay_config(), "192.0.2.10", "relay.example.org");
   server.start();
   std::string message = "From: alice@example.org\r\nSubject: dots\r\n\r\n.starts with a dot\r\n.\r\nend\r\n";
@@ -114,7 +114,7 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
   CHECK(conversation.transcript.back() == "S: 221 2.0.0 mx.example.net Service closing transmission channel");
 }
 
-TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS") {
+TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS", "[smtp][conversation]") {
   ServerConfig config = testing::submission_config();
   config.advertise_auth_without_tls = false;
   ServerSession server(config, "192.0.2.20", "");
@@ -138,7 +138,7 @@ TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS") {
   CHECK(authenticated);
 }
 
-TEST_CASE("conversation: wrong password on submission bounces every recipient") {
+TEST_CASE("conversation: wrong password on submission bounces every recipient", "[smtp][conversation]") {
   ServerSession server(testing::submission_config(), "192.0.2.20", "");
   server.start();
   ClientOptions options;
@@ -153,7 +153,7 @@ TEST_CASE("conversation: wrong password on submission bounces every recipient") 
   CHECK(client.recipients()[0].reply.summary() == "535 5.7.8 Authentication credentials invalid");
 }
 
-TEST_CASE("conversation: the server refuses the message at end of DATA (DMARC)") {
+TEST_CASE("conversation: the server refuses the message at end of DATA (DMARC)", "[smtp][conversation]") {
   ServerSession server(testing::relay_config(), "192.0.2.10", "");
   server.start();
   ClientSession client(ClientOptions{}, Envelope{"ceo@bank.example", {"bob@example.net"}}, "Subject: pay\r\n\r\nnow\r\n");

@@ -4,7 +4,7 @@
 
 using namespace maillab::smtp;
 
-TEST_CASE("reply formatting: single and multi-line, with enhanced status on every line") {
+TEST_CASE("reply formatting: single and multi-line, with enhanced status on every line", "[smtp][reply]") {
   CHECK(make_reply(250, "2.1.0", "Ok").to_wire() == "250 2.1.0 Ok\r\n");
   CHECK(make_reply(354, "", "Go ahead").to_wire() == "354 Go ahead\r\n");
   Reply multi{550, "5.7.1", {"first line", "second line"}};
@@ -15,7 +15,7 @@ TEST_CASE("reply formatting: single and multi-line, with enhanced status on ever
   CHECK(make_reply(421, "4.3.2", "bye").is_transient_failure());
 }
 
-TEST_CASE("reply parsing: multi-line replies and enhanced codes") {
+TEST_CASE("reply parsing: multi-line replies and enhanced codes", "[smtp][reply]") {
   ReplyParser parser;
   auto first = parser.handle_line("250-mx.example.net greets you");
   REQUIRE(first.ok());
@@ -39,7 +39,7 @@ TEST_CASE("reply parsing: multi-line replies and enhanced codes") {
   CHECK(parser.handle_line("220").value()->code == 220);
 }
 
-TEST_CASE("reply parsing: malformed lines are errors") {
+TEST_CASE("reply parsing: malformed lines are errors", "[smtp][reply]") {
   ReplyParser parser;
   CHECK_FALSE(parser.handle_line("hello").ok());
   CHECK_FALSE(parser.handle_line("25").ok());

@@ -15,7 +15,7 @@ std::string plain(std::string_view user, std::string_view password) {
 }
 }  // namespace
 
-TEST_CASE("server: AUTH is offered on submission, not on relay") {
+TEST_CASE("server: AUTH is offered on submission, not on relay", "[smtp][server_auth]") {
   ServerHarness submission(submission_config());
   CHECK(submission.send("EHLO laptop\r\n").find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
   ServerHarness relay(relay_config());
@@ -23,7 +23,7 @@ TEST_CASE("server: AUTH is offered on submission, not on relay") {
   CHECK(relay.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "503 5.5.1 Authentication not enabled\r\n");
 }
 
-TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission") {
+TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission", "[smtp][server_auth]") {
   ServerHarness harness(submission_config());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
@@ -39,7 +39,7 @@ TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission"
         "250 2.0.0 Ok\r\n503 5.5.1 Already authenticated\r\n");
 }
 
-TEST_CASE("server: AUTH PLAIN with a 334 challenge") {
+TEST_CASE("server: AUTH PLAIN with a 334 challenge", "[smtp][server_auth]") {
   ServerHarness harness(submission_config());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN\r\n") == "334 \r\n");
@@ -47,7 +47,7 @@ TEST_CASE("server: AUTH PLAIN with a 334 challenge") {
   CHECK(harness.send(plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
 }
 
-TEST_CASE("server: AUTH LOGIN prompts for user name and password") {
+TEST_CASE("server: AUTH LOGIN prompts for user name and password", "[smtp][server_auth]") {
   ServerHarness harness(submission_config());
   harness.hello();
   CHECK(harness.send("AUTH LOGIN\r\n") == "334 VXNlcm5hbWU6\r\n");
@@ -63,7 +63,7 @@ TEST_CASE("server: AUTH LOGIN prompts for user name and password") {
   CHECK(initial.send(maillab::common::base64_encode("wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
 }
 
-TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism") {
+TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism", "[smtp][server_auth]") {
   ServerHarness harness(submission_config());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN " + plain("alice", "wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
@@ -76,7 +76,7 @@ TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism
   CHECK(harness.server.state() == ServerState::ready);
 }
 
-TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)") {
+TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)", "[smtp][server_auth]") {
   ServerConfig config = submission_config();
   config.advertise_auth_without_tls = false;
   ServerHarness harness(config);
@@ -90,7 +90,7 @@ TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)") {
   CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
 }
 
-TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext") {
+TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext", "[smtp][server_auth]") {
   ServerHarness harness(relay_config());
   harness.hello();
   CHECK(harness.send("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n") == "220 2.0.0 Ready to start TLS\r\n");
@@ -105,7 +105,7 @@ TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext") {
   CHECK(harness.send("STARTTLS\r\n") == "503 5.5.1 TLS already active\r\n");
 }
 
-TEST_CASE("server: implicit TLS (465) starts with TLS and offers no STARTTLS") {
+TEST_CASE("server: implicit TLS (465) starts with TLS and offers no STARTTLS", "[smtp][server_auth]") {
   ServerConfig config = submission_config();
   config.mode = ServerMode::implicit_tls;
   ServerHarness harness(config);

@@ -7,7 +7,7 @@ using maillab::smtp::testing::relay_config;
 using maillab::smtp::testing::ServerHarness;
 using maillab::smtp::testing::submission_config;
 
-TEST_CASE("server: 503 bad sequence of commands") {
+TEST_CASE("server: 503 bad sequence of commands", "[smtp][server_errors]") {
   ServerHarness harness(relay_config());
   CHECK(harness.send("MAIL FROM:<a@example.org>\r\n") == "503 5.5.1 Bad sequence of commands: Send HELO/EHLO first\r\n");
   harness.hello();
@@ -23,7 +23,7 @@ TEST_CASE("server: 503 bad sequence of commands") {
   CHECK(harness.server.state() == ServerState::sender_accepted);  // errors do not lose the transaction
 }
 
-TEST_CASE("server: 554 no valid recipients when every RCPT was refused") {
+TEST_CASE("server: 554 no valid recipients when every RCPT was refused", "[smtp][server_errors]") {
   struct RefuseAll : ServerPolicy {
     Reply check_recipient(const RecipientVerdictNeeded&) override { return make_reply(554, "5.7.1", "Relay access denied"); }
   } policy;
@@ -35,7 +35,7 @@ TEST_CASE("server: 554 no valid recipients when every RCPT was refused") {
         "250 2.1.0 Ok\r\n554 5.7.1 Relay access denied\r\n554 5.5.1 No valid recipients\r\n");
 }
 
-TEST_CASE("server: 500 unknown command, 501 syntax errors") {
+TEST_CASE("server: 500 unknown command, 501 syntax errors", "[smtp][server_errors]") {
   ServerHarness harness(relay_config());
   CHECK(harness.send("FOO bar\r\n") == "500 5.5.2 Command unrecognized\r\n");
   CHECK(harness.send("\r\n") == "500 5.5.2 Command unrecognized\r\n");
@@ -54,13 +54,13 @@ TEST_CASE("server: 500 unknown command, 501 syntax errors") {
   CHECK(harness.send("EXPN list\r\n") == "502 5.5.1 EXPN not available\r\n");
 }
 
-TEST_CASE("server: 530 on submission before AUTH") {
+TEST_CASE("server: 530 on submission before AUTH", "[smtp][server_errors]") {
   ServerHarness harness(submission_config());
   harness.hello();
   CHECK(harness.send("MAIL FROM:<alice@example.org>\r\n") == "530 5.7.0 Authentication required\r\n");
 }
 
-TEST_CASE("server: 552 when SIZE is too big, and when the data is too big") {
+TEST_CASE("server: 552 when SIZE is too big, and when the data is too big", "[smtp][server_errors]") {
   ServerConfig config = relay_config();
   config.max_message_size = 100;
   ServerHarness harness(config);
@@ -78,7 +78,7 @@ TEST_CASE("server: 552 when SIZE is too big, and when the data is too big") {
   CHECK(harness.server.state() == ServerState::ready);
 }
 
-TEST_CASE("server: 452 beyond the recipient limit") {
+TEST_CASE("server: 452 beyond the recipient limit", "[smtp][server_errors]") {
   ServerHarness defaults(relay_config());
   defaults.hello();
   defaults.send("MAIL FROM:<a@example.org>\r\n");
@@ -88,7 +88,7 @@ TEST_CASE("server: 452 beyond the recipient limit") {
   CHECK(defaults.server.envelope().recipients.size() == 100);
 }
 
-TEST_CASE("server: line too long, for commands and for message text") {
+TEST_CASE("server: line too long, for commands and for message text", "[smtp][server_errors]") {
   ServerHarness harness(relay_config());
   harness.hello();
   std::string long_command = "NOOP " + std::string(600, 'x') + "\r\n";
@@ -107,7 +107,7 @@ TEST_CASE("server: line too long, for commands and for message text") {
   CHECK(harness.send(std::string(998, 'k') + "\r\n.\r\n") == "250 2.0.0 Ok: queued\r\n");
 }
 
-TEST_CASE("server: too many errors end the session with 421") {
+TEST_CASE("server: too many errors end the session with 421", "[smtp][server_errors]") {
   ServerConfig config = relay_config();
   config.max_errors = 3;
   ServerHarness harness(config);
@@ -119,7 +119,7 @@ TEST_CASE("server: too many errors end the session with 421") {
   CHECK(harness.send("NOOP\r\n").empty());
 }
 
-TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transaction") {
+TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transaction", "[smtp][server_errors]") {
   ServerHarness harness(relay_config());
   harness.hello();
   harness.server.shutdown();
@@ -137,7 +137,7 @@ TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transacti
   CHECK(dropped.events_of<MessageAccepted>().empty());
 }
 
-TEST_CASE("server: a junk byte stream never crashes or hangs") {
+TEST_CASE("server: a junk byte stream never crashes or hangs", "[smtp][server_errors]") {
   ServerHarness harness(relay_config());
   std::string junk;
   unsigned seed = 12345;

@@ -7,7 +7,7 @@ using namespace maillab::smtp;
 using maillab::smtp::testing::relay_config;
 using maillab::smtp::testing::ServerHarness;
 
-TEST_CASE("server: a full happy-path dialogue with exact replies") {
+TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][server]") {
   ServerHarness harness(relay_config());
   CHECK(harness.greeting == "220 mx.example.net ESMTP maillab\r\n");
   CHECK(harness.server.state() == ServerState::waiting_for_hello);
@@ -54,7 +54,7 @@ TEST_CASE("server: a full happy-path dialogue with exact replies") {
   CHECK(harness.events_of<ReplySent>().front().line == "220 mx.example.net ESMTP maillab");
 }
 
-TEST_CASE("server: pipelined MAIL/RCPT/RCPT/DATA in one handle_bytes, verdicts answered later") {
+TEST_CASE("server: pipelined MAIL/RCPT/RCPT/DATA in one handle_bytes, verdicts answered later", "[smtp][server]") {
   ServerHarness harness(relay_config(), false);
   harness.hello();
   std::string output = harness.send(
@@ -91,7 +91,7 @@ TEST_CASE("server: pipelined MAIL/RCPT/RCPT/DATA in one handle_bytes, verdicts a
   CHECK(harness.events_of<MessageAccepted>().size() == 1);
 }
 
-TEST_CASE("server: a synchronous policy decides without waiting") {
+TEST_CASE("server: a synchronous policy decides without waiting", "[smtp][server]") {
   struct Policy : ServerPolicy {
     Reply check_recipient(const RecipientVerdictNeeded& request) override {
       if (request.recipient == "bob@example.net") return make_reply(250, "2.1.5", "Ok");
@@ -113,7 +113,7 @@ TEST_CASE("server: a synchronous policy decides without waiting") {
   CHECK(harness.events_of<MessageAccepted>().empty());
 }
 
-TEST_CASE("server: dot-unstuffing and the lone-dot line") {
+TEST_CASE("server: dot-unstuffing and the lone-dot line", "[smtp][server]") {
   ServerHarness harness(relay_config());
   harness.hello();
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
@@ -123,7 +123,7 @@ TEST_CASE("server: dot-unstuffing and the lone-dot line") {
   CHECK(accepted[0].message == "Subject: dots\r\n\r\n.leading dot\r\n.\r\n..\r\nlast\r\n");
 }
 
-TEST_CASE("server: bare LF does not end DATA (no SMTP smuggling)") {
+TEST_CASE("server: bare LF does not end DATA (no SMTP smuggling)", "[smtp][server]") {
   ServerHarness harness(relay_config());
   harness.hello();
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
@@ -132,7 +132,7 @@ TEST_CASE("server: bare LF does not end DATA (no SMTP smuggling)") {
   CHECK(harness.send(".\r\n") == "250 2.0.0 Ok: queued\r\n");
 }
 
-TEST_CASE("server: partial lines split across handle_bytes calls, byte by byte") {
+TEST_CASE("server: partial lines split across handle_bytes calls, byte by byte", "[smtp][server]") {
   std::string dialogue =
       "EHLO client.example.org\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n"
       "Subject: split\r\n\r\nbody line\r\n.\r\nQUIT\r\n";
@@ -150,7 +150,7 @@ TEST_CASE("server: partial lines split across handle_bytes calls, byte by byte")
   CHECK(crlf.send("\n") == "250 2.0.0 Ok\r\n");
 }
 
-TEST_CASE("server: RSET, HELO without enhanced codes, VRFY and HELP") {
+TEST_CASE("server: RSET, HELO without enhanced codes, VRFY and HELP", "[smtp][server]") {
   ServerHarness harness(relay_config());
   CHECK(harness.send("HELO old.example.org\r\n") == "250 mx.example.net\r\n");
   CHECK_FALSE(harness.server.session().esmtp);
@@ -167,7 +167,7 @@ TEST_CASE("server: RSET, HELO without enhanced codes, VRFY and HELP") {
   CHECK(help.find("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET") != std::string::npos);
 }
 
-TEST_CASE("server: the command table and state names are available for lessons") {
+TEST_CASE("server: the command table and state names are available for lessons", "[smtp][server]") {
   auto table = ServerSession::command_table();
   REQUIRE(table.size() == 13);
   CHECK(table[2].verb == "MAIL");
@@ -176,7 +176,7 @@ TEST_CASE("server: the command table and state names are available for lessons")
   CHECK(to_string(ServerState::waiting_recipient_verdict) == "waiting_recipient_verdict");
 }
 
-TEST_CASE("server: Received header for an authenticated TLS submission") {
+TEST_CASE("server: Received header for an authenticated TLS submission", "[smtp][server]") {
   SessionInfo session;
   session.server_hostname = "smtp.example.org";
   session.client_address = "192.0.2.10";

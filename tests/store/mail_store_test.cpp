@@ -9,7 +9,7 @@ const std::string message_a = "From: a@x\r\nSubject: A\r\n\r\nbody A\r\n";
 const std::string message_b = "From: b@x\r\nSubject: B\r\n\r\nbody B\r\n";
 }  // namespace
 
-TEST_CASE("users get the default folders and passwords are checked") {
+TEST_CASE("users get the default folders and passwords are checked", "[store][mail_store]") {
   MailStore store;
   REQUIRE(store.add_user("alice", "secret"));
   REQUIRE_FALSE(store.add_user("ALICE", "other"));  // names are case-insensitive
@@ -20,7 +20,7 @@ TEST_CASE("users get the default folders and passwords are checked") {
   CHECK(store.folder("alice", "inbox") != nullptr);  // INBOX in any case
 }
 
-TEST_CASE("UIDs are strictly ascending and never reused across expunge") {
+TEST_CASE("UIDs are strictly ascending and never reused across expunge", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   CHECK(store.deliver("alice", "INBOX", message_a, 100).uid == 1);
@@ -36,7 +36,7 @@ TEST_CASE("UIDs are strictly ascending and never reused across expunge") {
   CHECK(inbox->messages[1].internal_date == 102);
 }
 
-TEST_CASE("UIDVALIDITY differs between folders and changes when a folder is recreated") {
+TEST_CASE("UIDVALIDITY differs between folders and changes when a folder is recreated", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   const std::uint32_t inbox = store.folder("alice", "INBOX")->uid_validity;
@@ -51,7 +51,7 @@ TEST_CASE("UIDVALIDITY differs between folders and changes when a folder is recr
   CHECK(store.folder("alice", "Work")->messages.empty());
 }
 
-TEST_CASE("quota refuses a delivery with a clear result") {
+TEST_CASE("quota refuses a delivery with a clear result", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw", 60);
   CHECK(store.deliver("alice", "INBOX", message_a, 1).status == Status::ok);
@@ -65,7 +65,7 @@ TEST_CASE("quota refuses a delivery with a clear result") {
   CHECK(store.deliver("alice", "Nope", message_a, 1).status == Status::no_such_folder);
 }
 
-TEST_CASE("aliases expand to local users, forwards are returned for re-injection") {
+TEST_CASE("aliases expand to local users, forwards are returned for re-injection", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   store.add_user("bob", "pw");
@@ -92,7 +92,7 @@ TEST_CASE("aliases expand to local users, forwards are returned for re-injection
   CHECK(store.folder("bob", "INBOX")->messages.size() == 1);
 }
 
-TEST_CASE("alias loops terminate") {
+TEST_CASE("alias loops terminate", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   store.add_alias("a", {"b"});
@@ -101,7 +101,7 @@ TEST_CASE("alias loops terminate") {
   CHECK(r.local_users == std::vector<std::string>{"alice"});
 }
 
-TEST_CASE("folders: create with superiors, rename with children, delete rules") {
+TEST_CASE("folders: create with superiors, rename with children, delete rules", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   REQUIRE(store.create_folder("alice", "Projects/2024/Q1") == Status::ok);
@@ -120,7 +120,7 @@ TEST_CASE("folders: create with superiors, rename with children, delete rules") 
   CHECK(store.rename_folder("alice", "Nope", "X") == Status::no_such_folder);
 }
 
-TEST_CASE("renaming INBOX moves its messages and leaves it empty") {
+TEST_CASE("renaming INBOX moves its messages and leaves it empty", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   store.deliver("alice", "INBOX", message_a, 1);
@@ -129,7 +129,7 @@ TEST_CASE("renaming INBOX moves its messages and leaves it empty") {
   CHECK(store.folder("alice", "Old")->messages.size() == 1);
 }
 
-TEST_CASE("copy and move keep flags and give new ascending UIDs") {
+TEST_CASE("copy and move keep flags and give new ascending UIDs", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   store.deliver("alice", "INBOX", message_a, 1, flag_flagged);
@@ -144,7 +144,7 @@ TEST_CASE("copy and move keep flags and give new ascending UIDs") {
   CHECK(store.copy_messages("alice", "INBOX", {1}, "Nope") == Status::no_such_folder);
 }
 
-TEST_CASE("\\Recent is claimed once") {
+TEST_CASE("\\Recent is claimed once", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   store.deliver("alice", "INBOX", message_a, 1);
@@ -152,7 +152,7 @@ TEST_CASE("\\Recent is claimed once") {
   CHECK_FALSE(store.claim_recent("alice", "INBOX", 1));
 }
 
-TEST_CASE("change counter and observers see every mutation") {
+TEST_CASE("change counter and observers see every mutation", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   std::vector<Change> seen;
@@ -173,7 +173,7 @@ TEST_CASE("change counter and observers see every mutation") {
   CHECK(seen.size() == 3);
 }
 
-TEST_CASE("the POP3 maildrop lock admits one holder") {
+TEST_CASE("the POP3 maildrop lock admits one holder", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");
   CHECK(store.lock_maildrop("alice"));
@@ -184,7 +184,7 @@ TEST_CASE("the POP3 maildrop lock admits one holder") {
   CHECK_FALSE(store.lock_maildrop("nobody"));
 }
 
-TEST_CASE("flag helpers") {
+TEST_CASE("flag helpers", "[store][mail_store]") {
   CHECK(flags_to_text(flag_deleted | flag_seen) == "\\Seen \\Deleted");
   CHECK(flag_from_name("\\SEEN") == flag_seen);
   CHECK_FALSE(flag_from_name("\\Recent").has_value());
