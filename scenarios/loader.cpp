@@ -11,6 +11,7 @@
 #include "scenarios/input_limits.h"
 #include "scenarios/loader_parts.h"
 #include "scenarios/values.h"
+#include "scenarios/yaml_brackets.h"
 
 namespace maillab::scenarios {
 namespace {
@@ -26,7 +27,12 @@ std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string&
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, 0, 0};
     if (e.mark.line >= 0) where = {file, e.mark.line + 1, e.mark.column + 1};
-    diagnostics.error(where, "YAML syntax error: " + e.msg, "well-formed YAML (check indentation, colons and brackets)");
+    std::string what = "YAML syntax error: " + e.msg;
+    // The parser gives up where it noticed; an unclosed brace is often lines above: say both.
+    if (auto open = unclosed_flow_bracket(text))
+      what += std::string("; the '") + open->bracket + "' opened at " +
+              SourceLocation{file, open->line, open->column}.to_string() + " is never closed";
+    diagnostics.error(where, what, "well-formed YAML (check indentation, colons and brackets)");
     return std::nullopt;
   }
 }

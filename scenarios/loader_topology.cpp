@@ -147,6 +147,12 @@ void load_hosts(const YAML::Node& hosts, LoadContext& context, const Registry& r
       continue;
     }
     if (auto address = engine::parse_address(node.Scalar())) {
+      // An address nobody has would only fail at run time, each lookup timing out.
+      if (!context.world.network.host_at(*address)) {
+        context.error(node, "resolver " + node.Scalar() + " is no host's address",
+                      "the address or name of a host in this scenario that runs a resolver");
+        continue;
+      }
       host->set_resolver_address(*address);
     } else if (engine::Host* server = context.host(node, "resolver")) {
       host->set_resolver_address(server->address());

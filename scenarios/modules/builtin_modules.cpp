@@ -12,6 +12,7 @@ void register_builtin_modules(Registry& registry) {
   register_client_module(registry);    // mail_client block; check_mail/read/reply/forward/compose/delete/move; device checks
   register_mta_module(registry);       // mta block; send; delivered/bounced/rejected/smtp_reply/queued checks
   register_auth_module(registry);      // authentication, publish blocks; tamper; auth_results check
+  register_header_expectation(registry);  // header: count, unfolded value, order
   register_generate_module(registry);  // generate: section (many domains, traffic streams)
   register_tls_module(registry);       // tls block: a server's certificate (good, expired, ...)
 }

@@ -32,6 +32,9 @@ void register_mta_module(Registry& registry);
 void register_auth_module(Registry& registry);
 void register_tls_module(Registry& registry);
 
+// modules/header_expect.cpp: expectation header (count, unfolded value, order of header fields).
+void register_header_expectation(Registry& registry);
+
 // modules/generate_*.cpp: top-level section generate: (domains under a generated root and TLDs;
 // traffic streams between them).
 void register_generate_module(Registry& registry);
