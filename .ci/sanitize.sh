@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # CI's sanitizer stage (issue 14): AddressSanitizer + UndefinedBehaviorSanitizer, leak checking on,
-# over the tests where bytes from outside are parsed: the protocols, the engine and its hosts, and
-# the bridge with real clients (interop). A second build directory, build-asan/ (CMake option
-# MAILLAB_SANITIZE). Any sanitizer report fails the stage. Prints how long it took.
-# Not yet called from .ci/run: it has not been run to a pass (see issue 14's notes); once it
-# passes, add `.ci/sanitize.sh` after ./test.sh there.
+# over the test programs where bytes from outside are parsed and where ownership is subtle: the
+# protocols (TLS included), the engine and its hosts, the bridge's sockets. A second build
+# directory, build-asan/ (CMake option MAILLAB_SANITIZE). Any sanitizer report fails the stage.
+# The `maillab` program itself (GUI included) and the interop tests through it are left out to
+# keep CI within its time on two cores: the sessions they drive are the ones tested here.
+# Prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ./scripts_common.sh
 maillab_install_packages
 
 started=$(date +%s)
-programs=(test_auth test_dns test_imap test_mail test_pop3 test_smtp test_store
-          test_engine test_hosts_auth test_hosts_client test_hosts_dns test_hosts_mail test_bridge)
-targets=(maillab "${programs[@]}")
+programs=(test_auth test_dns test_imap test_mail test_pop3 test_smtp test_store test_tls
+          test_engine test_hosts_auth test_hosts_client test_hosts_dns test_hosts_mail test_hosts_tls test_bridge)
+targets=("${programs[@]}")
 
 # shellcheck disable=SC2046
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAILLAB_SANITIZE=ON \
@@ -29,7 +30,6 @@ for program in "${programs[@]}"; do
   echo "== $program (ASan + UBSan)"
   "$(find build-asan/tests -type f -name "$program" | head -n 1)"
 done
-(cd build-asan && ctest --output-on-failure -L interop)
 
 finished=$(date +%s)
 echo "sanitizer stage: build $((built - started)) s, tests $((finished - built)) s"

@@ -1,4 +1,5 @@
 // maillab: the command line. Thin on purpose: it finds the command and hands it the rest.
+#include <algorithm>
 #include <iostream>
 #include <new>
 
@@ -10,9 +11,12 @@ namespace {
 void print_help(std::ostream& out) {
   out << "maillab — a discrete-event network simulator that shows how email crosses the Internet.\n\n"
          "Usage: maillab COMMAND [ARGUMENTS]   (maillab COMMAND --help for details)\n\nCommands:\n";
+  // The summaries line up one column after the longest command name.
+  std::size_t width = 0;
+  for (const auto& command : maillab::app::commands()) width = std::max(width, std::string(command.name).size());
   for (const auto& command : maillab::app::commands()) {
     std::string name(command.name);
-    name.resize(8, ' ');
+    name.resize(width + 2, ' ');
     out << "  " << name << command.summary << "\n";
   }
   out << "\nExit codes: 0 all expectations held, 1 an expectation failed, 2 bad input (nothing ran),\n"
