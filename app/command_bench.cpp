@@ -10,6 +10,7 @@
 #include "bench/hold.h"
 #include "bench/mail.h"
 #include "bench/tls_handshake.h"
+#include "bench/transfer.h"
 #include "viz/visualizer.h"
 
 namespace maillab::app {
@@ -74,7 +75,7 @@ int command_bench(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
                                            {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
-                                           {"handshakes"}},
+                                           {"handshakes"}, {"bytes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "gui") {
@@ -104,12 +105,23 @@ int command_bench(const Arguments& arguments) {
     }
     return bench::run_tls_handshake_benchmark(handshakes, std::cout) == 0 ? 0 : 2;
   }
+  if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "transfer") {
+    // One TCP connection of N bytes: wall time and the bytes the stream buffers moved (linear in N).
+    std::uint64_t bytes = 1'000'000;
+    if (parsed->has("bytes")) {
+      auto value = whole_number(parsed->options["bytes"], 1'000'000'000);
+      if (!value || *value == 0) return usage_error("bench", "bad --bytes; expected a whole number from 1 to 1000000000");
+      bytes = *value;
+    }
+    return bench::run_transfer_benchmark(bytes, std::cout) == 0 ? 0 : 2;
+  }
   if (parsed->help) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
                  "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
                  "                          [--tls] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
+                 "       maillab bench transfer [--bytes N]\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"
                  "of N events run (default 1000000) schedules one more. Prints one line of figures.\n"
                  "The gui benchmark renders P packets in flight (default 2000) for N frames (default\n"
@@ -118,11 +130,13 @@ int command_bench(const Arguments& arguments) {
                  "messages (default 500) between random users at R a simulated second (default 1000),\n"
                  "through DNS, SMTP submission and relay, into the mailboxes; --loss on every domain's\n"
                  "uplink, --tls submits on 465. It prints name=value figures (bench/README.md) and exits 1\n"
-                 "if a message is unaccounted for.\n";
+                 "if a message is unaccounted for.\n"
+                 "The transfer benchmark sends N bytes (default 1000000) over one TCP connection and\n"
+                 "prints the wall time and the bytes its buffers moved: both grow linearly with N.\n";
     return 0;
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")
-    return usage_error("bench", "unknown benchmark; expected 'hold', 'mail', 'gui' or 'tls'");
+    return usage_error("bench", "unknown benchmark; expected 'hold', 'mail', 'gui', 'tls' or 'transfer'");
   std::uint64_t values[3] = {1000, 1'000'000, 1};
   const char* names[3] = {"pending", "events", "seed"};
   for (int i = 0; i < 3; ++i) {

@@ -2,6 +2,8 @@
 // connection are answered with RST. UDP lives in udp.cpp, the stream itself in tcp_stream.cpp.
 #include "engine/net/host.h"
 
+#include <bit>
+
 #include "engine/net/host_transport.h"
 #include "engine/net/network.h"
 #include "engine/net/network_impl.h"
@@ -58,10 +60,14 @@ Simulator& Host::simulator() { return network_.simulator(); }
 bool Host::listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamConnection>)> on_accept) {
   if (port == 0 || transport_->listeners.count(port)) return false;
   transport_->listeners.emplace(port, std::move(on_accept));
+  transport_->refresh_port(port);
   return true;
 }
 
-void Host::unlisten(std::uint16_t port) { transport_->listeners.erase(port); }
+void Host::unlisten(std::uint16_t port) {
+  transport_->listeners.erase(port);
+  transport_->refresh_port(port);
+}
 
 std::vector<std::uint16_t> Host::listening_ports() const {
   std::vector<std::uint16_t> ports;
@@ -91,22 +97,26 @@ void Host::connect(Endpoint remote, ConnectHandlers handlers) {
     });
     return;
   }
-  const std::uint16_t port = ephemeral_port();
-  auto stream = std::make_shared<TcpStream>(*this, id, Endpoint{address_, port}, remote);
-  transport_->connections[{port, remote}] = stream;
+  const std::optional<std::uint16_t> port = transport_->take_ephemeral_port();
+  if (!port) {
+    // Every ephemeral port is taken (EADDRNOTAVAIL): a flood of connections, e.g. through the
+    // bridge. Fail this one, from an event as always, rather than reuse a port.
+    ++network_.transport_counters().ports_exhausted;
+    net.record_transport(name_, net.label_for(remote.address), protocol,
+                         "cannot connect to " + format_endpoint(remote) + ": all " +
+                             std::to_string(Transport::ephemeral_count) + " ephemeral ports are in use",
+                         id);
+    simulator().schedule_in(0, [on_failed = std::move(handlers.on_failed)] {
+      if (on_failed) on_failed(ConnectError::unreachable);
+    });
+    return;
+  }
+  auto stream = std::make_shared<TcpStream>(*this, id, Endpoint{address_, *port}, remote);
+  transport_->add_connection({*port, remote}, stream);
   stream->start_connect(std::move(handlers));
 }
 
-std::uint16_t Host::ephemeral_port() {
-  constexpr std::uint16_t first = 49152;
-  constexpr unsigned count = 65536 - first;
-  for (unsigned tries = 0; tries < count; ++tries) {
-    const std::uint16_t candidate = transport_->next_ephemeral;
-    transport_->next_ephemeral = static_cast<std::uint16_t>(first + (candidate - first + 1) % count);
-    if (!transport_->port_in_use(candidate)) return candidate;
-  }
-  return 0;  // all 16384 in use: a programming error in a teaching scenario
-}
+std::uint16_t Host::ephemeral_port() { return transport_->take_ephemeral_port().value_or(0); }
 
 // --- services --------------------------------------------------------------------------------
 
@@ -121,16 +131,58 @@ Service& Host::add_service(std::unique_ptr<Service> service) {
 
 Host::Transport::Transport(Host& owner)
     : host(owner), rng(owner.simulator().rng().derive("host:" + owner.name())) {
-  next_ephemeral = static_cast<std::uint16_t>(49152 + rng.uniform(16384));
+  next_ephemeral = static_cast<std::uint16_t>(first_ephemeral + rng.uniform(ephemeral_count));
 }
 
 Network::Impl& Host::Transport::network() { return host.network().impl(); }
 
 bool Host::Transport::port_in_use(std::uint16_t port) const {
-  if (udp_bindings.count(port) || listeners.count(port)) return true;
-  for (const auto& [key, stream] : connections)
-    if (key.first == port) return true;
-  return false;
+  return udp_bindings.count(port) || listeners.count(port) || connections_on_port.count(port);
+}
+
+void Host::Transport::refresh_port(std::uint16_t port) {
+  if (port < first_ephemeral) return;
+  const unsigned index = port - first_ephemeral;
+  const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+  if (port_in_use(port))
+    ephemeral_in_use[index / 64] |= bit;
+  else
+    ephemeral_in_use[index / 64] &= ~bit;
+}
+
+void Host::Transport::add_connection(const ConnectionKey& key, std::shared_ptr<TcpStream> stream) {
+  auto [slot, added] = connections.try_emplace(key, std::move(stream));
+  if (!added) return;  // never happens: the key's port was free, or the remote end is new
+  ++connections_on_port[key.first];
+  refresh_port(key.first);
+}
+
+void Host::Transport::remove_connection(const ConnectionKey& key, const TcpStream* stream) {
+  auto found = connections.find(key);
+  if (found == connections.end() || found->second.get() != stream) return;
+  connections.erase(found);
+  auto count = connections_on_port.find(key.first);
+  if (count != connections_on_port.end() && --count->second == 0) connections_on_port.erase(count);
+  refresh_port(key.first);
+}
+
+std::optional<std::uint16_t> Host::Transport::take_ephemeral_port() {
+  constexpr unsigned words = ephemeral_count / 64;
+  const unsigned start = next_ephemeral - first_ephemeral;
+  const unsigned start_bit = start % 64;
+  // The start word from start_bit on, the other words in turn, then the start word below start_bit.
+  for (unsigned step = 0; step <= words; ++step) {
+    const unsigned word = (start / 64 + step) % words;
+    std::uint64_t free = ~ephemeral_in_use[word];
+    if (step == 0) free &= ~std::uint64_t{0} << start_bit;
+    if (step == words) free &= (std::uint64_t{1} << start_bit) - 1;
+    ++host.network().transport_counters().port_search_steps;
+    if (free == 0) continue;
+    const unsigned index = word * 64 + static_cast<unsigned>(std::countr_zero(free));
+    next_ephemeral = static_cast<std::uint16_t>(first_ephemeral + (index + 1) % ephemeral_count);
+    return static_cast<std::uint16_t>(first_ephemeral + index);
+  }
+  return std::nullopt;
 }
 
 void Host::Transport::send_packet(std::shared_ptr<Packet> packet) { network().send_from(host, std::move(packet)); }
@@ -158,7 +210,7 @@ void Host::Transport::receive_tcp(const Packet& packet) {
       auto stream = std::make_shared<TcpStream>(host, packet.connection,
                                                 Endpoint{host.address(), packet.destination_port},
                                                 Endpoint{packet.source, packet.source_port});
-      connections[key] = stream;
+      add_connection(key, stream);
       stream->start_accept(packet, listener->second);
       return;
     }
@@ -206,6 +258,10 @@ void Host::Transport::release() {
 void Host::Transport::crash() {
   auto lost = std::move(connections);
   connections.clear();
+  std::vector<std::uint16_t> ports;
+  for (const auto& [port, count] : connections_on_port) ports.push_back(port);
+  connections_on_port.clear();
+  for (std::uint16_t port : ports) refresh_port(port);
   for (auto& [key, stream] : lost) stream->vanish();
 }
 

@@ -53,6 +53,17 @@ class StreamConnection {
   // Sends RST at once and drops anything queued.
   virtual void abort() = 0;
 
+  // Flow control (RFC 9293 §3.8.6): while reading is paused, on_data is not called; up to one
+  // window of arriving bytes is held and the window advertised to the peer shrinks to what is
+  // left, so a peer whose bytes are not read stops sending (and probes, never giving up, while
+  // the window stays shut). resume_reading() hands over what was held, from an event, and tells
+  // the peer the window is open again. A FIN that arrives while paused waits behind the bytes.
+  virtual void pause_reading() {}
+  virtual void resume_reading() {}
+  virtual bool reading_paused() const { return false; }
+  // Bytes queued by send() that the peer has not acknowledged yet (unsent ones included).
+  virtual std::uint64_t send_backlog() const { return 0; }
+
   // Simulated TLS (STARTTLS, ports 465/993/995): no cryptography on the wire, but from here on
   // the connection is marked encrypted and trace records say so.
   virtual void set_tls(bool on) = 0;

@@ -71,6 +71,14 @@ struct TcpOptions {
   std::size_t max_window = 65535;      // the receive window we advertise and respect (no scaling)
 };
 
+// Work counters of the transport: what tests and benchmarks check to show that costs grow with
+// the bytes and connections, not with their square (never timed).
+struct TransportCounters {
+  std::uint64_t stream_bytes_moved = 0;  // bytes written or read by stream buffers, both directions
+  std::uint64_t port_search_steps = 0;   // words of a host's ephemeral-port map examined
+  std::uint64_t ports_exhausted = 0;     // connects refused because every ephemeral port was in use
+};
+
 class Network {
  public:
   explicit Network(Simulator& simulator);
@@ -106,6 +114,7 @@ class Network {
   std::optional<std::vector<std::string>> route(const std::string& from, const std::string& to) const;
 
   TcpOptions& tcp_options() { return tcp_options_; }
+  TransportCounters& transport_counters() { return transport_counters_; }
 
   // The world's TLS certificates, made on first use by engine/hosts/tls (world_pki()).
   std::shared_ptr<WorldPki>& tls_pki() { return tls_pki_; }
@@ -121,6 +130,7 @@ class Network {
   std::vector<Link> links_;
   TcpOptions tcp_options_;
   std::shared_ptr<WorldPki> tls_pki_;
+  TransportCounters transport_counters_;
   std::unique_ptr<Impl> impl_;
 };
 

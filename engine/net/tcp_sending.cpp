@@ -23,12 +23,13 @@ void TcpStream::send_control(std::uint8_t flags, std::uint32_t sequence, bool re
   packet->tcp.destination_port = remote_.port;
   packet->tcp.sequence = sequence;
   packet->tcp.flags = flags;
-  packet->tcp.window = static_cast<std::uint16_t>(std::min<std::size_t>(host_.network().tcp_options().max_window, 65535));
+  packet->tcp.window = advertised_window_ = receive_window();
   if (flags & tcp_flag::ack) packet->tcp.acknowledgment = irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_);
   packet->protocol_name = protocol_name();
   // Relative numbers, as Wireshark shows them: the SYN counts as one.
   packet->summary = describe_control_segment(packet->tcp, static_cast<std::uint32_t>(rcv_nxt_ + 1));
   if (retransmission) packet->summary += " (retransmission)";
+  ++segments_sent_;
   host_.transport().send_packet(std::move(packet));
 }
 
@@ -45,9 +46,8 @@ void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size
   packet->tcp.sequence = wire_sequence(offset);
   packet->tcp.acknowledgment = irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_);
   packet->tcp.flags = flags | tcp_flag::ack | tcp_flag::psh;
-  packet->tcp.window = static_cast<std::uint16_t>(std::min<std::size_t>(host_.network().tcp_options().max_window, 65535));
-  const auto begin = send_buffer_.begin() + static_cast<std::ptrdiff_t>(offset - buffer_base_);
-  packet->data.assign(begin, begin + static_cast<std::ptrdiff_t>(length));
+  packet->tcp.window = advertised_window_ = receive_window();
+  send_queue_.copy(offset, length, packet->data);
   packet->protocol_name = protocol_name();
   const std::string kind = retransmission ? "retransmission" : "data";
   // A segment is named by the label of the bytes it starts in, if the application gave one.
@@ -58,6 +58,7 @@ void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size
   else
     packet->summary = (label && !label->empty() ? *label : first_line_of(packet->data)) + " (" + kind + ", " +
                       std::to_string(length) + " bytes)";
+  ++segments_sent_;
   host_.transport().send_packet(std::move(packet));
 }
 
@@ -65,12 +66,16 @@ void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size
 void TcpStream::pump() {
   if (state_ != State::established) return;
   const TcpOptions& options = host_.network().tcp_options();
-  const std::size_t window = std::min(cwnd_, options.max_window);
+  // The congestion window, and never past the peer's receive window (RFC 9293 §3.8.6).
+  const std::size_t window = std::min({cwnd_, options.max_window, peer_window_});
   for (;;) {
     const std::uint64_t in_flight = snd_nxt_ - snd_una_;
     if (snd_nxt_ < data_end()) {
-      const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(options.mss, data_end() - snd_nxt_));
+      std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(options.mss, data_end() - snd_nxt_));
       if (in_flight > 0 && in_flight + length > window) break;
+      // Nothing in flight and a window smaller than a segment: send what fits, or one byte to
+      // probe a shut window (§3.8.6.1); the retransmission timer repeats the probe, backed off.
+      if (in_flight == 0 && length > window) length = std::max<std::size_t>(window, 1);
       const bool retransmission = snd_nxt_ < highest_sent_;
       send_segment(0, snd_nxt_, length, retransmission);
       if (!timing_ && !retransmission) {
@@ -116,6 +121,13 @@ void TcpStream::arm_timer() {
 void TcpStream::cancel_timer() {
   if (timer_ != 0) host_.simulator().cancel(timer_);
   timer_ = 0;
+}
+
+// The RTO from the current estimates, undoing a back-off (after the peer's window reopens).
+void TcpStream::recompute_rto() {
+  if (!have_rtt_) return;
+  const TcpOptions& options = host_.network().tcp_options();
+  rto_ = std::clamp(srtt_ + std::max<Time>(1, 4 * rttvar_), options.min_rto, options.max_rto);
 }
 
 void TcpStream::update_rtt(Time sample) {

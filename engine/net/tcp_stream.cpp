@@ -1,8 +1,7 @@
 #include "engine/net/tcp_stream.h"
 
-#include <iterator>
-
 #include <algorithm>
+#include <iterator>
 
 #include "engine/net/host_transport.h"
 #include "engine/net/network_impl.h"
@@ -10,7 +9,8 @@
 namespace maillab::engine {
 
 TcpStream::TcpStream(Host& host, std::uint64_t id, Endpoint local, Endpoint remote)
-    : host_(host), id_(id), local_(local), remote_(remote) {
+    : host_(host), id_(id), local_(local), remote_(remote),
+      send_queue_(&host.network().transport_counters().stream_bytes_moved) {
   const TcpOptions& options = host_.network().tcp_options();
   cwnd_ = std::min<std::size_t>(10 * options.mss, options.max_window);  // RFC 6928 initial window
   ssthresh_ = options.max_window;
@@ -29,6 +29,8 @@ std::int64_t TcpStream::unwrap(std::uint32_t wire, std::uint32_t base_wire, std:
 std::string TcpStream::protocol_name() const { return protocol_name_for(local_.port, remote_.port, ip_protocol_tcp); }
 
 std::string TcpStream::peer_label() const { return host_.network().impl().label_for(remote_.address); }
+
+void TcpStream::count_moved(std::size_t bytes) { host_.network().transport_counters().stream_bytes_moved += bytes; }
 
 void TcpStream::note(std::string summary) {
   host_.network().impl().record_transport(host_.name(), peer_label(), protocol_name(), std::move(summary), id_);
@@ -119,15 +121,20 @@ void TcpStream::handle_ack(const Packet& packet) {
   const std::int64_t acked = unwrap(header.acknowledgment, wire_sequence(snd_una_), snd_una_);
   if (acked < static_cast<std::int64_t>(snd_una_) || acked > static_cast<std::int64_t>(highest_sent_)) return;
   const auto acked_to = static_cast<std::uint64_t>(acked);
+  const std::size_t window_before = peer_window_;
+  peer_window_ = header.window;
+  // RFC 9293 §3.8.6.1: a peer that answers with a shut window is alive; probing goes on for as
+  // long as it does.
+  if (peer_window_ == 0) consecutive_timeouts_ = 0;
 
   if (acked_to > snd_una_) {
     const std::uint64_t newly_acked = acked_to - snd_una_;
     const std::uint64_t data_acked_to = std::min(acked_to, data_end());
-    if (data_acked_to > buffer_base_) {
-      send_buffer_.erase(0, static_cast<std::size_t>(data_acked_to - buffer_base_));
-      buffer_base_ = data_acked_to;
+    if (data_acked_to > send_queue_.begin_offset()) {
+      send_queue_.release_until(data_acked_to);
       // Labels of acknowledged bytes are no longer needed (keep the one the rest starts in).
-      while (labels_.size() > 1 && std::next(labels_.begin())->first <= buffer_base_) labels_.erase(labels_.begin());
+      while (labels_.size() > 1 && std::next(labels_.begin())->first <= send_queue_.begin_offset())
+        labels_.erase(labels_.begin());
     }
     snd_una_ = acked_to;
     snd_nxt_ = std::max(snd_nxt_, snd_una_);
@@ -164,7 +171,15 @@ void TcpStream::handle_ack(const Packet& packet) {
     return;
   }
   const bool pure_ack = packet.data.empty() && !(header.flags & (tcp_flag::syn | tcp_flag::fin));
-  if (acked_to == snd_una_ && pure_ack && highest_sent_ > snd_una_) {
+  if (pure_ack && peer_window_ > window_before) {
+    // A window update (the peer read what it held): send again at once, with a fresh timer.
+    recompute_rto();
+    pump();
+    return;
+  }
+  // RFC 5681 §2: an ACK that changes the window is no duplicate.
+  if (acked_to == snd_una_ && pure_ack && highest_sent_ > snd_una_ && peer_window_ == window_before &&
+      peer_window_ != 0) {
     // RFC 5681 §3.2: fast retransmit on the third duplicate ACK, then fast recovery.
     ++duplicate_acks_;
     if (!in_recovery_ && duplicate_acks_ == 3) {
@@ -200,21 +215,32 @@ void TcpStream::handle_data(const Packet& packet) {
       // A duplicate: acknowledged again below.
     } else if (start <= next) {
       const auto skip = static_cast<std::size_t>(next - start);
-      delivered.append(bytes + skip, length - skip);
-      rcv_nxt_ = static_cast<std::uint64_t>(end);
+      // While paused, only what fits in the window we offered is taken; the rest comes again.
+      const std::size_t room = reading_paused_ ? receive_window() : length;
+      const std::size_t take = std::min(length - skip, room);
+      delivered.append(bytes + skip, take);
+      count_moved(take);
+      rcv_nxt_ += take;
       // Out-of-order segments that now fit follow at once.
       while (!out_of_order_.empty() && out_of_order_.begin()->first <= rcv_nxt_) {
         auto first = out_of_order_.begin();
         const std::uint64_t segment_end = first->first + first->second.size();
+        if (reading_paused_ && segment_end > rcv_nxt_ &&
+            segment_end - rcv_nxt_ > receive_window() - std::min<std::size_t>(receive_window(), delivered.size()))
+          break;
         if (segment_end > rcv_nxt_) {
           delivered.append(first->second, static_cast<std::size_t>(rcv_nxt_ - first->first));
+          count_moved(static_cast<std::size_t>(segment_end - rcv_nxt_));
           rcv_nxt_ = segment_end;
         }
         out_of_order_.erase(first);
       }
     } else if (start - next < static_cast<std::int64_t>(4 * host_.network().tcp_options().max_window)) {
       std::string& slot = out_of_order_[static_cast<std::uint64_t>(start)];
-      if (slot.size() < length) slot.assign(bytes, length);
+      if (slot.size() < length) {
+        slot.assign(bytes, length);
+        count_moved(length);
+      }
     }
   }
   if (has_fin && start >= 0) peer_fin_offset_ = static_cast<std::uint64_t>(start) + length;
@@ -224,32 +250,93 @@ void TcpStream::handle_data(const Packet& packet) {
     peer_fin_received_ = true;
     fin_now = true;
   }
-  send_ack();
+  // Data is acknowledged at once; a FIN by whatever we send next (peer_closed).
+  if (!fin_now) send_ack();
+  const std::uint64_t segments_before = segments_sent_;
 
   auto self = shared_from_this();
   if (!delivered.empty()) {
-    if (on_data) {
+    if (on_data && !reading_paused_) {
       auto handler = on_data;
       if (!undelivered_.empty()) {
+        count_moved(undelivered_.size() + delivered.size());
         delivered.insert(0, undelivered_);
         undelivered_.clear();
       }
       handler(delivered);
       if (state_ == State::closed) return;
     } else {
+      count_moved(delivered.size());
       undelivered_ += delivered;
     }
   }
   if (fin_now) {
-    if (!closed_notified_) {
-      closed_notified_ = true;
-      auto handler = on_closed;
-      if (handler) handler(CloseReason::normal);
-      if (state_ == State::closed) return;
+    if (reading_paused_) {
+      fin_waiting_ = true;  // on_closed after the held bytes, when reading resumes
+      send_ack();
+      return;
     }
-    close();  // our direction follows (after anything still queued)
-    maybe_finish();
+    peer_closed(segments_before);
   }
+}
+
+// The peer's FIN is in (and every byte before it delivered): tell the application, then close
+// our direction. RFC 9293 §3.6: our FIN, or data queued ahead of it, carries the ACK of theirs;
+// only when nothing could be sent (the window is full, or we had closed first) is a bare ACK due.
+void TcpStream::peer_closed(std::uint64_t segments_before) {
+  if (!closed_notified_) {
+    closed_notified_ = true;
+    auto handler = on_closed;
+    if (handler) handler(CloseReason::normal);
+    if (state_ == State::closed) return;
+  }
+  close();  // our direction follows (after anything still queued)
+  if (segments_sent_ == segments_before) send_ack();
+  maybe_finish();
+}
+
+// --- flow control (RFC 9293 §3.8.6) ------------------------------------------------------------
+
+std::uint16_t TcpStream::receive_window() const {
+  const std::size_t window = std::min<std::size_t>(host_.network().tcp_options().max_window, 65535);
+  if (!reading_paused_) return static_cast<std::uint16_t>(window);
+  return static_cast<std::uint16_t>(window - std::min(window, undelivered_.size()));
+}
+
+void TcpStream::pause_reading() { reading_paused_ = true; }
+
+void TcpStream::resume_reading() {
+  if (!reading_paused_) return;
+  reading_paused_ = false;
+  if (resume_event_ != 0 || state_ == State::closed) return;
+  std::weak_ptr<TcpStream> weak = weak_from_this();
+  resume_event_ = host_.simulator().schedule_in(0, [weak] {
+    if (auto stream = weak.lock()) stream->deliver_held();
+  });
+}
+
+// Hands over what arrived while paused, then the FIN if it came too, and reopens the window.
+void TcpStream::deliver_held() {
+  resume_event_ = 0;
+  if (state_ == State::closed || reading_paused_) return;
+  auto self = shared_from_this();
+  const std::size_t full = std::min<std::size_t>(host_.network().tcp_options().max_window, 65535);
+  const bool window_was_shrunk = advertised_window_ < full;
+  const std::uint64_t segments_before = segments_sent_;
+  if (!undelivered_.empty() && on_data) {
+    std::string held = std::move(undelivered_);
+    undelivered_.clear();
+    auto handler = on_data;
+    handler(held);
+    if (state_ == State::closed || reading_paused_) return;
+  }
+  if (fin_waiting_) {
+    fin_waiting_ = false;
+    peer_closed(segments_sent_);  // their FIN was acknowledged when it came: no bare ACK now
+    return;
+  }
+  // RFC 9293 §3.8.6.2.2: tell a sender that stopped for our window that it is open again.
+  if (window_was_shrunk && segments_sent_ == segments_before) send_ack();
 }
 
 // --- opening and closing ---------------------------------------------------------------------
@@ -281,14 +368,14 @@ void TcpStream::send(std::string_view bytes) {
   if (state_ == State::closed || fin_requested_ || bytes.empty()) return;
   // Unlabelled bytes after labelled ones: their segments show their own first line again.
   if (!labels_.empty() && !labels_.rbegin()->second.empty()) labels_[data_end()] = "";
-  send_buffer_.append(bytes);
+  send_queue_.append(bytes);
   pump();  // only queues packets on links: nothing is delivered inside this call
 }
 
 void TcpStream::send(std::string_view bytes, std::string label) {
   if (state_ == State::closed || fin_requested_ || bytes.empty()) return;
   labels_[data_end()] = std::move(label);
-  send_buffer_.append(bytes);
+  send_queue_.append(bytes);
   pump();
 }
 
@@ -322,9 +409,7 @@ void TcpStream::finish(std::optional<CloseReason> notify) {
   auto self = shared_from_this();
   state_ = State::closed;
   cancel_timer();
-  auto& connections = host_.transport().connections;
-  auto found = connections.find({local_.port, remote_});
-  if (found != connections.end() && found->second.get() == this) connections.erase(found);
+  host_.transport().remove_connection({local_.port, remote_}, this);
   if (notify && !closed_notified_) {
     closed_notified_ = true;
     auto handler = on_closed;

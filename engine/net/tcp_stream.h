@@ -7,13 +7,20 @@
 // slow start, congestion avoidance, fast retransmit on three duplicate ACKs and NewReno partial
 // ACKs (RFC 5681, RFC 6582); RST for a SYN to a closed port; FIN in both directions.
 //
-// Simplifications, on purpose: a fixed 65535-byte window (no scaling, no zero-window probes), no
+// Flow control: the receiver advertises the room it has left while the application has paused
+// reading (otherwise the whole 65535 bytes); the sender never sends past the peer's window, and
+// while it is shut sends one-byte probes on the retransmission timer (backed off, and never
+// counted against the connection while the peer keeps answering).
+//
+// Simplifications, on purpose: a window of at most 65535 bytes (no scaling), no
 // TIME-WAIT (a retransmitted FIN that finds no connection gets an RST, which a peer that has
 // already closed ignores), no urgent data, no options on the wire.
 //
 // Closing: close() means "I am done sending"; the peer's on_closed(normal) follows the last byte.
 // A side that receives FIN closes its own direction right after its on_closed(normal) returns
-// (anything it queued first still goes out), so no connection lingers half-open.
+// (anything it queued first still goes out), so no connection lingers half-open. Its FIN (or the
+// last data before it) acknowledges the peer's FIN, as real stacks do: FIN, FIN-ACK, ACK, with
+// no separate ACK unless nothing else could carry it.
 //
 // Callbacks: on_connected, the listener's on_accept, on_data, on_closed and on_failed are only
 // called from simulator events (a packet arriving, a timer), never from inside send()/close().
@@ -21,12 +28,14 @@
 // drop its shared_ptr, replace the handlers, or call close()/abort() from inside one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "engine/net/byte_queue.h"
 #include "engine/net/host.h"
 #include "engine/net/packet.h"
 
@@ -51,6 +60,10 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void abort() override;
   void set_tls(bool on) override;
   bool tls() const override { return tls_; }
+  void pause_reading() override;
+  void resume_reading() override;
+  bool reading_paused() const override { return reading_paused_; }
+  std::uint64_t send_backlog() const override { return data_end() - std::min(snd_una_, data_end()); }
 
   // --- driven by Host::Transport ---
   void start_connect(ConnectHandlers handlers);                 // client: SYN
@@ -79,9 +92,13 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void update_rtt(Time sample);
   void reset_rto_after_lost_handshake();
   void maybe_finish();
+  void peer_closed(std::uint64_t segments_before);
+  void deliver_held();
+  std::uint16_t receive_window() const;
+  void recompute_rto();
   void finish(std::optional<CloseReason> notify);
   void fail_connect(ConnectError error);
-  std::uint64_t data_end() const { return buffer_base_ + send_buffer_.size(); }
+  std::uint64_t data_end() const { return send_queue_.end_offset(); }
   std::string protocol_name() const;
   std::string peer_label() const;
   void note(std::string summary);
@@ -97,8 +114,7 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   // Sender (RFC 9293 §3.3.1 names): offsets rather than wrapped numbers.
   std::uint32_t iss_ = 0;
   std::uint64_t snd_una_ = 0, snd_nxt_ = 0, highest_sent_ = 0;
-  std::string send_buffer_;       // bytes from offset buffer_base_ on: unacknowledged, then unsent
-  std::uint64_t buffer_base_ = 0;
+  ByteQueue send_queue_;  // from snd_una_'s byte on: unacknowledged, then unsent (byte_queue.h)
   std::map<std::uint64_t, std::string> labels_;  // stream offset where labelled bytes start -> label
   bool fin_requested_ = false;
   std::uint64_t fin_offset_ = 0;  // valid when fin_requested_
@@ -127,7 +143,17 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   std::optional<std::uint64_t> peer_fin_offset_;
   bool peer_fin_received_ = false;
   bool closed_notified_ = false;
-  std::string undelivered_;  // data that arrived before the application set on_data
+  std::string undelivered_;  // data that arrived before the application set on_data, or while paused
+  bool reading_paused_ = false;
+  bool fin_waiting_ = false;  // the peer's FIN arrived while paused: on_closed waits for resume
+  Simulator::EventId resume_event_ = 0;
+  std::uint16_t advertised_window_ = 65535;  // the window our last segment offered
+
+  // The peer's receive window (RFC 9293 §3.8.6), from its last acceptable segment.
+  std::size_t peer_window_ = 65535;
+  std::uint64_t segments_sent_ = 0;  // every segment we sent, to know whether an ACK went out
+
+  void count_moved(std::size_t bytes);  // into the network's TransportCounters
 };
 
 }  // namespace maillab::engine

@@ -11,10 +11,14 @@ namespace maillab::engine {
 bool Host::udp_bind(std::uint16_t port, std::function<void(const Datagram&)> on_datagram) {
   if (port == 0 || transport_->udp_bindings.count(port)) return false;
   transport_->udp_bindings.emplace(port, std::move(on_datagram));
+  transport_->refresh_port(port);
   return true;
 }
 
-void Host::udp_unbind(std::uint16_t port) { transport_->udp_bindings.erase(port); }
+void Host::udp_unbind(std::uint16_t port) {
+  transport_->udp_bindings.erase(port);
+  transport_->refresh_port(port);
+}
 
 void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
                     std::string summary) {

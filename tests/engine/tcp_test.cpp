@@ -2,6 +2,7 @@
 // in-order delivery over loss, refusal, timeouts, resets, crashes and callback safety.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "engine/net/host.h"
@@ -395,4 +396,76 @@ TEST_CASE("labelled bytes name their segments in hop records; unlabelled ones sh
   CHECK(p.records(TraceKind::hop, "Q A example.org (TCP) (data, 7 bytes)").size() == 1);
   CHECK(p.records(TraceKind::hop, "PLAIN LINE (data, 12 bytes)").size() == 1);
   CHECK(p.records(TraceKind::hop, "Q A example.org (TCP) (data, 12").empty());
+}
+
+namespace {
+
+struct Segment {
+  std::string from;
+  std::uint8_t flags = 0;
+  std::uint32_t sequence = 0, acknowledgment = 0;
+  std::size_t data = 0;
+};
+
+// The TCP header of a hop record's IPv4 packet.
+Segment segment_of(const TraceRecord& record) {
+  const auto& p = record.payload;
+  const std::size_t ip_header = static_cast<std::size_t>(p[0] & 0x0f) * 4;
+  const std::uint8_t* tcp = p.data() + ip_header;
+  auto word = [tcp](int at) {
+    return std::uint32_t{tcp[at]} << 24 | std::uint32_t{tcp[at + 1]} << 16 | std::uint32_t{tcp[at + 2]} << 8 | tcp[at + 3];
+  };
+  const std::size_t total = static_cast<std::size_t>(p[2]) << 8 | p[3];
+  return {record.node, static_cast<std::uint8_t>(tcp[13] & 0x3f), word(4), word(8),
+          total - ip_header - static_cast<std::size_t>(tcp[12] >> 4) * 4};
+}
+
+constexpr std::uint8_t fin = 0x01, ack = 0x10;
+
+}  // namespace
+
+TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN-ACK, ACK", "[tcp][close]") {
+  for (bool server_has_last_words : {false, true}) {
+    Pair p;
+    std::shared_ptr<StreamConnection> accepted, connection;
+    p.server->listen(25, [&](std::shared_ptr<StreamConnection> c) {
+      accepted = c;
+      c->on_data = [](std::string_view) {};
+      c->on_closed = [&, raw = c.get()](CloseReason) {
+        if (server_has_last_words) raw->send("221 bye\r\n");  // goes out ahead of the FIN, carrying the ACK
+      };
+    });
+    p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                      connection = c;
+                                                                      c->on_data = [](std::string_view) {};
+                                                                      c->on_closed = [](CloseReason) {};
+                                                                      c->send("QUIT\r\n");
+                                                                      c->close();
+                                                                    },
+                                                                    [](ConnectError) { FAIL("connect failed"); }});
+    p.sim.run();
+    std::vector<Segment> segments;
+    for (const auto* hop : p.records(TraceKind::hop)) segments.push_back(segment_of(*hop));
+    // From the client's FIN on: what each side sent.
+    auto client_fin = std::find_if(segments.begin(), segments.end(),
+                                   [](const Segment& s) { return s.from == "client" && (s.flags & fin); });
+    REQUIRE(client_fin != segments.end());
+    std::vector<Segment> after(client_fin + 1, segments.end());
+    std::vector<Segment> from_server, from_client;
+    for (const auto& s : after) (s.from == "server" ? from_server : from_client).push_back(s);
+    INFO("server has last words: " << server_has_last_words);
+    // The server sends no bare ACK for the client's FIN: what acknowledges it first is data or its FIN.
+    const std::uint32_t fin_acknowledged = client_fin->sequence + client_fin->data + 1;
+    std::vector<Segment> acknowledging;
+    for (const auto& s : from_server)
+      if (s.acknowledgment == fin_acknowledged) acknowledging.push_back(s);
+    REQUIRE(acknowledging.size() == (server_has_last_words ? 2u : 1u));
+    for (const auto& s : acknowledging) CHECK_FALSE((s.flags == ack && s.data == 0));
+    CHECK(acknowledging.front().data == (server_has_last_words ? 9u : 0u));
+    CHECK(acknowledging.back().flags == (fin | ack));
+    // The client's last word is the ACK of the server's FIN.
+    REQUIRE_FALSE(from_client.empty());
+    CHECK(from_client.back().flags == ack);
+    CHECK(from_client.back().acknowledgment == acknowledging.back().sequence + 1);
+  }
 }
