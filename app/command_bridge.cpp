@@ -1,6 +1,7 @@
-// maillab bridge SCENARIO.yaml [--base-port N] [--bind ADDRESS] [--ports-file FILE] [--ca-file FILE]
-//                              [--keylog FILE] [--for T]
-//                              [--speed X] [--trace text|jsonl|none] [--seed N] [--verbose]
+// maillab bridge SCENARIO.yaml [--base-port N] [--bind ADDRESS [--allow-remote]] [--ports-file FILE]
+//                              [--ca-file FILE] [--keylog FILE] [--for T] [--speed X]
+//                              [--trace text|jsonl|none] [--seed N] [--verbose]
+//                              [--max-connections N] [--max-connections-per-port N] [--max-buffered BYTES]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +35,16 @@ constexpr const char* help_text =
     "Options:\n"
     "  --base-port N     the first host's port P is served on N+P, the second host's on N+1000+P ...\n"
     "                    (default 20000); 0 lets the system choose free ports\n"
-    "  --bind ADDRESS    address to listen on (default 127.0.0.1)\n"
+    "  --bind ADDRESS    address to listen on (default 127.0.0.1, this machine only); any other\n"
+    "                    address needs --allow-remote too\n"
+    "  --allow-remote    serve on a non-loopback --bind address, for anyone who can reach it: the\n"
+    "                    lab's passwords cross in plain text and its servers are for teaching\n"
+    "  --max-connections N           real TCP connections open at once (default 256, and never\n"
+    "                                more than the file limit allows)\n"
+    "  --max-connections-per-port N  ... on one port (default 64); one more is answered with its\n"
+    "                                protocol's refusal (SMTP 421 4.7.0, POP3 -ERR, IMAP * BYE), closed\n"
+    "  --max-buffered BYTES          bytes waiting for one client to read them (default 1048576);\n"
+    "                                past it the bridge stops reading that client and its server\n"
     "  --ports-file FILE also write the port table as JSON to FILE (written once every port is open)\n"
     "  --ca-file FILE    where to write the world's CA certificate (PEM), which real clients need to\n"
     "                    verify the servers' TLS certificates (default: maillab-<scenario>-ca.pem in the\n"
@@ -45,7 +55,8 @@ constexpr const char* help_text =
     "  --trace FORMAT    text (default), jsonl, or none\n"
     "  --seed N          seed for the run's randomness (default: the scenario's seed:, else 1)\n"
     "  --verbose         text trace: also show pure TCP ACK hops\n\n"
-    "Exit: 0 after Ctrl-C, SIGTERM or --for; 2 bad input (unknown scenario, a port in use).\n";
+    "Exit: 0 after Ctrl-C, SIGTERM or --for (both stop it within a second); 2 bad input (unknown\n"
+    "scenario, a port in use, a remote --bind without --allow-remote); 3 out of memory; 4 internal error.\n";
 
 std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t maximum) {
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -69,8 +80,9 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
 int command_bridge(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments,
-                                {{"base-port"}, {"bind"}, {"ports-file"}, {"ca-file"}, {"keylog"}, {"for"}, {"speed"}, {"trace"}, {"seed"},
-                                 {"verbose", false}},
+                                {{"base-port"}, {"bind"}, {"ports-file"}, {"ca-file"}, {"keylog"}, {"for"}, {"speed"},
+                                 {"trace"}, {"seed"}, {"verbose", false}, {"allow-remote", false}, {"max-connections"},
+                                 {"max-connections-per-port"}, {"max-buffered"}},
                                 error);
   if (!parsed) return usage_error("bridge", error);
   if (parsed->help) {
@@ -90,6 +102,27 @@ int command_bridge(const Arguments& arguments) {
     options.base_port = static_cast<std::uint16_t>(*base);
   }
   if (parsed->has("bind")) options.bind_address = parsed->options["bind"];
+  const bool remote = !bridge::is_loopback_address(options.bind_address);
+  if (remote && !parsed->has("allow-remote"))
+    return usage_error("bridge", "--bind " + options.bind_address +
+                                     " would serve the lab beyond this machine: its passwords cross in plain text "
+                                     "and its servers are for teaching, not for real mail; add --allow-remote if "
+                                     "that is what you want (the default, 127.0.0.1, serves this machine only)");
+  struct Limit {
+    const char* name;
+    std::size_t* value;
+    std::uint64_t maximum;
+  };
+  for (const Limit& limit : {Limit{"max-connections", &options.max_connections, 1'000'000},
+                             Limit{"max-connections-per-port", &options.max_connections_per_port, 1'000'000},
+                             Limit{"max-buffered", &options.max_buffered_per_connection, 1'000'000'000}}) {
+    if (!parsed->has(limit.name)) continue;
+    auto value = parse_whole_number(parsed->options[limit.name], limit.maximum);
+    if (!value || *value == 0)
+      return usage_error("bridge", "bad --" + std::string(limit.name) + " '" + parsed->options[limit.name] +
+                                       "'; expected a whole number from 1 to " + std::to_string(limit.maximum));
+    *limit.value = static_cast<std::size_t>(*value);
+  }
   if (parsed->has("for")) {
     auto value = scenarios::parse_duration(parsed->options["for"]);
     if (!value.ok() || value.value() <= 0)
@@ -160,6 +193,10 @@ int command_bridge(const Arguments& arguments) {
 
   bridge::Bridge server(world->simulator, gateway, options);
   if (!server.open(error)) return usage_error("bridge", error);
+  if (remote)
+    std::cerr << "maillab bridge: WARNING: serving on " << options.bind_address
+              << ": anyone who can reach this machine can use these servers. The lab's passwords cross in plain "
+                 "text and its servers are for teaching, not for real mail.\n";
   if (parsed->has("ports-file")) {
     const std::string json = bridge::format_port_json(server.ports(), options.bind_address, gateway_options.name,
                                                       gateway_options.address);
@@ -174,6 +211,9 @@ int command_bridge(const Arguments& arguments) {
             << bridge::format_port_table(server.ports(), options.bind_address)
             << "TLS: the servers' certificates are signed by this world's CA, written to " << ca_file
             << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
+            << "limits: " << server.options().max_connections << " connections, "
+            << server.options().max_connections_per_port << " per port, "
+            << server.options().max_buffered_per_connection << " bytes waiting per client\n"
             << (run_for ? "stops after " + scenarios::format_duration(*run_for) : std::string("Ctrl-C stops")) << "\n\n"
             << std::flush;
 
@@ -197,7 +237,9 @@ int command_bridge(const Arguments& arguments) {
             << ") at " << engine::format_seconds(world->simulator.now()) << "s simulated; " << counters.connections
             << " connections (" << counters.connections_failed << " failed), " << counters.bytes_in << " bytes in, "
             << counters.bytes_out << " bytes out, " << counters.datagrams_in << " datagrams in, "
-            << counters.datagrams_out << " out\n"
+            << counters.datagrams_out << " out; " << counters.connections_refused << " refused over a limit, "
+            << counters.accept_errors << " accept failures, " << counters.reads_paused << " reads paused, at most "
+            << counters.peak_buffered << " bytes waiting for one client\n"
             << world->ledger.summary_line() << std::endl;
   return 0;
 }

@@ -1,8 +1,18 @@
 #include "engine/bridge/bridge.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 #include "engine/bridge/bridge_impl.h"
 
 namespace maillab::bridge {
+
+bool is_loopback_address(const std::string& address) {
+  boost::system::error_code code;
+  const auto parsed = asio::ip::make_address(address, code);
+  return !code && parsed.is_loopback();
+}
 
 std::string format_real_endpoint(const asio::ip::tcp::endpoint& endpoint) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -19,6 +29,7 @@ Bridge::~Bridge() = default;
 
 const std::vector<PlannedPort>& Bridge::ports() const { return impl_->ports; }
 const BridgeCounters& Bridge::counters() const { return impl_->counters; }
+const BridgeOptions& Bridge::options() const { return impl_->options; }
 
 bool Bridge::open(std::string& error) {
   Impl& impl = *impl_;
@@ -28,6 +39,13 @@ bool Bridge::open(std::string& error) {
   }
   auto plan = plan_local_ports(impl.gateway.served(), impl.options.base_port, error);
   if (!plan) return false;
+  // Every real connection holds a file descriptor: keep the limit inside the process's own,
+  // with room for the listening sockets, the trace and the ports file.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    const std::size_t reserve = plan->size() + 32;
+    const std::size_t usable = files.rlim_cur > reserve ? static_cast<std::size_t>(files.rlim_cur) - reserve : 1;
+    impl.options.max_connections = std::max<std::size_t>(1, std::min(impl.options.max_connections, usable));
+  }
   impl.ports = std::move(*plan);
 
   boost::system::error_code code;
@@ -41,6 +59,8 @@ bool Bridge::open(std::string& error) {
             port.served.host + " " + port.served.service + ": " + code.message() +
             (code == asio::error::address_in_use ? " (another bridge running? choose another --base-port)" : "");
     impl.acceptors.clear();
+    impl.accept_timers.clear();
+    impl.accept_failures_in_row.clear();
     impl.udp_relays.clear();
     return false;
   };
@@ -55,6 +75,8 @@ bool Bridge::open(std::string& error) {
       if (code) return fail(port, "listen on");
       port.local_port = acceptor->local_endpoint().port();
       impl.acceptors.push_back(std::move(acceptor));
+      impl.accept_timers.push_back(std::make_unique<asio::steady_timer>(impl.io));
+      impl.accept_failures_in_row.push_back(0);
     } else {
       asio::ip::udp::socket socket(impl.io);
       const asio::ip::udp::endpoint endpoint(address, port.local_port);
@@ -68,18 +90,19 @@ bool Bridge::open(std::string& error) {
   return true;
 }
 
-void Bridge::Impl::accept(asio::ip::tcp::acceptor& acceptor, const PlannedPort& port) {
-  acceptor.async_accept([this, &acceptor, &port](boost::system::error_code code, asio::ip::tcp::socket socket) {
-    if (stopping) return;
-    if (!code) {
-      ++counters.connections;
-      auto relay = std::make_shared<TcpRelay>(*this, std::move(socket), port);
-      tcp_relays.emplace(relay->id(), relay);
-      relay->start();
-    }
-    if (code == asio::error::operation_aborted) return;
-    accept(acceptor, port);
-  });
+// Runs simulated events up to `target` for at most a slice of wall time; true when it caught up
+// (and the clock stands at `target`), false when events up to `target` are still waiting.
+bool Bridge::Impl::run_simulation_slice(engine::Time target) {
+  constexpr auto slice = std::chrono::milliseconds(20);
+  const auto slice_end = std::chrono::steady_clock::now() + slice;
+  for (std::uint64_t ran = 1;; ++ran) {
+    const auto next = simulator.next_event_time();
+    if (!next || *next > target) break;
+    simulator.step();
+    if (ran % 64 == 0 && std::chrono::steady_clock::now() >= slice_end) return false;
+  }
+  if (target > simulator.now()) simulator.run_until(target);  // only moves the clock now
+  return true;
 }
 
 void Bridge::Impl::tick() {
@@ -87,9 +110,22 @@ void Bridge::Impl::tick() {
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double, std::micro>(now - started).count();
   const auto target = static_cast<engine::Time>(elapsed * options.speed);
-  if (target > simulator.now()) simulator.run_until(target);
+  const bool caught_up = run_simulation_slice(target);
+  // Relays that stopped reading their client until the simulated server took its bytes.
+  for (auto waiter = drain_waiters.begin(); waiter != drain_waiters.end();) {
+    auto relay = tcp_relays.find(*waiter);
+    if (relay == tcp_relays.end() || relay->second->resume_if_drained())
+      waiter = drain_waiters.erase(waiter);
+    else
+      ++waiter;
+  }
   if (options.run_for && now - started >= *options.run_for) {
     halt(StopReason::time_limit);
+    return;
+  }
+  if (!caught_up) {
+    // Behind: let sockets and signals in, then carry on at once.
+    asio::post(io, [this] { tick(); });
     return;
   }
   timer.expires_after(options.tick);
@@ -107,6 +143,7 @@ void Bridge::Impl::halt(StopReason why) {
     boost::system::error_code ignored;
     acceptor->close(ignored);
   }
+  for (auto& accept_timer : accept_timers) accept_timer->cancel();
   for (auto& relay : udp_relays) relay->shut_down();
   auto relays = tcp_relays;  // shut_down may forget relays
   for (auto& [id, relay] : relays) relay->shut_down();
@@ -117,14 +154,13 @@ StopReason Bridge::run() {
   Impl& impl = *impl_;
   std::size_t tcp_index = 0;
   for (const PlannedPort& port : impl.ports)
-    if (port.served.transport == Transport::tcp) impl.accept(*impl.acceptors[tcp_index++], port);
+    if (port.served.transport == Transport::tcp) impl.accept(tcp_index++, port);
   for (auto& relay : impl.udp_relays) relay->start();
 
-  asio::signal_set signals(impl.io);
+  std::optional<asio::signal_set> signals;
   if (impl.options.handle_signals) {
-    signals.add(SIGINT);
-    signals.add(SIGTERM);
-    signals.async_wait([&impl](boost::system::error_code code, int) {
+    signals.emplace(impl.io, SIGINT, SIGTERM);
+    signals->async_wait([&impl](boost::system::error_code code, int) {
       if (!code) impl.halt(StopReason::signal);
     });
   }
@@ -132,7 +168,7 @@ StopReason Bridge::run() {
   impl.tick();
   impl.io.run();
   boost::system::error_code ignored;
-  signals.cancel(ignored);
+  if (signals) signals->cancel(ignored);
   return impl.reason;
 }
 

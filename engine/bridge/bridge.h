@@ -10,6 +10,22 @@
 //
 // Everything runs on one thread (Asio's event loop calls into the simulator between ticks), so
 // the simulation needs no locks and stays exactly as deterministic as its inputs' timing allows.
+// A tick runs the simulation for at most a few milliseconds of wall time before it lets sockets
+// and signals in again, so SIGINT/SIGTERM stop the bridge within a second whatever its load.
+//
+// Limits, so that a classroom of curious students cannot take it down (each in the counters):
+// - connections: at most max_connections real TCP connections at once, and max_connections_per_port
+//   on any one port (never more than the process's file limit allows). One over the limit gets
+//   its protocol's own refusal and is closed: SMTP `421 4.7.0` (RFC 5321 §3.8, §4.2.3), POP3
+//   `-ERR [SYS/TEMP]` (RFC 3206 §4), IMAP `* BYE [UNAVAILABLE]` (RFC 3501 §7.1.5, RFC 5530 §3);
+//   on an implicit-TLS or any other port it is just closed.
+// - back-pressure: at most max_buffered_per_connection bytes wait for a real client to read them.
+//   Past that the bridge stops taking bytes from the simulated connection (whose window then
+//   shuts, so the simulated server stops sending) and stops reading the real client, until the
+//   client has read half of it. It also stops reading a client whose bytes the simulated server
+//   has not taken yet (more than the same limit queued toward it).
+// - file descriptors: when accept() fails (out of file descriptors) it waits before trying again,
+//   from 10 ms up to 1 s, instead of spinning.
 #pragma once
 
 #include <chrono>
@@ -32,7 +48,13 @@ struct BridgeOptions {
   std::optional<std::chrono::milliseconds> run_for;  // stop after this much wall time
   std::chrono::milliseconds tick{2};
   bool handle_signals = true;  // SIGINT/SIGTERM stop run() cleanly
+  std::size_t max_connections = 256;          // real TCP connections open at once, all ports together
+  std::size_t max_connections_per_port = 64;  // ... on any one served port
+  std::size_t max_buffered_per_connection = 1024 * 1024;  // bytes waiting for a real client to read
 };
+
+// True for 127.0.0.0/8 and ::1 (and false for anything that is not an address).
+bool is_loopback_address(const std::string& address);
 
 struct BridgeCounters {
   std::uint64_t connections = 0;        // real TCP connections accepted
@@ -41,6 +63,10 @@ struct BridgeCounters {
   std::uint64_t datagrams_out = 0;      // simulated answers sent back to real senders
   std::uint64_t bytes_in = 0;           // TCP bytes from real clients
   std::uint64_t bytes_out = 0;          // TCP bytes to real clients
+  std::uint64_t connections_refused = 0;  // over a connection limit: refused in their protocol
+  std::uint64_t accept_errors = 0;        // accept() failures (e.g. out of file descriptors), each backed off
+  std::uint64_t reads_paused = 0;         // times a real client's replies piled up and reading stopped
+  std::uint64_t peak_buffered = 0;        // most bytes ever waiting for one real client to read them
 };
 
 enum class StopReason { time_limit, signal, stopped };
@@ -65,6 +91,8 @@ class Bridge {
   void stop();
 
   const BridgeCounters& counters() const;
+  // After open(): the options in force (max_connections lowered to fit the file limit, if need be).
+  const BridgeOptions& options() const;
 
   struct Impl;
 

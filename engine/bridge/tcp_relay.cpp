@@ -1,6 +1,8 @@
 // A real TCP connection relayed into the simulation (bridge.h). The two ends keep TCP's meaning:
 // bytes in order both ways, FIN for an orderly end, RST for an abort, a refused or timed-out
 // simulated connect as a reset of the real one.
+#include <algorithm>
+
 #include "engine/bridge/bridge_impl.h"
 
 namespace maillab::bridge {
@@ -41,9 +43,7 @@ void TcpRelay::connected(std::shared_ptr<engine::StreamConnection> connection) {
   simulated_->on_data = [weak](std::string_view bytes) {
     auto self = weak.lock();
     if (!self || self->finished_) return;
-    self->bridge_.counters.bytes_out += bytes.size();
-    self->to_real_.emplace_back(bytes);
-    self->write_real();
+    self->to_real(bytes);
   };
   simulated_->on_closed = [weak](engine::CloseReason reason) {
     if (auto self = weak.lock()) self->simulated_closed(reason);
@@ -60,9 +60,47 @@ void TcpRelay::connect_failed(engine::ConnectError error) {
   finish();
 }
 
+// Bytes from the simulated server for the real client. Past the limit, the simulated connection
+// stops being read (its window shuts) until the client has taken half of what waits.
+void TcpRelay::to_real(std::string_view bytes) {
+  bridge_.counters.bytes_out += bytes.size();
+  to_real_.emplace_back(bytes);
+  buffered_ += bytes.size();
+  bridge_.counters.peak_buffered = std::max(bridge_.counters.peak_buffered, buffered_);
+  if (buffered_ >= bridge_.options.max_buffered_per_connection && !simulated_->reading_paused()) {
+    ++bridge_.counters.reads_paused;
+    simulated_->pause_reading();
+  }
+  write_real();
+}
+
+// Reading the real client waits while its replies pile up unread, or while the simulated server
+// has not yet taken what the client sent (the simulated link is slower than loopback).
+bool TcpRelay::real_input_blocked() const {
+  const std::uint64_t limit = bridge_.options.max_buffered_per_connection;
+  return buffered_ >= limit || (simulated_ && simulated_->send_backlog() >= limit);
+}
+
+bool TcpRelay::resume_if_drained() {
+  if (finished_) return true;
+  if (!real_paused_) return true;
+  if (real_input_blocked()) return false;
+  real_paused_ = false;
+  read_real();
+  return true;
+}
+
 void TcpRelay::read_real() {
+  if (reading_real_ || real_done_ || finished_) return;
+  if (real_input_blocked()) {
+    real_paused_ = true;
+    bridge_.drain_waiters.insert(id_);
+    return;
+  }
+  reading_real_ = true;
   auto self = shared_from_this();
   socket_.async_read_some(asio::buffer(buffer_), [self](boost::system::error_code code, std::size_t size) {
+    self->reading_real_ = false;
     if (self->finished_) return;
     if (!code) {
       self->bridge_.counters.bytes_in += size;
@@ -100,7 +138,13 @@ void TcpRelay::write_real() {
       self->finish();
       return;
     }
+    self->buffered_ -= self->to_real_.front().size();
     self->to_real_.pop_front();
+    const std::uint64_t low_water = self->bridge_.options.max_buffered_per_connection / 2;
+    if (self->buffered_ <= low_water && self->simulated_) {
+      if (self->simulated_->reading_paused()) self->simulated_->resume_reading();
+      if (self->real_paused_) self->resume_if_drained();
+    }
     if (!self->to_real_.empty()) {
       self->write_real();
       return;
