@@ -123,6 +123,7 @@ void TcpStream::handle_ack(const Packet& packet) {
   const auto acked_to = static_cast<std::uint64_t>(acked);
   const std::size_t window_before = peer_window_;
   peer_window_ = header.window;
+  if (window_before == 0 && peer_window_ > 0) recompute_rto();  // probing backed it off
   // RFC 9293 §3.8.6.1: a peer that answers with a shut window is alive; probing goes on for as
   // long as it does.
   if (peer_window_ == 0) consecutive_timeouts_ = 0;
@@ -172,8 +173,7 @@ void TcpStream::handle_ack(const Packet& packet) {
   }
   const bool pure_ack = packet.data.empty() && !(header.flags & (tcp_flag::syn | tcp_flag::fin));
   if (pure_ack && peer_window_ > window_before) {
-    // A window update (the peer read what it held): send again at once, with a fresh timer.
-    recompute_rto();
+    // A window update (the peer read what it held): send again at once.
     pump();
     return;
   }
@@ -250,8 +250,10 @@ void TcpStream::handle_data(const Packet& packet) {
     peer_fin_received_ = true;
     fin_now = true;
   }
-  // Data is acknowledged at once; a FIN by whatever we send next (peer_closed).
-  if (!fin_now) send_ack();
+  // Data is acknowledged at once (while paused, once it is held, so that the window we offer
+  // counts it); a FIN by whatever we send next (peer_closed).
+  const bool paused_on_arrival = reading_paused_;
+  if (!fin_now && !paused_on_arrival) send_ack();
   const std::uint64_t segments_before = segments_sent_;
 
   auto self = shared_from_this();
@@ -270,6 +272,7 @@ void TcpStream::handle_data(const Packet& packet) {
       undelivered_ += delivered;
     }
   }
+  if (!fin_now && paused_on_arrival) send_ack();
   if (fin_now) {
     if (reading_paused_) {
       fin_waiting_ = true;  // on_closed after the held bytes, when reading resumes

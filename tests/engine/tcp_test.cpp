@@ -469,3 +469,51 @@ TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN
     CHECK(from_client.back().acknowledgment == acknowledging.back().sequence + 1);
   }
 }
+
+TEST_CASE("a receiver that pauses reading shuts its window; the sender probes, waits, and resumes", "[tcp][flow]") {
+  Pair p;
+  const std::string data = pattern(1'000'000);
+  std::string received;
+  std::shared_ptr<StreamConnection> accepted, connection;
+  std::vector<CloseReason> server_closed;
+  p.server->listen(9, [&](std::shared_ptr<StreamConnection> c) {
+    accepted = c;
+    c->pause_reading();
+    c->on_data = [&](std::string_view bytes) { received += bytes; };
+    c->on_closed = [&](CloseReason r) { server_closed.push_back(r); };
+  });
+  p.client->connect(Endpoint{address_server, 9}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                   connection = c;
+                                                                   c->on_closed = [](CloseReason) {};
+                                                                   c->send(data);
+                                                                   c->close();
+                                                                 },
+                                                                 [](ConnectError) { FAIL("connect failed"); }});
+  // Ten simulated minutes, far past the 8 retransmissions that end a connection nobody answers.
+  p.sim.run_until(seconds(600));
+  REQUIRE(accepted);
+  CHECK(received.empty());
+  CHECK(accepted->reading_paused());
+  CHECK(connection->send_backlog() >= data.size() - 65535);
+  CHECK(server_closed.empty());
+  CHECK(p.records(TraceKind::transport, "timeout").empty());
+  // The window the receiver offered went to 0, and the sender sent probes of one byte.
+  bool zero_window = false;
+  std::size_t probes = 0;
+  for (const auto* hop : p.records(TraceKind::hop)) {
+    const auto& bytes = hop->payload;
+    const std::size_t tcp = static_cast<std::size_t>(bytes[0] & 0x0f) * 4;
+    const unsigned window = unsigned{bytes[tcp + 14]} << 8 | bytes[tcp + 15];
+    if (hop->node == "server" && window == 0) zero_window = true;
+    if (hop->node == "client" && hop->summary.find(", 1 bytes)") != std::string::npos) ++probes;
+  }
+  CHECK(zero_window);
+  CHECK(probes >= 3);
+  CHECK(probes <= 30);  // backed off up to a minute apart (about 18 in ten minutes), not a storm
+
+  accepted->resume_reading();
+  p.sim.run();
+  CHECK(received == data);
+  CHECK(server_closed == std::vector<CloseReason>{CloseReason::normal});
+  CHECK(connection->send_backlog() == 0);
+}
