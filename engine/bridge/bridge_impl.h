@@ -77,6 +77,10 @@ class UdpRelay {
   asio::ip::udp::endpoint sender_;
   std::array<std::uint8_t, 65536> buffer_{};
   std::map<asio::ip::udp::endpoint, std::uint16_t> simulated_ports_;
+  // Senders in the order they first came: past max_udp_senders the oldest mapping is dropped
+  // (dig takes a new source port every run; keeping them all would use up the gateway's ports).
+  std::deque<asio::ip::udp::endpoint> sender_order_;
+  static constexpr std::size_t max_udp_senders = 1024;
 };
 
 struct Bridge::Impl {

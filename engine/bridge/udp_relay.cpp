@@ -40,8 +40,16 @@ void UdpRelay::relay(std::size_t size) {
   engine::Host& gateway = bridge_.gateway.host();
   auto found = simulated_ports_.find(sender_);
   if (found == simulated_ports_.end()) {
-    // A simulated source port per real sender, kept for the whole session (a real client's
-    // query ids only have to be unique per its own socket).
+    // A simulated source port per real sender, kept while it is among the last max_udp_senders
+    // (a real client's query ids only have to be unique per its own socket).
+    if (sender_order_.size() >= max_udp_senders) {
+      auto oldest = simulated_ports_.find(sender_order_.front());
+      if (oldest != simulated_ports_.end()) {
+        gateway.udp_unbind(oldest->second);
+        simulated_ports_.erase(oldest);
+      }
+      sender_order_.pop_front();
+    }
     const std::uint16_t simulated_port = gateway.ephemeral_port();
     const asio::ip::udp::endpoint real_sender = sender_;
     const bool bound = gateway.udp_bind(simulated_port, [this, real_sender](const engine::Datagram& datagram) {
@@ -53,6 +61,7 @@ void UdpRelay::relay(std::size_t size) {
     });
     if (!bound) return;  // no port left on the gateway host: drop, as a full socket table would
     found = simulated_ports_.emplace(sender_, simulated_port).first;
+    sender_order_.push_back(sender_);
     bridge_.gateway.note(port_.served.host, "UDP",
                          "real client " + format_real_endpoint(sender_) + " sends to " + bridge_.options.bind_address +
                              ":" + std::to_string(port_.local_port) + "; bridging to " + port_.served.host + ":" +
