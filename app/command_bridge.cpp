@@ -38,11 +38,11 @@ constexpr const char* help_text =
     "  --bind ADDRESS    address to listen on (default 127.0.0.1, this machine only); any other\n"
     "                    address needs --allow-remote too\n"
     "  --allow-remote    serve on a non-loopback --bind address, for anyone who can reach it: the\n"
-    "                    lab's passwords cross in plain text and its servers are for teaching\n"
+    "                    lab's passwords are plain, its TLS keys not secret, its servers for teaching\n"
     "  --max-connections N           real TCP connections open at once (default 256, and never\n"
     "                                more than the file limit allows)\n"
     "  --max-connections-per-port N  ... on one port (default 64); one more is answered with its\n"
-    "                                protocol's refusal (SMTP 421 4.7.0, POP3 -ERR, IMAP * BYE), closed\n"
+    "                                protocol's refusal (SMTP 421 4.3.2, POP3 -ERR, IMAP * BYE), closed\n"
     "  --max-buffered BYTES          bytes waiting for one client to read them (default 1048576);\n"
     "                                past it the bridge stops reading that client and its server\n"
     "  --ports-file FILE also write the port table as JSON to FILE (written once every port is open)\n"
@@ -105,9 +105,11 @@ int command_bridge(const Arguments& arguments) {
   const bool remote = !bridge::is_loopback_address(options.bind_address);
   if (remote && !parsed->has("allow-remote"))
     return usage_error("bridge", "--bind " + options.bind_address +
-                                     " would serve the lab beyond this machine: its passwords cross in plain text "
-                                     "and its servers are for teaching, not for real mail; add --allow-remote if "
-                                     "that is what you want (the default, 127.0.0.1, serves this machine only)");
+                                     " would serve the lab beyond this machine: its passwords are plain (written in "
+                                     "the scenario) and may cross in plain text, its TLS keys are made from the "
+                                     "scenario's seed (anyone can make them too), and its servers are for teaching, not "
+                                     "for real mail; add --allow-remote if that is what you want (the default, "
+                                     "127.0.0.1, serves this machine only)");
   struct Limit {
     const char* name;
     std::size_t* value;
@@ -195,8 +197,9 @@ int command_bridge(const Arguments& arguments) {
   if (!server.open(error)) return usage_error("bridge", error);
   if (remote)
     std::cerr << "maillab bridge: WARNING: serving on " << options.bind_address
-              << ": anyone who can reach this machine can use these servers. The lab's passwords cross in plain "
-                 "text and its servers are for teaching, not for real mail.\n";
+              << ": anyone who can reach this machine can use these servers. The lab's passwords are plain and may "
+                 "cross in plain text, its TLS keys are made from the scenario's seed (not secret), and its servers "
+                 "are for teaching, not for real mail.\n";
   if (parsed->has("ports-file")) {
     const std::string json = bridge::format_port_json(server.ports(), options.bind_address, gateway_options.name,
                                                       gateway_options.address);

@@ -11,8 +11,9 @@ std::string refusal_line(const ServedPort& port) {
   switch (port.port) {
     case 25:
     case 587:
-      // RFC 5321 §3.8/§4.2.3: 421 closes the channel; 4.7.0 as Postfix says it (RFC 3463).
-      return "421 4.7.0 " + port.host + " Error: too many connections, try again later\r\n";
+      // RFC 5321 §3.8/§4.2.3: 421 closes the channel; RFC 3463 §3.4 X.3.2 "system not accepting
+      // network messages", as Postfix answers when all its server ports are busy.
+      return "421 4.3.2 " + port.host + " Service not available: too many connections, try again later\r\n";
     case 110: return "-ERR [SYS/TEMP] too many connections, try again later\r\n";  // RFC 3206 §4
     case 143: return "* BYE [UNAVAILABLE] too many connections, try again later\r\n";  // RFC 5530 §3
     default: return "";  // 465/993/995 speak TLS first, 53 is binary: just close

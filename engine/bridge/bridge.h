@@ -16,7 +16,7 @@
 // Limits, so that a classroom of curious students cannot take it down (each in the counters):
 // - connections: at most max_connections real TCP connections at once, and max_connections_per_port
 //   on any one port (never more than the process's file limit allows). One over the limit gets
-//   its protocol's own refusal and is closed: SMTP `421 4.7.0` (RFC 5321 §3.8, §4.2.3), POP3
+//   its protocol's own refusal and is closed: SMTP `421 4.3.2` (RFC 5321 §3.8, §4.2.3), POP3
 //   `-ERR [SYS/TEMP]` (RFC 3206 §4), IMAP `* BYE [UNAVAILABLE]` (RFC 3501 §7.1.5, RFC 5530 §3);
 //   on an implicit-TLS or any other port it is just closed.
 // - back-pressure: at most max_buffered_per_connection bytes wait for a real client to read them.

@@ -120,7 +120,7 @@ TEST_CASE("bridge: connections over the limits get their protocol's refusal, the
     CHECK(clients.back()->read_until("\r\n") == "220 a ESMTP\r\n");
   }
   Client fifth_smtp(io, lab.local[25]);  // over the per-port limit
-  CHECK(fifth_smtp.read_until("\r\n") == "421 4.7.0 a Error: too many connections, try again later\r\n");
+  CHECK(fifth_smtp.read_until("\r\n") == "421 4.3.2 a Service not available: too many connections, try again later\r\n");
   CHECK(fifth_smtp.at_end());
   for (int i = 0; i < 2; ++i) {
     clients.push_back(std::make_unique<Client>(io, lab.local[143]));
