@@ -48,7 +48,7 @@ def refusal_checks(checks, bridge):
     try:
         imaplib.IMAP4("127.0.0.1", imap_port, timeout=10)
         checks.check(False, "a 7th connection (total limit 6) is refused")
-    except imaplib.IMAP4.abort as refused:
+    except imaplib.IMAP4.error as refused:  # the greeting is BYE: imaplib raises error (not abort)
         checks.check("UNAVAILABLE" in str(refused), "imaplib: over the total limit, * BYE [UNAVAILABLE]", refused)
     try:
         poplib.POP3("127.0.0.1", pop_port, timeout=10)

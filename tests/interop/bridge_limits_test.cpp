@@ -22,8 +22,9 @@ namespace {
 
 engine::Address address(const char* text) { return *engine::parse_address(text); }
 
-// Greets on every port it serves ("220 ...", "+OK ...", "* OK ..."); "blast N\n" makes it send N
-// bytes back at once (queued in one go, as a server answering pipelined FETCHes would).
+// Greets on every port it serves ("220 ...", "+OK ...", "* OK ..."); each line "blast N\n" makes it
+// send N bytes back at once (queued in one go, as a server answering pipelined FETCHes would),
+// however the lines are cut into segments.
 class GreeterService : public engine::Service {
  public:
   std::string_view kind() const override { return "greeter"; }
@@ -33,10 +34,15 @@ class GreeterService : public engine::Service {
         auto* raw = connection.get();
         open_.push_back(connection);
         raw->send(port == 25 ? "220 a ESMTP\r\n" : port == 110 ? "+OK ready\r\n" : port == 143 ? "* OK ready\r\n" : "");
-        connection->on_data = [raw](std::string_view bytes) {
-          if (bytes.rfind("blast ", 0) != 0) return;
-          const std::size_t size = std::stoul(std::string(bytes.substr(6)));
-          raw->send(std::string(size, 'b'));
+        auto pending = std::make_shared<std::string>();
+        connection->on_data = [raw, pending](std::string_view bytes) {
+          pending->append(bytes);
+          std::size_t end;
+          while ((end = pending->find('\n')) != std::string::npos) {
+            const std::string line = pending->substr(0, end);
+            pending->erase(0, end + 1);
+            if (line.rfind("blast ", 0) == 0) raw->send(std::string(std::stoul(line.substr(6)), 'b'));
+          }
         };
         connection->on_closed = [](engine::CloseReason) {};
       });
@@ -153,7 +159,7 @@ TEST_CASE("bridge: a client that never reads is held to a bounded buffer, and ge
   asio::io_context io;
   Client client(io, lab.local[7], true);
   constexpr std::size_t size = 8 * 1024 * 1024;
-  asio::write(client.socket, asio::buffer(std::string("blast " + std::to_string(size))));
+  asio::write(client.socket, asio::buffer(std::string("blast " + std::to_string(size) + "\n")));
   // Not reading: the bridge may hold its limit (plus one window the simulated stream had
   // delivered) and no more; the rest waits in the simulation, whose window is shut.
   for (int i = 0; i < 40 && lab.server->counters().reads_paused == 0; ++i)
@@ -188,7 +194,7 @@ TEST_CASE("bridge: a client whose replies pile up unread is no longer read", "[b
   client.socket.non_blocking(true);
   std::size_t written = 0;
   int stalls = 0;
-  const std::string request = "blast 65536";
+  const std::string request = "blast 65536\n";
   while (written < 64 * 1024 * 1024 && stalls < 40) {
     boost::system::error_code code;
     const std::size_t n = client.socket.write_some(asio::buffer(request), code);
