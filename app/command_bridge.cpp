@@ -2,6 +2,7 @@
 //                              [--ca-file FILE] [--keylog FILE] [--for T] [--speed X]
 //                              [--trace text|jsonl|none] [--seed N] [--verbose]
 //                              [--max-connections N] [--max-connections-per-port N] [--max-buffered BYTES]
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +170,9 @@ int command_bridge(const Arguments& arguments) {
   }
   // A bridge may run for hours: records go to the writers only, not into memory.
   world->simulator.trace().set_keep_records(false);
+  // Real clients write real dates (Date:); the simulated servers' Received lines and IMAP
+  // INTERNALDATEs must not predate them, so the bridge's clock starts at the real time.
+  world->simulator.set_epoch_seconds(static_cast<std::int64_t>(std::time(nullptr)));
 
   // The servers speak real TLS with certificates from the world's CA: real clients need it.
   // Clients reach the servers at the bind address (or at 127.0.0.1 when it is 0.0.0.0 or a name).

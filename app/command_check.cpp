@@ -29,6 +29,7 @@ int command_check(const Arguments& arguments) {
       status = 2;
       continue;
     }
+    std::cerr << diagnostics.warnings_to_string();
     std::cout << path << ": ok (" << world->network.nodes().size() << " nodes, " << world->network.links().size()
               << " links, " << world->events.size() << " events, " << world->expectations.size()
               << " expectations)\n";

@@ -81,6 +81,7 @@ int command_run(const Arguments& arguments) {
               << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was run\n";
     return 2;
   }
+  std::cerr << diagnostics.warnings_to_string();
   const engine::Time run_until = until.value_or(world->until);
 
   std::ofstream out_file, pcap_file;

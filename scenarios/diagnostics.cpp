@@ -9,7 +9,19 @@ std::string SourceLocation::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-std::string Diagnostic::to_string() const { return where.to_string() + ": error: " + message; }
+std::string Diagnostic::to_string() const {
+  return where.to_string() + (warning ? ": warning: " : ": error: ") + message;
+}
+
+void Diagnostics::warning(SourceLocation where, std::string_view what) {
+  warnings_.push_back({std::move(where), std::string(what), true});
+}
+
+std::string Diagnostics::warnings_to_string() const {
+  std::string out;
+  for (const auto& w : warnings_) out += w.to_string() + "\n";
+  return out;
+}
 
 void Diagnostics::error(SourceLocation where, std::string_view what, std::string_view expected) {
   std::string message(what);

@@ -17,7 +17,8 @@ namespace maillab::scenarios {
 struct Diagnostic {
   SourceLocation where;
   std::string message;  // "what was wrong; expected what"
-  std::string to_string() const;  // "file:line:column: error: message"
+  bool warning = false;
+  std::string to_string() const;  // "file:line:column: error: message" (or "warning:")
 };
 
 class Diagnostics {
@@ -31,8 +32,15 @@ class Diagnostics {
   // Every diagnostic, one per line, each ending in '\n'.
   std::string to_string() const;
 
+  // Warnings: the file loads and runs, but something in it is probably not what was meant (an
+  // event after `until:`). Printed as "file:line:column: warning: ...".
+  void warning(SourceLocation where, std::string_view what);
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
+  std::string warnings_to_string() const;
+
  private:
   std::vector<Diagnostic> errors_;
+  std::vector<Diagnostic> warnings_;
 };
 
 // The candidate closest to `word` by edit distance, if it is close enough to be a likely typo

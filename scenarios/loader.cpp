@@ -16,8 +16,45 @@
 namespace maillab::scenarios {
 namespace {
 
-const std::vector<std::string> top_level_keys = {"name",  "title",  "description", "seed",   "until", "hosts",
-                                                 "routers", "links", "tcp",         "events", "expect"};
+const std::vector<std::string> top_level_keys = {"name",  "title", "description", "seed",   "until", "start",
+                                                 "hosts", "routers", "links",     "tcp",    "events", "expect"};
+
+// `start: 2026-03-02T08:30:00Z` (UTC; the seconds, the time and the Z are optional) as Unix seconds.
+std::optional<std::int64_t> parse_start_date(const std::string& text) {
+  auto digits = [&text](std::size_t at, std::size_t count) -> std::optional<int> {
+    if (at + count > text.size()) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
+  if (!year || !month || !day || text[4] != '-' || text[7] != '-') return std::nullopt;
+  std::optional<int> hour = 0, minute = 0, second = 0;
+  std::size_t at = 10;
+  if (at < text.size() && (text[at] == 'T' || text[at] == ' ')) {
+    hour = digits(11, 2), minute = digits(14, 2);
+    if (!hour || !minute || text.size() < 16 || text[13] != ':') return std::nullopt;
+    at = 16;
+    if (at < text.size() && text[at] == ':') second = digits(17, 2), at = 19;
+  }
+  if (at < text.size() && text[at] == 'Z') ++at;
+  static constexpr int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (at != text.size() || !second || *year < 1970 || *month < 1 || *month > 12 || *day < 1 ||
+      *day > days_in_month[*month - 1] || *hour > 23 || *minute > 59 || *second > 59)
+    return std::nullopt;
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+  const int y = *year - (*month <= 2 ? 1 : 0);
+  const int era = y / 400;
+  const int year_of_era = y - era * 400;
+  const int day_of_year = (153 * (*month + (*month > 2 ? -3 : 9)) + 2) / 5 + *day - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + day_of_era - 719468;
+  if (*month == 2 && *day == 29 && !(*year % 4 == 0 && (*year % 100 != 0 || *year % 400 == 0))) return std::nullopt;
+  return days * 86400 + *hour * 3600 + *minute * 60 + *second;
+}
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
   if (!check_text_limits(text, file, "scenario", diagnostics)) return std::nullopt;
@@ -60,6 +97,15 @@ void read_header(const YAML::Node& root, LoadContext& context) {
   }
   if (root["description"]) {
     if (auto v = context.text(root["description"], "description")) world.description = *v;
+  }
+  if (root["start"]) {
+    // The date of simulated time 0 (Simulator::epoch_seconds); default 2026-01-05T09:00:00Z.
+    if (auto text = context.text(root["start"], "start")) {
+      if (auto seconds = parse_start_date(*text)) world.simulator.set_epoch_seconds(*seconds);
+      else
+        context.error(root["start"], "bad start date '" + *text + "'",
+                      "a UTC date and time like 2026-03-02T08:30:00Z (or 2026-03-02)");
+    }
   }
   if (root["until"]) {
     auto v = context.duration(root["until"], "until");
@@ -113,6 +159,12 @@ std::unique_ptr<World> load_world_from_string(const std::string& yaml_text, cons
     loader::guarded(context, root, [&] { finalize(context); return 0; });
 
   if (diagnostics.count() != errors_before) return nullptr;
+  // An event after the end of the run never happens: almost always a mistake (`until:` too short).
+  for (const auto& event : world->events)
+    if (event.at > world->until)
+      diagnostics.warning(event.where, event.action + " at " + format_duration(event.at) +
+                                           " is after the end of the run (until: " + format_duration(world->until) +
+                                           "), so it never happens");
   return world;
 }
 

@@ -52,6 +52,16 @@ class Simulator {
   std::size_t pending() const { return pending_; }
   std::uint64_t executed() const { return executed_; }
 
+  // The date of simulated time 0, in Unix seconds: what Date headers, Received lines and IMAP
+  // INTERNALDATEs say. Fixed by default (2026-01-05 09:00:00 UTC, a Monday) so that a run repeats
+  // byte for byte; a scenario's `start:` sets another date, `maillab bridge` the real clock at its
+  // start (real clients' Date: headers must not postdate the server's Received lines).
+  static constexpr std::int64_t default_epoch_seconds = 1767603600;
+  std::int64_t epoch_seconds() const { return epoch_seconds_; }
+  void set_epoch_seconds(std::int64_t seconds) { epoch_seconds_ = seconds; }
+  // Unix seconds at simulated time t.
+  std::int64_t wall_clock_seconds(Time t) const { return epoch_seconds_ + t / 1'000'000; }
+
   Rng& rng() { return rng_; }
   std::uint64_t seed() const { return seed_; }
   Trace& trace() { return trace_; }
@@ -115,6 +125,7 @@ class Simulator {
   std::uint64_t executed_ = 0;
   bool stop_requested_ = false;
   std::uint64_t seed_;
+  std::int64_t epoch_seconds_ = default_epoch_seconds;
   Rng rng_;
   Trace trace_;
 };

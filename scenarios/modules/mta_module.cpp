@@ -21,6 +21,7 @@
 //     outbound_tls: may                 # may (opportunistic) | encrypt (TLS or defer) | verify (and a good certificate)
 //     reverse_dns: false                # PTR + forward-confirmed A of each client, for Received
 //     require_reverse_dns: false        # and 450 4.7.25 at RCPT TO without a confirmed name
+//     greylist: {delay: 300s, max_age: 35d}   # or true: 450 4.7.1 to a new (client, sender, recipient)
 #include "scenarios/modules/mta_module.h"
 
 #include "engine/net/network.h"
@@ -68,7 +69,8 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   if (!context.check_keys(block, "mta", {},
                           {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
                            "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost",
-                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls"}))
+                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls",
+                           "greylist"}))
     return nullptr;
   engine::MtaConfig config;
   bool ok = true;
@@ -127,6 +129,20 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
     if (auto value = context.integer(block["hop_limit"], "hop_limit", 1, 1000))
       config.hop_limit = static_cast<std::size_t>(*value);
   if (block["queue"]) parse_queue(block["queue"], config.queue, context);
+  if (const auto& node = block["greylist"]) {
+    // greylist: true (postgrey's defaults) or {delay: 300s, max_age: 35d}
+    engine::GreylistPolicy policy;
+    if (node.IsScalar()) {
+      auto on = context.boolean(node, "greylist");
+      if (on && *on) config.greylist = policy;
+    } else if (context.check_keys(node, "greylist", {}, {"delay", "max_age"})) {
+      if (node["delay"])
+        if (auto value = context.duration(node["delay"], "greylist delay")) policy.delay = *value;
+      if (node["max_age"])
+        if (auto value = context.duration(node["max_age"], "greylist max_age")) policy.max_age = *value;
+      config.greylist = policy;
+    }
+  }
   if (block["command_timeout"])
     if (auto value = context.duration(block["command_timeout"], "command_timeout")) {
       if (*value <= 0) context.error(block["command_timeout"], "command_timeout must be longer than 0", "e.g. 300s");

@@ -98,9 +98,9 @@ TEST_CASE("one delay warning, at the first deferral past delay_warning_time, the
   CHECK(bob.diagnostic_code.empty());  // no server replied
   CHECK(bob.remote_mta.empty());
   REQUIRE(bob.will_retry_until);
-  CHECK(*bob.will_retry_until == engine::epoch_seconds(arrived + seconds(600)));
+  CHECK(*bob.will_retry_until == world->simulator.wall_clock_seconds(arrived + seconds(600)));
   REQUIRE(bob.last_attempt_date);
-  CHECK(*bob.last_attempt_date == engine::epoch_seconds(warnings[0]->time));
+  CHECK(*bob.last_attempt_date == world->simulator.wall_clock_seconds(warnings[0]->time));
   const std::string text = unwrapped(reports[0].human_readable);
   INFO(text);
   CHECK(text.find("This is only a warning") != std::string::npos);

@@ -23,7 +23,7 @@ std::string header(const std::string& bytes, const std::string& name) {
 }  // namespace
 
 TEST_CASE("every shipped mail scenario passes, with conservation", "[hosts_mail][scenarios]") {
-  const char* names[] = {"mail-intro",        "smtp-mx-fallback",    "smtp-implicit-mx", "smtp-nxdomain-bounce", "smtp-null-mx",
+  const char* names[] = {"mail-intro",        "smtp-mx-fallback",    "smtp-implicit-mx", "smtp-nxdomain-bounce", "smtp-null-mx", "smtp-greylisting", "smtp-mail-loop",
                          "smtp-unknown-user", "smtp-retry",          "smtp-lifetime-expiry",
                          "smtp-relay-denied", "smtp-auth-required",  "smtp-quota"};
   for (const char* name : names) {

@@ -118,3 +118,24 @@ TEST_CASE("a tampering fault alters the mail an MTA relays, not the DSN it write
   REQUIRE(dsn.ok());
   CHECK(dsn.value().subject() == "Undelivered Mail Returned to Sender");
 }
+
+TEST_CASE("the clock: a fixed start date by default, a scenario's own with start:", "[hosts_mail][clock]") {
+  const std::string send =
+      "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, "
+      "from_host: alice-laptop}}\n";
+  auto fixed = mailtest::load_text(mailtest::small_world("{}", send));
+  mailtest::run(*fixed);
+  auto inbox = mailtest::mailbox(*fixed, "mail.example.com", "carol");
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0].find("Mon, 5 Jan 2026 09:00:01 +0000") != std::string::npos);
+
+  auto dated = mailtest::load_text("start: 2030-06-01T12:00:00Z\n" + mailtest::small_world("{}", send));
+  mailtest::run(*dated);
+  inbox = mailtest::mailbox(*dated, "mail.example.com", "carol");
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0].find("Sat, 1 Jun 2030 12:00:01 +0000") != std::string::npos);
+  CHECK(inbox[0].find("2026") == std::string::npos);
+
+  const std::string errors = load_errors("start: 2030-02-30\n" + mailtest::small_world("{}", send));
+  CHECK(errors.find("test.yaml:1:8: error: bad start date '2030-02-30'") != std::string::npos);
+}

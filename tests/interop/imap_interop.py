@@ -8,7 +8,9 @@ import base64
 import email
 import email.message
 import email.policy
+import email.utils
 import imaplib
+import time
 import sys
 
 from bridge_harness import Bridge, Checks, wait_until
@@ -68,6 +70,13 @@ def main():
         checks.check(body == WELCOME_BODY, "FETCH RFC822: body as sent (leading dot intact)", body)
         checks.check(any(b"\\Seen" in (item if isinstance(item, bytes) else item[0]) for item in data),
                      "FETCH RFC822 sets \\Seen (RFC 3501 §6.4.5)", data)
+
+        # The bridge runs on the real clock: the server's Received line is dated today, like the
+        # real client's own Date: header would be.
+        received = parsed.get_all("Received")[0]
+        stamped = email.utils.parsedate_to_datetime(received.rsplit(";", 1)[1].strip())
+        checks.check(abs(time.time() - stamped.timestamp()) < 3600,
+                     "Received is dated now (the bridge's clock is the real one)", received)
 
         status, data = imap.store("1", "+FLAGS", "(\\Flagged)")
         checks.check(status == "OK" and b"\\Flagged" in data[0] and b"\\Seen" in data[0],

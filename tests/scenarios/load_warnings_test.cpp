@@ -1,12 +1,30 @@
 // Mistakes a teacher makes that used to load silently or be reported in the wrong place
-// (issue 13): a `resolver:` address that is no host (an error at load, not a timeout at run
-// time), an unclosed `{` (said where it opened).
+// (issue 13): an event after `until:` (a warning), a `resolver:` address that is no host (an
+// error at load, not a timeout at run time), an unclosed `{` (said where it opened).
 #include <catch2/catch.hpp>
 
 #include "scenarios/loader.h"
 #include "scenarios/yaml_brackets.h"
 
 using namespace maillab::scenarios;
+
+TEST_CASE("an event after until: loads, with a located warning", "[scenarios][warnings]") {
+  Diagnostics diagnostics;
+  auto world = load_world_from_string(
+      "until: 60s\n"
+      "hosts:\n"
+      "  - {name: a, address: 10.0.0.1}\n"
+      "events:\n"
+      "  - {at: 10s, note: in time}\n"
+      "  - {at: 2m, note: too late}\n",
+      "t.yaml", std::nullopt, diagnostics);
+  REQUIRE(world);
+  CHECK_FALSE(diagnostics.has_errors());
+  REQUIRE(diagnostics.warnings().size() == 1);
+  const std::string warning = diagnostics.warnings_to_string();
+  CHECK(warning.rfind("t.yaml:6:14: warning: note at ", 0) == 0);
+  CHECK(warning.find(" is after the end of the run (until: ") != std::string::npos);
+}
 
 TEST_CASE("resolver: naming an address that is no host is a located error", "[scenarios][errors]") {
   Diagnostics diagnostics;

@@ -41,7 +41,7 @@ void record_authentication(Host& host, std::string protocol, std::string summary
   host.simulator().trace().record(std::move(record));
 }
 
-std::int64_t authentication_epoch_seconds(Host& host) { return epoch_seconds(host.simulator().now()); }
+std::int64_t authentication_epoch_seconds(Host& host) { return host.simulator().wall_clock_seconds(host.simulator().now()); }
 
 std::string describe_lookup(const auth::DnsQuestion& question, const auth::DnsAnswer& answer) {
   std::string text = auth::to_string(question.type) + " " + question.name + " -> ";

@@ -198,7 +198,7 @@ void MailClientService::reply(std::string subject, std::string body, bool reply_
                           ? accounts_[account].address
                           : accounts_[account].display_name + " <" + accounts_[account].address + ">",
                       device(), accounts_[account].address.substr(accounts_[account].address.rfind('@') + 1),
-                      epoch_seconds(host_->simulator().now()), ++compose_counter_};
+                      host_->simulator().wall_clock_seconds(host_->simulator().now()), ++compose_counter_};
     auto composed = compose_reply(composer, *original, body, reply_all, accounts_[account].address);
     send_composed(account, std::move(composed), original->local_id, std::move(done));
   });
@@ -211,7 +211,7 @@ void MailClientService::forward(std::string subject, std::vector<std::string> to
     const std::size_t account = original->account;
     Composer composer{accounts_[account].address, device(),
                       accounts_[account].address.substr(accounts_[account].address.rfind('@') + 1),
-                      epoch_seconds(host_->simulator().now()), ++compose_counter_};
+                      host_->simulator().wall_clock_seconds(host_->simulator().now()), ++compose_counter_};
     if (!accounts_[account].display_name.empty())
       composer.from = accounts_[account].display_name + " <" + accounts_[account].address + ">";
     send_composed(account, compose_forward(composer, *original, to, body), std::nullopt, std::move(done));
@@ -222,7 +222,7 @@ void MailClientService::compose(std::vector<std::string> to, std::string subject
   enqueue([this, to, subject, body, account](Done done) {
     Composer composer{accounts_[account].address, device(),
                       accounts_[account].address.substr(accounts_[account].address.rfind('@') + 1),
-                      epoch_seconds(host_->simulator().now()), ++compose_counter_};
+                      host_->simulator().wall_clock_seconds(host_->simulator().now()), ++compose_counter_};
     if (!accounts_[account].display_name.empty())
       composer.from = accounts_[account].display_name + " <" + accounts_[account].address + ">";
     send_composed(account, compose_new(composer, to, subject, body), std::nullopt, std::move(done));

@@ -23,15 +23,16 @@ struct BouncedRecipient {
 };
 
 // The DSN's bytes, for `entry` (the original message and its sender) and the failed recipients.
-// `ledger_id` is written in the X-Maillab-Id header of the DSN (see mta_service.h).
+// `ledger_id` is written in the X-Maillab-Id header of the DSN (see mta_service.h); `epoch` is the
+// Unix time of simulated time 0 (Simulator::epoch_seconds), for the report's dates.
 std::string make_bounce_message(const std::string& reporting_mta, const QueueEntry& entry,
                                 const std::vector<BouncedRecipient>& failures, Time now, std::uint64_t counter,
-                                const std::string& ledger_id);
+                                const std::string& ledger_id, std::int64_t epoch);
 
 // The delay warning's bytes: Action: delayed for each still pending recipient, with
 // Will-Retry-Until `retry_until` (arrival + maximal_queue_lifetime).
 std::string make_delay_warning_message(const std::string& reporting_mta, const QueueEntry& entry,
                                        const std::vector<BouncedRecipient>& pending, Time now, Time retry_until,
-                                       std::uint64_t counter, const std::string& ledger_id);
+                                       std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch);
 
 }  // namespace maillab::engine

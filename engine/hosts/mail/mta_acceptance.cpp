@@ -124,13 +124,28 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
       if (!mailboxes->has_room_for(recipient, size))
         return decide(ok(552, "5.2.2", "<" + recipient + ">: Recipient address rejected: Mailbox full"));
     }
-    return decide(ok(250, "2.1.5", "Ok"));
+    return decide(accept_recipient(request, recipient, "Ok"));
   }
-  if (is_relay_domain(domain)) return decide(ok(250, "2.1.5", "Ok (we are a backup MX for " + domain + ")"));
+  if (is_relay_domain(domain)) return decide(accept_recipient(request, recipient, "Ok (we are a backup MX for " + domain + ")"));
   if (!request.session.authenticated_user.empty()) return decide(ok(250, "2.1.5", "Ok"));
   // Relaying for a stranger. RFC 5321 §3.6.2 and §4.2.2 would rather have 550 here; Postfix (and
   // this project's issue) answer 554 5.7.1 "Relay access denied" (RFC 3463: delivery not authorized).
   return decide(ok(554, "5.7.1", "<" + recipient + ">: Relay access denied"));
+}
+
+smtp::Reply MtaService::accept_recipient(const smtp::RecipientVerdictNeeded& request, const std::string& recipient,
+                                          std::string text) {
+  // Like postgrey behind Postfix's check_policy_service: only strangers on the relay port, and
+  // only once the recipient is known to be one we take (unknown users get their 550 first).
+  if (config_.greylist && request.session.mode == smtp::ServerMode::relay &&
+      request.session.authenticated_user.empty()) {
+    const auto verdict =
+        greylist_.check(request.session.client_address, request.reverse_path, recipient, host_->simulator().now());
+    if (!verdict.pass)
+      return ok(450, "4.7.1", "<" + recipient + ">: Recipient address rejected: Greylisted, try again in " +
+                                  std::to_string((verdict.wait + 999'999) / 1'000'000) + " s");
+  }
+  return ok(250, "2.1.5", text);
 }
 
 void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
@@ -206,16 +221,16 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   // RFC 6409 §8.2 and §8.3: a submission server may add a missing Date and Message-ID.
   if (submitted) {
     if (!header_of(message, "Date"))
-      message = mail::prepend_header(message, "Date", mail::format_date(epoch_seconds(now)));
+      message = mail::prepend_header(message, "Date", mail::format_date(host_->simulator().wall_clock_seconds(now)));
     if (!header_of(message, "Message-ID"))
       message = mail::prepend_header(message, "Message-ID",
-                                     mail::make_message_id(hostname(), ++message_counter_, epoch_seconds(now)));
+                                     mail::make_message_id(hostname(), ++message_counter_, host_->simulator().wall_clock_seconds(now)));
   }
   // RFC 5321 §4.4: every SMTP server that takes a message prepends a Received line.
   const std::string queue_id =
       connection.transaction().queue_id.empty() ? queue_.next_queue_id() : connection.transaction().queue_id;
   const std::string for_recipient = accepted.envelope.recipients.size() == 1 ? accepted.envelope.recipients[0] : "";
-  message = smtp::received_header(session, queue_id, for_recipient, epoch_seconds(now)) + message;
+  message = smtp::received_header(session, queue_id, for_recipient, host_->simulator().wall_clock_seconds(now)) + message;
   // Then the policies' trace fields above it: Received-SPF from MAIL FROM, Authentication-Results
   // from the end of DATA on top (RFC 8601 §5: prepended, like Received).
   auto prepend_all = [&message](const PolicyVerdict& verdict) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/core/time.h"
+#include "engine/hosts/mail/greylist.h"
 #include "engine/net/address.h"
 
 namespace maillab::engine {
@@ -68,6 +69,9 @@ struct MtaConfig {
   // Also refuse relay-port clients without a confirmed name: 450 4.7.25 at RCPT TO (Postfix's
   // reject_unknown_client_hostname with smtpd_delay_reject=yes; RFC 7372 §3.3). Implies reverse_dns.
   bool require_reverse_dns = false;
+  // Greylisting on the relay port (greylist.h): 450 4.7.1 to a first-time (client, sender,
+  // recipient) triplet until `delay` has passed. Off when unset.
+  std::optional<GreylistPolicy> greylist;
 };
 
 }  // namespace maillab::engine

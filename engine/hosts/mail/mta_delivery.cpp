@@ -378,13 +378,14 @@ void MtaService::warn_if_delayed(QueueEntry& entry) {
   // Like a bounce it is the system's own mail: null sender, a "-DELAY" id the ledger does not
   // count, and the normal queue and delivery path to the sender.
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DELAY", entry.queue_id);
-  std::string dsn = make_delay_warning_message(hostname(), entry, pending, now, retry_until, ++message_counter_, dsn_id);
+  std::string dsn = make_delay_warning_message(hostname(), entry, pending, now, retry_until, ++message_counter_, dsn_id,
+                                               host_->simulator().epoch_seconds());
   ++delay_warning_count_;
   record_mail(*host_, entry.ledger_id,
               "delay warning for " + entry.queue_id + " sent to <" + entry.sender + "> as " + dsn_id + ": " + to +
                   " still undelivered after " + seconds_text(now - entry.arrived) + " s (" + status +
                   "); DSN Action: delayed, still trying until " + format_seconds(retry_until) + " s (Will-Retry-Until: " +
-                  mail::format_date(epoch_seconds(retry_until)) + ")");
+                  mail::format_date(host_->simulator().wall_clock_seconds(retry_until)) + ")");
   enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
 }
 
@@ -418,7 +419,8 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
     return;
   }
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DSN", entry.queue_id);
-  std::string dsn = make_bounce_message(hostname(), entry, report, now, ++message_counter_, dsn_id);
+  std::string dsn = make_bounce_message(hostname(), entry, report, now, ++message_counter_, dsn_id,
+                                        host_->simulator().epoch_seconds());
   record_mail(*host_, entry.ledger_id,
               "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id +
                   "; DSN Action: failed, given up (RFC 3464 §2.3.3)");

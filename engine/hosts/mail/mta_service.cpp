@@ -19,7 +19,8 @@ std::string lowercase(std::string_view text) {
 
 }  // namespace
 
-MtaService::MtaService(MtaConfig config, MailLedger& ledger) : config_(std::move(config)), ledger_(ledger) {
+MtaService::MtaService(MtaConfig config, MailLedger& ledger)
+    : config_(std::move(config)), ledger_(ledger), greylist_(config_.greylist.value_or(GreylistPolicy{})) {
   for (auto& domain : config_.domains) domain = lowercase(domain);
   for (auto& domain : config_.relay_domains) domain = lowercase(domain);
 }

@@ -123,6 +123,9 @@ class MtaService : public Service {
   void run_queue();
 
   // mta_acceptance.cpp
+  // 250 for a recipient we take, unless greylisting holds this triplet back (450 4.7.1).
+  smtp::Reply accept_recipient(const smtp::RecipientVerdictNeeded& request, const std::string& recipient,
+                               std::string text);
   struct Split {
     bool local;
     std::string domain;
@@ -171,6 +174,7 @@ class MtaService : public Service {
   DeliveryQueue queue_;
   std::map<std::uint64_t, std::shared_ptr<SmtpServerConnection>> connections_;
   std::vector<Rejection> rejections_;
+  Greylist greylist_;
   Simulator::EventId queue_timer_ = 0;
   Time queue_timer_at_ = 0;
   std::uint64_t epoch_ = 0;  // bumped at each crash: callbacks from before it are void

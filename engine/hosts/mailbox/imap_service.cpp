@@ -12,7 +12,7 @@ ImapService::ImapService(ImapServiceOptions options)
       sessions_([this](Sessions::Session& session, const imap::Event& event) { record(session, event); },
                 // APPEND without a date takes the simulated time.
                 [this](Sessions::Session& session) {
-                  session.protocol->set_clock(epoch_seconds(host_->simulator().now()));
+                  session.protocol->set_clock(host_->simulator().wall_clock_seconds(host_->simulator().now()));
                 }) {}
 
 ImapService::~ImapService() { *self_ = nullptr; }
@@ -56,7 +56,7 @@ void ImapService::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   session_options.tls_active = connection->tls();
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   auto protocol = std::make_unique<imap::ServerSession>(store->store(), session_options);
-  protocol->set_clock(epoch_seconds(host_->simulator().now()));
+  protocol->set_clock(host_->simulator().wall_clock_seconds(host_->simulator().now()));
   sessions_.open(connection, peer, std::move(protocol));
 }
 

@@ -44,6 +44,10 @@ bool MailboxService::has_room_for(std::string_view address, std::uint64_t size) 
   return true;
 }
 
+std::int64_t MailboxService::wall_clock_seconds(Time t) const {
+  return host_ ? host_->simulator().wall_clock_seconds(t) : Simulator::default_epoch_seconds + t / 1'000'000;
+}
+
 LocalDelivery MailboxService::deliver(std::string_view address, std::string_view folder, const std::string& message,
                                       Time now) {
   LocalDelivery result;
@@ -57,9 +61,9 @@ LocalDelivery MailboxService::deliver(std::string_view address, std::string_view
   result.forward_to = recipients.forward_to;
   result.status = LocalDelivery::Status::delivered;
   for (const auto& user : recipients.local_users) {
-    auto delivery = store_.deliver(user, folder, message, epoch_seconds(now));
+    auto delivery = store_.deliver(user, folder, message, wall_clock_seconds(now));
     if (delivery.status == store::Status::no_such_folder)  // a user deleted Junk: INBOX it is
-      delivery = store_.deliver(user, "INBOX", message, epoch_seconds(now));
+      delivery = store_.deliver(user, "INBOX", message, wall_clock_seconds(now));
     if (delivery.status == store::Status::ok) {
       result.delivered_to.push_back(user);
     } else {

@@ -14,9 +14,11 @@
 
 namespace maillab::engine {
 
-// Simulated time 0 is this moment of the Unix epoch (2026-01-05 09:00:00 UTC), so that Date
-// headers and IMAP INTERNALDATEs look like real dates. Shared by every mail service.
-inline constexpr std::int64_t simulation_epoch_seconds = 1767603600;
+// The fixed calendar (Simulator::default_epoch_seconds, 2026-01-05 09:00:00 UTC) for what does not
+// follow a scenario's clock: the world PKI's certificate dates and their TLS checks, the
+// visualizer's inspector. Mail dates follow the Simulator's (wall_clock_seconds: `start:`, or the
+// real clock in `maillab bridge`).
+inline constexpr std::int64_t simulation_epoch_seconds = Simulator::default_epoch_seconds;
 inline std::int64_t epoch_seconds(Time t) { return simulation_epoch_seconds + t / 1'000'000; }
 
 struct LocalDelivery {
@@ -48,6 +50,7 @@ class MailboxService : public Service {
 
  private:
   std::string local_part_if_ours(std::string_view address) const;  // "" if not our domain
+  std::int64_t wall_clock_seconds(Time t) const;                   // INTERNALDATE of a delivery
   std::vector<std::string> domains_;
   store::MailStore store_;
   Host* host_ = nullptr;

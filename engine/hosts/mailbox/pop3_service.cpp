@@ -39,7 +39,7 @@ void Pop3Service::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   // RFC 1939 §7: the APOP timestamp must be unique per greeting.
   session_options.greeting_timestamp = "<" + std::to_string(sessions_served_) + "." +
-                                       std::to_string(epoch_seconds(host_->simulator().now())) + "@" +
+                                       std::to_string(host_->simulator().wall_clock_seconds(host_->simulator().now())) + "@" +
                                        options_.hostname + ">";
   sessions_.open(connection, peer, std::make_unique<pop3::ServerSession>(store->store(), session_options));
 }

@@ -1,0 +1,38 @@
+#include "engine/hosts/mail/greylist.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace maillab::engine {
+namespace {
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+}  // namespace
+
+Greylist::Verdict Greylist::check(const std::string& client_address, const std::string& sender,
+                                  const std::string& recipient, Time now) {
+  auto key = std::make_tuple(client_address, lowercase(sender), lowercase(recipient));
+  auto found = triplets_.find(key);
+  // A triplet not seen for max_age starts again (postgrey forgets it).
+  if (found != triplets_.end() && now - found->second.last > policy_.max_age) {
+    triplets_.erase(found);
+    found = triplets_.end();
+  }
+  if (found == triplets_.end()) {
+    triplets_.emplace(key, Seen{now, now, false});
+    return {false, policy_.delay, true};
+  }
+  Seen& seen = found->second;
+  seen.last = now;
+  if (seen.passed || now - seen.first >= policy_.delay) {
+    seen.passed = true;
+    return {true, 0, false};
+  }
+  return {false, policy_.delay - (now - seen.first), false};
+}
+
+}  // namespace maillab::engine
