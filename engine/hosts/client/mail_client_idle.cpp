@@ -241,6 +241,7 @@ void MailClientService::drop_idle_links(bool cancel_timers) {
       if (imap->connection) {
         imap->connection->on_data = nullptr;
         imap->connection->on_closed = nullptr;
+        imap->connection = nullptr;
       }
     }
   }

@@ -169,7 +169,11 @@ void TlsStream::flush() {
         handshake_ = *done;
         observe_handshake(*done);
         record(describe(*done));
-        if (auto handler = on_established) handler(*done);
+        // One-shot: let go of what the handlers hold (often the owner of this stream), so no
+        // cycle outlives the handshake.
+        auto handler = std::exchange(on_established, nullptr);
+        on_failed = nullptr;
+        if (handler) handler(*done);
       } else if (auto* failed = std::get_if<tls::HandshakeFailed>(&*event)) {
         failure_ = failed->reason;
         if (observation_) {
@@ -180,7 +184,9 @@ void TlsStream::flush() {
         // The alert (if any) goes out first, then the connection closes.
         while (auto output = session_.poll_output())
           send_output(*output);
-        if (auto handler = on_failed) handler(failure_);
+        auto handler = std::exchange(on_failed, nullptr);
+        on_established = nullptr;
+        if (handler) handler(failure_);
         if (transport_->is_open()) transport_->close();
       } else if (auto* alert = std::get_if<tls::AlertReceived>(&*event)) {
         record(std::string("TLS alert from the peer: ") + alert->description + (alert->fatal ? " (fatal)" : ""));
