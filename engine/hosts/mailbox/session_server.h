@@ -176,8 +176,8 @@ class SessionServer {
 };
 
 // Listens on every plain and every implicit-TLS port; `accept(connection, tls)` takes each new
-// connection (and switches on the simulated TLS, StreamConnection::set_tls, for RFC 8314 §3's
-// implicit TLS once it decides to serve it).
+// connection (with `tls`, the service puts a TLS stream on it before its greeting:
+// TlsStream::accept_implicit, RFC 8314 §3).
 void listen_plain_and_tls(Host& host, const std::vector<std::uint16_t>& plain_ports,
                           const std::vector<std::uint16_t>& tls_ports,
                           std::function<void(const std::shared_ptr<StreamConnection>&, bool)> accept);
