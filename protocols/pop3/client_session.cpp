@@ -7,6 +7,10 @@
 
 namespace maillab::pop3 {
 
+namespace {
+constexpr std::size_t max_messages = 100000;
+}  // namespace
+
 ClientSession::ClientSession(ClientOptions options) : options_(std::move(options)) {}
 
 std::string ClientSession::poll_output() {
@@ -122,6 +126,12 @@ void ClientSession::handle_status_line(const std::string& line) {
         message_count_ = std::stoul(line.substr(4, space == std::string::npos ? space : space - 4));
       } catch (...) {
         return fail("malformed STAT reply: " + line);
+      }
+      // A hostile or broken server must not make the client list billions of messages (found by
+      // fuzz_pop3_client: "+OK 4000000000" then no UIDL). No real maildrop is near this.
+      if (message_count_ > max_messages) {
+        return fail("STAT reports " + std::to_string(message_count_) + " messages, more than this client fetches (" +
+                    std::to_string(max_messages) + ")");
       }
       if (message_count_ == 0) {
         step_ = Step::quit;

@@ -97,3 +97,13 @@ TEST_CASE("POP3 client with APOP and with a wrong password", "[pop3][client_sess
   }
   CHECK(saw_masked);
 }
+
+TEST_CASE("POP3 client: a STAT count no maildrop has ends the fetch instead of listing it", "[pop3][client_session]") {
+  pop3::ClientOptions options;
+  options.user = "alice";
+  options.password = "secret";
+  pop3::ClientSession client(options);
+  client.handle_bytes("+OK ready\r\n+OK\r\n+OK\r\n+OK 4000000000 1\r\n-ERR no UIDL\r\n");
+  CHECK(client.failed());
+  CHECK(client.error() == "STAT reports 4000000000 messages, more than this client fetches (100000)");
+}
