@@ -1,7 +1,5 @@
 #include "protocols/pop3/client_session.h"
 
-#include <cctype>
-
 #include "protocols/pop3/md5.h"
 #include "protocols/pop3/server_session.h"
 
@@ -205,10 +203,8 @@ void ClientSession::handle_multiline_end() {
     while (start < multiline_body_.size()) {
       std::size_t end = multiline_body_.find("\r\n", start);
       if (end == std::string::npos) end = multiline_body_.size();
-      std::string capability = multiline_body_.substr(start, end - start);
+      if (upper(std::string_view(multiline_body_).substr(start, end - start)) == "STLS") stls = true;
       start = end + 2;
-      for (auto& c : capability) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (capability == "STLS") stls = true;
     }
     if (!stls) return fail("the server does not offer STLS: not sending the password in the clear");
     step_ = Step::stls;

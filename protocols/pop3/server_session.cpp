@@ -7,13 +7,13 @@
 
 namespace maillab::pop3 {
 
-namespace {
-
 std::string upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
+
+namespace {
 
 std::vector<std::string> split_words(std::string_view line) {
   std::vector<std::string> words;

@@ -116,6 +116,10 @@ class ServerSession {
   std::vector<Entry> maildrop_;  // snapshot of INBOX at login; message n is maildrop_[n-1]
 };
 
+// ASCII upper case: POP3 keywords and capability names are case-insensitive (RFC 1939 §3,
+// RFC 2449 §6).
+std::string upper(std::string_view text);
+
 // Byte-stuffs a message for a multi-line response (RFC 1939 §3): CRLF line ends, a leading "."
 // doubled, ends with CRLF (the terminating ".\r\n" is not included).
 std::string byte_stuff(std::string_view message);
