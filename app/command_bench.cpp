@@ -129,7 +129,8 @@ int command_bench(const Arguments& arguments) {
                  "The mail benchmark generates D domains (default 20) of U users (default 10) and sends M\n"
                  "messages (default 500) between random users at R a simulated second (default 1000),\n"
                  "through DNS, SMTP submission and relay, into the mailboxes; --loss on every domain's\n"
-                 "uplink, --tls submits on 465. It prints name=value figures (bench/README.md) and exits 1\n"
+                 "uplink; --tls submits on 465 and relays with STARTTLS (without it no hop uses TLS). It\n"
+                 "prints name=value figures (bench/README.md) and exits 1\n"
                  "if a message is unaccounted for.\n"
                  "The transfer benchmark sends N bytes (default 1000000) over one TCP connection and\n"
                  "prints the wall time and the bytes its buffers moved: both grow linearly with N.\n";

@@ -44,7 +44,8 @@ std::string mail_benchmark_scenario(const MailBenchmarkOptions& o) {
   text << "name: bench-mail\n"
        << "seed: " << o.seed << "\n"
        << "generate:\n"
-       << "  domains: {count: " << o.domains << ", users: " << o.users << ", loss: " << o.loss << "}\n"
+       << "  domains: {count: " << o.domains << ", users: " << o.users << ", loss: " << o.loss
+       << ", starttls: " << (o.tls ? "true" : "false") << "}\n"
        << "  traffic:\n"
        << "    - {count: " << o.messages << ", rate: " << o.rate << "/s, size: [500, 4KB]"
        << (o.tls ? ", tls: true" : "") << "}\n";

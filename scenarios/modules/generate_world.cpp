@@ -8,7 +8,8 @@
 //     │    └─ ...
 //     ├─ tld-org ...
 //     └─ spoofer (sends forged mail straight to the MX hosts)
-// `loss:` is the loss probability of each domain router's uplink (d1.com-net to tld-com).
+// `loss:` is the loss probability of each domain router's uplink (d1.com-net to tld-com);
+// `starttls: false` makes every MTA plaintext (no STARTTLS offered or used: `bench mail` without --tls).
 // Domain k (0-based) is d<k+1>.<tld>, the TLDs taken in turn; its hosts live in 10.<k/256>.<k%256>.0/24
 // (.1 router, .25 mail, .53 ns, .100+ clients). The infrastructure lives in 100.64.0.0/16.
 // Each region's resolver serves every MTA of its TLD: an ISP's resolver, shared, with one cache.
@@ -124,7 +125,9 @@ std::optional<std::vector<std::string>> read_tlds(const YAML::Node& node, LoadCo
 std::string password_of(const std::string& user) { return user + "-secret"; }
 
 bool build_domains(const YAML::Node& block, LoadContext& context) {
-  if (!context.check_keys(block, "generate domains", {"count"}, {"users", "tlds", "clients", "loss"})) return false;
+  if (!context.check_keys(block, "generate domains", {"count"},
+                             {"users", "tlds", "clients", "loss", "starttls"}))
+    return false;
   auto count = context.integer(block["count"], "domain count", 1, max_domains);
   std::optional<std::int64_t> users = 10, clients = 1;
   if (block["users"]) users = context.integer(block["users"], "users per domain", 1, max_users);
@@ -133,7 +136,9 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
   if (block["tlds"]) tlds = read_tlds(block["tlds"], context);
   std::optional<double> loss = 0.0;
   if (block["loss"]) loss = context.number(block["loss"], "loss of each domain's uplink", 0.0, 1.0);
-  if (!count || !users || !clients || !tlds || !loss) return false;
+  std::optional<bool> starttls = true;
+  if (block["starttls"]) starttls = context.boolean(block["starttls"], "generate domains starttls");
+  if (!count || !users || !clients || !tlds || !loss || !starttls) return false;
 
   Builder build{context, block, context.world.network};
   State& state = context.world.module_state<State>();
@@ -184,7 +189,9 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
     }
     domain.mta->set_resolver_address(resolver_address);
     domain.mta->add_service(std::move(mailboxes));
-    domain.mta->add_service(std::make_unique<engine::MtaService>(engine::MtaConfig{}, context.world.ledger));
+    engine::MtaConfig mta;
+    mta.starttls = *starttls;
+    domain.mta->add_service(std::make_unique<engine::MtaService>(std::move(mta), context.world.ledger));
     dns::ZoneSet zones;
     zones.add(domain_zone(domain.name, domain.mta->address(), ns->address()));
     build.authoritative(*ns, std::move(zones), std::nullopt);

@@ -76,6 +76,22 @@ TEST_CASE("generate: traffic sends the asked count through the real system, and 
   for (const auto& audit : world->audits) CHECK(audit().empty());
 }
 
+TEST_CASE("generate: starttls: false makes every MTA plaintext; by default they use STARTTLS", "[generate][tls]") {
+  auto tls_records = [](const std::string& starttls) {
+    auto world = load("generate:\n  domains: {count: 3, users: 2" + starttls +
+                      "}\n  traffic:\n    - {count: 4, rate: 20/s}\n");
+    std::size_t established = 0;
+    world->simulator.trace().subscribe([&](const engine::TraceRecord& record) {
+      if (record.summary.rfind("TLS established", 0) == 0) ++established;
+    });
+    world->simulator.run_until(engine::seconds(60));
+    CHECK(world->ledger.counts().delivered == 4);
+    return established;
+  };
+  CHECK(tls_records(", starttls: false") == 0);
+  CHECK(tls_records("") > 0);  // submission and relay: both ends record each handshake
+}
+
 TEST_CASE("generate: the same seed makes the same world and traffic; another seed other traffic", "[generate]") {
   auto run = [](std::uint64_t seed) {
     auto world = load(small_world, seed);
@@ -98,6 +114,7 @@ TEST_CASE("generate: mistakes are located", "[generate][errors]") {
                   "g.yaml:4:7: error: unknown_recipients, nxdomain and spoofed add up to more than 1"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2}\n  traffic:\n    - {count: 5, arrival: bursty}\n"),
                   "g.yaml:4:27: error: unknown arrival process 'bursty'"));
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2, starttls: maybe}\n"), "g.yaml:2:33: error:"));
   // A generated name that clashes with one the file declares.
   CHECK(has_error(errors_of("hosts:\n  - {name: spoofer, address: 192.0.2.1}\ngenerate:\n  domains: {count: 2}\n"),
                   "g.yaml:4:12: error: a generated host 'spoofer' clashes"));
