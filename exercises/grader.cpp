@@ -149,6 +149,13 @@ std::optional<Grade> grade_world(const Exercise& exercise, const std::string& wo
   return grade;
 }
 
+std::optional<std::string> graded_world_text(const Exercise& exercise, const std::string& world_text,
+                                             const std::string& file, scenarios::Diagnostics& diagnostics) {
+  auto composed = compose(exercise, world_text, file, diagnostics);
+  if (!composed) return std::nullopt;
+  return std::move(composed->text);
+}
+
 double hint_penalty(const Exercise& exercise, int hints_used, double max_points) {
   double percent = 0;
   for (int i = 0; i < hints_used && i < static_cast<int>(exercise.hints.size()); ++i) percent += exercise.hints[i].cost;

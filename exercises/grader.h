@@ -40,6 +40,12 @@ std::optional<Grade> grade_world(const Exercise& exercise, const std::string& wo
                                  scenarios::Diagnostics& diagnostics, bool run = true,
                                  std::string* trace_text = nullptr);
 
+// The scenario document grade_world runs (the student's world, the probes as its events, the
+// goals as its expectations), for a view that replays the graded run (the visualizer's exercise
+// mode). nullopt, with diagnostics, when the world text is no YAML map.
+std::optional<std::string> graded_world_text(const Exercise& exercise, const std::string& world_text,
+                                             const std::string& file, scenarios::Diagnostics& diagnostics);
+
 // The result file of a graded check (result_file.h): one item per goal.
 lessons::Result exercise_result(const Exercise& exercise, const Grade& grade, int hints_used,
                                 const std::string& started, const std::string& finished);

@@ -1,7 +1,10 @@
 #include "exercises/world_editor.h"
 
+#include <deque>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string_view>
 
 #include "lessons/variables.h"
 
@@ -42,6 +45,74 @@ bool whole_number(const std::string& text, long long low, long long high) {
   return value >= low && value <= high;
 }
 
+// A line split into its YAML content and its comment: a '#' at the start or after a space,
+// outside a quoted scalar (one that opens after ':', '-', '[', '{' or ',').
+std::pair<std::string, std::string> split_comment(const std::string& line) {
+  char quote = 0;
+  char last = ':';  // the last non-space character before this one
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if ((c == '"' || c == '\'') && std::string_view(":-[{,").find(last) != std::string_view::npos) {
+      quote = c;
+    } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return {line.substr(0, i), line.substr(i)};
+    }
+    if (c != ' ' && c != '\t') last = c;
+  }
+  return {line, ""};
+}
+
+// What two lines written by different emitters have in common: the text without quotes and spaces.
+std::string line_key(const std::string& content) {
+  std::string key;
+  for (char c : content)
+    if (c != '"' && c != '\'' && c != ' ' && c != '\t') key += c;
+  return key;
+}
+
+// yaml-cpp drops comments. Puts the original block's comments back: a comment line goes above
+// the emitted line that matches the line it stood above, a trailing comment after the emitted
+// line that matches its line. Lines the edit changed lose theirs; blank lines between entries
+// are kept the same way.
+std::string with_comments(const std::string& original_block, const std::string& emitted) {
+  struct Kept {
+    std::vector<std::string> above;  // comment and blank lines, verbatim
+    std::string trailing;
+  };
+  std::map<std::string, std::deque<Kept>> by_line;
+  std::vector<std::string> pending;
+  bool started = false;
+  std::istringstream original(original_block);
+  for (std::string line; std::getline(original, line);) {
+    const auto [content, comment] = split_comment(line);
+    if (trim(content).empty()) {
+      if (started || !comment.empty()) pending.push_back(comment.empty() ? "" : line);
+      continue;
+    }
+    started = true;
+    by_line[line_key(content)].push_back({std::move(pending), comment});
+    pending.clear();
+  }
+  std::string out;
+  std::istringstream lines(emitted);
+  for (std::string line; std::getline(lines, line);) {
+    auto found = by_line.find(line_key(line));
+    if (found == by_line.end() || found->second.empty()) {
+      out += line + "\n";
+      continue;
+    }
+    const Kept kept = std::move(found->second.front());
+    found->second.pop_front();
+    for (const auto& above : kept.above) out += above + "\n";
+    out += line + (kept.trailing.empty() ? "" : "  " + kept.trailing) + "\n";
+  }
+  for (const auto& left : pending)
+    if (!left.empty()) out += left + "\n";  // comments after the last entry
+  return out;
+}
+
 }  // namespace
 
 std::optional<WorldEditor> WorldEditor::open(const std::string& work_path, scenarios::Diagnostics& diagnostics) {
@@ -70,7 +141,12 @@ std::optional<WorldEditor> WorldEditor::open(const std::string& work_path, scena
           add(EditableField::Kind::zone_records, name + ": zone " + zone["origin"].as<std::string>("?"),
               joined(zone["records"], "\n"), zone);
     }
-    if (host["mta"].IsMap()) add(EditableField::Kind::relay_domains, name + ": relay domains", joined(host["mta"]["relay_domains"], ", "), host["mta"]);
+    if (host["mta"].IsMap()) {
+      add(EditableField::Kind::relay_domains, name + ": relay domains", joined(host["mta"]["relay_domains"], ", "), host["mta"]);
+      // No outbound_tls: is "may" (scenarios/README.md, "TLS").
+      add(EditableField::Kind::outbound_tls, name + ": outbound TLS", host["mta"]["outbound_tls"].as<std::string>("may"),
+          host["mta"]);
+    }
     if (host["mailboxes"].IsMap()) {
       for (auto user : host["mailboxes"]["users"])
         if (user.IsMap())
@@ -133,6 +209,14 @@ bool WorldEditor::set(std::size_t index, const std::string& value, std::string& 
       field.value = joined(field.node["relay_domains"], ", ");
       return true;
     }
+    case EditableField::Kind::outbound_tls:
+      if (text != "may" && text != "encrypt" && text != "verify") {
+        error = "outbound TLS is may, encrypt or verify, not '" + text + "'";
+        return false;
+      }
+      field.node["outbound_tls"] = text;
+      field.value = text;
+      return true;
     case EditableField::Kind::quota:
       if (text.empty()) field.node.remove("quota");
       else if (whole_number(text, 1, 1'000'000'000'000)) field.node["quota"] = text;
@@ -174,10 +258,10 @@ bool WorldEditor::set(std::size_t index, const std::string& value, std::string& 
 std::string WorldEditor::text() const {
   YAML::Emitter emitter;
   emitter << scenario_;
-  std::string out = header_text_ + "scenario:\n";
+  std::string block;
   std::istringstream lines(emitter.c_str());
-  for (std::string line; std::getline(lines, line);) out += (line.empty() ? "" : "  " + line) + "\n";
-  return out;
+  for (std::string line; std::getline(lines, line);) block += (line.empty() ? "" : "  " + line) + "\n";
+  return header_text_ + "scenario:\n" + with_comments(work_.world_text, block);
 }
 
 bool WorldEditor::save(std::string& error) const {

@@ -3,12 +3,14 @@
 // edit mode in the visualizer; tests drive it headless). Fields:
 //   zone records     a DNS server's zone, one master-file line per line of text
 //   relay domains    an MTA's relay_domains, comma-separated
+//   outbound tls     an MTA's outbound_tls policy: may, encrypt or verify
 //   quota            a mailbox user's quota in bytes ("" for none)
 //   smtp server/port a mail client account's outgoing server and port
 //   link up          a link's up state, "true" or "false"
 // Saving keeps the work file's header (its comments and the exercise: line) as it was and
-// writes the scenario block anew with yaml-cpp: valid and readable, but comments inside the
-// scenario block are not kept (yaml-cpp does not carry them).
+// writes the scenario block anew with yaml-cpp (valid and readable; flow and block styles as
+// they were). yaml-cpp does not carry comments: those of the scenario block are put back beside
+// the lines they were beside, except on lines the edit changed.
 #pragma once
 
 #include <optional>
@@ -23,7 +25,7 @@
 namespace maillab::exercises {
 
 struct EditableField {
-  enum class Kind { zone_records, relay_domains, quota, smtp_server, smtp_port, link_up };
+  enum class Kind { zone_records, relay_domains, outbound_tls, quota, smtp_server, smtp_port, link_up };
   Kind kind = Kind::zone_records;
   std::string label;  // "ns1.example.org: zone example.org"
   std::string value;  // the current value as text (see above)

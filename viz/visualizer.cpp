@@ -5,11 +5,15 @@
 #include <fstream>
 #include <ostream>
 
+#include "exercises/work_file.h"
 #include "lessons/answers_file.h"
+#include "lessons/variables.h"
 #include "lessons/lesson_loader.h"
 
 #include "viz/canvas/font.h"
+#include "viz/exercise_session.h"
 #include "viz/model/synthetic_scene.h"
+#include "viz/panels/exercise_panel.h"
 #include "viz/panels/lesson_panel.h"
 #include "viz/visualizer_app.h"
 #include "viz/world_scene.h"
@@ -86,6 +90,52 @@ std::unique_ptr<LessonSession> load_lesson_session(const VisualizerOptions& opti
   return std::make_unique<LessonSession>(std::move(run), std::move(answers), std::move(fresh_run));
 }
 
+// What a file given to `maillab gui` is, from its top-level `exercise:` line: a work file's is a
+// flow map (`exercise: {id: ...}`), an exercise file's a plain id. Read as text: an exercise
+// file's {{variables}} are no YAML until they are substituted.
+enum class FileKind { scenario, exercise, work };
+FileKind file_kind(const std::string& path) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("exercise:", 0) != 0) continue;
+    const auto value = line.find_first_not_of(' ', 9);
+    return value != std::string::npos && line[value] == '{' ? FileKind::work : FileKind::exercise;
+  }
+  return FileKind::scenario;
+}
+
+// The exercise session for a work or exercise file, with the --edit and --rerun of the options
+// left for after the window opens; nullptr with `problems` set on bad input.
+std::unique_ptr<ExerciseSession> load_exercise_session(const VisualizerOptions& options, FileKind kind,
+                                                       std::string& note, std::string& problems) {
+  if (kind == FileKind::work) {
+    if (!options.student.empty() || !options.work_path.empty()) {
+      problems = "maillab gui: " + options.scenario_path +
+                 " is a work file already (its header names the student); --student and --work are for an exercise file\n";
+      return nullptr;
+    }
+    note = "editing " + options.scenario_path;
+    return ExerciseSession::open(options.scenario_path, problems);
+  }
+  if (!lessons::valid_student_id(options.student)) {
+    problems = "maillab gui: " + options.scenario_path +
+               " is an exercise: open it with --student ID (letters, digits, '.', '-', '_' or '@'), or open a work "
+               "file from `maillab exercise start`\n";
+    return nullptr;
+  }
+  std::string work = options.work_path;
+  if (work.empty()) {
+    scenarios::Diagnostics diagnostics;
+    auto exercise = exercises::load_exercise(options.scenario_path, options.student, diagnostics);
+    if (!exercise) {
+      problems = diagnostics.to_string();
+      return nullptr;
+    }
+    work = exercise->id + "-" + options.student + ".yaml";
+  }
+  return ExerciseSession::start(options.scenario_path, options.student, work, note, problems);
+}
+
 }  // namespace
 
 std::string visualizer_usage() {
@@ -106,6 +156,14 @@ std::string visualizer_usage() {
          "  --lesson-answers FILE  answer the questions from FILE as they come (like `maillab lesson --answers`)\n"
          "  --lesson-steps N       advance N steps first (for screenshots)\n"
          "  --lesson-back K        then go back K steps, as the Back button does (for screenshots)\n"
+         "Exercises (maillab gui WORK.yaml, or EXERCISE.yaml --student ID): an edit panel beside the\n"
+         "graded run; change records and settings, then Save and re-run to see the goals.\n"
+         "  --student ID          whose variant of an exercise file (its work file is written as\n"
+         "                        `maillab exercise start` does, unless it exists)\n"
+         "  --work FILE           that work file's name (default EXERCISE-ID.yaml here)\n"
+         "  --edit 'LABEL=VALUE'  change the first field whose label contains LABEL ('LABEL+=LINE' adds\n"
+         "                        a zone record or relay domain; \\n is a new line); repeatable\n"
+         "  --rerun               then save and re-run, as the button does (for screenshots)\n"
          "Mouse: drag to pan, wheel to zoom, click to inspect, right-click a host or link to fail it.\n"
          "Keys: Space play/pause, Right step, Left step back, Home re-frame.\n";
 }
@@ -126,10 +184,13 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
       options.large_fonts = true;
     } else if (argument == "--play") {
       options.play = true;
+    } else if (argument == "--rerun") {
+      options.rerun = true;
     } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
                argument == "--screenshot" || argument == "--size" || argument == "--select" ||
                argument == "--message" || argument == "--geometry" || argument == "--lesson-answers" ||
-               argument == "--lesson-steps" || argument == "--lesson-back") {
+               argument == "--lesson-steps" || argument == "--lesson-back" || argument == "--student" ||
+               argument == "--work" || argument == "--edit") {
       auto value = value_of(i, argument);
       if (!value) return std::nullopt;
       if (argument == "--seed") {
@@ -174,6 +235,12 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
         options.select = *value;
       } else if (argument == "--message") {
         options.message = *value;
+      } else if (argument == "--student") {
+        options.student = *value;
+      } else if (argument == "--work") {
+        options.work_path = *value;
+      } else if (argument == "--edit") {
+        options.edits.push_back(*value);
       } else if (argument == "--lesson-answers") {
         options.lesson_answers_path = *value;
       } else if (argument == "--lesson-back") {
@@ -211,6 +278,12 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   SceneFactory factory;
   std::string title = "maillab";
   std::unique_ptr<LessonSession> lesson;
+  std::unique_ptr<ExerciseSession> exercise;
+  std::string exercise_note;
+  if ((!options.edits.empty() || options.rerun) && options.scenario_path.empty()) {
+    err << "maillab gui: --edit and --rerun need an exercise or work file\n";
+    return 2;
+  }
   if (options.lesson_path.empty() &&
       (!options.lesson_answers_path.empty() || options.lesson_steps > 0 || options.lesson_back > 0)) {
     err << "maillab gui: --lesson-answers, --lesson-steps and --lesson-back need a lesson file\n";
@@ -234,11 +307,26 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
     const std::uint64_t seed = options.seed.value_or(1);
     factory = [seed] { return make_demo_scene(seed); };
     title += " - demo";
-  } else {
-    if (!std::filesystem::exists(options.scenario_path)) {
-      err << options.scenario_path << ": no such file\n";
+  } else if (!std::filesystem::exists(options.scenario_path)) {
+    err << options.scenario_path << ": no such file\n";
+    return 2;
+  } else if (const FileKind kind = file_kind(options.scenario_path); kind != FileKind::scenario) {
+    std::string problems;
+    exercise = load_exercise_session(options, kind, exercise_note, problems);
+    if (!exercise) {
+      err << problems;
       return 2;
     }
+    for (const auto& edit : options.edits) {
+      if (!apply_edit(*exercise, edit, problems)) {
+        err << "maillab gui: --edit " << edit << ": " << problems << "\n";
+        return 2;
+      }
+    }
+    ExerciseSession* session = exercise.get();
+    factory = [session] { return session->make_scene(); };
+    title += " - exercise " + session->exercise().id + ": " + session->work_path();
+  } else {
     if (std::string problems = check_scenario(options.scenario_path, options.seed); !problems.empty()) {
       err << problems;
       return 2;
@@ -265,6 +353,14 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
     lesson->advance_steps(options.lesson_steps);
     for (int i = 0; i < options.lesson_back; ++i) rewind_lesson(state, *lesson, false);
   }
+  if (exercise) {
+    state.exercise = exercise.get();
+    out << exercise_note << "\n";
+    if (options.rerun && !rerun_exercise(state, *exercise)) {
+      err << "maillab gui: " << exercise->problem() << "\n";
+      return 1;
+    }
+  }
   if (options.speed) state.clock.speed = *options.speed;
   if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));
   apply_selection(state, options.select);
@@ -286,6 +382,7 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
       out << " (" << lesson->step_label() << ", score " << lesson->run().score() << "/" << lesson->run().max_score()
           << ")";
     }
+    if (exercise) out << " (" << goals_summary(*exercise) << ")";
     out << "\n";
     return 0;
   }

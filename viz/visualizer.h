@@ -29,6 +29,12 @@ struct VisualizerOptions {
   std::string lesson_answers_path;      // answers applied in order as questions come (like --answers)
   int lesson_steps = 0;                 // advance this many steps first (headless screenshots)
   int lesson_back = 0;                  // then go back this many steps (as the Back button)
+  // Exercise mode (viz/exercise_session.h): SCENARIO is a work file, or an exercise file with a
+  // --student id (the work file is then `work_path`, default <exercise id>-<student>.yaml).
+  std::string student;
+  std::string work_path;
+  std::vector<std::string> edits;       // --edit LABEL=VALUE / LABEL+=LINE, applied as the fields would
+  bool rerun = false;                   // then Save and re-run, as the button does (headless screenshots)
 };
 
 // Runs the visualizer. Returns 0 on success, 1 when it cannot run (no display, no font, PNG not
@@ -37,7 +43,8 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
 
 // Parses the arguments after `maillab gui` into options (positional SCENARIO, --seed N,
 // --screenshot FILE, --frames N, --at SECONDS, --large-fonts, --speed X, --play, --size WxH,
-// --select WHAT, --message ID, --geometry FILE, --lesson-answers FILE, --lesson-steps N; a lesson
+// --select WHAT, --message ID, --geometry FILE, --lesson-answers FILE, --lesson-steps N, --student ID,
+// --work FILE, --edit LABEL=VALUE, --rerun; a lesson
 // file is recognised by the caller, which moves it to lesson_path). On a mistake returns nullopt and sets `error`.
 std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<std::string>& arguments,
                                                             std::string& error);

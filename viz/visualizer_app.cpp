@@ -190,8 +190,10 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   const sf::Vector2u size = window_->getSize();
   ScreenLayout layout = compute_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
   Rect lesson_area;
-  if (state.lesson) {
-    const LessonScreen lesson = lesson_screen_layout(size.x, size.y, state.ui_scale, state.show_log, state.show_inspector);
+  if (state.lesson || state.exercise) {  // both take the top of a wider right-hand column
+    // The exercise panel lists goals and fields: it takes more of the column than a lesson step.
+    const LessonScreen lesson = lesson_screen_layout(size.x, size.y, state.ui_scale, state.show_log,
+                                                     state.show_inspector, state.exercise ? 0.72 : 0.62);
     layout = lesson.screen;
     lesson_area = lesson.lesson;
   }
@@ -201,6 +203,10 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
   if (state.lesson) {
     lesson_panel_.draw_time_bar(state, *state.lesson, layout.time_bar);
     lesson_panel_.draw(state, *state.lesson, lesson_area);
+    if (state.show_inspector) inspector_panel_.Draw(state, layout.inspector);
+  } else if (state.exercise) {
+    time_panel_.Draw(state, layout.time_bar);
+    exercise_panel_.draw(state, *state.exercise, lesson_area);
     if (state.show_inspector) inspector_panel_.Draw(state, layout.inspector);
   } else {
     time_panel_.Draw(state, layout.time_bar);

@@ -15,6 +15,7 @@
 #include "viz/model/replay.h"
 #include "viz/panels/canvas_menu_panel.h"
 #include "viz/panels/event_log_panel.h"
+#include "viz/panels/exercise_panel.h"
 #include "viz/panels/host_sections.h"
 #include "viz/panels/inspector_panel.h"
 #include "viz/panels/lesson_panel.h"
@@ -76,6 +77,7 @@ class VisualizerApp {
   JourneyPanel journey_panel_;
   CanvasMenuPanel menu_panel_;
   LessonPanel lesson_panel_;
+  ExercisePanel exercise_panel_;
   bool camera_moved_ = false;  // once the user pans or zooms, stop re-framing on resize
   bool dragging_ = false;
   bool drag_moved_ = false;

@@ -22,6 +22,7 @@ namespace maillab::viz {
 class HostInspectorSections;
 class HostActionRegistry;
 class LessonSession;
+class ExerciseSession;
 
 struct Selection {
   std::string node;                     // a host or router, by name
@@ -58,6 +59,8 @@ struct VisualizerState {
   // Lesson mode (viz/panels/lesson_panel.h): the lesson owns the World and the clock, so playback,
   // stepping keys and faults from the UI are off and time moves only through the lesson's steps.
   LessonSession* lesson = nullptr;
+  // Exercise mode (viz/panels/exercise_panel.h): the edit panel beside a replay of the graded run.
+  ExerciseSession* exercise = nullptr;
   // Trace records [first, second) the event log tints: what the current lesson step ran.
   std::optional<std::pair<std::size_t, std::size_t>> marked_records;
 

@@ -73,11 +73,13 @@ class EmptyScene : public Scene {
 
 }  // namespace
 
+std::unique_ptr<Scene> make_empty_scene(std::string why) { return std::make_unique<EmptyScene>(std::move(why)); }
+
 SceneFactory world_scene_factory(std::string path, std::optional<std::uint64_t> seed) {
   return [path, seed]() -> std::unique_ptr<Scene> {
     scenarios::Diagnostics diagnostics;
     auto world = scenarios::load_world(path, seed, diagnostics);
-    if (!world) return std::make_unique<EmptyScene>("could not reload " + path);
+    if (!world) return make_empty_scene("could not reload " + path);
     return std::make_unique<WorldScene>(std::move(world));
   };
 }

@@ -37,6 +37,9 @@ class WorldScene : public Scene {
   std::unique_ptr<scenarios::World> world_;
 };
 
+// A scene with nothing in it whose title says why (a world that could not load).
+std::unique_ptr<Scene> make_empty_scene(std::string why);
+
 // Loads the scenario file each time it is called (same file, same seed: identical worlds). The
 // first call's problems are reported through `errors`; later calls that fail (the file changed on
 // disk) fall back to an empty scene rather than crash.

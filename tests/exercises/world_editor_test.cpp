@@ -114,3 +114,38 @@ TEST_CASE("edit mode model: relay domains, links and bad values", "[exercises][e
   REQUIRE(again.set(*quota, "2000", error));
   CHECK(again.text().find("quota: 2000") != std::string::npos);
 }
+
+TEST_CASE("edit mode model: comments in the scenario block stay beside their lines after a save", "[exercises][editor]") {
+  Work work("missing-mx");
+  {
+    // The student annotated their copy in a text editor first.
+    std::ifstream in(work.path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string annotated = text.str();
+    const auto hosts = annotated.find("\n  hosts:\n");
+    REQUIRE(hosts != std::string::npos);
+    annotated.insert(hosts + 1, "  # who is who: the laptop, alice's server, the DNS\n");
+    const auto until = annotated.find("  until: 30s\n");
+    REQUIRE(until != std::string::npos);
+    annotated.replace(until, 12, "  until: 30s   # long enough for one retry");
+    std::ofstream(work.path, std::ios::trunc) << annotated;
+  }
+  WorldEditor editor = work.editor();
+  std::string error;
+  const auto tls = editor.find(EditableField::Kind::outbound_tls, "mail.example.com");
+  REQUIRE(tls);
+  CHECK(editor.fields()[*tls].value == "may");  // none written: the default
+  CHECK_FALSE(editor.set(*tls, "always", error));
+  CHECK(error == "outbound TLS is may, encrypt or verify, not 'always'");
+  REQUIRE(editor.set(*tls, "encrypt", error));
+  REQUIRE(editor.save(error));
+  const std::string saved = editor.text();
+  INFO(saved);
+  CHECK(saved.find("  # who is who: the laptop, alice's server, the DNS\n  hosts:\n") != std::string::npos);
+  CHECK(saved.find("  until: 30s  # long enough for one retry\n") != std::string::npos);
+  CHECK(saved.find("outbound_tls: encrypt") != std::string::npos);
+  // Still a work file that loads, with the new policy in it.
+  WorldEditor reloaded = work.editor();
+  CHECK(reloaded.fields()[*reloaded.find(EditableField::Kind::outbound_tls, "mail.example.com")].value == "encrypt");
+}

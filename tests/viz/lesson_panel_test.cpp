@@ -16,10 +16,12 @@
 #include "lessons/answers_file.h"
 #include "lessons/lesson_loader.h"
 #include "viz/panels/lesson_panel.h"
+#include "gui_run.h"
 
 using namespace maillab;
 using viz::LessonSession;
 using Phase = lessons::LessonRun::Phase;
+using test::gui_build_directory;
 
 namespace {
 
@@ -62,21 +64,6 @@ Snapshot snapshot(LessonSession& session) {
   auto& run = session.run();
   return {session.step_label(), run.phase(), run.now(), run.world().simulator.trace().records().size(),
           run.world().simulator.trace().fingerprint(), run.score(), run.answers().size()};
-}
-
-// The build directory holding `maillab`, when the gui can run here (xvfb-run installed and the
-// harness said where the binary is); otherwise a warning says why the test is skipped.
-std::optional<std::string> gui_build_directory() {
-  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
-    WARN("xvfb-run is not installed: test skipped");
-    return std::nullopt;
-  }
-  const char* build = std::getenv("MAILLAB_BUILD_DIR");
-  if (!build || !std::filesystem::exists(std::string(build) + "/maillab")) {
-    WARN("MAILLAB_BUILD_DIR unset or no maillab binary in it: test skipped");
-    return std::nullopt;
-  }
-  return std::string(build);
 }
 
 }  // namespace
@@ -299,21 +286,8 @@ TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to t
   // step 1's point kept; the clock where step 2 first left it. The views switch to the new run
   // (the frames after it draw it without crashing, and the screenshot is written).
   const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_back_test.png").string();
-  const std::string out = (std::filesystem::temp_directory_path() / "maillab_lesson_back_test.txt").string();
   auto run = [&](const std::string& extra) {
-    std::filesystem::remove(png);
-    const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + *build + "/maillab gui " +
-                                lesson_file + " --lesson-answers tests/lessons/answers/01-dns-lookup.txt " + extra +
-                                " --screenshot " + png + " --frames 3 > " + out + " 2>&1";
-    const int status = std::system(command.c_str());
-    std::ifstream in(out);
-    std::stringstream text;
-    text << in.rdbuf();
-    INFO(text.str());
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 0);
-    REQUIRE(std::filesystem::exists(png));
-    return text.str();
+    return test::run_gui(*build, std::string(lesson_file) + " --lesson-answers tests/lessons/answers/01-dns-lookup.txt " + extra, png);
   };
   const std::string forward = run("--lesson-steps 2");
   const std::string back = run("--lesson-steps 4 --lesson-back 2");
@@ -322,5 +296,5 @@ TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to t
   // Same moment of the same world.
   CHECK(forward.substr(0, forward.find(" (")) == back.substr(0, back.find(" (")));
   std::filesystem::remove(png);
-  std::filesystem::remove(out);
+  std::filesystem::remove(png + ".txt");
 }

@@ -12,6 +12,7 @@
 #include "lessons/text_layout.h"
 #include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
+#include "viz/panels/wrapped_text.h"
 #include "viz/world_scene.h"
 
 namespace maillab::viz {
@@ -232,7 +233,8 @@ std::unique_ptr<Scene> make_lesson_scene(LessonRun& run) { return std::make_uniq
 
 // --- layout ---
 
-LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector) {
+LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector,
+                                  double panel_share) {
   LessonScreen out;
   // Always reserve the right-hand column: the lesson lives there.
   out.screen = compute_screen_layout(width, height, ui_scale, show_log, true);
@@ -242,7 +244,7 @@ LessonScreen lesson_screen_layout(double width, double height, double ui_scale, 
   out.screen.log.width = width - right;
   const Rect column{width - right, out.screen.inspector.y, right,
                     out.screen.inspector.height + out.screen.journey.height};
-  const double lesson_height = show_inspector ? std::round(column.height * 0.62) : column.height;
+  const double lesson_height = show_inspector ? std::round(column.height * panel_share) : column.height;
   out.lesson = {column.x, column.y, column.width, lesson_height};
   out.screen.inspector = {column.x, column.y + lesson_height, column.width, column.height - lesson_height};
   out.screen.journey = {column.x, column.y + column.height, column.width, 0};
@@ -264,11 +266,6 @@ bool rewind_lesson(VisualizerState& state, LessonSession& session, bool to_start
 
 namespace {
 
-constexpr ImGuiWindowFlags fixed_window = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
-const ImVec4 good_color(0.45f, 0.85f, 0.45f, 1.0f);
-const ImVec4 bad_color(1.0f, 0.45f, 0.40f, 1.0f);
-const ImVec4 accent_color(1.0f, 0.80f, 0.30f, 1.0f);
 
 void queue_next_step(VisualizerState& state, LessonSession& session, LessonPanel& panel) {
   state.after_frame.push_back([&state, &session, &panel] {
@@ -287,19 +284,6 @@ void queue_rewind(VisualizerState& state, LessonSession& session, LessonPanel& p
     panel.choice = -1;
     panel.focused_step.reset();
   });
-}
-
-// Narration, questions and feedback wrapped at spaces only. ImGui's own wrapping may break after
-// any '.', which splits "smtp.example.com", "4.4.1" or "section 2.3.9" across lines.
-void text_wrapped(const std::string& text) {
-  const float width = std::max(1.0f, ImGui::GetContentRegionAvail().x);
-  const auto measure = [](std::string_view word) {
-    return double(ImGui::CalcTextSize(word.data(), word.data() + word.size()).x);
-  };
-  for (const std::string& line : lessons::break_at_spaces(text, width, measure)) {
-    if (measure(line) > width) ImGui::TextWrapped("%s", line.c_str());  // one word wider than the panel
-    else ImGui::TextUnformatted(line.c_str());
-  }
 }
 
 }  // namespace

@@ -119,7 +119,9 @@ struct LessonScreen {
   ScreenLayout screen;
   Rect lesson;
 };
-LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector);
+// `panel_share`: the panel's part of the column's height when the inspector is shown.
+LessonScreen lesson_screen_layout(double width, double height, double ui_scale, bool show_log, bool show_inspector,
+                                  double panel_share = 0.62);
 
 // Back (or, with `to_start`, Restart) in the visualizer: the session replays a fresh run and the
 // views switch to it. What the panel's Back and Restart buttons do after the frame.

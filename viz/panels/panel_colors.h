@@ -1,4 +1,4 @@
-// Colours shared by the list panels (event log, journey): a record's text colour says what it is.
+// Colours shared by the panels: a record's text colour in the lists (event log, journey) says what it is.
 #pragma once
 
 #include <imgui.h>
@@ -7,6 +7,14 @@
 #include "viz/model/style.h"
 
 namespace maillab::viz {
+
+// The fixed windows of the layout (ImGui 1.86 has no docking), and the lesson and exercise
+// panels' colours for right, wrong and headings.
+constexpr ImGuiWindowFlags fixed_window = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
+inline const ImVec4 good_color(0.45f, 0.85f, 0.45f, 1.0f);
+inline const ImVec4 bad_color(1.0f, 0.45f, 0.40f, 1.0f);
+inline const ImVec4 accent_color(1.0f, 0.80f, 0.30f, 1.0f);
 
 inline ImVec4 to_imgui(Rgba c) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, c.a / 255.0f); }
 

@@ -15,7 +15,6 @@ namespace maillab::viz {
 namespace {
 
 constexpr std::size_t dump_lines_shown = 6;
-const ImVec4 good_color(0.45f, 0.88f, 0.50f, 1.0f);
 
 void disabled_wrapped(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
