@@ -101,6 +101,9 @@ Result<RData> decode_rdata(std::span<const std::uint8_t> bytes, std::size_t star
       return check_consumed(offset, rdata::MX{preference, std::move(exchange).value()});
     }
     case RecordType::TXT: {
+      // RFC 1035 §3.3.14: one or more character-strings. An empty RDATA would decode to no string
+      // at all and encode back as one empty string, so it is refused rather than changed.
+      if (length == 0) return error_at(start, "TXT RDATA is empty: it must hold at least one character-string");
       rdata::TXT txt;
       while (reader.remaining() > 0) {
         std::size_t at = reader.offset();

@@ -6,6 +6,15 @@
 
 namespace maillab::imap {
 
+namespace {
+
+// The client maps message sequence numbers to UIDs in a dense table (RFC 3501 §2.3.1.2: they run
+// 1..EXISTS). A hostile or broken server must not make it allocate for billions of messages
+// (found by fuzz_imap_client: a FETCH numbered 888...882 asked for 16 GB); no real mailbox is near this.
+constexpr std::uint32_t max_messages = 1'000'000;
+
+}  // namespace
+
 ClientSession::ClientSession(ClientOptions options)
     : options_(std::move(options)), runner_(options_.user, options_.password, options_.starttls) {
   runner_.on_event = [this](Event event) { events_.push_back(std::move(event)); };
@@ -238,6 +247,12 @@ void ClientSession::handle_untagged(const std::string& text) {
     return;
   }
   if (auto exists = read_exists(text)) {
+    if (*exists > max_messages) {
+      events_.push_back(Event{EventKind::error, "server reports " + std::to_string(*exists) +
+                                                    " messages, more than this client tracks (" +
+                                                    std::to_string(max_messages) + ")"});
+      return;
+    }
     if (*exists > sequence_to_uid_.size()) sequence_to_uid_.resize(*exists, 0);
     return;
   }
@@ -250,6 +265,11 @@ void ClientSession::handle_untagged(const std::string& text) {
 void ClientSession::handle_fetch(const FetchedItems& fetched) {
   const std::uint32_t sequence = fetched.sequence;
   if (sequence == 0) return;  // not a valid message number
+  if (sequence > max_messages) {
+    events_.push_back(Event{EventKind::error, "FETCH for message " + std::to_string(sequence) +
+                                                  ", more than this client tracks (" + std::to_string(max_messages) + ")"});
+    return;
+  }
   std::optional<std::uint32_t> uid = fetched.uid;
   if (sequence > sequence_to_uid_.size()) sequence_to_uid_.resize(sequence, 0);
   if (uid) sequence_to_uid_[sequence - 1] = *uid;

@@ -186,6 +186,23 @@ TEST_CASE("dns: long TXT strings are split into 255-octet character-strings", "[
   CHECK(strings[1].size() == 45);
 }
 
+TEST_CASE("dns: a TXT record with empty RDATA is refused, not changed into one empty string", "[dns][wire]") {
+  // Found by fuzz_dns_message: RFC 1035 §3.3.14 says one or more character-strings; the empty
+  // RDATA decoded to none and encoded back as one, so the round trip changed the record.
+  Message message;
+  message.answers.push_back(make_record(Name::literal("t.example"), 60, rdata::TXT{{""}}));
+  Bytes encoded = encode_message(message);
+  auto decoded = decode_message(encoded);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<rdata::TXT>(decoded.value().answers[0].data).strings == std::vector<std::string>{""});
+  REQUIRE(encoded.back() == 0);  // RDLENGTH 1 holding one empty character-string
+  encoded.pop_back();
+  encoded[encoded.size() - 1] = 0;  // RDLENGTH 0
+  auto empty = decode_message(encoded);
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().message.find("TXT RDATA is empty") != std::string::npos);
+}
+
 TEST_CASE("dns: oversized messages drop the additional section, then set TC", "[dns][wire]") {
   Message message;
   message.header.is_response = true;

@@ -175,6 +175,8 @@ TEST_CASE("IMAP response readers", "[imap][client]") {
   CHECK(imap::read_exists("12 EXISTS") == 12u);
   CHECK_FALSE(imap::read_exists("12 RECENT"));
   CHECK_FALSE(imap::read_exists("EXISTS"));
+  CHECK_FALSE(imap::read_exists("4294967296 EXISTS"));  // past RFC 3501's 32-bit number
+  CHECK_FALSE(imap::read_exists("-1 EXISTS"));
   CHECK(imap::read_expunge("3 EXPUNGE") == 3u);
   CHECK(imap::read_uid_validity("OK [UIDVALIDITY 77] UIDs valid") == 77u);
   CHECK(imap::read_search("SEARCH 2 5 9") == std::vector<std::uint32_t>{2, 5, 9});
@@ -191,6 +193,11 @@ TEST_CASE("IMAP response readers", "[imap][client]") {
   CHECK_FALSE(imap::read_fetch("4 FETCH (UID", &error));
   CHECK_FALSE(error.empty());
   CHECK_FALSE(imap::read_fetch("4 EXISTS"));
+  CHECK_FALSE(imap::read_fetch("88888888888888888888 FETCH (UID 2)", &error));
+  CHECK(error == "message number 88888888888888888888 is not a 32-bit number");
+  CHECK_FALSE(imap::read_fetch("4 FETCH (UID 4294967296)", &error));
+  CHECK(imap::read_search("SEARCH 1 x 3") == std::nullopt);
+  CHECK(imap::read_uid_validity("OK [UIDVALIDITY 99999999999] UIDs valid") == std::nullopt);
 }
 
 TEST_CASE("IMAP client session: list_folders, append to Sent, expunge", "[imap][client]") {
@@ -232,6 +239,22 @@ TEST_CASE("IMAP client session: list_folders, append to Sent, expunge", "[imap][
   CHECK(saw_append_error);
   CHECK(client.finished());
   CHECK_FALSE(client.failed());
+}
+
+TEST_CASE("IMAP client session ignores message numbers no mailbox has, without allocating for them", "[imap][client][limits]") {
+  // Found by fuzz_imap_client: a FETCH numbered 4294967295 resized the sequence table to 16 GB.
+  imap::ClientSession client({"bob", "hunter2", "INBOX", false});
+  client.sync();
+  (void)client.poll_output();
+  client.handle_bytes("* OK IMAP4rev1 ready\r\n");
+  client.handle_bytes("* 4000000000 EXISTS\r\n* 4294967295 FETCH (UID 7 FLAGS (\\Seen))\r\n");
+  std::vector<std::string> errors;
+  while (auto event = client.poll_event())
+    if (event->kind == imap::EventKind::error) errors.push_back(event->text);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].find("server reports 4000000000 messages, more than this client tracks") == 0);
+  CHECK(errors[1].find("FETCH for message 4294967295") == 0);
+  CHECK(client.messages().empty());
 }
 
 TEST_CASE("IMAP client session expunge selects the mailbox first", "[imap][client]") {
