@@ -43,6 +43,11 @@ std::vector<Token> split_resinfo(std::string_view value) {
       if (c == '\\' && i + 1 < value.size()) current.text += value[++i];
       else if (c == '"') in_quotes = false;
     } else if (depth > 0) {
+      // RFC 5322 §3.2.2: a comment holds quoted-pairs; "\)" is text, not the comment's end.
+      if (c == '\\' && i + 1 < value.size()) {
+        current.comments += value[++i];
+        continue;
+      }
       if (c == '(') ++depth;
       if (c == ')') --depth;
       if (depth > 0) current.comments += c;
@@ -88,7 +93,7 @@ std::vector<std::string> split_words(const std::string& text) {
 
 std::optional<std::string> AuthenticationResult::property(std::string_view name) const {
   for (const auto& [key, value] : properties) {
-    if (equals_ignore_case(key, name)) return value;
+    if (equals_ignoring_case(key, name)) return value;
   }
   return std::nullopt;
 }
@@ -166,7 +171,7 @@ std::string format_authentication_results(const AuthenticationResults& results) 
 std::optional<AuthenticationResults> parse_authentication_results(std::string_view field) {
   std::string value(field);
   std::size_t colon = value.find(':');
-  if (colon != std::string::npos && equals_ignore_case(trim(value.substr(0, colon)), "authentication-results")) {
+  if (colon != std::string::npos && equals_ignoring_case(trim(value.substr(0, colon)), "authentication-results")) {
     value = value.substr(colon + 1);
   }
   std::vector<Token> pieces = split_resinfo(value);

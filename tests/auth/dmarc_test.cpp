@@ -191,6 +191,24 @@ TEST_CASE("Authentication-Results header is built and parsed back", "[dmarc][aut
   CHECK(other->results[1].property("smtp.mfrom") == "jqd@d1.example");
 }
 
+TEST_CASE("Authentication-Results: a comment's quoted-pairs are text, so a formatted comment reads back", "[dmarc][authres]") {
+  // Found by fuzz_authentication_results: a comment with ")" and ";" was formatted as
+  // "(a\)\) ; b)", and the parser ended the comment at the escaped ")" and split at the ";".
+  AuthenticationResults results{"mx.example.net", {}};
+  AuthenticationResult dkim;
+  dkim.method = "dkim";
+  dkim.result = "fail";
+  dkim.comment = "key (nested)) ; dkim=pass";
+  results.results.push_back(dkim);
+  const std::string field = format_authentication_results(results);
+  CHECK(field.find("(key \\(nested\\)\\) ; dkim=pass)") != std::string::npos);
+  auto parsed = parse_authentication_results(field);
+  REQUIRE(parsed);
+  REQUIRE(parsed->results.size() == 1);
+  CHECK(parsed->results[0].result == "fail");
+  CHECK(parsed->results[0].comment == dkim.comment);
+}
+
 TEST_CASE("From domain extraction from raw message bytes", "[dmarc][headers]") {
   CHECK(from_domain("From: Joe <joe@Example.COM>\r\nTo: x@y.z\r\n\r\nbody") == "example.com");
   CHECK(from_domain("Subject: hi\nFrom:\n \"Doe, Jane\" (work)\n <jane@mail.example.org>\n\nbody") == "mail.example.org");
