@@ -44,7 +44,7 @@ std::string dkim_signed_data(const SplitMessage& message, const std::vector<std:
   std::string data;
   for (const auto& name : names) {
     for (std::size_t i = message.headers.size(); i-- > 0;) {
-      if (used[i] || !equals_ignore_case(message.headers[i].name, name)) continue;
+      if (used[i] || !equals_ignoring_case(message.headers[i].name, name)) continue;
       used[i] = true;
       data += canonicalize_header(message.headers[i].raw, canonicalization);
       break;

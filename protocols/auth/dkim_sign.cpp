@@ -56,7 +56,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, cons
   if (options.headers.empty()) {
     for (const auto& name : recommended_headers()) {
       for (const auto& field : message.headers) {
-        if (equals_ignore_case(field.name, name)) names.push_back(name);
+        if (equals_ignoring_case(field.name, name)) names.push_back(name);
       }
     }
   } else {

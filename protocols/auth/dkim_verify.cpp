@@ -147,7 +147,7 @@ void DkimVerification::run() {
   std::vector<DkimSignatureResult> results;
   try {
     for (const auto& field : message.headers) {
-      if (!equals_ignore_case(field.name, "dkim-signature")) continue;
+      if (!equals_ignoring_case(field.name, "dkim-signature")) continue;
       if (results.size() >= options_.maximum_signatures) break;
       results.push_back(verify_one(message, field, now_seconds_, options_, replay_));
     }

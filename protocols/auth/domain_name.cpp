@@ -2,18 +2,6 @@
 
 namespace maillab::auth {
 
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && to_lower(a) == to_lower(b);
-}
-
 std::string normalize_domain(std::string_view domain) {
   std::string lower = to_lower(domain);
   if (!lower.empty() && lower.back() == '.') lower.pop_back();

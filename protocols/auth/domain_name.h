@@ -5,10 +5,12 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::auth {
 
-std::string to_lower(std::string_view text);
-bool equals_ignore_case(std::string_view a, std::string_view b);
+using common::to_lower;  // ASCII case (protocols/common)
+using common::equals_ignoring_case;
 // Lower-cased, one trailing dot removed.
 std::string normalize_domain(std::string_view domain);
 // RFC 7208 §4.3: a fully qualified name — at least two labels, none empty or longer than 63

@@ -103,7 +103,7 @@ std::optional<std::string> from_domain(std::string_view message) {
   SplitMessage split = split_message(to_crlf(message));
   const HeaderField* from = nullptr;
   for (const auto& field : split.headers) {
-    if (!equals_ignore_case(field.name, "from")) continue;
+    if (!equals_ignoring_case(field.name, "from")) continue;
     if (from) return std::nullopt;  // two From fields (RFC 5322 §3.6 allows one)
     from = &field;
   }

@@ -12,18 +12,6 @@ namespace {
 
 constexpr int max_depth = 32;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
-}
-
 // Reads RFC 2045 §5.1 structured values: tokens, quoted strings, "/", ";" and "=", skipping
 // RFC 5322 comments "( ... )".
 class FieldReader {
@@ -87,7 +75,7 @@ class FieldReader {
       if (!name || !take('=')) break;
       auto value = word(true);
       if (!value) break;
-      out.emplace_back(lower(*name), *value);
+      out.emplace_back(to_lower(*name), *value);
     }
     return out;
   }
@@ -154,7 +142,7 @@ MimeEntity parse_entity(std::string_view bytes, bool digest_default, int depth) 
     auto type = reader.word(false);
     if (type && reader.take('/')) {
       if (auto subtype = reader.word(false)) {
-        entity.type = lower(*type), entity.subtype = lower(*subtype);
+        entity.type = to_lower(*type), entity.subtype = to_lower(*subtype);
         entity.parameters = reader.parameters();
       }
     }
@@ -163,7 +151,7 @@ MimeEntity parse_entity(std::string_view bytes, bool digest_default, int depth) 
     entity.parameters.insert(entity.parameters.begin(), {"charset", "us-ascii"});  // RFC 2045 §5.2
   if (auto value = header_value(entity.header, "Content-Transfer-Encoding")) {
     FieldReader reader(*value);
-    if (auto word = reader.word(false)) entity.encoding = lower(*word);
+    if (auto word = reader.word(false)) entity.encoding = to_lower(*word);
   }
   entity.id = header_value(entity.header, "Content-ID");
   entity.description = header_value(entity.header, "Content-Description");
@@ -173,7 +161,7 @@ MimeEntity parse_entity(std::string_view bytes, bool digest_default, int depth) 
   if (auto value = header_value(entity.header, "Content-Disposition")) {
     FieldReader reader(*value);
     if (auto word = reader.word(false)) {
-      entity.disposition = lower(*word);
+      entity.disposition = to_lower(*word);
       entity.disposition_parameters = reader.parameters();
     }
   }
@@ -203,13 +191,13 @@ std::string parameter_list(const MimeParameters& parameters) {
   if (parameters.empty()) return "NIL";
   std::string out = "(";
   for (std::size_t i = 0; i < parameters.size(); ++i)
-    out += (i ? " " : "") + quote_string(upper(parameters[i].first)) + " " + quote_string(parameters[i].second);
+    out += (i ? " " : "") + quote_string(to_upper(parameters[i].first)) + " " + quote_string(parameters[i].second);
   return out + ")";
 }
 
 std::string disposition(const MimeEntity& entity) {
   if (entity.disposition.empty()) return "NIL";
-  return "(" + quote_string(upper(entity.disposition)) + " " + parameter_list(entity.disposition_parameters) + ")";
+  return "(" + quote_string(to_upper(entity.disposition)) + " " + parameter_list(entity.disposition_parameters) + ")";
 }
 
 }  // namespace
@@ -221,15 +209,15 @@ std::string body_structure(const MimeEntity& entity, bool extended) {
   if (entity.is_multipart()) {
     // §7.4.2: the parts one after another (no space), then the subtype.
     for (const auto& part : entity.parts) out += body_structure(part, extended);
-    out += " " + quote_string(upper(entity.subtype));
+    out += " " + quote_string(to_upper(entity.subtype));
     if (extended)
       out += " " + parameter_list(entity.parameters) + " " + disposition(entity) + " " + nstring(entity.language) +
              " " + nstring(entity.location);
     return out + ")";
   }
-  out += quote_string(upper(entity.type)) + " " + quote_string(upper(entity.subtype)) + " " +
+  out += quote_string(to_upper(entity.type)) + " " + quote_string(to_upper(entity.subtype)) + " " +
          parameter_list(entity.parameters) + " " + nstring(entity.id) + " " + nstring(entity.description) + " " +
-         quote_string(upper(entity.encoding)) + " " + std::to_string(entity.body.size());
+         quote_string(to_upper(entity.encoding)) + " " + std::to_string(entity.body.size());
   if (entity.is_message() && !entity.parts.empty()) {
     // message/rfc822: the inner message's envelope and structure, then the size in lines.
     out += " " + envelope(entity.body) + " " + body_structure(entity.parts.front(), extended) + " " +

@@ -16,11 +16,13 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "protocols/common/line_reader.h"
 #include "protocols/imap/events.h"
 #include "protocols/imap/syntax.h"
 #include "protocols/store/mail_store.h"
@@ -47,6 +49,26 @@ struct ServerOptions {
 
 enum class ServerState { not_authenticated, authenticated, selected, logout };
 const char* to_string(ServerState state);
+constexpr std::uint32_t state_bit(ServerState state) { return 1u << static_cast<unsigned>(state); }
+
+// A parsed command line, literals included.
+struct Command {
+  std::string tag;
+  std::string name;  // upper case; "UID FETCH" style for UID commands
+  std::vector<Value> arguments;
+};
+
+class ServerSession;
+
+// One row of the command table (server_commands.cpp): the name, where the rules are, and the
+// states it is valid in; otherwise NO (RFC 3501 §6: each command belongs to a state).
+struct ServerCommand {
+  std::string_view name;
+  std::string_view reference;  // e.g. "RFC 3501 §6.3.1"
+  std::string_view summary;
+  std::uint32_t allowed_states;  // state_bit()s
+  void (*run)(ServerSession& session, Command& command);
+};
 
 class ServerSession {
  public:
@@ -80,7 +102,9 @@ class ServerSession {
   bool tls_active() const { return options_.tls_active; }
   // Bytes of client input held between calls (a partial line, a command being assembled): the
   // limits above bound it.
-  std::size_t buffered_bytes() const { return input_.size() + command_text_.size(); }
+  std::size_t buffered_bytes() const { return input_.buffered() + command_text_.size(); }
+
+  static std::span<const ServerCommand> command_table();
 
  private:
   // This session's picture of the selected mailbox: message n is view_[n-1].
@@ -90,13 +114,8 @@ class ServerSession {
     bool recent = false;
     bool gone = false;  // expunged by someone else, EXPUNGE not yet reported
   };
-  struct Command {
-    std::string tag;
-    std::string name;  // upper case; "UID FETCH" style for UID commands
-    std::vector<Value> arguments;
-  };
 
-  // ---- input ----
+  // ---- input (server_input.cpp) ----
   void process_input();
   std::size_t command_size_limit() const;
   // Answers an oversized command with BAD [TOOBIG]; closes when its literal's bytes are coming.
@@ -104,7 +123,7 @@ class ServerSession {
   void handle_command_text(const std::string& text);
   void handle_idle_line(const std::string& line);
   void handle_authenticate_line(const std::string& line);
-  void dispatch(Command& command);
+  void dispatch(Command& command);  // through command_table() (server_commands.cpp)
 
   // ---- output ----
   void untagged(const std::string& text);           // "* " + text + CRLF
@@ -113,12 +132,18 @@ class ServerSession {
   void emit(EventKind kind, std::string text);
   void enter_state(ServerState state);
   std::string capabilities() const;
+  static std::string first_line(std::string_view text);  // for the trace: a literal's bytes are not shown
 
-  // ---- commands (server_session.cpp) ----
+  // ---- any state and not authenticated (server_commands.cpp) ----
+  void command_capability(Command& command);
+  void command_noop(Command& command);  // NOOP and CHECK
+  void command_logout(Command& command);
   void command_starttls(Command& command);
   void command_login(Command& command);
   void command_authenticate(Command& command);
   void finish_plain_login(const std::string& tag, const std::string& decoded);
+
+  // ---- authenticated (server_mailboxes.cpp) ----
   void command_select(Command& command, bool read_only);
   void command_create(Command& command);
   void command_delete(Command& command);
@@ -130,7 +155,7 @@ class ServerSession {
   void command_idle(Command& command);
   void deselect();
 
-  // ---- selected-state commands (server_messages.cpp) ----
+  // ---- selected (server_messages.cpp, server_fetch.cpp, server_search.cpp) ----
   void command_fetch(Command& command, bool by_uid);
   void command_store(Command& command, bool by_uid);
   void command_search(Command& command, bool by_uid);
@@ -150,10 +175,9 @@ class ServerSession {
   std::int64_t now_seconds_ = 0;
   std::string user_;
 
-  std::string input_;
+  common::LineReader input_;
   std::string command_text_;             // the command being assembled (lines + literals)
   std::uint64_t literal_remaining_ = 0;  // literal bytes still expected for command_text_
-  bool discarding_line_ = false;         // skipping the rest of an over-long line
 
   std::string output_;
   std::deque<Event> events_;

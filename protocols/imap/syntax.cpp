@@ -6,18 +6,6 @@
 
 namespace maillab::imap {
 
-std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool Value::is_nil() const { return kind == Kind::atom && to_upper(text) == "NIL"; }
 
 std::string Value::keyword() const { return kind == Kind::atom ? to_upper(text) : std::string(); }

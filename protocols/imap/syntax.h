@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::imap {
 
 struct Value {
@@ -69,7 +71,7 @@ std::optional<std::int64_t> parse_date_days(std::string_view text);
 // Parses "dd-Mon-yyyy hh:mm:ss +zzzz" (APPEND) to seconds since the epoch.
 std::optional<std::int64_t> parse_date_time(std::string_view text);
 
-std::string to_upper(std::string_view text);
-std::string to_lower(std::string_view text);
+using common::to_lower;  // ASCII case (protocols/common)
+using common::to_upper;
 
 }  // namespace maillab::imap

@@ -5,12 +5,14 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::mail {
 
-std::string to_lower(std::string_view text);
-std::string to_upper(std::string_view text);
-bool equals_ignoring_case(std::string_view left, std::string_view right);
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+using common::equals_ignoring_case;  // ASCII case, one set for every protocol (protocols/common)
+using common::starts_with_ignoring_case;
+using common::to_lower;
+using common::to_upper;
 std::string_view trim(std::string_view text);  // spaces and tabs (RFC 5322 WSP) and CR/LF
 
 // Rewrites every line ending (CRLF, bare LF, bare CR) as CRLF: the canonical form of RFC 5322 §2.1.

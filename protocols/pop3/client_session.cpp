@@ -203,7 +203,7 @@ void ClientSession::handle_multiline_end() {
     while (start < multiline_body_.size()) {
       std::size_t end = multiline_body_.find("\r\n", start);
       if (end == std::string::npos) end = multiline_body_.size();
-      if (upper(std::string_view(multiline_body_).substr(start, end - start)) == "STLS") stls = true;
+      if (common::to_upper(std::string_view(multiline_body_).substr(start, end - start)) == "STLS") stls = true;
       start = end + 2;
     }
     if (!stls) return fail("the server does not offer STLS: not sending the password in the clear");

@@ -15,11 +15,14 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "protocols/common/ascii_case.h"
+#include "protocols/common/line_reader.h"
 #include "protocols/pop3/events.h"
 #include "protocols/store/mail_store.h"
 
@@ -42,6 +45,25 @@ struct ServerOptions {
 
 enum class ServerState { authorization, transaction, update, closed };
 const char* to_string(ServerState state);
+constexpr std::uint32_t state_bit(ServerState state) { return 1u << static_cast<unsigned>(state); }
+
+// A command line as the handlers get it.
+struct CommandArguments {
+  std::string line;                // as received (PASS keeps the spaces of its password, §7)
+  std::vector<std::string> words;  // the words after the keyword
+};
+
+class ServerSession;
+
+// One row of the command table: the keyword, where the rules are, and the states it is valid in
+// (otherwise "-ERR command not valid in ... state").
+struct ServerCommand {
+  std::string_view keyword;
+  std::string_view reference;
+  std::string_view summary;
+  std::uint32_t allowed_states;  // state_bit()s
+  void (ServerSession::*handler)(const CommandArguments& command);
+};
 
 class ServerSession {
  public:
@@ -71,6 +93,8 @@ class ServerSession {
   bool take_tls_request() { return std::exchange(tls_requested_, false); }
   bool tls_active() const { return options_.tls_active; }
 
+  static std::span<const ServerCommand> command_table();
+
  private:
   struct Entry {
     std::uint32_t uid = 0;
@@ -78,24 +102,30 @@ class ServerSession {
     bool deleted = false;
   };
 
-  void handle_line(std::string line);
+  void handle_line(const std::string& line);  // dispatch through command_table()
   void reply(const std::string& line);        // one line, CRLF added
   void send_multiline(const std::string& first_line, const std::string& body);  // stuffed, "."
   void emit(EventKind kind, std::string text);
   void enter_state(ServerState state);
   void end_without_update(const std::string& why);  // lock released, DELE marks dropped (§6)
 
-  void command_user(const std::string& argument);
-  void command_pass(const std::string& argument);
-  void command_apop(const std::vector<std::string>& arguments);
-  void command_capa();
-  void command_stls(const std::vector<std::string>& arguments);
-  void command_stat();
-  void command_list(const std::vector<std::string>& arguments, bool unique_ids);
-  void command_retr(const std::vector<std::string>& arguments, bool top);
-  void command_dele(const std::vector<std::string>& arguments);
-  void command_rset();
-  void command_quit();
+  // ---- commands (server_commands.cpp) ----
+  void command_user(const CommandArguments& command);
+  void command_pass(const CommandArguments& command);
+  void command_apop(const CommandArguments& command);
+  void command_capa(const CommandArguments& command);
+  void command_stls(const CommandArguments& command);
+  void command_stat(const CommandArguments& command);
+  void command_list(const CommandArguments& command);
+  void command_uidl(const CommandArguments& command);
+  void command_retr(const CommandArguments& command);
+  void command_top(const CommandArguments& command);
+  void command_dele(const CommandArguments& command);
+  void command_rset(const CommandArguments& command);
+  void command_noop(const CommandArguments& command);
+  void command_quit(const CommandArguments& command);
+  void list_messages(const std::vector<std::string>& arguments, bool unique_ids);  // LIST, UIDL
+  void send_message(const std::vector<std::string>& arguments, bool top);          // RETR, TOP
   bool open_maildrop(const std::string& user);  // lock + snapshot; replies on failure
   // Parses a message number and checks it exists and is not deleted; replies -ERR otherwise.
   Entry* message_argument(const std::string& argument);
@@ -104,8 +134,7 @@ class ServerSession {
   store::MailStore& store_;
   ServerOptions options_;
   ServerState state_ = ServerState::authorization;
-  std::string input_;
-  bool discarding_long_line_ = false;
+  common::LineReader input_;
   std::string output_;
   std::deque<Event> events_;
   std::string pending_user_;   // from USER, waiting for PASS
@@ -115,10 +144,6 @@ class ServerSession {
   std::uint32_t uid_validity_ = 0;
   std::vector<Entry> maildrop_;  // snapshot of INBOX at login; message n is maildrop_[n-1]
 };
-
-// ASCII upper case: POP3 keywords and capability names are case-insensitive (RFC 1939 §3,
-// RFC 2449 §6).
-std::string upper(std::string_view text);
 
 // Byte-stuffs a message for a multi-line response (RFC 1939 §3): CRLF line ends, a leading "."
 // doubled, ends with CRLF (the terminating ".\r\n" is not included).

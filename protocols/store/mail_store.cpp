@@ -3,19 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::store {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower(a) == lower(b);
-}
 
 // A folder name is usable if it is non-empty, has no empty hierarchy level, and no control
 // characters. "*" and "%" are LIST wildcards (RFC 3501 §6.3.8) so they are refused too.
@@ -49,7 +41,7 @@ std::string flags_to_text(Flags flags) {
 }
 
 std::optional<Flag> flag_from_name(std::string_view name) {
-  const std::string l = lower(name);
+  const std::string l = common::to_lower(name);
   if (l == "\\seen") return flag_seen;
   if (l == "\\answered") return flag_answered;
   if (l == "\\flagged") return flag_flagged;
@@ -95,18 +87,18 @@ MailStore::MailStore() = default;
 // ---- users ------------------------------------------------------------------------------------
 
 MailStore::User* MailStore::find_user(std::string_view name) {
-  auto it = users_.find(lower(name));
+  auto it = users_.find(common::to_lower(name));
   return it == users_.end() ? nullptr : &it->second;
 }
 
 const MailStore::User* MailStore::find_user(std::string_view name) const {
-  auto it = users_.find(lower(name));
+  auto it = users_.find(common::to_lower(name));
   return it == users_.end() ? nullptr : &it->second;
 }
 
 bool MailStore::add_user(const std::string& name, const std::string& password,
                          std::uint64_t quota_bytes) {
-  const std::string key = lower(name);
+  const std::string key = common::to_lower(name);
   if (key.empty() || users_.count(key) || aliases_.count(key)) return false;
   User& user = users_[key];
   user.name = name;
@@ -158,7 +150,7 @@ std::vector<std::string> MailStore::users() const {
 // ---- aliases and forwarding -------------------------------------------------------------------
 
 bool MailStore::add_alias(const std::string& alias, std::vector<std::string> targets) {
-  const std::string key = lower(alias);
+  const std::string key = common::to_lower(alias);
   if (key.empty() || users_.count(key)) return false;
   auto& list = aliases_[key];
   for (auto& target : targets) list.push_back(std::move(target));
@@ -167,12 +159,12 @@ bool MailStore::add_alias(const std::string& alias, std::vector<std::string> tar
 
 void MailStore::set_forward(const std::string& name, std::vector<std::string> addresses,
                             bool keep_local_copy) {
-  forwards_[lower(name)] = ForwardRule{std::move(addresses), keep_local_copy};
+  forwards_[common::to_lower(name)] = ForwardRule{std::move(addresses), keep_local_copy};
 }
 
 void MailStore::resolve_into(std::string_view name, Recipients& out,
                              std::set<std::string>& visiting) const {
-  const std::string key = lower(name);
+  const std::string key = common::to_lower(name);
   if (!visiting.insert(key).second) return;  // alias loop: each name expands once
   bool deliver_locally = true;
   if (auto fw = forwards_.find(key); fw != forwards_.end()) {
@@ -252,9 +244,9 @@ RecipientDelivery MailStore::deliver_to(std::string_view recipient, const std::s
 // ---- folders ----------------------------------------------------------------------------------
 
 std::string MailStore::canonical_folder_name(std::string_view name) {
-  if (equals_ignore_case(name, "INBOX")) return "INBOX";
+  if (common::equals_ignoring_case(name, "INBOX")) return "INBOX";
   // "inbox/child": the INBOX prefix is case-insensitive too.
-  if (name.size() > 6 && equals_ignore_case(name.substr(0, 6), "INBOX/"))
+  if (name.size() > 6 && common::equals_ignoring_case(name.substr(0, 6), "INBOX/"))
     return "INBOX/" + std::string(name.substr(6));
   return std::string(name);
 }

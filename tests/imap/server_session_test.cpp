@@ -1,3 +1,5 @@
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "imap_fixture.h"
@@ -345,4 +347,31 @@ TEST_CASE("IMAP tags: never a space, \"]\" allowed (RFC 3501 §9 tag)", "[imap][
   CHECK(say(session, "a[b c] NOOP\r\n") == "* BAD syntax error: missing tag\r\n");
   CHECK(say(session, "a] NOOP\r\n") == "a] OK NOOP completed\r\n");
   CHECK(say(session, "a+ NOOP\r\n") == "* BAD syntax error: missing tag\r\n");
+}
+
+TEST_CASE("IMAP command table: every command is refused outside its states, with RFC 3501's reply", "[imap][server_session][commands]") {
+  // Each row, tried in each state it does not allow: the state check comes from the table.
+  std::set<std::string_view> names;
+  for (const auto& row : ServerSession::command_table()) {
+    INFO(row.name);
+    CHECK(names.insert(row.name).second);  // no command twice
+    CHECK(row.reference.rfind("RFC ", 0) == 0);
+    const std::string line = "t1 " + std::string(row.name) + "\r\n";
+    Fixture f;
+    ServerSession session(f.store);
+    session.poll_output();
+    if (!(row.allowed_states & imap::state_bit(ServerState::not_authenticated)))
+      CHECK(say(session, line) == "t1 NO not authenticated: LOGIN first\r\n");
+    login(session);
+    if (!(row.allowed_states & imap::state_bit(ServerState::authenticated)))
+      CHECK(say(session, line) == (row.allowed_states == imap::state_bit(ServerState::not_authenticated)
+                                       ? "t1 NO already authenticated\r\n"
+                                       : "t1 NO no mailbox selected: SELECT first\r\n"));
+  }
+  CHECK(names.count("UID FETCH") == 1);
+  CHECK(names.size() == 33);
+  Fixture f;
+  ServerSession session(f.store);
+  session.poll_output();
+  CHECK(say(session, "t2 FROB\r\n") == "t2 BAD unknown command FROB\r\n");
 }

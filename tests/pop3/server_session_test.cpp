@@ -1,3 +1,5 @@
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "protocols/pop3/md5.h"
@@ -251,4 +253,25 @@ TEST_CASE("POP3 autologout: no reply, no UPDATE, the lock released (RFC 1939 §3
   while (auto event = session.poll_event())
     if (event->text.find("autologout: no command for 10 minutes") != std::string::npos) said = true;
   CHECK(said);
+}
+
+TEST_CASE("POP3 command table: every command is refused outside its state", "[pop3][server_session][commands]") {
+  std::set<std::string_view> keywords;
+  for (const auto& row : ServerSession::command_table()) {
+    INFO(row.keyword);
+    CHECK(keywords.insert(row.keyword).second);
+    CHECK(row.reference.rfind("RFC ", 0) == 0);
+    Fixture f;
+    ServerSession session(f.store);
+    session.poll_output();
+    const std::string line = std::string(row.keyword) + " 1\r\n";
+    if (!(row.allowed_states & pop3::state_bit(ServerState::authorization)))
+      CHECK(say(session, line) == "-ERR command not valid in AUTHORIZATION state: log in first\r\n");
+    login(session);
+    if (!(row.allowed_states & pop3::state_bit(ServerState::transaction)))
+      CHECK(say(session, line) == "-ERR command not valid in TRANSACTION state: already logged in\r\n");
+  }
+  // RFC 1939's commands plus CAPA (RFC 2449) and STLS (RFC 2595).
+  CHECK(keywords == std::set<std::string_view>{"USER", "PASS", "APOP", "STLS", "CAPA", "STAT", "LIST", "UIDL",
+                                               "RETR", "TOP", "DELE", "RSET", "NOOP", "QUIT"});
 }

@@ -1,0 +1,15 @@
+#include <catch2/catch.hpp>
+
+#include "protocols/common/ascii_case.h"
+
+using namespace maillab::common;
+
+TEST_CASE("ASCII case folding changes A-Z only", "[common][ascii_case]") {
+  CHECK(to_upper("Mail From:<bob@Example.ORG>") == "MAIL FROM:<BOB@EXAMPLE.ORG>");
+  CHECK(to_lower("EHLO Client.Example") == "ehlo client.example");
+  CHECK(to_lower("\xc3\x84rger") == "\xc3\x84rger");  // UTF-8 bytes are not letters here
+  CHECK(equals_ignoring_case("PostMaster", "postmaster"));
+  CHECK_FALSE(equals_ignoring_case("postmaster", "postmasters"));
+  CHECK(starts_with_ignoring_case("auth PLAIN AGJvYg==", "AUTH "));
+  CHECK_FALSE(starts_with_ignoring_case("AUT", "AUTH "));
+}
