@@ -3,9 +3,9 @@
 # in a second build directory, build-asan/ (CMake option MAILLAB_SANITIZE). Any sanitizer report
 # fails the stage. Prints how long it took.
 #   .ci/sanitize.sh          the protocol test programs, where every byte from outside is parsed
-#                            (SMTP, POP3, IMAP, DNS, mail, SPF/DKIM/DMARC, the store, TLS): CI
+#                            (SMTP, POP3, IMAP, DNS, mail, SPF/DKIM/DMARC, the store, TLS)
 #   .ci/sanitize.sh --all    also the engine, its hosts (sessions, teardown, the nothing-lost
-#                            test) and the bridge's sockets: run it after changing engine/
+#                            test) and the bridge's sockets: what CI runs
 # The `maillab` program itself (GUI included) and the interop tests through it are left out: on
 # two cores CI has no time for a sanitized build of everything.
 set -euo pipefail
@@ -14,7 +14,7 @@ source ./scripts_common.sh
 maillab_install_packages
 
 started=$(date +%s)
-programs=(test_auth test_dns test_imap test_mail test_pop3 test_smtp test_store test_tls)
+programs=(test_auth test_common test_dns test_imap test_mail test_pop3 test_smtp test_store test_tls)
 if [ "${1:-}" = "--all" ]; then
   programs+=(test_engine test_hosts_auth test_hosts_client test_hosts_dns test_hosts_mail test_hosts_tls test_bridge)
 fi
