@@ -1,6 +1,7 @@
 #include "viz/visualizer.h"
 
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -136,6 +137,28 @@ std::unique_ptr<ExerciseSession> load_exercise_session(const VisualizerOptions& 
   return ExerciseSession::start(options.scenario_path, options.student, work, note, problems);
 }
 
+// --lesson-walk: each view a student meets, in order; prints the widest overflow and where.
+void walk_lesson(VisualizerApp& app, LessonSession& lesson, std::ostream& out) {
+  float widest = 0;
+  std::string where;
+  int views = 0;
+  auto look = [&] {
+    for (int frame = 0; frame < 2; ++frame) app.frame(1.0 / 60.0);  // ImGui sizes windows on the first
+    ++views;
+    if (app.lesson_panel().widest_overflow > widest) {
+      widest = app.lesson_panel().widest_overflow;
+      where = lesson.step_label() + (lesson.run().pending_question() ? ", its question" : "");
+    }
+  };
+  look();
+  for (int actions = 0; !lesson.run().finished() && actions < 10000; ++actions) {
+    if (lesson.run().pending_question()) lesson.skip();
+    else lesson.next_step();
+    look();
+  }
+  out << "lesson walk: " << views << " views, widest overflow " << int(std::ceil(widest)) << " px" << (widest > 0 ? " (" + where + ")" : "") << "\n";
+}
+
 }  // namespace
 
 std::string visualizer_usage() {
@@ -156,6 +179,8 @@ std::string visualizer_usage() {
          "  --lesson-answers FILE  answer the questions from FILE as they come (like `maillab lesson --answers`)\n"
          "  --lesson-steps N       advance N steps first (for screenshots)\n"
          "  --lesson-back K        then go back K steps, as the Back button does (for screenshots)\n"
+         "  --lesson-walk          with --screenshot: show every step and question in turn (skipping\n"
+         "                         each to show its answer) and print whether any text was cut off\n"
          "Exercises (maillab gui WORK.yaml, or EXERCISE.yaml --student ID): an edit panel beside the\n"
          "graded run; change records and settings, then Save and re-run to see the goals.\n"
          "  --student ID          whose variant of an exercise file (its work file is written as\n"
@@ -184,6 +209,8 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
       options.large_fonts = true;
     } else if (argument == "--play") {
       options.play = true;
+    } else if (argument == "--lesson-walk") {
+      options.lesson_walk = true;
     } else if (argument == "--rerun") {
       options.rerun = true;
     } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
@@ -367,6 +394,11 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   if (!options.message.empty()) state.selection.message = options.message;
   state.clock.playing = !lesson && (options.play || (headless && !options.at_seconds));
 
+  if (options.lesson_walk && (!lesson || !headless)) {
+    err << "maillab gui: --lesson-walk needs a lesson and --screenshot\n";
+    return 2;
+  }
+  if (headless && options.lesson_walk) walk_lesson(app, *lesson, out);
   if (headless) {
     const int frames = std::max(2, options.frames);  // ImGui lays windows out on the first frame
     for (int i = 0; i < frames; ++i) {

@@ -55,6 +55,7 @@ class VisualizerApp {
   bool frame(double wall_seconds, const std::string& capture_path = {});
   void write_geometry(const std::string& path);
   const FrameTimes& last_frame_times() const { return times_; }
+  const LessonPanel& lesson_panel() const { return lesson_panel_; }
 
  private:
   void handle_event(const sf::Event& event);

@@ -1,5 +1,6 @@
 #include "viz/world_scene.h"
 
+#include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/tls/world_pki.h"
 #include "engine/net/host.h"
 #include "scenarios/diagnostics.h"
@@ -23,7 +24,10 @@ Topology topology_of(scenarios::World& world) {
     node.is_router = info.is_router;
     node.up = info.up;
     if (engine::Host* host = network.host(info.name)) {
-      for (const auto& service : host->services()) node.services.emplace_back(service->kind());
+      for (const auto& service : host->services()) {
+        node.services.emplace_back(service->kind());
+        if (service->kind() == "mta") node.queued += static_cast<const engine::MtaService&>(*service).queue().size();
+      }
     }
     topology.nodes.push_back(std::move(node));
   }

@@ -5,6 +5,8 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -297,4 +299,50 @@ TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to t
   CHECK(forward.substr(0, forward.find(" (")) == back.substr(0, back.find(" (")));
   std::filesystem::remove(png);
   std::filesystem::remove(png + ".txt");
+}
+
+// On a projector (#16): every step, question, answer and feedback of every lesson fits the lesson
+// panel's width at 1280x800, and with --large-fonts at 1920x1080 (the same column in ems, so a
+// few of the wordiest lessons there). --lesson-walk measures how far any of that text reached
+// past the panel's right edge, view by view.
+TEST_CASE("maillab gui LESSON --lesson-walk: no lesson text is cut off at 1280x800 or 1920x1080 with large fonts",
+          "[viz][lesson][screenshot][projector]") {
+  const auto build = gui_build_directory();
+  if (!build) return;
+  std::vector<std::string> walks;  // maillab gui arguments, one walk each
+  std::vector<std::string> lessons;
+  for (const auto& entry : std::filesystem::directory_iterator("lessons"))
+    if (entry.path().extension() == ".yaml") lessons.push_back(entry.path().string());
+  std::sort(lessons.begin(), lessons.end());
+  REQUIRE(lessons.size() >= 11);
+  for (const auto& lesson : lessons) walks.push_back(lesson + " --size 1280x800");
+  for (const char* lesson : {"lessons/02-smtp-journey.yaml", "lessons/05-when-mail-waits.yaml", "lessons/06-push-and-big-answers.yaml"})
+    walks.push_back(std::string(lesson) + " --size 1920x1080 --large-fonts");
+  // One virtual screen for all the walks (starting Xvfb costs more than a walk).
+  const auto folder = std::filesystem::temp_directory_path();
+  const std::string script = (folder / "maillab_lesson_walks.sh").string();
+  const std::string out = (folder / "maillab_lesson_walks.txt").string();
+  {
+    std::ofstream sh(script, std::ios::trunc);
+    for (const auto& walk : walks)
+      sh << "echo 'walk: " << walk << "'; " << *build << "/maillab gui " << walk << " --lesson-walk --screenshot "
+         << (folder / "maillab_lesson_walk.png").string() << " 2>&1\n";
+  }
+  const int status =
+      std::system(("xvfb-run -a -s \"-screen 0 1920x1080x24\" sh " + script + " > " + out + " 2>&1").c_str());
+  REQUIRE(WIFEXITED(status));
+  std::ifstream in(out);
+  std::string line, walk;
+  std::size_t walked = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("walk: ", 0) == 0) walk = line.substr(6);
+    if (line.rfind("lesson walk: ", 0) != 0) continue;
+    INFO(walk << ": " << line);
+    int views = 0;
+    REQUIRE(std::sscanf(line.c_str(), "lesson walk: %d views", &views) == 1);
+    CHECK(views >= 10);  // steps and questions were shown, not just the introduction
+    CHECK(line.find("widest overflow 0 px") != std::string::npos);
+    ++walked;
+  }
+  CHECK(walked == walks.size());
 }

@@ -36,6 +36,7 @@ struct Geometry {
   std::vector<DrawnPacket> packets;
   std::vector<DrawnPacket> drops;
   std::vector<DrawnPacket> padlocks;  // protocol holds "open" or "closed"
+  std::vector<DrawnPacket> badges;    // queue badges: protocol holds the host, record the count
 };
 
 Geometry read_geometry(const std::string& path) {
@@ -67,6 +68,10 @@ Geometry read_geometry(const std::string& path) {
       DrawnPacket padlock;
       words >> padlock.record >> padlock.protocol >> padlock.at.x >> padlock.at.y;
       geometry.padlocks.push_back(padlock);
+    } else if (what == "queued") {
+      DrawnPacket badge;
+      words >> badge.protocol >> badge.record >> badge.at.x >> badge.at.y;
+      geometry.badges.push_back(badge);
     } else if (what == "drop") {
       DrawnPacket drop;
       words >> drop.record >> drop.at.x >> drop.at.y;
@@ -306,4 +311,29 @@ TEST_CASE("TLS packets carry a shut gold padlock, POP3 in the clear an open red 
   CHECK(check(tls, "closed", viz::padlock_closed_color));
   CHECK(check(plain, "open", viz::padlock_open_color));
   for (const auto& padlock : plain.geometry.padlocks) CHECK(padlock.protocol == "open");
+}
+
+TEST_CASE("screenshot: an MTA holding queued mail wears a badge with the count, gone once delivered",
+          "[viz][screenshot][queue]") {
+  if (!xvfb_available()) {
+    WARN("xvfb-run not installed; screenshot test skipped");
+    return;
+  }
+  // smtp-retry: mx.example.org is down until 1000 s; alice's message waits in mail.example.com's
+  // queue and is delivered by the retry at about 2146 s.
+  const Shot waiting = screenshot("queue_waiting", "scenarios/smtp-retry.yaml --at 500");
+  REQUIRE(waiting.geometry.badges.size() == 1);
+  const auto& badge = waiting.geometry.badges.front();
+  CHECK(badge.protocol == "mail.example.com");
+  CHECK(badge.record == 1);
+  // The badge sits at the host's top-right, in the queue colour.
+  const viz::Point host = waiting.geometry.nodes.at("mail.example.com");
+  CHECK(badge.at.x > host.x);
+  CHECK(badge.at.y < host.y);
+  CHECK(colour_near(waiting.image, badge.at + viz::Point{0, 9}, viz::queue_badge_color, 3, 12));
+  CHECK_FALSE(colour_near(waiting.image, host + viz::Point{-30, 30}, viz::queue_badge_color, 3, 12));
+
+  const Shot delivered = screenshot("queue_delivered", "scenarios/smtp-retry.yaml --at 2300");
+  CHECK(delivered.geometry.badges.empty());
+  CHECK_FALSE(colour_near(delivered.image, badge.at + viz::Point{0, 9}, viz::queue_badge_color, 3, 12));
 }

@@ -103,7 +103,23 @@ void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state
     add_shape_outline(triangles_, shape, c, r, 2.0f * scale_, node.up ? sf::Color(20, 20, 25) : to_sf(drop_color));
     if (!node.up) add_cross(triangles_, c, r * 0.8f, 4.0f * scale_, to_sf(drop_color));
   }
+  // Mail waiting in a queue shows without a click: a badge with the count at the host's
+  // top-right (the inspector's queue section lists the entries).
+  drawn_badges_.clear();
+  const unsigned badge_size = unsigned(std::lround(13 * scale_));
+  for (const auto& node : state.topology.nodes) {
+    if (node.queued == 0) continue;
+    const std::string count = std::to_string(node.queued);
+    const Point c = node_screen(state, node.name);
+    const Point at{c.x + r * 0.95, c.y - r * 0.95};
+    const float radius = std::max(r * 0.7f, labels_.width(count, badge_size) / 2 + 4 * scale_);
+    add_shape(triangles_, NodeShape::circle, at, radius + 1.5f * scale_, sf::Color(20, 20, 25));
+    add_shape(triangles_, NodeShape::circle, at, radius, to_sf(queue_badge_color));
+    labels_.add(count, {at.x, at.y - badge_size * 0.62}, badge_size, sf::Color(20, 20, 25), sf::Color::Transparent, true);
+    drawn_badges_.push_back({node.name, node.queued, at});
+  }
   target.draw(triangles_);
+  labels_.flush(target);
   draw_node_labels(target, state);
 }
 
@@ -284,7 +300,7 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
 
   struct Item {
     std::string text;
-    int kind;  // 0 node shape, 1 packet box, 2 lost, 3 link down, 4 closed padlock, 5 open padlock
+    int kind;  // 0 node shape, 1 packet box, 2 lost, 3 link down, 4 closed padlock, 5 open padlock, 6 queue badge
     NodeClass node_class = NodeClass::other;
     PacketCategory category = PacketCategory::other;
     bool new_row = false;  // starts a group on a row of its own
@@ -298,6 +314,10 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
   items.push_back({"in the clear", 5});
   items.push_back({"lost packet", 2});
   items.push_back({"link down", 3});
+  const bool has_mta = std::any_of(state.topology.nodes.begin(), state.topology.nodes.end(), [](const TopologyNode& node) {
+    return std::find(node.services.begin(), node.services.end(), "mta") != node.services.end();
+  });
+  if (has_mta) items.push_back({"mail waiting in a queue", 6});
 
   const double left = 10 * scale_;
   double x = left;
@@ -328,6 +348,7 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
                  to_sf(category_color(item.category)));
         break;
       case 2: add_cross(triangles_, icon, 5 * scale_, 2.5f * scale_, to_sf(drop_color)); break;
+      case 6: add_shape(triangles_, NodeShape::circle, icon, 6.5f * scale_, to_sf(queue_badge_color)); break;
       case 4:
       case 5:
         add_padlock(triangles_, icon, 15 * scale_, item.kind == 4,
@@ -403,6 +424,8 @@ void TopologyCanvas::write_geometry(std::ostream& out, const VisualizerState& st
     out << "padlock " << padlock.record << ' ' << (padlock.closed ? "closed" : "open") << ' ' << padlock.at.x << ' '
         << padlock.at.y << '\n';
   }
+ for (const auto& badge : drawn_badges_)
+    out << "queued " << badge.node << ' ' << badge.count << ' ' << badge.at.x << ' ' << badge.at.y << '\n';
   for (const auto& drop : drawn_drops_) out << "drop " << drop.record << ' ' << drop.at.x << ' ' << drop.at.y << '\n';
 }
 

@@ -39,7 +39,7 @@ class TopologyCanvas {
 
   // Screen positions of what was last drawn, for tests: one item per line
   //   viewport X Y W H | node NAME X Y | link ID X Y up|down | packet RECORD PROTOCOL X Y |
-  //   padlock RECORD open|closed X Y | drop RECORD X Y
+  //   padlock RECORD open|closed X Y | drop RECORD X Y | queued NODE COUNT X Y (a queue badge)
   void write_geometry(std::ostream& out, const VisualizerState& state) const;
 
   std::size_t packets_drawn() const { return drawn_packets_.size(); }
@@ -80,6 +80,12 @@ class TopologyCanvas {
     bool closed;
   };
   std::vector<DrawnPadlock> drawn_padlocks_;
+  struct DrawnBadge {
+    std::string node;
+    std::size_t count = 0;
+    Point at;
+  };
+  std::vector<DrawnBadge> drawn_badges_;  // queue badges
   int legend_rows_ = 2;  // as many as the last legend drawn needed
   std::vector<Flight> flights_scratch_;
   std::vector<Fall> falls_scratch_;

@@ -64,6 +64,7 @@ inline constexpr Rgba drop_color{255, 60, 60};
 inline constexpr Rgba label_color{235, 235, 240};
 inline constexpr Rgba selection_color{255, 255, 255};
 // Padlocks (viz/model/tls_view.h): gold and shut for TLS, red and open for mail in the clear.
+inline constexpr Rgba queue_badge_color{255, 150, 40};  // mail waiting in an MTA's queue
 inline constexpr Rgba padlock_closed_color{250, 205, 60};
 inline constexpr Rgba padlock_open_color{255, 95, 85};
 

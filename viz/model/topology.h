@@ -20,6 +20,7 @@ struct TopologyNode {
   bool is_router = false;
   bool up = true;
   std::vector<std::string> services;  // Service::kind() of each service, in order
+  std::size_t queued = 0;             // messages waiting in its MTA's delivery queue (a badge)
 };
 
 struct TopologyLink {

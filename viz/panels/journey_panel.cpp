@@ -7,6 +7,7 @@
 #include "viz/panels/event_log_panel.h"
 #include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
+#include "viz/panels/wrapped_text.h"
 
 namespace maillab::viz {
 
@@ -46,7 +47,7 @@ void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.5f);
-    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7);
+    ImGui::TableSetupColumn("where", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 6);
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -59,15 +60,21 @@ void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
         state.selection.record = steps[i];
       }
       ImGui::PopID();
+      // Both text columns wrap: a long summary ("deferred: queue entry Q1 (connect to ...)") must
+      // be read whole on a projector, not cut at the panel's edge.
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(record.node.c_str());
+      text_wrapped(record.node);
       ImGui::TableNextColumn();
       if (record.kind == engine::TraceKind::mail) {
-        ImGui::TextUnformatted(record.summary.c_str());
+        text_wrapped(record.summary);
       } else {
         if (const Padlock padlock = state.padlock(steps[i]); padlock != Padlock::none) padlock_icon(padlock);
         const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
-        ImGui::TextColored(record_color(record), "%s", caption.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
+        ImGui::BeginGroup();  // lines after the first start under the first, right of the padlock
+        text_wrapped(caption);
+        ImGui::EndGroup();
+        ImGui::PopStyleColor();
       }
     }
     ImGui::EndTable();

@@ -388,14 +388,25 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
     if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
   };
   ImGui::BeginChild("step", ImVec2(0, -(footer + records_height)), false);
+  // Everything a student must read whole (narration, question, answers, feedback) is measured:
+  // how far it reaches past the panel's right edge, where the window would cut it off.
+  ImGui::BeginGroup();
+  bool measured = false;
+  auto measure = [&] {
+    ImGui::EndGroup();
+    measured = true;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    widest_overflow = std::max(0.0f, ImGui::GetItemRectMax().x - right);
+  };
   if (run.finished()) {
     ImGui::TextColored(accent_color, "Finished");
     ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
     ImGui::Spacing();
     for (const auto& answer : run.answers()) {
-      ImGui::TextColored(answer.correct ? good_color : bad_color, "%s step %zu %s: %s", answer.correct ? "right" : "wrong",
-                         answer.step + 1, answer.prediction ? "prediction" : "quiz",
-                         answer.skipped ? "(skipped)" : answer.given.c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, answer.correct ? good_color : bad_color);
+      text_wrapped(std::string(answer.correct ? "right" : "wrong") + " step " + std::to_string(answer.step + 1) +
+                   (answer.prediction ? " prediction: " : " quiz: ") + (answer.skipped ? "(skipped)" : answer.given));
+      ImGui::PopStyleColor();
     }
   } else if (!step) {
     ImGui::TextColored(accent_color, "Introduction");
@@ -448,9 +459,17 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
                          run.question_number(), run.max_score());
       text_wrapped(quiz->question);
       if (quiz->multiple_choice()) {
+        // Each choice wraps beside its button (a radio button's own label never wraps, and a long
+        // answer would be cut at the panel's edge); a click on the text picks it too.
         for (std::size_t i = 0; i < quiz->choices.size(); ++i) {
-          const std::string label = std::string(1, char('a' + i)) + ") " + quiz->choices[i];
-          ImGui::RadioButton(label.c_str(), &choice, int(i));
+          ImGui::PushID(int(i));
+          ImGui::RadioButton("##choice", &choice, int(i));
+          ImGui::SameLine();
+          ImGui::BeginGroup();
+          text_wrapped(std::string(1, char('a' + i)) + ") " + quiz->choices[i]);
+          ImGui::EndGroup();
+          if (ImGui::IsItemClicked()) choice = int(i);
+          ImGui::PopID();
         }
       } else {
         ImGui::SetNextItemWidth(unit * 10);
@@ -486,8 +505,9 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
         ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
         // Mail-client records already start with their device's name ("bob-laptop: 1 new message").
         const bool named = checkpoint->summary.rfind(checkpoint->node + ":", 0) == 0;
-        ImGui::TextColored(record_color(*checkpoint), "%s%s%s", named ? "" : checkpoint->node.c_str(), named ? "" : " ",
-                           checkpoint->summary.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, record_color(*checkpoint));
+        text_wrapped((named ? "" : checkpoint->node + " ") + checkpoint->summary);
+        ImGui::PopStyleColor();
       } else if (run.checkpoint_missed()) {
         ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
       } else {
@@ -495,12 +515,14 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
       }
     }
 
+    measure();  // the records' lines scroll sideways when long: not measured
     if (list_records && !records_below) {
       ImGui::Spacing();
       ImGui::Separator();
       draw_records();
     }
   }
+  if (!measured) measure();
   ImGui::EndChild();
 
   if (records_below) {

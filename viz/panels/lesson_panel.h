@@ -131,6 +131,9 @@ struct LessonPanel {
   std::string free_answer;  // the text field
   int choice = -1;          // the radio buttons
   std::optional<std::size_t> focused_step;  // the step whose focus record was last selected
+  // How many pixels the step's text, question, answers or feedback reached past the panel's
+  // right edge in the last frame (0: nothing was cut off). Tests walk lessons with it.
+  float widest_overflow = 0;
 
   // The time bar (clock, step, Next step) and the lesson window. Actions go to state.after_frame.
   void draw_time_bar(VisualizerState& state, LessonSession& session, const Rect& area);
