@@ -31,6 +31,17 @@ void LoadContext::error(const SourceLocation& at, std::string_view what, std::st
   diagnostics.error(at, what, expected);
 }
 
+std::string LoadContext::one_line(const YAML::Node& node) {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << node;
+  std::string text = out.c_str();
+  for (char& c : text)
+    if (c == '\n') c = ' ';
+  return text;
+}
+
 std::string LoadContext::describe(const YAML::Node& node) {
   if (!node.IsDefined()) return "nothing";
   switch (node.Type()) {

@@ -40,6 +40,8 @@ class LoadContext {
   // --- shapes ---
   // "a map", "a list", "the text 'x'", "nothing" — for messages.
   static std::string describe(const YAML::Node& node);
+  // The node as flow YAML on one line ("{at_least: 1}"), for event and expectation descriptions.
+  static std::string one_line(const YAML::Node& node);
   bool require_map(const YAML::Node& node, std::string_view what);
   bool require_sequence(const YAML::Node& node, std::string_view what);
   // Checks a map: it is a map, no key is repeated, every key is required or optional (unknown

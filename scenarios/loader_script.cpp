@@ -7,17 +7,6 @@
 namespace maillab::scenarios::loader {
 namespace {
 
-std::string one_line(const YAML::Node& node) {
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << node;
-  std::string text = out.c_str();
-  for (char& c : text)
-    if (c == '\n') c = ' ';
-  return text;
-}
-
 std::string list_of(const std::vector<std::string>& keys) {
   std::string out;
   for (const auto& key : keys) out += (out.empty() ? "" : ", ") + key;
@@ -69,7 +58,7 @@ void load_events(const YAML::Node& events, LoadContext& context, const Registry&
         return (*parser)(entry.second, at.value_or(0), context);
       });
       if (!action || !at) continue;
-      context.world.events.push_back({*at, key, key + ": " + one_line(entry.second), context.location(entry.first)});
+      context.world.events.push_back({*at, key, key + ": " + LoadContext::one_line(entry.second), context.location(entry.first)});
       context.world.simulator.schedule_at(*at, std::move(*action));
     }
     if (action_count == 0) context.error(item, "event has no action", "one of: " + list_of(actions));
@@ -101,7 +90,7 @@ void load_expectations(const YAML::Node& expect, LoadContext& context, const Reg
     auto expectation = guarded(context, entry.second, [&] { return (*parser)(entry.second, context); });
     if (!expectation) continue;
     expectation->where = context.location(entry.first);
-    if (expectation->description.empty()) expectation->description = key + ": " + one_line(entry.second);
+    if (expectation->description.empty()) expectation->description = key + ": " + LoadContext::one_line(entry.second);
     context.world.expectations.push_back(std::move(*expectation));
   }
 }

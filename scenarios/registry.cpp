@@ -42,6 +42,10 @@ void Registry::add_section(std::string key, SectionParser parser) {
   sections_.emplace_back(std::move(key), std::move(parser));
 }
 
+void Registry::add_setting(std::string key, SettingParser parser) {
+  insert_once(settings_, std::move(key), std::move(parser));
+}
+
 const ServiceParser* Registry::service_parser(const std::string& key) const { return find_in(services_, key); }
 const ActionParser* Registry::action(const std::string& key) const { return find_in(actions_, key); }
 const ExpectationParser* Registry::expectation(const std::string& key) const { return find_in(expectations_, key); }
@@ -49,6 +53,8 @@ const std::vector<Finalizer>& Registry::finalizers(FinalizePhase phase) const {
   return phase == FinalizePhase::after_topology ? after_topology_ : after_all_;
 }
 
+const SettingParser* Registry::setting(const std::string& key) const { return find_in(settings_, key); }
+std::vector<std::string> Registry::setting_keys() const { return keys_of(settings_); }
 std::vector<std::string> Registry::service_keys() const { return keys_of(services_); }
 std::vector<std::string> Registry::action_keys() const { return keys_of(actions_); }
 std::vector<std::string> Registry::expectation_keys() const { return keys_of(expectations_); }

@@ -61,6 +61,16 @@ using ExpectationParser = std::function<std::optional<Expectation>(const YAML::N
 // routers and links exist (load order 3b) and may add more.
 using SectionParser = std::function<void(const YAML::Node& section, LoadContext& context)>;
 
+// A `set:` action (modules/set_action.cpp) changes a host's settings during a run:
+//   - {at: 30s, set: {host: mx.example.org, mta: {relay_domains: [example.net]}}}
+// Each module that owns a host block registers a SettingParser for it, which reads the partial
+// block with the same readers as the block itself (only the keys written change) and returns what
+// to do at the event's time: apply the change and say what changed, one line per effect, for the
+// trace. nullopt after reporting errors (an unknown key, a bad value, a host without that block).
+using SettingChange = std::function<std::vector<std::string>()>;
+using SettingParser =
+    std::function<std::optional<SettingChange>(const YAML::Node& value, engine::Host& host, LoadContext& context)>;
+
 using Finalizer = std::function<void(LoadContext& context)>;
 enum class FinalizePhase { after_topology, after_all };
 
@@ -73,11 +83,13 @@ class Registry {
   void add_expectation(std::string key, ExpectationParser parser);
   void add_finalizer(Finalizer finalizer, FinalizePhase phase = FinalizePhase::after_topology);
   void add_section(std::string key, SectionParser parser);
+  void add_setting(std::string key, SettingParser parser);  // key: the host block's, e.g. "mta"
 
   const ServiceParser* service_parser(const std::string& key) const;
   const ActionParser* action(const std::string& key) const;
   const ExpectationParser* expectation(const std::string& key) const;
   const std::vector<Finalizer>& finalizers(FinalizePhase phase) const;
+  const SettingParser* setting(const std::string& key) const;
   // Sections in registration order, with their keys.
   const std::vector<std::pair<std::string, SectionParser>>& sections() const { return sections_; }
 
@@ -85,11 +97,13 @@ class Registry {
   std::vector<std::string> service_keys() const;
   std::vector<std::string> action_keys() const;
   std::vector<std::string> expectation_keys() const;
+  std::vector<std::string> setting_keys() const;
 
  private:
   std::map<std::string, ServiceParser> services_;
   std::map<std::string, ActionParser> actions_;
   std::map<std::string, ExpectationParser> expectations_;
+  std::map<std::string, SettingParser> settings_;
   std::vector<Finalizer> after_topology_, after_all_;
   std::vector<std::pair<std::string, SectionParser>> sections_;
 };

@@ -64,8 +64,9 @@ std::string human_readable_text(const DeliveryStatusRequest& request) {
   std::string text = "This is the mail system at host " + request.reporting_mta + ".\r\n\r\n";
   if (any_failed) {
     text += wrap("I'm sorry to have to tell you that your message could not be delivered to one or more "
-                 "recipients. It is attached below (its headers only). The mail system has given up on "
-                 "these recipients and will not try again.");
+                 "recipients. It is attached below" +
+                 std::string(request.return_full_message ? "" : " (its headers only)") +
+                 ". The mail system has given up on these recipients and will not try again.");
   } else if (any_delayed) {
     // Like Postfix's and Exim's delay warnings: people resend "lost" mail, so say plainly it is not.
     text += wrap("This is only a warning; you do not need to do anything. Your message has not been "
@@ -101,12 +102,20 @@ std::string human_readable_text(const DeliveryStatusRequest& request) {
 
 std::string delivery_status_text(const DeliveryStatusRequest& request) {
   std::string text;
+  // RFC 3464 §2.2: Original-Envelope-Id first when the sender gave one (RFC 3461 §6.3 (a)).
+  if (!request.original_envelope_id.empty()) add_field(text, "Original-Envelope-Id", request.original_envelope_id);
   add_field(text, "Reporting-MTA", "dns; " + request.reporting_mta);
   add_field(text, "Arrival-Date", format_date(request.arrival_date));
   for (const auto& recipient : request.recipients) {
     text += "\r\n";
     if (!recipient.original_recipient.empty()) {
-      add_field(text, "Original-Recipient", "rfc822; " + recipient.original_recipient);
+      // RFC 3464 §2.3.1: address-type ";" generic-address, as ORCPT gave them (RFC 3461 §6.3 (c)).
+      const auto semicolon = recipient.original_recipient.find(';');
+      add_field(text, "Original-Recipient",
+                semicolon == std::string::npos
+                    ? "rfc822; " + recipient.original_recipient
+                    : recipient.original_recipient.substr(0, semicolon) + "; " +
+                          std::string(trim(std::string_view(recipient.original_recipient).substr(semicolon + 1))));
     }
     add_field(text, "Final-Recipient", "rfc822; " + recipient.final_recipient);
     add_field(text, "Action", to_string(recipient.action));
@@ -175,9 +184,16 @@ Bounce build_delivery_status_notification(const DeliveryStatusRequest& request) 
   body += "Content-Type: message/delivery-status\r\n\r\n";
   body += delivery_status_text(request);
   body += "\r\n--" + boundary + "\r\n";
-  body += "Content-Description: Undelivered Message Headers\r\n";
-  body += "Content-Type: text/rfc822-headers\r\n\r\n";
-  body += original_headers;
+  if (request.return_full_message) {  // RFC 3461 §4.3 RET=FULL; RFC 3464 §2.1 message/rfc822
+    body += "Content-Description: Undelivered Message\r\n";
+    body += "Content-Type: message/rfc822\r\n\r\n";
+    body += to_crlf(request.original_message);
+  } else {
+    body += std::string("Content-Description: ") + (any_failed || any_delayed ? "Undelivered" : "Delivered") +
+            " Message Headers\r\n";
+    body += "Content-Type: text/rfc822-headers\r\n\r\n";
+    body += original_headers;
+  }
   body += "\r\n--" + boundary + "--\r\n";
   return bounce;
 }

@@ -26,7 +26,7 @@ std::optional<DeliveryAction> parse_delivery_action(std::string_view text);
 
 struct RecipientReport {
   std::string final_recipient;     // address, written "rfc822; addr"
-  std::string original_recipient;  // optional (ORCPT); "" when unknown
+  std::string original_recipient;  // optional (ORCPT): "rfc822;addr" or just "addr"; "" when unknown
   DeliveryAction action = DeliveryAction::failed;
   std::string status;           // RFC 3463 code, e.g. "5.1.1"
   std::string remote_mta;       // host name written "dns; host"; "" when no server was reached
@@ -41,7 +41,10 @@ struct DeliveryStatusRequest {
   std::int64_t arrival_date = 0;       // when the original message arrived (epoch seconds)
   std::int64_t date = 0;               // the bounce's Date (epoch seconds)
   std::string message_id;              // the bounce's Message-ID, e.g. from make_message_id()
-  std::string original_message;        // the original message bytes (only the headers are returned)
+  std::string original_message;        // the original message bytes (only the headers are returned,
+                                       // unless return_full_message)
+  std::string original_envelope_id;    // RFC 3461 ENVID: an Original-Envelope-Id field; "" for none
+  bool return_full_message = false;    // RFC 3461 RET=FULL: message/rfc822 with the whole message
   std::vector<RecipientReport> recipients;
 };
 

@@ -62,6 +62,7 @@ void ClientSession::on_ehlo(const Reply& reply) {
     if (keyword == "STARTTLS") capabilities_.starttls = true;
     if (keyword == "ENHANCEDSTATUSCODES") capabilities_.enhanced_status_codes = true;
     if (keyword == "8BITMIME") capabilities_.eight_bit_mime = true;
+    if (keyword == "DSN") capabilities_.dsn = true;  // RFC 3461 §4
     if (keyword == "SIZE") {
       capabilities_.size = true;
       if (!rest.empty() && rest.size() <= 19 && rest.find_first_not_of("0123456789") == std::string::npos) {
@@ -164,15 +165,28 @@ void ClientSession::start_transaction() {
   bool eight_bit = false;
   for (char c : message_) eight_bit |= static_cast<unsigned char>(c) >= 0x80;
   if (eight_bit && capabilities_.eight_bit_mime) mail += " BODY=8BITMIME";  // RFC 6152
+  if (capabilities_.dsn) {  // RFC 3461 §4.3, §4.4: only to a server that advertised DSN
+    if (!envelope_.ret.empty()) mail += " RET=" + envelope_.ret;
+    if (!envelope_.envid.empty()) mail += " ENVID=" + xtext_encode(envelope_.envid);
+  }
   pipelined_ = options_.use_pipelining && capabilities_.pipelining;
   transaction_failed_ = false;
   send_command(mail, ClientState::waiting_mail_reply);
   if (pipelined_) {  // RFC 2920 §3.1: MAIL, RCPTs and DATA in one batch; replies come in order
     for (std::size_t index = 0; index < recipients_.size(); ++index) {
-      send_command("RCPT TO:<" + recipients_[index].address + ">", ClientState::waiting_rcpt_reply, index);
+      send_command(rcpt_command(index), ClientState::waiting_rcpt_reply, index);
     }
     send_command("DATA", ClientState::waiting_data_reply);
   }
+}
+
+std::string ClientSession::rcpt_command(std::size_t index) const {
+  std::string rcpt = "RCPT TO:<" + recipients_[index].address + ">";
+  if (!capabilities_.dsn) return rcpt;  // RFC 3461 §5.2.2: a non-DSN server gets none
+  const RecipientDsn dsn = envelope_.dsn_for(index);
+  if (dsn.notify.given()) rcpt += " NOTIFY=" + dsn.notify.to_parameter();  // §4.1
+  if (!dsn.orcpt.empty()) rcpt += " ORCPT=" + orcpt_parameter(dsn.orcpt);  // §4.2
+  return rcpt;
 }
 
 void ClientSession::on_mail(const Reply& reply) {
@@ -182,7 +196,7 @@ void ClientSession::on_mail(const Reply& reply) {
     if (!pipelined_) quit();  // pipelined: the RCPT and DATA replies are still on their way
     return;
   }
-  if (!pipelined_) send_command("RCPT TO:<" + recipients_[0].address + ">", ClientState::waiting_rcpt_reply, 0);
+  if (!pipelined_) send_command(rcpt_command(0), ClientState::waiting_rcpt_reply, 0);
 }
 
 void ClientSession::on_rcpt(const Reply& reply, std::size_t index) {
@@ -197,7 +211,7 @@ void ClientSession::on_rcpt(const Reply& reply, std::size_t index) {
   }
   if (pipelined_ || transaction_failed_) return;
   if (index + 1 < recipients_.size()) {
-    return send_command("RCPT TO:<" + recipients_[index + 1].address + ">", ClientState::waiting_rcpt_reply, index + 1);
+    return send_command(rcpt_command(index + 1), ClientState::waiting_rcpt_reply, index + 1);
   }
   if (any_accepted()) return send_command("DATA", ClientState::waiting_data_reply);
   quit();  // every recipient refused: nothing to send (RFC 5321 §3.3)

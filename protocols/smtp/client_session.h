@@ -69,6 +69,7 @@ struct ServerCapabilities {
   bool starttls = false;
   bool enhanced_status_codes = false;
   bool eight_bit_mime = false;
+  bool dsn = false;  // RFC 3461: NOTIFY/ORCPT/RET/ENVID may be sent
   bool size = false;
   std::uint64_t max_size = 0;  // 0 = not announced / unlimited
   std::vector<std::string> auth_mechanisms;  // upper case, e.g. {"PLAIN", "LOGIN"}
@@ -175,6 +176,7 @@ class ClientSession {
 
   void after_hello();
   void start_transaction();
+  std::string rcpt_command(std::size_t index) const;  // RCPT TO:<...> with its DSN parameters
   void send_command(std::string line, ClientState expect, std::size_t recipient = 0, bool sensitive = false);
   void send_message();
   void quit();

@@ -103,12 +103,24 @@ void ServerSession::handle_mail(std::string_view argument) {
       parameters.body = body;
     } else if (key == "AUTH") {  // RFC 4954 §5: accepted, not trusted
       parameters.auth = value;
+    } else if (key == "RET" && config_.offer_dsn) {  // RFC 3461 §4.3: FULL or HDRS, at most once
+      std::string ret = mail::to_upper(value);
+      if ((ret != "FULL" && ret != "HDRS") || !parameters.ret.empty())
+        return send_error(501, "5.5.4", "Bad RET parameter (FULL or HDRS, once)");
+      parameters.ret = ret;
+    } else if (key == "ENVID" && config_.offer_dsn) {  // RFC 3461 §4.4: xtext, at most 100 characters
+      auto envid = xtext_decode(value);
+      if (!envid || value.empty() || value.size() > max_envid_length || !parameters.envid.empty())
+        return send_error(501, "5.5.4", "Bad ENVID parameter (xtext, at most 100 characters, once)");
+      parameters.envid = *envid;
     } else {
       return send_error(555, "5.5.4", "Unsupported MAIL parameter " + key);
     }
   }
   reset_transaction();
   envelope_.reverse_path = path->address();
+  envelope_.ret = parameters.ret;
+  envelope_.envid = parameters.envid;
   parameters_ = parameters;
   state_ = ServerState::waiting_sender_verdict;
   request_verdict(SenderVerdictNeeded{envelope_.reverse_path, parameters_, session_});
@@ -120,8 +132,21 @@ void ServerSession::handle_rcpt(std::string_view argument) {
   std::size_t consumed = 0;
   auto path = mail::parse_path_prefix(rest, consumed, false, true);
   if (!path.ok()) return send_error(501, "5.1.3", "Bad recipient address syntax: " + path.error());
-  if (!split_parameters(rest.substr(consumed)).empty()) {
-    return send_error(555, "5.5.4", "Unsupported RCPT parameter");
+  RecipientDsn dsn;
+  auto items = split_parameters(rest.substr(consumed));
+  if (!items.empty() && !session_.esmtp) return send_error(555, "5.5.4", "RCPT parameters are only allowed after EHLO");
+  for (const auto& [key, value] : items) {
+    if (key == "NOTIFY" && config_.offer_dsn && !dsn.notify.given()) {  // RFC 3461 §4.1
+      auto notify = parse_notify(value);
+      if (!notify) return send_error(501, "5.5.4", "Bad NOTIFY parameter (NEVER, or SUCCESS, FAILURE, DELAY)");
+      dsn.notify = *notify;
+    } else if (key == "ORCPT" && config_.offer_dsn && dsn.orcpt.empty()) {  // RFC 3461 §4.2
+      auto orcpt = parse_orcpt(value);
+      if (!orcpt) return send_error(501, "5.5.4", "Bad ORCPT parameter (addr-type;xtext)");
+      dsn.orcpt = *orcpt;
+    } else {
+      return send_error(555, "5.5.4", "Unsupported RCPT parameter " + key);
+    }
   }
   ++recipients_attempted_;
   if (envelope_.recipients.size() >= config_.max_recipients) {
@@ -130,8 +155,10 @@ void ServerSession::handle_rcpt(std::string_view argument) {
     return;
   }
   pending_recipient_ = path->address();
+  pending_recipient_dsn_ = dsn;
   state_ = ServerState::waiting_recipient_verdict;
-  request_verdict(RecipientVerdictNeeded{envelope_.reverse_path, pending_recipient_, envelope_.recipients.size(), session_});
+  request_verdict(
+      RecipientVerdictNeeded{envelope_.reverse_path, pending_recipient_, dsn, envelope_.recipients.size(), session_});
 }
 
 void ServerSession::handle_data(std::string_view argument) {

@@ -270,8 +270,12 @@ void ServerSession::apply_verdict(Reply reply) {
       send(std::move(reply));
       break;
     case ServerState::waiting_recipient_verdict:
-      if (accepted) envelope_.recipients.push_back(pending_recipient_);
+      if (accepted) {
+        envelope_.recipients.push_back(pending_recipient_);
+        envelope_.recipient_dsn.push_back(pending_recipient_dsn_);
+      }
       pending_recipient_.clear();
+      pending_recipient_dsn_ = {};
       state_ = envelope_.recipients.empty() ? ServerState::sender_accepted : ServerState::recipients_accepted;
       send(std::move(reply));
       break;
@@ -315,6 +319,7 @@ void ServerSession::reset_transaction() {
   parameters_ = MailParameters{};
   recipients_attempted_ = 0;
   pending_recipient_.clear();
+  pending_recipient_dsn_ = {};
   message_.clear();
   message_too_big_ = false;
   message_line_too_long_ = false;
@@ -344,6 +349,7 @@ std::vector<std::string> ServerSession::extensions() const {
   }
   if (config_.enhanced_status_codes) keywords.push_back("ENHANCEDSTATUSCODES");  // RFC 2034
   keywords.push_back("8BITMIME");  // RFC 6152
+  if (config_.offer_dsn) keywords.push_back("DSN");  // RFC 3461 §4
   return keywords;
 }
 

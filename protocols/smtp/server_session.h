@@ -73,6 +73,7 @@ struct SenderVerdictNeeded {  // MAIL FROM: accept (2xx) or refuse (4xx/5xx) wit
 struct RecipientVerdictNeeded {  // RCPT TO: e.g. 550 5.1.1 unknown user, 554 5.7.1 relay denied
   std::string reverse_path;
   std::string recipient;
+  RecipientDsn dsn;  // NOTIFY/ORCPT it carried (RFC 3461)
   std::size_t recipients_accepted = 0;  // before this one
   SessionInfo session;
 };
@@ -133,6 +134,7 @@ struct ServerConfig {
   // RFC 4954 §4 lets a server hide AUTH until TLS is on; default advertise (and accept) it anyway.
   bool advertise_auth_without_tls = true;
   bool enhanced_status_codes = true;  // RFC 2034
+  bool offer_dsn = true;              // RFC 3461: advertise DSN, take RET/ENVID/NOTIFY/ORCPT
   std::string greeting = "ESMTP maillab";
   // User name and password check for AUTH; empty = every attempt fails (535).
   std::function<bool(std::string_view user, std::string_view password)> check_credentials;
@@ -223,6 +225,7 @@ class ServerSession {
   MailParameters parameters_;
   std::size_t recipients_attempted_ = 0;
   std::string pending_recipient_;
+  RecipientDsn pending_recipient_dsn_;
   std::string message_;
   bool message_too_big_ = false;
   bool message_line_too_long_ = false;

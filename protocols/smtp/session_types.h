@@ -6,7 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "protocols/smtp/dsn_parameters.h"
 
 namespace maillab::smtp {
 
@@ -21,8 +24,21 @@ std::string_view to_string(ServerMode mode);
 // The envelope: who the message is from and to, as told in MAIL FROM and RCPT TO — not the
 // From:/To: headers, which may say anything.
 struct Envelope {
+  Envelope() = default;
+  Envelope(std::string reverse_path_in, std::vector<std::string> recipients_in)
+      : reverse_path(std::move(reverse_path_in)), recipients(std::move(recipients_in)) {}
+
   std::string reverse_path;             // "user@domain", or "" for the null reverse-path <>
   std::vector<std::string> recipients;  // "user@domain", in RCPT order
+  // RFC 3461 DSN parameters, kept with the envelope so an MTA relays them as they came (§5.2):
+  // RET and ENVID of MAIL FROM, NOTIFY and ORCPT of each RCPT TO (empty, or one per recipient).
+  std::string ret;    // "FULL", "HDRS" or "" (not given)
+  std::string envid;  // decoded; "" when not given
+  std::vector<RecipientDsn> recipient_dsn;
+  // The DSN parameters of recipient `index` (none given: a default RecipientDsn).
+  RecipientDsn dsn_for(std::size_t index) const {
+    return index < recipient_dsn.size() ? recipient_dsn[index] : RecipientDsn{};
+  }
 };
 
 // What the server knows about the connected client (used for policy and the Received header).
@@ -45,6 +61,8 @@ struct MailParameters {
   std::optional<std::uint64_t> size;  // SIZE=n (RFC 1870)
   std::string body;                   // BODY=7BIT or BODY=8BITMIME (RFC 6152); "" when absent
   std::string auth;                   // AUTH=<mailbox> (RFC 4954 §5); "" when absent
+  std::string ret;                    // RET=FULL|HDRS (RFC 3461 §4.3); "" when absent
+  std::string envid;                  // ENVID=xtext (RFC 3461 §4.4), decoded; "" when absent
 };
 
 }  // namespace maillab::smtp

@@ -125,6 +125,10 @@ void MailStore::set_quota(std::string_view name, std::uint64_t quota_bytes) {
   if (User* user = find_user(name)) user->quota_bytes = quota_bytes;
 }
 
+void MailStore::set_password(std::string_view name, std::string password) {
+  if (User* user = find_user(name)) user->password = std::move(password);
+}
+
 std::uint64_t MailStore::quota(std::string_view name) const {
   const User* user = find_user(name);
   return user ? user->quota_bytes : 0;

@@ -115,6 +115,7 @@ class MailStore {
   // The stored secret (APOP needs it, RFC 1939 §7). nullopt for an unknown user.
   std::optional<std::string> password(std::string_view name) const;
   void set_quota(std::string_view name, std::uint64_t quota_bytes);
+  void set_password(std::string_view name, std::string password);  // an unknown user: nothing
   std::uint64_t quota(std::string_view name) const;
   std::uint64_t used_bytes(std::string_view name) const;
   std::vector<std::string> users() const;

@@ -15,6 +15,7 @@ void register_builtin_modules(Registry& registry) {
   register_header_expectation(registry);  // header: count, unfolded value, order
   register_generate_module(registry);  // generate: section (many domains, traffic streams)
   register_tls_module(registry);       // tls block: a server's certificate (good, expired, ...)
+  register_set_action(registry);       // set: change a host block's settings during a run
 }
 
 }  // namespace maillab::scenarios

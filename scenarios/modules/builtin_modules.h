@@ -35,6 +35,10 @@ void register_tls_module(Registry& registry);
 // modules/header_expect.cpp: expectation header (count, unfolded value, order of header fields).
 void register_header_expectation(Registry& registry);
 
+// modules/set_action.cpp: action set (change a host block's settings during a run, through the
+// SettingParsers the modules register with add_setting).
+void register_set_action(Registry& registry);
+
 // modules/generate_*.cpp: top-level section generate: (domains under a generated root and TLDs;
 // traffic streams between them).
 void register_generate_module(Registry& registry);

@@ -42,28 +42,36 @@ struct PendingServers {
   std::vector<Entry> entries;
 };
 
-// `server:` names are resolved once every host exists (a client may be listed before its server).
-void resolve_servers(LoadContext& context) {
-  auto& pending = context.world.module_state<PendingServers>();
-  for (auto& entry : pending.entries) {
-    auto& account = entry.client->mutable_accounts()[entry.account];
-    if (auto* host = context.host(entry.smtp_server, "smtp server")) {
+// Points `account` at the hosts its `server:` nodes name (nullptr: not given).
+void resolve_account_servers(engine::ClientAccount& account, const YAML::Node* smtp_node,
+                             const YAML::Node* incoming_node, LoadContext& context) {
+  if (smtp_node)
+    if (auto* host = context.host(*smtp_node, "smtp server")) {
+      const YAML::Node& smtp_server = *smtp_node;
       account.smtp.address = host->address();
       account.smtp_server = host->name();
       // A mail program always logs in to send (RFC 6409): only where the server offers AUTH.
       const auto* mta = host->find_service<engine::MtaService>();
       if (mta && account.smtp.port == mta->config().relay_port && !mta->config().auth_on_relay)
-        context.error(entry.smtp_server,
+        context.error(smtp_server,
                       "smtp port " + std::to_string(account.smtp.port) + ": the MTA on " + host->name() +
                           " offers no AUTH on its relay port, and a mail program logs in to send",
                       "port 587 (the default), tls: true (465), or auth_on_relay: true in " + host->name() +
                           "'s mta: block");
     }
-    if (auto* host = context.host(entry.incoming_server, "incoming mail server")) {
+  if (incoming_node)
+    if (auto* host = context.host(*incoming_node, "incoming mail server")) {
       account.incoming_endpoint.address = host->address();
       account.incoming_server = host->name();
     }
-  }
+}
+
+// `server:` names are resolved once every host exists (a client may be listed before its server).
+void resolve_servers(LoadContext& context) {
+  auto& pending = context.world.module_state<PendingServers>();
+  for (auto& entry : pending.entries)
+    resolve_account_servers(entry.client->mutable_accounts()[entry.account], &entry.smtp_server,
+                            &entry.incoming_server, context);
   pending.entries.clear();
 }
 
@@ -212,6 +220,61 @@ std::unique_ptr<engine::Service> parse_mail_client(const YAML::Node& block, engi
   return client;
 }
 
+// `set: {host: laptop, mail_client: {account: bob@example.org, smtp: {...}, incoming: {...}}}`: the
+// account's outgoing and/or incoming server settings, each written as in the block (a person
+// typing new server settings into the mail program). `account:` may be left out on a device
+// with one account. Used from the next connection on.
+std::optional<SettingChange> set_mail_client(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  auto* client = host.find_service<engine::MailClientService>();
+  if (!client) {
+    context.error(block, "'" + host.name() + "' runs no mail program", "a host with a mail_client block");
+    return std::nullopt;
+  }
+  if (!context.check_keys(block, "mail_client", {}, {"account", "smtp", "incoming"})) return std::nullopt;
+  const auto& accounts = client->accounts();
+  std::size_t index = 0;
+  if (block["account"]) {
+    auto address = context.text(block["account"], "account");
+    if (!address) return std::nullopt;
+    while (index < accounts.size() && accounts[index].address != *address) ++index;
+    if (index == accounts.size()) {
+      context.error(block["account"], "'" + host.name() + "' has no account " + *address, "one of its accounts' address");
+      return std::nullopt;
+    }
+  } else if (accounts.size() != 1) {
+    context.error(block, "'" + host.name() + "' has " + std::to_string(accounts.size()) + " accounts; which one?",
+                  "account: <address>");
+    return std::nullopt;
+  }
+  if (!block["smtp"] && !block["incoming"]) {
+    context.error(block, "set mail_client changes nothing", "smtp: {server: ...} and/or incoming: {...}");
+    return std::nullopt;
+  }
+  const std::size_t errors_before = context.diagnostics.count();
+  engine::ClientAccount settings;  // fresh: smtp/incoming are given whole, as in the block
+  YAML::Node smtp_server, incoming_server;
+  if (block["smtp"]) parse_smtp(block["smtp"], settings, smtp_server, context);
+  if (block["incoming"]) parse_incoming(block["incoming"], settings, incoming_server, context);
+  resolve_account_servers(settings, block["smtp"] ? &smtp_server : nullptr,
+                          block["incoming"] ? &incoming_server : nullptr, context);
+  if (context.diagnostics.count() != errors_before) return std::nullopt;
+  const bool smtp = !!block["smtp"], incoming = !!block["incoming"];
+  return SettingChange([client, index, settings, smtp, incoming]() -> std::vector<std::string> {
+    auto& account = client->mutable_accounts()[index];
+    if (smtp) {
+      account.smtp = settings.smtp, account.smtp_server = settings.smtp_server;
+      account.smtp_tls = settings.smtp_tls, account.smtp_plaintext = settings.smtp_plaintext;
+      if (!settings.smtp_user.empty()) account.smtp_user = settings.smtp_user;
+    }
+    if (incoming) {
+      account.incoming = settings.incoming, account.incoming_server = settings.incoming_server;
+      account.incoming_endpoint = settings.incoming_endpoint;
+      account.incoming_tls = settings.incoming_tls, account.incoming_plaintext = settings.incoming_plaintext;
+    }
+    return {};
+  });
+}
+
 // ---- actions ----------------------------------------------------------------------------------
 
 using Action = std::optional<engine::Simulator::Action>;
@@ -320,6 +383,7 @@ engine::MailClientService* device(const YAML::Node& node, LoadContext& context) 
 
 void register_client_module(Registry& registry) {
   registry.add_service_parser("mail_client", client_module::parse_mail_client);
+  registry.add_setting("mail_client", client_module::set_mail_client);
   registry.add_finalizer(client_module::resolve_servers, FinalizePhase::after_topology);
   registry.add_action("check_mail", client_module::parse_check_mail);
   registry.add_action("read", client_module::parse_read);

@@ -456,6 +456,7 @@ void register_dns_module(Registry& registry) {
   registry.add_finalizer(dns_module::finalize, FinalizePhase::after_topology);
   registry.add_finalizer(report_cname_loops, FinalizePhase::after_topology);
   dns_module::register_script(registry);
+  dns_module::register_set(registry);
 }
 
 }  // namespace maillab::scenarios

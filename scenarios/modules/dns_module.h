@@ -72,10 +72,20 @@ struct State {
 // message (without a location) when it is not exactly one valid record.
 std::variant<dns::ResourceRecord, std::string> parse_record_line(const std::string& line, const dns::Zone& zone);
 
+// The zone a change names (`zone: <origin>` in `value`), or the server's only zone; nullptr after a
+// located error. `what` names the action in messages ("dns_record").
+const dns::Zone* zone_to_change(const YAML::Node& value, ServerEntry& server, LoadContext& context,
+                                std::string_view what);
+
+// One record line of `zone` (a located error when it is not one, or lies outside the zone).
+std::optional<dns::ResourceRecord> read_record(const YAML::Node& line_node, const dns::Zone& zone,
+                                              LoadContext& context, std::string_view what);
+
 // "10 mail.example.org [10.0.2.25]; 20 backup.example.org [10.0.3.25]"
 std::string describe_route(const engine::StubResolver::MailRoute& route);
 std::string_view to_string(engine::StubResolver::MailRoute::Status status);
 
 void register_script(Registry& registry);  // dns_module_script.cpp: actions and expectations
+void register_set(Registry& registry);     // dns_module_set.cpp: set: {host, dns_server: {...}}
 
 }  // namespace maillab::scenarios::dns_module

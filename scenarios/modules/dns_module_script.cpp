@@ -134,6 +134,44 @@ std::optional<Simulator::Action> parse_mail_route_action(const YAML::Node& value
   });
 }
 
+}  // namespace
+
+const dns::Zone* zone_to_change(const YAML::Node& value, ServerEntry& server, LoadContext& context,
+                                std::string_view what) {
+  const auto& zones = server.service->zones().zones();
+  const std::string& host = server.host->name();
+  if (value["zone"]) {
+    auto origin = read_name(value["zone"], context, std::string(what) + " zone");
+    if (!origin) return nullptr;
+    for (const auto& candidate : zones)
+      if (candidate.origin() == *origin) return &candidate;
+    context.error(value["zone"], "'" + host + "' does not serve zone " + origin->to_text(), "one of its zones");
+    return nullptr;
+  }
+  if (zones.size() == 1) return &zones.front();
+  context.error(value, "'" + host + "' serves " + std::to_string(zones.size()) + " zones; which one?", "zone: <origin>");
+  return nullptr;
+}
+
+std::optional<dns::ResourceRecord> read_record(const YAML::Node& line_node, const dns::Zone& zone,
+                                              LoadContext& context, std::string_view what) {
+  auto line = context.text(line_node, what);
+  if (!line) return std::nullopt;
+  auto parsed = parse_record_line(*line, zone);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    context.error(line_node, "bad record: " + *error, "a record like \"mail 300 IN A 10.0.2.26\"");
+    return std::nullopt;
+  }
+  dns::ResourceRecord record = std::get<dns::ResourceRecord>(parsed);
+  if (!record.name.is_subdomain_of(zone.origin())) {
+    context.error(line_node, record.name.to_text() + " is outside zone " + zone.origin().to_text(), "a name in the zone");
+    return std::nullopt;
+  }
+  return record;
+}
+
+namespace {
+
 std::optional<Simulator::Action> parse_dns_record(const YAML::Node& value, LoadContext& context) {
   bool ok = context.check_keys(value, "dns_record", {"server"}, {"add", "remove", "zone"});
   if (!value.IsMap()) return std::nullopt;
@@ -151,36 +189,11 @@ std::optional<Simulator::Action> parse_dns_record(const YAML::Node& value, LoadC
   }
   const bool adding = !!value["add"];
   const YAML::Node& line_node = adding ? value["add"] : value["remove"];
-  auto line = context.text(line_node, adding ? "dns_record add" : "dns_record remove");
-  if (!line) return std::nullopt;
-  const auto& zones = server->service->zones().zones();
-  const dns::Zone* zone = nullptr;
-  if (value["zone"]) {
-    auto origin = read_name(value["zone"], context, "dns_record zone");
-    if (!origin) return std::nullopt;
-    for (const auto& candidate : zones)
-      if (candidate.origin() == *origin) zone = &candidate;
-    if (!zone) {
-      context.error(value["zone"], "'" + host->name() + "' does not serve zone " + origin->to_text(), "one of its zones");
-      return std::nullopt;
-    }
-  } else if (zones.size() == 1) {
-    zone = &zones.front();
-  } else {
-    context.error(value, "'" + host->name() + "' serves " + std::to_string(zones.size()) + " zones; which one?",
-                  "zone: <origin>");
-    return std::nullopt;
-  }
-  auto parsed = parse_record_line(*line, *zone);
-  if (auto* error = std::get_if<std::string>(&parsed)) {
-    context.error(line_node, "bad record: " + *error, "a record like \"mail 300 IN A 10.0.2.26\"");
-    return std::nullopt;
-  }
-  dns::ResourceRecord record = std::get<dns::ResourceRecord>(parsed);
-  if (!record.name.is_subdomain_of(zone->origin())) {
-    context.error(line_node, record.name.to_text() + " is outside zone " + zone->origin().to_text(), "a name in the zone");
-    return std::nullopt;
-  }
+  const dns::Zone* zone = zone_to_change(value, *server, context, "dns_record");
+  if (!zone) return std::nullopt;
+  auto read = read_record(line_node, *zone, context, adding ? "dns_record add" : "dns_record remove");
+  if (!read) return std::nullopt;
+  dns::ResourceRecord record = *read;
   engine::AuthoritativeService* service = server->service;
   return Simulator::Action([service, host, record, adding] {
     bool done = true;

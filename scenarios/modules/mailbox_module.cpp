@@ -9,6 +9,10 @@
 //     forwards: {carol: {to: [carol@elsewhere.net], keep_copy: false}}
 //     postmaster: [bob]        # who reads postmaster@ (RFC 5321 §4.5.1); default: the first user
 //                              # (or an alias or user named postmaster, if there is one)
+//     quota_full: permanent    # or temporary: a full mailbox answers 452 4.2.2 and the sender retries
+//
+//   events:   # during the run: quotas, passwords, new users, forwards, quota_full
+//     - {at: 30s, set: {host: mx.example.org, mailboxes: {users: [{name: bob, quota: 0}]}}}
 //
 //   expect:
 //     - mailbox: {address: bob@example.org, folder: INBOX, count: 1, subject: "Hello"}
@@ -78,8 +82,15 @@ void parse_aliases(const YAML::Node& aliases, engine::MailboxService& mailboxes,
   }
 }
 
-void parse_forwards(const YAML::Node& forwards, engine::MailboxService& mailboxes, LoadContext& context) {
-  if (!context.require_map(forwards, "forwards")) return;
+struct ForwardSetting {
+  std::string name;
+  std::vector<std::string> to;
+  bool keep_copy = false;
+};
+
+std::vector<ForwardSetting> read_forwards(const YAML::Node& forwards, LoadContext& context) {
+  std::vector<ForwardSetting> settings;
+  if (!context.require_map(forwards, "forwards")) return settings;
   for (const auto& entry : forwards) {
     auto name = context.text(entry.first, "forwarded user");
     if (!context.check_keys(entry.second, "forward", {"to"}, {"keep_copy"})) continue;
@@ -87,12 +98,28 @@ void parse_forwards(const YAML::Node& forwards, engine::MailboxService& mailboxe
     std::optional<bool> keep = false;
     if (entry.second["keep_copy"]) keep = context.boolean(entry.second["keep_copy"], "keep_copy");
     if (!name || !to || !keep) continue;
-    mailboxes.store().set_forward(*name, *to, *keep);
+    settings.push_back({*name, *to, *keep});
   }
+  return settings;
+}
+
+void apply_forwards(const std::vector<ForwardSetting>& forwards, engine::MailboxService& mailboxes) {
+  for (const auto& forward : forwards) mailboxes.store().set_forward(forward.name, forward.to, forward.keep_copy);
+}
+
+// `quota_full: permanent` (552 5.2.2, the default) or `temporary` (452 4.2.2).
+std::optional<bool> read_quota_full(const YAML::Node& node, LoadContext& context) {
+  auto text = context.text(node, "quota_full");
+  if (!text) return std::nullopt;
+  if (*text == "temporary") return true;
+  if (*text == "permanent") return false;
+  context.error(node, "unknown quota_full '" + *text + "'", "permanent (552 5.2.2) or temporary (452 4.2.2)");
+  return std::nullopt;
 }
 
 std::unique_ptr<engine::Service> parse_mailboxes(const YAML::Node& block, engine::Host&, LoadContext& context) {
-  if (!context.check_keys(block, "mailboxes", {"domains"}, {"users", "aliases", "forwards", "postmaster"}))
+  if (!context.check_keys(block, "mailboxes", {"domains"},
+                          {"users", "aliases", "forwards", "postmaster", "quota_full"}))
     return nullptr;
   auto domains = context.text_list(block["domains"], "mailbox domains");
   if (!domains) return nullptr;
@@ -103,9 +130,73 @@ std::unique_ptr<engine::Service> parse_mailboxes(const YAML::Node& block, engine
     parse_aliases(block["aliases"], *mailboxes, context);
     report_alias_loops(block, context);
   }
-  if (block["forwards"]) parse_forwards(block["forwards"], *mailboxes, context);
+  if (block["forwards"]) apply_forwards(read_forwards(block["forwards"], context), *mailboxes);
+  if (block["quota_full"])
+    if (auto temporary = read_quota_full(block["quota_full"], context)) mailboxes->set_quota_full_temporary(*temporary);
   set_up_postmaster(block, first_user, *mailboxes, context);
   return mailboxes;
+}
+
+// `set: {host: h, mailboxes: {users: [...], forwards: {...}, quota_full: ...}}`. A user listed
+// under users: that exists gets the quota and/or password given; a new one needs a password, as
+// in the block. (Domains, aliases and postmaster are the mail system's shape: not changed here.)
+std::optional<SettingChange> set_mailboxes(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  auto* mailboxes = host.find_service<engine::MailboxService>();
+  if (!mailboxes) {
+    context.error(block, "'" + host.name() + "' keeps no mailboxes", "a host with a mailboxes: block");
+    return std::nullopt;
+  }
+  if (!context.check_keys(block, "mailboxes", {}, {"users", "forwards", "quota_full"})) return std::nullopt;
+  const std::size_t errors_before = context.diagnostics.count();
+  struct UserSetting {
+    std::string name;
+    std::optional<std::string> password;
+    std::optional<std::uint64_t> quota;
+  };
+  std::vector<UserSetting> users;
+  if (block["users"] && context.require_sequence(block["users"], "users"))
+    for (const auto& user : block["users"]) {
+      if (!context.check_keys(user, "user", {"name"}, {"password", "quota"})) continue;
+      UserSetting setting;
+      auto name = context.text(user["name"], "user name");
+      if (user["password"]) setting.password = context.text(user["password"], "password");
+      if (user["quota"])
+        if (auto quota = context.integer(user["quota"], "quota in bytes", 0, 1'000'000'000'000))
+          setting.quota = static_cast<std::uint64_t>(*quota);
+      if (!name) continue;
+      setting.name = *name;
+      if (!mailboxes->store().has_user(*name) && !user["password"])
+        context.error(user, "user '" + *name + "' is not on " + host.name() + " yet, and a new user needs a password",
+                      "password: for a new user, or the name of an existing one");
+      users.push_back(std::move(setting));
+    }
+  std::vector<ForwardSetting> forwards;
+  if (block["forwards"]) forwards = read_forwards(block["forwards"], context);
+  std::optional<bool> quota_full_temporary;
+  if (block["quota_full"]) quota_full_temporary = read_quota_full(block["quota_full"], context);
+  if (context.diagnostics.count() != errors_before) return std::nullopt;
+  return SettingChange([mailboxes, users, forwards, quota_full_temporary]() -> std::vector<std::string> {
+    std::vector<std::string> effects;
+    auto& store = mailboxes->store();
+    for (const auto& user : users) {
+      if (!store.has_user(user.name)) {
+        store.add_user(user.name, *user.password, user.quota.value_or(0));
+        effects.push_back("new user " + user.name);
+        continue;
+      }
+      if (user.password && !store.check_password(user.name, *user.password)) {
+        store.set_password(user.name, *user.password);
+        effects.push_back(user.name + "'s password changed");
+      }
+      if (user.quota)
+        effects.push_back(user.name + " uses " + std::to_string(store.used_bytes(user.name)) + " bytes, quota " +
+                          (*user.quota ? std::to_string(*user.quota) + " bytes" : "none"));
+      if (user.quota) store.set_quota(user.name, *user.quota);
+    }
+    apply_forwards(forwards, *mailboxes);
+    if (quota_full_temporary) mailboxes->set_quota_full_temporary(*quota_full_temporary);
+    return effects;
+  });
 }
 
 // The mailbox service holding `address`'s domain, searched over every host.
@@ -176,6 +267,7 @@ std::optional<Expectation> parse_mailbox_expectation(const YAML::Node& value, Lo
 
 void register_mailbox_module(Registry& registry) {
   registry.add_service_parser("mailboxes", parse_mailboxes);
+  registry.add_setting("mailboxes", set_mailboxes);
   registry.add_expectation("mailbox", parse_mailbox_expectation);
 }
 

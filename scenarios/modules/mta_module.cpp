@@ -22,6 +22,10 @@
 //     reverse_dns: false                # PTR + forward-confirmed A of each client, for Received
 //     require_reverse_dns: false        # and 450 4.7.25 at RCPT TO without a confirmed name
 //     greylist: {delay: 300s, max_age: 35d}   # or true: 450 4.7.1 to a new (client, sender, recipient)
+//     dsn: true                         # advertise DSN (RFC 3461) in EHLO
+//
+//   events:   # during the run, any of these keys (scenarios/README.md, "Changing settings during a run"):
+//     - {at: 60s, set: {host: mx.example.org, mta: {relay: false, relay_domains: [example.net]}}}
 #include "scenarios/modules/mta_module.h"
 
 #include "engine/net/network.h"
@@ -64,30 +68,27 @@ void parse_credentials(const YAML::Node& node, engine::MtaConfig& config, LoadCo
   }
 }
 
-std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host& host, LoadContext& context) {
-  if (block.IsNull()) return std::make_unique<engine::MtaService>(engine::MtaConfig{}, context.world.ledger);
-  if (!context.check_keys(block, "mta", {},
-                          {"hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
-                           "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost",
-                           "command_timeout", "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls",
-                           "greylist"}))
-    return nullptr;
-  engine::MtaConfig config;
-  bool ok = true;
+const std::vector<std::string> mta_keys = {
+    "hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
+    "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost", "command_timeout",
+    "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls", "greylist", "dsn"};
+
+// Reads the keys present in an `mta:` block into `config`, leaving the others as they are: the
+// block at load (over the defaults) and a `set:` during the run (over the live settings) both
+// come through here. `smarthost` names a host and is resolved by the caller. False after errors.
+bool read_mta_settings(const YAML::Node& block, engine::MtaConfig& config, LoadContext& context) {
+  const std::size_t errors_before = context.diagnostics.count();
   auto text_into = [&](const char* key, std::string& into) {
     if (!block[key]) return;
     if (auto value = context.text(block[key], key)) into = *value;
-    else ok = false;
   };
   auto list_into = [&](const char* key, std::vector<std::string>& into) {
     if (!block[key]) return;
     if (auto value = context.text_list(block[key], key)) into = *value;
-    else ok = false;
   };
   auto bool_into = [&](const char* key, bool& into) {
     if (!block[key]) return;
     if (auto value = context.boolean(block[key], key)) into = *value;
-    else ok = false;
   };
   text_into("hostname", config.hostname);
   list_into("domains", config.domains);
@@ -97,15 +98,16 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
   bool_into("only_local_senders", config.only_local_senders);
   bool_into("auth_on_relay", config.auth_on_relay);
   bool_into("starttls", config.starttls);
+  bool_into("dsn", config.dsn);
   bool_into("reverse_dns", config.reverse_dns);
   bool_into("require_reverse_dns", config.require_reverse_dns);
   if (const auto& node = block["outbound_tls"]) {
     const auto text = context.text(node, "outbound_tls");
-    if (!text) ok = false;
-    else if (text == "may") config.outbound_tls = engine::MtaConfig::TlsPolicy::may;
+    if (!text) {
+    } else if (text == "may") config.outbound_tls = engine::MtaConfig::TlsPolicy::may;
     else if (text == "encrypt") config.outbound_tls = engine::MtaConfig::TlsPolicy::encrypt;
     else if (text == "verify") config.outbound_tls = engine::MtaConfig::TlsPolicy::verify;
-    else ok = false, context.error(node, "unknown outbound_tls '" + text.value_or("") + "'", "may, encrypt or verify");
+    else context.error(node, "unknown outbound_tls '" + *text + "'", "may, encrypt or verify");
   }
   if (const auto& ports = block["ports"]) {
     if (context.check_keys(ports, "ports", {}, {"relay", "submission", "implicit_tls"})) {
@@ -130,11 +132,10 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
       config.hop_limit = static_cast<std::size_t>(*value);
   if (block["queue"]) parse_queue(block["queue"], config.queue, context);
   if (const auto& node = block["greylist"]) {
-    // greylist: true (postgrey's defaults) or {delay: 300s, max_age: 35d}
-    engine::GreylistPolicy policy;
+    // greylist: true (postgrey's defaults), false (off) or {delay: 300s, max_age: 35d}
+    engine::GreylistPolicy policy = config.greylist.value_or(engine::GreylistPolicy{});
     if (node.IsScalar()) {
-      auto on = context.boolean(node, "greylist");
-      if (on && *on) config.greylist = policy;
+      if (auto on = context.boolean(node, "greylist")) config.greylist = *on ? std::optional(policy) : std::nullopt;
     } else if (context.check_keys(node, "greylist", {}, {"delay", "max_age"})) {
       if (node["delay"])
         if (auto value = context.duration(node["delay"], "greylist delay")) policy.delay = *value;
@@ -148,30 +149,71 @@ std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host
       if (*value <= 0) context.error(block["command_timeout"], "command_timeout must be longer than 0", "e.g. 300s");
       else config.command_timeout = *value;
     }
-  if (!ok || !context.ok()) return nullptr;
-  (void)host;
+  return context.diagnostics.count() == errors_before;
+}
+
+std::unique_ptr<engine::Service> parse_mta(const YAML::Node& block, engine::Host&, LoadContext& context) {
+  if (block.IsNull()) return std::make_unique<engine::MtaService>(engine::MtaConfig{}, context.world.ledger);
+  if (!context.check_keys(block, "mta", {}, mta_keys)) return nullptr;
+  engine::MtaConfig config;
+  if (!read_mta_settings(block, config, context) || !context.ok()) return nullptr;
   auto mta = std::make_unique<engine::MtaService>(std::move(config), context.world.ledger);
   if (block["smarthost"]) context.world.module_state<State>().smarthosts.push_back({mta.get(), block["smarthost"]});
   return mta;
 }
 
+// `smarthost: relay.isp.net` or `{host: relay.isp.net, port: 25}`: where every remote message goes.
+std::optional<std::pair<engine::Endpoint, std::string>> read_smarthost(const YAML::Node& node, LoadContext& context) {
+  engine::Host* target = nullptr;
+  std::uint16_t port = 25;
+  if (node.IsMap()) {
+    if (!context.check_keys(node, "smarthost", {"host"}, {"port"})) return std::nullopt;
+    target = context.host(node["host"], "smarthost");
+    if (node["port"]) {
+      auto value = context.port(node["port"], "smarthost port");
+      if (!value) return std::nullopt;
+      port = *value;
+    }
+  } else {
+    target = context.host(node, "smarthost");
+  }
+  if (!target) return std::nullopt;
+  return std::pair{engine::Endpoint{target->address(), port}, target->name()};
+}
+
+// `set: {host: h, mta: {...}}`: the same keys as the block; the change applies to sessions that
+// start after it (as a Postfix `postfix reload`: running smtpd processes finish with the old one).
+std::optional<SettingChange> set_mta(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  auto* mta = host.find_service<engine::MtaService>();
+  if (!mta) {
+    context.error(block, "'" + host.name() + "' runs no MTA", "a host with an mta: block");
+    return std::nullopt;
+  }
+  if (!context.check_keys(block, "mta", {}, mta_keys)) return std::nullopt;
+  engine::MtaConfig trial = mta->config();
+  if (!read_mta_settings(block, trial, context)) return std::nullopt;
+  std::optional<std::pair<engine::Endpoint, std::string>> smarthost;
+  if (block["smarthost"] && !(smarthost = read_smarthost(block["smarthost"], context))) return std::nullopt;
+  World* world = &context.world;
+  return SettingChange([mta, world, block, smarthost, file = context.file()]() -> std::vector<std::string> {
+    // Read again over the settings as they are now (an earlier set: may have changed them).
+    engine::MtaConfig next = mta->config();
+    Diagnostics diagnostics;
+    LoadContext again(*world, diagnostics, file);
+    if (!read_mta_settings(block, next, again))
+      return {"not applied: " + diagnostics.errors().front().message};
+    if (smarthost) next.smarthost = smarthost->first, next.smarthost_name = smarthost->second;
+    return mta->apply_config(std::move(next));
+  });
+}
+
 void finalize(LoadContext& context) {
   auto& state = context.world.module_state<State>();
   for (auto& pending : state.smarthosts) {
-    const YAML::Node& node = pending.node;
-    engine::Host* target = nullptr;
-    std::uint16_t port = 25;
-    if (node.IsMap()) {
-      if (!context.check_keys(node, "smarthost", {"host"}, {"port"})) continue;
-      target = context.host(node["host"], "smarthost");
-      if (node["port"])
-        if (auto value = context.port(node["port"], "smarthost port")) port = *value;
-    } else {
-      target = context.host(node, "smarthost");
-    }
-    if (!target) continue;
-    pending.mta->config().smarthost = engine::Endpoint{target->address(), port};
-    pending.mta->config().smarthost_name = target->name();
+    auto smarthost = read_smarthost(pending.node, context);
+    if (!smarthost) continue;
+    pending.mta->config().smarthost = smarthost->first;
+    pending.mta->config().smarthost_name = smarthost->second;
   }
   state.smarthosts.clear();
   // Each MTA uses the World's stub resolver for its host (it outlives the host's transport).
@@ -190,6 +232,7 @@ void finalize(LoadContext& context) {
 
 void register_mta_module(Registry& registry) {
   registry.add_service_parser("mta", mta_module::parse_mta);
+  registry.add_setting("mta", mta_module::set_mta);
   registry.add_action("send", [](const YAML::Node& value, engine::Time, LoadContext& context) {
     return mta_module::parse_send(value, context);
   });

@@ -10,10 +10,18 @@
 // with `auth: true` where the MTA offers it there (`auth_on_relay: true`; else a load error).
 // The Date and Message-ID headers are left out on purpose: the submission server adds them
 // (RFC 6409 §8); give `message_id:` to set one.
+//
+// Delivery status notifications (RFC 3461), sent when the server advertises DSN:
+//   notify: never | [success, failure, delay]   # NOTIFY= on every RCPT TO
+//   ret: full | hdrs                             # RET= on MAIL FROM: the whole message or its headers in a bounce
+//   envid: "order-1234"                          # ENVID= on MAIL FROM (xtext): echoed as Original-Envelope-Id
+//   orcpt: true                                  # ORCPT=rfc822;<recipient> on every RCPT TO
 #include "engine/hosts/mail/submission_client.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "protocols/mail/address.h"
 #include "protocols/mail/message.h"
+#include "protocols/mail/text.h"
+#include "protocols/smtp/dsn_parameters.h"
 #include "scenarios/modules/mta_module.h"
 
 namespace maillab::scenarios::mta_module {
@@ -42,11 +50,42 @@ std::optional<std::string> parse_address_value(const YAML::Node& node, LoadConte
   return parsed.value().addr_spec();
 }
 
+// notify:, ret:, envid:, orcpt: (RFC 3461). False after errors.
+bool read_dsn_options(const YAML::Node& value, smtp::RecipientDsn& dsn, std::string& ret, std::string& envid,
+                      LoadContext& context) {
+  const std::size_t errors_before = context.diagnostics.count();
+  if (const auto& node = value["notify"]) {
+    if (auto words = context.text_list(node, "notify")) {
+      std::string list;
+      for (const auto& word : *words) list += (list.empty() ? "" : ",") + word;
+      if (auto notify = smtp::parse_notify(list)) dsn.notify = *notify;
+      else context.error(node, "bad notify '" + list + "'", "never, or a list of success, failure and delay (RFC 3461 §4.1)");
+    }
+  }
+  if (const auto& node = value["ret"]) {
+    if (auto text = context.text(node, "ret")) {
+      ret = mail::to_upper(*text);
+      if (ret != "FULL" && ret != "HDRS") context.error(node, "bad ret '" + *text + "'", "full or hdrs (RFC 3461 §4.3)");
+    }
+  }
+  if (const auto& node = value["envid"]) {
+    if (auto text = context.text(node, "envid")) {
+      envid = *text;
+      if (envid.empty() || smtp::xtext_encode(envid).size() > smtp::max_envid_length)
+        context.error(node, "envid is empty or over 100 characters as xtext", "a short id (RFC 3461 §4.4)");
+    }
+  }
+  if (const auto& node = value["orcpt"])
+    if (auto on = context.boolean(node, "orcpt"); on && *on) dsn.orcpt = "rfc822;";  // each recipient's, below
+  return context.diagnostics.count() == errors_before;
+}
+
 }  // namespace
 
 std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, LoadContext& context) {
   if (!context.check_keys(value, "send", {"from", "to", "via"},
-                          {"subject", "body", "port", "from_host", "mail_from", "password", "auth", "message_id", "cc"}))
+                          {"subject", "body", "port", "from_host", "mail_from", "password", "auth", "message_id", "cc",
+                           "notify", "ret", "envid", "orcpt"}))
     return std::nullopt;
   bool ok = true;
   auto from = parse_address_value(value["from"], context, "from address");
@@ -84,6 +123,9 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
   if (value["port"]) port = context.port(value["port"], "send port");
   std::optional<std::string> mail_from = from;
   if (value["mail_from"]) mail_from = parse_address_value(value["mail_from"], context, "mail_from", true);
+  smtp::RecipientDsn recipient_dsn;
+  std::string ret, envid;
+  if (!read_dsn_options(value, recipient_dsn, ret, envid, context)) ok = false;
   if (!ok || !from || !via || !from_host || !port || !mail_from) return std::nullopt;
 
   auto* mta = via->find_service<engine::MtaService>();
@@ -147,6 +189,14 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
   submission.server_name = via->name();
   submission.envelope.reverse_path = *mail_from;
   submission.envelope.recipients = recipients;
+  submission.envelope.ret = ret;
+  submission.envelope.envid = envid;
+  if (recipient_dsn.notify.given() || !recipient_dsn.orcpt.empty())
+    for (const auto& recipient : recipients) {
+      smtp::RecipientDsn dsn = recipient_dsn;
+      if (!dsn.orcpt.empty()) dsn.orcpt = "rfc822;" + recipient;
+      submission.envelope.recipient_dsn.push_back(dsn);
+    }
   submission.message = message.serialize();
   submission.auth_user = user;
   submission.auth_password = password;

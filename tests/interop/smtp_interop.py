@@ -122,6 +122,33 @@ def main():
         else:
             print("SKIP  swaks is not installed")
 
+        # RFC 3461 DSN with smtplib's own mail_options/rcpt_options: the wire carries RET, ENVID,
+        # NOTIFY and ORCPT; mail.example.org relays them to mail.example.net (which offers DSN),
+        # and mail.example.net's "delivered" report comes back to alice's maildrop.
+        dsn_subject = subject + " (DSN)"
+        with smtplib.SMTP("127.0.0.1", submission, timeout=10) as smtp:
+            smtp.ehlo("real-client.test")
+            checks.check(smtp.has_extn("dsn"), "DSN is announced (RFC 3461 §4)", smtp.esmtp_features)
+            smtp.login("alice@example.org", "alice-pass")
+            code, text = smtp.docmd("MAIL FROM:<alice@example.org> RET=BOGUS")
+            checks.check(code == 501 and b"5.5.4" in text, "RET=BOGUS: 501 5.5.4", (code, text))
+            refused = smtp.sendmail("alice@example.org", ["carol@example.net"], message(dsn_subject),
+                                    mail_options=["RET=HDRS", "ENVID=interop+2B1"],
+                                    rcpt_options=["NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;carol@example.net"])
+            checks.check(refused == {}, "sendmail with RET/ENVID/NOTIFY/ORCPT accepted", refused)
+        alice_pop3 = bridge.port("mail.example.org", "pop3")
+
+        def report_arrived():
+            for raw in pop3_messages(alice_pop3, "alice", "alice-pass"):
+                if b"Original-Envelope-Id: interop+1" in raw:
+                    return raw
+            return None
+
+        report = wait_until(report_arrived, timeout=60, interval=0.5, what="the delivery report in alice's maildrop")
+        checks.check(b"Action: delivered" in report and b"Reporting-MTA: dns; mail.example.net" in report,
+                     "mail.example.net reports the delivery (Action: delivered)", report[-600:])
+        checks.check(b"Original-Recipient: rfc822; carol@example.net" in report, "ORCPT comes back as Original-Recipient")
+
         # Port 25 of mail.example.org: mail for its own users is welcome, relaying is not.
         with smtplib.SMTP("127.0.0.1", relay, timeout=10) as smtp:
             smtp.ehlo("stranger.test")

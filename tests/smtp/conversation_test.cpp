@@ -105,7 +105,7 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
   std::vector<std::string> expected_start = {
       "S: 220 mx.example.net ESMTP maillab", "C: EHLO relay.example.org",
       "S: 250-mx.example.net greets relay.example.org", "S: 250-PIPELINING", "S: 250-SIZE 10485760",
-      "S: 250-STARTTLS", "S: 250-ENHANCEDSTATUSCODES", "S: 250 8BITMIME", "C: STARTTLS",
+      "S: 250-STARTTLS", "S: 250-ENHANCEDSTATUSCODES", "S: 250-8BITMIME", "S: 250 DSN", "C: STARTTLS",
       "S: 220 2.0.0 Ready to start TLS", "C: EHLO relay.example.org"};
   REQUIRE(conversation.transcript.size() > expected_start.size());
   CHECK(std::vector<std::string>(conversation.transcript.begin(),

@@ -17,7 +17,8 @@ TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][serve
         "250-SIZE 10485760\r\n"
         "250-STARTTLS\r\n"
         "250-ENHANCEDSTATUSCODES\r\n"
-        "250 8BITMIME\r\n");
+        "250-8BITMIME\r\n"
+        "250 DSN\r\n");
   CHECK(harness.server.state() == ServerState::ready);
   CHECK(harness.send("MAIL FROM:<alice@example.org> SIZE=40\r\n") == "250 2.1.0 Ok\r\n");
   CHECK(harness.server.state() == ServerState::sender_accepted);

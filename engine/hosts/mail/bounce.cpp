@@ -21,9 +21,14 @@ std::string make_report(const std::string& reporting_mta, const QueueEntry& entr
   request.arrival_date = date_of(entry.arrived);
   request.date = date_of(now);
   request.message_id = mail::make_message_id(reporting_mta, counter, date_of(now));
-  request.original_message = entry.message;  // only its header section goes back (RFC 3464 §2.1)
+  request.original_message = entry.message;
+  request.original_envelope_id = entry.dsn_envid;  // RFC 3461 §6.3 (a)
+  // RFC 3461 §4.3: RET=FULL returns the whole message, RET=HDRS (and no RET, our choice, as
+  // before) its header section; a report with no failure in it returns only the headers.
+  request.return_full_message = entry.dsn_ret == "FULL" && action == mail::DeliveryAction::failed;
   for (const auto& recipient : recipients) {
     mail::RecipientReport report;
+    report.original_recipient = recipient.original_recipient;
     report.final_recipient = recipient.address;
     report.action = action;
     report.status = recipient.status;
@@ -39,6 +44,22 @@ std::string make_report(const std::string& reporting_mta, const QueueEntry& entr
 }
 
 }  // namespace
+
+BouncedRecipient report_line(const QueueEntry& entry, const std::string& address, std::string status,
+                             std::string diagnostic, std::string remote_mta) {
+  BouncedRecipient line{address, std::move(status), std::move(diagnostic), std::move(remote_mta), {}};
+  for (const auto& recipient : entry.recipients)
+    if (recipient.address == address) line.original_recipient = recipient.dsn.orcpt;
+  return line;
+}
+
+std::string make_success_message(const std::string& reporting_mta, const QueueEntry& entry,
+                                 const std::vector<BouncedRecipient>& recipients, bool relayed, Time now,
+                                 std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch) {
+  return make_report(reporting_mta, entry, recipients,
+                     relayed ? mail::DeliveryAction::relayed : mail::DeliveryAction::delivered, std::nullopt, now,
+                     counter, ledger_id, epoch);
+}
 
 std::string make_bounce_message(const std::string& reporting_mta, const QueueEntry& entry,
                                 const std::vector<BouncedRecipient>& failures, Time now, std::uint64_t counter,

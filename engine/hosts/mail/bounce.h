@@ -20,6 +20,7 @@ struct BouncedRecipient {
   std::string status;      // RFC 3463 code, e.g. "5.1.1", or "4.4.7" when the lifetime ran out
   std::string diagnostic;  // the server's reply or our reason ("" for none)
   std::string remote_mta;  // "" when no server was reached
+  std::string original_recipient;  // ORCPT (RFC 3461 §4.2), decoded "rfc822;addr"; "" when none
 };
 
 // The DSN's bytes, for `entry` (the original message and its sender) and the failed recipients.
@@ -34,5 +35,15 @@ std::string make_bounce_message(const std::string& reporting_mta, const QueueEnt
 std::string make_delay_warning_message(const std::string& reporting_mta, const QueueEntry& entry,
                                        const std::vector<BouncedRecipient>& pending, Time now, Time retry_until,
                                        std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch);
+
+// A success report (RFC 3461 §5.2.2, §5.2.3): Action: delivered (into a mailbox here) or relayed
+// (handed to a server without DSN, which will not report), for recipients that asked NOTIFY=SUCCESS.
+std::string make_success_message(const std::string& reporting_mta, const QueueEntry& entry,
+                                 const std::vector<BouncedRecipient>& recipients, bool relayed, Time now,
+                                 std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch);
+
+// The report line of a queued recipient (its ORCPT included).
+BouncedRecipient report_line(const QueueEntry& entry, const std::string& address, std::string status,
+                             std::string diagnostic, std::string remote_mta);
 
 }  // namespace maillab::engine

@@ -15,6 +15,7 @@
 
 #include "engine/core/time.h"
 #include "engine/hosts/mail/mta_config.h"
+#include "protocols/smtp/dsn_parameters.h"
 
 namespace maillab::engine {
 
@@ -27,6 +28,7 @@ struct QueuedRecipient {
   std::string last_diagnostic;  // the last server reply or reason, for the DSN's Diagnostic-Code
   std::string remote_mta;       // the server that answered last ("" if none was reached)
   std::string last_reply;       // the last temporary SMTP reply, "" when the last failure had none
+  smtp::RecipientDsn dsn;       // RFC 3461 NOTIFY and ORCPT it came with (relayed as they came)
 };
 
 struct QueueEntry {
@@ -47,6 +49,8 @@ struct QueueEntry {
   bool in_flight = false;  // an attempt is running now
   std::string last_error;  // why the last attempt failed, for people
   bool delay_warned = false;  // the one "delayed" DSN (QueuePolicy::delay_warning_time) was sent
+  std::string dsn_ret;        // RFC 3461 RET (FULL, HDRS or "") and ENVID (decoded) from MAIL FROM
+  std::string dsn_envid;
 
   bool is_bounce() const { return sender.empty(); }
   std::size_t pending_count() const;

@@ -122,7 +122,9 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
       // (RFC 5321 §4.5.3.1.10 reserves 552 for storage; RFC 3463 5.2.2 is "mailbox full".)
       const std::uint64_t size = connection.transaction().declared_size;
       if (!mailboxes->has_room_for(recipient, size))
-        return decide(ok(552, "5.2.2", "<" + recipient + ">: Recipient address rejected: Mailbox full"));
+        return decide(mailboxes->quota_full_is_temporary()
+                          ? ok(452, "4.2.2", "<" + recipient + ">: Recipient address rejected: Mailbox full, try again later")
+                          : ok(552, "5.2.2", "<" + recipient + ">: Recipient address rejected: Mailbox full"));
     }
     return decide(accept_recipient(request, recipient, "Ok"));
   }
@@ -170,7 +172,9 @@ void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::M
         any_fits = true;
     }
     if (any_local && !any_fits)
-      return decide(ok(552, "5.2.2", "Requested mail action aborted: mailbox full"));
+      return decide(mailboxes->quota_full_is_temporary()
+                        ? ok(452, "4.2.2", "Requested action not taken: mailbox full, try again later")
+                        : ok(552, "5.2.2", "Requested mail action aborted: mailbox full"));
   }
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
   auto message = std::make_shared<std::string>(request.message);
@@ -249,7 +253,7 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
                   queue_id,
               connection.peer_name());
   enqueue(ledger_id, accepted.envelope.reverse_path, accepted.envelope.recipients, message, verdict.folder, submitted,
-          queue_id);
+          queue_id, false, &accepted.envelope);
 }
 
 std::string MtaService::inject(std::string sender, std::vector<std::string> recipients, std::string message,
@@ -294,7 +298,7 @@ std::vector<MtaService::Split> MtaService::split_by_destination(const std::vecto
 void MtaService::enqueue(const std::string& ledger_id, const std::string& sender,
                          const std::vector<std::string>& recipients, const std::string& message,
                          const std::string& folder, bool submitted_here, std::string first_queue_id,
-                         bool own_report) {
+                         bool own_report, const smtp::Envelope* dsn) {
   const Time now = host_->simulator().now();
   for (auto& split : split_by_destination(recipients)) {
     QueueEntry entry;
@@ -312,12 +316,16 @@ void MtaService::enqueue(const std::string& ledger_id, const std::string& sender
       }
       QueuedRecipient queued_recipient;
       queued_recipient.address = address;
+      if (dsn)
+        for (std::size_t index = 0; index < dsn->recipients.size(); ++index)
+          if (dsn->recipients[index] == recipient) queued_recipient.dsn = dsn->dsn_for(index);
       entry.recipients.push_back(std::move(queued_recipient));
     }
     entry.message = message;
     entry.folder = folder;
     entry.submitted_here = submitted_here;
     entry.own_report = own_report;
+    if (dsn) entry.dsn_ret = dsn->ret, entry.dsn_envid = dsn->envid;
     entry.arrived = now;
     entry.next_attempt = now;
     QueueEntry& queued = queue_.add(std::move(entry));

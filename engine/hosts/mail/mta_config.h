@@ -55,6 +55,9 @@ struct MtaConfig {
   std::string smarthost_name;         // for traces
   Time command_timeout = seconds(300);  // RFC 5321 §4.5.3.2: an idle SMTP peer is given up on
   bool starttls = true;                 // offer STARTTLS on 25/587, use it when offered outbound
+  // Advertise DSN (RFC 3461) and take NOTIFY/RET/ENVID/ORCPT. Off, like Postfix's
+  // smtpd_discard_ehlo_keywords = dsn: the client's MTA then reports for us (§5.2.2).
+  bool dsn = true;
   // Outbound TLS, as Postfix's smtp_tls_security_level: `may` (opportunistic, RFC 7435: TLS when
   // offered, a bad certificate is logged and delivery goes on), `encrypt` (TLS or no delivery,
   // any certificate), `verify` (TLS with a certificate that verifies for the MX name, as

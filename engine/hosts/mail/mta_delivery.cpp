@@ -77,6 +77,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
     std::vector<std::string> addresses; // where it goes
   };
   std::vector<Forward> forwards;
+  std::vector<std::string> delivered_notices;
   for (auto& recipient : entry.recipients) {
     if (recipient.state != RecipientState::pending) continue;
     if (!mailboxes) {
@@ -105,6 +106,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
           ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
           ++delivered_count_;
           record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+          if (recipient.dsn.notify.wants_success()) delivered_notices.push_back(recipient.address);  // RFC 3461 §5.2.3
           if (duplicate)
             record_mail(*host_, entry.ledger_id,
                         "duplicate: " + recipient.address + " got " + entry.ledger_id +
@@ -123,6 +125,13 @@ void MtaService::deliver_local(QueueEntry& entry) {
         failures.push_back({recipient.address, "5.1.1", "550 5.1.1 <" + recipient.address + ">: user unknown", ""});
         break;
       case LocalDelivery::Status::quota_exceeded:
+        if (mailboxes->quota_full_is_temporary()) {  // stays queued: retried after the back-off
+          recipient.last_status = "4.2.2";
+          recipient.last_diagnostic = "mailbox full (" + result.detail + ")";
+          recipient.last_reply.clear();
+          entry.last_error = recipient.last_diagnostic;
+          break;
+        }
         failures.push_back({recipient.address, "5.2.2", "552 5.2.2 <" + recipient.address + ">: mailbox full (" +
                                                             result.detail + ")", ""});
         break;
@@ -134,6 +143,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
         break;
     }
   }
+  if (!delivered_notices.empty()) report_success(entry, delivered_notices, false, "");
   if (!failures.empty()) bounce(entry, failures);
   for (const auto& forward : forwards)
     enqueue(entry.ledger_id, entry.sender, forward.addresses,
@@ -231,8 +241,13 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
   }
   smtp::Envelope envelope;
   envelope.reverse_path = entry->sender;
+  envelope.ret = entry->dsn_ret;  // RFC 3461 §5.2.1: relayed as they came
+  envelope.envid = entry->dsn_envid;
   for (const auto& recipient : entry->recipients)
-    if (recipient.state == RecipientState::pending) envelope.recipients.push_back(recipient.address);
+    if (recipient.state == RecipientState::pending) {
+      envelope.recipients.push_back(recipient.address);
+      envelope.recipient_dsn.push_back(recipient.dsn);
+    }
   smtp::ClientOptions options;
   options.hostname = hostname();
   options.use_starttls = config_.starttls || config_.outbound_tls != MtaConfig::TlsPolicy::may;
@@ -274,6 +289,7 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
   Host* next_host = host_->network().host_at(target.endpoint.address);
   const bool next_is_mta = next_host && next_host->find_service<MtaService>();
   std::vector<Failure> failures;
+  std::vector<std::string> relayed_notices;  // NOTIFY=SUCCESS to a server that will not report it
   for (const auto& outcome : result.recipients) {
     auto recipient = std::find_if(entry->recipients.begin(), entry->recipients.end(), [&](const QueuedRecipient& r) {
       return r.address == outcome.address && r.state == RecipientState::pending;
@@ -290,6 +306,10 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
         // server outside the simulation takes it out of our sight: count it as delivered there.
         if (!next_is_mta)
           ledger_.delivered(entry->ledger_id, outcome.address, "relayed to " + target.name, now);
+        // RFC 3461 §5.2.2: a server without DSN will not send the success notice; we do, "relayed".
+        // (One with DSN got NOTIFY with the RCPT and reports itself, §5.2.1.)
+        if (recipient->dsn.notify.wants_success() && !result.server_offered_dsn)
+          relayed_notices.push_back(outcome.address);
         break;
       case smtp::RecipientStatus::permanent_failure:
         failures.push_back({outcome.address, outcome.enhanced_status.empty() ? "5.0.0" : outcome.enhanced_status,
@@ -305,6 +325,7 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
         break;
     }
   }
+  if (!relayed_notices.empty()) report_success(*entry, relayed_notices, true, target.name);
   if (!failures.empty()) bounce(*entry, failures);
   if (entry->pending_count() > 0)
     record_mail(*host_, entry->ledger_id, "not delivered by " + target.name + ": " + entry->last_error, peer);
@@ -369,12 +390,14 @@ void MtaService::warn_if_delayed(QueueEntry& entry) {
   std::string to, status;
   for (const auto& recipient : entry.recipients) {
     if (recipient.state != RecipientState::pending) continue;  // delivered or bounced: not listed
+    if (!wants_delay_notice(entry, recipient.address)) continue;  // NOTIFY without DELAY (RFC 3461 §4.1)
     // A temporary failure's code (RFC 3463 4.x.x); "4.0.0" (other or undefined) if there was none.
     const std::string code = recipient.last_status.rfind("4.", 0) == 0 ? recipient.last_status : "4.0.0";
-    pending.push_back({recipient.address, code, recipient.last_reply, recipient.remote_mta});
+    pending.push_back(report_line(entry, recipient.address, code, recipient.last_reply, recipient.remote_mta));
     to += (to.empty() ? "" : ", ") + recipient.address;
     if (status.find(code) == std::string::npos) status += (status.empty() ? "" : ", ") + code;
   }
+  if (pending.empty()) return;
   // Like a bounce it is the system's own mail: null sender, a "-DELAY" id the ledger does not
   // count, and the normal queue and delivery path to the sender.
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DELAY", entry.queue_id);
@@ -409,13 +432,20 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
     record_mail(*host_, entry.ledger_id,
                 "bounced " + failure.recipient + ": " + failure.status + (expired ? " (delivery time expired)" : "") +
                     " — " + failure.diagnostic);
-    report.push_back({failure.recipient, failure.status, failure.diagnostic, failure.remote_mta});
+    // RFC 3461 §4.1: NOTIFY without FAILURE (NEVER, or only SUCCESS/DELAY): no failure notice.
+    if (wants_failure_notice(entry, failure.recipient))
+      report.push_back(report_line(entry, failure.recipient, failure.status, failure.diagnostic, failure.remote_mta));
   }
   if (entry.is_bounce()) {
     // RFC 5321 §4.5.5 (and §6.1): a message with the null reverse-path is never answered with a
     // bounce, or two broken servers could bounce bounces at each other forever.
     record_mail(*host_, entry.ledger_id,
                 "dropped: the undeliverable message has the null sender <>, so no bounce is sent (RFC 5321 §4.5.5)");
+    return;
+  }
+  if (report.empty()) {
+    record_mail(*host_, entry.ledger_id,
+                "no bounce report: the sender asked for none (RFC 3461 NOTIFY without FAILURE)");
     return;
   }
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "DSN", entry.queue_id);

@@ -25,6 +25,42 @@ MtaService::MtaService(MtaConfig config, MailLedger& ledger)
   for (auto& domain : config_.relay_domains) domain = lowercase(domain);
 }
 
+std::map<std::uint16_t, smtp::ServerMode> MtaService::listeners() const {
+  std::map<std::uint16_t, smtp::ServerMode> ports;
+  if (config_.relay) ports.emplace(config_.relay_port, smtp::ServerMode::relay);
+  if (config_.submission) {
+    ports.emplace(config_.submission_port, smtp::ServerMode::submission);
+    ports.emplace(config_.implicit_tls_port, smtp::ServerMode::implicit_tls);
+  }
+  return ports;
+}
+
+std::vector<std::string> MtaService::apply_config(MtaConfig next) {
+  for (auto& domain : next.domains) domain = lowercase(domain);
+  for (auto& domain : next.relay_domains) domain = lowercase(domain);
+  if (next.hostname.empty() && host_) next.hostname = host_->name();
+  if (next.greylist && (!config_.greylist || next.greylist->delay != config_.greylist->delay ||
+                        next.greylist->max_age != config_.greylist->max_age))
+    greylist_ = Greylist(*next.greylist);  // a new policy starts with no triplets, as a restarted postgrey
+  const auto before = listeners();
+  config_ = std::move(next);
+  const auto after = listeners();
+  std::vector<std::string> effects;
+  if (!host_) return effects;
+  for (const auto& [port, mode] : before)
+    if (auto found = after.find(port); found == after.end() || found->second != mode) {
+      host_->unlisten(port);
+      effects.push_back("port " + std::to_string(port) + " closed");
+    }
+  for (const auto& [port, mode] : after)
+    if (auto found = before.find(port); found == before.end() || found->second != mode) {
+      listen_on(port, mode);
+      effects.push_back("port " + std::to_string(port) + " open");
+    }
+  schedule_queue_run();
+  return effects;
+}
+
 MtaService::~MtaService() {
   *alive_ = false;
   if (host_ && queue_timer_) host_->simulator().cancel(queue_timer_);
@@ -45,11 +81,7 @@ void MtaService::start(Host& host) {
   // Its own generator, derived from the run's seed and the host: MX ties are shuffled the same
   // way for the same seed, whatever other components draw.
   rng_ = host.simulator().rng().derive("mta:" + host.name());
-  if (config_.relay) listen_on(config_.relay_port, smtp::ServerMode::relay);
-  if (config_.submission) {
-    listen_on(config_.submission_port, smtp::ServerMode::submission);
-    listen_on(config_.implicit_tls_port, smtp::ServerMode::implicit_tls);
-  }
+  for (const auto& [port, mode] : listeners()) listen_on(port, mode);
 }
 
 void MtaService::listen_on(std::uint16_t port, smtp::ServerMode mode) {
@@ -70,6 +102,7 @@ smtp::ServerConfig MtaService::server_config(smtp::ServerMode mode) const {
   config.offer_starttls = config_.starttls && mode != smtp::ServerMode::implicit_tls;
   config.tls_active = mode == smtp::ServerMode::implicit_tls;
   config.offer_auth_on_relay = config_.auth_on_relay;
+  config.offer_dsn = config_.dsn;
   config.check_credentials = [this](std::string_view user, std::string_view password) {
     return check_credentials(user, password);
   };

@@ -60,6 +60,11 @@ class MtaService : public Service {
   // prepare_outgoing once per queue entry before it is relayed. See mta_policy.h.
   void add_policy(std::shared_ptr<MtaPolicy> policy) { policies_.push_back(std::move(policy)); }
   const std::vector<std::shared_ptr<MtaPolicy>>& policies() const { return policies_; }
+  // --- during the run (a scenario's `set:`) ---
+  // Takes new settings: listeners open and close to match (a closed port refuses new
+  // connections; sessions already running keep theirs), new sessions and queue runs use the rest.
+  // Returns what changed beyond the settings themselves ("port 25 closed"), for the trace.
+  std::vector<std::string> apply_config(MtaConfig next);
 
   // --- what it is ---
   Host* host() const { return host_; }
@@ -118,6 +123,7 @@ class MtaService : public Service {
  private:
   // mta_service.cpp
   void listen_on(std::uint16_t port, smtp::ServerMode mode);
+  std::map<std::uint16_t, smtp::ServerMode> listeners() const;  // what config_ says to listen on
   smtp::ServerConfig server_config(smtp::ServerMode mode) const;
   void schedule_queue_run();
   void run_queue();
@@ -134,9 +140,11 @@ class MtaService : public Service {
   std::vector<Split> split_by_destination(const std::vector<std::string>& recipients) const;
   // The address to give the mailboxes for a local recipient (postmaster of any of our domains).
   std::string mailbox_address(const std::string& recipient) const;
+  // `dsn`: the envelope the message came with, whose RFC 3461 parameters (RET, ENVID, and each
+  // recipient's NOTIFY and ORCPT) the queue keeps and relays.
   void enqueue(const std::string& ledger_id, const std::string& sender, const std::vector<std::string>& recipients,
                const std::string& message, const std::string& folder, bool submitted_here, std::string first_queue_id,
-               bool own_report = false);
+               bool own_report = false, const smtp::Envelope* dsn = nullptr);
 
   // mta_delivery.cpp
   struct Target {
@@ -162,6 +170,13 @@ class MtaService : public Service {
   void fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic);
   // Sends the entry's one delay warning (Action: delayed) to its sender when it is due.
   void warn_if_delayed(QueueEntry& entry);
+  // mta_notify.cpp: RFC 3461 NOTIFY=SUCCESS. One "delivered" (or "relayed", when the next server
+  // has no DSN to report with) notice to the sender for these recipients of `entry`.
+  void report_success(const QueueEntry& entry, const std::vector<std::string>& recipients, bool relayed,
+                      const std::string& remote_mta);
+  // RFC 3461 §4.1: which of these recipients asked for a failure (or delay) notice.
+  static bool wants_failure_notice(const QueueEntry& entry, const std::string& recipient);
+  static bool wants_delay_notice(const QueueEntry& entry, const std::string& recipient);
   bool is_our_address(Address address) const;
 
   MtaConfig config_;

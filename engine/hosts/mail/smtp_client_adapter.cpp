@@ -105,6 +105,7 @@ void SmtpClientAttempt::pump() {
       result.timed_out = timed_out_;
       result.result = session_.result();
       result.recipients = session_.recipients();
+      result.server_offered_dsn = session_.capabilities().dsn;
       if (connection_ && connection_->is_open()) connection_->close();
       return finish(std::move(result));
     }

@@ -26,6 +26,7 @@ struct AttemptResult {
   bool interrupted = false;     // our own host crashed: the attempt is void
   smtp::ClientResult result;    // the session's verdict (outcome in_progress if never connected)
   std::vector<smtp::RecipientOutcome> recipients;  // per recipient, in envelope order
+  bool server_offered_dsn = false;  // its EHLO listed DSN (RFC 3461): it reports from here on
 };
 
 class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt> {

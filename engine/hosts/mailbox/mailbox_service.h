@@ -43,6 +43,12 @@ class MailboxService : public Service {
   bool has_recipient(std::string_view address) const;
   // Would a message of `size` bytes fit for every local user `address` reaches? (552 5.2.2)
   bool has_room_for(std::string_view address, std::uint64_t size) const;
+  // Is a full mailbox a temporary failure (452 4.2.2: the sender queues and retries, and the mail
+  // gets in once the user makes room) rather than a permanent one (552 5.2.2, bounced at once)?
+  // RFC 3463 §3.3 calls X.2.2 "a useful transient failure"; Dovecot's quota_full_tempfail, off
+  // by default as there. `mailboxes: {quota_full: temporary}`.
+  bool quota_full_is_temporary() const { return quota_full_temporary_; }
+  void set_quota_full_temporary(bool temporary) { quota_full_temporary_ = temporary; }
 
   // The MDA: delivers into `folder` (INBOX, or Junk for DMARC quarantine) of every local user the
   // address reaches, and reports forwards for the MTA to send on.
@@ -54,6 +60,7 @@ class MailboxService : public Service {
   std::vector<std::string> domains_;
   store::MailStore store_;
   Host* host_ = nullptr;
+  bool quota_full_temporary_ = false;
 };
 
 }  // namespace maillab::engine

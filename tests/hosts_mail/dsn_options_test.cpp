@@ -1,0 +1,97 @@
+// RFC 3461 DSN options end to end: NOTIFY=SUCCESS gives "delivered" (here) and "relayed" (to a
+// server without DSN) reports, NOTIFY=NEVER no bounce, RET=FULL/HDRS how much comes back, and
+// ENVID/ORCPT in the report's fields.
+#include <catch2/catch.hpp>
+
+#include "mail_test_support.h"
+#include "protocols/mail/delivery_status.h"
+
+using namespace maillab;
+using engine::TraceKind;
+
+namespace {
+
+const std::string* find_with(const std::vector<std::string>& messages, const std::string& text) {
+  for (const auto& message : messages)
+    if (message.find(text) != std::string::npos) return &message;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("smtp-dsn: success reports, NOTIFY=NEVER, RET=FULL and RET=HDRS, ENVID and ORCPT", "[hosts_mail][dsn][scenarios]") {
+  auto world = mailtest::load_file("smtp-dsn");
+  auto outcome = mailtest::run(*world);
+  INFO(scenarios::format_outcome(outcome));
+  CHECK(outcome.passed());
+  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  REQUIRE(inbox.size() == 4);
+
+  const std::string* delivered = find_with(inbox, "Original-Envelope-Id: lunch-1");
+  REQUIRE(delivered);
+  auto report = mail::parse_delivery_status_notification(*delivered);
+  REQUIRE(report.ok());
+  REQUIRE(report.value().recipients.size() == 1);
+  CHECK(report.value().recipients[0].action == mail::DeliveryAction::delivered);
+  CHECK(report.value().recipients[0].status == "2.0.0");
+  CHECK(delivered->find("Original-Recipient: rfc822; carol@example.com\r\n") != std::string::npos);
+  CHECK(delivered->find("12:30?") == std::string::npos);  // a success report returns headers only (§4.3)
+
+  const std::string* relayed = find_with(inbox, "Original-Envelope-Id: order-1234");
+  REQUIRE(relayed);
+  auto relayed_report = mail::parse_delivery_status_notification(*relayed);
+  REQUIRE(relayed_report.ok());
+  CHECK(relayed_report.value().recipients[0].action == mail::DeliveryAction::relayed);
+  CHECK(relayed->find("Remote-MTA: dns; mx.example.org") != std::string::npos);
+
+  const std::string* full = find_with(inbox, "Content-Type: message/rfc822");
+  REQUIRE(full);
+  CHECK(full->find("The whole text comes back.") != std::string::npos);
+  CHECK(full->find("Subject: Return it all") != std::string::npos);
+
+  const std::string* headers = find_with(inbox, "Original-Envelope-Id: x-5");
+  REQUIRE(headers);
+  CHECK(headers->find("Content-Type: text/rfc822-headers") != std::string::npos);
+  CHECK(headers->find("Subject: Headers only") != std::string::npos);
+  CHECK(headers->find("Only the headers come back.") == std::string::npos);
+
+  CHECK(find_with(inbox, "Subject: Never mind") == nullptr);  // NOTIFY=NEVER: no bounce at all
+  // mail.example.com relayed without the parameters: mx.example.org does not offer DSN.
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "NOTIFY=").empty());
+}
+
+TEST_CASE("dsn: parameters are relayed to a DSN server, which then reports the delivery itself",
+          "[hosts_mail][dsn]") {
+  auto world = mailtest::load_text(mailtest::smarthost_world(
+      "{smarthost: mx.example.org}", "{smarthost: mail.example.com}",  // the report goes back the same way
+      "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, via: mail.example.com, "
+      "from_host: alice-laptop, notify: [success], ret: hdrs, envid: \"a b\", orcpt: true}}\n"));
+  mailtest::run(*world);
+  // RFC 3461 §5.2.1: the next hop gets them as they came (ENVID as xtext).
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com",
+                          "MAIL FROM:<alice@example.com> SIZE=").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "RET=HDRS ENVID=a+20b").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com",
+                          "RCPT TO:<bob@example.org> NOTIFY=SUCCESS ORCPT=rfc822;bob@example.org").size() == 1);
+  // No "relayed" notice from mail.example.com; mx.example.org says "delivered".
+  CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "DSN Action: relayed").empty());
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "DSN Action: delivered").size() == 1);
+  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox[0].find("Original-Envelope-Id: a b\r\n") != std::string::npos);
+  CHECK(inbox[0].find("Reporting-MTA: dns; mx.example.org") != std::string::npos);
+}
+
+TEST_CASE("dsn: NOTIFY without DELAY suppresses the delay warning", "[hosts_mail][dsn]") {
+  auto events = [](const std::string& notify) {
+    return "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, via: mail.example.com, "
+           "from_host: alice-laptop" + notify + "}}\n  - {at: 0s, crash: mx.example.org}\n";
+  };
+  const std::string mail_mta = "{smarthost: mx.example.org, queue: {minimal_backoff: 10s, delay_warning: 20s}}";
+  auto warned = mailtest::load_text(mailtest::smarthost_world(mail_mta, "{}", events("")));
+  mailtest::run(*warned);
+  CHECK(mailtest::mta_on(*warned, "mail.example.com").delay_warning_count() == 1);
+  auto quiet = mailtest::load_text(mailtest::smarthost_world(mail_mta, "{}", events(", notify: [failure]")));
+  mailtest::run(*quiet);
+  CHECK(mailtest::mta_on(*quiet, "mail.example.com").delay_warning_count() == 0);
+}
