@@ -59,7 +59,8 @@ std::string human_readable_text(const DeliveryStatusRequest& request) {
   for (const auto& recipient : request.recipients) {
     any_failed |= recipient.action == DeliveryAction::failed;
     any_delayed |= recipient.action == DeliveryAction::delayed;
-    any_delivered |= recipient.action == DeliveryAction::delivered || recipient.action == DeliveryAction::relayed;
+    any_delivered |= recipient.action == DeliveryAction::delivered || recipient.action == DeliveryAction::relayed ||
+                     recipient.action == DeliveryAction::expanded;
   }
   std::string text = "This is the mail system at host " + request.reporting_mta + ".\r\n\r\n";
   if (any_failed) {

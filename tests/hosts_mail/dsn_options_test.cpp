@@ -3,6 +3,9 @@
 // ENVID/ORCPT in the report's fields.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "mail_test_support.h"
 #include "protocols/mail/delivery_status.h"
 
@@ -94,4 +97,34 @@ TEST_CASE("dsn: NOTIFY without DELAY suppresses the delay warning", "[hosts_mail
   auto quiet = mailtest::load_text(mailtest::smarthost_world(mail_mta, "{}", events(", notify: [failure]")));
   mailtest::run(*quiet);
   CHECK(mailtest::mta_on(*quiet, "mail.example.com").delay_warning_count() == 0);
+}
+
+TEST_CASE("dsn: NOTIFY=SUCCESS to an alias of several mailboxes reports Action: expanded (RFC 3461 §5.2.7.3)",
+          "[hosts_mail][dsn]") {
+  std::ifstream in(mailtest::scenario_path("smtp-aliases"));
+  std::stringstream file;
+  file << in.rdbuf();
+  std::string text = file.str();
+  text = text.substr(0, text.find("\nevents:")) +
+         "\nevents:\n"
+         "  - {at: 1s, send: {from: alice@example.com, to: [sales@example.org, bob@example.org], subject: Two, "
+         "via: mail.example.com, from_host: alice-laptop, notify: [success]}}\n";
+  auto world = mailtest::load_text(text);
+  mailtest::run(*world);
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "sales@example.org delivered to several").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "bob@example.org delivered (DSN Action: delivered").size() == 1);
+  // The reports wait in mx.example.org's queue (this world has no DNS for example.com).
+  std::vector<std::string> reports;
+  for (const auto& [sequence, entry] : mailtest::mta_on(*world, "mx.example.org").queue().entries())
+    if (entry.is_bounce()) reports.push_back(entry.message);
+  REQUIRE(reports.size() == 2);
+  std::string actions;
+  for (const auto& message : reports) {
+    auto report = mail::parse_delivery_status_notification(message);
+    REQUIRE(report.ok());
+    for (const auto& recipient : report.value().recipients)
+      actions += recipient.final_recipient + "=" + std::string(mail::to_string(recipient.action)) + " ";
+  }
+  CHECK(actions.find("sales@example.org=expanded") != std::string::npos);
+  CHECK(actions.find("bob@example.org=delivered") != std::string::npos);
 }

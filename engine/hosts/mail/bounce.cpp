@@ -54,10 +54,10 @@ BouncedRecipient report_line(const QueueEntry& entry, const std::string& address
 }
 
 std::string make_success_message(const std::string& reporting_mta, const QueueEntry& entry,
-                                 const std::vector<BouncedRecipient>& recipients, bool relayed, Time now,
+                                 const std::vector<BouncedRecipient>& recipients, mail::DeliveryAction action, Time now,
                                  std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch) {
   return make_report(reporting_mta, entry, recipients,
-                     relayed ? mail::DeliveryAction::relayed : mail::DeliveryAction::delivered, std::nullopt, now,
+                     action, std::nullopt, now,
                      counter, ledger_id, epoch);
 }
 

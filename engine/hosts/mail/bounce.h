@@ -11,6 +11,7 @@
 
 #include "engine/core/time.h"
 #include "engine/hosts/mail/delivery_queue.h"
+#include "protocols/mail/delivery_status.h"
 
 namespace maillab::engine {
 
@@ -36,10 +37,11 @@ std::string make_delay_warning_message(const std::string& reporting_mta, const Q
                                        const std::vector<BouncedRecipient>& pending, Time now, Time retry_until,
                                        std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch);
 
-// A success report (RFC 3461 §5.2.2, §5.2.3): Action: delivered (into a mailbox here) or relayed
-// (handed to a server without DSN, which will not report), for recipients that asked NOTIFY=SUCCESS.
+// A success report (RFC 3461 §5.2.2, §5.2.3, §5.2.7.3): `action` delivered (into a mailbox here),
+// expanded (an alias that reached several mailboxes or addresses) or relayed (handed to a server
+// without DSN, which will not report), for recipients that asked NOTIFY=SUCCESS.
 std::string make_success_message(const std::string& reporting_mta, const QueueEntry& entry,
-                                 const std::vector<BouncedRecipient>& recipients, bool relayed, Time now,
+                                 const std::vector<BouncedRecipient>& recipients, mail::DeliveryAction action, Time now,
                                  std::uint64_t counter, const std::string& ledger_id, std::int64_t epoch);
 
 // The report line of a queued recipient (its ORCPT included).

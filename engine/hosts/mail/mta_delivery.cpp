@@ -77,7 +77,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
     std::vector<std::string> addresses; // where it goes
   };
   std::vector<Forward> forwards;
-  std::vector<std::string> delivered_notices;
+  std::vector<std::string> delivered_notices, expanded_notices;
   for (auto& recipient : entry.recipients) {
     if (recipient.state != RecipientState::pending) continue;
     if (!mailboxes) {
@@ -106,7 +106,10 @@ void MtaService::deliver_local(QueueEntry& entry) {
           ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
           ++delivered_count_;
           record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
-          if (recipient.dsn.notify.wants_success()) delivered_notices.push_back(recipient.address);  // RFC 3461 §5.2.3
+          // RFC 3461 §5.2.3; an alias that reached several mailboxes or addresses is "expanded" (§5.2.7.3).
+          if (recipient.dsn.notify.wants_success())
+            (result.delivered_to.size() + result.forward_to.size() > 1 ? expanded_notices : delivered_notices)
+                .push_back(recipient.address);
           if (duplicate)
             record_mail(*host_, entry.ledger_id,
                         "duplicate: " + recipient.address + " got " + entry.ledger_id +
@@ -143,7 +146,8 @@ void MtaService::deliver_local(QueueEntry& entry) {
         break;
     }
   }
-  if (!delivered_notices.empty()) report_success(entry, delivered_notices, false, "");
+  if (!delivered_notices.empty()) report_success(entry, delivered_notices, mail::DeliveryAction::delivered, "");
+  if (!expanded_notices.empty()) report_success(entry, expanded_notices, mail::DeliveryAction::expanded, "");
   if (!failures.empty()) bounce(entry, failures);
   for (const auto& forward : forwards)
     enqueue(entry.ledger_id, entry.sender, forward.addresses,
@@ -325,7 +329,7 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
         break;
     }
   }
-  if (!relayed_notices.empty()) report_success(*entry, relayed_notices, true, target.name);
+  if (!relayed_notices.empty()) report_success(*entry, relayed_notices, mail::DeliveryAction::relayed, target.name);
   if (!failures.empty()) bounce(*entry, failures);
   if (entry->pending_count() > 0)
     record_mail(*host_, entry->ledger_id, "not delivered by " + target.name + ": " + entry->last_error, peer);

@@ -27,8 +27,9 @@ bool MtaService::wants_delay_notice(const QueueEntry& entry, const std::string& 
   return !found || found->dsn.notify.wants_delay();
 }
 
-void MtaService::report_success(const QueueEntry& entry, const std::vector<std::string>& recipients, bool relayed,
-                                const std::string& remote_mta) {
+void MtaService::report_success(const QueueEntry& entry, const std::vector<std::string>& recipients,
+                                mail::DeliveryAction action, const std::string& remote_mta) {
+  const bool relayed = action == mail::DeliveryAction::relayed;
   // RFC 5321 §4.5.5: nothing is ever sent to the null sender (a DSN asks for no DSN).
   if (entry.is_bounce() || recipients.empty()) return;
   const Time now = host_->simulator().now();
@@ -38,14 +39,16 @@ void MtaService::report_success(const QueueEntry& entry, const std::vector<std::
                                 relayed ? "the next server (" + remote_mta + ") does not offer DSN" : "",
                                 relayed ? remote_mta : ""));
   const std::string dsn_id = ledger_.name_report(entry.ledger_id, "SUCCESS", entry.queue_id);
-  std::string dsn = make_success_message(hostname(), entry, lines, relayed, now, ++message_counter_, dsn_id,
+  std::string dsn = make_success_message(hostname(), entry, lines, action, now, ++message_counter_, dsn_id,
                                          host_->simulator().epoch_seconds());
   std::string to;
   for (const auto& address : recipients) to += (to.empty() ? "" : ", ") + address;
   record_mail(*host_, entry.ledger_id,
               std::string("DSN: success report sent to <") + entry.sender + "> as " + dsn_id + ": " + to +
                   (relayed ? " relayed to " + remote_mta + ", which offers no DSN (DSN Action: relayed, RFC 3461 §5.2.2)"
-                           : " delivered (DSN Action: delivered, RFC 3461 §5.2.3)"));
+                   : action == mail::DeliveryAction::expanded
+                       ? " delivered to several mailboxes or addresses (DSN Action: expanded, RFC 3461 §5.2.7.3)"
+                       : " delivered (DSN Action: delivered, RFC 3461 §5.2.3)"));
   enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
 }
 

@@ -38,6 +38,7 @@
 #include "engine/hosts/mail/smtp_server_adapter.h"
 #include "engine/hosts/mail_ledger.h"
 #include "engine/net/host.h"
+#include "protocols/mail/delivery_status.h"
 
 namespace maillab::engine {
 
@@ -170,9 +171,10 @@ class MtaService : public Service {
   void fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic);
   // Sends the entry's one delay warning (Action: delayed) to its sender when it is due.
   void warn_if_delayed(QueueEntry& entry);
-  // mta_notify.cpp: RFC 3461 NOTIFY=SUCCESS. One "delivered" (or "relayed", when the next server
-  // has no DSN to report with) notice to the sender for these recipients of `entry`.
-  void report_success(const QueueEntry& entry, const std::vector<std::string>& recipients, bool relayed,
+  // mta_notify.cpp: RFC 3461 NOTIFY=SUCCESS. One "delivered" ("expanded" for an alias that reached
+  // several, "relayed" when the next server has no DSN to report with) notice to the sender for
+  // these recipients of `entry`.
+  void report_success(const QueueEntry& entry, const std::vector<std::string>& recipients, mail::DeliveryAction action,
                       const std::string& remote_mta);
   // RFC 3461 §4.1: which of these recipients asked for a failure (or delay) notice.
   static bool wants_failure_notice(const QueueEntry& entry, const std::string& recipient);
