@@ -13,16 +13,6 @@ namespace {
 
 using scenarios::SourceLocation;
 
-// One value on one line: flow style, every string double-quoted (a newline in a body becomes \n).
-std::string one_line(const YAML::Node& node) {
-  YAML::Emitter emitter;
-  emitter.SetMapFormat(YAML::Flow);
-  emitter.SetSeqFormat(YAML::Flow);
-  emitter.SetStringFormat(YAML::DoubleQuoted);
-  emitter << node;
-  return emitter.c_str();
-}
-
 // Where an appended line came from, to put its errors back where a person wrote it.
 struct AppendedLine {
   int line = 0;  // 1-based, in the composed text
@@ -80,12 +70,12 @@ std::optional<Composed> compose(const Exercise& exercise, const std::string& wor
   };
   if (!exercise.probes.empty()) append("events:", {}, "");
   for (std::size_t i = 0; i < exercise.probes.size(); ++i)
-    append("  - " + one_line(exercise.probes[i]), origin_of(exercise.probes[i], exercise.source_file),
+    append("  - " + lessons::flow_line(exercise.probes[i]), origin_of(exercise.probes[i], exercise.source_file),
            "the exercise's probe " + std::to_string(i + 1) + " (traffic the grader sends)");
   append("expect:", {}, "");
   for (std::size_t g = 0; g < exercise.goals.size(); ++g) {
     for (const auto& expectation : exercise.goals[g].expect) {
-      append("  - " + one_line(expectation), origin_of(expectation, exercise.source_file),
+      append("  - " + lessons::flow_line(expectation), origin_of(expectation, exercise.source_file),
              "goal '" + exercise.goals[g].id + "'");
       composed.goal_of_expectation.push_back(g);
     }

@@ -98,6 +98,11 @@ struct Lesson {
   // block are blanked), so scenario errors point into the lesson file.
   std::string scenario_path;         // empty when inline
   std::string inline_scenario_text;  // empty when a path
+  // A lesson built on an exercise (`scenario: {exercise: PATH}`): the exercise's broken world in
+  // this student's variant, its probes as the events; the inline text's lines are the exercise
+  // file's, so scenario errors point there.
+  std::string exercise_path;
+  std::string inline_scenario_file;  // the file inline_scenario_text's lines belong to (default: the lesson)
   std::optional<std::uint64_t> seed;
   std::vector<Step> steps;
 

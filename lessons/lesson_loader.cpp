@@ -43,6 +43,63 @@ std::string cut_out(const std::string& text, YAML::Mark begin, std::optional<YAM
   return out;
 }
 
+// Where the block of top-level key `key` ends: at the next top-level key (yaml-cpp keeps a map's
+// order), or nullopt when it is the last.
+std::optional<YAML::Mark> block_end(const YAML::Node& root, const std::string& key) {
+  bool found = false;
+  for (const auto& entry : root) {
+    if (found) return entry.first.Mark();
+    found = entry.first.IsScalar() && entry.first.Scalar() == key;
+  }
+  return std::nullopt;
+}
+
+// `scenario: {exercise: PATH}`: the exercise's broken world, as `maillab exercise start` gives it
+// to the same student (its variables picked for the lesson's student id), with the exercise's
+// probes (the traffic its grader sends) as the world's events. The lesson quotes the exercise's
+// names and numbers through variables of the same names, which must be declared as the
+// exercise declares them (then every student gets the same values in both).
+void read_exercise_world(const YAML::Node& scenario, const std::string& file, Lesson& lesson, LoadContext& context) {
+  context.check_keys(scenario, "scenario", {"exercise"}, {});
+  const auto relative = context.text(scenario["exercise"], "exercise");
+  if (!relative) return;
+  std::filesystem::path path(*relative);
+  if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+  path = path.lexically_normal();
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !scenarios::check_file_size(path.string(), "exercise", context.diagnostics)) {
+    context.error(scenario["exercise"], "exercise file '" + *relative + "' not found (looked for " + path.string() + ")",
+                  "an exercise file path relative to the lesson file");
+    return;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto variant = apply_variant(text.str(), path.string(), lesson.student, context.diagnostics);
+  if (!variant) return;
+  for (const auto& [name, value] : lesson.variables) {
+    const auto theirs = variant->values.find(name);
+    if (theirs != variant->values.end() && theirs->second != value)
+      context.error(scenario["exercise"], "the lesson's variable '" + name + "' is '" + value + "' for this student, the exercise's '" +
+                    theirs->second + "'", "variables: declared as the exercise declares them");
+  }
+  auto parsed = parse_yaml_text(variant->text, path.string(), context.diagnostics);
+  if (!parsed) return;
+  const YAML::Node root = *parsed;
+  if (!root.IsMap() || !root["scenario"].IsMap()) {
+    context.error(scenario["exercise"], path.string() + " has no scenario: block", "an exercise file (exercises/README.md)");
+    return;
+  }
+  std::string world = cut_out(variant->text, root["scenario"].Mark(), block_end(root, "scenario"));
+  if (root["probes"].IsSequence() && root["probes"].size() > 0) {
+    const std::string pad(static_cast<std::size_t>(root["scenario"].Mark().column), ' ');
+    world += pad + "events:\n";
+    for (const auto& probe : root["probes"]) world += pad + "  - " + flow_line(probe) + "\n";
+  }
+  lesson.exercise_path = path.string();
+  lesson.inline_scenario_file = path.string();
+  lesson.inline_scenario_text = std::move(world);
+}
+
 void read_scenario(const YAML::Node& root, const std::string& text, const std::string& file, Lesson& lesson,
                    LoadContext& context) {
   const YAML::Node scenario = root["scenario"];
@@ -64,17 +121,11 @@ void read_scenario(const YAML::Node& root, const std::string& text, const std::s
                   "a scenario file path relative to the lesson file, or an inline scenario: map");
     return;
   }
-  // The next top-level key after scenario: ends the block (yaml-cpp keeps a map's order).
-  std::optional<YAML::Mark> end;
-  bool found = false;
-  for (const auto& entry : root) {
-    if (found) {
-      end = entry.first.Mark();
-      break;
-    }
-    found = entry.first.IsScalar() && entry.first.Scalar() == "scenario";
+  if (scenario["exercise"]) {
+    read_exercise_world(scenario, file, lesson, context);
+    return;
   }
-  lesson.inline_scenario_text = cut_out(text, scenario.Mark(), end);
+  lesson.inline_scenario_text = cut_out(text, scenario.Mark(), block_end(root, "scenario"));
 }
 
 }  // namespace
@@ -202,8 +253,8 @@ std::unique_ptr<scenarios::World> load_lesson_world(const Lesson& lesson, std::o
     text << in.rdbuf();
     return scenarios::load_world_from_string(text.str(), lesson.scenario_path, seed, diagnostics, registry);
   }
-  auto world = scenarios::load_world_from_string(lesson.inline_scenario_text, lesson.source_file, seed, diagnostics,
-                                                 registry);
+  const std::string& file = lesson.inline_scenario_file.empty() ? lesson.source_file : lesson.inline_scenario_file;
+  auto world = scenarios::load_world_from_string(lesson.inline_scenario_text, file, seed, diagnostics, registry);
   if (world && world->title.empty()) world->title = lesson.title;
   return world;
 }

@@ -179,6 +179,15 @@ std::string mask_templates(const std::string& text) {
   return out;
 }
 
+std::string flow_line(const YAML::Node& node) {
+  YAML::Emitter emitter;
+  emitter.SetMapFormat(YAML::Flow);
+  emitter.SetSeqFormat(YAML::Flow);
+  emitter.SetStringFormat(YAML::DoubleQuoted);
+  emitter << node;
+  return emitter.c_str();
+}
+
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& file,
                                           scenarios::Diagnostics& diagnostics) {
   if (!scenarios::check_text_limits(text, file, "lesson", diagnostics)) return std::nullopt;

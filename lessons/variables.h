@@ -59,6 +59,10 @@ struct VariantText {
 std::optional<VariantText> apply_variant(const std::string& text, const std::string& file, const std::string& student,
                                          scenarios::Diagnostics& diagnostics);
 
+// One YAML value on one line (flow style, every string double-quoted, a newline as \n): how an
+// exercise's probes and goals become lines of a scenario's events: and expect: blocks.
+std::string flow_line(const YAML::Node& node);
+
 // Parses YAML text, turning a syntax error into a located diagnostic.
 std::optional<YAML::Node> parse_yaml_text(const std::string& text, const std::string& file,
                                           scenarios::Diagnostics& diagnostics);

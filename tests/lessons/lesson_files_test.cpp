@@ -44,6 +44,11 @@ TEST_CASE("every shipped lesson loads, reaches its checkpoints and its answers s
   for (const auto& path : files) {
     INFO(path.string());
     auto run = start(path);
+    // Every lesson asks enough to be worth a mark (issue 16): 5+ questions, 2+ predictions.
+    std::size_t predictions = 0;
+    for (const auto& step : run->lesson().steps) predictions += step.predict ? 1 : 0;
+    CHECK(run->lesson().question_count() >= 5);
+    CHECK(predictions >= 2);
     const auto answers_path = std::filesystem::path(testing::source_dir()) / "tests" / "lessons" / "answers" / (path.stem().string() + ".txt");
     std::ifstream answers_file(answers_path);
     REQUIRE(answers_file);
