@@ -133,6 +133,16 @@ TEST_CASE("edit mode: a link brought up, an MTA's relay domains and TLS policy, 
     REQUIRE(session->save_and_rerun());
     CHECK(session->grade()->complete());
   }
+  SECTION("full-mailbox: the quota field, set as the note says") {
+    Work work("full-mailbox", "s3");
+    auto session = open_session(work.path);
+    CHECK_FALSE(goal(*session, "photos-delivered").met);
+    std::string error;
+    CHECK_FALSE(viz::apply_edit(*session, "mx.example.org: quota of=ten thousand", error));
+    REQUIRE(viz::apply_edit(*session, "mx.example.org: quota of=10000", error));
+    REQUIRE(session->save_and_rerun());
+    CHECK(session->grade()->complete());
+  }
   SECTION("open-relay: the outside domain leaves relay_domains, and the policy and port fields check their text") {
     Work work("open-relay", "s3");
     auto session = open_session(work.path);
