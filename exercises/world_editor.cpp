@@ -113,6 +113,18 @@ std::string with_comments(const std::string& original_block, const std::string& 
   return out;
 }
 
+// Everything up to and including the exercise: line.
+std::string header_text(const WorkFile& work) {
+  std::string out;
+  std::istringstream lines(work.text);
+  int number = 0;
+  for (std::string line; number < work.header_line && std::getline(lines, line);) {
+    ++number;
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<WorldEditor> WorldEditor::open(const std::string& work_path, scenarios::Diagnostics& diagnostics) {
@@ -123,12 +135,7 @@ std::optional<WorldEditor> WorldEditor::open(const std::string& work_path, scena
   WorldEditor editor;
   editor.work_ = std::move(*work);
   editor.scenario_ = *parsed;
-  std::istringstream lines(editor.work_.text);
-  int number = 0;
-  for (std::string line; number < editor.work_.header_line && std::getline(lines, line);) {
-    ++number;
-    editor.header_text_ += line + "\n";
-  }
+  editor.header_text_ = header_text(editor.work_);
   auto add = [&](EditableField::Kind kind, std::string label, std::string value, YAML::Node node) {
     editor.fields_.push_back({kind, std::move(label), std::move(value), node});
   };
@@ -255,18 +262,28 @@ bool WorldEditor::set(std::size_t index, const std::string& value, std::string& 
   return false;
 }
 
-std::string WorldEditor::text() const {
+std::string WorldEditor::text() const { return text_under(header_text_); }
+
+std::string WorldEditor::text_under(const std::string& header) const {
   YAML::Emitter emitter;
   emitter << scenario_;
   std::string block;
   std::istringstream lines(emitter.c_str());
   for (std::string line; std::getline(lines, line);) block += (line.empty() ? "" : "  " + line) + "\n";
-  return header_text_ + "scenario:\n" + with_comments(work_.world_text, block);
+  return header + "scenario:\n" + with_comments(work_.world_text, block);
 }
 
 bool WorldEditor::save(std::string& error) const {
+  // The header as it is on disk now: `maillab exercise hint` may have counted a hint since the
+  // file was opened, and a save must not take that back.
+  std::string header = header_text_;
+  scenarios::Diagnostics ignored;
+  if (auto now = read_work_file(work_.path, ignored);
+      now && now->header.id == work_.header.id && now->header.student == work_.header.student)
+    header = header_text(*now);
+  const std::string out = text_under(header);
   std::ofstream file(work_.path, std::ios::binary | std::ios::trunc);
-  if (file) file << text();
+  if (file) file << out;
   if (!file) {
     error = "cannot write " + work_.path;
     return false;

@@ -45,9 +45,13 @@ class WorldEditor {
 
   // The work file's text with the edits.
   std::string text() const;
-  bool save(std::string& error) const;  // writes text() over the work file
+  // Writes the edits over the work file, under the header the file has at that moment (a hint
+  // revealed meanwhile stays counted).
+  bool save(std::string& error) const;
 
  private:
+  std::string text_under(const std::string& header) const;
+
   WorkFile work_;
   YAML::Node scenario_;
   std::string header_text_;  // everything up to and including the exercise: line

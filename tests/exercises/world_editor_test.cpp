@@ -149,3 +149,19 @@ TEST_CASE("edit mode model: comments in the scenario block stay beside their lin
   WorldEditor reloaded = work.editor();
   CHECK(reloaded.fields()[*reloaded.find(EditableField::Kind::outbound_tls, "mail.example.com")].value == "encrypt");
 }
+
+TEST_CASE("edit mode model: a hint revealed while the editor is open stays counted after a save", "[exercises][editor]") {
+  Work work("missing-mx");
+  WorldEditor editor = work.editor();
+  std::ostringstream out, err;
+  REQUIRE(reveal_hint(work.path, std::nullopt, out, err) == 0);  // in a terminal, meanwhile
+  std::string error;
+  const auto link = editor.find(EditableField::Kind::link_up, "link home - provider");
+  REQUIRE(link);
+  REQUIRE(editor.set(*link, "true", error));
+  REQUIRE(editor.save(error));
+  std::ifstream in(work.path);
+  std::stringstream saved;
+  saved << in.rdbuf();
+  CHECK(saved.str().find("hints: 1}") != std::string::npos);
+}
