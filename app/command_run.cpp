@@ -105,6 +105,7 @@ int command_run(const Arguments& arguments) {
   // Records stream to the writers below and are not kept: expectations keep their own tallies,
   // so a long run's memory follows what is in flight (DESIGN.md, "Data flow").
   trace.set_keep_records(false);
+  trace.set_fingerprinting(false);  // nothing here prints it; with --trace none records are not even made
   std::unique_ptr<engine::JsonlTraceWriter> jsonl;
   std::unique_ptr<engine::PcapTraceWriter> pcap;
   const bool verbose = parsed->has("verbose");

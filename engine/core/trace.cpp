@@ -56,17 +56,19 @@ void mix_int(std::uint64_t& h, Int v) {
 
 const TraceRecord& Trace::record(TraceRecord record) {
   record.sequence = next_sequence_++;
-  mix_int(fingerprint_, record.time);
-  mix_int(fingerprint_, static_cast<int>(record.kind));
-  mix(fingerprint_, record.node);
-  mix(fingerprint_, record.peer);
-  mix(fingerprint_, record.protocol);
-  mix(fingerprint_, record.summary);
-  mix(fingerprint_, record.payload.data(), record.payload.size());
-  mix_int(fingerprint_, record.packet);
-  mix_int(fingerprint_, record.connection);
-  mix(fingerprint_, record.message);
-  mix_int(fingerprint_, record.arrive);
+  if (fingerprinting_) {
+    mix_int(fingerprint_, record.time);
+    mix_int(fingerprint_, static_cast<int>(record.kind));
+    mix(fingerprint_, record.node);
+    mix(fingerprint_, record.peer);
+    mix(fingerprint_, record.protocol);
+    mix(fingerprint_, record.summary);
+    mix(fingerprint_, record.payload.data(), record.payload.size());
+    mix_int(fingerprint_, record.packet);
+    mix_int(fingerprint_, record.connection);
+    mix(fingerprint_, record.message);
+    mix_int(fingerprint_, record.arrive);
+  }
   for (const auto& listener : listeners_) listener(record);
   if (keep_records_) {
     records_.push_back(std::move(record));

@@ -55,6 +55,18 @@ class Trace {
   // When false, records go to listeners only (benchmarks, long headless runs).
   void set_keep_records(bool keep) { keep_records_ = keep; }
 
+  // True when a record would be seen by anyone: kept, heard by a listener, or fingerprinted.
+  // A producer whose records cost something to make (a hop: strings and the packet's bytes)
+  // asks first, and when nobody wants them calls skip() instead of making one.
+  bool wanted() const { return keep_records_ || fingerprinting_ || !listeners_.empty(); }
+  // Counts a record that was not made because nobody wanted it: count() stays the number of
+  // records the run produced, whoever listened.
+  void skip() { ++next_sequence_; }
+
+  // When false, fingerprint() stops changing (it is not worth its cost where nobody compares
+  // runs: `maillab run` and `bench mail` print no fingerprint). On by default.
+  void set_fingerprinting(bool on) { fingerprinting_ = on; }
+
   const std::vector<TraceRecord>& records() const { return records_; }
   std::uint64_t count() const { return next_sequence_; }
 
@@ -68,6 +80,7 @@ class Trace {
   std::uint64_t next_sequence_ = 0;
   std::uint64_t fingerprint_ = 0xcbf29ce484222325ULL;
   bool keep_records_ = true;
+  bool fingerprinting_ = true;
   TraceRecord last_;  // the record returned when records are not kept
 };
 

@@ -30,8 +30,9 @@ std::string_view to_string(CloseReason reason) {
   return "unknown";
 }
 
-Host::Host(Network& network, std::string name, Address address)
-    : network_(network), name_(std::move(name)), address_(address), transport_(std::make_unique<Transport>(*this)) {}
+Host::Host(Network& network, std::string name, Address address, std::size_t node_index)
+    : network_(network), name_(std::move(name)), address_(address), node_index_(node_index),
+      transport_(std::make_unique<Transport>(*this)) {}
 
 // Services go first, while the transport still exists: a service's destructor may unbind its
 // ports (the stub resolver inside an MTA does). Newest first: a POP3 session's lock lives in the
@@ -48,10 +49,7 @@ void Host::shut_down() {
   transport_->release();
 }
 
-bool Host::up() const {
-  const NodeInfo* info = network_.node(name_);
-  return info && info->up;
-}
+bool Host::up() const { return network_.nodes()[node_index_].up; }
 
 Simulator& Host::simulator() { return network_.simulator(); }
 
@@ -84,7 +82,7 @@ std::vector<std::uint16_t> Host::udp_bound_ports() const {
 void Host::connect(Endpoint remote, ConnectHandlers handlers) {
   Network::Impl& net = network_.impl();
   const std::uint64_t id = net.next_connection_id++;
-  const std::string protocol = protocol_name_for(0, remote.port, ip_protocol_tcp);
+  const std::string protocol(protocol_name_for(0, remote.port, ip_protocol_tcp));
   if (!up() || !net.has_route(*this, remote.address)) {
     // No route now (EHOSTUNREACH): fail at once rather than send SYNs nowhere. Still from an
     // event, never inside connect().
@@ -214,7 +212,7 @@ void Host::Transport::receive_tcp(const Packet& packet) {
       stream->start_accept(packet, listener->second);
       return;
     }
-    network().record_transport(host.name(), network().label_for(packet.source), packet.protocol_name,
+    network().record_transport(host.name(), network().label_for(packet.source), std::string(packet.protocol_name),
                                "refused: nothing listens on port " + std::to_string(packet.destination_port),
                                packet.connection);
   }

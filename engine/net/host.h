@@ -98,13 +98,14 @@ class Service {
 
 class Host {
  public:
-  Host(Network& network, std::string name, Address address);
+  Host(Network& network, std::string name, Address address, std::size_t node_index);
   ~Host();
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
   const std::string& name() const { return name_; }
   Address address() const { return address_; }
+  std::size_t node_index() const { return node_index_; }  // its position in Network::nodes()
   bool up() const;
   Network& network() { return network_; }
   Simulator& simulator();
@@ -163,6 +164,7 @@ class Host {
   Network& network_;
   std::string name_;
   Address address_;
+  std::size_t node_index_;
   Address resolver_address_ = 0;
   std::vector<std::unique_ptr<Service>> services_;
   std::unique_ptr<Transport> transport_;

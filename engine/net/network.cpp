@@ -25,7 +25,7 @@ Host* Network::add_host(std::string name, Address address, std::string role) {
   nodes_.push_back(NodeInfo{name, address, std::move(role), false, true});
   impl_->node_index.emplace(name, index);
   impl_->address_index.emplace(address, index);
-  impl_->host_of_node.push_back(std::make_unique<Host>(*this, std::move(name), address));
+  impl_->host_of_node.push_back(std::make_unique<Host>(*this, std::move(name), address, index));
   impl_->routing.invalidate();
   return impl_->host_of_node.back().get();
 }
@@ -48,7 +48,8 @@ std::optional<std::size_t> Network::add_link(const std::string& a, const std::st
   const std::size_t id = links_.size();
   // Parallel links between the same pair get their own label, so each draws its own numbers.
   std::string label = "link:" + a + "-" + b;
-  auto& between = impl_->links_between[Impl::pair_key(impl_->node_index.at(a), impl_->node_index.at(b))];
+  const std::size_t index_a = impl_->node_index.at(a);
+  auto& between = impl_->links_between[Impl::pair_key(index_a, impl_->node_index.at(b))];
   const std::size_t parallel = between.size();
   between.push_back(id);
   if (parallel > 0) label += "#" + std::to_string(parallel);
@@ -58,7 +59,7 @@ std::optional<std::size_t> Network::add_link(const std::string& a, const std::st
   link.b = b;
   link.spec = spec;
   links_.push_back(std::move(link));
-  impl_->link_states.push_back(Impl::LinkState{simulator_.rng().derive(label), 0});
+  impl_->link_states.push_back(Impl::LinkState{simulator_.rng().derive(label), 0, index_a});
   impl_->routing.invalidate();
   return id;
 }
@@ -184,14 +185,16 @@ std::string Network::Impl::label_for(Address address) const {
 
 void Network::Impl::record_drop(const Packet& packet, const std::string& node, const std::string& peer,
                                 std::string_view why) {
+  Trace& trace = simulator.trace();
+  if (!trace.wanted()) return trace.skip();
   TraceRecord record;
   record.time = simulator.now();
   record.kind = TraceKind::drop;
   record.node = node;
   record.peer = peer;
   record.protocol = packet.protocol_name;
-  record.summary = std::string(why) + ": " + packet.summary;
-  record.payload = packet.wire;
+  record.summary = std::string(why) + ": " + packet.describe();
+  record.payload = packet.wire();
   record.packet = packet.id;
   record.connection = packet.connection;
   simulator.trace().record(std::move(record));
@@ -199,6 +202,8 @@ void Network::Impl::record_drop(const Packet& packet, const std::string& node, c
 
 void Network::Impl::record_transport(const std::string& node, const std::string& peer, const std::string& protocol,
                                      std::string summary, std::uint64_t connection) {
+  Trace& trace = simulator.trace();
+  if (!trace.wanted()) return trace.skip();
   TraceRecord record;
   record.time = simulator.now();
   record.kind = TraceKind::transport;
@@ -214,13 +219,15 @@ bool Network::Impl::has_route(const Host& from, Address to) {
   if (to == from.address()) return true;
   auto destination = address_index.find(to);
   if (destination == address_index.end()) return false;
-  return routing.next_hop(node_index.at(from.name()), destination->second).has_value();
+  return routing.next_hop(from.node_index(), destination->second).has_value();
 }
 
 void Network::Impl::send_from(Host& host, std::shared_ptr<Packet> packet) {
   packet->id = next_packet_id++;
-  encode_wire(*packet);
-  const std::size_t at = node_index.at(host.name());
+  // The destination's node, looked up once here rather than at every hop.
+  if (auto destination = address_index.find(packet->destination); destination != address_index.end())
+    packet->destination_node = destination->second;
+  const std::size_t at = host.node_index();
   if (!network.nodes_[at].up) {
     record_drop(*packet, host.name(), label_for(packet->destination), "host down");
     return;
@@ -234,24 +241,23 @@ void Network::Impl::send_from(Host& host, std::shared_ptr<Packet> packet) {
 }
 
 void Network::Impl::forward(std::shared_ptr<Packet> packet, std::size_t at) {
-  const std::string& here = network.nodes_[at].name;
-  auto destination = address_index.find(packet->destination);
-  if (destination == address_index.end()) {
-    record_drop(*packet, here, format_address(packet->destination), "no route");
+  const std::size_t destination = packet->destination_node;
+  if (destination == Packet::no_node) {
+    record_drop(*packet, network.nodes_[at].name, format_address(packet->destination), "no route");
     return;
   }
-  auto hop = routing.next_hop(at, destination->second);
+  auto hop = routing.next_hop(at, destination);
   if (!hop) {
-    record_drop(*packet, here, network.nodes_[destination->second].name, "no route");
+    record_drop(*packet, network.nodes_[at].name, network.nodes_[destination].name, "no route");
     return;
   }
   Link& link = network.links_[hop->link];
-  Time& busy_until = link.a == here ? link.busy_until_ab : link.busy_until_ba;
+  Time& busy_until = link_states[hop->link].a == at ? link.busy_until_ab : link.busy_until_ba;
   const std::uint64_t epoch = link_states[hop->link].epoch;
   // One transmitter per direction, first come first served: reserve this packet's slot now so
   // that later packets queue behind it.
   const Time start = std::max(simulator.now(), busy_until);
-  busy_until = start + serialization_time(packet->wire.size(), link.spec.bandwidth_bps);
+  busy_until = start + serialization_time(packet->wire_size(), link.spec.bandwidth_bps);
   if (start > simulator.now()) {
     simulator.schedule_at(start, [this, packet, at, hop = *hop, epoch] { depart(packet, at, hop, epoch); });
     return;
@@ -274,21 +280,26 @@ void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, Nex
     return;
   }
   const Time arrival =
-      simulator.now() + serialization_time(packet->wire.size(), link.spec.bandwidth_bps) + link.spec.latency;
+      simulator.now() + serialization_time(packet->wire_size(), link.spec.bandwidth_bps) + link.spec.latency;
   const bool lost = link_states[hop.link].rng.chance(link.spec.loss);
 
-  TraceRecord record;
-  record.time = simulator.now();
-  record.kind = TraceKind::hop;
-  record.node = here;
-  record.peer = there;
-  record.protocol = packet->protocol_name;
-  record.summary = packet->summary;
-  record.payload = packet->wire;
-  record.packet = packet->id;
-  record.connection = packet->connection;
-  record.arrive = arrival;
-  simulator.trace().record(std::move(record));
+  Trace& trace = simulator.trace();
+  if (trace.wanted()) {
+    TraceRecord record;
+    record.time = simulator.now();
+    record.kind = TraceKind::hop;
+    record.node = here;
+    record.peer = there;
+    record.protocol = packet->protocol_name;
+    record.summary = packet->describe();
+    record.payload = packet->wire();
+    record.packet = packet->id;
+    record.connection = packet->connection;
+    record.arrive = arrival;
+    trace.record(std::move(record));
+  } else {
+    trace.skip();
+  }
 
   simulator.schedule_at(arrival, [this, packet = std::move(packet), from, hop, epoch, lost] {
     arrive(packet, from, hop, epoch, lost);
@@ -320,7 +331,7 @@ void Network::Impl::arrive(const std::shared_ptr<Packet>& packet, std::size_t fr
   // nothing else holds it (the usual case: copying every packet at every hop was a tenth of a
   // busy run), else a copy.
   auto forwarded = packet.use_count() == 1 ? packet : std::make_shared<Packet>(*packet);
-  forwarded->ttl = decrement_ttl(forwarded->wire);
+  forwarded->decrement_ttl();
   if (forwarded->ttl == 0) {
     record_drop(*forwarded, receiver.name, sender, "TTL expired");
     return;

@@ -34,6 +34,7 @@ struct Network::Impl {
   struct LinkState {
     Rng rng;                  // this link's own loss draws: Rng::derive("link:a-b")
     std::uint64_t epoch = 0;  // bumped when the link goes down: packets from an older epoch are lost
+    std::size_t a = 0;        // the node index of the link's `a` end (which transmitter a hop uses)
   };
   std::vector<LinkState> link_states;
 
@@ -47,7 +48,8 @@ struct Network::Impl {
   // host's node.
   void send_from(Host& host, std::shared_ptr<Packet> packet);
 
-  // A trace record about a packet (hop or drop) or about the transport.
+  // A trace record about a packet (hop or drop) or about the transport; records nobody wants are
+  // counted, not made (Trace::wanted).
   void record_drop(const Packet& packet, const std::string& node, const std::string& peer, std::string_view why);
   void record_transport(const std::string& node, const std::string& peer, const std::string& protocol,
                         std::string summary, std::uint64_t connection);

@@ -100,21 +100,50 @@ std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet) {
   return packet[8];
 }
 
-void encode_wire(Packet& packet) {
-  const auto identification = static_cast<std::uint16_t>(packet.id);
-  if (packet.protocol == ip_protocol_tcp)
-    packet.wire = encode_tcp_packet(packet.source, packet.destination, packet.tcp, packet.data, identification,
-                                    packet.ttl);
+const std::vector<std::uint8_t>& Packet::wire() const {
+  if (!wire_.empty()) return wire_;
+  const auto identification = static_cast<std::uint16_t>(id);  // the IP identification: the id's low bits
+  if (protocol == ip_protocol_tcp)
+    wire_ = encode_tcp_packet(source, destination, tcp, data, identification, ttl);
   else
-    packet.wire = encode_udp_packet(packet.source, packet.destination, packet.source_port, packet.destination_port,
-                                    packet.data, identification, packet.ttl);
+    wire_ = encode_udp_packet(source, destination, source_port, destination_port, data, identification, ttl);
+  return wire_;
 }
 
-std::string protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol) {
+std::size_t Packet::wire_size() const {
+  return ipv4_header_size + (protocol == ip_protocol_tcp ? tcp_header_size : udp_header_size) + data.size();
+}
+
+void Packet::decrement_ttl() {
+  if (ttl == 0) return;
+  --ttl;
+  // The header checksum is recomputed, as encoding afresh with the new TTL would make it.
+  if (!wire_.empty()) engine::decrement_ttl(wire_);
+}
+
+std::string Packet::describe() const {
+  if (!summary.empty()) return summary;
+  switch (segment.kind) {
+    case SegmentNote::Kind::control:
+      // Relative numbers, as Wireshark shows them: the SYN counts as one.
+      return describe_control_segment(tcp, segment.relative_ack) + (segment.retransmission ? " (retransmission)" : "");
+    case SegmentNote::Kind::data: {
+      // A segment is named by the label of the bytes it starts in, if the application gave one.
+      const std::string tail = std::string(" (") + (segment.retransmission ? "retransmission" : "data") + ", " +
+                               std::to_string(data.size()) + " bytes)";
+      if (segment.tls) return "TLS application data" + tail;
+      return (segment.label.empty() ? first_line_of(data) : segment.label) + tail;
+    }
+    case SegmentNote::Kind::none: break;
+  }
+  return protocol == ip_protocol_udp ? "UDP " + std::to_string(data.size()) + " bytes" : std::string();
+}
+
+std::string_view protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol) {
   std::string_view name = protocol_for_port(destination_port);
   if (name.empty()) name = protocol_for_port(source_port);
   if (name.empty()) name = protocol == ip_protocol_tcp ? "TCP" : "UDP";
-  return std::string(name);
+  return name;
 }
 
 std::string describe_control_segment(const TcpHeader& header, std::uint32_t relative_ack) {

@@ -1,7 +1,7 @@
 // Wire encoding of the packets the virtual network carries: IPv4 (RFC 791) with UDP (RFC 768) or
 // TCP (RFC 9293) inside, with correct checksums, so a pcap of them decodes in Wireshark/tshark.
-// Also the in-flight Packet: the encoded bytes plus the decoded fields the simulator routes and
-// delivers by (parsing our own bytes back at every hop would only cost time).
+// Also the in-flight Packet: the decoded fields the simulator routes and delivers by, and its
+// encoded bytes made only when something reads them.
 #pragma once
 
 #include <cstdint>
@@ -54,10 +54,24 @@ std::vector<std::uint8_t> encode_tcp_packet(Address source, Address destination,
 // Routers decrement the TTL and patch the header checksum (RFC 791 §3.2); returns the new TTL.
 std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet);
 
+// How a TCP segment is described in hop records when no summary was given: the words are made
+// only when a record is (Packet::describe), so a run whose trace nobody reads never makes them.
+struct SegmentNote {
+  enum class Kind : std::uint8_t { none, control, data };
+  Kind kind = Kind::none;
+  bool retransmission = false;
+  bool tls = false;                // data: "TLS application data (...)" instead of its first line
+  std::uint32_t relative_ack = 0;  // control: the ACK number relative to the peer's ISN
+  std::string label;               // data: what the application called these bytes, if anything
+};
+
 // A packet travelling through the simulated network.
 struct Packet {
+  static constexpr std::size_t no_node = static_cast<std::size_t>(-1);
+
   std::uint64_t id = 0;          // the trace's packet id: the same on every hop
   std::uint64_t connection = 0;  // simulator bookkeeping (not on the wire): the stream it belongs to
+  std::size_t destination_node = no_node;  // simulator bookkeeping: the node holding `destination`
   Address source = 0;
   Address destination = 0;
   std::uint8_t protocol = ip_protocol_udp;
@@ -65,18 +79,28 @@ struct Packet {
   std::uint16_t destination_port = 0;
   TcpHeader tcp;                 // valid when protocol == ip_protocol_tcp
   std::vector<std::uint8_t> data;  // the UDP or TCP payload
-  std::vector<std::uint8_t> wire;  // the full IPv4 packet
-  std::string protocol_name;     // "DNS", "SMTP", ..., or "TCP"/"UDP"
-  std::string summary;           // what the hop records say
+  std::string_view protocol_name;  // "DNS", "SMTP", ..., or "TCP"/"UDP" (static strings)
+  std::string summary;           // what the hop records say; empty: made from `segment` (describe)
+  SegmentNote segment;
   std::uint8_t ttl = default_ttl;
-};
 
-// Builds `packet.wire` from the decoded fields (the IP identification is the packet id's low bits).
-void encode_wire(Packet& packet);
+  // The full IPv4 packet with the current TTL, encoded on first use (a trace record or the pcap
+  // writer wants it; moving the packet needs only the fields above) and kept while it travels.
+  const std::vector<std::uint8_t>& wire() const;
+  // Its size in bytes, without encoding it.
+  std::size_t wire_size() const;
+  // Routers decrement the TTL (RFC 791 §3.2), in the encoded bytes too if there are any.
+  void decrement_ttl();
+  // The one line hop records show.
+  std::string describe() const;
+
+ private:
+  mutable std::vector<std::uint8_t> wire_;
+};
 
 // The application protocol of a packet between two ports: the well-known port of either end,
 // falling back to the transport's own name.
-std::string protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol);
+std::string_view protocol_name_for(std::uint16_t source_port, std::uint16_t destination_port, std::uint8_t protocol);
 
 // "SYN", "SYN-ACK", "ACK 1234", "FIN-ACK", "RST"... for segments without data.
 std::string describe_control_segment(const TcpHeader& header, std::uint32_t relative_ack);

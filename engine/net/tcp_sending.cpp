@@ -27,8 +27,9 @@ void TcpStream::send_control(std::uint8_t flags, std::uint32_t sequence, bool re
   if (flags & tcp_flag::ack) packet->tcp.acknowledgment = irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_);
   packet->protocol_name = protocol_name();
   // Relative numbers, as Wireshark shows them: the SYN counts as one.
-  packet->summary = describe_control_segment(packet->tcp, static_cast<std::uint32_t>(rcv_nxt_ + 1));
-  if (retransmission) packet->summary += " (retransmission)";
+  packet->segment.kind = SegmentNote::Kind::control;
+  packet->segment.relative_ack = static_cast<std::uint32_t>(rcv_nxt_ + 1);
+  packet->segment.retransmission = retransmission;
   ++segments_sent_;
   host_.transport().send_packet(std::move(packet));
 }
@@ -49,15 +50,12 @@ void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size
   packet->tcp.window = advertised_window_ = receive_window();
   send_queue_.copy(offset, length, packet->data);
   packet->protocol_name = protocol_name();
-  const std::string kind = retransmission ? "retransmission" : "data";
+  packet->segment.kind = SegmentNote::Kind::data;
+  packet->segment.retransmission = retransmission;
+  packet->segment.tls = tls_;
   // A segment is named by the label of the bytes it starts in, if the application gave one.
-  std::optional<std::string> label;
-  if (auto after = labels_.upper_bound(offset); after != labels_.begin()) label = std::prev(after)->second;
-  if (tls_)
-    packet->summary = "TLS application data (" + kind + ", " + std::to_string(length) + " bytes)";
-  else
-    packet->summary = (label && !label->empty() ? *label : first_line_of(packet->data)) + " (" + kind + ", " +
-                      std::to_string(length) + " bytes)";
+  if (auto after = labels_.upper_bound(offset); after != labels_.begin() && !tls_)
+    packet->segment.label = std::prev(after)->second;
   ++segments_sent_;
   host_.transport().send_packet(std::move(packet));
 }
@@ -186,7 +184,7 @@ void TcpStream::on_timeout() {
   }
   if (snd_una_ >= highest_sent_) return;  // nothing outstanding
   if (++consecutive_timeouts_ > options.data_retries) {
-    note("timeout: no acknowledgment after " + std::to_string(options.data_retries) + " retransmissions");
+    note([&] { return "timeout: no acknowledgment after " + std::to_string(options.data_retries) + " retransmissions"; });
     finish(CloseReason::timeout);
     return;
   }

@@ -26,14 +26,15 @@ std::int64_t TcpStream::unwrap(std::uint32_t wire, std::uint32_t base_wire, std:
   return static_cast<std::int64_t>(base_offset) + difference;
 }
 
-std::string TcpStream::protocol_name() const { return protocol_name_for(local_.port, remote_.port, ip_protocol_tcp); }
+std::string_view TcpStream::protocol_name() const { return protocol_name_for(local_.port, remote_.port, ip_protocol_tcp); }
 
 std::string TcpStream::peer_label() const { return host_.network().impl().label_for(remote_.address); }
 
 void TcpStream::count_moved(std::size_t bytes) { host_.network().transport_counters().stream_bytes_moved += bytes; }
 
-void TcpStream::note(std::string summary) {
-  host_.network().impl().record_transport(host_.name(), peer_label(), protocol_name(), std::move(summary), id_);
+void TcpStream::note_now(std::string summary) {
+  host_.network().impl().record_transport(host_.name(), peer_label(), std::string(protocol_name()), std::move(summary),
+                                          id_);
 }
 
 // --- receiving -------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ void TcpStream::receive(const Packet& packet) {
       timing_ = false;
       consecutive_timeouts_ = 0;
       send_ack();
-      note("established " + format_endpoint(local_) + " -> " + format_endpoint(remote_));
+      note([&] { return "established " + format_endpoint(local_) + " -> " + format_endpoint(remote_); });
       auto handler = std::move(connect_handlers_.on_connected);
       connect_handlers_ = {};
       if (handler) handler(self);
@@ -94,7 +95,7 @@ void TcpStream::receive(const Packet& packet) {
         reset_rto_after_lost_handshake();
       timing_ = false;
       consecutive_timeouts_ = 0;
-      note("accept " + format_endpoint(local_) + " <- " + format_endpoint(remote_));
+      note([&] { return "accept " + format_endpoint(local_) + " <- " + format_endpoint(remote_); });
       auto handler = std::move(accept_handler_);
       accept_handler_ = nullptr;
       if (handler) handler(self);
@@ -348,7 +349,7 @@ void TcpStream::start_connect(ConnectHandlers handlers) {
   connect_handlers_ = std::move(handlers);
   state_ = State::syn_sent;
   iss_ = static_cast<std::uint32_t>(host_.transport().rng.next_u64());
-  note("connect " + format_endpoint(local_) + " -> " + format_endpoint(remote_));
+  note([&] { return "connect " + format_endpoint(local_) + " -> " + format_endpoint(remote_); });
   timing_ = true;
   timed_at_ = host_.simulator().now();
   send_control(tcp_flag::syn, iss_);
@@ -429,7 +430,9 @@ void TcpStream::fail_connect(ConnectError error) {
   auto self = shared_from_this();
   switch (error) {
     case ConnectError::refused: note("refused (RST)"); break;
-    case ConnectError::timeout: note("connect timeout: no answer to " + std::to_string(consecutive_timeouts_) + " SYNs"); break;
+    case ConnectError::timeout:
+      note([&] { return "connect timeout: no answer to " + std::to_string(consecutive_timeouts_) + " SYNs"; });
+      break;
     case ConnectError::unreachable: note("unreachable"); break;
   }
   auto handler = std::move(connect_handlers_.on_failed);

@@ -99,9 +99,16 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void finish(std::optional<CloseReason> notify);
   void fail_connect(ConnectError error);
   std::uint64_t data_end() const { return send_queue_.end_offset(); }
-  std::string protocol_name() const;
+  std::string_view protocol_name() const;
   std::string peer_label() const;
-  void note(std::string summary);
+  // A transport record; `summary` is called only when somebody wants the record (Trace::wanted).
+  template <typename MakeSummary>
+  void note(MakeSummary&& summary) {
+    if (Trace& trace = host_.simulator().trace(); !trace.wanted()) return trace.skip();
+    note_now(summary());
+  }
+  void note(const char* summary) { note([summary] { return std::string(summary); }); }
+  void note_now(std::string summary);
 
   Host& host_;
   std::uint64_t id_;

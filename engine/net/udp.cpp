@@ -30,7 +30,7 @@ void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector
   packet->destination_port = destination.port;
   packet->data = std::move(payload);
   packet->protocol_name = protocol_name_for(source_port, destination.port, ip_protocol_udp);
-  packet->summary = summary.empty() ? "UDP " + std::to_string(packet->data.size()) + " bytes" : std::move(summary);
+  packet->summary = std::move(summary);  // empty: "UDP N bytes" (Packet::describe)
   transport_->send_packet(std::move(packet));
 }
 
