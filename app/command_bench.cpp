@@ -16,13 +16,6 @@
 namespace maillab::app {
 namespace {
 
-std::optional<std::uint64_t> whole_number(const std::string& text, std::uint64_t max) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  std::uint64_t value = std::stoull(text);
-  if (value > max) return std::nullopt;
-  return value;
-}
-
 std::optional<double> fraction(const std::string& text, double max) {
   try {
     std::size_t end = 0;
@@ -43,17 +36,16 @@ int bench_mail(ParsedArguments& parsed) {
   for (const Count& count : {Count{"domains", &options.domains, 65536}, Count{"users", &options.users, 100000},
                              Count{"messages", &options.messages, 100'000'000}}) {
     if (!parsed.has(count.name)) continue;
-    auto value = whole_number(parsed.options[count.name], count.max);
+    auto value = parse_whole_number(parsed.options[count.name], count.max);
     if (!value || *value == 0)
       return usage_error("bench", "bad --" + std::string(count.name) + " '" + parsed.options[count.name] +
                                       "'; expected a whole number from 1 to " + std::to_string(count.max));
     *count.into = *value;
   }
-  if (parsed.has("seed")) {
-    auto value = whole_number(parsed.options["seed"], std::numeric_limits<std::int64_t>::max());
-    if (!value) return usage_error("bench", "bad --seed '" + parsed.options["seed"] + "'; expected a whole number");
-    options.seed = *value;
-  }
+  std::optional<std::uint64_t> seed;
+  std::string error;
+  if (!read_seed(parsed, seed, error)) return usage_error("bench", error);
+  options.seed = seed.value_or(options.seed);
   if (parsed.has("loss")) {
     auto value = fraction(parsed.options["loss"], 1.0);
     if (!value) return usage_error("bench", "bad --loss '" + parsed.options["loss"] + "'; expected a probability from 0 to 1");
@@ -83,12 +75,12 @@ int command_bench(const Arguments& arguments) {
     // run under xvfb-run).
     viz::GuiBenchmarkOptions options;
     if (parsed->has("frames")) {
-      auto frames = whole_number(parsed->options["frames"], 100'000);
+      auto frames = parse_whole_number(parsed->options["frames"], 100'000);
       if (!frames || *frames == 0) return usage_error("bench", "bad --frames; expected a whole number above 0");
       options.frames = static_cast<int>(*frames);
     }
     if (parsed->has("packets")) {
-      auto packets = whole_number(parsed->options["packets"], 1'000'000);
+      auto packets = parse_whole_number(parsed->options["packets"], 1'000'000);
       if (!packets) return usage_error("bench", "bad --packets; expected a whole number");
       options.packets_in_flight = static_cast<int>(*packets);
     }
@@ -99,7 +91,7 @@ int command_bench(const Arguments& arguments) {
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "tls") {
     int handshakes = 1000;
     if (parsed->has("handshakes")) {
-      auto value = whole_number(parsed->options["handshakes"], 1'000'000);
+      auto value = parse_whole_number(parsed->options["handshakes"], 1'000'000);
       if (!value || *value == 0) return usage_error("bench", "bad --handshakes; expected a whole number above 0");
       handshakes = static_cast<int>(*value);
     }
@@ -109,7 +101,7 @@ int command_bench(const Arguments& arguments) {
     // One TCP connection of N bytes: wall time and the bytes the stream buffers moved (linear in N).
     std::uint64_t bytes = 1'000'000;
     if (parsed->has("bytes")) {
-      auto value = whole_number(parsed->options["bytes"], 1'000'000'000);
+      auto value = parse_whole_number(parsed->options["bytes"], 1'000'000'000);
       if (!value || *value == 0) return usage_error("bench", "bad --bytes; expected a whole number from 1 to 1000000000");
       bytes = *value;
     }
@@ -138,17 +130,13 @@ int command_bench(const Arguments& arguments) {
   }
   if (parsed->positional.size() != 1 || parsed->positional.front() != "hold")
     return usage_error("bench", "unknown benchmark; expected 'hold', 'mail', 'gui', 'tls' or 'transfer'");
-  std::uint64_t values[3] = {1000, 1'000'000, 1};
-  const char* names[3] = {"pending", "events", "seed"};
-  for (int i = 0; i < 3; ++i) {
-    if (!parsed->has(names[i])) continue;
-    auto value = whole_number(parsed->options[names[i]], i == 0 ? 100'000'000 : std::numeric_limits<std::int64_t>::max());
-    if (!value || (i < 2 && *value == 0))
-      return usage_error("bench", "bad --" + std::string(names[i]) + " '" + parsed->options[names[i]] +
-                                      "'; expected a whole number above 0");
-    values[i] = *value;
-  }
-  int status = bench::run_hold_benchmark(static_cast<std::size_t>(values[0]), values[1], values[2], std::cout);
+  std::uint64_t pending = 1000, events = 1'000'000;
+  std::optional<std::uint64_t> seed;
+  if (!read_whole_number(*parsed, "pending", 1, 100'000'000, pending, error) ||
+      !read_whole_number(*parsed, "events", 1, std::numeric_limits<std::int64_t>::max(), events, error) ||
+      !read_seed(*parsed, seed, error))
+    return usage_error("bench", error);
+  int status = bench::run_hold_benchmark(static_cast<std::size_t>(pending), events, seed.value_or(1), std::cout);
   return status == 0 ? 0 : 2;
 }
 

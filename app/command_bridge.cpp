@@ -59,13 +59,6 @@ constexpr const char* help_text =
     "Exit: 0 after Ctrl-C, SIGTERM or --for (both stop it within a second); 2 bad input (unknown\n"
     "scenario, a port in use, a remote --bind without --allow-remote); 3 out of memory; 4 internal error.\n";
 
-std::optional<std::uint64_t> parse_whole_number(const std::string& text, std::uint64_t maximum) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  const std::uint64_t value = std::stoull(text);
-  if (value > maximum) return std::nullopt;
-  return value;
-}
-
 bool write_file_atomically(const std::string& path, const std::string& text) {
   // Written beside the target and renamed, so a reader polling for the file never sees half of it.
   const std::string temporary = path + ".partial";
@@ -97,11 +90,9 @@ int command_bridge(const Arguments& arguments) {
   bridge::BridgeOptions options;
   std::optional<engine::Time> run_for;
   std::string speed_text;
-  if (parsed->has("base-port")) {
-    auto base = parse_whole_number(parsed->options["base-port"], 65535);
-    if (!base) return usage_error("bridge", "bad --base-port '" + parsed->options["base-port"] + "'; expected 0 to 65535");
-    options.base_port = static_cast<std::uint16_t>(*base);
-  }
+  std::uint64_t base_port = options.base_port;
+  if (!read_whole_number(*parsed, "base-port", 0, 65535, base_port, error)) return usage_error("bridge", error);
+  options.base_port = static_cast<std::uint16_t>(base_port);
   if (parsed->has("bind")) options.bind_address = parsed->options["bind"];
   const bool remote = !bridge::is_loopback_address(options.bind_address);
   if (remote && !parsed->has("allow-remote"))
@@ -119,43 +110,21 @@ int command_bridge(const Arguments& arguments) {
   for (const Limit& limit : {Limit{"max-connections", &options.max_connections, 1'000'000},
                              Limit{"max-connections-per-port", &options.max_connections_per_port, 1'000'000},
                              Limit{"max-buffered", &options.max_buffered_per_connection, 1'000'000'000}}) {
-    if (!parsed->has(limit.name)) continue;
-    auto value = parse_whole_number(parsed->options[limit.name], limit.maximum);
-    if (!value || *value == 0)
-      return usage_error("bridge", "bad --" + std::string(limit.name) + " '" + parsed->options[limit.name] +
-                                       "'; expected a whole number from 1 to " + std::to_string(limit.maximum));
-    *limit.value = static_cast<std::size_t>(*value);
+    std::uint64_t value = *limit.value;
+    if (!read_whole_number(*parsed, limit.name, 1, limit.maximum, value, error)) return usage_error("bridge", error);
+    *limit.value = static_cast<std::size_t>(value);
   }
-  if (parsed->has("for")) {
-    auto value = scenarios::parse_duration(parsed->options["for"]);
-    if (!value.ok() || value.value() <= 0)
-      return usage_error("bridge", "bad --for '" + parsed->options["for"] + "': " +
-                                       (value.ok() ? "must be above 0" : value.error()) + "; expected " +
-                                       std::string(scenarios::duration_forms));
-    run_for = value.value();
-    options.run_for = std::chrono::milliseconds((value.value() + 999) / 1000);
-  }
-  if (parsed->has("speed")) {
-    const std::string& text = parsed->options["speed"];
-    double speed = 0;
-    std::size_t used = 0;
-    try {
-      speed = std::stod(text, &used);
-    } catch (...) {
-      used = 0;
-    }
-    if (used != text.size() || !(speed >= 0.01 && speed <= 1000))
-      return usage_error("bridge", "bad --speed '" + text + "'; expected a number from 0.01 to 1000");
-    options.speed = speed;
+  if (!read_duration(*parsed, "for", run_for, error)) return usage_error("bridge", error);
+  if (run_for) options.run_for = std::chrono::milliseconds((*run_for + 999) / 1000);
+  if (!read_number(*parsed, "speed", 0.01, 1000, "a number from 0.01 to 1000", options.speed, error))
+    return usage_error("bridge", error);
+  if (options.speed != 1.0) {
     std::ostringstream shown;
-    shown << " x" << speed;
-    if (speed != 1.0) speed_text = shown.str();
+    shown << " x" << options.speed;
+    speed_text = shown.str();
   }
   std::optional<std::uint64_t> seed;
-  if (parsed->has("seed")) {
-    seed = parse_whole_number(parsed->options["seed"], UINT64_MAX);
-    if (!seed) return usage_error("bridge", "bad --seed '" + parsed->options["seed"] + "'; expected a whole number >= 0");
-  }
+  if (!read_seed(*parsed, seed, error)) return usage_error("bridge", error);
   const std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
   if (format != "text" && format != "jsonl" && format != "none")
     return usage_error("bridge", "bad --trace '" + format + "'; expected text, jsonl or none");

@@ -35,11 +35,6 @@ constexpr const char* help_text =
     "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran),\n"
     "3 out of memory, 4 internal error.\n";
 
-std::optional<std::uint64_t> parse_seed(const std::string& text) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoull(text);
-}
-
 }  // namespace
 
 int command_run(const Arguments& arguments) {
@@ -55,19 +50,8 @@ int command_run(const Arguments& arguments) {
     return usage_error("run", parsed->positional.empty() ? "no scenario file given" : "give exactly one scenario file");
 
   std::optional<engine::Time> until;
-  if (parsed->has("until")) {
-    auto value = scenarios::parse_duration(parsed->options["until"]);
-    if (!value.ok() || value.value() <= 0)
-      return usage_error("run", "bad --until '" + parsed->options["until"] + "': " +
-                                    (value.ok() ? "must be above 0" : value.error()) + "; expected " +
-                                    std::string(scenarios::duration_forms));
-    until = value.value();
-  }
   std::optional<std::uint64_t> seed;
-  if (parsed->has("seed")) {
-    seed = parse_seed(parsed->options["seed"]);
-    if (!seed) return usage_error("run", "bad --seed '" + parsed->options["seed"] + "'; expected a whole number >= 0");
-  }
+  if (!read_duration(*parsed, "until", until, error) || !read_seed(*parsed, seed, error)) return usage_error("run", error);
   std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
   if (format != "text" && format != "jsonl" && format != "none")
     return usage_error("run", "bad --trace '" + format + "'; expected text, jsonl or none");

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <optional>
 
+#include "app/arguments.h"
 #include "lessons/answers_file.h"
 #include "lessons/lesson_loader.h"
 #include "lessons/lesson_result.h"
@@ -37,20 +38,7 @@ constexpr const char* help_text =
     "Lessons live in lessons/*.yaml; their format is documented in lessons/README.md.\n"
     "Exit: 0 the lesson ran (whatever the score) or was quit, 2 bad input (nothing ran).\n";
 
-int usage_error(std::ostream& err, const std::string& message) {
-  err << "maillab lesson: " << message << "\n(see: maillab lesson --help)\n";
-  return 2;
-}
-
-// The value of `--name VALUE` or `--name=VALUE` at arguments[i] ("" when VALUE is missing;
-// `i` moves past a separate VALUE); nullopt when arguments[i] is another word.
-std::optional<std::string> option_value(const std::vector<std::string>& arguments, std::size_t& i,
-                                        const std::string& name) {
-  const std::string& word = arguments[i];
-  if (word == name) return i + 1 < arguments.size() ? arguments[++i] : std::string();
-  if (word.rfind(name + "=", 0) == 0) return word.substr(name.size() + 1);
-  return std::nullopt;
-}
+int usage_error(std::ostream& err, const std::string& message) { return app::usage_error(err, "lesson", message); }
 
 // The key in the --answers format: one answer a line, a comment naming the question.
 void print_answer_key(const Lesson& lesson, std::ostream& out) {
@@ -73,46 +61,32 @@ void print_answer_key(const Lesson& lesson, std::ostream& out) {
 
 int run_lesson_command(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
                        std::ostream& err) {
+  std::string error;
+  auto parsed = app::parse_arguments(
+      arguments, {{"answers"}, {"student"}, {"result"}, {"seed"}, {"check", false}, {"key", false}}, error);
+  if (!parsed) return usage_error(err, error);
+  if (parsed->help) {
+    out << help_text;
+    return 0;
+  }
+  for (const char* name : {"student", "result", "answers", "seed"})
+    if (parsed->times_given(name) > 1) return usage_error(err, "--" + std::string(name) + " given twice");
   std::optional<std::string> lesson_path, answers_path, student, result_path;
   std::optional<std::uint64_t> seed;
-  bool check_only = false, print_key = false;
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const std::string& word = arguments[i];
-    if (word == "--help" || word == "-h") {
-      out << help_text;
-      return 0;
-    }
-    if (word == "--check") {
-      check_only = true;
-    } else if (word == "--key") {
-      print_key = true;
-    } else if (auto value = option_value(arguments, i, "--student")) {
-      if (!valid_student_id(*value))
-        return usage_error(err, "--student wants an id of letters, digits, '.', '-', '_' or '@', not '" + *value + "'");
-      if (student) return usage_error(err, "--student given twice");
-      student = *value;
-    } else if (auto value = option_value(arguments, i, "--result")) {
-      if (value->empty()) return usage_error(err, "--result needs a file name");
-      if (result_path) return usage_error(err, "--result given twice");
-      result_path = *value;
-    } else if (auto value = option_value(arguments, i, "--answers")) {
-      if (value->empty()) return usage_error(err, "--answers needs a file name");
-      if (answers_path) return usage_error(err, "--answers given twice");
-      answers_path = *value;
-    } else if (auto value = option_value(arguments, i, "--seed")) {
-      const bool digits =
-          !value->empty() && value->size() <= 19 && value->find_first_not_of("0123456789") == std::string::npos;
-      if (!digits) return usage_error(err, "--seed wants a whole number, not '" + *value + "'");
-      if (seed) return usage_error(err, "--seed given twice");
-      seed = std::stoull(*value);
-    } else if (word.size() > 1 && word[0] == '-') {
-      return usage_error(err, "unknown option '" + word + "'");
-    } else if (lesson_path) {
-      return usage_error(err, "give exactly one lesson file");
-    } else {
-      lesson_path = word;
-    }
+  if (!app::read_seed(*parsed, seed, error)) return usage_error(err, error);
+  if (parsed->has("student")) {
+    student = parsed->options["student"];
+    if (!valid_student_id(*student))
+      return usage_error(err, "--student wants an id of letters, digits, '.', '-', '_' or '@', not '" + *student + "'");
   }
+  for (auto [name, into] : {std::pair{"result", &result_path}, std::pair{"answers", &answers_path}}) {
+    if (!parsed->has(name)) continue;
+    if (parsed->options[name].empty()) return usage_error(err, "--" + std::string(name) + " needs a file name");
+    *into = parsed->options[name];
+  }
+  const bool check_only = parsed->has("check"), print_key = parsed->has("key");
+  if (parsed->positional.size() > 1) return usage_error(err, "give exactly one lesson file");
+  if (!parsed->positional.empty()) lesson_path = parsed->positional.front();
   if (!lesson_path) return usage_error(err, "no lesson file given");
   if (result_path && !student) return usage_error(err, "--result needs --student ID (whose result it is)");
   if (print_key && (answers_path || result_path || check_only))

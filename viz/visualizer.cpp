@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <tuple>
+#include <utility>
 
+#include "app/arguments.h"
 #include "exercises/work_file.h"
 #include "lessons/answers_file.h"
 #include "lessons/variables.h"
@@ -28,16 +31,6 @@ bool parse_number(const std::string& text, Number& out) {
   const char* end = text.data() + text.size();
   auto [ptr, problem] = std::from_chars(text.data(), end, out);
   return problem == std::errc() && ptr == end;
-}
-
-bool parse_double(const std::string& text, double& out) {
-  try {
-    std::size_t used = 0;
-    out = std::stod(text, &used);
-    return used == text.size() && std::isfinite(out);
-  } catch (...) {
-    return false;
-  }
 }
 
 // Applies --select: a host name, "link:ID" or "record:N".
@@ -195,104 +188,54 @@ std::string visualizer_usage() {
 
 std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<std::string>& arguments,
                                                             std::string& error) {
+  auto parsed = app::parse_arguments(
+      arguments,
+      {{"seed"}, {"frames"}, {"at"}, {"speed"}, {"screenshot"}, {"size"}, {"select"}, {"message"}, {"geometry"},
+       {"lesson-answers"}, {"lesson-steps"}, {"lesson-back"}, {"student"}, {"work"}, {"edit"}, {"large-fonts", false},
+       {"play", false}, {"lesson-walk", false}, {"rerun", false}},
+      error);
+  if (!parsed) return std::nullopt;
   VisualizerOptions options;
-  auto value_of = [&](std::size_t& i, const std::string& flag) -> std::optional<std::string> {
-    if (i + 1 >= arguments.size()) {
-      error = flag + " needs a value";
-      return std::nullopt;
-    }
-    return arguments[++i];
-  };
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const std::string& argument = arguments[i];
-    if (argument == "--large-fonts") {
-      options.large_fonts = true;
-    } else if (argument == "--play") {
-      options.play = true;
-    } else if (argument == "--lesson-walk") {
-      options.lesson_walk = true;
-    } else if (argument == "--rerun") {
-      options.rerun = true;
-    } else if (argument == "--seed" || argument == "--frames" || argument == "--at" || argument == "--speed" ||
-               argument == "--screenshot" || argument == "--size" || argument == "--select" ||
-               argument == "--message" || argument == "--geometry" || argument == "--lesson-answers" ||
-               argument == "--lesson-steps" || argument == "--lesson-back" || argument == "--student" ||
-               argument == "--work" || argument == "--edit") {
-      auto value = value_of(i, argument);
-      if (!value) return std::nullopt;
-      if (argument == "--seed") {
-        std::uint64_t seed = 0;
-        if (!parse_number(*value, seed)) {
-          error = "--seed wants a whole number, not '" + *value + "'";
-          return std::nullopt;
-        }
-        options.seed = seed;
-      } else if (argument == "--frames") {
-        if (!parse_number(*value, options.frames) || options.frames < 1 || options.frames > 1000000) {
-          error = "--frames wants a number from 1 to 1000000, not '" + *value + "'";
-          return std::nullopt;
-        }
-      } else if (argument == "--at") {
-        double at = 0;
-        if (!parse_double(*value, at) || at < 0 || at > 1e9) {
-          error = "--at wants a time in seconds (>= 0), not '" + *value + "'";
-          return std::nullopt;
-        }
-        options.at_seconds = at;
-      } else if (argument == "--speed") {
-        double speed = 0;
-        if (!parse_double(*value, speed) || speed < 0.01 || speed > 1000) {
-          error = "--speed wants a number from 0.01 to 1000, not '" + *value + "'";
-          return std::nullopt;
-        }
-        options.speed = speed;
-      } else if (argument == "--size") {
-        const auto x = value->find('x');
-        unsigned w = 0, h = 0;
-        if (x == std::string::npos || !parse_number(value->substr(0, x), w) || !parse_number(value->substr(x + 1), h) ||
-            w < 640 || h < 480 || w > 8192 || h > 8192) {
-          error = "--size wants WIDTHxHEIGHT, at least 640x480, not '" + *value + "'";
-          return std::nullopt;
-        }
-        options.width = w;
-        options.height = h;
-      } else if (argument == "--screenshot") {
-        options.screenshot_path = *value;
-      } else if (argument == "--select") {
-        options.select = *value;
-      } else if (argument == "--message") {
-        options.message = *value;
-      } else if (argument == "--student") {
-        options.student = *value;
-      } else if (argument == "--work") {
-        options.work_path = *value;
-      } else if (argument == "--edit") {
-        options.edits.push_back(*value);
-      } else if (argument == "--lesson-answers") {
-        options.lesson_answers_path = *value;
-      } else if (argument == "--lesson-back") {
-        if (!parse_number(*value, options.lesson_back) || options.lesson_back < 0 || options.lesson_back > 10000) {
-          error = "--lesson-back wants a number from 0 to 10000, not '" + *value + "'";
-          return std::nullopt;
-        }
-      } else if (argument == "--lesson-steps") {
-        if (!parse_number(*value, options.lesson_steps) || options.lesson_steps < 0 || options.lesson_steps > 10000) {
-          error = "--lesson-steps wants a number from 0 to 10000, not '" + *value + "'";
-          return std::nullopt;
-        }
-      } else {
-        options.geometry_path = *value;
-      }
-    } else if (!argument.empty() && argument[0] == '-') {
-      error = "unknown option '" + argument + "'";
-      return std::nullopt;
-    } else if (options.scenario_path.empty()) {
-      options.scenario_path = argument;
-    } else {
-      error = "only one scenario, please ('" + options.scenario_path + "' and '" + argument + "')";
-      return std::nullopt;
-    }
+  options.large_fonts = parsed->has("large-fonts");
+  options.play = parsed->has("play");
+  options.lesson_walk = parsed->has("lesson-walk");
+  options.rerun = parsed->has("rerun");
+  if (!app::read_seed(*parsed, options.seed, error)) return std::nullopt;
+  for (auto [name, into, minimum, maximum] : {std::tuple{"frames", &options.frames, 1, 1'000'000},
+                                              std::tuple{"lesson-steps", &options.lesson_steps, 0, 10'000},
+                                              std::tuple{"lesson-back", &options.lesson_back, 0, 10'000}}) {
+    std::uint64_t value = static_cast<std::uint64_t>(*into);
+    if (!app::read_whole_number(*parsed, name, minimum, maximum, value, error)) return std::nullopt;
+    *into = static_cast<int>(value);
   }
+  double number = 0;
+  if (!app::read_number(*parsed, "at", 0, 1e9, "a time in seconds (>= 0)", number, error)) return std::nullopt;
+  if (parsed->has("at")) options.at_seconds = number;
+  if (!app::read_number(*parsed, "speed", 0.01, 1000, "a number from 0.01 to 1000", number, error)) return std::nullopt;
+  if (parsed->has("speed")) options.speed = number;
+  if (parsed->has("size")) {
+    const std::string& size = parsed->options["size"];
+    const auto x = size.find('x');
+    unsigned w = 0, h = 0;
+    if (x == std::string::npos || !parse_number(size.substr(0, x), w) || !parse_number(size.substr(x + 1), h) ||
+        w < 640 || h < 480 || w > 8192 || h > 8192) {
+      error = "bad --size '" + size + "'; expected WIDTHxHEIGHT, at least 640x480";
+      return std::nullopt;
+    }
+    options.width = w;
+    options.height = h;
+  }
+  for (auto [name, into] : {std::pair{"screenshot", &options.screenshot_path}, std::pair{"select", &options.select},
+                            std::pair{"message", &options.message}, std::pair{"student", &options.student},
+                            std::pair{"work", &options.work_path}, std::pair{"lesson-answers", &options.lesson_answers_path},
+                            std::pair{"geometry", &options.geometry_path}})
+    if (parsed->has(name)) *into = parsed->options[name];
+  if (parsed->has("edit")) options.edits = parsed->every_value["edit"];
+  if (parsed->positional.size() > 1) {
+    error = "only one scenario, please ('" + parsed->positional[0] + "' and '" + parsed->positional[1] + "')";
+    return std::nullopt;
+  }
+  if (!parsed->positional.empty()) options.scenario_path = parsed->positional.front();
   return options;
 }
 

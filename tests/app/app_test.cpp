@@ -167,6 +167,46 @@ TEST_CASE("usage errors exit 2 with a clear message", "[app]") {
   CHECK(maillab("run tests/app/fixtures/good.yaml --out /nonexistent/dir/x.txt").status == 2);
 }
 
+TEST_CASE("every command refuses a bad --seed the same way, located by its name, exit 2", "[app][arguments]") {
+  // run, bridge and bench parse in app/, lesson in lessons/ and gui in viz/: one reader (read_seed).
+  for (const std::string command : {"run tests/app/fixtures/good.yaml", "bridge tests/app/fixtures/good.yaml",
+                                    "bench hold", "bench mail", "lesson lessons/01-dns-lookup.yaml", "gui"}) {
+    Result result = maillab(command + " --seed soon");
+    INFO(command);
+    CHECK(result.status == 2);
+    const std::string name = command.substr(0, command.find(' '));
+    CHECK(contains(result.output, "maillab " + name + ": bad --seed 'soon'; expected a whole number >= 0"));
+  }
+}
+
+TEST_CASE("each command's flags are read and refused by the shared readers", "[app][arguments]") {
+  struct Case {
+    const char* arguments;
+    const char* error;
+  };
+  for (const Case& c :
+       {Case{"run tests/app/fixtures/good.yaml --until 0", "maillab run: bad --until '0': must be above 0; expected a duration"},
+        Case{"bridge tests/app/fixtures/good.yaml --for soon", "maillab bridge: bad --for 'soon': "},
+        Case{"bridge tests/app/fixtures/good.yaml --max-connections 0",
+             "maillab bridge: bad --max-connections '0'; expected a whole number from 1 to 1000000"},
+        Case{"bridge tests/app/fixtures/good.yaml --base-port 70000",
+             "maillab bridge: bad --base-port '70000'; expected a whole number from 0 to 65535"},
+        Case{"bridge tests/app/fixtures/good.yaml --speed 0", "maillab bridge: bad --speed '0'; expected a number from 0.01 to 1000"},
+        Case{"bench hold --pending 0", "maillab bench: bad --pending '0'; expected a whole number from 1 to 100000000"},
+        Case{"lesson lessons/01-dns-lookup.yaml --seed 1 --seed 2", "maillab lesson: --seed given twice"},
+        Case{"lesson lessons/01-dns-lookup.yaml --answer x", "maillab lesson: unknown option '--answer' (did you mean '--answers'?)"},
+        Case{"gui --frames 0", "maillab gui: bad --frames '0'; expected a whole number from 1 to 1000000"},
+        Case{"gui --speed fast", "maillab gui: bad --speed 'fast'; expected a number from 0.01 to 1000"},
+        Case{"gui --at=-1", "maillab gui: bad --at '-1'; expected a time in seconds (>= 0)"},
+        Case{"gui --lesson-steps 10001", "maillab gui: bad --lesson-steps '10001'; expected a whole number from 0 to 10000"},
+        Case{"gui --seeed 3", "maillab gui: unknown option '--seeed' (did you mean '--seed'?)"}}) {
+    Result result = maillab(c.arguments);
+    INFO(c.arguments << "\n" << result.output);
+    CHECK(result.status == 2);
+    CHECK(contains(result.output, c.error));
+  }
+}
+
 TEST_CASE("help for the program and for each command", "[app]") {
   Result help = maillab("--help");
   CHECK(help.status == 0);

@@ -222,7 +222,7 @@ TEST_CASE("maillab lesson through the library: --answers, --check and exit codes
     CHECK(command({files.lesson, "--answers", files.answers}, out, err) == 0);
     CHECK(out.find("(--seed)") == std::string::npos);
     CHECK(command({files.lesson, "--seed", "soon"}, out, err) == 2);
-    CHECK(err.find("--seed wants a whole number, not 'soon'") != std::string::npos);
+    CHECK(err.find("maillab lesson: bad --seed 'soon'; expected a whole number >= 0") != std::string::npos);
     CHECK(command({files.lesson, "--seed"}, out, err) == 2);
     CHECK(command({files.lesson, "--seed", "1", "--seed", "2"}, out, err) == 2);
   }
