@@ -69,6 +69,62 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
   return std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
+// What the flags ask for; nullopt with `error` set on the first bad one (nothing is opened yet).
+struct BridgeFlags {
+  bridge::BridgeOptions options;
+  std::optional<engine::Time> run_for;  // --for, simulated time
+  std::string speed_text;               // " x2" after "in real time" when --speed is not 1
+  std::optional<std::uint64_t> seed;
+  std::string format;  // --trace
+  bool remote = false;  // --bind beyond this machine (allowed with --allow-remote)
+};
+
+std::optional<BridgeFlags> read_bridge_flags(ParsedArguments& parsed, std::string& error) {
+  BridgeFlags flags;
+  auto fail = [&error](const std::string& message) -> std::optional<BridgeFlags> {
+    error = message;
+    return std::nullopt;
+  };
+  std::uint64_t base_port = flags.options.base_port;
+  if (!read_whole_number(parsed, "base-port", 0, 65535, base_port, error)) return std::nullopt;
+  flags.options.base_port = static_cast<std::uint16_t>(base_port);
+  if (parsed.has("bind")) flags.options.bind_address = parsed.options["bind"];
+  flags.remote = !bridge::is_loopback_address(flags.options.bind_address);
+  if (flags.remote && !parsed.has("allow-remote"))
+    return fail("--bind " + flags.options.bind_address +
+                " would serve the lab beyond this machine: its passwords are plain (written in "
+                "the scenario) and may cross in plain text, its TLS keys are made from the "
+                "scenario's seed (anyone can make them too), and its servers are for teaching, not "
+                "for real mail; add --allow-remote if that is what you want (the default, "
+                "127.0.0.1, serves this machine only)");
+  struct Limit {
+    const char* name;
+    std::size_t* value;
+    std::uint64_t maximum;
+  };
+  for (const Limit& limit : {Limit{"max-connections", &flags.options.max_connections, 1'000'000},
+                             Limit{"max-connections-per-port", &flags.options.max_connections_per_port, 1'000'000},
+                             Limit{"max-buffered", &flags.options.max_buffered_per_connection, 1'000'000'000}}) {
+    std::uint64_t value = *limit.value;
+    if (!read_whole_number(parsed, limit.name, 1, limit.maximum, value, error)) return std::nullopt;
+    *limit.value = static_cast<std::size_t>(value);
+  }
+  if (!read_duration(parsed, "for", flags.run_for, error)) return std::nullopt;
+  if (flags.run_for) flags.options.run_for = std::chrono::milliseconds((*flags.run_for + 999) / 1000);
+  if (!read_number(parsed, "speed", 0.01, 1000, "a number from 0.01 to 1000", flags.options.speed, error))
+    return std::nullopt;
+  if (flags.options.speed != 1.0) {
+    std::ostringstream shown;
+    shown << " x" << flags.options.speed;
+    flags.speed_text = shown.str();
+  }
+  if (!read_seed(parsed, flags.seed, error)) return std::nullopt;
+  flags.format = parsed.has("trace") ? parsed.options["trace"] : "text";
+  if (flags.format != "text" && flags.format != "jsonl" && flags.format != "none")
+    return fail("bad --trace '" + flags.format + "'; expected text, jsonl or none");
+  return flags;
+}
+
 }  // namespace
 
 int command_bridge(const Arguments& arguments) {
@@ -87,51 +143,16 @@ int command_bridge(const Arguments& arguments) {
     return usage_error("bridge",
                        parsed->positional.empty() ? "no scenario file given" : "give exactly one scenario file");
 
-  bridge::BridgeOptions options;
-  std::optional<engine::Time> run_for;
-  std::string speed_text;
-  std::uint64_t base_port = options.base_port;
-  if (!read_whole_number(*parsed, "base-port", 0, 65535, base_port, error)) return usage_error("bridge", error);
-  options.base_port = static_cast<std::uint16_t>(base_port);
-  if (parsed->has("bind")) options.bind_address = parsed->options["bind"];
-  const bool remote = !bridge::is_loopback_address(options.bind_address);
-  if (remote && !parsed->has("allow-remote"))
-    return usage_error("bridge", "--bind " + options.bind_address +
-                                     " would serve the lab beyond this machine: its passwords are plain (written in "
-                                     "the scenario) and may cross in plain text, its TLS keys are made from the "
-                                     "scenario's seed (anyone can make them too), and its servers are for teaching, not "
-                                     "for real mail; add --allow-remote if that is what you want (the default, "
-                                     "127.0.0.1, serves this machine only)");
-  struct Limit {
-    const char* name;
-    std::size_t* value;
-    std::uint64_t maximum;
-  };
-  for (const Limit& limit : {Limit{"max-connections", &options.max_connections, 1'000'000},
-                             Limit{"max-connections-per-port", &options.max_connections_per_port, 1'000'000},
-                             Limit{"max-buffered", &options.max_buffered_per_connection, 1'000'000'000}}) {
-    std::uint64_t value = *limit.value;
-    if (!read_whole_number(*parsed, limit.name, 1, limit.maximum, value, error)) return usage_error("bridge", error);
-    *limit.value = static_cast<std::size_t>(value);
-  }
-  if (!read_duration(*parsed, "for", run_for, error)) return usage_error("bridge", error);
-  if (run_for) options.run_for = std::chrono::milliseconds((*run_for + 999) / 1000);
-  if (!read_number(*parsed, "speed", 0.01, 1000, "a number from 0.01 to 1000", options.speed, error))
-    return usage_error("bridge", error);
-  if (options.speed != 1.0) {
-    std::ostringstream shown;
-    shown << " x" << options.speed;
-    speed_text = shown.str();
-  }
-  std::optional<std::uint64_t> seed;
-  if (!read_seed(*parsed, seed, error)) return usage_error("bridge", error);
-  const std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
-  if (format != "text" && format != "jsonl" && format != "none")
-    return usage_error("bridge", "bad --trace '" + format + "'; expected text, jsonl or none");
+  auto flags = read_bridge_flags(*parsed, error);
+  if (!flags) return usage_error("bridge", error);
+  bridge::BridgeOptions& options = flags->options;
+  const std::optional<engine::Time>& run_for = flags->run_for;
+  const std::string& format = flags->format;
+  const bool remote = flags->remote;
 
   scenarios::Diagnostics diagnostics;
   const std::string& path = parsed->positional.front();
-  auto world = scenarios::load_world(path, seed, diagnostics);
+  auto world = scenarios::load_world(path, flags->seed, diagnostics);
   if (!world) {
     std::cerr << diagnostics.to_string() << "maillab bridge: " << path << ": " << diagnostics.count()
               << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was served\n";
@@ -183,7 +204,7 @@ int command_bridge(const Arguments& arguments) {
   std::cout << "== " << world->name << (world->title.empty() ? "" : ": " + world->title) << " ==\n"
             << "bridge: real clients enter the simulation at host '" << gateway_options.name << "' "
             << engine::format_address(gateway_options.address) << " (linked to every server; it forwards nothing)\n"
-            << "serving on " << options.bind_address << " in real time" << speed_text << ":\n"
+            << "serving on " << options.bind_address << " in real time" << flags->speed_text << ":\n"
             << bridge::format_port_table(server.ports(), options.bind_address)
             << "TLS: the servers' certificates are signed by this world's CA, written to " << ca_file
             << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
