@@ -16,47 +16,19 @@
 namespace maillab::app {
 namespace {
 
-std::optional<double> fraction(const std::string& text, double max) {
-  try {
-    std::size_t end = 0;
-    const double value = std::stod(text, &end);
-    if (end == text.size() && value >= 0 && value <= max) return value;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 int bench_mail(ParsedArguments& parsed) {
   bench::MailBenchmarkOptions options;
-  struct Count {
-    const char* name;
-    std::uint64_t* into;
-    std::uint64_t max;
-  };
-  for (const Count& count : {Count{"domains", &options.domains, 65536}, Count{"users", &options.users, 100000},
-                             Count{"messages", &options.messages, 100'000'000}}) {
-    if (!parsed.has(count.name)) continue;
-    auto value = parse_whole_number(parsed.options[count.name], count.max);
-    if (!value || *value == 0)
-      return usage_error("bench", "bad --" + std::string(count.name) + " '" + parsed.options[count.name] +
-                                      "'; expected a whole number from 1 to " + std::to_string(count.max));
-    *count.into = *value;
-  }
-  std::optional<std::uint64_t> seed;
   std::string error;
-  if (!read_seed(parsed, seed, error)) return usage_error("bench", error);
+  std::optional<std::uint64_t> seed;
+  if (!read_whole_number(parsed, "domains", 1, 65536, options.domains, error) ||
+      !read_whole_number(parsed, "users", 1, 100000, options.users, error) ||
+      !read_whole_number(parsed, "messages", 1, 100'000'000, options.messages, error) || !read_seed(parsed, seed, error) ||
+      !read_number(parsed, "loss", 0, 1, "a probability from 0 to 1", options.loss, error) ||
+      !read_number(parsed, "rate", 0, 1e6, "messages per simulated second", options.rate, error))
+    return usage_error("bench", error);
+  if (options.rate == 0)
+    return usage_error("bench", "bad --rate '" + parsed.options["rate"] + "'; expected messages per simulated second");
   options.seed = seed.value_or(options.seed);
-  if (parsed.has("loss")) {
-    auto value = fraction(parsed.options["loss"], 1.0);
-    if (!value) return usage_error("bench", "bad --loss '" + parsed.options["loss"] + "'; expected a probability from 0 to 1");
-    options.loss = *value;
-  }
-  if (parsed.has("rate")) {
-    auto value = fraction(parsed.options["rate"], 1e6);
-    if (!value || *value == 0)
-      return usage_error("bench", "bad --rate '" + parsed.options["rate"] + "'; expected messages per simulated second");
-    options.rate = *value;
-  }
   options.tls = parsed.has("tls");
   return bench::run_mail_benchmark(options, std::cout, std::cerr);
 }
@@ -74,37 +46,26 @@ int command_bench(const Arguments& arguments) {
     // Frame-time percentiles of the visualizer with many packets in flight (needs a display:
     // run under xvfb-run).
     viz::GuiBenchmarkOptions options;
-    if (parsed->has("frames")) {
-      auto frames = parse_whole_number(parsed->options["frames"], 100'000);
-      if (!frames || *frames == 0) return usage_error("bench", "bad --frames; expected a whole number above 0");
-      options.frames = static_cast<int>(*frames);
-    }
-    if (parsed->has("packets")) {
-      auto packets = parse_whole_number(parsed->options["packets"], 1'000'000);
-      if (!packets) return usage_error("bench", "bad --packets; expected a whole number");
-      options.packets_in_flight = static_cast<int>(*packets);
-    }
+    std::uint64_t frames = static_cast<std::uint64_t>(options.frames);
+    std::uint64_t packets = static_cast<std::uint64_t>(options.packets_in_flight);
+    if (!read_whole_number(*parsed, "frames", 1, 100'000, frames, error) ||
+        !read_whole_number(*parsed, "packets", 0, 1'000'000, packets, error))
+      return usage_error("bench", error);
+    options.frames = static_cast<int>(frames);
+    options.packets_in_flight = static_cast<int>(packets);
     if (parsed->has("screenshot")) options.screenshot = parsed->options["screenshot"];
     return viz::run_gui_benchmark(std::cout, std::cerr, options) == 0 ? 0 : 2;
   }
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "mail") return bench_mail(*parsed);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "tls") {
-    int handshakes = 1000;
-    if (parsed->has("handshakes")) {
-      auto value = parse_whole_number(parsed->options["handshakes"], 1'000'000);
-      if (!value || *value == 0) return usage_error("bench", "bad --handshakes; expected a whole number above 0");
-      handshakes = static_cast<int>(*value);
-    }
-    return bench::run_tls_handshake_benchmark(handshakes, std::cout) == 0 ? 0 : 2;
+    std::uint64_t handshakes = 1000;
+    if (!read_whole_number(*parsed, "handshakes", 1, 1'000'000, handshakes, error)) return usage_error("bench", error);
+    return bench::run_tls_handshake_benchmark(static_cast<int>(handshakes), std::cout) == 0 ? 0 : 2;
   }
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "transfer") {
     // One TCP connection of N bytes: wall time and the bytes the stream buffers moved (linear in N).
     std::uint64_t bytes = 1'000'000;
-    if (parsed->has("bytes")) {
-      auto value = parse_whole_number(parsed->options["bytes"], 1'000'000'000);
-      if (!value || *value == 0) return usage_error("bench", "bad --bytes; expected a whole number from 1 to 1000000000");
-      bytes = *value;
-    }
+    if (!read_whole_number(*parsed, "bytes", 1, 1'000'000'000, bytes, error)) return usage_error("bench", error);
     return bench::run_transfer_benchmark(bytes, std::cout) == 0 ? 0 : 2;
   }
   if (parsed->help) {

@@ -193,6 +193,8 @@ TEST_CASE("each command's flags are read and refused by the shared readers", "[a
              "maillab bridge: bad --base-port '70000'; expected a whole number from 0 to 65535"},
         Case{"bridge tests/app/fixtures/good.yaml --speed 0", "maillab bridge: bad --speed '0'; expected a number from 0.01 to 1000"},
         Case{"bench hold --pending 0", "maillab bench: bad --pending '0'; expected a whole number from 1 to 100000000"},
+        Case{"bench mail --rate 0", "maillab bench: bad --rate '0'; expected messages per simulated second"},
+        Case{"bench transfer --bytes 0", "maillab bench: bad --bytes '0'; expected a whole number from 1 to 1000000000"},
         Case{"lesson lessons/01-dns-lookup.yaml --seed 1 --seed 2", "maillab lesson: --seed given twice"},
         Case{"lesson lessons/01-dns-lookup.yaml --answer x", "maillab lesson: unknown option '--answer' (did you mean '--answers'?)"},
         Case{"gui --frames 0", "maillab gui: bad --frames '0'; expected a whole number from 1 to 1000000"},
