@@ -104,6 +104,7 @@ void ServerSession::command_starttls(Command& command) {
 }
 
 void ServerSession::command_login(Command& command) {
+  if (login_disabled()) return tagged(command.tag, "NO [PRIVACYREQUIRED] LOGIN is disabled until TLS: STARTTLS first");
   if (command.arguments.size() != 2 || !command.arguments[0].is_astring() ||
       !command.arguments[1].is_astring()) {
     return tagged(command.tag, "BAD usage: LOGIN user password");
@@ -118,6 +119,8 @@ void ServerSession::command_login(Command& command) {
 }
 
 void ServerSession::command_authenticate(Command& command) {
+  if (login_disabled())  // PLAIN is our only mechanism, and it carries the password (RFC 4616 §4)
+    return tagged(command.tag, "NO [PRIVACYREQUIRED] no password in the clear: STARTTLS first");
   if (command.arguments.empty() || command.arguments.size() > 2 || !command.arguments[0].is_atom())
     return tagged(command.tag, "BAD usage: AUTHENTICATE PLAIN [initial-response]");
   if (command.arguments[0].keyword() != "PLAIN")

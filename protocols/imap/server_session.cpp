@@ -44,7 +44,7 @@ ServerSession::ServerSession(store::MailStore& store, ServerOptions options)
 std::string ServerSession::capabilities() const {
   std::string caps = "IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS";
   if (state_ == ServerState::not_authenticated && options_.starttls && !options_.tls_active) caps += " STARTTLS";
-  if (state_ == ServerState::not_authenticated) caps += " AUTH=PLAIN SASL-IR";
+  if (state_ == ServerState::not_authenticated) caps += login_disabled() ? " LOGINDISABLED" : " AUTH=PLAIN SASL-IR";
   return caps;
 }
 

@@ -45,6 +45,10 @@ struct ServerOptions {
   // whether the connection is already under TLS (port 993, RFC 8314 §3).
   bool starttls = false;
   bool tls_active = false;
+  // RFC 3501 §6.2.3, §11.1: no password in the clear. Until TLS is on, CAPABILITY says
+  // LOGINDISABLED (and no AUTH=PLAIN), and LOGIN and AUTHENTICATE get NO [PRIVACYREQUIRED]
+  // (RFC 5530 §3). Dovecot's disable_plaintext_auth.
+  bool login_requires_tls = false;
 };
 
 enum class ServerState { not_authenticated, authenticated, selected, logout };
@@ -100,6 +104,7 @@ class ServerSession {
   // (RFC 3501 §6.2.1: nothing sent in the clear may count after it; CVE-2011-0411).
   bool take_tls_request() { return std::exchange(tls_requested_, false); }
   bool tls_active() const { return options_.tls_active; }
+  bool login_disabled() const { return options_.login_requires_tls && !options_.tls_active; }
   // Bytes of client input held between calls (a partial line, a command being assembled): the
   // limits above bound it.
   std::size_t buffered_bytes() const { return input_.buffered() + command_text_.size(); }

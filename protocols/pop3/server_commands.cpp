@@ -77,6 +77,7 @@ void ServerSession::command_noop(const CommandArguments&) { reply("+OK"); }
 
 void ServerSession::command_user(const CommandArguments& command) {
   if (command.words.size() != 1) return reply("-ERR usage: USER name");
+  if (login_disabled()) return reply("-ERR [AUTH] plaintext login is disabled until TLS: STLS first");
   const std::string& argument = command.words[0];
   pending_user_ = argument;
   // Same answer for known and unknown names, so USER does not reveal which mailboxes exist.
@@ -137,7 +138,9 @@ bool ServerSession::open_maildrop(const std::string& name) {
 
 void ServerSession::command_capa(const CommandArguments&) {
   // RFC 2449 §5: a multi-line list of capabilities, valid in both states.
-  std::string body = "USER\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n";
+  // RFC 2449 §6.5 / RFC 2595 §4: USER only where USER/PASS may be used.
+  std::string body = login_disabled() ? "" : "USER\r\n";
+  body += "TOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n";
   // RFC 2595 §4: STLS only where it may be used, in AUTHORIZATION and not yet under TLS.
   if (options_.starttls && !options_.tls_active && state_ == ServerState::authorization) body += "STLS\r\n";
   body += "IMPLEMENTATION maillab\r\n";

@@ -41,6 +41,9 @@ struct ServerOptions {
   // the connection is already under TLS (port 995, RFC 8314 §3).
   bool starttls = false;
   bool tls_active = false;
+  // RFC 2595 §4: no password in the clear. Until TLS is on, CAPA leaves out USER and USER gets
+  // "-ERR [AUTH]" (APOP, which sends no password, still works). Dovecot's disable_plaintext_auth.
+  bool login_requires_tls = false;
 };
 
 enum class ServerState { authorization, transaction, update, closed };
@@ -92,6 +95,7 @@ class ServerSession {
   // may count after it; CVE-2011-0411).
   bool take_tls_request() { return std::exchange(tls_requested_, false); }
   bool tls_active() const { return options_.tls_active; }
+  bool login_disabled() const { return options_.login_requires_tls && !options_.tls_active; }
 
   static std::span<const ServerCommand> command_table();
 

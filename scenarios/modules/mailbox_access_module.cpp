@@ -4,6 +4,8 @@
 //   pop3: {}                                   # ports 110 and 995
 //   imap: {ports: [143], tls_ports: [993]}     # the same as {}; `tls_ports: []` turns 993 off
 //   pop3: {starttls: false}                    # no STLS on 110 (IMAP: no STARTTLS on 143)
+//   imap: {login_requires_tls: true}           # no password in the clear: LOGINDISABLED until
+//                                              # STARTTLS (POP3: no USER until STLS)
 #include "engine/hosts/mailbox/imap_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/pop3_service.h"
@@ -40,7 +42,7 @@ template <typename Options>
 std::optional<Options> parse_ports(const YAML::Node& block, std::string_view name, LoadContext& context) {
   Options options;
   if (block.IsNull()) return options;  // `pop3:` with nothing after it
-  if (!context.check_keys(block, name, {}, {"ports", "tls_ports", "hostname", "starttls"})) return std::nullopt;
+  if (!context.check_keys(block, name, {}, {"ports", "tls_ports", "hostname", "starttls", "login_requires_tls"})) return std::nullopt;
   if (block["ports"]) {
     auto list = ports(block["ports"], std::string(name) + " ports", context);
     if (!list) return std::nullopt;
@@ -60,6 +62,11 @@ std::optional<Options> parse_ports(const YAML::Node& block, std::string_view nam
     auto starttls = context.boolean(block["starttls"], std::string(name) + " starttls");
     if (!starttls) return std::nullopt;
     options.starttls = *starttls;
+  }
+  if (block["login_requires_tls"]) {
+    auto required = context.boolean(block["login_requires_tls"], std::string(name) + " login_requires_tls");
+    if (!required) return std::nullopt;
+    options.login_requires_tls = *required;
   }
   return options;
 }

@@ -118,3 +118,31 @@ TEST_CASE("idle: a yes/no on IMAP accounts only, with the place of a mistake", "
   INFO(pop3_errors);
   CHECK(pop3_errors.find("test.yaml:8:17: error: idle on a POP3 account (POP3 has no push)") != std::string::npos);
 }
+
+TEST_CASE("imap: {login_requires_tls: true}: a client in the clear is refused, one using STARTTLS logs in",
+          "[hosts_client][scenarios][tls]") {
+  auto run = [](const std::string& security) {
+    std::string yaml = base;
+    yaml.replace(yaml.find("    imap: {}"), 12, "    imap: {login_requires_tls: true}");
+    yaml.replace(yaml.find("server: mail}\n  - name: mail"), 13, "server: mail, security: " + security + "}");
+    Diagnostics diagnostics;
+    auto world = load_world_from_string(yaml + "events:\n  - {at: 1s, check_mail: laptop}\n", "test.yaml",
+                                        std::nullopt, diagnostics);
+    INFO(diagnostics.to_string());
+    REQUIRE(world);
+    run_world(*world);
+    std::string trace;
+    for (const auto& r : world->simulator.trace().records())
+      if (r.protocol == "IMAP") trace += r.summary + "\n";
+    return trace;
+  };
+  const std::string clear = run("none");
+  INFO(clear);
+  CHECK(clear.find("LOGINDISABLED") != std::string::npos);
+  CHECK(clear.find("NO [PRIVACYREQUIRED] LOGIN is disabled until TLS") != std::string::npos);
+  const std::string tls = run("starttls");
+  INFO(tls);
+  CHECK(tls.find("OK Begin TLS negotiation now") != std::string::npos);
+  CHECK(tls.find("PRIVACYREQUIRED") == std::string::npos);
+  CHECK(tls.find("LOGIN completed") != std::string::npos);
+}

@@ -75,3 +75,23 @@ TEST_CASE("IMAP client: STARTTLS before LOGIN; a server without it gets no passw
     CHECK(client.poll_output().empty());
   }
 }
+
+TEST_CASE("IMAP login_requires_tls: LOGINDISABLED and NO [PRIVACYREQUIRED] until STARTTLS", "[imap][tls][logindisabled]") {
+  // RFC 3501 §6.2.3: a server MUST be able to refuse LOGIN in the clear and says so with
+  // LOGINDISABLED; RFC 5530 §3 names the reply code.
+  Fixture f;
+  imap::ServerOptions options;
+  options.starttls = true;
+  options.login_requires_tls = true;
+  imap::ServerSession session(f.store, options);
+  CHECK(session.poll_output().find("[CAPABILITY IMAP4rev1 LITERAL+ IDLE MOVE UNSELECT UIDPLUS STARTTLS LOGINDISABLED]") !=
+        std::string::npos);
+  CHECK(say(session, "a1 LOGIN bob hunter2\r\n") == "a1 NO [PRIVACYREQUIRED] LOGIN is disabled until TLS: STARTTLS first\r\n");
+  CHECK(say(session, "a2 AUTHENTICATE PLAIN AGJvYgBodW50ZXIy\r\n") ==
+        "a2 NO [PRIVACYREQUIRED] no password in the clear: STARTTLS first\r\n");
+  CHECK(session.state() == imap::ServerState::not_authenticated);
+  CHECK(say(session, "a3 STARTTLS\r\n") == "a3 OK Begin TLS negotiation now\r\n");
+  CHECK(session.take_tls_request());
+  CHECK(say(session, "a4 CAPABILITY\r\n").find("AUTH=PLAIN SASL-IR\r\n") != std::string::npos);
+  CHECK(say(session, "a5 LOGIN bob hunter2\r\n").rfind("a5 OK ", 0) == 0);
+}

@@ -275,3 +275,27 @@ TEST_CASE("POP3 command table: every command is refused outside its state", "[po
   CHECK(keywords == std::set<std::string_view>{"USER", "PASS", "APOP", "STLS", "CAPA", "STAT", "LIST", "UIDL",
                                                "RETR", "TOP", "DELE", "RSET", "NOOP", "QUIT"});
 }
+
+TEST_CASE("POP3 login_requires_tls: no USER in CAPA and USER refused until STLS; APOP still works",
+          "[pop3][server_session][tls]") {
+  Fixture f;
+  pop3::ServerOptions options;
+  options.hostname = "pop.example";
+  options.greeting_timestamp = "<1.2@pop.example>";
+  options.starttls = true;
+  options.login_requires_tls = true;
+  ServerSession session(f.store, options);
+  session.poll_output();
+  const std::string capa = say(session, "CAPA\r\n");
+  CHECK(capa.find("USER\r\n") == std::string::npos);
+  CHECK(capa.find("STLS\r\n") != std::string::npos);
+  CHECK(say(session, "USER alice\r\n") == "-ERR [AUTH] plaintext login is disabled until TLS: STLS first\r\n");
+  // APOP sends a digest, not the password (RFC 1939 §7).
+  CHECK(say(session, "APOP alice " + pop3::md5_hex("<1.2@pop.example>secret") + "\r\n").rfind("+OK alice's maildrop", 0) == 0);
+
+  ServerSession other(f.store, options);
+  other.poll_output();
+  CHECK(say(other, "STLS\r\n") == "+OK Begin TLS negotiation\r\n");
+  CHECK(other.take_tls_request());
+  CHECK(say(other, "CAPA\r\n").find("USER\r\n") != std::string::npos);
+}

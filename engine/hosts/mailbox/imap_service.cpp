@@ -53,6 +53,7 @@ void ImapService::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   imap::ServerOptions session_options;
   session_options.hostname = options_.hostname;
   session_options.starttls = options_.starttls;
+  session_options.login_requires_tls = options_.login_requires_tls;
   session_options.tls_active = connection->tls();
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   auto protocol = std::make_unique<imap::ServerSession>(store->store(), session_options);

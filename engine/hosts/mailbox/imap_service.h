@@ -28,7 +28,8 @@ struct ImapServiceOptions {
   std::vector<std::uint16_t> plain_ports{143};
   std::vector<std::uint16_t> tls_ports{993};
   std::string hostname;  // greeting name; the host's name when empty
-  bool starttls = true;  // offer TLS on the plain ports (RFC 3501 §6.2.1 STARTTLS)
+  bool starttls = true;
+  bool login_requires_tls = false;  // no password in the clear before TLS (RFC 3501 §6.2.3: LOGINDISABLED)  // offer TLS on the plain ports (RFC 3501 §6.2.1 STARTTLS)
   // A session that hears nothing from its client this long is logged out (RFC 3501 §5.4: at least
   // 30 minutes); 0: never.
   Time idle_timeout = seconds(30 * 60);

@@ -35,6 +35,7 @@ void Pop3Service::accept(std::shared_ptr<StreamConnection> connection, bool tls)
   pop3::ServerOptions session_options;
   session_options.hostname = options_.hostname;
   session_options.starttls = options_.starttls;
+  session_options.login_requires_tls = options_.login_requires_tls;
   session_options.tls_active = connection->tls();
   session_options.idle_timeout_seconds = options_.idle_timeout / seconds(1);
   // RFC 1939 §7: the APOP timestamp must be unique per greeting.

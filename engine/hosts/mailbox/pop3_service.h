@@ -25,7 +25,8 @@ struct Pop3ServiceOptions {
   std::vector<std::uint16_t> plain_ports{110};
   std::vector<std::uint16_t> tls_ports{995};
   std::string hostname;  // greeting name; the host's name when empty
-  bool starttls = true;  // offer TLS on the plain ports (RFC 2595 §4 STLS)
+  bool starttls = true;
+  bool login_requires_tls = false;  // no password in the clear before TLS (RFC 2595 §4)  // offer TLS on the plain ports (RFC 2595 §4 STLS)
   // A session that hears nothing from its client this long is logged out (RFC 1939 §3: at least
   // 10 minutes); 0: never.
   Time idle_timeout = seconds(10 * 60);
