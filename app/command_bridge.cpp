@@ -2,6 +2,7 @@
 //                              [--ca-file FILE] [--keylog FILE] [--for T] [--speed X]
 //                              [--trace text|jsonl|none] [--seed N] [--verbose]
 //                              [--max-connections N] [--max-connections-per-port N] [--max-buffered BYTES]
+//                              [--command-rate N]
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "engine/net/address.h"
 #include "engine/net/packet.h"
 #include "engine/bridge/bridge.h"
+#include "engine/hosts/command_rate.h"
 #include "engine/hosts/tls/world_pki.h"
 #include "engine/core/trace_writers.h"
 #include "scenarios/loader.h"
@@ -46,6 +48,9 @@ constexpr const char* help_text =
     "                                protocol's refusal (SMTP 421 4.3.2, POP3 -ERR, IMAP * BYE), closed\n"
     "  --max-buffered BYTES          bytes waiting for one client to read them (default 1048576);\n"
     "                                past it the bridge stops reading that client and its server\n"
+    "  --command-rate N              SMTP, POP3 and IMAP commands per second one connection may\n"
+    "                                send (default 50, in bursts of up to 10 seconds' worth); a\n"
+    "                                faster client is not read until it is within the rate; 0: none\n"
     "  --ports-file FILE also write the port table as JSON to FILE (written once every port is open)\n"
     "  --ca-file FILE    where to write the world's CA certificate (PEM), which real clients need to\n"
     "                    verify the servers' TLS certificates (default: maillab-<scenario>-ca.pem in the\n"
@@ -77,6 +82,8 @@ struct BridgeFlags {
   std::optional<std::uint64_t> seed;
   std::string format;  // --trace
   bool remote = false;  // --bind beyond this machine (allowed with --allow-remote)
+  // --command-rate: commands a second per connection, in bursts of ten seconds' worth (0: none).
+  engine::CommandRate command_rate{50, 500};
 };
 
 std::optional<BridgeFlags> read_bridge_flags(ParsedArguments& parsed, std::string& error) {
@@ -109,6 +116,9 @@ std::optional<BridgeFlags> read_bridge_flags(ParsedArguments& parsed, std::strin
     if (!read_whole_number(parsed, limit.name, 1, limit.maximum, value, error)) return std::nullopt;
     *limit.value = static_cast<std::size_t>(value);
   }
+  std::uint64_t rate = static_cast<std::uint64_t>(flags.command_rate.per_second);
+  if (!read_whole_number(parsed, "command-rate", 0, 1'000'000, rate, error)) return std::nullopt;
+  flags.command_rate = {static_cast<double>(rate), static_cast<double>(rate) * 10};
   if (!read_duration(parsed, "for", flags.run_for, error)) return std::nullopt;
   if (flags.run_for) flags.options.run_for = std::chrono::milliseconds((*flags.run_for + 999) / 1000);
   if (!read_number(parsed, "speed", 0.01, 1000, "a number from 0.01 to 1000", flags.options.speed, error))
@@ -132,7 +142,7 @@ int command_bridge(const Arguments& arguments) {
   auto parsed = parse_arguments(arguments,
                                 {{"base-port"}, {"bind"}, {"ports-file"}, {"ca-file"}, {"keylog"}, {"for"}, {"speed"},
                                  {"trace"}, {"seed"}, {"verbose", false}, {"allow-remote", false}, {"max-connections"},
-                                 {"max-connections-per-port"}, {"max-buffered"}},
+                                 {"max-connections-per-port"}, {"max-buffered"}, {"command-rate"}},
                                 error);
   if (!parsed) return usage_error("bridge", error);
   if (parsed->help) {
@@ -163,6 +173,10 @@ int command_bridge(const Arguments& arguments) {
   // Real clients write real dates (Date:); the simulated servers' Received lines and IMAP
   // INTERNALDATEs must not predate them, so the bridge's clock starts at the real time.
   world->simulator.set_epoch_seconds(static_cast<std::int64_t>(std::time(nullptr)));
+
+  // One student's script must not keep the servers busy for the whole class.
+  const engine::CommandRate& command_rate = flags->command_rate;
+  engine::set_command_rate(world->network, command_rate);
 
   // The servers speak real TLS with certificates from the world's CA: real clients need it.
   // Clients reach the servers at the bind address (or at 127.0.0.1 when it is 0.0.0.0 or a name).
@@ -210,7 +224,8 @@ int command_bridge(const Arguments& arguments) {
             << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
             << "limits: " << server.options().max_connections << " connections, "
             << server.options().max_connections_per_port << " per port, "
-            << server.options().max_buffered_per_connection << " bytes waiting per client\n"
+            << server.options().max_buffered_per_connection << " bytes waiting per client, "
+            << (command_rate.limits() ? command_rate.describe() : std::string("no command rate")) << " per connection\n"
             << (run_for ? "stops after " + scenarios::format_duration(*run_for) : std::string("Ctrl-C stops")) << "\n\n"
             << std::flush;
 

@@ -6,6 +6,8 @@
 - an IMAP client that pipelines FETCHes of a 1 MB message and never reads holds the bridge to its
   --max-buffered (the summary line's "at most N bytes waiting"); reading later, it gets every byte;
 - SIGTERM under that load stops the bridge promptly (exit 0, summary printed);
+- a client flooding pipelined NOOPs past --command-rate is slowed (the trace says so) but gets every
+  answer, while another client is served at once;
 - a non-loopback --bind needs --allow-remote (exit 2 with the reason), and warns when given.
 
 usage: bridge_limits.py MAILLAB
@@ -24,6 +26,25 @@ import time
 from bridge_harness import Bridge, Checks, wait_until, SOURCE_DIR
 
 MAX_BUFFERED = 262144
+
+
+def rate_checks(checks, bridge):
+    smtp_port = bridge.port("mail.example.org", "smtp")
+    flood = socket.create_connection(("127.0.0.1", smtp_port), timeout=30)
+    flood.recv(200)
+    flood.sendall(b"EHLO flood.example\r\n" + b"NOOP\r\n" * 300)
+    with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as other:
+        checks.check(other.noop()[0] == 250, "while one client floods, another is served at once")
+    data = b""
+    deadline = time.time() + 60
+    while data.count(b"250 2.0.0 Ok") < 300 and time.time() < deadline:
+        chunk = flood.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    flood.close()
+    checks.check(data.count(b"250 2.0.0 Ok") == 300, "300 pipelined NOOPs past the rate: slowed, every one answered",
+                 data.count(b"250 2.0.0 Ok"))
 
 
 def refusal_checks(checks, bridge):
@@ -168,6 +189,18 @@ def main():
                  "a client that never reads: at most the limit (+ one window) waited in the bridge", waiting)
     paused = re.search(r"(\d+) reads paused", output)
     checks.check(paused and int(paused.group(1)) >= 1, "its reading was paused", paused)
+
+    bridge = Bridge(maillab, extra=("--command-rate", "20", "--trace", "text"))
+    try:
+        rate_checks(checks, bridge)
+    finally:
+        output = checks.finish(bridge)
+    checks.check("command rate: more than 20 commands/s (bursts of 200) from bridge" in output,
+                 "the trace says the flooding client was slowed down")
+    bad = subprocess.run([maillab, "bridge", "scenarios/bridge-lab.yaml", "--command-rate", "fast"],
+                         cwd=SOURCE_DIR, capture_output=True, text=True, timeout=30)
+    checks.check(bad.returncode == 2 and "--command-rate 'fast'" in bad.stderr, "a bad --command-rate: exit 2, says why",
+                 (bad.returncode, bad.stderr))
 
     # The same client reading at last gets all 20 answers, complete.
     bridge = Bridge(maillab, extra=("--max-buffered", str(MAX_BUFFERED), "--trace", "none"))

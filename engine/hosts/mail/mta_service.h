@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/hosts/command_rate.h"
 #include "engine/core/rng.h"
 #include "engine/hosts/dns/stub_resolver.h"
 #include "engine/hosts/mail/delivery_queue.h"
@@ -61,6 +62,10 @@ class MtaService : public Service {
   // prepare_outgoing once per queue entry before it is relayed. See mta_policy.h.
   void add_policy(std::shared_ptr<MtaPolicy> policy) { policies_.push_back(std::move(policy)); }
   const std::vector<std::shared_ptr<MtaPolicy>>& policies() const { return policies_; }
+  // SMTP connections opened from now are held to `rate` (engine/hosts/command_rate.h).
+  void set_command_rate(const CommandRate& rate) { command_rate_ = rate; }
+  const CommandRate& command_rate() const { return command_rate_; }
+
   // --- during the run (a scenario's `set:`) ---
   // Takes new settings: listeners open and close to match (a closed port refuses new
   // connections; sessions already running keep theirs), new sessions and queue runs use the rest.
@@ -192,6 +197,7 @@ class MtaService : public Service {
   std::map<std::uint64_t, std::shared_ptr<SmtpServerConnection>> connections_;
   std::vector<Rejection> rejections_;
   Greylist greylist_;
+  CommandRate command_rate_;
   Simulator::EventId queue_timer_ = 0;
   Time queue_timer_at_ = 0;
   std::uint64_t epoch_ = 0;  // bumped at each crash: callbacks from before it are void

@@ -103,7 +103,14 @@ void SmtpServerConnection::greet() {
 
 void SmtpServerConnection::drop() {
   closed_ = true;
-  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+  cancel_timers();
+}
+
+void SmtpServerConnection::cancel_timers() {
+  for (Simulator::EventId* timer : {&timer_, &resume_timer_}) {
+    if (*timer) host_.simulator().cancel(*timer);
+    *timer = 0;
+  }
 }
 
 void SmtpServerConnection::on_data(std::string_view bytes) {
@@ -119,14 +126,17 @@ void SmtpServerConnection::on_data(std::string_view bytes) {
 
 void SmtpServerConnection::pump() {
   if (closed_) return;
+  std::size_t commands = 0;
   for (;;) {
     // Replies first, so that the 220 to STARTTLS leaves in plain text before TLS is switched on.
     if (auto output = session_.poll_output(); !output.empty() && connection_->is_open()) connection_->send(output);
     auto event = session_.poll_event();
     if (!event) break;
+    if (std::holds_alternative<smtp::CommandReceived>(*event)) ++commands;
     handle_event(*event);
     if (closed_) return;
   }
+  if (commands > 0) hold_to_rate(commands);
   if (session_.is_closed()) {
     if (connection_->is_open()) connection_->close();
     close_down();
@@ -216,10 +226,46 @@ void SmtpServerConnection::arm_timer() {
   });
 }
 
+void SmtpServerConnection::hold_to_rate(std::size_t commands) {
+  const CommandRate& rate = mta_.command_rate();
+  if (!rate.limits()) return;
+  Simulator& simulator = host_.simulator();
+  const Time wait = commands_.charge(rate, commands, simulator.now());
+  if (wait == 0 || resume_timer_ || !connection_->is_open()) return;
+  TraceRecord record;
+  record.time = simulator.now();
+  record.kind = TraceKind::transport;
+  record.node = host_.name();
+  record.peer = peer_name_;
+  record.protocol = "SMTP";
+  record.summary = "command rate: more than " + rate.describe() + " from " + peer_name_ + "; not reading for " +
+                   format_seconds(wait);
+  record.connection = id_;
+  simulator.trace().record(std::move(record));
+  connection_->pause_reading();
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  resume_timer_ = simulator.schedule_in(wait, [weak] {
+    if (auto self = weak.lock()) self->resume_reading();
+  });
+}
+
+void SmtpServerConnection::resume_reading() {
+  resume_timer_ = 0;
+  if (closed_) return;
+  std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
+  if (const Time wait = commands_.charge(mta_.command_rate(), 0, host_.simulator().now()); wait > 0) {
+    resume_timer_ = host_.simulator().schedule_in(wait, [weak] {
+      if (auto self = weak.lock()) self->resume_reading();
+    });
+    return;
+  }
+  connection_->resume_reading();
+}
+
 void SmtpServerConnection::close_down() {
   if (closed_) return;
   closed_ = true;
-  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+  cancel_timers();
   mta_.connection_closed(id_);
 }
 

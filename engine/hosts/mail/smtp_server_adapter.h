@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/hosts/command_rate.h"
 #include "engine/hosts/mail/mta_policy.h"
 #include "engine/hosts/mail/reverse_dns.h"
 #include "engine/net/host.h"
@@ -59,6 +60,10 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   std::function<void(smtp::Reply)> decider(bool count_refusal);
   void arm_timer();
   void close_down();
+  // Past the MTA's command rate: the connection is not read until the bucket holds a command.
+  void hold_to_rate(std::size_t commands);
+  void resume_reading();
+  void cancel_timers();  // the idle timer and the command rate's
 
   MtaService& mta_;
   Host& host_;
@@ -74,6 +79,8 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   bool awaiting_mail_reply_ = false;  // MAIL read; a refusal by the session itself counts
   std::string last_refused_reply_;
   Simulator::EventId timer_ = 0;
+  CommandBucket commands_;
+  Simulator::EventId resume_timer_ = 0;  // reading paused until it fires
   bool closed_ = false;
   bool greeted_ = false;
   // Port 465: the 220 is the first application data and waits for the handshake (RFC 8314 §3).

@@ -29,6 +29,14 @@ void ImapService::start(Host& host) {
   mailboxes();
 }
 
+void ImapService::set_command_rate(const CommandRate& rate) {
+  if (!host_) return;
+  sessions_.set_command_rate(host_->simulator(), rate, [this](Sessions::Session& session, const std::string& text) {
+    record_mail_access(*host_, TraceKind::transport, host_->name(), session.peer, "IMAP", text,
+                       session.connection->id());
+  });
+}
+
 MailboxService* ImapService::mailboxes() {
   if (!host_) return nullptr;
   auto* found = host_->find_service<MailboxService>();

@@ -45,6 +45,8 @@ class ImapService : public Service {
   void on_crash() override;
 
   const ImapServiceOptions& options() const { return options_; }
+  // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
+  void set_command_rate(const CommandRate& rate);
   std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t updates_pushed() const { return updates_pushed_; }
 

@@ -21,6 +21,14 @@ void Pop3Service::start(Host& host) {
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
 }
 
+void Pop3Service::set_command_rate(const CommandRate& rate) {
+  if (!host_) return;
+  sessions_.set_command_rate(host_->simulator(), rate, [this](Sessions::Session& session, const std::string& text) {
+    record_mail_access(*host_, TraceKind::transport, host_->name(), session.peer, "POP3", text,
+                       session.connection->id());
+  });
+}
+
 MailboxService* Pop3Service::mailboxes() { return host_ ? host_->find_service<MailboxService>() : nullptr; }
 
 void Pop3Service::accept(std::shared_ptr<StreamConnection> connection, bool tls) {

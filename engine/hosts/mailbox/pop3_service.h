@@ -41,6 +41,8 @@ class Pop3Service : public Service {
   void on_crash() override;  // every session ends as if dropped: locks released, nothing deleted
 
   const Pop3ServiceOptions& options() const { return options_; }
+  // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
+  void set_command_rate(const CommandRate& rate);
   std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t sessions_served() const { return sessions_served_; }
 

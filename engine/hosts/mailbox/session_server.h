@@ -11,6 +11,10 @@
 // RFC 1939 §3; IMAP: "* BYE", RFC 3501 §5.4), then the connection closes. One timer per session,
 // re-armed when it fires early, not at every segment.
 //
+// Command rate (set_command_rate, engine/hosts/command_rate.h): a connection whose client sends
+// commands faster than the rate is not read until it is within it again; `note` says so once per
+// pause, for the trace.
+//
 // STARTTLS (POP3 STLS, RFC 2595 §4; IMAP STARTTLS, RFC 3501 §6.2.1): when the protocol has
 // answered the command (take_tls_request()), its "go ahead" leaves in the clear and the session's
 // connection is replaced by the one `set_start_tls` makes (a TLS stream over the same TCP
@@ -30,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/hosts/command_rate.h"
 #include "engine/hosts/mailbox/mailbox_trace.h"
 #include "engine/net/host.h"
 
@@ -44,11 +49,14 @@ class SessionServer {
     std::string peer;  // the client's host name (or address)
     Time last_input = 0;                // when the client last sent anything (or connected)
     Simulator::EventId idle_timer = 0;  // 0 when no timeout is set
+    CommandBucket commands;             // the command rate's token bucket
+    Simulator::EventId resume_timer = 0;  // reading paused until it fires (0: reading)
   };
   using Event = std::remove_reference_t<decltype(*std::declval<Protocol&>().poll_event())>;
   using Record = std::function<void(Session&, const Event&)>;
   using BeforeInput = std::function<void(Session&)>;
   using StartTls = std::function<std::shared_ptr<StreamConnection>(std::shared_ptr<StreamConnection>)>;
+  using Note = std::function<void(Session&, const std::string&)>;
 
   // `record` is called for every event; `before_input` (optional) before each handle_bytes (IMAP
   // sets its clock there).
@@ -65,6 +73,13 @@ class SessionServer {
   }
 
   void set_start_tls(StartTls start_tls) { start_tls_ = std::move(start_tls); }
+
+  // Sessions are held to `rate` from now on; `note` tells the trace when one is slowed down.
+  void set_command_rate(Simulator& simulator, CommandRate rate, Note note) {
+    simulator_ = &simulator;
+    rate_ = rate;
+    note_ = std::move(note);
+  }
 
   // Takes over `connection` with `protocol`, and sends the greeting it queued.
   Session& open(const std::shared_ptr<StreamConnection>& connection, std::string peer,
@@ -87,7 +102,12 @@ class SessionServer {
   void flush(Session& session) {
     std::string out = session.protocol->poll_output();
     if (!out.empty() && session.connection->is_open()) session.connection->send(out);
-    while (auto event = session.protocol->poll_event()) record_(session, *event);
+    std::size_t commands = 0;
+    while (auto event = session.protocol->poll_event()) {
+      if (event->kind == decltype(event->kind)::command_received) ++commands;
+      record_(session, *event);
+    }
+    if (commands > 0 && rate_.limits()) hold_to_rate(session, commands);
     if (session.protocol->take_tls_request() && start_tls_ && session.connection->is_open()) {
       session.connection = start_tls_(session.connection);
       install_handlers(session.connection->id(), *session.connection);
@@ -133,6 +153,29 @@ class SessionServer {
     sessions_.erase(found);
   }
 
+  // Past the rate: stop reading this connection until the bucket holds a command again.
+  void hold_to_rate(Session& session, std::size_t commands) {
+    const Time wait = session.commands.charge(rate_, commands, simulator_->now());
+    if (wait == 0 || session.resume_timer || !session.connection->is_open()) return;
+    if (note_) note_(session, "command rate: more than " + rate_.describe() + " from " + session.peer +
+                                  "; not reading for " + format_seconds(wait));
+    session.connection->pause_reading();
+    const std::uint64_t id = session.connection->id();
+    session.resume_timer = simulator_->schedule_in(wait, [this, id] { resume(id); });
+  }
+
+  void resume(std::uint64_t id) {
+    auto found = sessions_.find(id);
+    if (found == sessions_.end()) return;
+    Session& session = found->second;
+    session.resume_timer = 0;
+    if (const Time wait = session.commands.charge(rate_, 0, simulator_->now()); wait > 0) {
+      session.resume_timer = simulator_->schedule_in(wait, [this, id] { resume(id); });
+      return;
+    }
+    session.connection->resume_reading();
+  }
+
   void arm_idle_timer(std::uint64_t id, Time when) {
     sessions_[id].idle_timer = simulator_->schedule_at(when, [this, id] { on_idle_timer(id); });
   }
@@ -162,7 +205,9 @@ class SessionServer {
   // so this is safe from inside one. Bytes that still arrive are dropped, not buffered.
   void forget(Session& session) {
     if (session.idle_timer) simulator_->cancel(session.idle_timer);
+    if (session.resume_timer) simulator_->cancel(session.resume_timer);
     session.idle_timer = 0;
+    session.resume_timer = 0;
     session.connection->on_data = [](std::string_view) {};
     session.connection->on_closed = nullptr;
   }
@@ -172,6 +217,8 @@ class SessionServer {
   StartTls start_tls_;
   Simulator* simulator_ = nullptr;
   Time idle_timeout_ = 0;
+  CommandRate rate_;
+  Note note_;
   std::map<std::uint64_t, Session> sessions_;
 };
 

@@ -106,6 +106,24 @@ TlsStream::TlsStream(Host& host, std::shared_ptr<StreamConnection> transport, tl
   if (used.role == tls::Role::server) observation_->chain = used.chain;
 }
 
+void TlsStream::pause_reading() {
+  paused_ = true;
+  transport_->pause_reading();
+}
+
+void TlsStream::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  std::weak_ptr<TlsStream> weak = shared_from_this();
+  host_.simulator().schedule_in(0, [weak] {
+    auto self = weak.lock();
+    if (!self || self->paused_) return;
+    if (std::string held = std::exchange(self->held_plaintext_, {}); !held.empty())
+      if (auto handler = self->on_data) handler(held);
+    if (!self->paused_) self->transport_->resume_reading();
+  });
+}
+
 void TlsStream::attach() {
   std::weak_ptr<TlsStream> weak = shared_from_this();
   transport_->on_data = [weak](std::string_view bytes) {
@@ -194,7 +212,11 @@ void TlsStream::flush() {
     }
     if (std::string plaintext = session_.poll_plaintext(); !plaintext.empty()) {
       moved = true;
-      if (auto handler = on_data) handler(plaintext);
+      if (paused_) {
+        held_plaintext_ += plaintext;
+      } else if (auto handler = on_data) {
+        handler(plaintext);
+      }
     }
   }
   flushing_ = false;

@@ -55,6 +55,11 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   void send(std::string_view bytes, std::string label) override;
   void close() override;
   void abort() override;
+  // Flow control passes through: the transport stops being read, and plaintext already decrypted
+  // waits here; resume_reading() hands it over (from an event) before the transport goes on.
+  void pause_reading() override;
+  void resume_reading() override;
+  bool reading_paused() const override { return paused_; }
   void set_tls(bool) override {}
   bool tls() const override { return true; }
 
@@ -83,6 +88,8 @@ class TlsStream final : public StreamConnection, public std::enable_shared_from_
   std::string failure_;
   bool closing_ = false;
   bool flushing_ = false;
+  bool paused_ = false;
+  std::string held_plaintext_;  // decrypted while paused
   std::shared_ptr<TlsStream> keep_alive_;  // accept_implicit: until the handshake ends
   std::uint64_t handshake_timer_ = 0;
   // The lab's view of this end (tls_observations.h), when the world keeps one; and the plaintext
