@@ -6,6 +6,9 @@
 //   pop3: {starttls: false}                    # no STLS on 110 (IMAP: no STARTTLS on 143)
 //   imap: {login_requires_tls: true}           # no password in the clear: LOGINDISABLED until
 //                                              # STARTTLS (POP3: no USER until STLS)
+// The same keys in a `set:` action change a running server: {set: {host: mail, imap: {ports: []}}}
+// closes 143 (sessions already open go on), {imap: {login_requires_tls: true}} holds for the next
+// connection.
 #include "engine/hosts/mailbox/imap_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/pop3_service.h"
@@ -38,9 +41,10 @@ std::optional<std::vector<std::uint16_t>> ports(const YAML::Node& node, std::str
   return out;
 }
 
+// The block's keys over `options` (the defaults, or a running server's settings for `set:`).
 template <typename Options>
-std::optional<Options> parse_ports(const YAML::Node& block, std::string_view name, LoadContext& context) {
-  Options options;
+std::optional<Options> parse_ports(const YAML::Node& block, std::string_view name, LoadContext& context,
+                                   Options options = {}) {
   if (block.IsNull()) return options;  // `pop3:` with nothing after it
   if (!context.check_keys(block, name, {}, {"ports", "tls_ports", "hostname", "starttls", "login_requires_tls"})) return std::nullopt;
   if (block["ports"]) {
@@ -87,6 +91,27 @@ void check_mailboxes(LoadContext& context) {
   state.declared.clear();
 }
 
+// `set: {host: H, pop3|imap: {...}}`: checked now against the server's settings, applied at its time.
+template <typename Service>
+std::optional<SettingChange> set_access(const YAML::Node& block, engine::Host& host, LoadContext& context,
+                                        const std::string& name) {
+  auto* service = host.find_service<Service>();
+  if (!service) {
+    context.error(block, "'" + host.name() + "' runs no " + name + " server", "a host with a " + name + ": block");
+    return std::nullopt;
+  }
+  if (!parse_ports(block, name, context, service->options())) return std::nullopt;
+  World* world = &context.world;
+  return SettingChange([service, world, block, name, file = context.file()]() -> std::vector<std::string> {
+    // Read again over the settings as they are now (an earlier set: may have changed them).
+    Diagnostics diagnostics;
+    LoadContext again(*world, diagnostics, file);
+    auto next = parse_ports(block, name, again, service->options());
+    if (!next) return {"not applied: " + diagnostics.errors().front().message};
+    return service->apply_options(std::move(*next));
+  });
+}
+
 }  // namespace
 
 void register_mailbox_access_module(Registry& registry) {
@@ -103,6 +128,12 @@ void register_mailbox_access_module(Registry& registry) {
     if (!options) return nullptr;
     remember(block, host, "imap", context);
     return std::make_unique<engine::ImapService>(*options);
+  });
+  registry.add_setting("pop3", [](const YAML::Node& block, engine::Host& host, LoadContext& context) {
+    return set_access<engine::Pop3Service>(block, host, context, "pop3");
+  });
+  registry.add_setting("imap", [](const YAML::Node& block, engine::Host& host, LoadContext& context) {
+    return set_access<engine::ImapService>(block, host, context, "imap");
   });
   registry.add_finalizer(check_mailboxes, FinalizePhase::after_topology);
 }

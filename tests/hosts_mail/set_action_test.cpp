@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/hosts/mailbox/mailbox_service.h"
+#include "engine/hosts/mailbox/pop3_service.h"
 #include "engine/net/network.h"
 #include "mail_test_support.h"
 #include "scenarios/diagnostics.h"
@@ -161,4 +162,23 @@ TEST_CASE("set: mail_client points a device at another port; its next check fail
   CHECK_FALSE(outcome.passed());  // the phone never gets "Meeting notes"
   CHECK(mailtest::records(*world, TraceKind::fault, "bob-phone", "set mail_client:").size() == 1);
   CHECK(mailtest::records(*world, TraceKind::transport, "", ":2110").size() >= 1);
+}
+
+TEST_CASE("set: pop3 closes port 995 for the next connection; keys not written stay", "[hosts_mail][set]") {
+  std::string text = shipped_text("pop3-two-devices");
+  const std::string events =
+      "  - {at: 7s, set: {host: mail.example.org, pop3: {tls_ports: [], login_requires_tls: true}}}\n";
+  text.insert(text.find("  - {at: 8s, note:"), events);
+  auto world = mailtest::load_text(text);
+  auto outcome = mailtest::run(*world);
+  CHECK_FALSE(outcome.passed());  // the phone (POP3 on 995) never gets "Meeting notes"
+  CHECK(mailtest::records(*world, TraceKind::fault, "mail.example.org", "(port 995 closed)").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::transport, "", ":995").size() >= 1);
+  auto* pop3 = world->network.host("mail.example.org")->find_service<engine::Pop3Service>();
+  REQUIRE(pop3);
+  CHECK(pop3->options().login_requires_tls);
+  CHECK(pop3->options().plain_ports == std::vector<std::uint16_t>{110});  // not written: unchanged
+  std::string no_imap = text;
+  no_imap.insert(no_imap.find("  - {at: 8s, note:"), "  - {at: 8s, set: {host: mail.example.org, imap: {ports: [143]}}}\n");
+  CHECK(load_errors(no_imap).find("'mail.example.org' runs no imap server") != std::string::npos);
 }

@@ -29,6 +29,15 @@ void ImapService::start(Host& host) {
   mailboxes();
 }
 
+std::vector<std::string> ImapService::apply_options(ImapServiceOptions next) {
+  if (next.hostname.empty() && host_) next.hostname = host_->name();
+  const ImapServiceOptions before = std::exchange(options_, std::move(next));
+  if (!host_) return {};
+  sessions_.set_idle_timeout(host_->simulator(), options_.idle_timeout);
+  return relisten(*host_, before.plain_ports, before.tls_ports, options_.plain_ports, options_.tls_ports,
+                  [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
+}
+
 void ImapService::set_command_rate(const CommandRate& rate) {
   if (!host_) return;
   sessions_.set_command_rate(host_->simulator(), rate, [this](Sessions::Session& session, const std::string& text) {

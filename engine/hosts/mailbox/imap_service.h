@@ -47,6 +47,9 @@ class ImapService : public Service {
   const ImapServiceOptions& options() const { return options_; }
   // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
   void set_command_rate(const CommandRate& rate);
+  // A scenario's `set:`: new sessions use `next`; ports open and close to match. Returns what
+  // changed beyond the settings themselves ("port 143 closed"), for the trace.
+  std::vector<std::string> apply_options(ImapServiceOptions next);
   std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t updates_pushed() const { return updates_pushed_; }
 

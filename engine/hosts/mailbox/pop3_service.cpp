@@ -21,6 +21,15 @@ void Pop3Service::start(Host& host) {
                        [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
 }
 
+std::vector<std::string> Pop3Service::apply_options(Pop3ServiceOptions next) {
+  if (next.hostname.empty() && host_) next.hostname = host_->name();
+  const Pop3ServiceOptions before = std::exchange(options_, std::move(next));
+  if (!host_) return {};
+  sessions_.set_idle_timeout(host_->simulator(), options_.idle_timeout);
+  return relisten(*host_, before.plain_ports, before.tls_ports, options_.plain_ports, options_.tls_ports,
+                  [this](const std::shared_ptr<StreamConnection>& c, bool tls) { accept(c, tls); });
+}
+
 void Pop3Service::set_command_rate(const CommandRate& rate) {
   if (!host_) return;
   sessions_.set_command_rate(host_->simulator(), rate, [this](Sessions::Session& session, const std::string& text) {

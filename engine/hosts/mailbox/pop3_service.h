@@ -43,6 +43,9 @@ class Pop3Service : public Service {
   const Pop3ServiceOptions& options() const { return options_; }
   // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
   void set_command_rate(const CommandRate& rate);
+  // A scenario's `set:`: new sessions use `next`; ports open and close to match. Returns what
+  // changed beyond the settings themselves ("port 143 closed"), for the trace.
+  std::vector<std::string> apply_options(Pop3ServiceOptions next);
   std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t sessions_served() const { return sessions_served_; }
 

@@ -229,6 +229,14 @@ void listen_plain_and_tls(Host& host, const std::vector<std::uint16_t>& plain_po
                           const std::vector<std::uint16_t>& tls_ports,
                           std::function<void(const std::shared_ptr<StreamConnection>&, bool)> accept);
 
+// A scenario's `set:` changed the ports: closes the ones no longer served and opens the new ones
+// (connections already open keep going). Returns what changed, for the trace ("port 143 closed").
+std::vector<std::string> relisten(Host& host, const std::vector<std::uint16_t>& old_plain,
+                                  const std::vector<std::uint16_t>& old_tls,
+                                  const std::vector<std::uint16_t>& plain_ports,
+                                  const std::vector<std::uint16_t>& tls_ports,
+                                  const std::function<void(const std::shared_ptr<StreamConnection>&, bool)>& accept);
+
 // A server with no mailboxes to serve (a configuration mistake the scenario loader normally
 // catches): sends `line` (the protocol's own refusal), records it, and hangs up.
 void refuse_connection(Host& host, const std::shared_ptr<StreamConnection>& connection, const std::string& peer,
