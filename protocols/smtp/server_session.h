@@ -143,8 +143,8 @@ struct ServerConfig {
 
 class ServerSession;
 
-// One row of the command table (OpenSMTPD style): the verb, where it may be used, and who
-// handles it. The same table drives the session and the lesson diagrams.
+// One row of the command table (OpenSMTPD style; POP3 and IMAP have the same shape): the verb, where
+// it may be used, and who handles it. The same table answers HELP; tests/smtp checks it.
 struct ServerCommand {
   std::string_view verb;
   std::string_view reference;  // where the rules are, e.g. "RFC 5321 §4.1.1.2"
