@@ -159,6 +159,9 @@ void MtaService::deliver_local(QueueEntry& entry) {
 
 void MtaService::deliver_remote(QueueEntry& entry) {
   auto job = std::make_shared<RemoteJob>();
+  if (remote_jobs_.size() >= 64 && (remote_jobs_.size() & (remote_jobs_.size() - 1)) == 0)
+    std::erase_if(remote_jobs_, [](const std::weak_ptr<RemoteJob>& weak) { return weak.expired(); });
+  remote_jobs_.push_back(job);
   job->queue_id = entry.queue_id;
   job->ledger_id = entry.ledger_id;
   job->epoch = epoch_;
@@ -173,6 +176,15 @@ void MtaService::deliver_remote(QueueEntry& entry) {
     if (alive.expired() || job->epoch != epoch_) return;  // the host crashed meanwhile
     route_found(job, route);
   });
+}
+
+void MtaService::stop() {
+  ++epoch_;  // nothing that still runs may reach the queue
+  // An attempt's completion callback holds its job and the job holds the attempt: the cycle
+  // breaks when the attempt finishes, so one still connecting at teardown is let go here.
+  for (const auto& weak : remote_jobs_)
+    if (auto job = weak.lock()) job->attempts.clear();
+  remote_jobs_.clear();
 }
 
 void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubResolver::MailRoute& route) {

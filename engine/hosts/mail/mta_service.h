@@ -53,6 +53,8 @@ class MtaService : public Service {
   std::string_view kind() const override { return "mta"; }
   void start(Host& host) override;
   void on_crash() override;
+  // Teardown: delivery attempts still running are let go (a job and its attempt hold each other).
+  void stop() override;
   void on_restart() override;
 
   // --- setup (before the run) ---
@@ -200,6 +202,7 @@ class MtaService : public Service {
   CommandRate command_rate_;
   Simulator::EventId queue_timer_ = 0;
   Time queue_timer_at_ = 0;
+  std::vector<std::weak_ptr<RemoteJob>> remote_jobs_;  // for stop(); expired ones pruned as it grows
   std::uint64_t epoch_ = 0;  // bumped at each crash: callbacks from before it are void
   std::uint64_t message_counter_ = 0;  // for Message-IDs this host makes
   std::uint64_t delivered_count_ = 0, relayed_count_ = 0, bounced_count_ = 0, delay_warning_count_ = 0;
