@@ -32,7 +32,10 @@ std::vector<std::string> relisten(Host& host, const std::vector<std::uint16_t>& 
     }
   for (const auto& [port, tls] : after)
     if (auto found = before.find(port); found == before.end() || found->second != tls) {
-      host.listen(port, [accept, tls](std::shared_ptr<StreamConnection> connection) { accept(connection, tls); });
+      const bool implicit_tls = tls;  // a structured binding cannot be captured before C++20's P1091 (clang 14)
+      host.listen(port, [accept, implicit_tls](std::shared_ptr<StreamConnection> connection) {
+        accept(connection, implicit_tls);
+      });
       effects.push_back("port " + std::to_string(port) + " open");
     }
   return effects;
