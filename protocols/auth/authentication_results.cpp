@@ -1,5 +1,8 @@
 #include "protocols/auth/authentication_results.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
@@ -191,6 +194,14 @@ std::optional<AuthenticationResults> parse_authentication_results(std::string_vi
       std::string property_value = equals == std::string::npos ? "" : words[w].substr(equals + 1);
       if (equals == std::string::npos || name.empty()) return std::nullopt;
       if (w == 0) {
+        // RFC 8601 §2.2: method and result are Keywords (letters, digits, '-'); anything else
+        // (a quote that never closes, a control byte) makes the field malformed.
+        auto keyword = [](std::string_view text) {
+          return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '/' || c == '.';
+          });
+        };
+        if (!keyword(name) || !keyword(property_value)) return std::nullopt;
         std::size_t slash = name.find('/');  // "method/version"
         result.method = to_lower(name.substr(0, slash));
         result.result = to_lower(property_value);
