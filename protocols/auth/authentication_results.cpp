@@ -92,6 +92,30 @@ std::vector<std::string> split_words(const std::string& text) {
   return words;
 }
 
+// RFC 8601 §2.2 Keyword (RFC 5321 ldh-str): letters, digits and '-'.
+bool is_keyword(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+}
+
+// §2.2 method = Keyword [ "/" method-version ], method-version = 1*DIGIT.
+bool is_method(std::string_view text) {
+  std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return is_keyword(text);
+  std::string_view version = text.substr(slash + 1);
+  return is_keyword(text.substr(0, slash)) && !version.empty() &&
+         std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// §2.2 "ptype.property" (smtp.mailfrom, header.d): Keywords joined by '.'; '_' is accepted too,
+// because deployed verifiers write it in property names.
+bool is_property_name(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+  });
+}
+
 }  // namespace
 
 std::optional<std::string> AuthenticationResult::property(std::string_view name) const {
@@ -162,7 +186,8 @@ std::string dmarc_authentication_results_fragment(const DmarcOutcome& outcome) {
 }
 
 std::string format_authentication_results(const AuthenticationResults& results) {
-  std::string field = "Authentication-Results: " + results.authserv_id + ";";
+  // §2.2: authserv-id is a value, so an id holding ';', '(' or '"' goes out as a quoted-string.
+  std::string field = "Authentication-Results: " + quoted(results.authserv_id) + ";";
   if (results.results.empty()) return field + " none\r\n";  // §2.2 no-result
   for (std::size_t i = 0; i < results.results.size(); ++i) {
     field += "\r\n\t" + format_authentication_result(results.results[i]);
@@ -193,20 +218,17 @@ std::optional<AuthenticationResults> parse_authentication_results(std::string_vi
       std::string name = words[w].substr(0, equals);
       std::string property_value = equals == std::string::npos ? "" : words[w].substr(equals + 1);
       if (equals == std::string::npos || name.empty()) return std::nullopt;
+      // RFC 8601 §2.2: a method, result or property name outside its grammar (a quote that
+      // never closes, a ';' or '(' that came in quoted, a control byte) makes the field malformed.
       if (w == 0) {
-        // RFC 8601 §2.2: method and result are Keywords (letters, digits, '-'); anything else
-        // (a quote that never closes, a control byte) makes the field malformed.
-        auto keyword = [](std::string_view text) {
-          return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '/' || c == '.';
-          });
-        };
-        if (!keyword(name) || !keyword(property_value)) return std::nullopt;
+        if (!is_method(name) || !is_keyword(property_value)) return std::nullopt;
         std::size_t slash = name.find('/');  // "method/version"
         result.method = to_lower(name.substr(0, slash));
         result.result = to_lower(property_value);
+      } else if (!is_property_name(name)) {
+        return std::nullopt;
       } else if (to_lower(name) == "reason") {
-        if (result.comment.empty()) result.comment = property_value;
+        if (result.comment.empty()) result.comment = trim(property_value);
       } else {
         result.properties.emplace_back(to_lower(name), property_value);
       }

@@ -209,6 +209,29 @@ TEST_CASE("Authentication-Results: a comment's quoted-pairs are text, so a forma
   CHECK(parsed->results[0].comment == dkim.comment);
 }
 
+TEST_CASE("Authentication-Results: names outside the RFC 8601 grammar are malformed; an odd authserv-id is quoted", "[dmarc][authres]") {
+  // Found by fuzz_authentication_results: "///=/com" gave an empty method, and a quoted
+  // authserv-id holding ';' was formatted bare and read back as an extra result.
+  CHECK_FALSE(parse_authentication_results("mx; ///=pass"));
+  CHECK_FALSE(parse_authentication_results("mx; spf/=pass"));      // method-version is 1*DIGIT
+  CHECK_FALSE(parse_authentication_results("mx; spf=pa.ss"));      // result is a Keyword
+  CHECK_FALSE(parse_authentication_results("mx; spf=pass \"a;b\"=x"));  // property name
+  auto versioned = parse_authentication_results("mx; spf/1=pass policy.dkim_domain=example.com");
+  REQUIRE(versioned);
+  CHECK(versioned->results.at(0).method == "spf");
+  CHECK(versioned->results.at(0).property("policy.dkim_domain") == "example.com");
+
+  auto odd = parse_authentication_results("\"mx;(odd\" 1; spf=pass");
+  REQUIRE(odd);
+  CHECK(odd->authserv_id == "mx;(odd");
+  const std::string field = format_authentication_results(*odd);
+  CHECK(field.rfind("Authentication-Results: \"mx;(odd\";", 0) == 0);
+  auto again = parse_authentication_results(field);
+  REQUIRE(again);
+  CHECK(again->authserv_id == "mx;(odd");
+  CHECK(again->results.size() == 1);
+}
+
 TEST_CASE("From domain extraction from raw message bytes", "[dmarc][headers]") {
   CHECK(from_domain("From: Joe <joe@Example.COM>\r\nTo: x@y.z\r\n\r\nbody") == "example.com");
   CHECK(from_domain("Subject: hi\nFrom:\n \"Doe, Jane\" (work)\n <jane@mail.example.org>\n\nbody") == "mail.example.org");
