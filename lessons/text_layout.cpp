@@ -146,6 +146,40 @@ std::string wrap_text(std::string_view text, std::size_t width, std::string_view
   return out;
 }
 
+std::vector<NarrationBlock> narration_blocks(std::string_view say) {
+  std::vector<NarrationBlock> blocks;
+  bool open = false;  // the last block takes continuation lines
+  std::size_t start = 0;
+  while (start <= say.size()) {
+    std::size_t end = say.find('\n', start);
+    if (end == std::string_view::npos) end = say.size();
+    std::string_view line = say.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    if (blank) {
+      if (!blocks.empty() && blocks.back().kind != NarrationBlock::Kind::blank)
+        blocks.push_back({NarrationBlock::Kind::blank, ""});
+      open = false;
+    } else if (line.rfind("  ", 0) == 0) {
+      blocks.push_back({NarrationBlock::Kind::verbatim, std::string(line)});
+      open = false;
+    } else if (std::size_t marker = 0; starts_list_item(line, marker)) {
+      blocks.push_back({NarrationBlock::Kind::list_item, std::string(line)});
+      open = true;
+    } else if (open) {
+      blocks.back().text += ' ';
+      blocks.back().text += line;
+    } else {
+      blocks.push_back({NarrationBlock::Kind::paragraph, std::string(line)});
+      open = true;
+    }
+    if (end == say.size()) break;
+  }
+  while (!blocks.empty() && blocks.back().kind == NarrationBlock::Kind::blank) blocks.pop_back();
+  return blocks;
+}
+
 std::string heading(std::string_view text, std::size_t width, std::string_view rule) {
   std::string out;
   for (int i = 0; i < 2; ++i) out += rule;

@@ -1,5 +1,6 @@
-// Laying out lesson text for a terminal: narration reflowed to a width, lists and indented
-// (code-like) lines kept as the author wrote them.
+// Laying out lesson text: for a terminal, narration reflowed to a width; for the visualizer's
+// wrapping panel, narration split into blocks. Both keep lists and indented (code-like) lines as
+// the author wrote them, by the same rules.
 #pragma once
 
 #include <functional>
@@ -25,6 +26,17 @@ struct BreakOptions {
 std::vector<std::string> break_at_spaces(std::string_view text, double width,
                                          const std::function<double(std::string_view)>& measure,
                                          BreakOptions options = {});
+
+// A step's `say:` split for a display that wraps by itself (the visualizer's lesson panel):
+// a paragraph's lines joined into one, a list item (as wrap_text tells one) a block of its own
+// that takes the unindented lines after it, a line indented by two spaces kept verbatim, a run of
+// blank lines one blank block (none at the end).
+struct NarrationBlock {
+  enum class Kind { paragraph, list_item, verbatim, blank };
+  Kind kind = Kind::paragraph;
+  std::string text;
+};
+std::vector<NarrationBlock> narration_blocks(std::string_view say);
 
 // "── Step 3/9: What a link failure does ──────" padded with rules to `width` columns.
 std::string heading(std::string_view text, std::size_t width, std::string_view rule = "─");

@@ -17,11 +17,15 @@
 #include "viz/model/tls_view.h"
 #include "viz/model/topology.h"
 
+namespace maillab::lessons {
+class LessonSession;
+}  // namespace maillab::lessons
+
 namespace maillab::viz {
 
 class HostInspectorSections;
 class HostActionRegistry;
-class LessonSession;
+using lessons::LessonSession;
 class ExerciseSession;
 
 struct Selection {

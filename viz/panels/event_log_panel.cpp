@@ -6,6 +6,7 @@
 #include "viz/model/style.h"
 #include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
+#include "viz/panels/window_flags.h"
 
 namespace maillab::viz {
 
@@ -18,11 +19,7 @@ constexpr engine::TraceKind all_kinds_list[] = {
 }  // namespace
 
 void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Event log", nullptr,
-               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  begin_fixed_window("Event log", area);
   const float unit = ImGui::GetFontSize();
 
   if (ImGui::Button("Kinds")) ImGui::OpenPopup("kinds");
@@ -69,7 +66,7 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
   ImGui::TextDisabled("%zu of %zu", view.rows().size(), records.size());
   if (state.marked_records) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.80f, 0.30f, 1.0f), "tinted: this step (%zu)",
+    ImGui::TextColored(accent_color, "tinted: this step (%zu)",
                        state.marked_records->second - state.marked_records->first);
   }
 
@@ -92,7 +89,7 @@ void EventLogPanel::Draw(VisualizerState& state, const Rect& area) {
         const auto& record = records[index];
         ImGui::TableNextRow();
         if (state.marked_records && index >= state.marked_records->first && index < state.marked_records->second) {
-          ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImVec4(1.0f, 0.80f, 0.30f, 0.16f)));
+          ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(step_tint_color));
         }
         ImGui::TableNextColumn();
         ImGui::PushID(row);

@@ -6,6 +6,7 @@
 #include <imgui_stdlib.h>
 
 #include "viz/panels/panel_colors.h"
+#include "viz/panels/window_flags.h"
 #include "viz/panels/wrapped_text.h"
 
 namespace maillab::viz {
@@ -166,9 +167,7 @@ void ExercisePanel::draw_fields(ExerciseSession& session) {
 }
 
 void ExercisePanel::draw(VisualizerState& state, ExerciseSession& session, const Rect& area) {
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Exercise", nullptr, fixed_window);
+  begin_fixed_window("Exercise", area);
   const auto& exercise = session.exercise();
   ImGui::PushStyleColor(ImGuiCol_Text, accent_color);
   text_wrapped(exercise.title);
@@ -183,7 +182,7 @@ void ExercisePanel::draw(VisualizerState& state, ExerciseSession& session, const
   ImGui::EndChild();
 
   ImGui::Separator();
-  if (session.dirty()) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.50f, 0.25f, 1.0f));
+  if (session.dirty()) ImGui::PushStyleColor(ImGuiCol_Button, unsaved_button_color);
   const bool pressed = ImGui::Button("Save and re-run");
   if (session.dirty()) ImGui::PopStyleColor();
   if (ImGui::IsItemHovered())

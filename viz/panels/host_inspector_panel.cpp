@@ -41,7 +41,7 @@ void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
     ImGui::TextDisabled("state");
     ImGui::TableNextColumn();
     if (node.up) {
-      ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "up");
+      ImGui::TextColored(up_color, "up");
     } else {
       ImGui::TextColored(to_imgui(drop_color), node.is_router ? "down" : "crashed");
     }
@@ -135,7 +135,7 @@ void LinkInspectorPanel::Draw(VisualizerState& state, std::size_t link_id) {
   }
   ImGui::Text("loss %.1f %%", link.loss * 100);
   if (link.up) {
-    ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.5f, 1), "up");
+    ImGui::TextColored(up_color, "up");
   } else {
     ImGui::TextColored(to_imgui(link_down_color), "down");
   }

@@ -2,14 +2,12 @@
 
 #include <imgui.h>
 
+#include "viz/panels/window_flags.h"
+
 namespace maillab::viz {
 
 void InspectorPanel::Draw(VisualizerState& state, const Rect& area) {
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Inspector", nullptr,
-               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  begin_fixed_window("Inspector", area);
   const bool has_object = !state.selection.node.empty() || state.selection.link_id.has_value();
   const bool has_record = state.selection.record.has_value() && *state.selection.record < state.records().size();
   if (!has_object && !has_record) {

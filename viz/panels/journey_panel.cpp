@@ -8,15 +8,12 @@
 #include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
 #include "viz/panels/wrapped_text.h"
+#include "viz/panels/window_flags.h"
 
 namespace maillab::viz {
 
 void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Message journey", nullptr,
-               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  begin_fixed_window("Message journey", area);
   const auto& records = state.records();
   if (generation != state.replay.generation() || records.size() < consumed) {
     ids.clear();

@@ -1,7 +1,6 @@
 #include "viz/panels/lesson_panel.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include <imgui.h>
@@ -12,199 +11,13 @@
 #include "lessons/text_layout.h"
 #include "viz/panels/padlock_icon.h"
 #include "viz/panels/panel_colors.h"
+#include "viz/panels/window_flags.h"
 #include "viz/panels/wrapped_text.h"
 #include "viz/world_scene.h"
 
 namespace maillab::viz {
 
 using lessons::LessonRun;
-
-// --- LessonSession ---
-
-LessonSession::LessonSession(std::unique_ptr<LessonRun> run, std::vector<std::string> scripted_answers,
-                             RunFactory fresh_run)
-    : run_(std::move(run)), scripted_(std::move(scripted_answers)), fresh_run_(std::move(fresh_run)) {}
-
-void LessonSession::remember_shown() {
-  if (auto shown = run_->shown_records(); !shown.empty()) last_shown_ = std::move(shown);
-}
-
-bool LessonSession::next_step() {
-  remember_shown();
-  if (!run_->advance()) return false;
-  actions_.push_back({Action::Kind::advance, ""});
-  feedback_.reset();
-  problem_.clear();
-  return true;
-}
-
-bool LessonSession::can_go_back() const { return fresh_run_ && run_->step_index().has_value(); }
-
-bool LessonSession::back() {
-  if (!can_go_back()) return false;
-  // Entering step k is the (k+1)-th advance; finishing is one advance past the last step.
-  const std::size_t current = run_->finished() ? run_->step_count() : *run_->step_index();
-  const std::size_t advances_wanted = current;  // enters step current-1; 0 = the introduction
-  std::vector<Action> keep;
-  std::size_t advances = 0;
-  if (advances_wanted > 0) {
-    for (const Action& action : actions_) {
-      keep.push_back(action);
-      if (action.kind == Action::Kind::advance && ++advances == advances_wanted) break;
-    }
-  }
-  replay(keep);
-  return true;
-}
-
-bool LessonSession::restart() {
-  if (!fresh_run_) return false;
-  replay({});
-  return true;
-}
-
-void LessonSession::replay(const std::vector<Action>& actions) {
-  auto fresh = fresh_run_();
-  if (!fresh) return;  // the lesson loaded once; a failure now leaves the current run in place
-  run_ = std::move(fresh);
-  actions_.clear();
-  last_shown_.clear();
-  for (const Action& action : actions) {
-    switch (action.kind) {
-      case Action::Kind::advance: next_step(); break;
-      case Action::Kind::answer: submit(action.text); break;
-      case Action::Kind::skip: skip(); break;
-    }
-  }
-  feedback_.reset();
-  problem_.clear();
-}
-
-std::vector<std::size_t> LessonSession::displayed_records(bool* from_earlier_step) const {
-  if (from_earlier_step) *from_earlier_step = false;
-  const lessons::Step* step = run_->current_step();
-  if (!step || run_->phase() == lessons::LessonRun::Phase::predict) return {};
-  if (step->show) return run_->shown_records();
-  if (step->run) return {};
-  if (from_earlier_step) *from_earlier_step = !last_shown_.empty();
-  return last_shown_;
-}
-
-void LessonSession::after_answer(const lessons::Quiz& quiz, bool prediction, bool correct, bool skipped) {
-  Feedback feedback;
-  feedback.prediction = prediction;
-  feedback.correct = correct;
-  feedback.skipped = skipped;
-  feedback.right_answer = lessons::right_answer_text(quiz);
-  feedback.explanation = quiz.explanation;
-  feedback_ = std::move(feedback);
-  problem_.clear();
-}
-
-bool LessonSession::submit(std::string_view text) {
-  const lessons::Quiz* quiz = run_->pending_question();
-  if (!quiz) return false;
-  const lessons::Quiz asked = *quiz;  // answer() moves on to the next question
-  const bool prediction = run_->pending_is_prediction();
-  const lessons::AnswerCheck check = run_->answer(text);
-  if (!check.valid) {
-    problem_ = check.problem.empty() ? "that is not an answer to this question" : check.problem;
-    return false;
-  }
-  actions_.push_back({Action::Kind::answer, std::string(text)});
-  after_answer(asked, prediction, check.correct, false);
-  return true;
-}
-
-void LessonSession::skip() {
-  const lessons::Quiz* quiz = run_->pending_question();
-  if (!quiz) return;
-  const lessons::Quiz asked = *quiz;
-  const bool prediction = run_->pending_is_prediction();
-  run_->skip_question();
-  actions_.push_back({Action::Kind::skip, ""});
-  after_answer(asked, prediction, false, true);
-}
-
-void LessonSession::apply_scripted() {
-  while (run_->pending_question() && scripted_used_ < scripted_.size()) {
-    // An answer that does not fit counts as skipped: a script must never stall the lesson.
-    if (!submit(scripted_[scripted_used_++])) skip();
-  }
-}
-
-void LessonSession::advance_steps(int steps) {
-  apply_scripted();
-  for (int i = 0; i < steps && !run_->finished(); ++i) {
-    while (run_->pending_question()) {
-      apply_scripted();
-      if (run_->pending_question()) skip();
-    }
-    next_step();
-    apply_scripted();
-  }
-}
-
-std::string LessonSession::step_label() const {
-  if (run_->finished()) return "Finished";
-  const auto index = run_->step_index();
-  if (!index) return "Introduction";
-  std::string label = "Step " + std::to_string(*index + 1) + "/" + std::to_string(run_->step_count());
-  if (const lessons::Step* step = run_->current_step(); step && !step->title.empty()) label += ": " + step->title;
-  return label;
-}
-
-std::optional<std::size_t> LessonSession::focus_record() const {
-  const auto& records = run_->world().simulator.trace().records();
-  if (const engine::TraceRecord* checkpoint = run_->checkpoint()) {
-    return std::size_t(checkpoint - records.data());
-  }
-  const auto shown = run_->shown_records();
-  if (!shown.empty()) return shown.back();
-  return std::nullopt;
-}
-
-// --- narration ---
-
-std::vector<NarrationBlock> narration_blocks(std::string_view say) {
-  std::vector<NarrationBlock> blocks;
-  auto is_item = [](std::string_view line) {
-    if (line.rfind("- ", 0) == 0 || line.rfind("* ", 0) == 0) return true;
-    std::size_t digits = 0;
-    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
-    return digits > 0 && line.substr(digits).rfind(". ", 0) == 0;
-  };
-  bool open = false;  // the last block takes continuation lines
-  std::size_t start = 0;
-  while (start <= say.size()) {
-    std::size_t end = say.find('\n', start);
-    if (end == std::string_view::npos) end = say.size();
-    std::string_view line = say.substr(start, end - start);
-    start = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
-    if (blank) {
-      if (!blocks.empty() && blocks.back().kind != NarrationBlock::Kind::blank)
-        blocks.push_back({NarrationBlock::Kind::blank, ""});
-      open = false;
-    } else if (line.rfind("  ", 0) == 0) {
-      blocks.push_back({NarrationBlock::Kind::verbatim, std::string(line)});
-      open = false;
-    } else if (is_item(line)) {
-      blocks.push_back({NarrationBlock::Kind::list_item, std::string(line)});
-      open = true;
-    } else if (open) {
-      blocks.back().text += ' ';
-      blocks.back().text += line;
-    } else {
-      blocks.push_back({NarrationBlock::Kind::paragraph, std::string(line)});
-      open = true;
-    }
-    if (end == say.size()) break;
-  }
-  while (!blocks.empty() && blocks.back().kind == NarrationBlock::Kind::blank) blocks.pop_back();
-  return blocks;
-}
 
 // --- the scene ---
 
@@ -263,15 +76,23 @@ bool rewind_lesson(VisualizerState& state, LessonSession& session, bool to_start
 }
 
 // --- drawing ---
+//
+// LessonPanel::draw lays the window out top to bottom: the lesson's title and score; a scrolling
+// region with the introduction, a step (narration, feedback on the last answer, the pending
+// question, where the clock stopped) or the summary at the end; the records the step ran; the
+// footer with Back, Restart and Next step. Each part has its function below, in that order.
 
 namespace {
 
+void clear_answer(LessonPanel& panel) {
+  panel.free_answer.clear();
+  panel.choice = -1;
+}
 
 void queue_next_step(VisualizerState& state, LessonSession& session, LessonPanel& panel) {
   state.after_frame.push_back([&state, &session, &panel] {
     if (session.next_step()) {
-      panel.free_answer.clear();
-      panel.choice = -1;
+      clear_answer(panel);
       state.status.clear();
     }
   });
@@ -280,19 +101,155 @@ void queue_next_step(VisualizerState& state, LessonSession& session, LessonPanel
 void queue_rewind(VisualizerState& state, LessonSession& session, LessonPanel& panel, bool to_start) {
   state.after_frame.push_back([&state, &session, &panel, to_start] {
     if (!rewind_lesson(state, session, to_start)) return;
-    panel.free_answer.clear();
-    panel.choice = -1;
+    clear_answer(panel);
     panel.focused_step.reset();
   });
+}
+
+// Selects trace record `index` (and its message, if it carries one) in the canvas and inspector.
+void select_record(VisualizerState& state, const std::vector<engine::TraceRecord>& records, std::size_t index) {
+  state.selection.record = index;
+  if (!records[index].message.empty()) state.selection.message = records[index].message;
+}
+
+// The records the panel lists for the current step, and where: below the step's text in a region
+// of their own (a long narration must not push them out of sight), or, while a question waits
+// and comes first, at the end of the text, scrolling with it.
+struct StepRecords {
+  std::vector<std::size_t> shown;
+  bool from_earlier_step = false;
+  std::size_t limit = 0;  // how many of `shown` are listed
+  bool listed = false;
+  bool below = false;
+  float height = 0;  // of the region below; 0 when they are not below
+};
+
+StepRecords step_records(const LessonSession& session) {
+  const LessonRun& run = session.run();
+  const lessons::Step* step = run.current_step();
+  StepRecords out;
+  if (!step || run.finished()) return out;
+  out.shown = session.displayed_records(&out.from_earlier_step);
+  // (Nothing to list while a prediction waits: the step has not run.)
+  out.listed = run.phase() != LessonRun::Phase::predict && (!out.shown.empty() || step->show);
+  const std::size_t limit_wanted = step->show ? std::size_t(std::max(step->show->limit, 1)) : 40;
+  out.limit = std::min(out.shown.size(), limit_wanted);
+  out.below = out.listed && !run.pending_question();
+  if (out.below) {
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    out.height = line * (float(std::min<std::size_t>(std::max<std::size_t>(out.limit, 1), 6)) + 1.6f) +
+                 ImGui::GetStyle().ScrollbarSize;  // the horizontal one, for long lines
+  }
+  return out;
+}
+
+void draw_header(const LessonRun& run) {
+  ImGui::PushStyleColor(ImGuiCol_Text, accent_color);
+  text_wrapped(run.lesson().title);
+  ImGui::PopStyleColor();
+  ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
+  ImGui::Separator();
+}
+
+void draw_intro(const LessonRun& run) {
+  ImGui::TextColored(accent_color, "Introduction");
+  for (const auto& block : lessons::narration_blocks(run.lesson().description)) {
+    if (block.kind == lessons::NarrationBlock::Kind::blank) ImGui::Spacing();
+    else text_wrapped(block.text);
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("%zu steps, %zu questions. Press Next step to begin.", run.step_count(), run.max_score());
+}
+
+void draw_finished(const LessonRun& run) {
+  ImGui::TextColored(accent_color, "Finished");
+  ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
+  ImGui::Spacing();
+  for (const auto& answer : run.answers()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, answer.correct ? good_color : bad_color);
+    text_wrapped(std::string(answer.correct ? "right" : "wrong") + " step " + std::to_string(answer.step + 1) +
+                 (answer.prediction ? " prediction: " : " quiz: ") + (answer.skipped ? "(skipped)" : answer.given));
+    ImGui::PopStyleColor();
+  }
+}
+
+// The step's `say:`. A verbatim line stays on its own line but still wraps when wider than the
+// column (a table in the narration).
+void draw_narration(const lessons::Step& step) {
+  for (const auto& block : lessons::narration_blocks(step.say)) {
+    if (block.kind == lessons::NarrationBlock::Kind::blank) ImGui::Spacing();
+    else text_wrapped(block.text);
+  }
+}
+
+void draw_feedback(const LessonSession::Feedback& feedback) {
+  ImGui::Spacing();
+  ImGui::Separator();
+  const char* what = feedback.prediction ? "Your prediction: " : "";
+  if (feedback.correct) {
+    ImGui::TextColored(good_color, "%sright.", what);
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, bad_color);
+    text_wrapped(std::string(what) + (feedback.skipped ? "skipped" : "not quite") + ": the answer is " +
+                 feedback.right_answer + ".");
+    ImGui::PopStyleColor();
+  }
+  for (const auto& block : lessons::narration_blocks(feedback.explanation)) {
+    if (block.kind != lessons::NarrationBlock::Kind::blank) text_wrapped(block.text);
+  }
+}
+
+// Where the step's run left the clock: at its checkpoint's record, or just the time.
+void draw_clock(const LessonRun& run) {
+  ImGui::Spacing();
+  ImGui::Separator();
+  if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
+    ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
+    // Mail-client records already start with their device's name ("bob-laptop: 1 new message").
+    const bool named = checkpoint->summary.rfind(checkpoint->node + ":", 0) == 0;
+    ImGui::PushStyleColor(ImGuiCol_Text, record_color(*checkpoint));
+    text_wrapped((named ? "" : checkpoint->node + " ") + checkpoint->summary);
+    ImGui::PopStyleColor();
+  } else if (run.checkpoint_missed()) {
+    ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
+  } else {
+    ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
+  }
+}
+
+// One line per record, a click selects it; the lines scroll sideways when long.
+void draw_records(VisualizerState& state, const LessonRun& run, const StepRecords& list) {
+  const auto& records = run.world().simulator.trace().records();
+  if (list.from_earlier_step) {
+    ImGui::TextDisabled("from the step before (click one to inspect it):");
+  } else {
+    ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", list.shown.size(),
+                        run.window_end() - run.window_begin());
+  }
+  for (std::size_t i = 0; i < list.limit; ++i) {
+    const std::size_t index = list.shown[i];
+    const auto& record = records[index];
+    ImGui::PushID(int(i));
+    const bool selected = state.selection.record && *state.selection.record == index;
+    std::string text = engine::format_seconds(record.time) + "  " + record.node;
+    if (!record.peer.empty()) text += " -> " + record.peer;
+    const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
+    text += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + caption;
+    padlock_icon(state.padlock(index));  // a blank of the same width when none: rows stay aligned
+    ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
+    if (ImGui::Selectable(text.c_str(), selected)) select_record(state, records, index);
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    ImGui::PopID();
+  }
+  if (list.shown.size() > list.limit) ImGui::TextDisabled("... and %zu more", list.shown.size() - list.limit);
 }
 
 }  // namespace
 
 void LessonPanel::draw_time_bar(VisualizerState& state, LessonSession& session, const Rect& area) {
   LessonRun& run = session.run();
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Time", nullptr, fixed_window | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  begin_fixed_window("Time", area, fixed_bar);
   ImGui::TextColored(accent_color, "Lesson");
   ImGui::SameLine();
   ImGui::TextUnformatted(run.lesson().title.c_str());
@@ -310,230 +267,118 @@ void LessonPanel::draw_time_bar(VisualizerState& state, LessonSession& session, 
   ImGui::End();
 }
 
-void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rect& area) {
-  LessonRun& run = session.run();
-  const auto& records = run.world().simulator.trace().records();
-
+void LessonPanel::follow_step(VisualizerState& state, const LessonSession& session) {
+  const LessonRun& run = session.run();
   // The event log tints what this step ran (nothing while a prediction waits: it has not run).
   state.marked_records.reset();
   if (run.step_index() && !run.finished() && run.phase() != LessonRun::Phase::predict &&
       run.window_end() > run.window_begin()) {
     state.marked_records = std::make_pair(run.window_begin(), run.window_end());
   }
-
   // After a step ran, point the canvas and inspector at what the step stopped at.
   if (run.step_index() != focused_step && run.phase() != LessonRun::Phase::predict) {
     focused_step = run.step_index();
-    if (auto record = session.focus_record()) {
-      state.selection.record = record;
-      if (!records[*record].message.empty()) state.selection.message = records[*record].message;
-    }
+    if (auto record = session.focus_record()) select_record(state, run.world().simulator.trace().records(), *record);
   }
+}
 
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  ImGui::Begin("Lesson", nullptr, fixed_window);
-  const float unit = ImGui::GetFontSize();
+void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rect& area) {
+  follow_step(state, session);
+  const LessonRun& run = session.run();
+  begin_fixed_window("Lesson", area);
+  draw_header(run);
 
-  ImGui::PushStyleColor(ImGuiCol_Text, accent_color);
-  text_wrapped(run.lesson().title);
-  ImGui::PopStyleColor();
-  ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
-  ImGui::Separator();
-
-  // The step's text scrolls; the records it ran get a region of their own below it (a long
-  // narration must not push them out of sight); the controls stay at the bottom.
-  const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;
-  const lessons::Step* step = run.current_step();
-  bool earlier = false;
-  std::vector<std::size_t> shown;
-  if (step && !run.finished()) shown = session.displayed_records(&earlier);
-  // (Nothing to list while a prediction waits: the step has not run.)
-  const bool list_records = step && !run.finished() && run.phase() != LessonRun::Phase::predict &&
-                            (!shown.empty() || step->show);
-  const std::size_t limit_wanted = step && step->show ? std::size_t(std::max(step->show->limit, 1)) : 40;
-  const std::size_t limit = std::min(shown.size(), limit_wanted);
-  // While a question waits it comes first: the records scroll with the text, as before.
-  const bool records_below = list_records && !run.pending_question();
-  const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float records_height =
-      records_below ? line * (float(std::min<std::size_t>(std::max<std::size_t>(limit, 1), 6)) + 1.6f) +
-                          ImGui::GetStyle().ScrollbarSize  // the horizontal one, for long lines
-                    : 0.0f;
-  auto draw_records = [&] {
-    if (earlier) {
-      ImGui::TextDisabled("from the step before (click one to inspect it):");
-    } else {
-      ImGui::TextDisabled("what happened (%zu of %zu records; click one to inspect it):", shown.size(),
-                          run.window_end() - run.window_begin());
-    }
-    for (std::size_t i = 0; i < limit; ++i) {
-      const auto& record = records[shown[i]];
-      ImGui::PushID(int(i));
-      const bool selected = state.selection.record && *state.selection.record == shown[i];
-      std::string text = engine::format_seconds(record.time) + "  " + record.node;
-      if (!record.peer.empty()) text += " -> " + record.peer;
-      const std::string caption = record.kind == engine::TraceKind::hop ? hop_caption(record) : record.summary;
-      text += "  " + (record.protocol.empty() ? "" : record.protocol + " ") + caption;
-      padlock_icon(state.padlock(shown[i]));  // a blank of the same width when none: rows stay aligned
-      ImGui::PushStyleColor(ImGuiCol_Text, record_color(record));
-      if (ImGui::Selectable(text.c_str(), selected)) {
-        state.selection.record = shown[i];
-        if (!record.message.empty()) state.selection.message = record.message;
-      }
-      ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
-      ImGui::PopID();
-    }
-    if (shown.size() > limit) ImGui::TextDisabled("... and %zu more", shown.size() - limit);
-  };
-  ImGui::BeginChild("step", ImVec2(0, -(footer + records_height)), false);
+  const float footer = ImGui::GetFrameHeightWithSpacing() * 1.3f;  // the controls stay at the bottom
+  const StepRecords records = step_records(session);
+  ImGui::BeginChild("step", ImVec2(0, -(footer + records.height)), false);
   // Everything a student must read whole (narration, question, answers, feedback) is measured:
   // how far it reaches past the panel's right edge, where the window would cut it off.
   ImGui::BeginGroup();
-  bool measured = false;
-  auto measure = [&] {
-    ImGui::EndGroup();
-    measured = true;
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    widest_overflow = std::max(0.0f, ImGui::GetItemRectMax().x - right);
-  };
   if (run.finished()) {
-    ImGui::TextColored(accent_color, "Finished");
-    ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
-    ImGui::Spacing();
-    for (const auto& answer : run.answers()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, answer.correct ? good_color : bad_color);
-      text_wrapped(std::string(answer.correct ? "right" : "wrong") + " step " + std::to_string(answer.step + 1) +
-                   (answer.prediction ? " prediction: " : " quiz: ") + (answer.skipped ? "(skipped)" : answer.given));
-      ImGui::PopStyleColor();
-    }
-  } else if (!step) {
-    ImGui::TextColored(accent_color, "Introduction");
-    if (!run.lesson().description.empty()) {
-      for (const auto& block : narration_blocks(run.lesson().description)) {
-        if (block.kind == NarrationBlock::Kind::blank) ImGui::Spacing();
-        else text_wrapped(block.text);
-      }
-    }
-    ImGui::Spacing();
-    ImGui::TextDisabled("%zu steps, %zu questions. Press Next step to begin.", run.step_count(), run.max_score());
+    draw_finished(run);
+  } else if (const lessons::Step* step = run.current_step()) {
+    draw_step(state, session, *step);
   } else {
-    ImGui::TextColored(accent_color, "%s", session.step_label().c_str());
-    ImGui::Spacing();
-    for (const auto& block : narration_blocks(step->say)) {
-      switch (block.kind) {
-        case NarrationBlock::Kind::blank: ImGui::Spacing(); break;
-        // Kept on its own line, but wrapped when wider than the column (a table in the narration).
-        case NarrationBlock::Kind::verbatim: text_wrapped(block.text); break;
-        case NarrationBlock::Kind::list_item:
-        case NarrationBlock::Kind::paragraph: text_wrapped(block.text); break;
-      }
-    }
-
-    // Feedback on the last answer.
-    if (const auto& feedback = session.feedback()) {
-      ImGui::Spacing();
-      ImGui::Separator();
-      const char* what = feedback->prediction ? "Your prediction: " : "";
-      if (feedback->correct) {
-        ImGui::TextColored(good_color, "%sright.", what);
-      } else {
-        ImGui::PushStyleColor(ImGuiCol_Text, bad_color);
-        text_wrapped(std::string(what) + (feedback->skipped ? "skipped" : "not quite") + ": the answer is " +
-                     feedback->right_answer + ".");
-        ImGui::PopStyleColor();
-      }
-      if (!feedback->explanation.empty()) {
-        for (const auto& block : narration_blocks(feedback->explanation)) {
-          if (block.kind != NarrationBlock::Kind::blank) text_wrapped(block.text);
-        }
-      }
-    }
-
-    // The pending question.
-    if (const lessons::Quiz* quiz = run.pending_question()) {
-      ImGui::Spacing();
-      ImGui::Separator();
-      ImGui::TextColored(accent_color, "%s %zu/%zu", run.pending_is_prediction() ? "Predict" : "Question",
-                         run.question_number(), run.max_score());
-      text_wrapped(quiz->question);
-      if (quiz->multiple_choice()) {
-        // Each choice wraps beside its button (a radio button's own label never wraps, and a long
-        // answer would be cut at the panel's edge); a click on the text picks it too.
-        for (std::size_t i = 0; i < quiz->choices.size(); ++i) {
-          ImGui::PushID(int(i));
-          ImGui::RadioButton("##choice", &choice, int(i));
-          ImGui::SameLine();
-          ImGui::BeginGroup();
-          text_wrapped(std::string(1, char('a' + i)) + ") " + quiz->choices[i]);
-          ImGui::EndGroup();
-          if (ImGui::IsItemClicked()) choice = int(i);
-          ImGui::PopID();
-        }
-      } else {
-        ImGui::SetNextItemWidth(unit * 10);
-        ImGui::InputText("##answer", &free_answer);
-      }
-      const bool ready = quiz->multiple_choice() ? choice >= 0 : !free_answer.empty();
-      if (!ready) ImGui::BeginDisabled();
-      if (ImGui::Button("Submit")) {
-        std::string text = quiz->multiple_choice() ? std::to_string(choice + 1) : free_answer;
-        state.after_frame.push_back([&session, this, text] {
-          if (session.submit(text)) {
-            free_answer.clear();
-            choice = -1;
-          }
-        });
-      }
-      if (!ready) ImGui::EndDisabled();
-      ImGui::SameLine();
-      if (ImGui::SmallButton("skip")) {
-        state.after_frame.push_back([&session, this] {
-          session.skip();
-          free_answer.clear();
-          choice = -1;
-        });
-      }
-      if (!session.problem().empty()) ImGui::TextColored(bad_color, "%s", session.problem().c_str());
-    }
-    // What the step ran and showed (hidden while a prediction waits: the step has not run).
-    if (run.phase() != LessonRun::Phase::predict && step->run) {
-      ImGui::Spacing();
-      ImGui::Separator();
-      if (const engine::TraceRecord* checkpoint = run.checkpoint()) {
-        ImGui::TextDisabled("clock stopped at %s s:", engine::format_seconds(run.now()).c_str());
-        // Mail-client records already start with their device's name ("bob-laptop: 1 new message").
-        const bool named = checkpoint->summary.rfind(checkpoint->node + ":", 0) == 0;
-        ImGui::PushStyleColor(ImGuiCol_Text, record_color(*checkpoint));
-        text_wrapped((named ? "" : checkpoint->node + " ") + checkpoint->summary);
-        ImGui::PopStyleColor();
-      } else if (run.checkpoint_missed()) {
-        ImGui::TextColored(bad_color, "(the checkpoint this step waits for never came)");
-      } else {
-        ImGui::TextDisabled("clock now %s s", engine::format_seconds(run.now()).c_str());
-      }
-    }
-
-    measure();  // the records' lines scroll sideways when long: not measured
-    if (list_records && !records_below) {
-      ImGui::Spacing();
-      ImGui::Separator();
-      draw_records();
-    }
+    draw_intro(run);
   }
-  if (!measured) measure();
+  ImGui::EndGroup();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  widest_overflow = std::max(0.0f, ImGui::GetItemRectMax().x - right);
+  if (records.listed && !records.below) {
+    ImGui::Spacing();
+    ImGui::Separator();
+    draw_records(state, run, records);
+  }
   ImGui::EndChild();
 
-  if (records_below) {
+  if (records.below) {
     ImGui::Separator();
-    ImGui::BeginChild("records", ImVec2(0, records_height - ImGui::GetStyle().ItemSpacing.y), false,
+    ImGui::BeginChild("records", ImVec2(0, records.height - ImGui::GetStyle().ItemSpacing.y), false,
                       ImGuiWindowFlags_HorizontalScrollbar);
-    draw_records();
+    draw_records(state, run, records);
     ImGui::EndChild();
   }
+  draw_footer(state, session);
+  ImGui::End();
+}
 
-  // Footer: the one way time moves (Back replays the lesson to the step before).
+void LessonPanel::draw_step(VisualizerState& state, LessonSession& session, const lessons::Step& step) {
+  const LessonRun& run = session.run();
+  ImGui::TextColored(accent_color, "%s", session.step_label().c_str());
+  ImGui::Spacing();
+  draw_narration(step);
+  if (const auto& feedback = session.feedback()) draw_feedback(*feedback);
+  if (const lessons::Quiz* quiz = run.pending_question()) draw_question(state, session, *quiz);
+  // (Nothing ran yet while a prediction waits.)
+  if (run.phase() != LessonRun::Phase::predict && step.run) draw_clock(run);
+}
+
+void LessonPanel::draw_question(VisualizerState& state, LessonSession& session, const lessons::Quiz& quiz) {
+  const LessonRun& run = session.run();
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::TextColored(accent_color, "%s %zu/%zu", run.pending_is_prediction() ? "Predict" : "Question",
+                     run.question_number(), run.max_score());
+  text_wrapped(quiz.question);
+  if (quiz.multiple_choice()) {
+    // Each choice wraps beside its button (a radio button's own label never wraps, and a long
+    // answer would be cut at the panel's edge); a click on the text picks it too.
+    for (std::size_t i = 0; i < quiz.choices.size(); ++i) {
+      ImGui::PushID(int(i));
+      ImGui::RadioButton("##choice", &choice, int(i));
+      ImGui::SameLine();
+      ImGui::BeginGroup();
+      text_wrapped(std::string(1, char('a' + i)) + ") " + quiz.choices[i]);
+      ImGui::EndGroup();
+      if (ImGui::IsItemClicked()) choice = int(i);
+      ImGui::PopID();
+    }
+  } else {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::InputText("##answer", &free_answer);
+  }
+  const bool ready = quiz.multiple_choice() ? choice >= 0 : !free_answer.empty();
+  if (!ready) ImGui::BeginDisabled();
+  if (ImGui::Button("Submit")) {
+    std::string text = quiz.multiple_choice() ? std::to_string(choice + 1) : free_answer;
+    state.after_frame.push_back([&session, this, text] {
+      if (session.submit(text)) clear_answer(*this);
+    });
+  }
+  if (!ready) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::SmallButton("skip")) {
+    state.after_frame.push_back([&session, this] {
+      session.skip();
+      clear_answer(*this);
+    });
+  }
+  if (!session.problem().empty()) ImGui::TextColored(bad_color, "%s", session.problem().c_str());
+}
+
+// The one way time moves (Back replays the lesson to the step before).
+void LessonPanel::draw_footer(VisualizerState& state, LessonSession& session) {
+  const LessonRun& run = session.run();
   ImGui::Separator();
   if (!session.can_go_back()) ImGui::BeginDisabled();
   if (ImGui::Button("< Back")) queue_rewind(state, session, *this, false);
@@ -547,15 +392,12 @@ void LessonPanel::draw(VisualizerState& state, LessonSession& session, const Rec
   if (!can_advance) ImGui::BeginDisabled();
   const bool last = run.step_index() && *run.step_index() + 1 >= run.step_count();
   const char* label = run.finished() ? "Done" : last ? "Finish" : run.step_index() ? "Next step >" : "Start >";
-  if (ImGui::Button(label, ImVec2(unit * 7, 0))) {
-    queue_next_step(state, session, *this);
-  }
+  if (ImGui::Button(label, ImVec2(ImGui::GetFontSize() * 7, 0))) queue_next_step(state, session, *this);
   if (!can_advance) ImGui::EndDisabled();
   ImGui::SameLine();
   if (run.pending_question()) ImGui::TextDisabled("answer the question first");
   else if (run.finished()) ImGui::Text("score: %zu/%zu", run.score(), run.max_score());
   else ImGui::TextDisabled("score %zu/%zu", run.score(), run.max_score());
-  ImGui::End();
 }
 
 }  // namespace maillab::viz

@@ -5,6 +5,9 @@
 
 #include <imgui.h>
 
+#include "viz/panels/panel_colors.h"
+#include "viz/panels/window_flags.h"
+
 namespace maillab::viz {
 
 using engine::TraceKind;
@@ -41,12 +44,7 @@ void queue_step_to_next(VisualizerState& state, TraceKind kind, const char* what
 }
 
 void TimeControlsPanel::Draw(VisualizerState& state, const Rect& area) {
-  ImGui::SetNextWindowPos(ImVec2(float(area.x), float(area.y)));
-  ImGui::SetNextWindowSize(ImVec2(float(area.width), float(area.height)));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("Time", nullptr, flags);
+  begin_fixed_window("Time", area, fixed_bar);
 
   if (ImGui::Button(state.clock.playing ? "Pause" : "Play", ImVec2(70 * state.ui_scale, 0))) {
     state.clock.playing = !state.clock.playing;
@@ -83,7 +81,7 @@ void TimeControlsPanel::Draw(VisualizerState& state, const Rect& area) {
                       state.flights_in_view);
   if (!state.status.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", state.status.c_str());
+    ImGui::TextColored(accent_color, "%s", state.status.c_str());
   }
 
   // Second row: timeline, speed, what to show.
