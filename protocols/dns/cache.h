@@ -56,6 +56,8 @@ class Cache {
                      CacheRank minimum = CacheRank::answer) const;
   void purge(std::int64_t now);  // drops expired entries
   void clear();
+  // From the next store on; what is cached keeps the expiry it was given.
+  void set_max_ttl(std::uint32_t max_ttl) { max_ttl_ = max_ttl; }
 
   std::vector<CacheEntryView> dump(std::int64_t now) const;  // unexpired entries, canonical order
   std::size_t size() const { return entries_.size() + nxdomain_.size(); }

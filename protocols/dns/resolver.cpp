@@ -20,6 +20,15 @@ std::string milliseconds(std::int64_t microseconds) { return std::to_string(micr
 Resolver::Resolver(ResolverConfig config)
     : config_(std::move(config)), cache_(config_.max_cache_ttl), random_state_(config_.seed ? config_.seed : 1) {}
 
+void Resolver::reconfigure(const ResolverConfig& next) {
+  ResolverConfig kept = config_;
+  config_ = next;
+  config_.narrate = std::move(kept.narrate);
+  config_.random_id = std::move(kept.random_id);
+  config_.seed = kept.seed;
+  cache_.set_max_ttl(config_.max_cache_ttl);
+}
+
 // ---- entry points ---------------------------------------------------------------------------
 
 void Resolver::start_query(std::uint64_t client_token, const Name& name, RecordType type, std::int64_t now) {

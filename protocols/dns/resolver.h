@@ -128,6 +128,9 @@ class Resolver {
   const Cache& cache() const { return cache_; }
   std::vector<CacheEntryView> dump_cache(std::int64_t now) const { return cache_.dump(now); }
   void flush_cache() { cache_.clear(); }
+  // New limits, timeouts, EDNS size and root hints (`narrate`, `random_id` and `seed` stay): the
+  // cache and the resolutions in progress are kept; each limit holds from its next check.
+  void reconfigure(const ResolverConfig& next);
   const ResolverCounters& counters() const { return counters_; }
   std::size_t active_resolutions() const { return tasks_.size(); }
 

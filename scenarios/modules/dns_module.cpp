@@ -256,18 +256,13 @@ std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engin
   return service;
 }
 
-std::unique_ptr<engine::Service> parse_resolver(const YAML::Node& block, engine::Host& host, LoadContext& context) {
-  if (!context.check_keys(block, "resolver", {},
-                          {"root_hints", "server_timeout", "query_budget", "tries_per_server", "max_ttl",
-                           "dead_server_hold", "edns"}))
-    return nullptr;
-  if (host.find_service<engine::AuthoritativeService>()) {
-    context.error(block, "'" + host.name() + "' already runs an authoritative server on UDP port 53",
-                  "a separate host for the resolver");
-    return nullptr;
-  }
-  dns::ResolverConfig config;
-  bool ok = true;
+}  // namespace
+
+const std::vector<std::string> resolver_keys = {"root_hints", "server_timeout",   "query_budget", "tries_per_server",
+                                                "max_ttl",    "dead_server_hold", "edns"};
+
+bool read_resolver_settings(const YAML::Node& block, dns::ResolverConfig& config, LoadContext& context) {
+  const std::size_t errors_before = context.diagnostics.count();
   auto read_duration = [&](const char* key, std::int64_t& into) {
     if (!block[key]) return;
     auto value = context.duration(block[key], std::string("resolver ") + key);
@@ -275,45 +270,47 @@ std::unique_ptr<engine::Service> parse_resolver(const YAML::Node& block, engine:
       into = *value;
     else if (value)
       context.error(block[key], std::string("resolver ") + key + " is zero", "a positive duration like 2s");
-    ok = ok && value && *value > 0;
   };
   read_duration("server_timeout", config.server_timeout);
   read_duration("query_budget", config.query_budget);
   read_duration("dead_server_hold", config.dead_server_hold);
-  if (block["tries_per_server"]) {
-    auto value = context.integer(block["tries_per_server"], "resolver tries_per_server", 1, 10);
-    ok = ok && value;
-    if (value) config.tries_per_server = static_cast<int>(*value);
+  if (block["tries_per_server"])
+    if (auto value = context.integer(block["tries_per_server"], "resolver tries_per_server", 1, 10))
+      config.tries_per_server = static_cast<int>(*value);
+  if (block["max_ttl"])
+    if (auto value = context.integer(block["max_ttl"], "resolver max_ttl", 0, 604800))
+      config.max_cache_ttl = static_cast<std::uint32_t>(*value);
+  // false: no OPT record upstream or to clients, 512-octet datagrams (RFC 6891); true: the default size.
+  if (block["edns"])
+    if (auto value = context.boolean(block["edns"], "resolver edns"))
+      config.edns_udp_payload_size = *value ? dns::default_edns_payload_size : 0;
+  if (block["root_hints"] && context.require_sequence(block["root_hints"], "resolver root_hints")) {
+    std::vector<dns::RootHint> hints;
+    for (const auto& hint : block["root_hints"])
+      if (engine::Host* server = context.host(hint, "root hint")) {
+        auto name = dns::Name::from_text(absolute(server->name()));
+        hints.push_back(dns::RootHint{name.ok() ? name.value() : dns::Name(), server->address()});
+      }
+    config.root_hints = std::move(hints);
   }
-  if (block["max_ttl"]) {
-    auto value = context.integer(block["max_ttl"], "resolver max_ttl", 0, 604800);
-    ok = ok && value;
-    if (value) config.max_cache_ttl = static_cast<std::uint32_t>(*value);
+  return context.diagnostics.count() == errors_before;
+}
+
+namespace {
+
+std::unique_ptr<engine::Service> parse_resolver(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  if (!context.check_keys(block, "resolver", {}, resolver_keys)) return nullptr;
+  if (host.find_service<engine::AuthoritativeService>()) {
+    context.error(block, "'" + host.name() + "' already runs an authoritative server on UDP port 53",
+                  "a separate host for the resolver");
+    return nullptr;
   }
-  if (block["edns"]) {  // false: no OPT record upstream or to clients, 512-octet datagrams (RFC 6891)
-    auto value = context.boolean(block["edns"], "resolver edns");
-    ok = ok && value;
-    if (value && !*value) config.edns_udp_payload_size = 0;
-  }
+  dns::ResolverConfig config;
+  if (!read_resolver_settings(block, config, context)) return nullptr;
   ResolverEntry entry;
   entry.host = &host;
   entry.block = block;
-  if (block["root_hints"]) {
-    entry.explicit_hints = true;
-    if (!context.require_sequence(block["root_hints"], "resolver root_hints")) return nullptr;
-    for (const auto& hint : block["root_hints"]) {
-      engine::Host* server = context.host(hint, "root hint");
-      if (!server) {
-        ok = false;
-        continue;
-      }
-      config.root_hints.push_back(dns::RootHint{dns::Name::from_text(absolute(server->name())).ok()
-                                                    ? dns::Name::from_text(absolute(server->name())).value()
-                                                    : dns::Name(),
-                                                server->address()});
-    }
-  }
-  if (!ok) return nullptr;
+  entry.explicit_hints = static_cast<bool>(block["root_hints"]);
   // The resolver host's own lookups go to itself (nameserver 127.0.0.1).
   if (host.resolver_address() == 0) host.set_resolver_address(host.address());
   auto service = std::make_unique<engine::ResolverService>(std::move(config));

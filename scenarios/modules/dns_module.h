@@ -81,6 +81,12 @@ const dns::Zone* zone_to_change(const YAML::Node& value, ServerEntry& server, Lo
 std::optional<dns::ResourceRecord> read_record(const YAML::Node& line_node, const dns::Zone& zone,
                                               LoadContext& context, std::string_view what);
 
+// The keys of a `resolver:` block, and their reader: the block at load (over the defaults) and a
+// `set:` during the run (over the running resolver's settings) both come through here; only the
+// keys present change `config`. False after a located error.
+extern const std::vector<std::string> resolver_keys;
+bool read_resolver_settings(const YAML::Node& block, dns::ResolverConfig& config, LoadContext& context);
+
 // "10 mail.example.org [10.0.2.25]; 20 backup.example.org [10.0.3.25]"
 std::string describe_route(const engine::StubResolver::MailRoute& route);
 std::string_view to_string(engine::StubResolver::MailRoute::Status status);

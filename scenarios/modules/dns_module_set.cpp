@@ -7,6 +7,12 @@
 // RRset, RFC 2181 §5) with the ones given; `remove:` takes records away. Only the server's data
 // changes: resolvers that cached the old RRset keep answering with it until its TTL runs out
 // (RFC 1035 §3.2.1, RFC 2308 for a cached "no such name") — the lesson of every DNS change.
+//
+//   - {at: 90s, set: {host: resolver1, resolver: {flush_cache: true}}}   # rndc flush
+//   - {at: 95s, set: {host: resolver1, resolver: {max_ttl: 60, edns: false}}}
+//
+// A resolver takes every key of its block (read by the block's own reader), plus `flush_cache`,
+// which empties the cache the way `rndc flush` or `unbound-control flush_zone .` does.
 #include <set>
 
 #include "protocols/dns/presentation.h"
@@ -79,8 +85,45 @@ std::optional<SettingChange> set_dns_server(const YAML::Node& block, engine::Hos
   });
 }
 
+std::optional<SettingChange> set_resolver(const YAML::Node& block, engine::Host& host, LoadContext& context) {
+  ResolverEntry* entry = context.world.module_state<State>().resolver(host.name());
+  if (!entry) {
+    context.error(block, "'" + host.name() + "' runs no resolver", "a host with a resolver: block");
+    return std::nullopt;
+  }
+  std::vector<std::string> keys = resolver_keys;
+  keys.push_back("flush_cache");
+  if (!context.check_keys(block, "resolver", {}, keys)) return std::nullopt;
+  engine::ResolverService* service = entry->service;
+  dns::ResolverConfig trial = service->config();
+  if (!read_resolver_settings(block, trial, context)) return std::nullopt;
+  bool flush = false;
+  if (block["flush_cache"]) {
+    auto value = context.boolean(block["flush_cache"], "resolver flush_cache");
+    if (!value) return std::nullopt;
+    flush = *value;
+  }
+  World* world = &context.world;
+  return SettingChange([service, world, block, flush, file = context.file()]() -> std::vector<std::string> {
+    // Read again over the settings as they are now (an earlier set: may have changed them).
+    dns::ResolverConfig next = service->config();
+    Diagnostics diagnostics;
+    LoadContext again(*world, diagnostics, file);
+    if (!read_resolver_settings(block, next, again)) return {"not applied: " + diagnostics.errors().front().message};
+    std::vector<std::string> effects = service->apply_config(std::move(next));
+    if (flush) {
+      effects.push_back("cache flushed: " + std::to_string(service->cache_size()) + " entries forgotten");
+      service->flush_cache();
+    }
+    return effects;
+  });
+}
+
 }  // namespace
 
-void register_set(Registry& registry) { registry.add_setting("dns_server", set_dns_server); }
+void register_set(Registry& registry) {
+  registry.add_setting("dns_server", set_dns_server);
+  registry.add_setting("resolver", set_resolver);
+}
 
 }  // namespace maillab::scenarios::dns_module

@@ -5,6 +5,8 @@
 //   - {at: 40s, set: {host: mx.example.org, mta: {relay: false}}}           # close port 25
 //   - {at: 50s, set: {host: ns1.example.org, dns_server: {records: ["mx 300 IN A 10.0.2.26"]}}}
 //   - {at: 60s, set: {host: laptop, mail_client: {account: bob@example.org, smtp: {server: mx2}}}}
+//   - {at: 70s, set: {host: resolver1, resolver: {flush_cache: true}}}
+//   - {at: 80s, set: {host: mx.example.org, authentication: {spf: enforce}, tls: {certificate: good}}}
 //
 // `host:` names the host; every other key names one of its blocks, whose module registered a
 // SettingParser (registry.h) that reads the partial block with the block's own readers. What

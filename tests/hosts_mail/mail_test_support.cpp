@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "maillab/source_dir.h"
 
@@ -11,6 +14,25 @@ namespace mailtest {
 
 std::string scenario_path(const std::string& name) {
   return std::string(MAILLAB_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+}
+
+std::string load_errors(const std::string& yaml) {
+  scenarios::Diagnostics diagnostics;
+  auto world = scenarios::load_world_from_string(yaml, "set.yaml", std::nullopt, diagnostics);
+  CHECK(world == nullptr);
+  return diagnostics.to_string();
+}
+
+std::string shipped_text(const std::string& name) {
+  std::ifstream in(scenario_path(name));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string with_events(const std::string& name, const std::string& events) {
+  std::string text = shipped_text(name);
+  return text.substr(0, text.find("\nevents:")) + "\nevents:\n" + events;
 }
 
 std::unique_ptr<scenarios::World> load_file(const std::string& name, std::optional<std::uint64_t> seed) {

@@ -18,6 +18,11 @@ std::string scenario_path(const std::string& name);  // "smtp-retry" -> <source>
 std::unique_ptr<maillab::scenarios::World> load_file(const std::string& name,
                                                      std::optional<std::uint64_t> seed = std::nullopt);
 std::unique_ptr<maillab::scenarios::World> load_text(const std::string& yaml);
+// The diagnostics of a file that must not load (reported under the name set.yaml).
+std::string load_errors(const std::string& yaml);
+std::string shipped_text(const std::string& name);  // the YAML of scenarios/<name>.yaml
+// The shipped scenario with its events replaced by `events` and its expectations dropped.
+std::string with_events(const std::string& name, const std::string& events);
 
 // Runs to the World's `until` and returns the outcome (expectations and audits).
 maillab::scenarios::RunOutcome run(maillab::scenarios::World& world);

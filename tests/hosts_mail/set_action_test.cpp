@@ -2,8 +2,6 @@
 // block's own readers, located errors, and a trace record saying what changed.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/hosts/mailbox/pop3_service.h"
@@ -14,17 +12,6 @@
 using namespace maillab;
 using engine::seconds;
 using engine::TraceKind;
-
-namespace {
-
-std::string load_errors(const std::string& yaml) {
-  scenarios::Diagnostics diagnostics;
-  auto world = scenarios::load_world_from_string(yaml, "set.yaml", std::nullopt, diagnostics);
-  CHECK(world == nullptr);
-  return diagnostics.to_string();
-}
-
-}  // namespace
 
 TEST_CASE("smtp-quota-freed: 452 4.2.2 queues the message, set: raises the quota, the retry delivers",
           "[hosts_mail][set][scenarios]") {
@@ -98,44 +85,27 @@ TEST_CASE("set: mailboxes adds a user and changes a password", "[hosts_mail][set
 
 TEST_CASE("set: errors are located: unknown host, block, key, bad value, missing service", "[hosts_mail][set][scenarios]") {
   auto with_event = [](const std::string& event) { return mailtest::small_world("{}", "  - " + event + "\n"); };
-  auto unknown_host = load_errors(with_event("{at: 1s, set: {host: nowhere, mta: {relay: false}}}"));
+  auto unknown_host = mailtest::load_errors(with_event("{at: 1s, set: {host: nowhere, mta: {relay: false}}}"));
   CHECK(unknown_host.find("set.yaml:18:26: error: unknown host") != std::string::npos);
   CHECK(unknown_host.find("nowhere") != std::string::npos);
-  auto unknown_block = load_errors(with_event("{at: 1s, set: {host: mail.example.com, mtaa: {relay: false}}}"));
+  auto unknown_block = mailtest::load_errors(with_event("{at: 1s, set: {host: mail.example.com, mtaa: {relay: false}}}"));
   CHECK(unknown_block.find("set.yaml:18:44: error: set cannot change 'mtaa' (did you mean 'mta'?)") != std::string::npos);
-  auto unknown_key = load_errors(with_event("{at: 1s, set: {host: mail.example.com, mta: {relai: false}}}"));
+  auto unknown_key = mailtest::load_errors(with_event("{at: 1s, set: {host: mail.example.com, mta: {relai: false}}}"));
   CHECK(unknown_key.find("relai") != std::string::npos);
   CHECK(unknown_key.find("did you mean 'relay'") != std::string::npos);
-  auto bad_value = load_errors(with_event("{at: 1s, set: {host: mail.example.com, mta: {max_recipients: lots}}}"));
+  auto bad_value = mailtest::load_errors(with_event("{at: 1s, set: {host: mail.example.com, mta: {max_recipients: lots}}}"));
   CHECK(bad_value.find("set.yaml:18:66: error: max_recipients is 'lots'") != std::string::npos);
-  auto no_service = load_errors(with_event("{at: 1s, set: {host: alice-laptop, mta: {relay: false}}}"));
+  auto no_service = mailtest::load_errors(with_event("{at: 1s, set: {host: alice-laptop, mta: {relay: false}}}"));
   CHECK(no_service.find("'alice-laptop' runs no MTA") != std::string::npos);
-  auto new_user = load_errors(with_event("{at: 1s, set: {host: mail.example.com, mailboxes: {users: [{name: eve}]}}}"));
+  auto new_user = mailtest::load_errors(with_event("{at: 1s, set: {host: mail.example.com, mailboxes: {users: [{name: eve}]}}}"));
   CHECK(new_user.find("a new user needs a password") != std::string::npos);
-  auto nothing = load_errors(with_event("{at: 1s, set: {host: mail.example.com}}"));
+  auto nothing = mailtest::load_errors(with_event("{at: 1s, set: {host: mail.example.com}}"));
   CHECK(nothing.find("set names no setting") != std::string::npos);
 }
 
-namespace {
-
-std::string shipped_text(const std::string& name) {
-  std::ifstream in(mailtest::scenario_path(name));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The shipped scenario with its events replaced and its expectations dropped.
-std::string with_events(const std::string& name, const std::string& events) {
-  std::string text = shipped_text(name);
-  return text.substr(0, text.find("\nevents:")) + "\nevents:\n" + events;
-}
-
-}  // namespace
-
 TEST_CASE("set: dns_server replaces an RRset; the resolver keeps the old one until its TTL runs out",
           "[hosts_mail][set][dns]") {
-  auto world = mailtest::load_text(with_events(
+  auto world = mailtest::load_text(mailtest::with_events(
       "smtp-unknown-user",
       "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, subject: before, via: mail.example.com, "
       "from_host: alice-laptop}}\n"
@@ -153,7 +123,7 @@ TEST_CASE("set: dns_server replaces an RRset; the resolver keeps the old one unt
 }
 
 TEST_CASE("set: mail_client points a device at another port; its next check fails", "[hosts_mail][set]") {
-  std::string text = shipped_text("pop3-two-devices");
+  std::string text = mailtest::shipped_text("pop3-two-devices");
   const std::string events =
       "  - {at: 7s, set: {host: bob-phone, mail_client: {incoming: {protocol: pop3, server: mail.example.org, port: 2110}}}}\n";
   text.insert(text.find("  - {at: 8s, note:"), events);
@@ -165,7 +135,7 @@ TEST_CASE("set: mail_client points a device at another port; its next check fail
 }
 
 TEST_CASE("set: pop3 closes port 995 for the next connection; keys not written stay", "[hosts_mail][set]") {
-  std::string text = shipped_text("pop3-two-devices");
+  std::string text = mailtest::shipped_text("pop3-two-devices");
   const std::string events =
       "  - {at: 7s, set: {host: mail.example.org, pop3: {tls_ports: [], login_requires_tls: true}}}\n";
   text.insert(text.find("  - {at: 8s, note:"), events);
@@ -180,5 +150,5 @@ TEST_CASE("set: pop3 closes port 995 for the next connection; keys not written s
   CHECK(pop3->options().plain_ports == std::vector<std::uint16_t>{110});  // not written: unchanged
   std::string no_imap = text;
   no_imap.insert(no_imap.find("  - {at: 8s, note:"), "  - {at: 8s, set: {host: mail.example.org, imap: {ports: [143]}}}\n");
-  CHECK(load_errors(no_imap).find("'mail.example.org' runs no imap server") != std::string::npos);
+  CHECK(mailtest::load_errors(no_imap).find("'mail.example.org' runs no imap server") != std::string::npos);
 }

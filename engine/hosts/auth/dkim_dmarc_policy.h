@@ -50,6 +50,7 @@ class DkimDmarcPolicy : public MtaPolicy {
   void check_message(Host& host, const MessageCheck& check, std::function<void(PolicyVerdict)> done) override;
 
   const DkimDmarcOptions& options() const { return options_; }
+  void set_options(DkimDmarcOptions options) { options_ = std::move(options); }  // `set:`: next message on
   const std::vector<MessageAuthentication>& history() const { return history_; }
 
  private:

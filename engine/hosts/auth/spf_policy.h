@@ -55,6 +55,7 @@ class SpfPolicy : public MtaPolicy {
   void check_mail_from(Host& host, const MailFromCheck& check, std::function<void(PolicyVerdict)> done) override;
 
   SpfAction action() const { return action_; }
+  void set_action(SpfAction action) { action_ = action; }  // `set:` mid-run: from the next MAIL FROM
   std::uint64_t checks() const { return checks_; }
 
  private:

@@ -1,5 +1,7 @@
 #include "engine/hosts/dns/resolver_service.h"
 
+#include <algorithm>
+
 #include "engine/hosts/dns/dns_over_tcp.h"
 #include "engine/hosts/dns/dns_trace.h"
 #include "protocols/dns/presentation.h"
@@ -165,6 +167,32 @@ std::uint64_t ResolverService::queries_sent_total() const {
 
 void ResolverService::flush_cache() {
   if (resolver_) resolver_->flush_cache();
+}
+
+std::size_t ResolverService::cache_size() const { return resolver_ ? resolver_->cache().size() : 0; }
+
+std::vector<std::string> ResolverService::apply_config(dns::ResolverConfig next) {
+  std::vector<std::string> changed;
+  auto compare = [&](const char* what, auto before, auto after) {
+    if (before != after) changed.push_back(std::string(what) + " " + std::to_string(before) + " -> " + std::to_string(after));
+  };
+  auto duration = [&](const char* what, Time before, Time after) {
+    if (before != after)
+      changed.push_back(std::string(what) + " " + format_seconds(before) + " s -> " + format_seconds(after) + " s");
+  };
+  duration("server_timeout", config_.server_timeout, next.server_timeout);
+  duration("query_budget", config_.query_budget, next.query_budget);
+  duration("dead_server_hold", config_.dead_server_hold, next.dead_server_hold);
+  compare("tries_per_server", config_.tries_per_server, next.tries_per_server);
+  compare("max_ttl", config_.max_cache_ttl, next.max_cache_ttl);
+  compare("EDNS payload size", config_.edns_udp_payload_size, next.edns_udp_payload_size);
+  if (config_.root_hints.size() != next.root_hints.size() ||
+      !std::equal(config_.root_hints.begin(), config_.root_hints.end(), next.root_hints.begin(),
+                  [](const dns::RootHint& a, const dns::RootHint& b) { return a.address == b.address; }))
+    changed.push_back("root hints: " + std::to_string(next.root_hints.size()) + " servers");
+  config_ = std::move(next);
+  if (resolver_) resolver_->reconfigure(config_);
+  return changed;
 }
 
 }  // namespace maillab::engine

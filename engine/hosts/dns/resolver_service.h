@@ -36,6 +36,9 @@ class ResolverService : public Service {
   // Before the run (root hints are filled in once every host exists). Resets the resolver.
   void set_root_hints(std::vector<dns::RootHint> hints);
   const dns::ResolverConfig& config() const { return config_; }
+  // During the run (`set:`): the new settings hold from the next query on; the cache stays.
+  // Says what changed, for the trace ("max_ttl 86400 -> 60").
+  std::vector<std::string> apply_config(dns::ResolverConfig next);
   // A DNS-over-TCP client silent this long is closed on (RFC 7766 §6.2.3); 0: never.
   void set_tcp_idle_timeout(Time timeout) { tcp_idle_timeout_ = timeout; }
 
@@ -45,6 +48,7 @@ class ResolverService : public Service {
   std::uint64_t cache_hits_total() const;         // across crashes
   std::uint64_t queries_sent_total() const;
   void flush_cache();
+  std::size_t cache_size() const;
 
   // Every iterative query sent, in order (for `dns_queries: {resolver: ...}`).
   struct SentQuery {

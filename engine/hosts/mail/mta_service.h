@@ -63,6 +63,10 @@ class MtaService : public Service {
   // Policies run in the order added: check_mail_from at MAIL, check_message at the end of DATA,
   // prepare_outgoing once per queue entry before it is relayed. See mta_policy.h.
   void add_policy(std::shared_ptr<MtaPolicy> policy) { policies_.push_back(std::move(policy)); }
+  // `set:` turning a check off: checks already running hold their own copy of the list and finish.
+  void remove_policy(const MtaPolicy* policy) {
+    std::erase_if(policies_, [policy](const std::shared_ptr<MtaPolicy>& held) { return held.get() == policy; });
+  }
   const std::vector<std::shared_ptr<MtaPolicy>>& policies() const { return policies_; }
   // SMTP connections opened from now are held to `rate` (engine/hosts/command_rate.h).
   void set_command_rate(const CommandRate& rate) { command_rate_ = rate; }

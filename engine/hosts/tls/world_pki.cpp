@@ -85,6 +85,11 @@ CertificateFault WorldPki::fault(const std::string& host) const {
   return found == faults_.end() ? CertificateFault::none : found->second.fault;
 }
 
+int WorldPki::fault_days(const std::string& host) const {
+  auto found = faults_.find(host);
+  return found == faults_.end() ? Fault{}.days : found->second.days;
+}
+
 const ServerIdentity& WorldPki::identity(const std::string& host, const std::string& name) {
   // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName". Some clients
   // that connect by address send one anyway (fetchmail to 127.0.0.1 over the bridge); a real

@@ -50,6 +50,7 @@ class WorldPki {
   // how long until it becomes valid.
   void set_fault(const std::string& host, CertificateFault fault, int days = 3);
   CertificateFault fault(const std::string& host) const;
+  int fault_days(const std::string& host) const;  // the `days` of set_fault (3 if never set)
 
   // `maillab bridge`: real clients reach every server at the bridge's own address (127.0.0.1),
   // so every certificate also names it (an iPAddress subjectAltName) and verifies for them.
