@@ -128,3 +128,72 @@ TEST_CASE("dsn: NOTIFY=SUCCESS to an alias of several mailboxes reports Action: 
   CHECK(actions.find("sales@example.org=expanded") != std::string::npos);
   CHECK(actions.find("bob@example.org=delivered") != std::string::npos);
 }
+
+namespace {
+
+// mail.example.com and mx.example.org, each the other's smarthost; at mx.example.org dave's mail
+// is forwarded to carol@example.com and the alias team reaches bob and carol@example.com.
+std::string forwarding_world(const std::string& send) {
+  std::string text = mailtest::smarthost_world("{smarthost: mx.example.org}", "{smarthost: mail.example.com}",
+                                               "  - {at: 1s, send: {from: alice@example.com, via: mail.example.com, "
+                                               "from_host: alice-laptop, " + send + "}}\n");
+  const std::string users = "{name: dave, password: pw}]}";
+  text.replace(text.find(users), users.size(),
+               "{name: dave, password: pw}], forwards: {dave: {to: [carol@example.com]}}, "
+               "aliases: {team: [bob, carol@example.com]}}");
+  return text;
+}
+
+std::vector<mail::RecipientReport> reports_in(const std::vector<std::string>& inbox) {
+  std::vector<mail::RecipientReport> out;
+  for (const auto& message : inbox) {
+    auto report = mail::parse_delivery_status_notification(message);
+    REQUIRE(report.ok());
+    for (const auto& recipient : report.value().recipients) out.push_back(recipient);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on; the final hop reports to the sender (RFC 3461 §5.2.7.2)",
+          "[hosts_mail][dsn]") {
+  auto world = mailtest::load_text(
+      forwarding_world("to: dave@example.org, notify: [success], ret: hdrs, envid: e-1"));
+  mailtest::run(*world);
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "dave@example.org is forwarded to carol@example.com")
+            .size() == 1);
+  // The copy leaves with the parameters the message came with, and the address it came for.
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org", "RET=HDRS ENVID=e-1").size() == 1);
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org",
+                          "RCPT TO:<carol@example.com> NOTIFY=SUCCESS ORCPT=rfc822;dave@example.org")
+            .size() == 1);
+  // A one-to-one forward reports nothing itself; mail.example.com, which delivers, does.
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "DSN: success report").empty());
+  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  REQUIRE(inbox.size() == 1);
+  const auto reports = reports_in(inbox);
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].action == mail::DeliveryAction::delivered);
+  CHECK(inbox[0].find("Original-Recipient: rfc822; dave@example.org\r\n") != std::string::npos);
+  CHECK(inbox[0].find("Original-Envelope-Id: e-1\r\n") != std::string::npos);
+  CHECK(inbox[0].find("Reporting-MTA: dns; mail.example.com") != std::string::npos);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "carol").size() == 1);
+}
+
+TEST_CASE("dsn: an alias to a mailbox and an address reports expanded; its forwarded copy keeps ORCPT, NOTIFY without SUCCESS",
+          "[hosts_mail][dsn]") {
+  auto world = mailtest::load_text(forwarding_world("to: team@example.org, notify: [success, failure], orcpt: true"));
+  mailtest::run(*world);
+  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "team@example.org delivered to several").size() == 1);
+  // RFC 3461 §5.2.7.3: SUCCESS was answered with "expanded"; the copy asks only for failures.
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org",
+                          "RCPT TO:<carol@example.com> NOTIFY=FAILURE ORCPT=rfc822;team@example.org")
+            .size() == 1);
+  const auto reports = reports_in(mailtest::mailbox(*world, "mail.example.com", "alice"));
+  REQUIRE(reports.size() == 1);  // mail.example.com does not report carol's delivery
+  CHECK(reports[0].action == mail::DeliveryAction::expanded);
+  CHECK(reports[0].final_recipient.find("team@example.org") != std::string::npos);
+  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(mailtest::mailbox(*world, "mail.example.com", "carol").size() == 1);
+}

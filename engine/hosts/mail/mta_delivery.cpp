@@ -53,6 +53,20 @@ bool was_delivered_to(const std::string& message, std::string_view address) {
   return false;
 }
 
+// The DSN parameters of a forwarded copy of `recipient`'s mail. ORCPT: the one it came with, or
+// (RFC 3461 §5.2.1 allows adding it) the address this MTA received, so a report from further on
+// still names it. NOTIFY as it came, except after an "expanded" notice: SUCCESS has been answered
+// here, so the copies ask only for the rest (NEVER if nothing is left), as Postfix does.
+smtp::RecipientDsn forwarded_dsn(const QueuedRecipient& recipient, bool expanded) {
+  smtp::RecipientDsn dsn = recipient.dsn;
+  if (dsn.orcpt.empty()) dsn.orcpt = "rfc822;" + recipient.address;
+  if (expanded && dsn.notify.success) {
+    dsn.notify.success = false;
+    if (!dsn.notify.given()) dsn.notify.never = true;
+  }
+  return dsn;
+}
+
 }  // namespace
 
 bool MtaService::is_our_address(Address address) const { return host_ && address == host_->address(); }
@@ -75,6 +89,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
   struct Forward {
     std::string from;                   // the recipient whose forward it is
     std::vector<std::string> addresses; // where it goes
+    smtp::RecipientDsn dsn;             // the NOTIFY and ORCPT the copies go on with
   };
   std::vector<Forward> forwards;
   std::vector<std::string> delivered_notices, expanded_notices;
@@ -99,6 +114,12 @@ void MtaService::deliver_local(QueueEntry& entry) {
         recipient.state = RecipientState::done;
         // The ledger counts a delivery only where a mailbox took the message; a pure forward is a
         // forward, and the copies it makes are counted instead (mail_ledger.h).
+        // RFC 3461 §5.2.3: "delivered" where SUCCESS was asked; an alias or forward that reached
+        // several mailboxes or addresses is "expanded" (§5.2.7.3). A one-to-one forward reports
+        // nothing here: NOTIFY goes on with the copy, and the hop that delivers it reports (§5.2.7.2).
+        const bool expanded = result.delivered_to.size() + result.forward_to.size() > 1;
+        if (recipient.dsn.notify.wants_success() && (expanded || !result.delivered_to.empty()))
+          (expanded ? expanded_notices : delivered_notices).push_back(recipient.address);
         if (result.delivered_to.empty()) {
           ledger_.forwarded(entry.ledger_id, recipient.address, now);
         } else {
@@ -106,17 +127,13 @@ void MtaService::deliver_local(QueueEntry& entry) {
           ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
           ++delivered_count_;
           record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
-          // RFC 3461 §5.2.3; an alias that reached several mailboxes or addresses is "expanded" (§5.2.7.3).
-          if (recipient.dsn.notify.wants_success())
-            (result.delivered_to.size() + result.forward_to.size() > 1 ? expanded_notices : delivered_notices)
-                .push_back(recipient.address);
           if (duplicate)
             record_mail(*host_, entry.ledger_id,
                         "duplicate: " + recipient.address + " got " + entry.ledger_id +
                             " again; the MTA that sent it never heard the 250 for the earlier copy "
                             "(a crash lost the reply, RFC 1047)");
         }
-        if (!result.forward_to.empty()) forwards.push_back({recipient.address, {}});
+        if (!result.forward_to.empty()) forwards.push_back({recipient.address, {}, forwarded_dsn(recipient, expanded)});
         for (auto& forward : result.forward_to) {
           forwards.back().addresses.push_back(forward);
           ledger_.add_recipient(entry.ledger_id, forward);
@@ -149,9 +166,17 @@ void MtaService::deliver_local(QueueEntry& entry) {
   if (!delivered_notices.empty()) report_success(entry, delivered_notices, mail::DeliveryAction::delivered, "");
   if (!expanded_notices.empty()) report_success(entry, expanded_notices, mail::DeliveryAction::expanded, "");
   if (!failures.empty()) bounce(entry, failures);
-  for (const auto& forward : forwards)
+  for (const auto& forward : forwards) {
+    // The copies keep the envelope's RET and ENVID and the recipient's NOTIFY and ORCPT (RFC 3461
+    // §5.2.7.2-3, as Postfix's local(8) and virtual aliases do), so the sender's report still
+    // names the address they wrote.
+    smtp::Envelope envelope(entry.sender, forward.addresses);
+    envelope.ret = entry.dsn_ret;
+    envelope.envid = entry.dsn_envid;
+    envelope.recipient_dsn.assign(forward.addresses.size(), forward.dsn);
     enqueue(entry.ledger_id, entry.sender, forward.addresses,
-            "Delivered-To: " + forward.from + "\r\n" + entry.message, "", false, {});
+            "Delivered-To: " + forward.from + "\r\n" + entry.message, "", false, {}, false, &envelope);
+  }
   end_attempt(entry.queue_id);
 }
 
