@@ -78,6 +78,7 @@ constexpr StatusText status_texts[] = {
     {7, 24, "SPF validation error", "The sender domain's SPF record could not be checked."},
     {7, 25, "Reverse DNS validation failed", "The sending server's address has no matching reverse DNS name."},
     {7, 26, "Multiple authentication checks failed", "Several sender checks (SPF, DKIM, DMARC) failed."},
+    {7, 27, "Sender address has null MX", "The sender's domain publishes a null MX (RFC 7505): it takes no mail, so no reply could reach it."},
 };
 
 const StatusText* find_text(int subject, int detail) {

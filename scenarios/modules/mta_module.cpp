@@ -21,6 +21,7 @@
 //     outbound_tls: may                 # may (opportunistic) | encrypt (TLS or defer) | verify (and a good certificate)
 //     reverse_dns: false                # PTR + forward-confirmed A of each client, for Received
 //     require_reverse_dns: false        # and 450 4.7.25 at RCPT TO without a confirmed name
+//     reject_null_mx_sender: false      # 550 5.7.27 for a MAIL FROM domain with a null MX (RFC 7505 §4.2)
 //     greylist: {delay: 300s, max_age: 35d}   # or true: 450 4.7.1 to a new (client, sender, recipient)
 //     dsn: true                         # advertise DSN (RFC 3461) in EHLO
 //
@@ -71,7 +72,7 @@ void parse_credentials(const YAML::Node& node, engine::MtaConfig& config, LoadCo
 const std::vector<std::string> mta_keys = {
     "hostname", "domains", "relay_domains", "submission", "relay", "ports", "only_local_senders", "auth_on_relay",
     "credentials", "max_message_size", "max_recipients", "hop_limit", "queue", "smarthost", "command_timeout",
-    "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls", "greylist", "dsn"};
+    "starttls", "reverse_dns", "require_reverse_dns", "outbound_tls", "greylist", "dsn", "reject_null_mx_sender"};
 
 // Reads the keys present in an `mta:` block into `config`, leaving the others as they are: the
 // block at load (over the defaults) and a `set:` during the run (over the live settings) both
@@ -101,6 +102,7 @@ bool read_mta_settings(const YAML::Node& block, engine::MtaConfig& config, LoadC
   bool_into("dsn", config.dsn);
   bool_into("reverse_dns", config.reverse_dns);
   bool_into("require_reverse_dns", config.require_reverse_dns);
+  bool_into("reject_null_mx_sender", config.reject_null_mx_sender);
   if (const auto& node = block["outbound_tls"]) {
     const auto text = context.text(node, "outbound_tls");
     if (!text) {

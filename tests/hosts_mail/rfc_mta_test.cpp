@@ -1,5 +1,6 @@
 // RFC requirements of the MTA found missing by a careful reader (issue 13): postmaster at every
-// domain (RFC 5321 §4.5.1), AUTH on port 25 only where it is offered (RFC 4954 §3).
+// domain (RFC 5321 §4.5.1), AUTH on port 25 only where it is offered (RFC 4954 §3), senders
+// whose domain publishes a null MX refused (RFC 7505 §4.2).
 #include <catch2/catch.hpp>
 
 #include "mail_test_support.h"
@@ -138,4 +139,40 @@ TEST_CASE("the clock: a fixed start date by default, a scenario's own with start
 
   const std::string errors = load_errors("start: 2030-02-30\n" + mailtest::small_world("{}", send));
   CHECK(errors.find("test.yaml:1:8: error: bad start date '2030-02-30'") != std::string::npos);
+}
+
+TEST_CASE("reject_null_mx_sender: a MAIL FROM domain with a null MX gets 550 5.7.27 (RFC 7505 §4.2)",
+          "[hosts_mail][null_mx]") {
+  // smtp-null-mx's world: www.example.org publishes "MX 0 ."; mx.example.org now has a resolver.
+  auto world_with = [](const std::string& mta) {
+    std::string text = mailtest::with_events(
+        "smtp-null-mx",
+        "  - {at: 1s, send: {from: info@www.example.org, to: bob@example.org, subject: From nowhere, "
+        "via: mx.example.org, from_host: alice-laptop, port: 25}}\n"
+        "  - {at: 2s, send: {from: alice@example.com, to: bob@example.org, subject: From alice, "
+        "via: mx.example.org, from_host: alice-laptop, port: 25}}\n");
+    const std::string mx = "    position: [800, 260]\n";
+    text.insert(text.find(mx) + mx.size(), "    resolver: resolver.example.com\n");
+    const std::string block = "users: [{name: bob, password: bob-secret}]\n    mta: {}";
+    text.replace(text.find(block), block.size(), "users: [{name: bob, password: bob-secret}]\n    mta: " + mta);
+    return mailtest::load_text(text);
+  };
+  auto world = world_with("{reject_null_mx_sender: true}");
+  mailtest::run(*world);
+  const auto& refusals = mailtest::mta_on(*world, "mx.example.org").rejections();
+  REQUIRE(refusals.size() == 1);
+  CHECK(refusals[0].stage == "MAIL FROM");
+  CHECK(refusals[0].reply.code == 550);
+  CHECK(refusals[0].reply.enhanced_status == "5.7.27");
+  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org",
+                          "Sender address rejected: Domain www.example.org does not accept mail (null MX)")
+            .size() == 1);
+  auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  REQUIRE(inbox.size() == 1);  // a sender domain without a null MX (here one DNS cannot find) still gets in
+  CHECK(inbox[0].find("Subject: From alice") != std::string::npos);
+
+  auto without = world_with("{}");  // off by default, like Postfix's reject_unknown_sender_domain
+  mailtest::run(*without);
+  CHECK(mailtest::mta_on(*without, "mx.example.org").rejections().empty());
+  CHECK(mailtest::mailbox(*without, "mx.example.org", "bob").size() == 2);
 }

@@ -80,6 +80,28 @@ void MtaService::verdict_sender(SmtpServerConnection& connection, const smtp::Se
     return decide(ok(550, "5.7.1", "<" + sender + ">: Sender address rejected: " + hostname() +
                                        " does not accept mail from outside its own domains"));
   connection.transaction().declared_size = request.parameters.size.value_or(0);
+  if (config_.reject_null_mx_sender && !sender.empty() && !domain_of(sender).empty()) {
+    const std::string domain = domain_of(sender);
+    std::weak_ptr<bool> alive = alive_;
+    std::weak_ptr<SmtpServerConnection> weak = connection.shared_from_this();
+    // RFC 7505 §4.2 (and RFC 7505 §5): a domain that says it takes no mail cannot take the
+    // replies and bounces this message would bring, so its address is refused as a sender.
+    return resolver().resolve_mail_route(
+        domain, rng_, [this, alive, weak, request, decide, domain](const StubResolver::MailRoute& route) {
+          auto self = weak.lock();
+          if (alive.expired() || !self) return;  // the host crashed or the client left meanwhile
+          if (route.status == StubResolver::MailRoute::Status::null_mx)
+            return decide(ok(550, "5.7.27", "<" + request.reverse_path + ">: Sender address rejected: Domain " + domain +
+                                                " does not accept mail (null MX)"));
+          check_sender_policies(*self, request, decide);
+        });
+  }
+  check_sender_policies(connection, request, std::move(decide));
+}
+
+void MtaService::check_sender_policies(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
+                                       std::function<void(smtp::Reply)> decide) {
+  const std::string& sender = request.reverse_path;
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
   auto check = std::make_shared<MailFromCheck>(MailFromCheck{request.session, sender});
   Host* host = host_;

@@ -72,6 +72,10 @@ struct MtaConfig {
   // Also refuse relay-port clients without a confirmed name: 450 4.7.25 at RCPT TO (Postfix's
   // reject_unknown_client_hostname with smtpd_delay_reject=yes; RFC 7372 §3.3). Implies reverse_dns.
   bool require_reverse_dns = false;
+  // RFC 7505 §4.2: refuse a MAIL FROM whose domain publishes a null MX (550 5.7.27): no bounce
+  // or reply could ever reach it. One MX lookup per MAIL FROM, so off by default, like the
+  // Postfix restriction that does it (reject_unknown_sender_domain).
+  bool reject_null_mx_sender = false;
   // Greylisting on the relay port (greylist.h): 450 4.7.1 to a first-time (client, sender,
   // recipient) triplet until `delay` has passed. Off when unset.
   std::optional<GreylistPolicy> greylist;

@@ -141,6 +141,9 @@ class MtaService : public Service {
   void run_queue();
 
   // mta_acceptance.cpp
+  // MAIL FROM after the sender-domain check: the policies' check_mail_from in turn.
+  void check_sender_policies(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
+                             std::function<void(smtp::Reply)> decide);
   // 250 for a recipient we take, unless greylisting holds this triplet back (450 4.7.1).
   smtp::Reply accept_recipient(const smtp::RecipientVerdictNeeded& request, const std::string& recipient,
                                std::string text);
