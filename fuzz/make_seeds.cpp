@@ -57,13 +57,13 @@ Transcript converse(Client& client, Server& server, Step step) {
 }
 
 void smtp_seed(const std::string& name, smtp::ClientOptions options, smtp::ServerMode mode) {
-  smtp::ServerConfig config;
-  config.hostname = "mx.example.org";
-  config.mode = mode;
-  config.check_credentials = [](std::string_view user, std::string_view password) {
+  smtp::ServerOptions server_options;
+  server_options.hostname = "mx.example.org";
+  server_options.mode = mode;
+  server_options.check_credentials = [](std::string_view user, std::string_view password) {
     return user == "alice" && password == "secret";
   };
-  smtp::ServerSession server(config, "192.0.2.10");
+  smtp::ServerSession server(server_options, "192.0.2.10");
   smtp::ClientSession client(options, {"alice@example.com", {"bob@example.org", "carol@example.org"}},
                              "From: alice@example.com\r\nSubject: hi\r\n\r\n.dot\r\nbody\r\n");
   server.start();

@@ -31,13 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   smtp::Envelope envelope{"alice@example.com", {"bob@example.org", "carol@example.org", "dave@example.net"}};
   smtp::ClientSession session(options, envelope, "Subject: hi\r\n\r\n.leading dot\r\nbody\r\n");
-  while (!input.done() && !session.is_finished()) {
+  while (!input.done() && !session.finished()) {
     session.handle_bytes(input.next_piece());
     drain(session);
   }
-  session.handle_connection_closed();
+  session.handle_close();
   drain(session);
-  if (!session.is_finished()) std::abort();
+  if (!session.finished()) std::abort();
   for (const auto& recipient : session.recipients()) {
     if (recipient.status == smtp::RecipientStatus::pending || recipient.status == smtp::RecipientStatus::accepted)
       std::abort();  // a dropped connection leaves nobody undecided

@@ -30,24 +30,24 @@ void drain(smtp::ServerSession& session, fuzz::FuzzInput& input) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   fuzz::FuzzInput input(data, size);
-  smtp::ServerConfig config;
-  config.hostname = "mx.example.org";
-  config.max_message_size = 4096;  // small, so the fuzzer reaches 552 too
-  config.mode = static_cast<smtp::ServerMode>(input.choose(3));
-  config.offer_auth_on_relay = input.choose(2) == 0;
-  config.check_credentials = [](std::string_view user, std::string_view password) {
+  smtp::ServerOptions options;
+  options.hostname = "mx.example.org";
+  options.max_message_size = 4096;  // small, so the fuzzer reaches 552 too
+  options.mode = static_cast<smtp::ServerMode>(input.choose(3));
+  options.offer_auth_on_relay = input.choose(2) == 0;
+  options.check_credentials = [](std::string_view user, std::string_view password) {
     return user == "alice" && password == "secret";
   };
-  smtp::ServerSession session(config, "192.0.2.10");
+  smtp::ServerSession session(options, "192.0.2.10");
   session.start();
   drain(session, input);
-  while (!input.done() && !session.is_closed()) {
+  while (!input.done() && !session.closed()) {
     session.handle_bytes(input.next_piece());
     drain(session, input);
   }
   if (input.choose(2) == 0) session.shutdown("fuzz");
-  session.handle_connection_closed();
+  session.handle_close();
   drain(session, input);
-  if (!session.is_closed()) std::abort();
+  if (!session.closed()) std::abort();
   return 0;
 }

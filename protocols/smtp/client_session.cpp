@@ -121,7 +121,7 @@ void ClientSession::handle_tls_failed(std::string_view reason) {
   finish();
 }
 
-void ClientSession::handle_connection_closed() {
+void ClientSession::handle_close() {
   if (finished_) return;
   ClientState waiting = state();
   if (waiting != ClientState::waiting_quit_reply) {

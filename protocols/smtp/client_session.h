@@ -8,8 +8,8 @@
 //                              StartTlsRequested, MessageSent, DeliveryFinished
 //   handle_tls_established()   after StartTlsRequested, once the engine's TLS handshake is done
 //   handle_tls_failed(reason)  instead, when that handshake failed
-//   handle_connection_closed() the connection dropped (or the engine timed out and closed it)
-// When is_finished(), close the connection; recipients() tells, per recipient, delivered /
+//   handle_close()             the connection dropped (or the engine timed out and closed it)
+// When finished(), close the connection; recipients() tells, per recipient, delivered /
 // temporary failure (retry later) / permanent failure (bounce), with the server's reply.
 //
 // The dialogue, one state per reply awaited:
@@ -142,7 +142,7 @@ class ClientSession {
   // be said on this connection; every recipient not yet decided fails temporarily with 4.7.5
   // (RFC 3463 X.7.5, cryptographic failure), so the message stays queued.
   void handle_tls_failed(std::string_view reason);
-  void handle_connection_closed();
+  void handle_close();
 
   // --- Output ---
   std::string poll_output();
@@ -150,7 +150,7 @@ class ClientSession {
 
   // --- Getters ---
   ClientState state() const;
-  bool is_finished() const { return finished_; }
+  bool finished() const { return finished_; }
   const ClientResult& result() const { return result_; }
   const std::vector<RecipientOutcome>& recipients() const { return recipients_; }
   const ServerCapabilities& capabilities() const { return capabilities_; }

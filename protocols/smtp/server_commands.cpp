@@ -1,8 +1,9 @@
 // The server's command table and one handler per SMTP verb (the OpenSMTPD layout: one table, each
 // handler answers with the RFC's exact codes). The table's state column is checked before a
 // handler runs, so handlers only check what the state cannot say.
-#include "protocols/mail/address.h"
+#include "protocols/common/ascii_case.h"
 #include "protocols/common/base64.h"
+#include "protocols/mail/address.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/server_session.h"
 
@@ -27,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> split_parameters(std::string_vi
     position = end;
     if (item.empty()) continue;
     std::size_t equals = item.find('=');
-    parameters.emplace_back(mail::to_upper(item.substr(0, equals)),
+    parameters.emplace_back(common::to_upper(item.substr(0, equals)),
                             equals == std::string_view::npos ? "" : std::string(item.substr(equals + 1)));
   }
   return parameters;
@@ -59,7 +60,7 @@ void ServerSession::handle_ehlo(std::string_view argument) {
   session_.helo = std::string(argument.substr(0, argument.find(' ')));
   session_.esmtp = true;
   state_ = ServerState::ready;
-  Reply reply{250, "", {config_.hostname + " greets " + session_.helo}};
+  Reply reply{250, "", {options_.hostname + " greets " + session_.helo}};
   for (auto& keyword : extensions()) reply.lines.push_back(std::move(keyword));
   send(std::move(reply));
 }
@@ -70,15 +71,15 @@ void ServerSession::handle_helo(std::string_view argument) {
   session_.helo = std::string(argument.substr(0, argument.find(' ')));
   session_.esmtp = false;
   state_ = ServerState::ready;
-  send(Reply{250, "", {config_.hostname}});
+  send(Reply{250, "", {options_.hostname}});
 }
 
 void ServerSession::handle_mail(std::string_view argument) {
-  if (config_.mode != ServerMode::relay && session_.authenticated_user.empty()) {
+  if (options_.mode != ServerMode::relay && session_.authenticated_user.empty()) {
     // RFC 6409 §4.3 / RFC 4954 §6: submission requires authentication first.
     return send_error(530, "5.7.0", "Authentication required");
   }
-  if (!mail::starts_with_ignoring_case(argument, "FROM:")) return send_error(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+  if (!common::starts_with_ignoring_case(argument, "FROM:")) return send_error(501, "5.5.4", "Syntax: MAIL FROM:<address>");
   std::string_view rest = mail::trim(argument.substr(5));  // a space after the colon is tolerated
   std::size_t consumed = 0;
   auto path = mail::parse_path_prefix(rest, consumed, true, false);
@@ -94,21 +95,21 @@ void ServerSession::handle_mail(std::string_view argument) {
                     value.find_first_not_of("0123456789") == std::string::npos;
       if (!digits) return send_error(501, "5.5.4", "Bad SIZE parameter");
       parameters.size = std::stoull(value);
-      if (config_.max_message_size > 0 && *parameters.size > config_.max_message_size) {
+      if (options_.max_message_size > 0 && *parameters.size > options_.max_message_size) {
         return send_error(552, "5.3.4", "Message size exceeds fixed maximum message size");
       }
     } else if (key == "BODY") {  // RFC 6152
-      std::string body = mail::to_upper(value);
+      std::string body = common::to_upper(value);
       if (body != "7BIT" && body != "8BITMIME") return send_error(501, "5.5.4", "Unsupported BODY type " + value);
       parameters.body = body;
     } else if (key == "AUTH") {  // RFC 4954 §5: accepted, not trusted
       parameters.auth = value;
-    } else if (key == "RET" && config_.offer_dsn) {  // RFC 3461 §4.3: FULL or HDRS, at most once
-      std::string ret = mail::to_upper(value);
+    } else if (key == "RET" && options_.offer_dsn) {  // RFC 3461 §4.3: FULL or HDRS, at most once
+      std::string ret = common::to_upper(value);
       if ((ret != "FULL" && ret != "HDRS") || !parameters.ret.empty())
         return send_error(501, "5.5.4", "Bad RET parameter (FULL or HDRS, once)");
       parameters.ret = ret;
-    } else if (key == "ENVID" && config_.offer_dsn) {  // RFC 3461 §4.4: xtext, at most 100 characters
+    } else if (key == "ENVID" && options_.offer_dsn) {  // RFC 3461 §4.4: xtext, at most 100 characters
       auto envid = xtext_decode(value);
       if (!envid || value.empty() || value.size() > max_envid_length || !parameters.envid.empty())
         return send_error(501, "5.5.4", "Bad ENVID parameter (xtext, at most 100 characters, once)");
@@ -127,7 +128,7 @@ void ServerSession::handle_mail(std::string_view argument) {
 }
 
 void ServerSession::handle_rcpt(std::string_view argument) {
-  if (!mail::starts_with_ignoring_case(argument, "TO:")) return send_error(501, "5.5.4", "Syntax: RCPT TO:<address>");
+  if (!common::starts_with_ignoring_case(argument, "TO:")) return send_error(501, "5.5.4", "Syntax: RCPT TO:<address>");
   std::string_view rest = mail::trim(argument.substr(3));
   std::size_t consumed = 0;
   auto path = mail::parse_path_prefix(rest, consumed, false, true);
@@ -136,11 +137,11 @@ void ServerSession::handle_rcpt(std::string_view argument) {
   auto items = split_parameters(rest.substr(consumed));
   if (!items.empty() && !session_.esmtp) return send_error(555, "5.5.4", "RCPT parameters are only allowed after EHLO");
   for (const auto& [key, value] : items) {
-    if (key == "NOTIFY" && config_.offer_dsn && !dsn.notify.given()) {  // RFC 3461 §4.1
+    if (key == "NOTIFY" && options_.offer_dsn && !dsn.notify.given()) {  // RFC 3461 §4.1
       auto notify = parse_notify(value);
       if (!notify) return send_error(501, "5.5.4", "Bad NOTIFY parameter (NEVER, or SUCCESS, FAILURE, DELAY)");
       dsn.notify = *notify;
-    } else if (key == "ORCPT" && config_.offer_dsn && dsn.orcpt.empty()) {  // RFC 3461 §4.2
+    } else if (key == "ORCPT" && options_.offer_dsn && dsn.orcpt.empty()) {  // RFC 3461 §4.2
       auto orcpt = parse_orcpt(value);
       if (!orcpt) return send_error(501, "5.5.4", "Bad ORCPT parameter (addr-type;xtext)");
       dsn.orcpt = *orcpt;
@@ -149,7 +150,7 @@ void ServerSession::handle_rcpt(std::string_view argument) {
     }
   }
   ++recipients_attempted_;
-  if (envelope_.recipients.size() >= config_.max_recipients) {
+  if (envelope_.recipients.size() >= options_.max_recipients) {
     // RFC 5321 §4.5.3.1.10: 452 lets the client send the rest in another transaction.
     send(make_reply(452, "4.5.3", "Too many recipients"));
     return;
@@ -186,7 +187,7 @@ void ServerSession::handle_noop(std::string_view) { send(make_reply(250, "2.0.0"
 
 void ServerSession::handle_quit(std::string_view argument) {
   if (!argument.empty()) return send_error(501, "5.5.4", "Syntax: QUIT (no arguments)");
-  send(make_reply(221, "2.0.0", config_.hostname + " Service closing transmission channel"));
+  send(make_reply(221, "2.0.0", options_.hostname + " Service closing transmission channel"));
   close("client sent QUIT");
 }
 
@@ -209,7 +210,7 @@ void ServerSession::handle_help(std::string_view) {
 void ServerSession::handle_starttls(std::string_view argument) {
   if (!argument.empty()) return send_error(501, "5.5.4", "Syntax: STARTTLS (no arguments)");
   if (session_.tls) return send_error(503, "5.5.1", "TLS already active");
-  if (!config_.offer_starttls) return send_error(502, "5.5.1", "STARTTLS not available");
+  if (!options_.offer_starttls) return send_error(502, "5.5.1", "STARTTLS not available");
   send(make_reply(220, "2.0.0", "Ready to start TLS"));
   // RFC 3207 §4.2: forget everything learned from the client (EHLO argument, AUTH) and start
   // over; anything it pipelined after STARTTLS arrived in plaintext and is thrown away
@@ -220,7 +221,6 @@ void ServerSession::handle_starttls(std::string_view argument) {
   session_.authenticated_user.clear();
   reset_transaction();
   input_.clear();
-  input_offset_ = 0;
   state_ = ServerState::waiting_for_hello;
   events_.push_back(TlsStarted{});
 }
@@ -229,11 +229,11 @@ void ServerSession::handle_auth(std::string_view argument) {
   if (!auth_offered()) return send_error(503, "5.5.1", "Authentication not enabled");
   if (!session_.esmtp) return send_error(503, "5.5.1", "Send EHLO first");
   if (!session_.authenticated_user.empty()) return send_error(503, "5.5.1", "Already authenticated");  // RFC 4954 §4
-  if (!session_.tls && !config_.advertise_auth_without_tls) {
+  if (!session_.tls && !options_.advertise_auth_without_tls) {
     return send_error(538, "5.7.11", "Encryption required for requested authentication mechanism");  // RFC 4954 §6
   }
   std::size_t space = argument.find(' ');
-  std::string mechanism = mail::to_upper(argument.substr(0, space));
+  std::string mechanism = common::to_upper(argument.substr(0, space));
   std::string_view initial = space == std::string_view::npos ? std::string_view() : mail::trim(argument.substr(space + 1));
   if (mechanism.empty()) return send_error(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
   if (mechanism == "PLAIN") {
@@ -306,8 +306,8 @@ void ServerSession::apply_auth_response(const std::string& line) {
 void ServerSession::finish_authentication(std::string user, std::string password, std::string_view mechanism) {
   state_ = ServerState::ready;
   auth_login_user_.clear();
-  bool valid = !user.empty() && !password.empty() && config_.check_credentials &&
-               config_.check_credentials(user, password);
+  bool valid = !user.empty() && !password.empty() && options_.check_credentials &&
+               options_.check_credentials(user, password);
   if (!valid) {
     events_.push_back(AuthenticationFailed{user, std::string(mechanism)});
     return send_error(535, "5.7.8", "Authentication credentials invalid");  // RFC 4954 §6

@@ -1,7 +1,8 @@
-// ServerSession core: line framing, dispatch through the command table, verdicts, output.
+// ServerSession core: reading lines, dispatch through the command table, verdicts, output.
 // The command handlers themselves are in server_commands.cpp.
 #include "protocols/smtp/server_session.h"
 
+#include "protocols/common/ascii_case.h"
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {
@@ -29,27 +30,27 @@ Reply ServerPolicy::check_sender(const SenderVerdictNeeded&) { return make_reply
 Reply ServerPolicy::check_recipient(const RecipientVerdictNeeded&) { return make_reply(250, "2.1.5", "Ok"); }
 Reply ServerPolicy::check_message(const MessageVerdictNeeded&) { return make_reply(250, "2.0.0", "Ok: queued"); }
 
-ServerSession::ServerSession(ServerConfig config, std::string client_address, std::string client_name)
-    : config_(std::move(config)) {
-  if (config_.mode == ServerMode::implicit_tls) config_.tls_active = true;
-  session_.server_hostname = config_.hostname;
-  session_.mode = config_.mode;
+ServerSession::ServerSession(ServerOptions config, std::string client_address, std::string client_name)
+    : options_(std::move(config)) {
+  if (options_.mode == ServerMode::implicit_tls) options_.tls_active = true;
+  session_.server_hostname = options_.hostname;
+  session_.mode = options_.mode;
   session_.client_address = std::move(client_address);
   session_.client_name = std::move(client_name);
-  session_.tls = config_.tls_active;
+  session_.tls = options_.tls_active;
 }
 
 void ServerSession::start() {
   if (state_ != ServerState::not_started) return;
   state_ = ServerState::waiting_for_hello;
   // RFC 5321 §4.2 / §3.1: the greeting starts with the server's name; no enhanced code (RFC 2034 §3).
-  send(Reply{220, "", {config_.hostname + " " + config_.greeting}});
+  send(Reply{220, "", {options_.hostname + " " + options_.greeting}});
   process();  // a client that talked before the greeting is read now
 }
 
 void ServerSession::handle_bytes(std::string_view bytes) {
-  if (is_closed()) return;
-  input_.append(bytes);
+  if (closed()) return;
+  input_.feed(bytes);
   process();
 }
 
@@ -76,16 +77,16 @@ Reply ServerSession::default_verdict() const {
 }
 
 void ServerSession::shutdown(std::string_view reason) {
-  if (is_closed()) return;
+  if (closed()) return;
   // RFC 5321 §3.8: a server that must close sends 421 and closes.
-  send(make_reply(421, "4.3.2", config_.hostname + " " +
+  send(make_reply(421, "4.3.2", options_.hostname + " " +
                                     (reason.empty() ? std::string("Service not available, closing transmission channel")
                                                     : std::string(reason))));
   close("server shutting down");
 }
 
-void ServerSession::handle_connection_closed() {
-  if (!is_closed()) close("connection closed by the client");
+void ServerSession::handle_close() {
+  if (!closed()) close("connection closed by the client");
 }
 
 std::string ServerSession::poll_output() {
@@ -101,89 +102,55 @@ std::optional<ServerEvent> ServerSession::poll_event() {
   return event;
 }
 
-std::optional<std::string> ServerSession::next_line(std::size_t limit, bool crlf_only, bool& too_long) {
-  too_long = false;
-  std::string_view available(input_);
-  available.remove_prefix(input_offset_);
-  std::size_t newline = std::string_view::npos;
-  if (crlf_only) {
-    // Message text ends lines with CRLF only: a bare LF is content, never a line end, so that
-    // "<LF>.<LF>" cannot end the data early (the 2023 "SMTP smuggling" attacks).
-    std::size_t crlf = available.find("\r\n");
-    if (crlf != std::string_view::npos) newline = crlf + 1;
-  } else {
-    newline = available.find('\n');  // commands: CRLF, or a bare LF from a sloppy client
-  }
-  if (newline == std::string_view::npos) {
-    if (available.size() > limit) {
-      // Too long already: drop what we have (memory stays bounded) and answer at the line end.
-      discarding_long_line_ = true;
-      bool keep_cr = available.back() == '\r';
-      input_.clear();
-      input_offset_ = 0;
-      if (keep_cr) input_ = "\r";
-    }
-    return std::nullopt;
-  }
-  std::size_t content_end = (newline > 0 && available[newline - 1] == '\r') ? newline - 1 : newline;
-  std::string line(available.substr(0, content_end));
-  input_offset_ += newline + 1;
-  if (discarding_long_line_ || newline + 1 > limit) {
-    discarding_long_line_ = false;
-    too_long = true;
-    return std::string();
-  }
-  return line;
-}
-
 void ServerSession::process() {
-  while (state_ != ServerState::not_started && !is_closed() && !waiting_for_verdict()) {
-    bool too_long = false;
+  // RFC 5321 §4.5.3.1.4: command lines are at most 512 octets with their CRLF; §4.5.3.1.6: text
+  // lines 1000. Message text ends lines with CRLF only: a bare LF is content, never a line end,
+  // so that "<LF>.<LF>" cannot end the data early (the 2023 "SMTP smuggling" attacks).
+  const common::LineLimit command_line{options_.max_command_line, true};
+  const common::LineLimit text_line{options_.max_text_line, true, true};
+  const common::LineLimit auth_line{options_.max_auth_line, true};  // RFC 4954 §4
+  while (state_ != ServerState::not_started && !closed() && !waiting_for_verdict()) {
     if (state_ == ServerState::receiving_data) {
-      auto line = next_line(config_.max_text_line, true, too_long);
+      auto line = input_.next(text_line);
       if (!line) break;
-      if (too_long) {
+      if (line->too_long) {
         message_line_too_long_ = true;  // answered after the final "." (no replies inside DATA)
         continue;
       }
-      handle_data_line(*line);
+      handle_data_line(line->text);
     } else if (state_ == ServerState::auth_plain_response || state_ == ServerState::auth_login_username ||
                state_ == ServerState::auth_login_password) {
-      auto line = next_line(config_.max_auth_line, false, too_long);
+      auto line = input_.next(auth_line);
       if (!line) break;
-      if (too_long) {
+      if (line->too_long) {
         events_.push_back(CommandReceived{"(authentication line too long)", true});
         state_ = ServerState::ready;
         send_error(500, "5.5.6", "Authentication Exchange line is too long");  // RFC 4954 §4
         continue;
       }
-      handle_auth_response(*line);
+      handle_auth_response(line->text);
     } else {
-      auto line = next_line(config_.max_command_line, false, too_long);
+      auto line = input_.next(command_line);
       if (!line) break;
-      if (too_long) {
+      if (line->too_long) {
         events_.push_back(CommandReceived{"(command line too long)", false});
         send_error(500, "5.5.2", "Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)");
         continue;
       }
-      handle_command_line(*line);
+      handle_command_line(line->text);
     }
-  }
-  if (input_offset_ > 0 && (input_offset_ >= input_.size() || input_offset_ > 4096)) {
-    input_.erase(0, input_offset_);
-    input_offset_ = 0;
   }
 }
 
 void ServerSession::handle_command_line(const std::string& line) {
   std::string_view text = line;
-  bool sensitive = mail::starts_with_ignoring_case(text, "AUTH ");
+  bool sensitive = common::starts_with_ignoring_case(text, "AUTH ");
   events_.push_back(CommandReceived{line, sensitive});
   std::size_t space = text.find(' ');
   std::string_view verb = text.substr(0, space);
   std::string_view argument = space == std::string_view::npos ? std::string_view() : mail::trim(text.substr(space + 1));
   for (const auto& command : command_table()) {
-    if (!mail::equals_ignoring_case(command.verb, verb)) continue;
+    if (!common::equals_ignoring_case(command.verb, verb)) continue;
     if ((command.allowed_states & state_bit(state_)) == 0) {
       // RFC 5321 §4.1.4 command order; 503 "Bad sequence of commands".
       std::string why;
@@ -231,7 +198,7 @@ void ServerSession::handle_data_line(const std::string& line) {
   if (message_too_big_) return;
   std::string_view content = line;
   if (!content.empty() && content.front() == '.') content.remove_prefix(1);  // §4.5.2 dot-unstuffing
-  if (config_.max_message_size > 0 && message_.size() + content.size() + 2 > config_.max_message_size) {
+  if (options_.max_message_size > 0 && message_.size() + content.size() + 2 > options_.max_message_size) {
     message_too_big_ = true;
     message_.clear();
     message_.shrink_to_fit();
@@ -242,17 +209,17 @@ void ServerSession::handle_data_line(const std::string& line) {
 }
 
 void ServerSession::request_verdict(ServerEvent request) {
-  if (config_.policy == nullptr) {
+  if (options_.policy == nullptr) {
     events_.push_back(std::move(request));
     return;
   }
   Reply reply;
   if (auto* sender = std::get_if<SenderVerdictNeeded>(&request)) {
-    reply = config_.policy->check_sender(*sender);
+    reply = options_.policy->check_sender(*sender);
   } else if (auto* recipient = std::get_if<RecipientVerdictNeeded>(&request)) {
-    reply = config_.policy->check_recipient(*recipient);
+    reply = options_.policy->check_recipient(*recipient);
   } else if (auto* message = std::get_if<MessageVerdictNeeded>(&request)) {
-    reply = config_.policy->check_message(*message);
+    reply = options_.policy->check_message(*message);
   }
   apply_verdict(std::move(reply));
 }
@@ -298,7 +265,7 @@ void ServerSession::send(Reply reply) {
   // RFC 2034 §3: enhanced codes on every reply once the client used EHLO (not after HELO),
   // except the greeting and the EHLO/HELO replies (those are built without one).
   bool helo_client = !session_.helo.empty() && !session_.esmtp;
-  if (!config_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
+  if (!options_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
   for (auto& line : reply.wire_lines()) {
     output_ += line;
     output_ += "\r\n";
@@ -308,8 +275,8 @@ void ServerSession::send(Reply reply) {
 
 void ServerSession::send_error(int code, std::string_view status, std::string_view text) {
   send(make_reply(code, status, text));
-  if (++errors_ >= config_.max_errors && !is_closed()) {
-    send(make_reply(421, "4.7.0", config_.hostname + " Error: too many errors"));
+  if (++errors_ >= options_.max_errors && !closed()) {
+    send(make_reply(421, "4.7.0", options_.hostname + " Error: too many errors"));
     close("too many errors");
   }
 }
@@ -333,23 +300,22 @@ void ServerSession::close(std::string_view reason) {
   state_ = ServerState::closed;
   reset_transaction();
   input_.clear();
-  input_offset_ = 0;
   events_.push_back(SessionClosed{std::string(reason), open_transaction});
 }
 
-bool ServerSession::auth_offered() const { return config_.mode != ServerMode::relay || config_.offer_auth_on_relay; }
+bool ServerSession::auth_offered() const { return options_.mode != ServerMode::relay || options_.offer_auth_on_relay; }
 
 std::vector<std::string> ServerSession::extensions() const {
   std::vector<std::string> keywords;
   keywords.push_back("PIPELINING");  // RFC 2920
-  keywords.push_back(config_.max_message_size > 0 ? "SIZE " + std::to_string(config_.max_message_size) : "SIZE");
-  if (config_.offer_starttls && !session_.tls) keywords.push_back("STARTTLS");  // RFC 3207 §4.2
-  if (auth_offered() && (session_.tls || config_.advertise_auth_without_tls) && session_.authenticated_user.empty()) {
+  keywords.push_back(options_.max_message_size > 0 ? "SIZE " + std::to_string(options_.max_message_size) : "SIZE");
+  if (options_.offer_starttls && !session_.tls) keywords.push_back("STARTTLS");  // RFC 3207 §4.2
+  if (auth_offered() && (session_.tls || options_.advertise_auth_without_tls) && session_.authenticated_user.empty()) {
     keywords.push_back("AUTH PLAIN LOGIN");  // RFC 4954
   }
-  if (config_.enhanced_status_codes) keywords.push_back("ENHANCEDSTATUSCODES");  // RFC 2034
+  if (options_.enhanced_status_codes) keywords.push_back("ENHANCEDSTATUSCODES");  // RFC 2034
   keywords.push_back("8BITMIME");  // RFC 6152
-  if (config_.offer_dsn) keywords.push_back("DSN");  // RFC 3461 §4
+  if (options_.offer_dsn) keywords.push_back("DSN");  // RFC 3461 §4
   return keywords;
 }
 

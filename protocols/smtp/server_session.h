@@ -8,11 +8,13 @@
 //   poll_event()         what happened: each command line and reply line (for the trace),
 //                        verdicts needed, a message accepted, TLS started, closed ...
 //   decide(reply)        answer a pending verdict (MAIL FROM, RCPT TO, end of DATA)
+//   handle_close()       the connection dropped; closed() says when to close it from this side
 //
-// Policy (relay rules, unknown users, quota, SPF, DMARC) is the caller's: the session stops at
-// each verdict point (states waiting_*_verdict), keeps buffering pipelined input, and continues
-// when decide() is called — possibly later, after a simulated DNS lookup. With
-// ServerConfig::policy set, the verdicts are asked synchronously instead.
+// Input is framed by common::LineReader (512-octet commands, 1000-octet text lines, CRLF only
+// inside DATA). Policy (relay rules, unknown users, quota, SPF, DMARC) is the caller's: the
+// session stops at each verdict point (states waiting_*_verdict), keeps buffering pipelined
+// input, and continues when decide() is called — possibly later, after a simulated DNS lookup.
+// With ServerOptions::policy set, the verdicts are asked synchronously instead.
 //
 // State diagram (commands that are always allowed — RSET NOOP VRFY HELP QUIT — left out):
 //
@@ -32,9 +34,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <deque>
+#include <variant>
 
+#include "protocols/common/line_reader.h"
 #include "protocols/smtp/reply.h"
 #include "protocols/smtp/session_types.h"
 
@@ -119,7 +122,7 @@ class ServerPolicy {
   virtual Reply check_message(const MessageVerdictNeeded& request);
 };
 
-struct ServerConfig {
+struct ServerOptions {
   std::string hostname = "localhost";
   ServerMode mode = ServerMode::relay;
   std::uint64_t max_message_size = 10 * 1024 * 1024;  // octets (RFC 1870 SIZE); 0 = no limit
@@ -156,7 +159,7 @@ constexpr std::uint32_t state_bit(ServerState state) { return 1u << static_cast<
 
 class ServerSession {
  public:
-  ServerSession(ServerConfig config, std::string client_address, std::string client_name = "");
+  ServerSession(ServerOptions config, std::string client_address, std::string client_name = "");
 
   // --- Commands from the engine ---
   void start();                               // queues "220 host ESMTP ..."
@@ -169,7 +172,7 @@ class ServerSession {
   void decide(Reply reply);                   // answer the pending verdict (2xx accepts)
   void accept();                              // decide() with the default positive reply
   void shutdown(std::string_view reason = "");  // 421 4.3.2 and close (RFC 5321 §3.8)
-  void handle_connection_closed();            // the client went away
+  void handle_close();                        // the client went away
 
   // --- Output ---
   std::string poll_output();              // bytes to send (empty when none)
@@ -178,10 +181,12 @@ class ServerSession {
   // --- Getters ---
   ServerState state() const { return state_; }
   bool waiting_for_verdict() const;
-  bool is_closed() const { return state_ == ServerState::closed; }
+  bool closed() const { return state_ == ServerState::closed; }
   const SessionInfo& session() const { return session_; }
   const Envelope& envelope() const { return envelope_; }  // the open transaction
-  const ServerConfig& config() const { return config_; }
+  const ServerOptions& options() const { return options_; }
+  // Client input held between calls (a partial line): the line limits in ServerOptions bound it.
+  std::size_t buffered_bytes() const { return input_.buffered(); }
   std::vector<std::string> extensions() const;  // the EHLO keywords offered right now
 
   static std::span<const ServerCommand> command_table();
@@ -203,7 +208,6 @@ class ServerSession {
   void handle_auth(std::string_view argument);
 
   void process();  // run buffered input until it runs out, a verdict is pending, or closed
-  std::optional<std::string> next_line(std::size_t limit, bool crlf_only, bool& too_long);
   void handle_command_line(const std::string& line);
   void handle_data_line(const std::string& line);
   void handle_auth_response(const std::string& line);  // a line while in an auth_* state
@@ -218,7 +222,7 @@ class ServerSession {
   bool auth_offered() const;
   Reply default_verdict() const;
 
-  ServerConfig config_;
+  ServerOptions options_;
   ServerState state_ = ServerState::not_started;
   SessionInfo session_;
   Envelope envelope_;
@@ -231,9 +235,9 @@ class ServerSession {
   bool message_line_too_long_ = false;
   std::string auth_login_user_;
   std::size_t errors_ = 0;
-  std::string input_;
-  std::size_t input_offset_ = 0;
-  bool discarding_long_line_ = false;
+  // RFC 5321 §4.5.3.1.4-6: an over-long line is answered when its CRLF arrives, after the client
+  // has finished sending it (inside DATA, after the final ".").
+  common::LineReader input_{common::LineReader::ReportTooLong::at_line_end};
   std::string output_;
   std::deque<ServerEvent> events_;
 };

@@ -49,9 +49,9 @@ TEST_CASE("client: one command at a time without PIPELINING, exact bytes", "[smt
   client.handle_bytes("250 2.0.0 Ok: queued as 4F2A\r\n");
   CHECK(client.poll_output() == "QUIT\r\n");
   CHECK(client.result().outcome == DeliveryOutcome::delivered);
-  CHECK_FALSE(client.is_finished());
+  CHECK_FALSE(client.finished());
   client.handle_bytes("221 2.0.0 Bye\r\n");
-  CHECK(client.is_finished());
+  CHECK(client.finished());
   CHECK(client.state() == ClientState::finished);
 
   const auto& recipients = client.recipients();
@@ -152,7 +152,7 @@ TEST_CASE("client: 421 in the middle ends the session with a temporary failure a
   client.poll_output();
   client.handle_bytes("421 4.3.2 mx.example.net shutting down\r\n");
   CHECK(client.poll_output().empty());
-  CHECK(client.is_finished());
+  CHECK(client.finished());
   CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
   CHECK(client.recipients()[0].enhanced_status == "4.3.2");
   CHECK(client.result().outcome == DeliveryOutcome::temporary_failure);
@@ -167,8 +167,8 @@ TEST_CASE("client: the connection dropping mid-session is a temporary failure (4
   client.handle_bytes(ehlo_plain);
   client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n");
   CHECK(client.state() == ClientState::waiting_message_reply);
-  client.handle_connection_closed();
-  CHECK(client.is_finished());
+  client.handle_close();
+  CHECK(client.finished());
   CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
   CHECK(client.recipients()[0].enhanced_status == "4.4.2");
   CHECK(client.recipients()[0].reply.code == 0);
@@ -178,7 +178,7 @@ TEST_CASE("client: the connection dropping mid-session is a temporary failure (4
   done.handle_bytes("220 mx ESMTP\r\n");
   done.handle_bytes(ehlo_plain);
   done.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n250 2.0.0 Ok\r\n");
-  done.handle_connection_closed();
+  done.handle_close();
   CHECK(done.result().outcome == DeliveryOutcome::delivered);
 }
 
@@ -247,7 +247,7 @@ TEST_CASE("client: dot-stuffing", "[smtp][client]") {
 TEST_CASE("client: junk from the server is a temporary failure, not a crash", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("HTTP/1.1 400 Bad Request\r\n");
-  CHECK(client.is_finished());
+  CHECK(client.finished());
   CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
   CHECK(client.result().stage == "protocol");
 }

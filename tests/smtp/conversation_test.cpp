@@ -21,7 +21,7 @@ struct Conversation {
   std::function<Reply(const ServerEvent&)> verdict;
 
   void run() {
-    for (int round = 0; round < 1000 && !client.is_finished(); ++round) {
+    for (int round = 0; round < 1000 && !client.finished(); ++round) {
       bool progress = false;
       std::string to_server = client.poll_output();
       if (!to_server.empty()) {
@@ -52,8 +52,8 @@ struct Conversation {
         client.handle_bytes(to_client);
         progress = true;
       }
-      if (server.is_closed() && client.poll_output().empty() && !client.is_finished()) {
-        client.handle_connection_closed();
+      if (server.closed() && client.poll_output().empty() && !client.finished()) {
+        client.handle_close();
       }
       if (!progress && client.poll_output().empty()) break;
     }
@@ -74,7 +74,7 @@ Reply default_verdict(const ServerEvent& event) {
 }  // namespace
 
 TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown user and dot-stuffing", "[smtp][conversation]") {
-  ServerSession server(testing::relay_config(), "192.0.2.10", "relay.example.org");
+  ServerSession server(testing::relay_options(), "192.0.2.10", "relay.example.org");
   server.start();
   std::string message = "From: alice@example.org\r\nSubject: dots\r\n\r\n.starts with a dot\r\n.\r\nend\r\n";
   ClientOptions options;
@@ -84,7 +84,7 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
   conversation.verdict = default_verdict;
   conversation.run();
 
-  REQUIRE(client.is_finished());
+  REQUIRE(client.finished());
   CHECK(client.tls_active());
   CHECK(server.session().tls);
   CHECK(client.result().outcome == DeliveryOutcome::delivered);
@@ -115,7 +115,7 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
 }
 
 TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS", "[smtp][conversation]") {
-  ServerConfig config = testing::submission_config();
+  ServerOptions config = testing::submission_options();
   config.advertise_auth_without_tls = false;
   ServerSession server(config, "192.0.2.20", "");
   server.start();
@@ -127,7 +127,7 @@ TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS", "[smtp][con
   Conversation conversation(client, server);
   conversation.verdict = default_verdict;
   conversation.run();
-  REQUIRE(client.is_finished());
+  REQUIRE(client.finished());
   CHECK(client.result().outcome == DeliveryOutcome::delivered);
   bool authenticated = false;
   for (const auto& event : conversation.server_events) {
@@ -139,7 +139,7 @@ TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS", "[smtp][con
 }
 
 TEST_CASE("conversation: wrong password on submission bounces every recipient", "[smtp][conversation]") {
-  ServerSession server(testing::submission_config(), "192.0.2.20", "");
+  ServerSession server(testing::submission_options(), "192.0.2.20", "");
   server.start();
   ClientOptions options;
   options.auth_user = "alice";
@@ -148,13 +148,13 @@ TEST_CASE("conversation: wrong password on submission bounces every recipient", 
   Conversation conversation(client, server);
   conversation.verdict = default_verdict;
   conversation.run();
-  REQUIRE(client.is_finished());
+  REQUIRE(client.finished());
   CHECK(client.result().outcome == DeliveryOutcome::permanent_failure);
   CHECK(client.recipients()[0].reply.summary() == "535 5.7.8 Authentication credentials invalid");
 }
 
 TEST_CASE("conversation: the server refuses the message at end of DATA (DMARC)", "[smtp][conversation]") {
-  ServerSession server(testing::relay_config(), "192.0.2.10", "");
+  ServerSession server(testing::relay_options(), "192.0.2.10", "");
   server.start();
   ClientSession client(ClientOptions{}, Envelope{"ceo@bank.example", {"bob@example.net"}}, "Subject: pay\r\n\r\nnow\r\n");
   Conversation conversation(client, server);
@@ -165,7 +165,7 @@ TEST_CASE("conversation: the server refuses the message at end of DATA (DMARC)",
     return default_verdict(event);
   };
   conversation.run();
-  REQUIRE(client.is_finished());
+  REQUIRE(client.finished());
   CHECK(client.result().outcome == DeliveryOutcome::permanent_failure);
   CHECK(client.recipients()[0].stage == "end of data");
   CHECK(client.recipients()[0].enhanced_status == "5.7.1");

@@ -7,7 +7,7 @@
 #include "server_harness.h"
 
 using namespace maillab::smtp;
-using maillab::smtp::testing::relay_config;
+using maillab::smtp::testing::relay_options;
 using maillab::smtp::testing::ServerHarness;
 
 TEST_CASE("dsn: NOTIFY lists (RFC 3461 §4.1)", "[smtp][dsn]") {
@@ -45,7 +45,7 @@ TEST_CASE("dsn: xtext and ORCPT (RFC 3461 §4, §4.2)", "[smtp][dsn]") {
 
 TEST_CASE("dsn: the server advertises DSN and keeps RET, ENVID, NOTIFY and ORCPT in the envelope",
           "[smtp][dsn][server]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   CHECK(harness.send("EHLO client.example.org\r\n").find("250 DSN\r\n") != std::string::npos);
   CHECK(harness.send("MAIL FROM:<alice@example.org> RET=HDRS ENVID=order+2B1\r\n") == "250 2.1.0 Ok\r\n");
   CHECK(harness.send("RCPT TO:<bob@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.net\r\n") ==
@@ -65,7 +65,7 @@ TEST_CASE("dsn: the server advertises DSN and keeps RET, ENVID, NOTIFY and ORCPT
 }
 
 TEST_CASE("dsn: bad DSN parameters get 501 5.5.4, unknown ones 555", "[smtp][dsn][server]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   harness.hello();
   CHECK(harness.send("MAIL FROM:<a@example.org> RET=BODY\r\n").rfind("501 5.5.4 Bad RET", 0) == 0);
   CHECK(harness.send("MAIL FROM:<a@example.org> RET=FULL RET=HDRS\r\n").rfind("501 5.5.4", 0) == 0);
@@ -76,7 +76,7 @@ TEST_CASE("dsn: bad DSN parameters get 501 5.5.4, unknown ones 555", "[smtp][dsn
   CHECK(harness.send("RCPT TO:<b@example.net> ORCPT=b@example.net\r\n").rfind("501 5.5.4 Bad ORCPT", 0) == 0);
   CHECK(harness.send("RCPT TO:<b@example.net> XYZZY=1\r\n") == "555 5.5.4 Unsupported RCPT parameter XYZZY\r\n");
 
-  ServerConfig no_dsn = relay_config();
+  ServerOptions no_dsn = relay_options();
   no_dsn.offer_dsn = false;
   ServerHarness plain(no_dsn);
   CHECK(plain.send("EHLO client.example.org\r\n").find("DSN") == std::string::npos);
@@ -86,14 +86,14 @@ TEST_CASE("dsn: bad DSN parameters get 501 5.5.4, unknown ones 555", "[smtp][dsn
 namespace {
 
 // The client's command lines against a server, until it is done.
-std::vector<std::string> client_commands(ServerConfig config, Envelope envelope) {
+std::vector<std::string> client_commands(ServerOptions config, Envelope envelope) {
   ServerSession server(std::move(config), "192.0.2.10", "");
   server.start();
   ClientOptions options;
   options.use_starttls = false;
   ClientSession client(options, std::move(envelope), "Subject: x\r\n\r\nx\r\n");
   std::vector<std::string> commands;
-  for (int round = 0; round < 100 && !client.is_finished(); ++round) {
+  for (int round = 0; round < 100 && !client.finished(); ++round) {
     client.handle_bytes(server.poll_output());
     server.handle_bytes(client.poll_output());
     while (server.waiting_for_verdict()) server.accept();
@@ -113,12 +113,12 @@ TEST_CASE("dsn: the client sends the parameters only to a server that advertised
   envelope.ret = "FULL";
   envelope.envid = "id 1";
   envelope.recipient_dsn.push_back({*parse_notify("SUCCESS,DELAY"), "rfc822;bob@example.net"});
-  auto with_dsn = client_commands(relay_config(), envelope);
+  auto with_dsn = client_commands(relay_options(), envelope);
   CHECK(std::find(with_dsn.begin(), with_dsn.end(), "MAIL FROM:<alice@example.org> SIZE=17 RET=FULL ENVID=id+201") !=
         with_dsn.end());
   CHECK(std::find(with_dsn.begin(), with_dsn.end(),
                   "RCPT TO:<bob@example.net> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;bob@example.net") != with_dsn.end());
-  ServerConfig no_dsn = relay_config();
+  ServerOptions no_dsn = relay_options();
   no_dsn.offer_dsn = false;
   auto without = client_commands(no_dsn, envelope);
   CHECK(std::find(without.begin(), without.end(), "MAIL FROM:<alice@example.org> SIZE=17") != without.end());

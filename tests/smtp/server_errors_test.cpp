@@ -3,12 +3,12 @@
 #include "server_harness.h"
 
 using namespace maillab::smtp;
-using maillab::smtp::testing::relay_config;
+using maillab::smtp::testing::relay_options;
 using maillab::smtp::testing::ServerHarness;
-using maillab::smtp::testing::submission_config;
+using maillab::smtp::testing::submission_options;
 
 TEST_CASE("server: 503 bad sequence of commands", "[smtp][server_errors]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   CHECK(harness.send("MAIL FROM:<a@example.org>\r\n") == "503 5.5.1 Bad sequence of commands: Send HELO/EHLO first\r\n");
   harness.hello();
   CHECK(harness.send("RCPT TO:<b@example.net>\r\n") == "503 5.5.1 Bad sequence of commands: Need MAIL before RCPT\r\n");
@@ -27,7 +27,7 @@ TEST_CASE("server: 554 no valid recipients when every RCPT was refused", "[smtp]
   struct RefuseAll : ServerPolicy {
     Reply check_recipient(const RecipientVerdictNeeded&) override { return make_reply(554, "5.7.1", "Relay access denied"); }
   } policy;
-  ServerConfig config = relay_config();
+  ServerOptions config = relay_options();
   config.policy = &policy;
   ServerHarness harness(config);
   harness.hello();
@@ -36,7 +36,7 @@ TEST_CASE("server: 554 no valid recipients when every RCPT was refused", "[smtp]
 }
 
 TEST_CASE("server: 500 unknown command, 501 syntax errors", "[smtp][server_errors]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   CHECK(harness.send("FOO bar\r\n") == "500 5.5.2 Command unrecognized\r\n");
   CHECK(harness.send("\r\n") == "500 5.5.2 Command unrecognized\r\n");
   CHECK(harness.send("EHLO\r\n") == "501 5.5.4 Syntax: EHLO hostname\r\n");
@@ -55,13 +55,13 @@ TEST_CASE("server: 500 unknown command, 501 syntax errors", "[smtp][server_error
 }
 
 TEST_CASE("server: 530 on submission before AUTH", "[smtp][server_errors]") {
-  ServerHarness harness(submission_config());
+  ServerHarness harness(submission_options());
   harness.hello();
   CHECK(harness.send("MAIL FROM:<alice@example.org>\r\n") == "530 5.7.0 Authentication required\r\n");
 }
 
 TEST_CASE("server: 552 when SIZE is too big, and when the data is too big", "[smtp][server_errors]") {
-  ServerConfig config = relay_config();
+  ServerOptions config = relay_options();
   config.max_message_size = 100;
   ServerHarness harness(config);
   std::string ehlo = harness.send("EHLO client.example.org\r\n");
@@ -79,7 +79,7 @@ TEST_CASE("server: 552 when SIZE is too big, and when the data is too big", "[sm
 }
 
 TEST_CASE("server: 452 beyond the recipient limit", "[smtp][server_errors]") {
-  ServerHarness defaults(relay_config());
+  ServerHarness defaults(relay_options());
   defaults.hello();
   defaults.send("MAIL FROM:<a@example.org>\r\n");
   std::string replies;
@@ -89,47 +89,55 @@ TEST_CASE("server: 452 beyond the recipient limit", "[smtp][server_errors]") {
 }
 
 TEST_CASE("server: line too long, for commands and for message text", "[smtp][server_errors]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   harness.hello();
   std::string long_command = "NOOP " + std::string(600, 'x') + "\r\n";
   CHECK(harness.send(long_command) == "500 5.5.2 Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)\r\n");
   // Sent in pieces without a line end: memory stays bounded, the answer comes at the line end.
   CHECK(harness.send("NOOP " + std::string(4000, 'y')).empty());
+  CHECK(harness.server.buffered_bytes() <= 512);
   CHECK(harness.send(std::string(4000, 'y')).empty());
+  CHECK(harness.server.buffered_bytes() <= 512);
   CHECK(harness.send("\r\nNOOP\r\n") ==
         "500 5.5.2 Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)\r\n250 2.0.0 Ok\r\n");
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
   CHECK(harness.send("short\r\n" + std::string(1200, 'z') + "\r\n").empty());  // no reply inside DATA
   CHECK(harness.send(".\r\n") == "500 5.5.6 Line too long (RFC 5321 4.5.3.1.6: at most 1000 octets)\r\n");
   CHECK(harness.events_of<MessageAccepted>().empty());
+  // 512 octets with the CRLF is a command line's limit (RFC 5321 §4.5.3.1.4): 510 + CRLF is fine,
+  // 511 + CRLF is not; a bare LF counts as the line end it stands for.
+  CHECK(harness.send("NOOP " + std::string(505, 'n') + "\r\n") == "250 2.0.0 Ok\r\n");
+  CHECK(harness.send("NOOP " + std::string(506, 'n') + "\r\n") ==
+        "500 5.5.2 Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)\r\n");
+  CHECK(harness.send("NOOP " + std::string(506, 'n') + "\n") == "250 2.0.0 Ok\r\n");
   // A 998-character line plus CRLF is exactly the limit and is fine.
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
   CHECK(harness.send(std::string(998, 'k') + "\r\n.\r\n") == "250 2.0.0 Ok: queued\r\n");
 }
 
 TEST_CASE("server: too many errors end the session with 421", "[smtp][server_errors]") {
-  ServerConfig config = relay_config();
+  ServerOptions config = relay_options();
   config.max_errors = 3;
   ServerHarness harness(config);
   std::string output = harness.send("A\r\nB\r\nC\r\nD\r\n");
   CHECK(output ==
         "500 5.5.2 Command unrecognized\r\n500 5.5.2 Command unrecognized\r\n500 5.5.2 Command unrecognized\r\n"
         "421 4.7.0 mx.example.net Error: too many errors\r\n");
-  CHECK(harness.server.is_closed());
+  CHECK(harness.server.closed());
   CHECK(harness.send("NOOP\r\n").empty());
 }
 
 TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transaction", "[smtp][server_errors]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   harness.hello();
   harness.server.shutdown();
   CHECK(harness.output() == "421 4.3.2 mx.example.net Service not available, closing transmission channel\r\n");
-  CHECK(harness.server.is_closed());
+  CHECK(harness.server.closed());
 
-  ServerHarness dropped(relay_config());
+  ServerHarness dropped(relay_options());
   dropped.hello();
   dropped.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\nhalf a message\r\n");
-  dropped.server.handle_connection_closed();
+  dropped.server.handle_close();
   dropped.drain();
   auto closed = dropped.events_of<SessionClosed>();
   REQUIRE(closed.size() == 1);
@@ -138,7 +146,7 @@ TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transacti
 }
 
 TEST_CASE("server: a junk byte stream never crashes or hangs", "[smtp][server_errors]") {
-  ServerHarness harness(relay_config());
+  ServerHarness harness(relay_options());
   std::string junk;
   unsigned seed = 12345;
   for (int index = 0; index < 20000; ++index) {
@@ -147,5 +155,5 @@ TEST_CASE("server: a junk byte stream never crashes or hangs", "[smtp][server_er
   }
   harness.send(junk);
   harness.send("\r\n");
-  CHECK(harness.server.is_closed());  // too many errors
+  CHECK(harness.server.closed());  // too many errors
 }

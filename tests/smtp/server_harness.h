@@ -8,8 +8,8 @@
 
 namespace maillab::smtp::testing {
 
-inline ServerConfig relay_config() {
-  ServerConfig config;
+inline ServerOptions relay_options() {
+  ServerOptions config;
   config.hostname = "mx.example.net";
   config.check_credentials = [](std::string_view user, std::string_view password) {
     return user == "alice" && password == "wonderland";
@@ -17,8 +17,8 @@ inline ServerConfig relay_config() {
   return config;
 }
 
-inline ServerConfig submission_config() {
-  ServerConfig config = relay_config();
+inline ServerOptions submission_options() {
+  ServerOptions config = relay_options();
   config.hostname = "smtp.example.org";
   config.mode = ServerMode::submission;
   return config;
@@ -30,7 +30,7 @@ struct ServerHarness {
   bool auto_accept = true;  // answer every verdict with the default positive reply
   std::string greeting;
 
-  explicit ServerHarness(ServerConfig config, bool accept_all = true)
+  explicit ServerHarness(ServerOptions config, bool accept_all = true)
       : server(std::move(config), "192.0.2.10", "client.example.org"), auto_accept(accept_all) {
     server.start();
     greeting = output();

@@ -418,7 +418,7 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
         start_tls();
       }
     }
-    if (job->session->is_finished()) finish();
+    if (job->session->finished()) finish();
   };
   narrate(TraceKind::note, "submitting " + quoted_subject(subject) + " to " + server + " with AUTH as " +
                                account.submission_login(),
@@ -429,9 +429,9 @@ void MailClientService::submit(std::size_t index, std::string bytes, std::vector
         // RFC 3207 §4: the handshake on the same connection; EHLO again once it is done. The
         // job holds this until it finishes (finish() lets go of it).
         job->start_tls = [this, job, pump, finish, server] {
-          start_job_tls(*host_, job, server, pump, finish, [job] { job->session->handle_connection_closed(); });
+          start_job_tls(*host_, job, server, pump, finish, [job] { job->session->handle_close(); });
         };
-        attach_session(job, connection, pump, finish, [job] { job->session->handle_connection_closed(); });
+        attach_session(job, connection, pump, finish, [job] { job->session->handle_close(); });
         pump();
       },
       [this, done, server, tracking](const std::string& error) {

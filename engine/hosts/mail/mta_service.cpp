@@ -86,27 +86,27 @@ void MtaService::start(Host& host) {
 
 void MtaService::listen_on(std::uint16_t port, smtp::ServerMode mode) {
   host_->listen(port, [this, mode](std::shared_ptr<StreamConnection> connection) {
-    auto server = std::make_shared<SmtpServerConnection>(*this, *host_, std::move(connection), server_config(mode),
+    auto server = std::make_shared<SmtpServerConnection>(*this, *host_, std::move(connection), server_options(mode),
                                                          config_.command_timeout);
     connections_[server->id()] = server;
     server->start();
   });
 }
 
-smtp::ServerConfig MtaService::server_config(smtp::ServerMode mode) const {
-  smtp::ServerConfig config;
-  config.hostname = config_.hostname;
-  config.mode = mode;
-  config.max_message_size = config_.max_message_size;
-  config.max_recipients = config_.max_recipients;
-  config.offer_starttls = config_.starttls && mode != smtp::ServerMode::implicit_tls;
-  config.tls_active = mode == smtp::ServerMode::implicit_tls;
-  config.offer_auth_on_relay = config_.auth_on_relay;
-  config.offer_dsn = config_.dsn;
-  config.check_credentials = [this](std::string_view user, std::string_view password) {
+smtp::ServerOptions MtaService::server_options(smtp::ServerMode mode) const {
+  smtp::ServerOptions options;
+  options.hostname = config_.hostname;
+  options.mode = mode;
+  options.max_message_size = config_.max_message_size;
+  options.max_recipients = config_.max_recipients;
+  options.offer_starttls = config_.starttls && mode != smtp::ServerMode::implicit_tls;
+  options.tls_active = mode == smtp::ServerMode::implicit_tls;
+  options.offer_auth_on_relay = config_.auth_on_relay;
+  options.offer_dsn = config_.dsn;
+  options.check_credentials = [this](std::string_view user, std::string_view password) {
     return check_credentials(user, password);
   };
-  return config;
+  return options;
 }
 
 void MtaService::on_crash() {

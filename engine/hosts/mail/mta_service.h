@@ -136,7 +136,7 @@ class MtaService : public Service {
   // mta_service.cpp
   void listen_on(std::uint16_t port, smtp::ServerMode mode);
   std::map<std::uint16_t, smtp::ServerMode> listeners() const;  // what config_ says to listen on
-  smtp::ServerConfig server_config(smtp::ServerMode mode) const;
+  smtp::ServerOptions server_options(smtp::ServerMode mode) const;
   void schedule_queue_run();
   void run_queue();
 

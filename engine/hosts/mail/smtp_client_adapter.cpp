@@ -80,7 +80,7 @@ void SmtpClientAttempt::install_handlers() {
       result.interrupted = true;
       return self->finish(std::move(result));
     }
-    self->session_.handle_connection_closed();
+    self->session_.handle_close();
     self->pump();
   };
 }
@@ -99,7 +99,7 @@ void SmtpClientAttempt::pump() {
         install_handlers();
       }
     }
-    if (session_.is_finished()) {
+    if (session_.finished()) {
       AttemptResult result;
       result.connected = true;
       result.timed_out = timed_out_;
@@ -130,7 +130,7 @@ void SmtpClientAttempt::on_timeout() {
                   " s; giving up this connection",
               host_label(host_, server_.address));
   if (connection_ && connection_->is_open()) connection_->abort();
-  session_.handle_connection_closed();
+  session_.handle_close();
   pump();
 }
 

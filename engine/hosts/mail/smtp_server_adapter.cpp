@@ -26,11 +26,11 @@ bool is_last_reply_line(std::string_view line) { return line.size() == 3 || (lin
 }  // namespace
 
 SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::shared_ptr<StreamConnection> connection,
-                                           smtp::ServerConfig config, Time idle_timeout)
+                                           smtp::ServerOptions options, Time idle_timeout)
     : mta_(mta),
       host_(host),
       connection_(std::move(connection)),
-      session_(std::move(config), format_address(connection_->remote().address),
+      session_(std::move(options), format_address(connection_->remote().address),
                // Without reverse_dns the client's host name stands in for its PTR record; with
                // it, start() looks the name up (reverse_dns.h) and sets it before the greeting.
                mta.config().reverse_dns || mta.config().require_reverse_dns
@@ -44,7 +44,7 @@ SmtpServerConnection::SmtpServerConnection(MtaService& mta, Host& host, std::sha
 }
 
 void SmtpServerConnection::start() {
-  if (session_.config().tls_active) {  // port 465 (RFC 8314 §3)
+  if (session_.options().tls_active) {  // port 465 (RFC 8314 §3)
     handshake_pending_ = true;
     start_tls();
   }
@@ -64,7 +64,7 @@ void SmtpServerConnection::start() {
 }
 
 void SmtpServerConnection::start_tls() {
-  auto stream = TlsStream::server(host_, connection_, session_.config().hostname);
+  auto stream = TlsStream::server(host_, connection_, session_.options().hostname);
   std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
   stream->on_established = [weak](const tls::HandshakeDone& done) {
     auto self = weak.lock();
@@ -84,7 +84,7 @@ void SmtpServerConnection::install_handlers() {
   connection_->on_closed = [weak](CloseReason) {
     auto self = weak.lock();
     if (!self || self->closed_) return;
-    self->session_.handle_connection_closed();
+    self->session_.handle_close();
     self->pump();
     self->close_down();
   };
@@ -137,7 +137,7 @@ void SmtpServerConnection::pump() {
     if (closed_) return;
   }
   if (commands > 0) hold_to_rate(commands);
-  if (session_.is_closed()) {
+  if (session_.closed()) {
     if (connection_->is_open()) connection_->close();
     close_down();
   }

@@ -32,7 +32,7 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   };
 
   SmtpServerConnection(MtaService& mta, Host& host, std::shared_ptr<StreamConnection> connection,
-                       smtp::ServerConfig config, Time idle_timeout);
+                       smtp::ServerOptions options, Time idle_timeout);
 
   void start();
   // The host crashed: the connection is already gone; forget everything without a word.
