@@ -36,6 +36,12 @@ class Simulator {
 
   // Cancels a pending event; returns false if it already ran, was cancelled or never existed.
   bool cancel(EventId id);
+  // For a member that holds its pending timer's id: cancels that event, if any, and sets the id
+  // to 0, so the member says "no timer" from here on.
+  void cancel_timer(EventId& id) {
+    if (id) cancel(id);
+    id = 0;
+  }
 
   // Runs exactly one event (skipping cancelled ones); false when none is left.
   bool step();

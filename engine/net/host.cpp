@@ -221,15 +221,8 @@ void Host::Transport::receive_tcp(const Packet& packet) {
 
 // RFC 9293 §3.10.7.1: a segment for no connection is answered with RST.
 void Host::Transport::reply_reset(const Packet& packet) {
-  auto reset = std::make_shared<Packet>();
-  reset->connection = packet.connection;
-  reset->source = packet.destination;
-  reset->destination = packet.source;
-  reset->protocol = ip_protocol_tcp;
-  reset->source_port = packet.destination_port;
-  reset->destination_port = packet.source_port;
-  reset->tcp.source_port = packet.destination_port;
-  reset->tcp.destination_port = packet.source_port;
+  auto reset = make_tcp_packet(packet.connection, {packet.destination, packet.destination_port},
+                               {packet.source, packet.source_port}, packet.protocol_name);
   reset->tcp.window = 0;
   if (packet.tcp.flags & tcp_flag::ack) {
     reset->tcp.sequence = packet.tcp.acknowledgment;
@@ -242,7 +235,6 @@ void Host::Transport::reply_reset(const Packet& packet) {
     reset->tcp.acknowledgment = packet.tcp.sequence + length;
     reset->tcp.flags = tcp_flag::rst | tcp_flag::ack;
   }
-  reset->protocol_name = packet.protocol_name;
   reset->summary = "RST";
   send_packet(std::move(reset));
 }

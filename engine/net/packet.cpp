@@ -184,4 +184,19 @@ bool is_pure_ack_hop(const TraceRecord& record) {
   return flags == 0x10 && total == ip_header + tcp_header;
 }
 
+std::shared_ptr<Packet> make_tcp_packet(std::uint64_t connection, Endpoint from, Endpoint to,
+                                        std::string_view protocol_name) {
+  auto packet = std::make_shared<Packet>();
+  packet->connection = connection;
+  packet->source = from.address;
+  packet->destination = to.address;
+  packet->protocol = ip_protocol_tcp;
+  packet->source_port = from.port;
+  packet->destination_port = to.port;
+  packet->tcp.source_port = from.port;
+  packet->tcp.destination_port = to.port;
+  packet->protocol_name = protocol_name;
+  return packet;
+}
+
 }  // namespace maillab::engine

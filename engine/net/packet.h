@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -97,6 +98,11 @@ struct Packet {
  private:
   mutable std::vector<std::uint8_t> wire_;
 };
+
+// A TCP packet of stream `connection` from `from` to `to`, the ports in both the packet and its
+// TCP header; the caller fills in sequence, acknowledgment, flags, window and payload.
+std::shared_ptr<Packet> make_tcp_packet(std::uint64_t connection, Endpoint from, Endpoint to,
+                                        std::string_view protocol_name);
 
 // The application protocol of a packet between two ports: the well-known port of either end,
 // falling back to the transport's own name.

@@ -12,20 +12,11 @@ namespace maillab::engine {
 // --- sending segments ------------------------------------------------------------------------
 
 void TcpStream::send_control(std::uint8_t flags, std::uint32_t sequence, bool retransmission) {
-  auto packet = std::make_shared<Packet>();
-  packet->connection = id_;
-  packet->source = local_.address;
-  packet->destination = remote_.address;
-  packet->protocol = ip_protocol_tcp;
-  packet->source_port = local_.port;
-  packet->destination_port = remote_.port;
-  packet->tcp.source_port = local_.port;
-  packet->tcp.destination_port = remote_.port;
+  auto packet = make_tcp_packet(id_, local_, remote_, protocol_name());
   packet->tcp.sequence = sequence;
   packet->tcp.flags = flags;
   packet->tcp.window = advertised_window_ = receive_window();
   if (flags & tcp_flag::ack) packet->tcp.acknowledgment = irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_);
-  packet->protocol_name = protocol_name();
   // Relative numbers, as Wireshark shows them: the SYN counts as one.
   packet->segment.kind = SegmentNote::Kind::control;
   packet->segment.relative_ack = static_cast<std::uint32_t>(rcv_nxt_ + 1);
@@ -35,21 +26,12 @@ void TcpStream::send_control(std::uint8_t flags, std::uint32_t sequence, bool re
 }
 
 void TcpStream::send_segment(std::uint8_t flags, std::uint64_t offset, std::size_t length, bool retransmission) {
-  auto packet = std::make_shared<Packet>();
-  packet->connection = id_;
-  packet->source = local_.address;
-  packet->destination = remote_.address;
-  packet->protocol = ip_protocol_tcp;
-  packet->source_port = local_.port;
-  packet->destination_port = remote_.port;
-  packet->tcp.source_port = local_.port;
-  packet->tcp.destination_port = remote_.port;
+  auto packet = make_tcp_packet(id_, local_, remote_, protocol_name());
   packet->tcp.sequence = wire_sequence(offset);
   packet->tcp.acknowledgment = irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_);
   packet->tcp.flags = flags | tcp_flag::ack | tcp_flag::psh;
   packet->tcp.window = advertised_window_ = receive_window();
   send_queue_.copy(offset, length, packet->data);
-  packet->protocol_name = protocol_name();
   packet->segment.kind = SegmentNote::Kind::data;
   packet->segment.retransmission = retransmission;
   packet->segment.tls = tls_;
@@ -117,8 +99,7 @@ void TcpStream::arm_timer() {
 }
 
 void TcpStream::cancel_timer() {
-  if (timer_ != 0) host_.simulator().cancel(timer_);
-  timer_ = 0;
+  host_.simulator().cancel_timer(timer_);
 }
 
 // The RTO from the current estimates, undoing a back-off (after the peer's window reopens).

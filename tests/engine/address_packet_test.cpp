@@ -94,3 +94,25 @@ TEST_CASE("segment descriptions and first lines", "[packet]") {
   const std::string longer(100, 'x');
   CHECK(first_line_of(std::span(reinterpret_cast<const std::uint8_t*>(longer.data()), longer.size())).size() == 63);
 }
+
+TEST_CASE("make_tcp_packet addresses the packet and its TCP header alike", "[packet]") {
+  const Endpoint client{0x0a000001, 49200};
+  const Endpoint server{0x0a000002, 25};
+  const auto packet = make_tcp_packet(7, client, server, "SMTP");
+  CHECK(packet->connection == 7);
+  CHECK(packet->protocol == ip_protocol_tcp);
+  CHECK(packet->source == client.address);
+  CHECK(packet->destination == server.address);
+  CHECK(packet->source_port == 49200);
+  CHECK(packet->destination_port == 25);
+  CHECK(packet->tcp.source_port == 49200);
+  CHECK(packet->tcp.destination_port == 25);
+  CHECK(packet->protocol_name == "SMTP");
+  CHECK(packet->data.empty());
+  // What it encodes to says the same: ports at the start of the TCP header, protocol 6.
+  const auto& wire = packet->wire();
+  REQUIRE(wire.size() == 20 + 20);
+  CHECK(wire[9] == 6);
+  CHECK(((wire[20] << 8) | wire[21]) == 49200);
+  CHECK(((wire[22] << 8) | wire[23]) == 25);
+}

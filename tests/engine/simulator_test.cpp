@@ -229,3 +229,18 @@ TEST_CASE("randomised: schedules, cancels, peeks and run_until agree with a refe
     REQUIRE(ran == expected);
   }
 }
+
+TEST_CASE("cancel_timer cancels a member's pending timer and forgets its id", "[simulator]") {
+  Simulator sim;
+  int ran = 0;
+  Simulator::EventId timer = sim.schedule_at(3, [&] { ++ran; });
+  Simulator::EventId other = sim.schedule_at(3, [&] { ran += 10; });
+  sim.cancel_timer(timer);
+  CHECK(timer == 0);
+  sim.cancel_timer(timer);  // no timer: nothing happens
+  CHECK(timer == 0);
+  sim.run();
+  CHECK(ran == 10);  // only the other event ran
+  sim.cancel_timer(other);  // it already ran: the id is forgotten all the same
+  CHECK(other == 0);
+}

@@ -45,3 +45,37 @@ TEST_CASE("the queue hands out ids, finds entries and knows which copies are pen
   CHECK(queue.find("Q1")->pending_count() == 1);
   CHECK(queue.size() == 1);
 }
+
+TEST_CASE("a deferral says why a recipient waits; the server that answered is kept unless named",
+          "[hosts_mail][queue]") {
+  QueueEntry entry;
+  for (const char* address : {"bob@example.org", "carol@example.org", "dave@example.org"}) {
+    QueuedRecipient recipient;
+    recipient.address = address;
+    entry.recipients.push_back(recipient);
+  }
+  entry.recipients[2].state = RecipientState::done;
+
+  entry.recipients[0].defer({.status = "4.2.1", .diagnostic = "mx.example.org said: 421 busy",
+                             .reply = "421 busy", .remote_mta = "mx.example.org"});
+  CHECK(entry.recipients[0].last_status == "4.2.1");
+  CHECK(entry.recipients[0].last_diagnostic == "mx.example.org said: 421 busy");
+  CHECK(entry.recipients[0].last_reply == "421 busy");
+  CHECK(entry.recipients[0].remote_mta == "mx.example.org");
+  CHECK(entry.recipients[0].state == RecipientState::pending);
+
+  SECTION("a failure that reached no server leaves remote_mta alone, and clears the reply") {
+    entry.defer_pending({.status = "4.4.3", .diagnostic = "DNS: no reply from the resolver"});
+    CHECK(entry.recipients[0].last_status == "4.4.3");
+    CHECK(entry.recipients[0].last_reply.empty());
+    CHECK(entry.recipients[0].remote_mta == "mx.example.org");
+    CHECK(entry.recipients[1].last_diagnostic == "DNS: no reply from the resolver");
+    CHECK(entry.recipients[2].last_status.empty());  // done: not deferred
+  }
+  SECTION("a failed connection says no server answered") {
+    entry.defer_pending({.status = "4.4.1", .diagnostic = "connect failed", .remote_mta = ""});
+    CHECK(entry.recipients[0].remote_mta.empty());
+    CHECK(entry.recipients[0].last_status == "4.4.1");
+    CHECK(entry.recipients[1].last_status == "4.4.1");
+  }
+}

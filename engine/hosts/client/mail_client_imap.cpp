@@ -94,110 +94,138 @@ void MailClientService::imap_session(std::size_t account, std::function<void(std
       });
 }
 
+// Syncing a folder is three commands, one step each: SELECT (imap_folder_selected), the UIDs
+// and flags of what is there (imap_folder_listed), the bodies of what is new (imap_bodies_fetched).
+// Each step ends by calling `then`, at once or from the next step.
 void MailClientService::imap_sync_folder(std::shared_ptr<Imap> imap, std::string folder, Done then) {
-  const std::size_t account = imap->account;
-  imap->queue->command("SELECT " + imap::astring(folder), [this, imap, folder, then, account](const imap::CommandCompletion& selected) {
-    if (selected.status.empty()) return then();  // the connection failed: keep what we have
-    if (!selected.ok()) {
-      // The folder is gone on the server (deleted or renamed elsewhere): so is our copy of it.
-      auto& messages = store_.messages();
-      for (auto it = messages.begin(); it != messages.end();)
-        if (it->account == account && it->folder == folder && it->uid != 0) it = messages.erase(it), ++imap->removed;
-        else ++it;
-      return then();
-    }
-    std::uint32_t exists = 0;
-    for (const auto& line : selected.untagged) {
-      if (auto n = imap::read_exists(line)) exists = *n;
-      if (auto validity = imap::read_uid_validity(line)) {
-        auto& known = uid_validity_[{account, folder}];
-        if (known != 0 && known != *validity) {
-          // RFC 3501 §2.3.1.1: our UIDs for this folder mean nothing any more.
-          auto& messages = store_.messages();
-          messages.erase(std::remove_if(messages.begin(), messages.end(),
-                                        [&](const DeviceMessage& m) {
-                                          return m.account == account && m.folder == folder && m.uid != 0;
-                                        }),
-                         messages.end());
-        }
-        known = *validity;
-      }
-    }
-    store_.add_folder(folder);
-    auto reconcile = [this, imap, folder, account](const std::map<std::uint32_t, std::vector<std::string>>& on_server) {
-      auto& messages = store_.messages();
-      for (auto it = messages.begin(); it != messages.end();) {
-        if (it->account != account || it->folder != folder || it->uid == 0) {
-          ++it;
-          continue;
-        }
-        auto found = on_server.find(it->uid);
-        if (found == on_server.end()) {
-          if (!it->leaving) {
-            ++imap->removed;
-            imap->gone.push_back({it->folder, it->subject, it->tracking_id});
-          }
-          it = messages.erase(it);
-          continue;
-        }
-        DeviceMessage before = *it;
-        set_flags_from_imap(*it, found->second);
-        if (before.seen != it->seen || before.answered != it->answered || before.flagged != it->flagged ||
-            before.deleted != it->deleted) {
-          ++imap->flag_changes;
-          imap->flag_changed_ids.push_back(it->local_id);
-        }
-        ++it;
-      }
-    };
-    if (exists == 0) {
-      reconcile({});
-      return then();
-    }
-    imap->queue->command("UID FETCH 1:* (UID FLAGS)", [this, imap, folder, then, account, reconcile](const imap::CommandCompletion& listed) {
-      if (!listed.ok()) return then();
-      std::map<std::uint32_t, std::vector<std::string>> on_server;
-      for (const auto& line : listed.untagged)
-        if (auto fetched = imap::read_fetch(line); fetched && fetched->uid && *fetched->uid)
-          on_server[*fetched->uid] = fetched->flags.value_or(std::vector<std::string>{});
-      reconcile(on_server);
-      std::vector<std::uint32_t> wanted;
-      for (const auto& [uid, flags] : on_server)
-        if (!store_.find_imap(account, folder, uid)) wanted.push_back(uid);
-      if (wanted.empty()) return then();
-      // BODY.PEEK[] so that downloading does not mark anything \Seen (RFC 3501 §6.4.5).
-      imap->queue->command("UID FETCH " + imap::format_sequence_set(wanted) + " (UID FLAGS BODY.PEEK[])",
-                           [this, imap, folder, then, account](const imap::CommandCompletion& fetched_all) {
-                             for (const auto& line : fetched_all.untagged) {
-                               auto fetched = imap::read_fetch(line);
-                               if (!fetched || !fetched->uid || *fetched->uid == 0 || !fetched->body ||
-                                   store_.find_imap(account, folder, *fetched->uid))
-                                 continue;
-                               DeviceMessage local;
-                               local.account = account;
-                               local.folder = folder;
-                               local.uid = *fetched->uid;
-                               local.bytes = *fetched->body;
-                               local.arrived = host_->simulator().now();
-                               summarize_message(local);
-                               set_flags_from_imap(local, fetched->flags.value_or(std::vector<std::string>{}));
-                               const bool inbox = folder == "INBOX";
-                               if (inbox) {
-                                 ++imap->new_in_inbox;
-                                 imap->new_subjects.push_back(local.subject);
-                                 imap->new_tracking_ids.push_back(local.tracking_id);
-                               }
-                               else ++imap->new_elsewhere;
-                               const std::uint64_t added = store_.add(std::move(local)).local_id;
-                               if (inbox) imap->new_inbox_ids.push_back(added);
-                             }
-                             then();
-                           });
-      imap->pump();
-    });
-    imap->pump();
+  imap->queue->command("SELECT " + imap::astring(folder), [this, imap, folder, then](const imap::CommandCompletion& selected) {
+    imap_folder_selected(imap, folder, selected, then);
   });
   imap->pump();
+}
+
+void MailClientService::imap_folder_selected(const std::shared_ptr<Imap>& imap, const std::string& folder,
+                                             const imap::CommandCompletion& selected, const Done& then) {
+  const std::size_t account = imap->account;
+  if (selected.status.empty()) return then();  // the connection failed: keep what we have
+  if (!selected.ok()) {
+    // The folder is gone on the server (deleted or renamed elsewhere): so is our copy of it.
+    auto& messages = store_.messages();
+    for (auto it = messages.begin(); it != messages.end();)
+      if (it->account == account && it->folder == folder && it->uid != 0) {
+        it = messages.erase(it);
+        ++imap->removed;
+      } else {
+        ++it;
+      }
+    return then();
+  }
+  std::uint32_t exists = 0;
+  for (const auto& line : selected.untagged) {
+    if (auto n = imap::read_exists(line)) exists = *n;
+    if (auto validity = imap::read_uid_validity(line)) {
+      auto& known = uid_validity_[{account, folder}];
+      if (known != 0 && known != *validity) {
+        // RFC 3501 §2.3.1.1: our UIDs for this folder mean nothing any more.
+        auto& messages = store_.messages();
+        messages.erase(std::remove_if(messages.begin(), messages.end(),
+                                      [&](const DeviceMessage& m) {
+                                        return m.account == account && m.folder == folder && m.uid != 0;
+                                      }),
+                       messages.end());
+      }
+      known = *validity;
+    }
+  }
+  store_.add_folder(folder);
+  if (exists == 0) {
+    imap_reconcile(*imap, folder, {});
+    return then();
+  }
+  imap->queue->command("UID FETCH 1:* (UID FLAGS)", [this, imap, folder, then](const imap::CommandCompletion& listed) {
+    imap_folder_listed(imap, folder, listed, then);
+  });
+  imap->pump();
+}
+
+// Our copies of `folder` against what the server holds (UID -> flags): gone ones removed, flags
+// brought up to date; both counted in `imap` for the report.
+void MailClientService::imap_reconcile(Imap& imap, const std::string& folder,
+                                       const std::map<std::uint32_t, std::vector<std::string>>& on_server) {
+  auto& messages = store_.messages();
+  for (auto it = messages.begin(); it != messages.end();) {
+    if (it->account != imap.account || it->folder != folder || it->uid == 0) {
+      ++it;
+      continue;
+    }
+    auto found = on_server.find(it->uid);
+    if (found == on_server.end()) {
+      if (!it->leaving) {
+        ++imap.removed;
+        imap.gone.push_back({it->folder, it->subject, it->tracking_id});
+      }
+      it = messages.erase(it);
+      continue;
+    }
+    DeviceMessage before = *it;
+    set_flags_from_imap(*it, found->second);
+    if (before.seen != it->seen || before.answered != it->answered || before.flagged != it->flagged ||
+        before.deleted != it->deleted) {
+      ++imap.flag_changes;
+      imap.flag_changed_ids.push_back(it->local_id);
+    }
+    ++it;
+  }
+}
+
+void MailClientService::imap_folder_listed(const std::shared_ptr<Imap>& imap, const std::string& folder,
+                                           const imap::CommandCompletion& listed, const Done& then) {
+  if (!listed.ok()) return then();
+  std::map<std::uint32_t, std::vector<std::string>> on_server;
+  for (const auto& line : listed.untagged)
+    if (auto fetched = imap::read_fetch(line); fetched && fetched->uid && *fetched->uid)
+      on_server[*fetched->uid] = fetched->flags.value_or(std::vector<std::string>{});
+  imap_reconcile(*imap, folder, on_server);
+  std::vector<std::uint32_t> wanted;
+  for (const auto& [uid, flags] : on_server)
+    if (!store_.find_imap(imap->account, folder, uid)) wanted.push_back(uid);
+  if (wanted.empty()) return then();
+  // BODY.PEEK[] so that downloading does not mark anything \Seen (RFC 3501 §6.4.5).
+  imap->queue->command("UID FETCH " + imap::format_sequence_set(wanted) + " (UID FLAGS BODY.PEEK[])",
+                       [this, imap, folder, then](const imap::CommandCompletion& fetched_all) {
+                         imap_bodies_fetched(*imap, folder, fetched_all);
+                         then();
+                       });
+  imap->pump();
+}
+
+// The new messages of `folder` into the device's store, counted in `imap` for the report.
+void MailClientService::imap_bodies_fetched(Imap& imap, const std::string& folder,
+                                            const imap::CommandCompletion& fetched_all) {
+  for (const auto& line : fetched_all.untagged) {
+    auto fetched = imap::read_fetch(line);
+    if (!fetched || !fetched->uid || *fetched->uid == 0 || !fetched->body ||
+        store_.find_imap(imap.account, folder, *fetched->uid))
+      continue;
+    DeviceMessage local;
+    local.account = imap.account;
+    local.folder = folder;
+    local.uid = *fetched->uid;
+    local.bytes = *fetched->body;
+    local.arrived = host_->simulator().now();
+    summarize_message(local);
+    set_flags_from_imap(local, fetched->flags.value_or(std::vector<std::string>{}));
+    const bool inbox = folder == "INBOX";
+    if (inbox) {
+      ++imap.new_in_inbox;
+      imap.new_subjects.push_back(local.subject);
+      imap.new_tracking_ids.push_back(local.tracking_id);
+    } else {
+      ++imap.new_elsewhere;
+    }
+    const std::uint64_t added = store_.add(std::move(local)).local_id;
+    if (inbox) imap.new_inbox_ids.push_back(added);
+  }
 }
 
 void MailClientService::imap_check(std::size_t account, Done done) {

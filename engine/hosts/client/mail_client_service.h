@@ -38,8 +38,11 @@
 #include "engine/hosts/mail_ledger.h"
 #include "engine/net/host.h"
 
-namespace maillab::engine {
+namespace maillab::imap {
+struct CommandCompletion;
+}  // namespace maillab::imap
 
+namespace maillab::engine {
 
 struct ClientAccount {
   enum class Incoming { pop3, imap };
@@ -139,6 +142,14 @@ class MailClientService : public Service {
                     std::function<void(bool)> finished);
   void imap_check(std::size_t account, Done done);
   void imap_sync_folder(std::shared_ptr<Imap> imap, std::string folder, Done then);
+  // imap_sync_folder's steps, one per command answered.
+  void imap_folder_selected(const std::shared_ptr<Imap>& imap, const std::string& folder,
+                            const imap::CommandCompletion& selected, const Done& then);
+  void imap_folder_listed(const std::shared_ptr<Imap>& imap, const std::string& folder,
+                          const imap::CommandCompletion& listed, const Done& then);
+  void imap_reconcile(Imap& imap, const std::string& folder,
+                      const std::map<std::uint32_t, std::vector<std::string>>& on_server);
+  void imap_bodies_fetched(Imap& imap, const std::string& folder, const imap::CommandCompletion& fetched_all);
   void imap_store_flag(std::size_t account, std::uint64_t local_id, std::string flag, Done done);
   void imap_delete(std::size_t account, std::uint64_t local_id, Done done);
   void imap_move(std::size_t account, std::uint64_t local_id, std::string folder, Done done);

@@ -92,8 +92,7 @@ void DnsStreamSession::on_idle() {
 }
 
 void DnsStreamSession::cancel_timer() {
-  if (timer_) host_.simulator().cancel(timer_);
-  timer_ = 0;
+  host_.simulator().cancel_timer(timer_);
 }
 
 }  // namespace maillab::engine

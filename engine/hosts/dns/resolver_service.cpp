@@ -45,8 +45,7 @@ void ResolverService::on_crash() {
   // The cache and every resolution in progress are memory: gone.
   hits_before_crash_ += resolver_->counters().cache_hits;
   sent_before_crash_ += resolver_->counters().queries_sent;
-  if (timer_) host_->simulator().cancel(timer_);
-  timer_ = 0;
+  host_->simulator().cancel_timer(timer_);
   timer_at_.reset();
   build_resolver();
 }
@@ -132,8 +131,7 @@ void ResolverService::flush() {
   // One timer, moved whenever the resolver's next deadline moves.
   std::optional<Time> wanted = resolver_->poll_timeout();
   if (wanted == timer_at_) return;
-  if (timer_) host.simulator().cancel(timer_);
-  timer_ = 0;
+  host.simulator().cancel_timer(timer_);
   timer_at_ = wanted;
   if (wanted) {
     Time when = std::max(*wanted, host.simulator().now());

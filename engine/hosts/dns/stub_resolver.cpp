@@ -116,8 +116,7 @@ void StubResolver::on_datagram(const std::vector<std::uint8_t>& payload) {
 void StubResolver::on_reply(std::shared_ptr<Pending> pending, dns::Message reply, bool over_tcp) {
   auto it = std::find(pending_.begin(), pending_.end(), pending);
   if (it == pending_.end()) return;
-  if (pending->timer) host_.simulator().cancel(pending->timer);
-  pending->timer = 0;
+  host_.simulator().cancel_timer(pending->timer);
   const std::string peer = dns_peer_name(host_, host_.resolver_address());
   if (reply.header.truncated && !over_tcp) {
     record_dns(host_, TraceKind::protocol, peer,

@@ -77,6 +77,10 @@ class StubResolver {
  private:
   struct Pending;
   struct RouteJob;
+  // resolve_mail_route's steps (stub_mail_route.cpp), one per DNS answer.
+  void mx_answered(const std::shared_ptr<RouteJob>& job, const DnsLookupResult& result);
+  void look_up_implicit_mx(const std::shared_ptr<RouteJob>& job);
+  void look_up_exchanger(const std::shared_ptr<RouteJob>& job, std::size_t index, const dns::Name& exchange);
   void transmit(const std::shared_ptr<Pending>& pending);
   void transmit_over_tcp(const std::shared_ptr<Pending>& pending);
   void on_datagram(const std::vector<std::uint8_t>& payload);

@@ -10,6 +10,18 @@ std::size_t QueueEntry::pending_count() const {
   }));
 }
 
+void QueuedRecipient::defer(const Deferral& why) {
+  last_status = why.status;
+  last_diagnostic = why.diagnostic;
+  last_reply = why.reply;
+  if (why.remote_mta) remote_mta = *why.remote_mta;
+}
+
+void QueueEntry::defer_pending(const QueuedRecipient::Deferral& why) {
+  for (auto& recipient : recipients)
+    if (recipient.state == RecipientState::pending) recipient.defer(why);
+}
+
 std::string DeliveryQueue::next_queue_id() { return "Q" + std::to_string(next_id_++); }
 
 QueueEntry& DeliveryQueue::add(QueueEntry entry) {

@@ -29,6 +29,16 @@ struct QueuedRecipient {
   std::string remote_mta;       // the server that answered last ("" if none was reached)
   std::string last_reply;       // the last temporary SMTP reply, "" when the last failure had none
   smtp::RecipientDsn dsn;       // RFC 3461 NOTIFY and ORCPT it came with (relayed as they came)
+
+  // Why an attempt did not deliver to this recipient this time; it stays pending, and a delay
+  // warning or, at expiry, the bounce reports these.
+  struct Deferral {
+    std::string status{};      // RFC 3463 4.x.x
+    std::string diagnostic{};
+    std::string reply{};       // the server's temporary SMTP reply, "" when the failure had none
+    std::optional<std::string> remote_mta{};  // the server that answered ("" none); unset: unchanged
+  };
+  void defer(const Deferral& why);
 };
 
 struct QueueEntry {
@@ -54,6 +64,8 @@ struct QueueEntry {
 
   bool is_bounce() const { return sender.empty(); }
   std::size_t pending_count() const;
+  // Defers every pending recipient for the same reason (a DNS or connection failure reached none).
+  void defer_pending(const QueuedRecipient::Deferral& why);
 };
 
 class DeliveryQueue {

@@ -274,8 +274,14 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
                   "> to " + std::to_string(accepted.envelope.recipients.size()) + " recipient(s), queued as " +
                   queue_id,
               connection.peer_name());
-  enqueue(ledger_id, accepted.envelope.reverse_path, accepted.envelope.recipients, message, verdict.folder, submitted,
-          queue_id, false, &accepted.envelope);
+  enqueue({.ledger_id = ledger_id,
+           .sender = accepted.envelope.reverse_path,
+           .recipients = accepted.envelope.recipients,
+           .message = std::move(message),
+           .folder = verdict.folder,
+           .submitted_here = submitted,
+           .first_queue_id = queue_id,
+           .dsn = &accepted.envelope});
 }
 
 std::string MtaService::inject(std::string sender, std::vector<std::string> recipients, std::string message,
@@ -287,7 +293,11 @@ std::string MtaService::inject(std::string sender, std::vector<std::string> reci
   }
   record_mail(*host_, ledger_id, "accepted from a program on " + host_->name() + ": <" + sender + "> to " +
                                      std::to_string(recipients.size()) + " recipient(s)");
-  enqueue(ledger_id, sender, recipients, message, "", true, {});
+  enqueue({.ledger_id = ledger_id,
+           .sender = std::move(sender),
+           .recipients = std::move(recipients),
+           .message = std::move(message),
+           .submitted_here = true});
   return ledger_id;
 }
 
@@ -317,17 +327,19 @@ std::vector<MtaService::Split> MtaService::split_by_destination(const std::vecto
   return splits;
 }
 
-void MtaService::enqueue(const std::string& ledger_id, const std::string& sender,
-                         const std::vector<std::string>& recipients, const std::string& message,
-                         const std::string& folder, bool submitted_here, std::string first_queue_id,
-                         bool own_report, const smtp::Envelope* dsn) {
+void MtaService::enqueue_report(const std::string& report_id, const std::string& to, std::string report) {
+  enqueue({.ledger_id = report_id, .recipients = {to}, .message = std::move(report), .own_report = true});
+}
+
+void MtaService::enqueue(QueueRequest request) {
   const Time now = host_->simulator().now();
-  for (auto& split : split_by_destination(recipients)) {
+  const smtp::Envelope* dsn = request.dsn;
+  for (auto& split : split_by_destination(request.recipients)) {
     QueueEntry entry;
-    entry.queue_id = std::move(first_queue_id);
-    first_queue_id.clear();
-    entry.ledger_id = ledger_id;
-    entry.sender = sender;
+    entry.queue_id = std::move(request.first_queue_id);
+    request.first_queue_id.clear();
+    entry.ledger_id = request.ledger_id;
+    entry.sender = request.sender;
     entry.domain = split.domain;
     entry.local = split.local;
     for (auto& recipient : split.recipients) {
@@ -343,17 +355,20 @@ void MtaService::enqueue(const std::string& ledger_id, const std::string& sender
           if (dsn->recipients[index] == recipient) queued_recipient.dsn = dsn->dsn_for(index);
       entry.recipients.push_back(std::move(queued_recipient));
     }
-    entry.message = message;
-    entry.folder = folder;
-    entry.submitted_here = submitted_here;
-    entry.own_report = own_report;
-    if (dsn) entry.dsn_ret = dsn->ret, entry.dsn_envid = dsn->envid;
+    entry.message = request.message;
+    entry.folder = request.folder;
+    entry.submitted_here = request.submitted_here;
+    entry.own_report = request.own_report;
+    if (dsn) {
+      entry.dsn_ret = dsn->ret;
+      entry.dsn_envid = dsn->envid;
+    }
     entry.arrived = now;
     entry.next_attempt = now;
     QueueEntry& queued = queue_.add(std::move(entry));
     std::string to;
     for (const auto& recipient : queued.recipients) to += (to.empty() ? "" : ", ") + recipient.address;
-    record_mail(*host_, ledger_id,
+    record_mail(*host_, request.ledger_id,
                 "queued " + queued.queue_id + " for " + (queued.local ? "local delivery" : queued.domain) + ": " + to);
   }
   schedule_queue_run();

@@ -146,9 +146,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
         break;
       case LocalDelivery::Status::quota_exceeded:
         if (mailboxes->quota_full_is_temporary()) {  // stays queued: retried after the back-off
-          recipient.last_status = "4.2.2";
-          recipient.last_diagnostic = "mailbox full (" + result.detail + ")";
-          recipient.last_reply.clear();
+          recipient.defer({.status = "4.2.2", .diagnostic = "mailbox full (" + result.detail + ")"});
           entry.last_error = recipient.last_diagnostic;
           break;
         }
@@ -156,9 +154,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
                                                             result.detail + ")", ""});
         break;
       case LocalDelivery::Status::failed:
-        recipient.last_status = "4.3.0";
-        recipient.last_diagnostic = "local delivery failed: " + result.detail;
-        recipient.last_reply.clear();
+        recipient.defer({.status = "4.3.0", .diagnostic = "local delivery failed: " + result.detail});
         entry.last_error = recipient.last_diagnostic;
         break;
     }
@@ -174,8 +170,11 @@ void MtaService::deliver_local(QueueEntry& entry) {
     envelope.ret = entry.dsn_ret;
     envelope.envid = entry.dsn_envid;
     envelope.recipient_dsn.assign(forward.addresses.size(), forward.dsn);
-    enqueue(entry.ledger_id, entry.sender, forward.addresses,
-            "Delivered-To: " + forward.from + "\r\n" + entry.message, "", false, {}, false, &envelope);
+    enqueue({.ledger_id = entry.ledger_id,
+             .sender = entry.sender,
+             .recipients = forward.addresses,
+             .message = "Delivered-To: " + forward.from + "\r\n" + entry.message,
+             .dsn = &envelope});
   }
   end_attempt(entry.queue_id);
 }
@@ -231,10 +230,7 @@ void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubRe
                                             (route.detail.empty() ? "" : " (" + route.detail + ")"));
       return end_attempt(job->queue_id);
     case Status::temporary_failure:  // RFC 3463 4.4.3: directory server failure; try later
-      for (auto& recipient : entry->recipients)
-        if (recipient.state == RecipientState::pending)
-          recipient.last_status = "4.4.3", recipient.last_diagnostic = "DNS: " + route.detail,
-          recipient.last_reply.clear();
+      entry->defer_pending({.status = "4.4.3", .diagnostic = "DNS: " + route.detail});
       entry->last_error = "DNS lookup failed: " + route.detail;
       return end_attempt(job->queue_id);
     case Status::ok:
@@ -319,10 +315,7 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
   if (!result.connected) {
     const std::string reason = "connect to " + target.name + " [" + format_address(target.endpoint.address) +
                                "]:" + std::to_string(target.endpoint.port) + " failed: " + result.connect_error;
-    for (auto& recipient : entry->recipients)
-      if (recipient.state == RecipientState::pending)
-        recipient.last_status = "4.4.1", recipient.last_diagnostic = reason, recipient.remote_mta.clear(),
-        recipient.last_reply.clear();
+    entry->defer_pending({.status = "4.4.1", .diagnostic = reason, .remote_mta = ""});
     entry->last_error = reason;
     record_mail(*host_, entry->ledger_id, "connection failed: " + reason, peer);
     return try_next_target(job);
@@ -357,10 +350,10 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
                             diagnostic, target.name});
         break;
       default:  // temporary failure (or never answered): try the next exchanger, then later
-        recipient->last_status = outcome.enhanced_status.empty() ? "4.0.0" : outcome.enhanced_status;
-        recipient->last_diagnostic = diagnostic;
-        recipient->remote_mta = target.name;
-        recipient->last_reply = outcome.reply.code ? outcome.reply.summary() : "";
+        recipient->defer({.status = outcome.enhanced_status.empty() ? "4.0.0" : outcome.enhanced_status,
+                          .diagnostic = diagnostic,
+                          .reply = outcome.reply.code ? outcome.reply.summary() : "",
+                          .remote_mta = target.name});
         // A TLS failure is our own refusal (mta_config.h, outbound_tls), not something the server said.
         entry->last_error = outcome.stage == "TLS" ? diagnostic : target.name + " said: " + diagnostic;
         break;
@@ -450,7 +443,7 @@ void MtaService::warn_if_delayed(QueueEntry& entry) {
                   " still undelivered after " + seconds_text(now - entry.arrived) + " s (" + status +
                   "); DSN Action: delayed, still trying until " + format_seconds(retry_until) + " s (Will-Retry-Until: " +
                   mail::format_date(host_->simulator().wall_clock_seconds(retry_until)) + ")");
-  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
+  enqueue_report(dsn_id, entry.sender, std::move(dsn));
 }
 
 void MtaService::fail_all_pending(QueueEntry& entry, const std::string& status, const std::string& diagnostic) {
@@ -495,7 +488,7 @@ void MtaService::bounce(QueueEntry& entry, const std::vector<Failure>& failures,
   record_mail(*host_, entry.ledger_id,
               "DSN: bounce report (" + report.front().status + ") sent to <" + entry.sender + "> as " + dsn_id +
                   "; DSN Action: failed, given up (RFC 3464 §2.3.3)");
-  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
+  enqueue_report(dsn_id, entry.sender, std::move(dsn));
 }
 
 }  // namespace maillab::engine

@@ -49,7 +49,7 @@ void MtaService::report_success(const QueueEntry& entry, const std::vector<std::
                    : action == mail::DeliveryAction::expanded
                        ? " delivered to several mailboxes or addresses (DSN Action: expanded, RFC 3461 §5.2.7.3)"
                        : " delivered (DSN Action: delivered, RFC 3461 §5.2.3)"));
-  enqueue(dsn_id, "", {entry.sender}, dsn, "", false, {}, true);
+  enqueue_report(dsn_id, entry.sender, std::move(dsn));
 }
 
 }  // namespace maillab::engine

@@ -111,7 +111,7 @@ smtp::ServerOptions MtaService::server_options(smtp::ServerMode mode) const {
 
 void MtaService::on_crash() {
   ++epoch_;
-  if (queue_timer_) host_->simulator().cancel(queue_timer_), queue_timer_ = 0;
+  host_->simulator().cancel_timer(queue_timer_);
   for (auto& [id, connection] : connections_) connection->drop();
   connections_.clear();
   // The queue is on disk and survives; the attempts that were running are lost with the memory.

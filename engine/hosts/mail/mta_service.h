@@ -155,11 +155,23 @@ class MtaService : public Service {
   std::vector<Split> split_by_destination(const std::vector<std::string>& recipients) const;
   // The address to give the mailboxes for a local recipient (postmaster of any of our domains).
   std::string mailbox_address(const std::string& recipient) const;
-  // `dsn`: the envelope the message came with, whose RFC 3461 parameters (RET, ENVID, and each
-  // recipient's NOTIFY and ORCPT) the queue keeps and relays.
-  void enqueue(const std::string& ledger_id, const std::string& sender, const std::vector<std::string>& recipients,
-               const std::string& message, const std::string& folder, bool submitted_here, std::string first_queue_id,
-               bool own_report = false, const smtp::Envelope* dsn = nullptr);
+  // A message for the queue: enqueue() makes one entry per destination of its recipients.
+  struct QueueRequest {
+    std::string ledger_id{};
+    std::string sender{};  // the envelope reverse-path; "" is the null sender <>
+    std::vector<std::string> recipients{};
+    std::string message{};
+    std::string folder{};           // for local delivery; "" is INBOX
+    bool submitted_here = false;    // from an authenticated client or a program on this host
+    std::string first_queue_id{};   // the id already given the client ("queued as Q3"); "": a new one
+    bool own_report = false;      // a DSN or delay warning this MTA wrote itself
+    // The envelope the message came with, whose RFC 3461 parameters (RET, ENVID, and each
+    // recipient's NOTIFY and ORCPT) the queue keeps and relays; nullptr: none.
+    const smtp::Envelope* dsn = nullptr;
+  };
+  void enqueue(QueueRequest request);
+  // A report this MTA wrote (a bounce, delay warning or success notice) queued from <> to `to`.
+  void enqueue_report(const std::string& report_id, const std::string& to, std::string report);
 
   // mta_delivery.cpp
   struct Target {

@@ -137,12 +137,15 @@ void SmtpClientAttempt::on_timeout() {
 void SmtpClientAttempt::finish(AttemptResult result) {
   if (finished_) return;
   finished_ = true;
-  if (timer_) host_.simulator().cancel(timer_), timer_ = 0;
+  host_.simulator().cancel_timer(timer_);
   // Let the connection drop our handlers after the callback that is running now (they hold us).
   auto connection = connection_;
   auto done = std::move(done_);
   host_.simulator().schedule_in(0, [connection, done = std::move(done), result = std::move(result)] {
-    if (connection) connection->on_data = nullptr, connection->on_closed = nullptr;
+    if (connection) {
+      connection->on_data = nullptr;
+      connection->on_closed = nullptr;
+    }
     if (done) done(result);
   });
 }

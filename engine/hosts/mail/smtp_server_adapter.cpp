@@ -108,8 +108,7 @@ void SmtpServerConnection::drop() {
 
 void SmtpServerConnection::cancel_timers() {
   for (Simulator::EventId* timer : {&timer_, &resume_timer_}) {
-    if (*timer) host_.simulator().cancel(*timer);
-    *timer = 0;
+    host_.simulator().cancel_timer(*timer);
   }
 }
 

@@ -72,8 +72,10 @@ LocalDelivery MailboxService::deliver(std::string_view address, std::string_view
       result.detail = user + ": " + (delivery.detail.empty() ? store::describe(delivery.status) : delivery.detail);
     }
   }
-  if (result.status == LocalDelivery::Status::delivered && result.delivered_to.empty() && result.forward_to.empty())
-    result.status = LocalDelivery::Status::failed, result.detail = "alias expands to nobody";
+  if (result.status == LocalDelivery::Status::delivered && result.delivered_to.empty() && result.forward_to.empty()) {
+    result.status = LocalDelivery::Status::failed;
+    result.detail = "alias expands to nobody";
+  }
   return result;
 }
 

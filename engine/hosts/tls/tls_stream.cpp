@@ -72,7 +72,7 @@ void TlsStream::accept_implicit(Host& host, std::shared_ptr<StreamConnection> tr
   auto release = [weak] {
     auto self = weak.lock();
     if (!self) return std::shared_ptr<TlsStream>();
-    if (self->handshake_timer_) self->host_.simulator().cancel(self->handshake_timer_), self->handshake_timer_ = 0;
+    self->host_.simulator().cancel_timer(self->handshake_timer_);
     self->on_established = nullptr;
     self->on_failed = nullptr;
     return std::exchange(self->keep_alive_, nullptr);
