@@ -65,14 +65,7 @@ void TcpStream::receive(const Packet& packet) {
       if (!syn_ack || header.acknowledgment != iss_ + 1) return;
       irs_ = header.sequence;
       rcv_nxt_ = 0;
-      state_ = State::established;
-      cancel_timer();
-      if (timing_)
-        update_rtt(host_.simulator().now() - timed_at_);
-      else
-        reset_rto_after_lost_handshake();
-      timing_ = false;
-      consecutive_timeouts_ = 0;
+      complete_handshake();
       send_ack();
       note([&] { return "established " + format_endpoint(local_) + " -> " + format_endpoint(remote_); });
       auto handler = std::move(connect_handlers_.on_connected);
@@ -87,14 +80,7 @@ void TcpStream::receive(const Packet& packet) {
         return;
       }
       if (!(header.flags & tcp_flag::ack) || header.acknowledgment != iss_ + 1) return;
-      state_ = State::established;
-      cancel_timer();
-      if (timing_)
-        update_rtt(host_.simulator().now() - timed_at_);
-      else
-        reset_rto_after_lost_handshake();
-      timing_ = false;
-      consecutive_timeouts_ = 0;
+      complete_handshake();
       note([&] { return "accept " + format_endpoint(local_) + " <- " + format_endpoint(remote_); });
       auto handler = std::move(accept_handler_);
       accept_handler_ = nullptr;
@@ -113,6 +99,17 @@ void TcpStream::receive(const Packet& packet) {
   handle_ack(packet);
   if (state_ == State::closed) return;
   handle_data(packet);
+}
+
+void TcpStream::complete_handshake() {
+  enter_state(State::established);
+  cancel_timer();
+  if (timing_)
+    update_rtt(host_.simulator().now() - timed_at_);
+  else
+    reset_rto_after_lost_handshake();
+  timing_ = false;
+  consecutive_timeouts_ = 0;
 }
 
 void TcpStream::handle_ack(const Packet& packet) {
@@ -347,7 +344,7 @@ void TcpStream::deliver_held() {
 
 void TcpStream::start_connect(ConnectHandlers handlers) {
   connect_handlers_ = std::move(handlers);
-  state_ = State::syn_sent;
+  enter_state(State::syn_sent);
   iss_ = static_cast<std::uint32_t>(host_.transport().rng.next_u64());
   note([&] { return "connect " + format_endpoint(local_) + " -> " + format_endpoint(remote_); });
   timing_ = true;
@@ -358,7 +355,7 @@ void TcpStream::start_connect(ConnectHandlers handlers) {
 
 void TcpStream::start_accept(const Packet& syn, AcceptHandler on_accept) {
   accept_handler_ = std::move(on_accept);
-  state_ = State::syn_received;
+  enter_state(State::syn_received);
   irs_ = syn.tcp.sequence;
   rcv_nxt_ = 0;
   iss_ = static_cast<std::uint32_t>(host_.transport().rng.next_u64());
@@ -411,7 +408,7 @@ void TcpStream::maybe_finish() {
 
 void TcpStream::finish(std::optional<CloseReason> notify) {
   auto self = shared_from_this();
-  state_ = State::closed;
+  enter_state(State::closed);
   cancel_timer();
   host_.transport().remove_connection({local_.port, remote_}, this);
   if (notify && !closed_notified_) {
@@ -451,7 +448,7 @@ void TcpStream::release_handlers() {
 void TcpStream::vanish() {
   auto self = shared_from_this();
   const State before = state_;
-  state_ = State::closed;
+  enter_state(State::closed);
   cancel_timer();
   if (before == State::syn_sent) {
     auto handler = std::move(connect_handlers_.on_failed);

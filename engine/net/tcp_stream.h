@@ -91,6 +91,11 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void handle_data(const Packet& packet);
   void update_rtt(Time sample);
   void reset_rto_after_lost_handshake();
+  // Every state change goes through here (smoltcp's set_state). No trace record: the transport
+  // notes ("connect", "established", "accept", "close") already tell the story.
+  void enter_state(State state) { state_ = state; }
+  // Our SYN (or SYN-ACK) was answered: established, the handshake timed for the RTO (RFC 6298).
+  void complete_handshake();
   void maybe_finish();
   void peer_closed(std::uint64_t segments_before);
   void deliver_held();

@@ -59,7 +59,7 @@ void ServerSession::handle_ehlo(std::string_view argument) {
   reset_transaction();  // RFC 5321 §4.1.4: EHLO in a session acts like RSET as well
   session_.helo = std::string(argument.substr(0, argument.find(' ')));
   session_.esmtp = true;
-  state_ = ServerState::ready;
+  enter_state(ServerState::ready);
   Reply reply{250, "", {options_.hostname + " greets " + session_.helo}};
   for (auto& keyword : extensions()) reply.lines.push_back(std::move(keyword));
   send(std::move(reply));
@@ -70,7 +70,7 @@ void ServerSession::handle_helo(std::string_view argument) {
   reset_transaction();
   session_.helo = std::string(argument.substr(0, argument.find(' ')));
   session_.esmtp = false;
-  state_ = ServerState::ready;
+  enter_state(ServerState::ready);
   send(Reply{250, "", {options_.hostname}});
 }
 
@@ -123,7 +123,7 @@ void ServerSession::handle_mail(std::string_view argument) {
   envelope_.ret = parameters.ret;
   envelope_.envid = parameters.envid;
   parameters_ = parameters;
-  state_ = ServerState::waiting_sender_verdict;
+  enter_state(ServerState::waiting_sender_verdict);
   request_verdict(SenderVerdictNeeded{envelope_.reverse_path, parameters_, session_});
 }
 
@@ -157,7 +157,7 @@ void ServerSession::handle_rcpt(std::string_view argument) {
   }
   pending_recipient_ = path->address();
   pending_recipient_dsn_ = dsn;
-  state_ = ServerState::waiting_recipient_verdict;
+  enter_state(ServerState::waiting_recipient_verdict);
   request_verdict(
       RecipientVerdictNeeded{envelope_.reverse_path, pending_recipient_, dsn, envelope_.recipients.size(), session_});
 }
@@ -172,14 +172,14 @@ void ServerSession::handle_data(std::string_view argument) {
   message_.clear();
   message_too_big_ = false;
   message_line_too_long_ = false;
-  state_ = ServerState::receiving_data;
+  enter_state(ServerState::receiving_data);
   send(Reply{354, "", {"End data with <CR><LF>.<CR><LF>"}});  // RFC 5321 §4.2.2 intermediate reply
 }
 
 void ServerSession::handle_rset(std::string_view argument) {
   if (!argument.empty()) return send_error(501, "5.5.4", "Syntax: RSET (no arguments)");
   reset_transaction();
-  if (state_ != ServerState::waiting_for_hello) state_ = ServerState::ready;
+  if (state_ != ServerState::waiting_for_hello) enter_state(ServerState::ready);
   send(make_reply(250, "2.0.0", "Ok"));
 }
 
@@ -221,7 +221,7 @@ void ServerSession::handle_starttls(std::string_view argument) {
   session_.authenticated_user.clear();
   reset_transaction();
   input_.clear();
-  state_ = ServerState::waiting_for_hello;
+  enter_state(ServerState::waiting_for_hello);
   events_.push_back(TlsStarted{});
 }
 
@@ -238,21 +238,21 @@ void ServerSession::handle_auth(std::string_view argument) {
   if (mechanism.empty()) return send_error(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
   if (mechanism == "PLAIN") {
     if (initial.empty()) {
-      state_ = ServerState::auth_plain_response;
+      enter_state(ServerState::auth_plain_response);
       send(Reply{334, "", {""}});  // RFC 4954 §4: empty challenge for PLAIN
       return;
     }
-    state_ = ServerState::auth_plain_response;
+    enter_state(ServerState::auth_plain_response);
     apply_auth_response(std::string(initial == "=" ? "" : initial));
     return;
   }
   if (mechanism == "LOGIN") {
     if (initial.empty()) {
-      state_ = ServerState::auth_login_username;
+      enter_state(ServerState::auth_login_username);
       send(Reply{334, "", {common::base64_encode("Username:")}});
       return;
     }
-    state_ = ServerState::auth_login_username;
+    enter_state(ServerState::auth_login_username);
     apply_auth_response(std::string(initial));
     return;
   }
@@ -266,12 +266,12 @@ void ServerSession::handle_auth_response(const std::string& line) {
 
 void ServerSession::apply_auth_response(const std::string& line) {
   if (line == "*") {  // RFC 4954 §4: the client cancels
-    state_ = ServerState::ready;
+    enter_state(ServerState::ready);
     return send_error(501, "5.0.0", "Authentication aborted");
   }
   auto decoded = common::base64_decode(line);
   if (!decoded) {
-    state_ = ServerState::ready;
+    enter_state(ServerState::ready);
     return send_error(501, "5.5.2", "Cannot decode response");
   }
   switch (state_) {
@@ -280,7 +280,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
       std::size_t first = decoded->find('\0');
       std::size_t second = first == std::string::npos ? std::string::npos : decoded->find('\0', first + 1);
       if (second == std::string::npos || decoded->find('\0', second + 1) != std::string::npos) {
-        state_ = ServerState::ready;
+        enter_state(ServerState::ready);
         return send_error(501, "5.5.2", "Invalid PLAIN response");
       }
       std::string authorization = decoded->substr(0, first);
@@ -292,7 +292,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
     }
     case ServerState::auth_login_username:
       auth_login_user_ = *decoded;
-      state_ = ServerState::auth_login_password;
+      enter_state(ServerState::auth_login_password);
       send(Reply{334, "", {common::base64_encode("Password:")}});
       return;
     case ServerState::auth_login_password:
@@ -304,7 +304,7 @@ void ServerSession::apply_auth_response(const std::string& line) {
 }
 
 void ServerSession::finish_authentication(std::string user, std::string password, std::string_view mechanism) {
-  state_ = ServerState::ready;
+  enter_state(ServerState::ready);
   auth_login_user_.clear();
   bool valid = !user.empty() && !password.empty() && options_.check_credentials &&
                options_.check_credentials(user, password);

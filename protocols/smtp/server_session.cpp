@@ -42,7 +42,7 @@ ServerSession::ServerSession(ServerOptions config, std::string client_address, s
 
 void ServerSession::start() {
   if (state_ != ServerState::not_started) return;
-  state_ = ServerState::waiting_for_hello;
+  enter_state(ServerState::waiting_for_hello);
   // RFC 5321 §4.2 / §3.1: the greeting starts with the server's name; no enhanced code (RFC 2034 §3).
   send(Reply{220, "", {options_.hostname + " " + options_.greeting}});
   process();  // a client that talked before the greeting is read now
@@ -124,7 +124,7 @@ void ServerSession::process() {
       if (!line) break;
       if (line->too_long) {
         events_.push_back(CommandReceived{"(authentication line too long)", true});
-        state_ = ServerState::ready;
+        enter_state(ServerState::ready);
         send_error(500, "5.5.6", "Authentication Exchange line is too long");  // RFC 4954 §4
         continue;
       }
@@ -181,16 +181,16 @@ void ServerSession::handle_data_line(const std::string& line) {
       send(reply);
       events_.push_back(MessageRefused{envelope_, reply, session_});
       reset_transaction();
-      state_ = ServerState::ready;
+      enter_state(ServerState::ready);
     } else if (message_line_too_long_) {
       // RFC 5321 §4.5.3.1.6 limits text lines to 1000 octets with CRLF.
       Reply reply = make_reply(500, "5.5.6", "Line too long (RFC 5321 4.5.3.1.6: at most 1000 octets)");
       send(reply);
       events_.push_back(MessageRefused{envelope_, reply, session_});
       reset_transaction();
-      state_ = ServerState::ready;
+      enter_state(ServerState::ready);
     } else {
-      state_ = ServerState::waiting_message_verdict;
+      enter_state(ServerState::waiting_message_verdict);
       request_verdict(MessageVerdictNeeded{envelope_, message_, session_});
     }
     return;
@@ -232,7 +232,7 @@ void ServerSession::apply_verdict(Reply reply) {
   bool accepted = reply.is_positive();
   switch (state_) {
     case ServerState::waiting_sender_verdict:
-      state_ = accepted ? ServerState::sender_accepted : ServerState::ready;
+      enter_state(accepted ? ServerState::sender_accepted : ServerState::ready);
       if (!accepted) reset_transaction();
       send(std::move(reply));
       break;
@@ -243,7 +243,7 @@ void ServerSession::apply_verdict(Reply reply) {
       }
       pending_recipient_.clear();
       pending_recipient_dsn_ = {};
-      state_ = envelope_.recipients.empty() ? ServerState::sender_accepted : ServerState::recipients_accepted;
+      enter_state(envelope_.recipients.empty() ? ServerState::sender_accepted : ServerState::recipients_accepted);
       send(std::move(reply));
       break;
     case ServerState::waiting_message_verdict:
@@ -254,7 +254,7 @@ void ServerSession::apply_verdict(Reply reply) {
         events_.push_back(MessageRefused{envelope_, reply, session_});
       }
       reset_transaction();
-      state_ = ServerState::ready;
+      enter_state(ServerState::ready);
       break;
     default:
       break;
@@ -297,7 +297,7 @@ void ServerSession::close(std::string_view reason) {
                           state_ == ServerState::waiting_recipient_verdict ||
                           state_ == ServerState::recipients_accepted || state_ == ServerState::receiving_data ||
                           state_ == ServerState::waiting_message_verdict;
-  state_ = ServerState::closed;
+  enter_state(ServerState::closed);
   reset_transaction();
   input_.clear();
   events_.push_back(SessionClosed{std::string(reason), open_transaction});

@@ -213,6 +213,9 @@ class ServerSession {
   void handle_auth_response(const std::string& line);  // a line while in an auth_* state
   void apply_auth_response(const std::string& line);   // also used for an initial response
   void finish_authentication(std::string user, std::string password, std::string_view mechanism);
+  // Every state change goes through here (smoltcp's set_state): one place to watch them. No event:
+  // the commands and replies already tell the trace what happened.
+  void enter_state(ServerState state) { state_ = state; }
   void request_verdict(ServerEvent request);
   void apply_verdict(Reply reply);
   void send(Reply reply);
