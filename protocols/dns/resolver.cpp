@@ -17,6 +17,18 @@ std::string milliseconds(std::int64_t microseconds) { return std::to_string(micr
 
 }  // namespace
 
+const char* to_string(ResolverState state) {
+  switch (state) {
+    case ResolverState::init_request: return "INIT_REQUEST";
+    case ResolverState::query_targets: return "QUERY_TARGETS";
+    case ResolverState::wait_response: return "WAIT_RESPONSE";
+    case ResolverState::wait_dependency: return "WAIT_DEPENDENCY";
+    case ResolverState::query_response: return "QUERY_RESPONSE";
+    case ResolverState::finished: return "FINISHED";
+  }
+  return "UNKNOWN";
+}
+
 Resolver::Resolver(ResolverConfig config)
     : config_(std::move(config)), cache_(config_.max_cache_ttl), random_state_(config_.seed ? config_.seed : 1) {}
 
@@ -92,7 +104,7 @@ void Resolver::start_client(Client client, std::int64_t now) {
       Task remembered;
       remembered.question = client.question;
       remembered.rcode = Rcode::SERVFAIL;
-      narrate(remembered, now, "FINISHED",
+      narrate(remembered, now, State::finished,
               describe(client.question.name, client.question.type) + ": SERVFAIL remembered from a failed resolution (" +
                   milliseconds(failed->second - now) + " left, RFC 2308 §7.1)");
       answer_client(client, remembered);
@@ -105,7 +117,7 @@ void Resolver::start_client(Client client, std::int64_t now) {
   Task& task = tasks_.at(id);
   if (joined) {
     ++counters_.coalesced_queries;
-    narrate(task, now, "INIT_REQUEST", "joining the resolution of " + describe(client.question.name, client.question.type) +
+    narrate(task, now, State::init_request, "joining the resolution of " + describe(client.question.name, client.question.type) +
                                            " already under way");
   }
   task.clients.push_back(std::move(client));
@@ -133,7 +145,7 @@ void Resolver::handle_timeout(std::int64_t now) {
     if (task.outstanding && task.outstanding->deadline <= now) {
       ++counters_.timeouts;
       dead_until_[task.outstanding->address] = now + config_.dead_server_hold;
-      narrate(task, now, "WAIT_RESPONSE",
+      narrate(task, now, State::wait_response,
               "no answer from " + task.outstanding->server_name.to_short_text() + " (" +
                   ipv4_to_text(task.outstanding->address) + ") within " + milliseconds(config_.server_timeout));
       task.outstanding.reset();
@@ -220,14 +232,14 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
   switch (hit.kind) {
     case CacheLookup::Kind::positive:
       ++counters_.cache_hits;
-      narrate(task, now, "INIT_REQUEST", "cache hit " + what + " (TTL " + std::to_string(hit.remaining_ttl) + " left)");
+      narrate(task, now, State::init_request, "cache hit " + what + " (TTL " + std::to_string(hit.remaining_ttl) + " left)");
       task.final_records = std::move(hit.records);
       return finish(task, Rcode::NOERROR, now, "answer from cache");
     case CacheLookup::Kind::nxdomain:
     case CacheLookup::Kind::nodata: {
       ++counters_.cache_hits;
       bool nxdomain = hit.kind == CacheLookup::Kind::nxdomain;
-      narrate(task, now, "INIT_REQUEST",
+      narrate(task, now, State::init_request,
               std::string("cache hit ") + (nxdomain ? "NXDOMAIN " : "NODATA ") + what + " (negative, TTL " +
                   std::to_string(hit.remaining_ttl) + " left)");
       task.negative_soa = hit.soa;
@@ -239,7 +251,7 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
     CacheLookup alias = cache_.lookup(task.current_name, RecordType::CNAME, now);
     if (alias.kind == CacheLookup::Kind::positive) {
       const auto& target = std::get<rdata::CNAME>(alias.records.front().data).target;
-      narrate(task, now, "INIT_REQUEST",
+      narrate(task, now, State::init_request,
               "cache hit CNAME " + task.current_name.to_short_text() + " -> " + target.to_short_text() + " (TTL " +
                   std::to_string(alias.remaining_ttl) + " left)");
       if (auto loop = cname_loop(task, task.current_name, target)) return finish(task, Rcode::SERVFAIL, now, *loop);
@@ -250,7 +262,7 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
   }
   ++counters_.cache_misses;
   use_closest_delegation(task, now);
-  narrate(task, now, "INIT_REQUEST",
+  narrate(task, now, State::init_request,
           "cache miss " + what + "; closest known servers: " + task.zone.to_text() + " (" +
               std::to_string(task.name_servers.size()) + " NS)");
   task.state = State::query_targets;
@@ -337,18 +349,18 @@ bool Resolver::start_dependency(Task& task, std::int64_t now) {
     if (name_server.status != NameServer::Status::unresolved) continue;
     if (task.depth + 1 > config_.max_dependency_depth) {
       name_server.status = NameServer::Status::failed;
-      narrate(task, now, "QUERY_TARGETS", "not resolving " + name_server.name.to_short_text() + ": nesting too deep");
+      narrate(task, now, State::query_targets, "not resolving " + name_server.name.to_short_text() + ": nesting too deep");
       continue;
     }
     auto key = std::make_pair(name_server.name.lowercase(), static_cast<std::uint16_t>(RecordType::A));
     if (auto existing = task_index_.find(key); existing != task_index_.end() && would_cycle(existing->second, task.id)) {
       name_server.status = NameServer::Status::failed;
-      narrate(task, now, "QUERY_TARGETS",
+      narrate(task, now, State::query_targets,
               "not resolving " + name_server.name.to_short_text() + ": it depends on this very lookup");
       continue;
     }
     name_server.status = NameServer::Status::resolving;
-    narrate(task, now, "QUERY_TARGETS",
+    narrate(task, now, State::query_targets,
             "need the address of " + name_server.name.to_short_text() + " (a server for " + task.zone.to_text() +
                 "); resolving it first");
     std::uint64_t dependency = join_or_create_task(name_server.name, RecordType::A, task.depth + 1, now, task.resolution);
@@ -391,7 +403,7 @@ void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
   task.outstanding = Outstanding{query.header.id, server.address, server.name, now + config_.server_timeout, false,
                                  query.edns.has_value()};
   task.state = State::wait_response;
-  narrate(task, now, "QUERY_TARGETS",
+  narrate(task, now, State::query_targets,
           "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
               describe(task.current_name, task.question.type) +
               (server.tries > 1 ? " (try " + std::to_string(server.tries) + ")" : ""));
@@ -464,7 +476,7 @@ void Resolver::finish(Task& task, Rcode rcode, std::int64_t now, const std::stri
   } else if (rcode == Rcode::NOERROR) {
     result = "NODATA";
   }
-  narrate(task, now, "FINISHED", describe(task.question.name, task.question.type) + ": " + result + " (" + why + ")");
+  narrate(task, now, State::finished, describe(task.question.name, task.question.type) + ": " + result + " (" + why + ")");
 }
 
 void Resolver::complete(Task& task, std::int64_t now) {
@@ -501,8 +513,8 @@ std::optional<std::string> Resolver::cname_loop(const Task& task, const Name& cu
   return "CNAME loop: " + chain + " -> " + target.to_short_text() + ", a name the chain has passed already";
 }
 
-void Resolver::narrate(const Task& task, std::int64_t now, const char* state, const std::string& text) {
-  if (config_.narrate) config_.narrate(Narration{now, task.depth, state, text});
+void Resolver::narrate(const Task& task, std::int64_t now, State state, const std::string& text) {
+  if (config_.narrate) config_.narrate(Narration{now, task.depth, to_string(state), text});
 }
 
 }  // namespace maillab::dns

@@ -39,10 +39,14 @@ struct RootHint {
   std::uint32_t address = 0; // IPv4, host byte order
 };
 
+// A task's state, Unbound's iterator states (iterator/iterator.h): the narration names them.
+enum class ResolverState { init_request, query_targets, wait_response, wait_dependency, query_response, finished };
+const char* to_string(ResolverState state);  // "INIT_REQUEST", "QUERY_TARGETS", ...
+
 struct Narration {
   std::int64_t time = 0;
   int depth = 0;        // 0 for a client's question, 1+ for nested NS-address resolutions
-  std::string state;    // "INIT_REQUEST", "QUERY_TARGETS", "QUERY_RESPONSE", "FINISHED", ...
+  std::string state;    // to_string(ResolverState): "INIT_REQUEST", "QUERY_TARGETS", ...
   std::string text;     // "cache hit MX example.org (TTL 3541 left)", "asking a0.org-servers.net ..."
 };
 
@@ -135,7 +139,7 @@ class Resolver {
   std::size_t active_resolutions() const { return tasks_.size(); }
 
  private:
-  enum class State { init_request, query_targets, wait_response, wait_dependency, query_response, finished };
+  using State = ResolverState;
   struct Server {
     Name name;
     std::uint32_t address = 0;
@@ -226,7 +230,7 @@ class Resolver {
   void complete(Task& task, std::int64_t now);
   void answer_client(const Client& client, const Task& task);
   std::uint16_t next_id(std::uint32_t address);
-  void narrate(const Task& task, std::int64_t now, const char* state, const std::string& text);
+  void narrate(const Task& task, std::int64_t now, State state, const std::string& text);
 
   ResolverConfig config_;
   Cache cache_;

@@ -45,7 +45,7 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
     if (!matches && !(message.header.is_response && message.questions.empty() &&
                       message.header.rcode != Rcode::NOERROR)) {
       ++counters_.unexpected_responses;
-      narrate(*task, now, "WAIT_RESPONSE", "ignored a reply from " + server + " that does not match the question");
+      narrate(*task, now, State::wait_response, "ignored a reply from " + server + " that does not match the question");
       return drive(now);
     }
   }
@@ -54,7 +54,7 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
   task->outstanding.reset();
   if (!decoded) {
     give_up_on_server(*task, from_server_address);
-    narrate(*task, now, "QUERY_RESPONSE", "malformed reply from " + server + ": " + decoded.error().describe());
+    narrate(*task, now, State::query_response, "malformed reply from " + server + ": " + decoded.error().describe());
   } else {
     task->responder = from_server_address;
     task->responder_name = answered.server_name;
@@ -80,11 +80,11 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
   task.state = State::query_targets;
   const RecordType type = task.question.type;
   const std::string summary = summarize_message(response);
-  narrate(task, now, "QUERY_RESPONSE", summary);
+  narrate(task, now, State::query_response, summary);
 
   auto mark_lame = [&](const std::string& why) {
     give_up_on_server(task, task.responder);
-    narrate(task, now, "QUERY_RESPONSE", why + "; trying another server");
+    narrate(task, now, State::query_response, why + "; trying another server");
   };
   Rcode rcode = response.header.rcode;
   const std::string responder = task.responder_name.to_short_text();
@@ -93,7 +93,7 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     // NOTIMP) and no OPT of its own; ask it again without one and remember not to use it.
     no_edns_until_[task.responder] = now + config_.no_edns_hold;
     ++counters_.no_edns_retries;
-    narrate(task, now, "QUERY_RESPONSE",
+    narrate(task, now, State::query_response,
             responder + " answered " + rcode_to_text(rcode) + " without an OPT record: it does not do EDNS(0) "
             "(RFC 6891 §7); asking again without it");
     for (auto& server : task.servers)
@@ -108,7 +108,7 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
                                                     std::to_string(max_udp_message) + " octets"
                                               : "the answer does not fit in " + std::to_string(max_udp_message) +
                                                     " octets of UDP";
-    narrate(task, now, "QUERY_RESPONSE", "truncated reply (TC: " + why + "); asking " + responder + " again over TCP");
+    narrate(task, now, State::query_response, "truncated reply (TC: " + why + "); asking " + responder + " again over TCP");
     return send_query_over_tcp(task, now);
   }
   if (response.header.truncated || (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN)) {
@@ -157,7 +157,7 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
     return finish(task, Rcode::NXDOMAIN, now, task.current_name.to_short_text() + " does not exist");
   }
   if (followed && !in_bailiwick(task.current_name)) {
-    narrate(task, now, "QUERY_RESPONSE",
+    narrate(task, now, State::query_response,
             "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there");
     task.state = State::init_request;
     return;
@@ -202,7 +202,7 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
   }
   std::string names;
   for (std::size_t index = 0; index < hosts.size(); ++index) names += (index ? ", " : "") + hosts[index].to_short_text();
-  narrate(task, now, "QUERY_RESPONSE", "referral to " + zone.to_text() + " servers: " + names);
+  narrate(task, now, State::query_response, "referral to " + zone.to_text() + " servers: " + names);
   set_delegation(task, zone, hosts, now);
   // Glue that did not make it into the cache (TTL 0, or ranked lower) is still usable now.
   for (const auto& host : hosts) {

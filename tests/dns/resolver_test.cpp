@@ -1,6 +1,9 @@
 // The iterative resolver against a fake Internet of authoritative servers (fake_internet.h).
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+
 #include "fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
@@ -44,6 +47,13 @@ TEST_CASE("dns: resolver walks root -> org -> example.org for MX, then the excha
   CHECK(narrated(narration, "asking a0.org-servers.net (199.19.56.1) for MX example.org"));
   CHECK(narrated(narration, "referral to example.org. servers"));
   CHECK(internet.answers[0].first == 6 * 10'000);  // three round trips of 20 ms
+  // Each narration names its state as to_string(ResolverState) spells it (Unbound's names).
+  CHECK(std::string(to_string(ResolverState::init_request)) == "INIT_REQUEST");
+  CHECK(std::string(to_string(ResolverState::wait_dependency)) == "WAIT_DEPENDENCY");
+  std::set<std::string> states;
+  for (const auto& line : narration) states.insert(line.state);
+  CHECK(states == std::set<std::string>{to_string(ResolverState::init_request), to_string(ResolverState::query_targets),
+                                        to_string(ResolverState::query_response), to_string(ResolverState::finished)});
 
   // The exchanger's address: the example.org servers are cached, so one query straight to them.
   resolver.start_query(2, Name::literal("mail.example.org"), RecordType::A, internet.now);

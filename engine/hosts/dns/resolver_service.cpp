@@ -142,8 +142,8 @@ void ResolverService::flush() {
 void ResolverService::narrate(const dns::Narration& narration) {
   // The query itself gets its own record (resolver -> server, "Q MX example.org") and the reply
   // the server's; these two narrations would only repeat them.
-  if (narration.state == "QUERY_TARGETS" && narration.text.rfind("asking ", 0) == 0) return;
-  if (narration.state == "QUERY_RESPONSE" && narration.text.rfind("R ", 0) == 0) return;
+  if (narration.state == dns::to_string(dns::ResolverState::query_targets) && narration.text.rfind("asking ", 0) == 0) return;
+  if (narration.state == dns::to_string(dns::ResolverState::query_response) && narration.text.rfind("R ", 0) == 0) return;
   bool about_cache = narration.text.rfind("cache ", 0) == 0;
   std::string indent(static_cast<std::size_t>(narration.depth) * 2, ' ');
   record_dns(*host_, about_cache ? TraceKind::cache : TraceKind::protocol, {}, indent + narration.text);
