@@ -4,6 +4,7 @@
 #include <new>
 
 #include "app/commands.h"
+#include "engine/core/simulator.h"
 #include "scenarios/diagnostics.h"
 
 namespace {
@@ -20,7 +21,8 @@ void print_help(std::ostream& out) {
     out << "  " << name << command.summary << "\n";
   }
   out << "\nExit codes: 0 all expectations held, 1 an expectation failed, 2 bad input (nothing ran),\n"
-         "3 out of memory, 4 internal error (a bug in maillab: please report it).\n"
+         "3 out of memory (or over 16.7 million pending events), 4 internal error (a bug in maillab:\n"
+         "please report it).\n"
          "Example: maillab run scenarios/intro.yaml\n";
 }
 
@@ -53,6 +55,10 @@ int main(int argc, char** argv) {
         std::cerr << "maillab " << name
                   << ": out of memory: the machine gave no more memory to this process (std::bad_alloc); "
                      "a smaller scenario, fewer or smaller messages, or --trace none may fit\n";
+        return maillab::app::exit_out_of_memory;
+      } catch (const maillab::engine::TooManyPendingEvents& e) {
+        // A resource limit like memory, not a bug: the same status as running out of memory.
+        std::cerr << "maillab " << name << ": out of room: " << e.what() << "\n";
         return maillab::app::exit_out_of_memory;
       } catch (const std::exception& e) {
         std::cerr << "maillab " << name << ": internal error (a bug in maillab): " << e.what() << "\n";

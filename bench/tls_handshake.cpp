@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/openssl_floor.h"
 #include "protocols/tls/session.h"
 
 namespace maillab::bench {
@@ -35,35 +36,6 @@ struct KeyDeleter {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
 using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
-
-double time_sign(EVP_PKEY* key, int rounds, std::string& signature) {
-  const unsigned char digest[32] = {1, 2, 3};
-  const auto start = Clock::now();
-  for (int i = 0; i < rounds; ++i) {
-    EVP_PKEY_CTX* context = EVP_PKEY_CTX_new(key, nullptr);
-    EVP_PKEY_sign_init(context);
-    std::size_t length = 0;
-    EVP_PKEY_sign(context, nullptr, &length, digest, sizeof digest);
-    signature.resize(length);
-    EVP_PKEY_sign(context, reinterpret_cast<unsigned char*>(signature.data()), &length, digest, sizeof digest);
-    signature.resize(length);
-    EVP_PKEY_CTX_free(context);
-  }
-  return microseconds_since(start, rounds);
-}
-
-double time_verify(EVP_PKEY* key, int rounds, const std::string& signature) {
-  const unsigned char digest[32] = {1, 2, 3};
-  const auto start = Clock::now();
-  for (int i = 0; i < rounds; ++i) {
-    EVP_PKEY_CTX* context = EVP_PKEY_CTX_new(key, nullptr);
-    EVP_PKEY_verify_init(context);
-    EVP_PKEY_verify(context, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(), digest,
-                    sizeof digest);
-    EVP_PKEY_CTX_free(context);
-  }
-  return microseconds_since(start, rounds);
-}
 
 // X25519: a fresh key pair and one derivation against a fixed peer, per round.
 double time_x25519(int rounds) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <string>
 
 namespace maillab::engine {
 
@@ -15,8 +16,12 @@ Simulator::EventId Simulator::schedule_at(Time when, Action action) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
+    if (slots_.size() >= pending_limit_) {
+      throw TooManyPendingEvents("more than " + std::to_string(pending_limit_) +
+                                 " events pending at once, the simulator's limit (a message or "
+                                 "timer loop, or a run far larger than the lab is sized for)");
+    }
     slot = static_cast<std::uint32_t>(slots_.size());
-    assert(slot <= slot_mask && "more than 16 million pending events");
     slots_.emplace_back();
   }
   const std::uint64_t sequence = next_sequence_++;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/core/rng.h"
@@ -16,6 +17,12 @@
 #include "engine/core/trace.h"
 
 namespace maillab::engine {
+
+// Thrown by schedule_at when more events are pending than the event list can name (a runaway
+// scenario, or one far past what the lab is sized for); maillab reports it and exits 3.
+struct TooManyPendingEvents : std::length_error {
+  using std::length_error::length_error;
+};
 
 class Simulator {
  public:
@@ -56,6 +63,10 @@ class Simulator {
   std::optional<Time> next_event_time();
 
   std::size_t pending() const { return pending_; }
+  // At most this many events (cancelled ones not yet passed included) can be pending at once:
+  // an entry names its slot in 24 bits. set_pending_limit lowers it (tests; a cap on a run).
+  static constexpr std::size_t max_pending_limit = std::size_t{1} << 24;
+  void set_pending_limit(std::size_t limit) { pending_limit_ = limit < max_pending_limit ? limit : max_pending_limit; }
   std::uint64_t executed() const { return executed_; }
 
   // The date of simulated time 0, in Unix seconds: what Date headers, Received lines and IMAP
@@ -78,6 +89,7 @@ class Simulator {
   // whose low 24 bits name the slot holding the action.
   static constexpr unsigned slot_bits = 24;
   static constexpr std::uint64_t slot_mask = (std::uint64_t{1} << slot_bits) - 1;
+  static_assert(max_pending_limit == slot_mask + 1);
   struct Entry {
     Time time;
     std::uint64_t key;
@@ -128,6 +140,7 @@ class Simulator {
   Time now_ = 0;
   std::uint64_t next_sequence_ = 1;
   std::size_t pending_ = 0;
+  std::size_t pending_limit_ = max_pending_limit;
   std::uint64_t executed_ = 0;
   bool stop_requested_ = false;
   std::uint64_t seed_;

@@ -17,6 +17,13 @@ std::optional<RecordType> type_of(const RData& data) {
   return std::visit(Visitor{}, data);
 }
 
+rdata::TXT txt_from_text(std::string_view text) {
+  rdata::TXT txt;
+  for (std::size_t at = 0; at < text.size(); at += 255) txt.strings.emplace_back(text.substr(at, 255));
+  if (txt.strings.empty()) txt.strings.emplace_back();
+  return txt;
+}
+
 ResourceRecord make_record(const Name& name, std::uint32_t ttl, RData data) {
   ResourceRecord record;
   record.name = name;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -80,5 +81,8 @@ struct ResourceRecord {
 ResourceRecord make_record(const Name& name, std::uint32_t ttl, RData data);
 // For unknown types (raw RDATA).
 ResourceRecord make_raw_record(const Name& name, RecordType type, std::uint32_t ttl, std::vector<std::uint8_t> octets);
+// TXT RDATA for text of any length: character-strings hold at most 255 octets (RFC 1035 §3.3),
+// so a long text (a DKIM key record) is split, and readers join the parts (RFC 6376 §3.6.2.2).
+rdata::TXT txt_from_text(std::string_view text);
 
 }  // namespace maillab::dns

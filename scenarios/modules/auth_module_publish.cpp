@@ -21,15 +21,6 @@
 namespace maillab::scenarios::auth_module {
 namespace {
 
-// TXT character-strings hold at most 255 octets (RFC 1035 §3.3); a long key record is split,
-// and readers join the parts again (RFC 6376 §3.6.2.2).
-dns::rdata::TXT txt_of(const std::string& text) {
-  dns::rdata::TXT txt;
-  for (std::size_t at = 0; at < text.size(); at += 255) txt.strings.push_back(text.substr(at, 255));
-  if (txt.strings.empty()) txt.strings.push_back("");
-  return txt;
-}
-
 std::string lowercase(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -83,7 +74,7 @@ void publish_one(const YAML::Node& node, engine::Host& host, engine::Authoritati
       return;
     }
     std::string error;
-    if (!add_everywhere(server, dns::make_record(name.value(), ttl, txt_of(text)), context.world.network, error)) {
+    if (!add_everywhere(server, dns::make_record(name.value(), ttl, dns::txt_from_text(text)), context.world.network, error)) {
       context.error(at, "cannot publish TXT " + owner + " on " + host.name() + ": " + error,
                     "a domain inside one of this server's zones");
       return;

@@ -17,6 +17,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/hosts/mail/submission_client.h"
+#include "protocols/auth/dkim_key.h"
+#include "protocols/dns/zone.h"
 #include "engine/net/host.h"
 #include "scenarios/load_context.h"
 #include "scenarios/registry.h"
@@ -34,6 +36,12 @@ struct State {
   std::vector<GeneratedDomain> domains;
   engine::Host* spoofer = nullptr;  // sends forged mail straight to MX hosts on port 25
 };
+
+// generate_dkim.cpp: `dkim: rsa | ed25519` — the one key every generated domain signs with, and
+// what one domain needs to sign its users' mail (key in its zone) and to verify what arrives.
+inline constexpr const char* generated_dkim_selector = "mail";
+auth::DkimKey generated_dkim_key(auth::DkimKeyType type, LoadContext& context);
+void add_dkim(GeneratedDomain& domain, dns::Zone& zone, const auth::DkimKey& key, LoadContext& context);
 
 // The password of a generated user (the clients log in with it).
 std::string password_of(const std::string& user);

@@ -9,7 +9,8 @@
 //     ├─ tld-org ...
 //     └─ spoofer (sends forged mail straight to the MX hosts)
 // `loss:` is the loss probability of each domain router's uplink (d1.com-net to tld-com);
-// `starttls: false` makes every MTA plaintext (no STARTTLS offered or used: `bench mail` without --tls).
+// `starttls: false` makes every MTA plaintext (no STARTTLS offered or used: `bench mail` without --tls);
+// `dkim: rsa | ed25519` signs every domain's mail and verifies it at every MX (generate_dkim.cpp).
 // Domain k (0-based) is d<k+1>.<tld>, the TLDs taken in turn; its hosts live in 10.<k/256>.<k%256>.0/24
 // (.1 router, .25 mail, .53 ns, .100+ clients). The infrastructure lives in 100.64.0.0/16.
 // Each region's resolver serves every MTA of its TLD: an ISP's resolver, shared, with one cache.
@@ -126,7 +127,7 @@ std::string password_of(const std::string& user) { return user + "-secret"; }
 
 bool build_domains(const YAML::Node& block, LoadContext& context) {
   if (!context.check_keys(block, "generate domains", {"count"},
-                             {"users", "tlds", "clients", "loss", "starttls"}))
+                             {"users", "tlds", "clients", "loss", "starttls", "dkim"}))
     return false;
   auto count = context.integer(block["count"], "domain count", 1, max_domains);
   std::optional<std::int64_t> users = 10, clients = 1;
@@ -138,7 +139,20 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
   if (block["loss"]) loss = context.number(block["loss"], "loss of each domain's uplink", 0.0, 1.0);
   std::optional<bool> starttls = true;
   if (block["starttls"]) starttls = context.boolean(block["starttls"], "generate domains starttls");
+  std::optional<auth::DkimKeyType> dkim;  // none: no signing, no verifying
+  if (const YAML::Node& node = block["dkim"]) {
+    auto text = context.text(node, "generate domains dkim");
+    if (!text) return false;
+    if (*text == "rsa" || *text == "true") dkim = auth::DkimKeyType::rsa;
+    else if (*text == "ed25519") dkim = auth::DkimKeyType::ed25519;
+    else if (*text != "false" && *text != "none") {
+      context.error(node, "unknown dkim '" + *text + "' for generated domains", "rsa (2048-bit), ed25519 or false");
+      return false;
+    }
+  }
   if (!count || !users || !clients || !tlds || !loss || !starttls) return false;
+  const std::optional<auth::DkimKey> dkim_key =
+      dkim ? std::optional<auth::DkimKey>(generated_dkim_key(*dkim, context)) : std::nullopt;
 
   Builder build{context, block, context.world.network};
   State& state = context.world.module_state<State>();
@@ -192,8 +206,10 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
     engine::MtaConfig mta;
     mta.starttls = *starttls;
     domain.mta->add_service(std::make_unique<engine::MtaService>(std::move(mta), context.world.ledger));
+    dns::Zone zone = domain_zone(domain.name, domain.mta->address(), ns->address());
+    if (dkim_key) add_dkim(domain, zone, *dkim_key, context);
     dns::ZoneSet zones;
-    zones.add(domain_zone(domain.name, domain.mta->address(), ns->address()));
+    zones.add(std::move(zone));
     build.authoritative(*ns, std::move(zones), std::nullopt);
     build.link(net, domain.mta->name(), engine::milliseconds(1), lan);
     build.link(net, ns->name(), engine::milliseconds(1), lan);

@@ -244,3 +244,21 @@ TEST_CASE("cancel_timer cancels a member's pending timer and forgets its id", "[
   sim.cancel_timer(other);  // it already ran: the id is forgotten all the same
   CHECK(other == 0);
 }
+
+TEST_CASE("more pending events than the limit is an error, not an assert; run events free room", "[simulator]") {
+  // The real limit is 2^24 (the slot index is 24 bits of an entry); a lower one keeps the test small.
+  Simulator sim;
+  sim.set_pending_limit(4);
+  int ran = 0;
+  for (int i = 0; i < 4; ++i) sim.schedule_in(10, [&] { ++ran; });
+  CHECK_THROWS_AS(sim.schedule_in(10, [&] { ++ran; }), TooManyPendingEvents);
+  CHECK_THROWS_WITH(sim.schedule_in(10, [] {}), Catch::Contains("more than 4 events pending"));
+  CHECK(sim.pending() == 4);
+  sim.run();
+  CHECK(ran == 4);
+  for (int i = 0; i < 4; ++i) sim.schedule_in(10, [&] { ++ran; });  // the slots came back
+  sim.run();
+  CHECK(ran == 8);
+  sim.set_pending_limit(std::size_t{1} << 40);
+  CHECK(Simulator::max_pending_limit == std::size_t{1} << 24);
+}

@@ -6,6 +6,7 @@
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/mail/submission_client.h"
 #include "scenarios/loader.h"
+#include "scenarios/modules/auth_module.h"
 
 using namespace maillab;
 using namespace maillab::scenarios;
@@ -90,6 +91,30 @@ TEST_CASE("generate: starttls: false makes every MTA plaintext; by default they 
   };
   CHECK(tls_records(", starttls: false") == 0);
   CHECK(tls_records("") > 0);  // submission and relay: both ends record each handshake
+}
+
+TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pass); without it nothing is checked", "[generate][dkim]") {
+  // From one domain to another: mail that stays inside a domain never crosses port 25.
+  auto world = load("generate:\n  domains: {count: 3, users: 2, dkim: ed25519}\n  traffic:\n"
+                    "    - {count: 6, rate: 20/s, from: [d1.com], to: [d2.org, d3.net]}\n");
+  world->simulator.run_until(engine::seconds(60));
+  CHECK(world->ledger.counts().delivered == 6);
+  std::size_t verified = 0;
+  for (const auto& [host, setup] : world->module_state<auth_module::State>().hosts) {
+    REQUIRE(setup.inbound);
+    for (const auto& message : setup.inbound->history()) {
+      REQUIRE(message.dkim.size() == 1);
+      CHECK(message.dkim[0].result == auth::DkimResult::pass);
+      CHECK(message.dkim[0].domain == message.from_domain);
+      CHECK(message.authentication_results.find("dkim=pass") != std::string::npos);
+      ++verified;
+    }
+  }
+  CHECK(verified == 6);  // each message verified once, at its recipient's MX
+
+  auto plain = load("generate:\n  domains: {count: 3, users: 2}\n  traffic:\n    - {count: 2, rate: 20/s}\n");
+  CHECK(plain->module_state<auth_module::State>().hosts.empty());
+  CHECK(has_error(errors_of("generate:\n  domains: {count: 2, dkim: dsa}\n"), "g.yaml:2:29: error: unknown dkim 'dsa'"));
 }
 
 TEST_CASE("generate: the same seed makes the same world and traffic; another seed other traffic", "[generate]") {
