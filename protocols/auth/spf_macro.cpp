@@ -14,8 +14,7 @@ bool is_delimiter(char c) {
 }
 
 bool is_letter_allowed(char letter, SpfMacroMode mode) {
-  char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
-  switch (lower) {
+  switch (to_lower(letter)) {
     case 's': case 'l': case 'o': case 'd': case 'i': case 'p': case 'h': case 'v':
       return true;
     case 'c': case 'r': case 't':
@@ -74,7 +73,7 @@ std::string url_escape(std::string_view text) {
 }
 
 std::string letter_value(char letter, const SpfMacroContext& context) {
-  switch (std::tolower(static_cast<unsigned char>(letter))) {
+  switch (to_lower(letter)) {
     case 's': return context.sender;
     case 'l': return context.local_part;
     case 'o': return context.sender_domain;

@@ -25,4 +25,11 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
+bool contains_ignoring_case(std::string_view text, std::string_view needle) {
+  if (needle.size() > text.size()) return false;
+  for (std::size_t at = 0; at + needle.size() <= text.size(); ++at)
+    if (equals_ignoring_case(text.substr(at, needle.size()), needle)) return true;
+  return false;
+}
+
 }  // namespace maillab::common

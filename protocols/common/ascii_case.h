@@ -15,5 +15,8 @@ std::string to_lower(std::string_view text);
 std::string to_upper(std::string_view text);
 bool equals_ignoring_case(std::string_view left, std::string_view right);
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix);
+// `needle` anywhere in `text` (IMAP SEARCH, RFC 3501 §6.4.4: "case-insensitive substring"); an
+// empty needle is in every text.
+bool contains_ignoring_case(std::string_view text, std::string_view needle);
 
 }  // namespace maillab::common

@@ -3,20 +3,20 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::dns {
 
 namespace {
 
-unsigned char fold(unsigned char octet) {
-  // RFC 4343 §3: only ASCII letters are case-folded; other octets compare exactly.
-  return (octet >= 'A' && octet <= 'Z') ? static_cast<unsigned char>(octet + ('a' - 'A')) : octet;
-}
+// RFC 4343 §3: only ASCII letters are case-folded; other octets compare exactly.
+unsigned char fold(char octet) { return static_cast<unsigned char>(common::to_lower(octet)); }
 
 int compare_labels(std::string_view left, std::string_view right) {
   std::size_t common = std::min(left.size(), right.size());
   for (std::size_t index = 0; index < common; ++index) {
-    unsigned char a = fold(static_cast<unsigned char>(left[index]));
-    unsigned char b = fold(static_cast<unsigned char>(right[index]));
+    unsigned char a = fold(left[index]);
+    unsigned char b = fold(right[index]);
     if (a != b) return a < b ? -1 : 1;
   }
   if (left.size() == right.size()) return 0;
@@ -155,7 +155,7 @@ Result<Name> Name::prepend(std::string_view label) const {
 Name Name::lowercase() const {
   std::vector<std::string> labels = labels_;
   for (auto& label : labels)
-    for (auto& character : label) character = static_cast<char>(fold(static_cast<unsigned char>(character)));
+    for (auto& character : label) character = common::to_lower(character);
   return Name(std::move(labels));
 }
 

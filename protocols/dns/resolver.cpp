@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "protocols/common/take_front.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stream.h"
 
@@ -164,17 +165,11 @@ void Resolver::handle_timeout(std::int64_t now) {
 }
 
 std::optional<Transmit> Resolver::poll_transmit() {
-  if (transmits_.empty()) return std::nullopt;
-  Transmit transmit = std::move(transmits_.front());
-  transmits_.pop_front();
-  return transmit;
+  return common::take_front(transmits_);
 }
 
 std::optional<ClientAnswer> Resolver::poll_answer() {
-  if (answers_.empty()) return std::nullopt;
-  ClientAnswer answer = std::move(answers_.front());
-  answers_.pop_front();
-  return answer;
+  return common::take_front(answers_);
 }
 
 std::optional<std::int64_t> Resolver::poll_timeout() const {

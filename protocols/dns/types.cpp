@@ -3,19 +3,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::dns {
 
-namespace {
+using common::equals_ignoring_case;  // RFC 3597 §5: TYPEnnn, CLASSnnn in any case
 
-bool equals_ignoring_case(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  for (std::size_t index = 0; index < left.size(); ++index) {
-    if (std::tolower(static_cast<unsigned char>(left[index])) !=
-        std::tolower(static_cast<unsigned char>(right[index])))
-      return false;
-  }
-  return true;
-}
+namespace {
 
 std::optional<std::uint16_t> parse_generic(std::string_view text, std::string_view prefix) {
   if (text.size() <= prefix.size() || !equals_ignoring_case(text.substr(0, prefix.size()), prefix))

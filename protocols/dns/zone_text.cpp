@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "protocols/common/ascii_case.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/zone.h"
 
@@ -126,7 +127,7 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text) {
     if (index == start) return std::nullopt;
     std::uint64_t unit = 1;
     if (index < text.size()) {
-      switch (std::tolower(static_cast<unsigned char>(text[index]))) {
+      switch (common::to_lower(text[index])) {
         case 's': unit = 1; break;
         case 'm': unit = 60; break;
         case 'h': unit = 3600; break;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocols/common/take_front.h"
 #include "protocols/imap/syntax.h"
 
 namespace maillab::imap {
@@ -219,10 +220,7 @@ void ClientSession::handle_close() { runner_.handle_close(); }
 std::string ClientSession::poll_output() { return runner_.poll_output(); }
 
 std::optional<Event> ClientSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 // ---- untagged updates -------------------------------------------------------------------------

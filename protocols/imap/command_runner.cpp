@@ -126,9 +126,7 @@ void CommandRunner::learn_capabilities(const std::string& text, bool untagged) {
 }
 
 std::string CommandRunner::poll_output() {
-  std::string out;
-  out.swap(output_);
-  return out;
+  return std::exchange(output_, {});
 }
 
 void CommandRunner::emit(EventKind kind, std::string text) {

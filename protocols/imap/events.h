@@ -17,8 +17,6 @@ enum class EventKind {
   error,             // either: something went wrong (text says what)
 };
 
-const char* to_string(EventKind kind);
-
 struct Event {
   EventKind kind = EventKind::command_received;
   std::string text;

@@ -11,11 +11,6 @@ namespace maillab::imap {
 
 namespace {
 
-bool contains_ignore_case(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
-}
-
 // What a SEARCH key is evaluated against.
 struct SearchContext {
   const store::Message* message;
@@ -71,7 +66,7 @@ class SearchParser {
   static SearchPredicate header_key(std::string field, std::string needle) {
     return [field = std::move(field), needle = std::move(needle)](const SearchContext& c) {
       for (const auto& value : header_values(c.message->bytes, field)) {
-        if (contains_ignore_case(value, needle)) return true;
+        if (common::contains_ignoring_case(value, needle)) return true;
       }
       return false;
     };
@@ -131,7 +126,7 @@ class SearchParser {
       if (!needle) return std::nullopt;
       const bool whole = key == "TEXT";
       return SearchPredicate([whole, needle = *needle](const SearchContext& c) {
-        return contains_ignore_case(whole ? std::string_view(c.message->bytes)
+        return common::contains_ignoring_case(whole ? std::string_view(c.message->bytes)
                                           : message_text(c.message->bytes), needle);
       });
     }

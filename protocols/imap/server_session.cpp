@@ -8,22 +8,9 @@
 
 #include <algorithm>
 
-namespace maillab::imap {
+#include "protocols/common/take_front.h"
 
-const char* to_string(EventKind kind) {
-  switch (kind) {
-    case EventKind::command_received: return "command_received";
-    case EventKind::response_sent: return "response_sent";
-    case EventKind::command_sent: return "command_sent";
-    case EventKind::response_received: return "response_received";
-    case EventKind::state_changed: return "state_changed";
-    case EventKind::message_fetched: return "message_fetched";
-    case EventKind::flags_changed: return "flags_changed";
-    case EventKind::operation_done: return "operation_done";
-    case EventKind::error: return "error";
-  }
-  return "unknown";
-}
+namespace maillab::imap {
 
 const char* to_string(ServerState state) {
   switch (state) {
@@ -77,16 +64,11 @@ void ServerSession::enter_state(ServerState state) {
 }
 
 std::string ServerSession::poll_output() {
-  std::string out;
-  out.swap(output_);
-  return out;
+  return std::exchange(output_, {});
 }
 
 std::optional<Event> ServerSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 void ServerSession::handle_close() {

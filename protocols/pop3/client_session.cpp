@@ -1,5 +1,6 @@
 #include "protocols/pop3/client_session.h"
 
+#include "protocols/common/take_front.h"
 #include "protocols/pop3/md5.h"
 #include "protocols/pop3/server_session.h"
 
@@ -12,23 +13,15 @@ constexpr std::size_t max_messages = 100000;
 ClientSession::ClientSession(ClientOptions options) : options_(std::move(options)) {}
 
 std::string ClientSession::poll_output() {
-  std::string out;
-  out.swap(output_);
-  return out;
+  return std::exchange(output_, {});
 }
 
 std::optional<Event> ClientSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 std::optional<DownloadedMessage> ClientSession::poll_message() {
-  if (messages_.empty()) return std::nullopt;
-  DownloadedMessage message = std::move(messages_.front());
-  messages_.pop_front();
-  return message;
+  return common::take_front(messages_);
 }
 
 void ClientSession::send(const std::string& line, const std::string& shown) {

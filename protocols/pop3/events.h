@@ -18,8 +18,6 @@ enum class EventKind {
   finished,           // client: the fetch is over (text: summary)
 };
 
-const char* to_string(EventKind kind);
-
 struct Event {
   EventKind kind = EventKind::command_received;
   std::string text;

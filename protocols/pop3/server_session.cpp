@@ -2,22 +2,9 @@
 
 #include <algorithm>
 
-namespace maillab::pop3 {
+#include "protocols/common/take_front.h"
 
-const char* to_string(EventKind kind) {
-  switch (kind) {
-    case EventKind::command_received: return "command_received";
-    case EventKind::reply_sent: return "reply_sent";
-    case EventKind::command_sent: return "command_sent";
-    case EventKind::reply_received: return "reply_received";
-    case EventKind::state_changed: return "state_changed";
-    case EventKind::message_downloaded: return "message_downloaded";
-    case EventKind::deletions_applied: return "deletions_applied";
-    case EventKind::error: return "error";
-    case EventKind::finished: return "finished";
-  }
-  return "unknown";
-}
+namespace maillab::pop3 {
 
 const char* to_string(ServerState state) {
   switch (state) {
@@ -98,16 +85,11 @@ void ServerSession::end_without_update(const std::string& why) {
 }
 
 std::string ServerSession::poll_output() {
-  std::string out;
-  out.swap(output_);
-  return out;
+  return std::exchange(output_, {});
 }
 
 std::optional<Event> ServerSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 void ServerSession::emit(EventKind kind, std::string text) {

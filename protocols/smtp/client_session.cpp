@@ -2,6 +2,7 @@
 // recording per-recipient outcomes. The reply handlers (the dialogue) are in client_replies.cpp.
 #include "protocols/smtp/client_session.h"
 
+#include "protocols/common/take_front.h"
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {
@@ -137,16 +138,11 @@ void ClientSession::handle_close() {
 }
 
 std::string ClientSession::poll_output() {
-  std::string bytes;
-  bytes.swap(output_);
-  return bytes;
+  return std::exchange(output_, {});
 }
 
 std::optional<ClientEvent> ClientSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  ClientEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 void ClientSession::send_command(std::string line, ClientState expect, std::size_t recipient, bool sensitive) {

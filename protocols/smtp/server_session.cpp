@@ -3,6 +3,7 @@
 #include "protocols/smtp/server_session.h"
 
 #include "protocols/common/ascii_case.h"
+#include "protocols/common/take_front.h"
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {
@@ -90,16 +91,11 @@ void ServerSession::handle_close() {
 }
 
 std::string ServerSession::poll_output() {
-  std::string bytes;
-  bytes.swap(output_);
-  return bytes;
+  return std::exchange(output_, {});
 }
 
 std::optional<ServerEvent> ServerSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  ServerEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 void ServerSession::process() {

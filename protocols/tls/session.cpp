@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "protocols/common/take_front.h"
 #include "protocols/tls/wire_names.h"
 
 namespace maillab::tls {
@@ -204,10 +205,7 @@ std::optional<Output> Session::poll_output() {
 std::string Session::poll_plaintext() { return std::exchange(received_plaintext_, {}); }
 
 std::optional<Event> Session::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  return common::take_front(events_);
 }
 
 void Session::note_message(bool sent, int content_type, const unsigned char* data, std::size_t length) {

@@ -1,25 +1,16 @@
 #include "engine/hosts/mailbox/mailbox_service.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
-namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
-
 MailboxService::MailboxService(std::vector<std::string> domains) {
-  for (auto& d : domains) domains_.push_back(lowercase(d));
+  for (auto& d : domains) domains_.push_back(common::to_lower(d));
 }
 
 bool MailboxService::serves_domain(std::string_view domain) const {
-  return std::find(domains_.begin(), domains_.end(), lowercase(domain)) != domains_.end();
+  return std::find(domains_.begin(), domains_.end(), common::to_lower(domain)) != domains_.end();
 }
 
 std::string MailboxService::local_part_if_ours(std::string_view address) const {
