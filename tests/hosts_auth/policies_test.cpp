@@ -89,7 +89,7 @@ TEST_CASE("hosts_auth: Authentication-Results of a quarantined spoof names every
   // What the policy remembers matches.
   auto& hosts = world->module_state<scenarios::auth_module::State>().hosts;
   REQUIRE(hosts.count("mx.example.org"));
-  const auto& history = hosts.at("mx.example.org").inbound->history();
+  const auto& history = hosts.at("mx.example.org").inbound->recent();
   REQUIRE(history.size() == 2);
   CHECK(history[0].action == "junk");
   CHECK(history[1].action == "deliver");

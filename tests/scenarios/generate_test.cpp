@@ -2,6 +2,7 @@
 // sends, determinism from the seed, and located errors.
 #include <catch2/catch.hpp>
 
+#include "engine/hosts/auth/dkim_dmarc_policy.h"
 #include "engine/hosts/dns/authoritative_service.h"
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/mail/submission_client.h"
@@ -102,7 +103,7 @@ TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pa
   std::size_t verified = 0;
   for (const auto& [host, setup] : world->module_state<auth_module::State>().hosts) {
     REQUIRE(setup.inbound);
-    for (const auto& message : setup.inbound->history()) {
+    for (const auto& message : setup.inbound->recent()) {
       REQUIRE(message.dkim.size() == 1);
       CHECK(message.dkim[0].result == auth::DkimResult::pass);
       CHECK(message.dkim[0].domain == message.from_domain);
@@ -115,6 +116,43 @@ TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pa
   auto plain = load("generate:\n  domains: {count: 3, users: 2}\n  traffic:\n    - {count: 2, rate: 20/s}\n");
   CHECK(plain->module_state<auth_module::State>().hosts.empty());
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2, dkim: dsa}\n"), "g.yaml:2:29: error: unknown dkim 'dsa'"));
+}
+
+TEST_CASE("generate: a client holds its running submissions only, not every one it made", "[generate]") {
+  // One sending user, more messages than a client ever held before it forgot the oldest (64).
+  auto world = load("generate:\n  domains: {count: 2, users: 1}\n  traffic:\n"
+                    "    - {count: 100, rate: 100/s, from: [d1.com], to: [d2.org]}\n");
+  std::size_t most_held = 0;
+  for (engine::Time t = 0; t < engine::seconds(5); t += engine::milliseconds(10)) {
+    world->simulator.run_until(t);
+    for (auto* host : world->network.hosts())
+      if (auto* client = host->find_service<engine::SubmissionClient>()) {
+        REQUIRE(client->attempts_held() == client->counts().running());
+        most_held = std::max(most_held, client->attempts_held());
+      }
+  }
+  CHECK(most_held > 0);
+  world->simulator.run_until(engine::seconds(60));
+  CHECK(world->ledger.counts().delivered == 100);
+  for (auto* host : world->network.hosts())
+    if (auto* client = host->find_service<engine::SubmissionClient>()) CHECK(client->attempts_held() == 0);
+}
+
+TEST_CASE("generate: a verifier remembers its last messages, not every message it ever checked", "[generate][dkim]") {
+  // One receiving domain, more messages than the verifier keeps: it counts them all, keeps the last.
+  const std::size_t limit = engine::DkimDmarcPolicy::recent_limit;
+  auto world = load("generate:\n  domains: {count: 2, users: 2, dkim: ed25519}\n  traffic:\n"
+                    "    - {count: " + std::to_string(limit + 6) + ", rate: 50/s, from: [d1.com], to: [d2.org]}\n");
+  world->simulator.run_until(engine::seconds(120));
+  CHECK(world->ledger.counts().delivered == limit + 6);
+  const auto& hosts = world->module_state<auth_module::State>().hosts;
+  std::uint64_t checked = 0;
+  for (const auto& [host, setup] : hosts) {
+    REQUIRE(setup.inbound);
+    checked += setup.inbound->checked();
+    CHECK(setup.inbound->recent().size() == std::min<std::uint64_t>(setup.inbound->checked(), limit));
+  }
+  CHECK(checked == limit + 6);
 }
 
 TEST_CASE("generate: the same seed makes the same world and traffic; another seed other traffic", "[generate]") {

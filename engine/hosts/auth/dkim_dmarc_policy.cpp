@@ -186,7 +186,9 @@ void DkimDmarcPolicy::finish(const std::shared_ptr<Job>& job) {
   for (const auto& result : results.results) value += "; " + auth::format_authentication_result(result);
   found.authentication_results = value;
   if (found.action != "reject") verdict.prepend_headers.push_back({"Authentication-Results", value});
-  history_.push_back(found);
+  ++checked_;
+  recent_.push_back(std::move(found));
+  if (recent_.size() > recent_limit) recent_.pop_front();
   job->done(std::move(verdict));
 }
 

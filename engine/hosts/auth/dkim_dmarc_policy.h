@@ -9,6 +9,7 @@
 // "DMARC fail: From example.com not aligned (SPF fail for evil.test; DKIM none); policy reject -> 550 5.7.1".
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +52,11 @@ class DkimDmarcPolicy : public MtaPolicy {
 
   const DkimDmarcOptions& options() const { return options_; }
   void set_options(DkimDmarcOptions options) { options_ = std::move(options); }  // `set:`: next message on
-  const std::vector<MessageAuthentication>& history() const { return history_; }
+  // The last `recent_limit` messages checked, oldest first (for tests and the inspector), and how
+  // many were checked in all: a busy world checks a million, and each verdict is in the trace.
+  static constexpr std::size_t recent_limit = 64;
+  const std::deque<MessageAuthentication>& recent() const { return recent_; }
+  std::uint64_t checked() const { return checked_; }
 
  private:
   struct Job;
@@ -63,7 +68,8 @@ class DkimDmarcPolicy : public MtaPolicy {
   std::shared_ptr<AuthLookups> lookups_;
   std::shared_ptr<SpfResultBook> book_;
   std::optional<Rng> rng_;  // derived from the run's RNG at first use (pct sampling)
-  std::vector<MessageAuthentication> history_;
+  std::deque<MessageAuthentication> recent_;
+  std::uint64_t checked_ = 0;
 };
 
 }  // namespace maillab::engine

@@ -27,31 +27,34 @@ void SubmissionClient::submit(Submission submission) {
                   " via " + submission.server_name + ":" + std::to_string(submission.server.port) +
                   (submission.auth_user.empty() ? " without AUTH" : " as " + submission.auth_user),
               submission.server_name);
-  ++counts_.submitted;
-  auto shared = std::make_shared<Submission>(submission);
-  auto attempt = SmtpClientAttempt::start(
-      host, submission.server, options, submission.envelope, submission.message, seconds(300), {},
-      [this, shared](const AttemptResult& result) {
+  const std::uint64_t number = counts_.submitted++;
+  // What the report needs, not the Submission: the attempt already holds the message.
+  struct Report {
+    std::string server_name, label, tracking_id;
+  };
+  auto report = std::make_shared<Report>(
+      Report{submission.server_name, std::move(submission.label), std::move(submission.tracking_id)});
+  running_[number] = SmtpClientAttempt::start(
+      host, submission.server, options, std::move(submission.envelope), std::move(submission.message), seconds(300),
+      {}, [this, number, report](const AttemptResult& result) {
+        running_.erase(number);
         std::string summary;
         if (!result.connected) {
           ++counts_.unreachable;
-          summary = "not submitted: cannot connect to " + shared->server_name + " (" + result.connect_error + ")";
+          summary = "not submitted: cannot connect to " + report->server_name + " (" + result.connect_error + ")";
         } else if (result.result.outcome == smtp::DeliveryOutcome::delivered) {
           ++counts_.accepted;
-          summary = "submitted: " + shared->server_name + " accepted \"" + shared->label + "\"";
+          summary = "submitted: " + report->server_name + " accepted \"" + report->label + "\"";
           for (const auto& recipient : result.recipients)
             if (recipient.status != smtp::RecipientStatus::delivered)
               summary += "; refused " + recipient.address + ": " + recipient.reply.summary();
         } else {
           ++counts_.refused;
-          summary = "not submitted: " + shared->server_name + " refused \"" + shared->label + "\" at " +
+          summary = "not submitted: " + report->server_name + " refused \"" + report->label + "\" at " +
                     result.result.stage + ": " + result.result.reply.summary();
         }
-        record_mail(*host_, shared->tracking_id, summary, shared->server_name);
+        record_mail(*host_, report->tracking_id, summary, report->server_name);
       });
-  running_.push_back(attempt);
-  // Forget finished attempts now and then (they hold their session's buffers).
-  if (running_.size() > 64) running_.erase(running_.begin(), running_.begin() + 32);
 }
 
 }  // namespace maillab::engine

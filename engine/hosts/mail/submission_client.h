@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,11 +47,14 @@ class SubmissionClient : public Service {
 
   void submit(Submission submission);
   const SubmissionCounts& counts() const { return counts_; }
+  std::size_t attempts_held() const { return running_.size(); }  // == counts().running()
 
  private:
   Host* host_ = nullptr;
   MailLedger* ledger_ = nullptr;
-  std::vector<std::shared_ptr<SmtpClientAttempt>> running_;
+  // The attempts still talking to a server, by submission number; each leaves when it reports.
+  // (Kept until then, not after: a busy world submits a million messages from a few hosts.)
+  std::map<std::uint64_t, std::shared_ptr<SmtpClientAttempt>> running_;
   SubmissionCounts counts_;
 };
 
