@@ -4,13 +4,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
-#include "auth_test_support.h"
+#include "tests/support/scenario.h"
 #include "engine/hosts/auth/tampering_relay.h"
 #include "scenarios/modules/auth_module.h"
 
@@ -42,9 +41,9 @@ TEST_CASE("hosts_auth: dkimpy verifies a message our MTA signed, with the key ou
   if (check.find("dkim-ok") == std::string::npos)
     FAIL("/usr/bin/python3 cannot import dkim (install the Debian package python3-dkim): " + check);
 
-  auto world = auth_test::load_file("auth-dkim-pass.yaml");
+  auto world = testing::load_file("auth-dkim-pass.yaml");
   scenarios::run_world(*world);
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   std::string key_record;
   for (const auto& record : world->module_state<scenarios::auth_module::State>().published)
@@ -96,13 +95,12 @@ TEST_CASE("hosts_auth: the tampering rules change exactly what they say", "[host
 }
 
 TEST_CASE("hosts_auth: bad authentication, publish and tamper blocks are reported at their place", "[hosts_auth]") {
-  std::ifstream in(auth_test::scenario_path("auth-dkim-pass.yaml"));
-  std::string base((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string base = testing::shipped_text("auth-dkim-pass.yaml");
   auto variant = [&](const std::string& from, const std::string& to) {
     std::string text = base;
     REQUIRE(text.find(from) != std::string::npos);
     text.replace(text.find(from), from.size(), to);
-    return auth_test::load_errors(text);
+    return testing::load_errors(text);
   };
   CHECK_THAT(variant("{spf: check, dkim_verify: true, dmarc: false}", "{spf: maybe}"),
              Catch::Contains("unknown spf mode 'maybe'; expected check, enforce or off"));

@@ -1,11 +1,9 @@
 // What the authentication policies do inside a run: when SPF is asked, what the headers say,
 // which reply a DMARC reject gives, pct sampling, withdrawn records, deterministic keys.
-#include <fstream>
-#include <iterator>
 
 #include <catch2/catch.hpp>
 
-#include "auth_test_support.h"
+#include "tests/support/scenario.h"
 #include "engine/hosts/auth/dkim_signer.h"
 #include "engine/hosts/mail/mta_service.h"
 #include "protocols/auth/authentication_results.h"
@@ -15,11 +13,6 @@
 using namespace maillab;
 
 namespace {
-
-std::string read_scenario(const std::string& name) {
-  std::ifstream in(auth_test::scenario_path(name));
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // The scenario text without its expect: block (for variants whose outcome differs).
 std::string without_expectations(std::string text) { return text.substr(0, text.find("\nexpect:\n") + 1); }
@@ -33,7 +26,7 @@ std::string header_of(const std::string& message, const std::string& name) {
 }  // namespace
 
 TEST_CASE("hosts_auth: SPF is asked at MAIL FROM, before the server's 250 to MAIL", "[hosts_auth]") {
-  auto world = auth_test::load_file("auth-spf-pass.yaml");
+  auto world = testing::load_file("auth-spf-pass.yaml");
   scenarios::run_world(*world);
   std::uint64_t mail_from = 0, spf_pass = 0, mail_ok = 0, data_go_ahead = 0;
   for (const auto& record : world->simulator.trace().records()) {
@@ -54,16 +47,16 @@ TEST_CASE("hosts_auth: SPF is asked at MAIL FROM, before the server's 250 to MAI
   CHECK(spf_pass < mail_ok);
   CHECK(spf_pass < data_go_ahead);
   // The questions SPF asked are traced under protocol SPF at the checking MTA.
-  auto spf = auth_test::records(*world, "SPF", "mx.example.org");
+  auto spf = testing::records(*world, {.node = "mx.example.org", .protocol = "SPF"});
   REQUIRE(spf.size() == 3);
-  CHECK(spf[0].summary == "SPF check: may 10.0.1.25 send mail from alice@example.com? asking example.com's SPF record");
-  CHECK(spf[1].summary == "  lookup TXT example.com -> \"v=spf1 ip4:10.0.1.25 -all\"");
+  CHECK(spf[0]->summary == "SPF check: may 10.0.1.25 send mail from alice@example.com? asking example.com's SPF record");
+  CHECK(spf[1]->summary == "  lookup TXT example.com -> \"v=spf1 ip4:10.0.1.25 -all\"");
 }
 
 TEST_CASE("hosts_auth: Authentication-Results of a quarantined spoof names every result", "[hosts_auth]") {
-  auto world = auth_test::load_file("auth-dmarc-quarantine.yaml");
+  auto world = testing::load_file("auth-dmarc-quarantine.yaml");
   scenarios::run_world(*world);
-  auto junk = auth_test::folder_messages(*world, "mx.example.org", "bob", "Junk");
+  auto junk = testing::mailbox(*world, "mx.example.org", "bob", "Junk");
   REQUIRE(junk.size() == 1);
   auto parsed = auth::parse_authentication_results(header_of(junk[0], "Authentication-Results"));
   REQUIRE(parsed);
@@ -79,7 +72,7 @@ TEST_CASE("hosts_auth: Authentication-Results of a quarantined spoof names every
   CHECK(parsed->results[2].property("header.from") == std::optional<std::string>("example.com"));
   CHECK(header_of(junk[0], "Received-SPF").rfind("pass", 0) == 0);
   // The real message: everything passes, and it is in the INBOX.
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob", "INBOX");
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob", "INBOX");
   REQUIRE(inbox.size() == 1);
   const std::string results = header_of(inbox[0], "Authentication-Results");
   CHECK(results.find("spf=pass smtp.mailfrom=example.com") != std::string::npos);
@@ -98,7 +91,7 @@ TEST_CASE("hosts_auth: Authentication-Results of a quarantined spoof names every
 TEST_CASE("hosts_auth: a DMARC reject is 550 5.7.1 at the end of DATA; enforced SPF is 550 5.7.23 at MAIL FROM",
           "[hosts_auth]") {
   {
-    auto world = auth_test::load_file("auth-dmarc-reject.yaml");
+    auto world = testing::load_file("auth-dmarc-reject.yaml");
     scenarios::run_world(*world);
     auto* mta = world->network.host("mx.example.org")->find_service<engine::MtaService>();
     REQUIRE(mta->rejections().size() == 1);
@@ -106,10 +99,10 @@ TEST_CASE("hosts_auth: a DMARC reject is 550 5.7.1 at the end of DATA; enforced 
     CHECK(mta->rejections()[0].reply.code == 550);
     CHECK(mta->rejections()[0].reply.enhanced_status == "5.7.1");
     CHECK(mta->rejections()[0].client == "attacker");
-    CHECK(auth_test::folder_messages(*world, "mx.example.org", "bob", "Junk").empty());
+    CHECK(testing::mailbox(*world, "mx.example.org", "bob", "Junk").empty());
   }
   {
-    auto world = auth_test::load_file("auth-spf-fail.yaml");
+    auto world = testing::load_file("auth-spf-fail.yaml");
     scenarios::run_world(*world);
     auto* mta = world->network.host("mx.example.org")->find_service<engine::MtaService>();
     REQUIRE(mta->rejections().size() == 1);
@@ -120,39 +113,40 @@ TEST_CASE("hosts_auth: a DMARC reject is 550 5.7.1 at the end of DATA; enforced 
 }
 
 TEST_CASE("hosts_auth: pct=0 samples every failing message out: quarantine becomes none", "[hosts_auth]") {
-  std::string text = without_expectations(read_scenario("auth-dmarc-quarantine.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-dmarc-quarantine.yaml"));
   const std::string policy = "v=DMARC1; p=quarantine\"";
   REQUIRE(text.find(policy) != std::string::npos);
   text.replace(text.find(policy), policy.size(), "v=DMARC1; p=quarantine; pct=0\"");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  CHECK(auth_test::folder_messages(*world, "mx.example.org", "bob", "Junk").empty());
-  CHECK(auth_test::folder_messages(*world, "mx.example.org", "bob", "INBOX").size() == 2);
-  CHECK(auth_test::find_record(*world, "DMARC",
-                               "policy quarantine, but this message was sampled out by pct= and is treated as none -> delivered"));
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob", "Junk").empty());
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob", "INBOX").size() == 2);
+  CHECK(testing::find_record(
+      *world, {.protocol = "DMARC",
+               .text = "policy quarantine, but this message was sampled out by pct= and is treated as none -> delivered"}));
 }
 
 TEST_CASE("hosts_auth: dmarc: report evaluates and writes the header but never acts", "[hosts_auth]") {
-  std::string text = without_expectations(read_scenario("auth-dmarc-reject.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-dmarc-reject.yaml"));
   const std::string block = "{spf: check, dkim_verify: true, dmarc: true}";
   REQUIRE(text.find(block) != std::string::npos);
   text.replace(text.find(block), block.size(), "{spf: check, dkim_verify: true, dmarc: report}");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob", "INBOX");
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob", "INBOX");
   REQUIRE(inbox.size() == 2);
   CHECK(header_of(inbox[0], "Authentication-Results").find("dmarc=fail") != std::string::npos);
   CHECK(world->network.host("mx.example.org")->find_service<engine::MtaService>()->rejections().empty());
 }
 
 TEST_CASE("hosts_auth: a withdrawn SPF record (dns_record remove) gives SPF none", "[hosts_auth]") {
-  std::string text = without_expectations(read_scenario("auth-spf-pass.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-spf-pass.yaml"));
   text.replace(text.find("events:\n"), 8,
                "events:\n  - {at: 0s, dns_record: {server: ns1.example.com, remove: '@ 300 IN TXT \"v=spf1 ip4:10.0.1.25 -all\"'}}\n");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  CHECK(auth_test::find_record(*world, "SPF", "SPF none: example.com publishes no SPF record"));
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  CHECK(testing::find_record(*world, {.protocol = "SPF", .text = "SPF none: example.com publishes no SPF record"}));
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   CHECK(header_of(inbox[0], "Authentication-Results").find("spf=none") != std::string::npos);
 }
@@ -160,9 +154,9 @@ TEST_CASE("hosts_auth: a withdrawn SPF record (dns_record remove) gives SPF none
 TEST_CASE("hosts_auth: keys are deterministic: same seed, same signature bytes; another seed, another key",
           "[hosts_auth]") {
   auto signature_with_seed = [](std::uint64_t seed) {
-    auto world = auth_test::load_file("auth-dkim-pass.yaml", seed);
+    auto world = testing::load_file("auth-dkim-pass.yaml", seed);
     scenarios::run_world(*world);
-    auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+    auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
     REQUIRE(inbox.size() == 1);
     const auto& published = world->module_state<scenarios::auth_module::State>().published;
     std::string key;
@@ -185,24 +179,24 @@ TEST_CASE("hosts_auth: keys are deterministic: same seed, same signature bytes; 
 
 TEST_CASE("hosts_auth: mail a user submits is signed only when its From domain is the signing domain",
           "[hosts_auth]") {
-  std::string text = without_expectations(read_scenario("auth-dkim-pass.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-dkim-pass.yaml"));
   text.replace(text.find("{domain: example.com, selector: mail}"), 37, "{domain: other.example, selector: mail}");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  CHECK(auth_test::find_record(*world, "DKIM", "DKIM not signing: From domain example.com is not other.example"));
-  CHECK(auth_test::find_record(*world, "DKIM", "DKIM none: the message carries no DKIM-Signature"));
+  CHECK(testing::find_record(*world, {.protocol = "DKIM", .text = "DKIM not signing: From domain example.com is not other.example"}));
+  CHECK(testing::find_record(*world, {.protocol = "DKIM", .text = "DKIM none: the message carries no DKIM-Signature"}));
 }
 
 TEST_CASE("hosts_auth: ed25519 keys sign and verify too (RFC 8463)", "[hosts_auth]") {
-  std::string text = without_expectations(read_scenario("auth-dkim-pass.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-dkim-pass.yaml"));
   text.replace(text.find("{domain: example.com, selector: mail}"), 37,
                "{domain: example.com, selector: mail, algorithm: ed25519}");
   text.replace(text.find("dkim: {selector: mail}"), 22, "dkim: {selector: mail, algorithm: ed25519}");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  CHECK(auth_test::find_record(*world, "DKIM", "DKIM signed d=example.com s=mail (ed25519-sha256, 256-bit key)"));
-  CHECK(auth_test::find_record(*world, "DKIM", "DKIM pass d=example.com s=mail"));
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  CHECK(testing::find_record(*world, {.protocol = "DKIM", .text = "DKIM signed d=example.com s=mail (ed25519-sha256, 256-bit key)"}));
+  CHECK(testing::find_record(*world, {.protocol = "DKIM", .text = "DKIM pass d=example.com s=mail"}));
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   CHECK(header_of(inbox[0], "DKIM-Signature").find("a=ed25519-sha256") != std::string::npos);
 }
@@ -216,14 +210,14 @@ TEST_CASE("hosts_auth: a given private key and key record are used instead of th
     indented += "          " + pem.substr(at, end - at) + "\n";
     at = end == std::string::npos ? pem.size() : end + 1;
   }
-  std::string text = without_expectations(read_scenario("auth-dkim-pass.yaml"));
+  std::string text = without_expectations(testing::shipped_text("auth-dkim-pass.yaml"));
   text.replace(text.find("    authentication: {dkim_sign: {domain: example.com, selector: mail}}\n"), 71,
                "    authentication:\n      dkim_sign:\n        domain: example.com\n        selector: mail\n"
                "        private_key: |\n" + indented);
   text.replace(text.find("dkim: {selector: mail}"), 22, "dkim: {selector: mail, record: \"" + key.key_record() + "\"}");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
-  CHECK(auth_test::find_record(*world, "DKIM", "DKIM pass d=example.com s=mail"));
+  CHECK(testing::find_record(*world, {.protocol = "DKIM", .text = "DKIM pass d=example.com s=mail"}));
   bool published = false;
   for (const auto& record : world->module_state<scenarios::auth_module::State>().published)
     if (record.name == "mail._domainkey.example.com") published = record.text == key.key_record();
@@ -231,10 +225,10 @@ TEST_CASE("hosts_auth: a given private key and key record are used instead of th
 }
 
 TEST_CASE("hosts_auth: auth_results fails, saying what it saw, when a result differs", "[hosts_auth]") {
-  std::string text = read_scenario("auth-spf-pass.yaml");
+  std::string text = testing::shipped_text("auth-spf-pass.yaml");
   text.replace(text.find("{to: bob@example.org, spf: pass, contains: \"smtp.mailfrom=example.com\"}"), 71,
                "{to: bob@example.org, spf: fail, dmarc: pass}");
-  auto world = auth_test::load_text(text);
+  auto world = testing::load_text(text, 1);
   scenarios::run_world(*world);
   auto outcome = scenarios::evaluate(*world);
   CHECK_FALSE(outcome.passed());

@@ -5,18 +5,18 @@
 
 #include <catch2/catch.hpp>
 
-#include "auth_test_support.h"
+#include "tests/support/scenario.h"
 #include "maillab/source_dir.h"
 
 using namespace maillab;
 
 TEST_CASE("hosts_auth: auth-spf-pass passes; SPF is checked at MAIL FROM and reported in headers", "[hosts_auth]") {
-  auto world = auth_test::load_file("auth-spf-pass.yaml");
-  auth_test::run_and_pass(*world);
-  const auto* pass = auth_test::find_record(*world, "SPF", "SPF pass: 10.0.1.25 is permitted by example.com (ip4:10.0.1.25)");
+  auto world = testing::load_file("auth-spf-pass.yaml");
+  testing::run_and_pass(*world);
+  const auto* pass = testing::find_record(*world, {.protocol = "SPF", .text = "SPF pass: 10.0.1.25 is permitted by example.com (ip4:10.0.1.25)"});
   REQUIRE(pass);
   CHECK(pass->node == "mx.example.org");
-  auto inbox = auth_test::folder_messages(*world, "mx.example.org", "bob");
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   CHECK(inbox[0].find("Received-SPF: pass") != std::string::npos);
   CHECK(inbox[0].find("Authentication-Results: mx.example.org") != std::string::npos);
@@ -41,7 +41,7 @@ TEST_CASE("hosts_auth: every shipped auth-*.yaml scenario passes its expectation
   CHECK(names.size() >= 7);
   for (const auto& name : names) {
     INFO(name);
-    auto world = auth_test::load_file(name);
-    auth_test::run_and_pass(*world);
+    auto world = testing::load_file(name);
+    testing::run_and_pass(*world);
   }
 }

@@ -5,7 +5,7 @@
 
 #include "engine/hosts/client/compose.h"
 #include "engine/hosts/client/mail_client_service.h"
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 
@@ -25,8 +25,8 @@ TEST_CASE("POP3 delete mode: the laptop takes the message, the phone never sees 
   CHECK(phone.store().in_folder("INBOX").empty());
   CHECK(world.inbox().messages.empty());
   CHECK(laptop.problems().empty());
-  CHECK(trace_has(world.simulator.trace(), "bob-laptop", "bob-laptop: downloaded and deleted 1 message from the server (POP3)"));
-  CHECK(trace_has(world.simulator.trace(), "bob-phone", "no new messages (POP3)"));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-laptop", .text = "bob-laptop: downloaded and deleted 1 message from the server (POP3)"}));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "no new messages (POP3)"}));
 }
 
 TEST_CASE("POP3 keep mode: both devices get a copy, and a second check downloads nothing twice", "[hosts_client][client]") {
@@ -67,7 +67,7 @@ TEST_CASE("IMAP: a read flag set on the phone shows on the laptop after its sync
   REQUIRE(laptop.store().in_folder("INBOX").size() == 1);
   REQUIRE(phone.store().in_folder("INBOX").size() == 1);
   CHECK_FALSE(laptop.store().in_folder("INBOX")[0]->seen);  // BODY.PEEK[] left it unread
-  CHECK(trace_has(world.simulator.trace(), "bob-phone", "bob-phone: 1 new message ('Lunch?')"));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "bob-phone: 1 new message ('Lunch?')"}));
   phone.read("Lunch?");
   world.run_for(seconds(5));
   CHECK(world.inbox().messages[0].flags & maillab::store::flag_seen);
@@ -115,7 +115,7 @@ TEST_CASE("operations on a message the device does not show are reported, not cr
   phone.reply("Nothing", "hi");
   world.run_for(seconds(1));
   CHECK(phone.problems().size() == 2);
-  CHECK(trace_has(world.simulator.trace(), "bob-phone", "cannot read 'Nothing'"));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "cannot read 'Nothing'"}));
 }
 
 TEST_CASE("a wrong password or a dead server is a readable problem", "[hosts_client][client]") {
@@ -201,7 +201,7 @@ TEST_CASE("IMAP: a move the server refuses leaves the message where it was, and 
   CHECK(world.inbox().messages.size() == 1);
   REQUIRE(phone.problems().size() == 1);
   CHECK(phone.problems()[0].find("the server refused to move 'Lunch?' to Ghost: NO [TRYCREATE]") == 0);
-  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-phone", "moved 'Lunch?'"));
+  CHECK_FALSE(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "moved 'Lunch?'"}));
 }
 
 // The order of one device's records on its connection: STLS/STARTTLS in the clear, the handshake,
@@ -248,6 +248,6 @@ TEST_CASE("security: none: the account logs in in plain text even where STARTTLS
   laptop.check_mail();
   world.run_for(seconds(5));
   CHECK(laptop.store().in_folder("INBOX").size() == 1);
-  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-laptop", "STARTTLS"));
-  CHECK_FALSE(trace_has(world.simulator.trace(), "bob-laptop", "TLS established"));
+  CHECK_FALSE(find_record(world.simulator.trace(), {.node = "bob-laptop", .text = "STARTTLS"}));
+  CHECK_FALSE(find_record(world.simulator.trace(), {.node = "bob-laptop", .text = "TLS established"}));
 }

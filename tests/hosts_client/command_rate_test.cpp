@@ -5,9 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/hosts/command_rate.h"
-#include "maillab/source_dir.h"
-#include "scenarios/loader.h"
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 
@@ -109,9 +107,7 @@ TEST_CASE("command rate: IMAP over implicit TLS is slowed too (the TLS stream pa
 }
 
 TEST_CASE("command rate: an SMTP client is slowed by the MTA the same way", "[hosts_client][smtp][limits]") {
-  maillab::scenarios::Diagnostics diagnostics;
-  auto world = maillab::scenarios::load_world(MAILLAB_SOURCE_DIR "/scenarios/mail-intro.yaml", std::nullopt, diagnostics);
-  REQUIRE(world);
+  auto world = load_file("mail-intro");
   Host* mta = world->network.host("mail.example.com");
   Host* laptop = world->network.host("alice-laptop");
   REQUIRE(mta);

@@ -6,7 +6,7 @@
 
 #include "engine/hosts/client/mail_client_service.h"
 #include "protocols/imap/server_session.h"
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 
@@ -93,7 +93,7 @@ TEST_CASE("IMAP IDLE: new mail is pushed to the idling device, no check_mail nee
   MailWorld world;
   auto& phone = idling_phone(world);
   const auto& trace = world.simulator.trace();
-  CHECK(trace_has(trace, "bob-phone", "waiting for new mail: IDLE on INBOX at mail.example.org"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "waiting for new mail: IDLE on INBOX at mail.example.org"}));
   // RFC 2177's exchange, line by line: the command, the continuation.
   CHECK(count(trace, TraceKind::protocol, "mail.example.org", "+ idling") == 1);
 
@@ -116,7 +116,7 @@ TEST_CASE("IMAP IDLE: new mail is pushed to the idling device, no check_mail nee
   world.deliver("Dinner?");
   world.run_for(seconds(1));
   CHECK(phone.store().in_folder("INBOX").size() == 2);
-  CHECK(trace_has(trace, "bob-phone", "new message 'Dinner?' from alice@example.com pushed by the server (IMAP IDLE)"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "new message 'Dinner?' from alice@example.com pushed by the server (IMAP IDLE)"}));
   CHECK(phone.idling());
   CHECK(idle_commands(trace, "bob-phone") == 3);
   CHECK(phone.problems().empty());
@@ -135,12 +135,12 @@ TEST_CASE("IMAP IDLE: another device's flag change and delete are pushed", "[hos
   const auto* lunch = phone.store().find_imap(0, "INBOX", 1);
   REQUIRE(lunch);
   CHECK(lunch->seen);
-  CHECK(trace_has(world.simulator.trace(), "bob-phone", "'Lunch?' is now read: flag change pushed by the server (IMAP IDLE)"));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "'Lunch?' is now read: flag change pushed by the server (IMAP IDLE)"}));
 
   laptop.remove("Invoice");
   world.run_for(seconds(5));
   CHECK(phone.store().in_folder("INBOX").size() == 1);
-  CHECK(trace_has(world.simulator.trace(), "bob-phone", "'Invoice' is gone from INBOX (deleted or moved on another device): pushed"));
+  CHECK(find_record(world.simulator.trace(), {.node = "bob-phone", .text = "'Invoice' is gone from INBOX (deleted or moved on another device): pushed"}));
   CHECK(phone.idling());
   CHECK(phone.problems().empty());
   CHECK(laptop.problems().empty());
@@ -181,7 +181,7 @@ TEST_CASE("IMAP IDLE: renewed every 29 minutes (RFC 2177)", "[hosts_client][clie
   // Still pushing afterwards.
   world.deliver("Late");
   world.run_for(seconds(1));
-  CHECK(trace_has(trace, "bob-phone", "new message 'Late' from alice@example.com pushed by the server"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "new message 'Late' from alice@example.com pushed by the server"}));
 }
 
 TEST_CASE("IMAP IDLE: a crashed server is noticed, and the device reconnects with back-off", "[hosts_client][client][idle]") {
@@ -192,19 +192,19 @@ TEST_CASE("IMAP IDLE: a crashed server is noticed, and the device reconnects wit
   // Down for 40 minutes: the renewal's DONE goes unanswered, reconnects fail and wait longer.
   world.run_for(seconds(40 * 60));
   CHECK_FALSE(phone.idling());
-  CHECK(trace_has(trace, "bob-phone", "lost the IDLE connection to mail.example.org"));
-  CHECK(trace_has(trace, "bob-phone", "reconnecting in 30 s"));
-  CHECK(trace_has(trace, "bob-phone", "reconnecting in 1 min"));
-  CHECK(trace_has(trace, "bob-phone", "reconnecting in 2 min"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "lost the IDLE connection to mail.example.org"}));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "reconnecting in 30 s"}));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "reconnecting in 1 min"}));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "reconnecting in 2 min"}));
   world.network.set_node_up("mail.example.org", true);
   world.deliver("While you were away");  // the store is on disk: it survived the crash
   world.run_for(seconds(15 * 60));
   CHECK(phone.idling());
-  CHECK(trace_has(trace, "bob-phone", "reconnecting to mail.example.org to wait for new mail"));
-  CHECK(trace_has(trace, "bob-phone", "new message 'While you were away' from alice@example.com fetched on reconnecting"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "reconnecting to mail.example.org to wait for new mail"}));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "new message 'While you were away' from alice@example.com fetched on reconnecting"}));
   world.deliver("Back");
   world.run_for(seconds(1));
-  CHECK(trace_has(trace, "bob-phone", "new message 'Back' from alice@example.com pushed by the server (IMAP IDLE)"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "new message 'Back' from alice@example.com pushed by the server (IMAP IDLE)"}));
   CHECK(phone.problems().empty());  // handled, not failed
 }
 
@@ -217,7 +217,7 @@ TEST_CASE("IMAP IDLE: a device crash drops the connection; the next check_mail o
   world.network.set_node_up("bob-phone", true);
   world.run_for(seconds(30 * 60));
   CHECK_FALSE(phone.idling());
-  CHECK_FALSE(trace_has(trace, "bob-phone", "reconnecting"));
+  CHECK_FALSE(find_record(trace, {.node = "bob-phone", .text = "reconnecting"}));
   world.deliver("Lunch?");
   world.run_for(seconds(1));
   CHECK(phone.store().in_folder("INBOX").empty());  // nothing is pushed to a device that is not listening
@@ -255,7 +255,7 @@ TEST_CASE("IMAP IDLE: a server without IDLE leaves the device polling, and the t
   phone.check_mail();
   world.run_for(seconds(10));
   const auto& trace = world.simulator.trace();
-  CHECK(trace_has(trace, "bob-phone", "old.example.org does not offer IDLE (RFC 2177) in its CAPABILITY: falling back to polling"));
+  CHECK(find_record(trace, {.node = "bob-phone", .text = "old.example.org does not offer IDLE (RFC 2177) in its CAPABILITY: falling back to polling"}));
   CHECK_FALSE(phone.idling());
   CHECK(idle_commands(trace, "bob-phone") == 0);
   mailboxes.deliver("bob@example.org", "INBOX", message_text("Lunch?"), world.simulator.now());

@@ -2,7 +2,7 @@
 // with its protocol's own goodbye (issue 14). All in simulated time.
 #include <catch2/catch.hpp>
 
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 

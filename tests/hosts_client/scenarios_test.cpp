@@ -3,10 +3,10 @@
 
 #include <cstdlib>
 
-#include "scenarios/loader.h"
-#include "scenarios/outcome.h"
+#include "tests/support/scenario.h"
 
 using namespace maillab::scenarios;
+namespace testing = maillab::testing;
 
 namespace {
 
@@ -15,24 +15,14 @@ struct Ran {
   std::string report;
 };
 
-Ran run_file(const std::string& path, std::string* trace_text = nullptr) {
-  Diagnostics diagnostics;
-  auto world = load_world(path, std::nullopt, diagnostics);
-  INFO(diagnostics.to_string());
-  REQUIRE(world);
+Ran run_file(const std::string& name, std::string* trace_text = nullptr) {
+  auto world = testing::load_file(name);
   run_world(*world);
   if (trace_text)
     for (const auto& r : world->simulator.trace().records())
       if (r.kind != maillab::engine::TraceKind::hop) *trace_text += r.node + " > " + r.peer + " [" + r.protocol + "] " + r.summary + "\n";
   auto outcome = evaluate(*world);  // points into the World: format it while it lives
   return Ran{outcome.passed(), format_outcome(outcome)};
-}
-
-std::string load_errors(const std::string& yaml) {
-  Diagnostics diagnostics;
-  auto world = load_world_from_string(yaml, "test.yaml", std::nullopt, diagnostics);
-  CHECK_FALSE(world);
-  return diagnostics.to_string();
 }
 
 const std::string base = R"(hosts:
@@ -55,8 +45,7 @@ links:
 }  // namespace
 
 TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
-  for (const char* file : {"scenarios/pop3-two-devices.yaml", "scenarios/imap-two-devices.yaml",
-                           "scenarios/clients-reply-forward.yaml", "scenarios/imap-idle-push.yaml"}) {
+  for (const char* file : {"pop3-two-devices", "imap-two-devices", "clients-reply-forward", "imap-idle-push"}) {
     SECTION(file) {
       std::string trace;
       auto outcome = run_file(file, &trace);
@@ -69,44 +58,38 @@ TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
 }
 
 TEST_CASE("a valid client scenario loads; mistakes are reported at their place", "[hosts_client][scenarios]") {
-  Diagnostics diagnostics;
-  auto world = load_world_from_string(base + "events:\n  - {at: 1s, check_mail: laptop}\n", "test.yaml", std::nullopt, diagnostics);
-  INFO(diagnostics.to_string());
-  CHECK(world);
+  CHECK(testing::load_text(base + "events:\n  - {at: 1s, check_mail: laptop}\n"));
 
-  const std::string no_client = load_errors(base + "events:\n  - {at: 1s, check_mail: {device: mail}}\n");
+  const std::string no_client = testing::load_errors(base + "events:\n  - {at: 1s, check_mail: {device: mail}}\n");
   INFO(no_client);
   CHECK(no_client.find("test.yaml:17:35: error: host mail has no mail_client") != std::string::npos);
-  CHECK(load_errors(base + "events:\n  - {at: 1s, read: {device: laptop}}\n").find("test.yaml:17:") != std::string::npos);
+  CHECK(testing::load_errors(base + "events:\n  - {at: 1s, read: {device: laptop}}\n").find("test.yaml:17:") != std::string::npos);
   std::string bad_protocol = base;
   bad_protocol.replace(bad_protocol.find("protocol: imap"), 14, "protocol: smtp");
-  INFO(load_errors(bad_protocol));
-  CHECK(load_errors(bad_protocol).find("test.yaml:9:32: error: unknown incoming protocol 'smtp'; expected pop3 or imap") !=
+  INFO(testing::load_errors(bad_protocol));
+  CHECK(testing::load_errors(bad_protocol).find("test.yaml:9:32: error: unknown incoming protocol 'smtp'; expected pop3 or imap") !=
         std::string::npos);
   std::string unknown_server = base;
   unknown_server.replace(unknown_server.find("server: mail}\n          incoming"), 12, "server: mial");
-  CHECK(load_errors(unknown_server).find("test.yaml:8:26:") != std::string::npos);
+  CHECK(testing::load_errors(unknown_server).find("test.yaml:8:26:") != std::string::npos);
   std::string no_mailboxes = base;
   no_mailboxes.replace(no_mailboxes.find("    mailboxes:"), no_mailboxes.find("    imap:") - no_mailboxes.find("    mailboxes:"), "");
-  CHECK(load_errors(no_mailboxes).find("has a imap: block but no mailboxes") != std::string::npos);
-  CHECK(load_errors(base + "expect:\n  - {device_shows: {device: laptop, seen: true, not_seen: true}}\n")
+  CHECK(testing::load_errors(no_mailboxes).find("has a imap: block but no mailboxes") != std::string::npos);
+  CHECK(testing::load_errors(base + "expect:\n  - {device_shows: {device: laptop, seen: true, not_seen: true}}\n")
             .find("both seen and not_seen") != std::string::npos);
   std::string pop3_mode = base;
   pop3_mode.replace(pop3_mode.find("          password: x\n"), 22, "          password: x\n          pop3_mode: sometimes\n");
-  CHECK(load_errors(pop3_mode).find("unknown pop3_mode 'sometimes'") != std::string::npos);
+  CHECK(testing::load_errors(pop3_mode).find("unknown pop3_mode 'sometimes'") != std::string::npos);
 }
 
 TEST_CASE("idle: a yes/no on IMAP accounts only, with the place of a mistake", "[hosts_client][scenarios][idle]") {
   std::string idle = base;
   idle.replace(idle.find("          password: x\n"), 22, "          password: x\n          idle: true\n");
-  Diagnostics diagnostics;
-  auto world = load_world_from_string(idle, "test.yaml", std::nullopt, diagnostics);
-  INFO(diagnostics.to_string());
-  CHECK(world);
+  CHECK(testing::load_text(idle));
 
   std::string maybe = base;
   maybe.replace(maybe.find("          password: x\n"), 22, "          password: x\n          idle: maybe\n");
-  const std::string errors = load_errors(maybe);
+  const std::string errors = testing::load_errors(maybe);
   INFO(errors);
   CHECK(errors.find("test.yaml:8:17: error:") != std::string::npos);
   CHECK(errors.find("idle") != std::string::npos);
@@ -114,7 +97,7 @@ TEST_CASE("idle: a yes/no on IMAP accounts only, with the place of a mistake", "
   std::string pop3 = base;
   pop3.replace(pop3.find("          password: x\n"), 22, "          password: x\n          idle: true\n");
   pop3.replace(pop3.find("protocol: imap"), 14, "protocol: pop3");
-  const std::string pop3_errors = load_errors(pop3);
+  const std::string pop3_errors = testing::load_errors(pop3);
   INFO(pop3_errors);
   CHECK(pop3_errors.find("test.yaml:8:17: error: idle on a POP3 account (POP3 has no push)") != std::string::npos);
 }
@@ -125,11 +108,7 @@ TEST_CASE("imap: {login_requires_tls: true}: a client in the clear is refused, o
     std::string yaml = base;
     yaml.replace(yaml.find("    imap: {}"), 12, "    imap: {login_requires_tls: true}");
     yaml.replace(yaml.find("server: mail}\n  - name: mail"), 13, "server: mail, security: " + security + "}");
-    Diagnostics diagnostics;
-    auto world = load_world_from_string(yaml + "events:\n  - {at: 1s, check_mail: laptop}\n", "test.yaml",
-                                        std::nullopt, diagnostics);
-    INFO(diagnostics.to_string());
-    REQUIRE(world);
+    auto world = testing::load_text(yaml + "events:\n  - {at: 1s, check_mail: laptop}\n");
     run_world(*world);
     std::string trace;
     for (const auto& r : world->simulator.trace().records())

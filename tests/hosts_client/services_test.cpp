@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 

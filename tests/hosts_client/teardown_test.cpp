@@ -2,7 +2,7 @@
 // a mail store already destroyed). The order is designed in Host::shut_down and ~Host.
 #include <catch2/catch.hpp>
 
-#include "tests/hosts_client/fixtures.h"
+#include "tests/support/mail_access_world.h"
 
 using namespace maillab::testing;
 

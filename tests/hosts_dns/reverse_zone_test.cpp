@@ -3,7 +3,7 @@
 // explicit in-addr.arpa zones, and located errors for a bad network.
 #include <catch2/catch.hpp>
 
-#include "dns_test_support.h"
+#include "tests/support/worlds.h"
 #include "engine/hosts/dns/authoritative_service.h"
 #include "protocols/dns/presentation.h"
 
@@ -31,7 +31,7 @@ std::vector<std::string> records_at(const dns::ZoneSet& zones, const std::string
   return found;
 }
 
-// dns_test::internet with the reverse server (and the other extra hosts) linked to the core router.
+// testing::internet with the reverse server (and the other extra hosts) linked to the core router.
 std::string linked(std::string yaml) {
   const std::string links = "links:\n";
   yaml.insert(yaml.find(links) + links.size(),
@@ -46,7 +46,7 @@ bool has(const std::string& errors, const std::string& text) { return errors.fin
 
 TEST_CASE("hosts_dns: generate: reverse gives PTRs to hosts with domain names in the network only",
           "[hosts_dns][reverse]") {
-  auto world = dns_test::load(dns_test::internet({"mail 300 IN A 10.0.2.25"}, "", reverse_server));
+  auto world = testing::load_text(testing::dns_world({"mail 300 IN A 10.0.2.25"}, "", reverse_server));
   const auto& zones = zones_of(*world, "ns-reverse.example.org");
   REQUIRE(zones.zones().size() == 1);
   CHECK(zones.zones().front().origin().to_text() == "10.in-addr.arpa.");
@@ -69,7 +69,7 @@ TEST_CASE("hosts_dns: generate: reverse gives PTRs to hosts with domain names in
 }
 
 TEST_CASE("hosts_dns: without a reverse server the root zone has no in-addr.arpa delegation", "[hosts_dns][reverse]") {
-  auto world = dns_test::load(dns_test::internet({"mail 300 IN A 10.0.2.25"}, ""));
+  auto world = testing::load_text(testing::dns_world({"mail 300 IN A 10.0.2.25"}, ""));
   const auto& root = zones_of(*world, "a.root-servers.net");
   for (const auto& zone : root.zones())
     for (const auto& record : zone.all_records())
@@ -77,7 +77,7 @@ TEST_CASE("hosts_dns: without a reverse server the root zone has no in-addr.arpa
 }
 
 TEST_CASE("hosts_dns: a laptop's dig -x walks root -> 10.in-addr.arpa -> the reverse server", "[hosts_dns][reverse]") {
-  auto world = dns_test::load(linked(dns_test::internet(
+  auto world = testing::load_text(linked(testing::dns_world(
       {"mail 300 IN A 10.0.2.25"},
       "  - {at: 1s, lookup: {from: laptop, name: 25.2.0.10.in-addr.arpa, type: PTR}}\n"
       "  - {at: 2s, lookup: {from: laptop, name: 66.9.0.10.in-addr.arpa, type: PTR}}\n",
@@ -101,7 +101,7 @@ TEST_CASE("hosts_dns: an explicit in-addr.arpa zone with PTR records is served a
       "        - origin: 2.0.10.in-addr.arpa\n"
       "          records: [\"25 IN PTR mail.example.org.\"]\n"
       "  - {name: mail.example.org, address: 10.0.2.25}\n";
-  auto world = dns_test::load(linked(dns_test::internet(
+  auto world = testing::load_text(linked(testing::dns_world(
       {"mail 300 IN A 10.0.2.25"}, "  - {at: 1s, lookup: {from: laptop, name: 25.2.0.10.in-addr.arpa, type: PTR}}\n",
       explicit_reverse,
       "  - {dns_answer: {from: laptop, name: 25.2.0.10.in-addr.arpa, type: PTR, contains: \"PTR mail.example.org.\"}}\n")));
@@ -113,7 +113,7 @@ TEST_CASE("hosts_dns: an explicit in-addr.arpa zone with PTR records is served a
 }
 
 TEST_CASE("hosts_dns: a bad reverse network is reported at its line and column", "[hosts_dns][reverse]") {
-  std::string errors = dns_test::load_errors(
+  std::string errors = testing::load_errors(
       "hosts:\n"
       "  - {name: a.example.org, address: 10.0.0.1, dns_server: {generate: reverse, network: 10.0.0.0/12}}\n"
       "  - {name: b.example.org, address: 10.0.0.2, dns_server: {generate: reverse, network: 10.0.3.0/16}}\n"

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "dns_test_support.h"
+#include "tests/support/worlds.h"
 #include "engine/net/network.h"
 #include "scenarios/modules/dns_module.h"
 
@@ -89,7 +89,7 @@ TEST_CASE("hosts_dns: retries are configurable and a destroyed stub never calls 
 }
 
 TEST_CASE("hosts_dns: mail route sorts exchangers by preference with their addresses", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet(
+  auto world = testing::load_text(testing::dns_world(
       {"@ 300 IN MX 20 backup", "@ 300 IN MX 10 mail", "mail 300 IN A 10.0.2.25", "backup 300 IN A 10.0.2.26",
        "backup 300 IN A 10.0.2.27"},
       "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n"));
@@ -109,11 +109,11 @@ TEST_CASE("hosts_dns: equal preferences are shuffled, the same way for the same 
     zone.push_back(std::string(name) + " 300 IN A 10.0.2.1");
   }
   zone.push_back("first 300 IN A 10.0.2.9");
-  std::string yaml = dns_test::internet(zone, "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n");
+  std::string yaml = testing::dns_world(zone, "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n");
   std::set<std::vector<std::string>> orders;
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
-    auto one = dns_test::load(yaml, seed);
-    auto two = dns_test::load(yaml, seed);
+    auto one = testing::load_text(yaml, seed);
+    auto two = testing::load_text(yaml, seed);
     auto first = route_hosts(run_route(*one));
     auto second = route_hosts(run_route(*two));
     CHECK(first == second);
@@ -125,7 +125,7 @@ TEST_CASE("hosts_dns: equal preferences are shuffled, the same way for the same 
 }
 
 TEST_CASE("hosts_dns: no MX records means the domain's own A record (implicit MX)", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet({"@ 300 IN A 10.0.2.40"},
+  auto world = testing::load_text(testing::dns_world({"@ 300 IN A 10.0.2.40"},
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n"));
   const auto& route = run_route(*world);
   CHECK(route.status == Status::ok);
@@ -136,10 +136,10 @@ TEST_CASE("hosts_dns: no MX records means the domain's own A record (implicit MX
 }
 
 TEST_CASE("hosts_dns: mail route for a domain that does not exist is nxdomain; no address is no_address", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet({"www 300 IN A 10.0.2.40"},
+  auto world = testing::load_text(testing::dns_world({"www 300 IN A 10.0.2.40"},
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: nosuch.example.org}}\n"));
   CHECK(run_route(*world).status == Status::nxdomain);
-  auto empty = dns_test::load(dns_test::internet({"www 300 IN A 10.0.2.40"},
+  auto empty = testing::load_text(testing::dns_world({"www 300 IN A 10.0.2.40"},
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n"));
   const auto& route = run_route(*empty);
   CHECK(route.status == Status::no_address);
@@ -147,7 +147,7 @@ TEST_CASE("hosts_dns: mail route for a domain that does not exist is nxdomain; n
 }
 
 TEST_CASE("hosts_dns: a CNAME'd exchanger is followed to its address", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet({"@ 300 IN MX 10 alias", "alias 300 IN CNAME mail", "mail 300 IN A 10.0.2.25"},
+  auto world = testing::load_text(testing::dns_world({"@ 300 IN MX 10 alias", "alias 300 IN CNAME mail", "mail 300 IN A 10.0.2.25"},
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n"));
   const auto& route = run_route(*world);
   CHECK(route.status == Status::ok);
@@ -157,7 +157,7 @@ TEST_CASE("hosts_dns: a CNAME'd exchanger is followed to its address", "[hosts_d
 }
 
 TEST_CASE("hosts_dns: a dead resolver makes the mail route a temporary failure", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet({"@ 300 IN MX 10 mail", "mail 300 IN A 10.0.2.25"},
+  auto world = testing::load_text(testing::dns_world({"@ 300 IN MX 10 mail", "mail 300 IN A 10.0.2.25"},
                                                  "  - {at: 0.5s, crash: resolver1}\n"
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: example.org}}\n"));
   const auto& route = run_route(*world);
@@ -165,7 +165,7 @@ TEST_CASE("hosts_dns: a dead resolver makes the mail route a temporary failure",
 }
 
 TEST_CASE("hosts_dns: lookup_records follows CNAMEs and keeps only the wanted type", "[hosts_dns]") {
-  auto world = dns_test::load(dns_test::internet({"txt 300 IN CNAME real", "real 300 IN TXT \\\"v=spf1 -all\\\""}, ""));
+  auto world = testing::load_text(testing::dns_world({"txt 300 IN CNAME real", "real 300 IN TXT \\\"v=spf1 -all\\\""}, ""));
   engine::Host* laptop = world->network.host("laptop");
   engine::StubResolver stub(*laptop);
   engine::DnsLookupResult got;

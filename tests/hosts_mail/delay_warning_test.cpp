@@ -9,7 +9,8 @@
 
 #include "engine/hosts/mail/mta_policy.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
-#include "mail_test_support.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "tests/support/worlds.h"
 #include "protocols/mail/date.h"
 #include "protocols/mail/delivery_status.h"
 #include "protocols/mail/message.h"
@@ -24,7 +25,7 @@ namespace {
 // A connect to a crashed host gives up after 15 s, so with these rules the attempts fail at
 // about 16 s, 41 s and 76 s (next waits 10 s, 20 s, 40 s): the third is the first past 60 s.
 std::string two_servers(const std::string& queue, const std::string& events, const std::string& mx_mta = "{}") {
-  return mailtest::smarthost_world("{smarthost: mx.example.org, queue: " + queue + "}", mx_mta, events, "300s");
+  return testing::smarthost_world("{smarthost: mx.example.org, queue: " + queue + "}", mx_mta, events, "300s");
 }
 
 const std::string warn_after_60s =
@@ -39,7 +40,7 @@ const std::string mx_down_until_200s =
 // The DSNs (of any action) in a mailbox, parsed.
 std::vector<mail::DeliveryReport> reports_in(scenarios::World& world, const std::string& host, const std::string& user) {
   std::vector<mail::DeliveryReport> reports;
-  for (const auto& bytes : mailtest::mailbox(world, host, user))
+  for (const auto& bytes : testing::mailbox(world, host, user))
     if (auto report = mail::parse_delivery_status_notification(bytes); report.ok()) reports.push_back(report.value());
   return reports;
 }
@@ -66,26 +67,26 @@ std::string subject_of(const std::string& bytes) {
 }  // namespace
 
 TEST_CASE("one delay warning, at the first deferral past delay_warning_time, then delivery", "[hosts_mail][delay]") {
-  auto world = mailtest::load_text(two_servers(warn_after_60s, mx_down_until_200s));
-  auto outcome = mailtest::run(*world);
+  auto world = testing::load_text(two_servers(warn_after_60s, mx_down_until_200s));
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
   CHECK(outcome.audit_problems.empty());
 
-  auto warnings = mailtest::records(*world, TraceKind::mail, "mail.example.com", "delay warning for Q1");
+  auto warnings = testing::records(*world, TraceKind::mail, "mail.example.com", "delay warning for Q1");
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0]->message == "M1");  // on the original's journey
   CHECK(warnings[0]->summary.find("sent to <alice@example.com> as M1-DELAY") != std::string::npos);
   // Not before 60 s of queueing; at the deferral that crossed it (the third failure, ~76 s).
-  auto queued = mailtest::records(*world, TraceKind::mail, "mail.example.com", "queued Q1");
+  auto queued = testing::records(*world, TraceKind::mail, "mail.example.com", "queued Q1");
   REQUIRE(queued.size() == 1);
   const engine::Time arrived = queued[0]->time;
   CHECK(warnings[0]->time - arrived >= seconds(60));
-  auto deferrals = mailtest::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1");
+  auto deferrals = testing::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1");
   REQUIRE(deferrals.size() >= 4);
   CHECK(deferrals[1]->time - arrived < seconds(60));
   CHECK(warnings[0]->time == deferrals[2]->time);
-  CHECK(mailtest::mta_on(*world, "mail.example.com").delay_warning_count() == 1);
+  CHECK(testing::service<engine::MtaService>(*world, "mail.example.com").delay_warning_count() == 1);
 
   // In alice's INBOX: one "delayed" report, no bounce.
   auto reports = reports_in(*world, "mail.example.com", "alice");
@@ -108,13 +109,13 @@ TEST_CASE("one delay warning, at the first deferral past delay_warning_time, the
   CHECK(text.find("Do not send it again") != std::string::npos);
   CHECK(text.find("will keep trying until " + mail::format_date(*bob.will_retry_until)) != std::string::npos);
   CHECK(reports[0].original_headers.find("Subject: Hi") != std::string::npos);
-  auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  auto inbox = testing::mailbox(*world, "mail.example.com", "alice");
   CHECK(subject_of(inbox[0]) == "Delayed Mail (still being retried)");
   CHECK(inbox[0].find("X-Maillab-Id: M1-DELAY") != std::string::npos);
   CHECK(inbox[0].find("Return-Path: <>") != std::string::npos);
 
   // ... and the message itself arrives later; the warning is not counted anywhere in the ledger.
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
   CHECK(world->ledger.counts().delivered == 1);
   CHECK(world->ledger.counts().bounced == 0);
   CHECK(world->ledger.counts().accepted == 1);
@@ -146,16 +147,16 @@ class GreylistDave : public engine::MtaPolicy {
 TEST_CASE("the warning lists only the still pending recipients, with the server's 4xx reply", "[hosts_mail][delay]") {
   // mx takes one recipient per transaction (452 4.5.3 for the next): bob is delivered at the
   // first attempt, dave is greylisted until 200 s.
-  auto world = mailtest::load_text(two_servers(
+  auto world = testing::load_text(two_servers(
       warn_after_60s,
       "  - {at: 1s, send: {from: alice@example.com, to: [bob@example.org, dave@example.org], subject: Hi, "
       "via: mail.example.com, from_host: alice-laptop}}\n",
       "{max_recipients: 1}"));
-  mailtest::mta_on(*world, "mx.example.org").add_policy(std::make_shared<GreylistDave>(seconds(200)));
-  auto outcome = mailtest::run(*world);
+  testing::service<engine::MtaService>(*world, "mx.example.org").add_policy(std::make_shared<GreylistDave>(seconds(200)));
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
-  CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "delay warning").size() == 1);
+  CHECK(testing::records(*world, TraceKind::mail, "mail.example.com", "delay warning").size() == 1);
   auto reports = reports_in(*world, "mail.example.com", "alice");
   REQUIRE(reports.size() == 1);
   REQUIRE(reports[0].recipients.size() == 1);  // not bob: he has it already
@@ -165,64 +166,64 @@ TEST_CASE("the warning lists only the still pending recipients, with the server'
   CHECK(dave.status == "4.7.1");
   CHECK(dave.diagnostic_code == "451 4.7.1 Greylisted, please try again later");
   CHECK(dave.remote_mta == "mx.example.org");
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "dave").size() == 1);  // after the greylisting
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(testing::mailbox(*world, "mx.example.org", "dave").size() == 1);  // after the greylisting
   CHECK(world->ledger.counts().delivered == 2);
 }
 
 TEST_CASE("no delay warning when delay_warning_time is 0 (the default)", "[hosts_mail][delay]") {
   for (const std::string queue : {"{minimal_backoff: 10s, maximal_backoff: 40s, maximal_queue_lifetime: 600s}",
                                   "{minimal_backoff: 10s, maximal_backoff: 40s, delay_warning: 0s}"}) {
-    auto world = mailtest::load_text(two_servers(queue, mx_down_until_200s));
-    auto outcome = mailtest::run(*world);
+    auto world = testing::load_text(two_servers(queue, mx_down_until_200s));
+    auto outcome = testing::run(*world);
     CHECK(outcome.passed());
-    CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1").size() >= 4);
-    CHECK(mailtest::records(*world, TraceKind::mail, "", "delay warning").empty());
-    CHECK(mailtest::mailbox(*world, "mail.example.com", "alice").empty());
-    CHECK(mailtest::mta_on(*world, "mail.example.com").delay_warning_count() == 0);
-    CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+    CHECK(testing::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1").size() >= 4);
+    CHECK(testing::records(*world, TraceKind::mail, "", "delay warning").empty());
+    CHECK(testing::mailbox(*world, "mail.example.com", "alice").empty());
+    CHECK(testing::service<engine::MtaService>(*world, "mail.example.com").delay_warning_count() == 0);
+    CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
   }
 }
 
 TEST_CASE("no delay warning for a message with the null sender (a bounce)", "[hosts_mail][delay]") {
-  auto world = mailtest::load_text(two_servers(warn_after_60s, "  - {at: 0s, crash: mx.example.org}\n"
+  auto world = testing::load_text(two_servers(warn_after_60s, "  - {at: 0s, crash: mx.example.org}\n"
                                                          "  - {at: 200s, restart: mx.example.org}\n"));
-  auto& mta = mailtest::mta_on(*world, "mail.example.com");
+  auto& mta = testing::service<engine::MtaService>(*world, "mail.example.com");
   world->simulator.schedule_at(seconds(1), [&mta] {
     mta.inject("", {"bob@example.org"}, "From: MAILER-DAEMON@mail.example.com\r\nSubject: a bounce\r\n\r\nreport\r\n");
   });
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   CHECK(outcome.audit_problems.empty());
-  auto deferrals = mailtest::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1");
+  auto deferrals = testing::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1");
   REQUIRE(deferrals.size() >= 4);
   CHECK(deferrals.back()->time > seconds(61));  // it was deferred past the warning time ...
-  CHECK(mailtest::records(*world, TraceKind::mail, "", "delay warning").empty());  // ... without a warning
+  CHECK(testing::records(*world, TraceKind::mail, "", "delay warning").empty());  // ... without a warning
   CHECK(mta.delay_warning_count() == 0);
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
 }
 
 TEST_CASE("no delay warning when the message is delivered before the threshold", "[hosts_mail][delay]") {
-  auto world = mailtest::load_text(two_servers(warn_after_60s, "  - {at: 0s, crash: mx.example.org}\n"
+  auto world = testing::load_text(two_servers(warn_after_60s, "  - {at: 0s, crash: mx.example.org}\n"
                                                          "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, "
                                                          "subject: Hi, via: mail.example.com, from_host: alice-laptop}}\n"
                                                          "  - {at: 30s, restart: mx.example.org}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   CHECK(outcome.passed());
-  CHECK_FALSE(mailtest::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1").empty());
-  auto delivered = mailtest::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob@example.org");
+  CHECK_FALSE(testing::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1").empty());
+  auto delivered = testing::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob@example.org");
   REQUIRE(delivered.size() == 1);
   CHECK(delivered[0]->time < seconds(60));
-  CHECK(mailtest::records(*world, TraceKind::mail, "", "delay warning").empty());
-  CHECK(mailtest::mailbox(*world, "mail.example.com", "alice").empty());
+  CHECK(testing::records(*world, TraceKind::mail, "", "delay warning").empty());
+  CHECK(testing::mailbox(*world, "mail.example.com", "alice").empty());
 }
 
 TEST_CASE("the shipped scenario: a warning while queued, then delivery", "[hosts_mail][delay][scenario]") {
-  auto world = mailtest::load_file("smtp-delay-warning");
-  auto outcome = mailtest::run(*world);
+  auto world = testing::load_file("smtp-delay-warning");
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
-  auto warning = mailtest::records(*world, TraceKind::mail, "mail.example.com", "delay warning for Q1");
-  auto delivered = mailtest::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob@example.org");
+  auto warning = testing::records(*world, TraceKind::mail, "mail.example.com", "delay warning for Q1");
+  auto delivered = testing::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob@example.org");
   REQUIRE(warning.size() == 1);
   REQUIRE(delivered.size() == 1);
   CHECK(warning[0]->time < delivered[0]->time);
@@ -237,9 +238,9 @@ TEST_CASE("Python's email package reads the MTA's delay warning as a delivery st
     WARN("python3 not available: interop check skipped");
     return;
   }
-  auto world = mailtest::load_text(two_servers(warn_after_60s, mx_down_until_200s));
-  mailtest::run(*world);
-  auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  auto world = testing::load_text(two_servers(warn_after_60s, mx_down_until_200s));
+  testing::run(*world);
+  auto inbox = testing::mailbox(*world, "mail.example.com", "alice");
   REQUIRE(inbox.size() == 1);
   const std::string path = "/tmp/maillab_delay_warning_" + std::to_string(::getpid()) + ".eml";
   {

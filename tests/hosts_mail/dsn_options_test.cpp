@@ -3,10 +3,9 @@
 // ENVID/ORCPT in the report's fields.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 
-#include "mail_test_support.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "tests/support/worlds.h"
 #include "protocols/mail/delivery_status.h"
 
 using namespace maillab;
@@ -23,11 +22,11 @@ const std::string* find_with(const std::vector<std::string>& messages, const std
 }  // namespace
 
 TEST_CASE("smtp-dsn: success reports, NOTIFY=NEVER, RET=FULL and RET=HDRS, ENVID and ORCPT", "[hosts_mail][dsn][scenarios]") {
-  auto world = mailtest::load_file("smtp-dsn");
-  auto outcome = mailtest::run(*world);
+  auto world = testing::load_file("smtp-dsn");
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
-  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  const auto inbox = testing::mailbox(*world, "mail.example.com", "alice");
   REQUIRE(inbox.size() == 4);
 
   const std::string* delivered = find_with(inbox, "Original-Envelope-Id: lunch-1");
@@ -60,26 +59,26 @@ TEST_CASE("smtp-dsn: success reports, NOTIFY=NEVER, RET=FULL and RET=HDRS, ENVID
 
   CHECK(find_with(inbox, "Subject: Never mind") == nullptr);  // NOTIFY=NEVER: no bounce at all
   // mail.example.com relayed without the parameters: mx.example.org does not offer DSN.
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "NOTIFY=").empty());
+  CHECK(testing::records(*world, TraceKind::protocol, "mail.example.com", "NOTIFY=").empty());
 }
 
 TEST_CASE("dsn: parameters are relayed to a DSN server, which then reports the delivery itself",
           "[hosts_mail][dsn]") {
-  auto world = mailtest::load_text(mailtest::smarthost_world(
+  auto world = testing::load_text(testing::smarthost_world(
       "{smarthost: mx.example.org}", "{smarthost: mail.example.com}",  // the report goes back the same way
       "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, via: mail.example.com, "
       "from_host: alice-laptop, notify: [success], ret: hdrs, envid: \"a b\", orcpt: true}}\n"));
-  mailtest::run(*world);
+  testing::run(*world);
   // RFC 3461 §5.2.1: the next hop gets them as they came (ENVID as xtext).
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com",
+  CHECK(testing::records(*world, TraceKind::protocol, "mail.example.com",
                           "MAIL FROM:<alice@example.com> SIZE=").size() == 1);
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com", "RET=HDRS ENVID=a+20b").size() == 1);
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mail.example.com",
+  CHECK(testing::records(*world, TraceKind::protocol, "mail.example.com", "RET=HDRS ENVID=a+20b").size() == 1);
+  CHECK(testing::records(*world, TraceKind::protocol, "mail.example.com",
                           "RCPT TO:<bob@example.org> NOTIFY=SUCCESS ORCPT=rfc822;bob@example.org").size() == 1);
   // No "relayed" notice from mail.example.com; mx.example.org says "delivered".
-  CHECK(mailtest::records(*world, TraceKind::mail, "mail.example.com", "DSN Action: relayed").empty());
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "DSN Action: delivered").size() == 1);
-  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  CHECK(testing::records(*world, TraceKind::mail, "mail.example.com", "DSN Action: relayed").empty());
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "DSN Action: delivered").size() == 1);
+  const auto inbox = testing::mailbox(*world, "mail.example.com", "alice");
   REQUIRE(inbox.size() == 1);
   CHECK(inbox[0].find("Original-Envelope-Id: a b\r\n") != std::string::npos);
   CHECK(inbox[0].find("Reporting-MTA: dns; mx.example.org") != std::string::npos);
@@ -91,31 +90,28 @@ TEST_CASE("dsn: NOTIFY without DELAY suppresses the delay warning", "[hosts_mail
            "from_host: alice-laptop" + notify + "}}\n  - {at: 0s, crash: mx.example.org}\n";
   };
   const std::string mail_mta = "{smarthost: mx.example.org, queue: {minimal_backoff: 10s, delay_warning: 20s}}";
-  auto warned = mailtest::load_text(mailtest::smarthost_world(mail_mta, "{}", events("")));
-  mailtest::run(*warned);
-  CHECK(mailtest::mta_on(*warned, "mail.example.com").delay_warning_count() == 1);
-  auto quiet = mailtest::load_text(mailtest::smarthost_world(mail_mta, "{}", events(", notify: [failure]")));
-  mailtest::run(*quiet);
-  CHECK(mailtest::mta_on(*quiet, "mail.example.com").delay_warning_count() == 0);
+  auto warned = testing::load_text(testing::smarthost_world(mail_mta, "{}", events("")));
+  testing::run(*warned);
+  CHECK(testing::service<engine::MtaService>(*warned, "mail.example.com").delay_warning_count() == 1);
+  auto quiet = testing::load_text(testing::smarthost_world(mail_mta, "{}", events(", notify: [failure]")));
+  testing::run(*quiet);
+  CHECK(testing::service<engine::MtaService>(*quiet, "mail.example.com").delay_warning_count() == 0);
 }
 
 TEST_CASE("dsn: NOTIFY=SUCCESS to an alias of several mailboxes reports Action: expanded (RFC 3461 §5.2.7.3)",
           "[hosts_mail][dsn]") {
-  std::ifstream in(mailtest::scenario_path("smtp-aliases"));
-  std::stringstream file;
-  file << in.rdbuf();
-  std::string text = file.str();
+  std::string text = testing::shipped_text("smtp-aliases");
   text = text.substr(0, text.find("\nevents:")) +
          "\nevents:\n"
          "  - {at: 1s, send: {from: alice@example.com, to: [sales@example.org, bob@example.org], subject: Two, "
          "via: mail.example.com, from_host: alice-laptop, notify: [success]}}\n";
-  auto world = mailtest::load_text(text);
-  mailtest::run(*world);
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "sales@example.org delivered to several").size() == 1);
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "bob@example.org delivered (DSN Action: delivered").size() == 1);
+  auto world = testing::load_text(text);
+  testing::run(*world);
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "sales@example.org delivered to several").size() == 1);
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "bob@example.org delivered (DSN Action: delivered").size() == 1);
   // The reports wait in mx.example.org's queue (this world has no DNS for example.com).
   std::vector<std::string> reports;
-  for (const auto& [sequence, entry] : mailtest::mta_on(*world, "mx.example.org").queue().entries())
+  for (const auto& [sequence, entry] : testing::service<engine::MtaService>(*world, "mx.example.org").queue().entries())
     if (entry.is_bounce()) reports.push_back(entry.message);
   REQUIRE(reports.size() == 2);
   std::string actions;
@@ -134,7 +130,7 @@ namespace {
 // mail.example.com and mx.example.org, each the other's smarthost; at mx.example.org dave's mail
 // is forwarded to carol@example.com and the alias team reaches bob and carol@example.com.
 std::string forwarding_world(const std::string& send) {
-  std::string text = mailtest::smarthost_world("{smarthost: mx.example.org}", "{smarthost: mail.example.com}",
+  std::string text = testing::smarthost_world("{smarthost: mx.example.org}", "{smarthost: mail.example.com}",
                                                "  - {at: 1s, send: {from: alice@example.com, via: mail.example.com, "
                                                "from_host: alice-laptop, " + send + "}}\n");
   const std::string users = "{name: dave, password: pw}]}";
@@ -158,19 +154,19 @@ std::vector<mail::RecipientReport> reports_in(const std::vector<std::string>& in
 
 TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on; the final hop reports to the sender (RFC 3461 §5.2.7.2)",
           "[hosts_mail][dsn]") {
-  auto world = mailtest::load_text(
+  auto world = testing::load_text(
       forwarding_world("to: dave@example.org, notify: [success], ret: hdrs, envid: e-1"));
-  mailtest::run(*world);
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "dave@example.org is forwarded to carol@example.com")
+  testing::run(*world);
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "dave@example.org is forwarded to carol@example.com")
             .size() == 1);
   // The copy leaves with the parameters the message came with, and the address it came for.
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org", "RET=HDRS ENVID=e-1").size() == 1);
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org",
+  CHECK(testing::records(*world, TraceKind::protocol, "mx.example.org", "RET=HDRS ENVID=e-1").size() == 1);
+  CHECK(testing::records(*world, TraceKind::protocol, "mx.example.org",
                           "RCPT TO:<carol@example.com> NOTIFY=SUCCESS ORCPT=rfc822;dave@example.org")
             .size() == 1);
   // A one-to-one forward reports nothing itself; mail.example.com, which delivers, does.
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "DSN: success report").empty());
-  const auto inbox = mailtest::mailbox(*world, "mail.example.com", "alice");
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "DSN: success report").empty());
+  const auto inbox = testing::mailbox(*world, "mail.example.com", "alice");
   REQUIRE(inbox.size() == 1);
   const auto reports = reports_in(inbox);
   REQUIRE(reports.size() == 1);
@@ -178,22 +174,22 @@ TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on; the final hop 
   CHECK(inbox[0].find("Original-Recipient: rfc822; dave@example.org\r\n") != std::string::npos);
   CHECK(inbox[0].find("Original-Envelope-Id: e-1\r\n") != std::string::npos);
   CHECK(inbox[0].find("Reporting-MTA: dns; mail.example.com") != std::string::npos);
-  CHECK(mailtest::mailbox(*world, "mail.example.com", "carol").size() == 1);
+  CHECK(testing::mailbox(*world, "mail.example.com", "carol").size() == 1);
 }
 
 TEST_CASE("dsn: an alias to a mailbox and an address reports expanded; its forwarded copy keeps ORCPT, NOTIFY without SUCCESS",
           "[hosts_mail][dsn]") {
-  auto world = mailtest::load_text(forwarding_world("to: team@example.org, notify: [success, failure], orcpt: true"));
-  mailtest::run(*world);
-  CHECK(mailtest::records(*world, TraceKind::mail, "mx.example.org", "team@example.org delivered to several").size() == 1);
+  auto world = testing::load_text(forwarding_world("to: team@example.org, notify: [success, failure], orcpt: true"));
+  testing::run(*world);
+  CHECK(testing::records(*world, TraceKind::mail, "mx.example.org", "team@example.org delivered to several").size() == 1);
   // RFC 3461 §5.2.7.3: SUCCESS was answered with "expanded"; the copy asks only for failures.
-  CHECK(mailtest::records(*world, TraceKind::protocol, "mx.example.org",
+  CHECK(testing::records(*world, TraceKind::protocol, "mx.example.org",
                           "RCPT TO:<carol@example.com> NOTIFY=FAILURE ORCPT=rfc822;team@example.org")
             .size() == 1);
-  const auto reports = reports_in(mailtest::mailbox(*world, "mail.example.com", "alice"));
+  const auto reports = reports_in(testing::mailbox(*world, "mail.example.com", "alice"));
   REQUIRE(reports.size() == 1);  // mail.example.com does not report carol's delivery
   CHECK(reports[0].action == mail::DeliveryAction::expanded);
   CHECK(reports[0].final_recipient.find("team@example.org") != std::string::npos);
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
-  CHECK(mailtest::mailbox(*world, "mail.example.com", "carol").size() == 1);
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(testing::mailbox(*world, "mail.example.com", "carol").size() == 1);
 }

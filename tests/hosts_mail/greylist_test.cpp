@@ -2,7 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "engine/hosts/mail/greylist.h"
-#include "mail_test_support.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "tests/support/worlds.h"
 
 using namespace maillab;
 using engine::seconds;
@@ -25,28 +26,28 @@ TEST_CASE("greylist: a new triplet waits `delay`, then passes and stays known", 
 
 TEST_CASE("smtp-greylisting: 450 4.7.1, a deferral, and the retry after the delay gets in",
           "[hosts_mail][greylist][scenarios]") {
-  auto world = mailtest::load_file("smtp-greylisting");
-  auto outcome = mailtest::run(*world);
+  auto world = testing::load_file("smtp-greylisting");
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
-  auto refusals = mailtest::mta_on(*world, "mx.example.org").rejections();
+  auto refusals = testing::service<engine::MtaService>(*world, "mx.example.org").rejections();
   REQUIRE(refusals.size() == 2);
   CHECK(refusals[0].reply.code == 450);
   CHECK(refusals[0].reply.enhanced_status == "4.7.1");
   CHECK(refusals[1].when - refusals[0].when < seconds(120));  // the first retry came too early
-  auto delivered = mailtest::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob");
+  auto delivered = testing::records(*world, TraceKind::mail, "mx.example.org", "delivered to mailbox bob");
   REQUIRE(delivered.size() == 2);
   CHECK(delivered[0]->time - refusals[0].when >= seconds(120));
 }
 
 TEST_CASE("greylisting leaves logged-in users and the submission port alone", "[hosts_mail][greylist]") {
-  auto world = mailtest::load_text(mailtest::small_world(
+  auto world = testing::load_text(testing::small_world(
       "{greylist: true}", "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, "
                           "from_host: alice-laptop}}\n"
                           "  - {at: 2s, send: {from: x@outside.test, to: carol@example.com, via: mail.example.com, "
                           "from_host: attacker, port: 25}}\n"));
-  mailtest::run(*world);
-  const auto& refusals = mailtest::mta_on(*world, "mail.example.com").rejections();
+  testing::run(*world);
+  const auto& refusals = testing::service<engine::MtaService>(*world, "mail.example.com").rejections();
   REQUIRE(refusals.size() == 1);  // only the stranger on port 25
   CHECK(refusals[0].client == "attacker");
   CHECK(refusals[0].reply.summary().find("450 4.7.1 <carol@example.com>: Recipient address rejected: Greylisted, "

@@ -1,7 +1,7 @@
 // The `header:` expectation: counts, unfolded values and the order of header fields.
 #include <catch2/catch.hpp>
 
-#include "mail_test_support.h"
+#include "tests/support/worlds.h"
 
 using namespace maillab;
 
@@ -10,18 +10,18 @@ TEST_CASE("header: expectations read unfolded fields, count them and check their
       "  - {at: 1s, send: {from: alice@example.com, to: bob@example.org, subject: Hi, via: mail.example.com, "
       "from_host: alice-laptop}}\n";
   auto run_with = [&](const std::string& expect) {
-    auto world = mailtest::load_text(mailtest::smarthost_world("{smarthost: mx.example.org}", "{}",
+    auto world = testing::load_text(testing::smarthost_world("{smarthost: mx.example.org}", "{}",
                                                                send + "expect:\n" + expect));
-    auto outcome = mailtest::run(*world);
+    auto outcome = testing::run(*world);
     UNSCOPED_INFO(scenarios::format_outcome(outcome));
     return outcome;
   };
   // Two Received lines; the top one is mx.example.org's, folded (RFC 5322 §2.2.3). A phrase
   // across its first fold is not in the raw bytes, and matches the unfolded value.
   CHECK(run_with("  - {header: {to: bob@example.org, name: Received, count: 2}}\n").passed());
-  auto world = mailtest::load_text(mailtest::smarthost_world("{smarthost: mx.example.org}", "{}", send));
-  mailtest::run(*world);
-  const auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  auto world = testing::load_text(testing::smarthost_world("{smarthost: mx.example.org}", "{}", send));
+  testing::run(*world);
+  const auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   const std::string& raw = inbox[0];
   const auto top = raw.find("Received: ");

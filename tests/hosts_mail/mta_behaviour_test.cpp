@@ -3,7 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "engine/hosts/mail/mta_policy.h"
-#include "mail_test_support.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "tests/support/worlds.h"
 #include "protocols/mail/message.h"
 
 using namespace maillab;
@@ -14,7 +15,7 @@ namespace {
 
 // mail.example.com sends everything for example.org to mx.example.org (a smarthost: no DNS).
 std::string two_servers(const std::string& events) {
-  return mailtest::smarthost_world("{smarthost: mx.example.org}", "{}", events);
+  return testing::smarthost_world("{smarthost: mx.example.org}", "{}", events);
 }
 
 const std::string send_to_bob =
@@ -56,35 +57,35 @@ class StampPolicy : public engine::MtaPolicy {
 }  // namespace
 
 TEST_CASE("a crash loses the attempt in flight, not the queue; it is retried after the restart", "[hosts_mail][crash]") {
-  auto world = mailtest::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
+  auto world = testing::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
                                                "  - {at: 5s, crash: mail.example.com}\n"
                                                "  - {at: 10s, restart: mx.example.org}\n"
                                                "  - {at: 30s, restart: mail.example.com}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   CHECK(outcome.audit_problems.empty());
-  auto interrupted = mailtest::records(*world, TraceKind::mail, "mail.example.com", "interrupted:");
+  auto interrupted = testing::records(*world, TraceKind::mail, "mail.example.com", "interrupted:");
   REQUIRE(interrupted.size() == 1);
   CHECK(interrupted[0]->time == seconds(5));
-  auto relayed = mailtest::records(*world, TraceKind::mail, "mail.example.com", "relayed to mx.example.org");
+  auto relayed = testing::records(*world, TraceKind::mail, "mail.example.com", "relayed to mx.example.org");
   REQUIRE(relayed.size() == 1);
   CHECK(relayed[0]->time > seconds(30));
   CHECK(relayed[0]->time < seconds(31));
-  CHECK(mailtest::mailbox(*world, "mx.example.org", "bob").size() == 1);
+  CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 1);
   CHECK(world->ledger.counts().delivered == 1);
 }
 
 TEST_CASE("messages queued while the host is down stay queued (on disk) and the audit sees them", "[hosts_mail][crash]") {
-  auto world = mailtest::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
+  auto world = testing::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
                                                "  - {at: 20s, crash: mail.example.com}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   CHECK(outcome.audit_problems.empty());
-  CHECK(mailtest::mta_on(*world, "mail.example.com").queue().size() == 1);
+  CHECK(testing::service<engine::MtaService>(*world, "mail.example.com").queue().size() == 1);
   CHECK(world->ledger.counts().queued == 1);
 }
 
 TEST_CASE("the conservation audit reports a copy no queue holds", "[hosts_mail][audit]") {
-  auto world = mailtest::load_text(two_servers(send_to_bob));
-  auto outcome = mailtest::run(*world);
+  auto world = testing::load_text(two_servers(send_to_bob));
+  auto outcome = testing::run(*world);
   CHECK(outcome.audit_problems.empty());
   world->ledger.accept("ghost@example.com", "lost", {"bob@example.org"}, seconds(1));
   auto problems = engine::audit_mail_conservation(world->ledger, world->network);
@@ -93,19 +94,19 @@ TEST_CASE("the conservation audit reports a copy no queue holds", "[hosts_mail][
 }
 
 TEST_CASE("policies plug in at MAIL FROM, end of DATA and on the way out", "[hosts_mail][policy]") {
-  auto world = mailtest::load_text(two_servers(
+  auto world = testing::load_text(two_servers(
       send_to_bob +
       "  - {at: 3s, send: {from: x@attacker.test, to: bob@example.org, subject: Spam, via: mail.example.com, "
       "from_host: alice-laptop, port: 25}}\n"));
   auto policy = std::make_shared<StampPolicy>();
-  mailtest::mta_on(*world, "mail.example.com").add_policy(policy);
-  mailtest::run(*world);
+  testing::service<engine::MtaService>(*world, "mail.example.com").add_policy(policy);
+  testing::run(*world);
   CHECK(policy->mail_from_checks == 2);
   CHECK(policy->saw_mail_from_verdicts == 1);  // DMARC can see what SPF said
   CHECK(policy->signed_count == 1);
-  auto refused = mailtest::records(*world, TraceKind::protocol, "mail.example.com", "550 5.7.23 SPF says no");
+  auto refused = testing::records(*world, TraceKind::protocol, "mail.example.com", "550 5.7.23 SPF says no");
   REQUIRE(refused.size() == 1);
-  auto inbox = mailtest::mailbox(*world, "mx.example.org", "bob");
+  auto inbox = testing::mailbox(*world, "mx.example.org", "bob");
   REQUIRE(inbox.size() == 1);
   // Top down: mx's Received, then what mail.example.com added (signature on top of its headers).
   auto parsed = mail::parse_message(inbox[0]);
@@ -119,38 +120,35 @@ TEST_CASE("policies plug in at MAIL FROM, end of DATA and on the way out", "[hos
 }
 
 TEST_CASE("only_local_senders refuses outside senders with 550 5.7.1", "[hosts_mail][policy]") {
-  auto world = mailtest::load_text(mailtest::small_world(
+  auto world = testing::load_text(testing::small_world(
       "{only_local_senders: true}",
       "  - {at: 1s, send: {from: x@outside.test, to: carol@example.com, via: mail.example.com, from_host: attacker, port: 25}}\n"
       "  - {at: 2s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, from_host: alice-laptop}}\n",
       "  - {smtp_reply: {host: mail.example.com, code: 550, contains: \"does not accept mail from outside\"}}\n"
       "  - {delivered: {to: carol@example.com, count: 1}}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
 }
 
 TEST_CASE("credentials let a non-mailbox user submit and relay", "[hosts_mail][policy]") {
-  auto world = mailtest::load_text(mailtest::small_world(
+  auto world = testing::load_text(testing::small_world(
       "{credentials: {robot: s3cret}}",
       "  - {at: 1s, send: {from: robot@example.com, to: carol@example.com, subject: Report, via: mail.example.com, from_host: alice-laptop}}\n",
       "  - {delivered: {to: carol@example.com, subject: Report}}\n"
       "  - {trace_contains: {kind: mail, summary: \"authenticated as robot\"}}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   INFO(scenarios::format_outcome(outcome));
   CHECK(outcome.passed());
 }
 
 TEST_CASE("mail YAML errors are reported with their place", "[hosts_mail][yaml]") {
-  scenarios::Diagnostics diagnostics;
-  auto world = scenarios::load_world_from_string(
-      mailtest::small_world("{queue: {minimal_backoff: 600s, maximal_backoff: 60s}, relay_domian: [x]}",
+  const std::string text = testing::load_errors(
+      testing::small_world("{queue: {minimal_backoff: 600s, maximal_backoff: 60s}, relay_domian: [x]}",
                             "  - {at: 1s, send: {from: alice@example.com, to: carol@example.com, via: alice-laptop}}\n"
                             "  - {at: 1s, send: {from: not an address, to: carol@example.com, via: mail.example.com}}\n",
                             "  - {queued: {host: alice-laptop, count: 0}}\n"),
-      "bad.yaml", std::nullopt, diagnostics);
-  CHECK_FALSE(world);
-  const std::string text = diagnostics.to_string();
+      "bad.yaml");
   CHECK(text.find("relay_domian") != std::string::npos);
   CHECK(text.find("did you mean 'relay_domains'") != std::string::npos);
   CHECK(text.find("runs no MTA") != std::string::npos);
@@ -173,29 +171,29 @@ TEST_CASE("the ledger: a reserved id is used by the acceptance that carries it, 
 TEST_CASE("a submitted message keeps the id its sender reserved, from 'submitting' to delivery; a refused one is "
           "not counted",
           "[hosts_mail][ledger]") {
-  auto world = mailtest::load_text(mailtest::small_world(
+  auto world = testing::load_text(testing::small_world(
       "{}",
       "  - {at: 1s, send: {from: x@outside.test, to: y@elsewhere.test, via: mail.example.com, from_host: attacker, "
       "port: 25, subject: Relay}}\n"
       "  - {at: 2s, send: {from: alice@example.com, to: carol@example.com, via: mail.example.com, from_host: "
       "alice-laptop, subject: Hi}}\n"));
-  auto outcome = mailtest::run(*world);
+  auto outcome = testing::run(*world);
   CHECK(outcome.audit_problems.empty());
   // The refused relay attempt reserved M1; its records say so, and the ledger never counted it.
-  auto refused = mailtest::records(*world, TraceKind::mail, "attacker", "not submitted");
+  auto refused = testing::records(*world, TraceKind::mail, "attacker", "not submitted");
   REQUIRE(refused.size() == 1);
   CHECK(refused[0]->message == "M1");
   CHECK(world->ledger.find("M1") == nullptr);
   CHECK(world->ledger.counts().accepted == 1);
   CHECK(world->ledger.counts().rejected == 1);
   // alice's message is M2 everywhere: her program's records, the MTA's, the mailbox copy.
-  auto submitting = mailtest::records(*world, TraceKind::mail, "alice-laptop", "submitting \"Hi\"");
+  auto submitting = testing::records(*world, TraceKind::mail, "alice-laptop", "submitting \"Hi\"");
   REQUIRE(submitting.size() == 1);
   CHECK(submitting[0]->message == "M2");
-  auto delivered = mailtest::records(*world, TraceKind::mail, "mail.example.com", "delivered to mailbox carol");
+  auto delivered = testing::records(*world, TraceKind::mail, "mail.example.com", "delivered to mailbox carol");
   REQUIRE(delivered.size() == 1);
   CHECK(delivered[0]->message == "M2");
-  auto inbox = mailtest::mailbox(*world, "mail.example.com", "carol");
+  auto inbox = testing::mailbox(*world, "mail.example.com", "carol");
   REQUIRE(inbox.size() == 1);
   CHECK(inbox[0].find("X-Maillab-Id: M2\r\n") != std::string::npos);
   CHECK(inbox[0].find("X-Maillab-Id", inbox[0].find("X-Maillab-Id") + 1) == std::string::npos);  // once

@@ -20,7 +20,7 @@
 #include <sstream>
 
 #include "engine/hosts/mailbox/mailbox_service.h"
-#include "mail_test_support.h"
+#include "tests/support/worlds.h"
 #include "protocols/mail/message.h"
 
 using namespace maillab;
@@ -135,8 +135,8 @@ TEST_CASE("Nothing lost: MTAs crash and restart at random moments; every accepte
   const std::uint64_t seed = GENERATE(range(1, 31));
   const GeneratedWorld generated = generate_world(seed);
   INFO("seed " << seed << ": " << generated.messages << " messages, " << generated.crashes << " crashes");
-  auto world = mailtest::load_text(generated.yaml);
-  const auto outcome = mailtest::run(*world);
+  auto world = testing::load_text(generated.yaml);
+  const auto outcome = testing::run(*world);
   for (const auto& problem : outcome.audit_problems) FAIL_CHECK(problem);
 
   const auto& ledger = world->ledger;
@@ -146,7 +146,7 @@ TEST_CASE("Nothing lost: MTAs crash and restart at random moments; every accepte
   CHECK(counts.queued == 0);    // all MTAs are up at the end and had time to retry
 
   // 1. Every sender told "accepted" has its message in the ledger.
-  for (const auto* record : mailtest::records(*world, engine::TraceKind::mail, "", "submitted: ")) {
+  for (const auto* record : testing::records(*world, engine::TraceKind::mail, "", "submitted: ")) {
     if (record->summary.rfind("submitted: ", 0) != 0) continue;  // "not submitted: ..."
     INFO(record->summary);
     CHECK(ledger.find(record->message) != nullptr);
@@ -165,7 +165,7 @@ TEST_CASE("Nothing lost: MTAs crash and restart at random moments; every accepte
         delivered.insert({id, copy.recipient});
         // A duplicate (RFC 1047) is an extra copy the trace tells, one record each.
         const auto duplicates =
-            mailtest::records(*world, engine::TraceKind::mail, "", "duplicate: " + copy.recipient + " got " + id + " again");
+            testing::records(*world, engine::TraceKind::mail, "", "duplicate: " + copy.recipient + " got " + id + " again");
         CHECK(in_mailbox == 1 + static_cast<int>(duplicates.size()));
       } else {
         CHECK(in_mailbox == 0);

@@ -4,7 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "engine/hosts/mail/reverse_dns.h"
-#include "mail_test_support.h"
+#include "engine/hosts/mail/mta_service.h"
+#include "tests/support/worlds.h"
 
 using namespace maillab;
 using engine::TraceKind;
@@ -64,7 +65,7 @@ const std::string attacker_to_bob =
     "from_host: attacker, port: 25}}\n";
 
 std::string message_with_subject(scenarios::World& world, const std::string& subject) {
-  for (const auto& message : mailtest::mailbox(world, "mx.example.org", "bob"))
+  for (const auto& message : testing::mailbox(world, "mx.example.org", "bob"))
     if (message.find("Subject: " + subject) != std::string::npos) return message;
   return {};
 }
@@ -72,7 +73,7 @@ std::string message_with_subject(scenarios::World& world, const std::string& sub
 // SMTP lines mx.example.org sent to the attacker.
 std::vector<std::string> replies_to_attacker(const scenarios::World& world) {
   std::vector<std::string> lines;
-  for (const auto* record : mailtest::records(world, TraceKind::protocol, "mx.example.org", ""))
+  for (const auto* record : testing::records(world, TraceKind::protocol, "mx.example.org", ""))
     if (record->protocol == "SMTP" && record->peer == "attacker") lines.push_back(record->summary);
   return lines;
 }
@@ -81,8 +82,8 @@ std::vector<std::string> replies_to_attacker(const scenarios::World& world) {
 
 TEST_CASE("reverse DNS: a confirmed name goes into Received, an unknown client is written as unknown",
           "[hosts_mail][reverse_dns]") {
-  auto loaded = mailtest::load_text(world("{reverse_dns: true}", generated, alice_to_bob + attacker_to_bob));
-  mailtest::run(*loaded);
+  auto loaded = testing::load_text(world("{reverse_dns: true}", generated, alice_to_bob + attacker_to_bob));
+  testing::run(*loaded);
   const std::string relayed = message_with_subject(*loaded, "Relayed");
   INFO(relayed);
   CHECK(relayed.find("Received: from mail.example.com (mail.example.com [10.0.3.25])") != std::string::npos);
@@ -90,12 +91,12 @@ TEST_CASE("reverse DNS: a confirmed name goes into Received, an unknown client i
   const std::string direct = message_with_subject(*loaded, "Direct");
   INFO(direct);
   CHECK(direct.find("(unknown [10.0.9.66])") != std::string::npos);
-  CHECK(mailtest::records(*loaded, TraceKind::mail, "mx.example.org", "reverse DNS: 10.0.9.66 is unknown (no PTR)")
+  CHECK(testing::records(*loaded, TraceKind::mail, "mx.example.org", "reverse DNS: 10.0.9.66 is unknown (no PTR)")
             .size() == 1);
   // Off (the default): no PTR query at all, the host name stands in.
-  auto plain = mailtest::load_text(world("{}", generated, alice_to_bob));
-  mailtest::run(*plain);
-  CHECK(mailtest::records(*plain, TraceKind::protocol, "", "PTR").empty());
+  auto plain = testing::load_text(world("{}", generated, alice_to_bob));
+  testing::run(*plain);
+  CHECK(testing::records(*plain, TraceKind::protocol, "", "PTR").empty());
   CHECK(message_with_subject(*plain, "Relayed").find("from mail.example.com (mail.example.com [10.0.3.25])") !=
         std::string::npos);
 }
@@ -106,13 +107,13 @@ TEST_CASE("reverse DNS: a PTR naming a host whose A record is another address is
   // mail.example.com is 10.0.3.25, so the name is not forward-confirmed.
   const std::string lying =
       "{zones: [{origin: 9.0.10.in-addr.arpa, records: [\"66 IN PTR mail.example.com.\"]}]}";
-  auto loaded = mailtest::load_text(world("{reverse_dns: true}", lying, attacker_to_bob));
-  mailtest::run(*loaded);
+  auto loaded = testing::load_text(world("{reverse_dns: true}", lying, attacker_to_bob));
+  testing::run(*loaded);
   const std::string direct = message_with_subject(*loaded, "Direct");
   INFO(direct);
   CHECK(direct.find("(unknown [10.0.9.66])") != std::string::npos);
   CHECK(direct.find("(mail.example.com [10.0.9.66])") == std::string::npos);
-  CHECK(mailtest::records(*loaded, TraceKind::mail, "mx.example.org",
+  CHECK(testing::records(*loaded, TraceKind::mail, "mx.example.org",
                           "10.0.9.66 is unknown (not forward-confirmed): PTR mail.example.com, but A mail.example.com "
                           "is 10.0.3.25")
             .size() == 1);
@@ -120,8 +121,8 @@ TEST_CASE("reverse DNS: a PTR naming a host whose A record is another address is
 
 TEST_CASE("reverse DNS: require_reverse_dns refuses an unknown client with 450 4.7.25 at RCPT TO",
           "[hosts_mail][reverse_dns]") {
-  auto loaded = mailtest::load_text(world("{require_reverse_dns: true}", generated, alice_to_bob + attacker_to_bob));
-  auto outcome = mailtest::run(*loaded);
+  auto loaded = testing::load_text(world("{require_reverse_dns: true}", generated, alice_to_bob + attacker_to_bob));
+  auto outcome = testing::run(*loaded);
   CHECK_FALSE(message_with_subject(*loaded, "Relayed").empty());  // the confirmed relay gets through
   CHECK(message_with_subject(*loaded, "Direct").empty());
   const auto lines = replies_to_attacker(*loaded);
@@ -131,7 +132,7 @@ TEST_CASE("reverse DNS: require_reverse_dns refuses an unknown client with 450 4
   // The greeting and MAIL FROM pass; the refusal comes at RCPT TO (smtpd_delay_reject=yes).
   CHECK(dialogue.find("250 2.1.0 Ok") != std::string::npos);
   CHECK(dialogue.find("450 4.7.25 Client host rejected: cannot find your hostname, [10.0.9.66]") != std::string::npos);
-  const auto& rejections = mailtest::mta_on(*loaded, "mx.example.org").rejections();
+  const auto& rejections = testing::service<engine::MtaService>(*loaded, "mx.example.org").rejections();
   REQUIRE(rejections.size() == 1);
   CHECK(rejections.front().stage == "RCPT TO");
   CHECK(rejections.front().reply.code == 450);
@@ -141,10 +142,10 @@ TEST_CASE("reverse DNS: a lookup with no answer ends in unknown instead of a hun
           "[hosts_mail][reverse_dns]") {
   // The resolver is down: the stub's tries run out after a few seconds; the client then gets its
   // greeting and, at RCPT TO, the temporary refusal.
-  auto loaded = mailtest::load_text(
+  auto loaded = testing::load_text(
       world("{require_reverse_dns: true}", generated, "  - {at: 0s, crash: resolver.example.com}\n" + attacker_to_bob));
-  mailtest::run(*loaded);
-  CHECK(mailtest::records(*loaded, TraceKind::mail, "mx.example.org",
+  testing::run(*loaded);
+  CHECK(testing::records(*loaded, TraceKind::mail, "mx.example.org",
                           "reverse DNS: 10.0.9.66 is unknown (temporary failure)")
             .size() == 1);
   std::string dialogue;

@@ -1,5 +1,6 @@
-// A small world for the mail access tests: a mail server host with mailboxes (and POP3/IMAP
-// services when asked), client hosts, and a raw line client that speaks whatever a test types.
+// A hand-built world for the mail access tests (no scenario file: the tests reach into the
+// services): mail.example.org with mailboxes, POP3 and IMAP, bob's laptop and phone, and a raw
+// line client that types whatever a test says. Records are read with scenario.h's records().
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "engine/hosts/mailbox/pop3_service.h"
 #include "engine/net/host.h"
 #include "engine/net/network.h"
+#include "tests/support/scenario.h"
 
 namespace maillab::testing {
 
@@ -107,12 +109,6 @@ inline ClientAccount bob(ClientAccount::Incoming incoming, bool keep = false) {
 inline MailClientService& add_client(Host& host, ClientAccount account) {
   return static_cast<MailClientService&>(
       host.add_service(std::make_unique<MailClientService>(std::vector<ClientAccount>{std::move(account)})));
-}
-
-inline bool trace_has(const Trace& trace, const std::string& node, const std::string& text) {
-  for (const auto& r : trace.records())
-    if (r.node == node && r.summary.find(text) != std::string::npos) return true;
-  return false;
 }
 
 }  // namespace maillab::testing
