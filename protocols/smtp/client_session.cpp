@@ -82,16 +82,20 @@ ClientState ClientSession::state() const {
 
 void ClientSession::handle_bytes(std::string_view bytes) {
   if (finished_) return;
-  input_.append(bytes);
-  std::size_t start = 0;
+  input_.feed(bytes);
+  // RFC 5321 §4.5.3.1.5 allows a server 512 octets per reply line; we take far longer ones from
+  // lenient servers, but 64 KiB without a line end is not SMTP. A bare LF ends a line too.
+  const common::LineLimit reply_line{65536};
   while (!finished_) {
-    std::size_t newline = input_.find('\n', start);
-    if (newline == std::string::npos) break;
-    std::size_t end = (newline > start && input_[newline - 1] == '\r') ? newline - 1 : newline;
-    std::string line = input_.substr(start, end - start);
-    start = newline + 1;
-    events_.push_back(ReplyReceived{line});
-    auto parsed = parser_.handle_line(line);
+    auto line = input_.next(reply_line);
+    if (!line) break;
+    if (line->too_long) {
+      fail_undecided(Reply{}, "protocol", "reply line too long", "4.5.0");
+      finish();
+      break;
+    }
+    events_.push_back(ReplyReceived{line->text});
+    auto parsed = parser_.handle_line(line->text);
     if (!parsed.ok()) {
       fail_undecided(Reply{}, "protocol", "the server sent something that is not an SMTP reply: " + parsed.error(),
                      "4.5.0");
@@ -99,11 +103,6 @@ void ClientSession::handle_bytes(std::string_view bytes) {
       break;
     }
     if (parsed.value()) handle_reply(*parsed.value());
-  }
-  input_.erase(0, start);
-  if (!finished_ && input_.size() > 65536) {  // no line end in 64 KiB: not an SMTP server
-    fail_undecided(Reply{}, "protocol", "reply line too long", "4.5.0");
-    finish();
   }
 }
 

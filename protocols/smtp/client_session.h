@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocols/common/line_reader.h"
 #include "protocols/smtp/reply.h"
 #include "protocols/smtp/session_types.h"
 
@@ -197,7 +198,7 @@ class ClientSession {
   ClientResult result_;
   ReplyParser parser_;
   std::deque<Expected> expected_;
-  std::string input_;
+  common::LineReader input_;  // the server's reply lines
   std::string output_;
   std::deque<ClientEvent> events_;
   bool tls_ = false;

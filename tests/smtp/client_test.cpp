@@ -251,3 +251,42 @@ TEST_CASE("client: junk from the server is a temporary failure, not a crash", "[
   CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
   CHECK(client.result().stage == "protocol");
 }
+
+TEST_CASE("client: a reply line split across handle_bytes calls is one line", "[smtp][client][framing]") {
+  ClientSession client = make_client({"bob@example.net"});
+  std::vector<ClientEvent> seen;
+  client.handle_bytes("22");
+  client.handle_bytes("0 mx.example.net");
+  CHECK(client.poll_output().empty());  // no line end yet: no reply
+  client.handle_bytes(" ESMTP\r");
+  CHECK(client.poll_output().empty());  // a CR alone does not end it
+  client.handle_bytes("\n250-mx.example.net\r\n250-PIPE");
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\n");
+  client.handle_bytes("LINING\r\n250 SIZE 1000000\r\n");
+  CHECK(client.capabilities().pipelining);
+  const auto replies = events_of<ReplyReceived>(client, seen);
+  REQUIRE(replies.size() == 4);
+  CHECK(replies[0].line == "220 mx.example.net ESMTP");
+  CHECK(replies[2].line == "250-PIPELINING");
+  CHECK(client.poll_output() == "MAIL FROM:<alice@example.org> SIZE=24\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n");
+}
+
+TEST_CASE("client: a reply line with no end in 64 KiB is a temporary failure", "[smtp][client][framing]") {
+  ClientSession client = make_client({"bob@example.net"});
+  std::vector<ClientEvent> seen;
+  client.handle_bytes("220 mx.example.net ESMTP\r\n");
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\n");
+  const std::string chunk(16384, 'x');
+  client.handle_bytes("250-");
+  for (int i = 0; i < 3; ++i) client.handle_bytes(chunk);
+  CHECK_FALSE(client.finished());  // 48 KiB so far: still a line being read
+  client.handle_bytes(chunk);
+  CHECK(client.finished());        // past 64 KiB without a line end
+  CHECK(client.recipients()[0].status == RecipientStatus::temporary_failure);
+  CHECK(client.recipients()[0].enhanced_status == "4.5.0");
+  CHECK(client.result().stage == "protocol");
+  CHECK(client.result().reason == "reply line too long");
+  client.handle_bytes("\r\n250 OK\r\n");  // the rest is ignored: the session is over
+  CHECK(client.poll_output().empty());
+  CHECK(events_of<ReplyReceived>(client, seen).size() == 1);  // the greeting only
+}
