@@ -16,13 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/hosts/mailbox/session_server.h"
-#include "engine/net/host.h"
+#include "engine/hosts/mailbox/mailbox_access_service.h"
 #include "protocols/imap/server_session.h"
 
 namespace maillab::engine {
-
-class MailboxService;
 
 struct ImapServiceOptions {
   std::vector<std::uint16_t> plain_ports{143};
@@ -35,40 +32,26 @@ struct ImapServiceOptions {
   Time idle_timeout = seconds(30 * 60);
 };
 
-class ImapService : public Service {
+class ImapService : public MailboxAccessService<imap::ServerSession, ImapServiceOptions> {
  public:
   explicit ImapService(ImapServiceOptions options = {});
   ~ImapService() override;
   std::string_view kind() const override { return "imap"; }
   void start(Host& host) override;
-  void stop() override { sessions_.end_all(); }  // before the store goes: locks released
-  void on_crash() override;
-
-  const ImapServiceOptions& options() const { return options_; }
-  // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
-  void set_command_rate(const CommandRate& rate);
-  // A scenario's `set:`: new sessions use `next`; ports open and close to match. Returns what
-  // changed beyond the settings themselves ("port 143 closed"), for the trace.
-  std::vector<std::string> apply_options(ImapServiceOptions next);
-  std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t updates_pushed() const { return updates_pushed_; }
 
  private:
-  using Sessions = SessionServer<imap::ServerSession>;
-  MailboxService* mailboxes();  // also registers the store observer the first time
-  void accept(std::shared_ptr<StreamConnection> connection, bool tls);
-  void record(Sessions::Session& session, const imap::Event& event);
+  MailboxService* mailboxes() override;  // also registers the store observer the first time
+  void open_session(std::shared_ptr<StreamConnection> connection, std::string peer, MailboxService& mailboxes) override;
+  void record(Session& session, const imap::Event& event) override;
   void store_changed();
   void push_updates();
 
-  ImapServiceOptions options_;
-  Host* host_ = nullptr;
   MailboxService* observed_ = nullptr;
   // The store may outlive us or die first (services are destroyed in order): the observer holds
   // only a weak reference to this flag.
   std::shared_ptr<ImapService*> self_;
   bool push_scheduled_ = false;
-  Sessions sessions_;
   std::uint64_t updates_pushed_ = 0;
 };
 

@@ -13,13 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/hosts/mailbox/session_server.h"
-#include "engine/net/host.h"
+#include "engine/hosts/mailbox/mailbox_access_service.h"
 #include "protocols/pop3/server_session.h"
 
 namespace maillab::engine {
-
-class MailboxService;
 
 struct Pop3ServiceOptions {
   std::vector<std::uint16_t> plain_ports{110};
@@ -32,32 +29,16 @@ struct Pop3ServiceOptions {
   Time idle_timeout = seconds(10 * 60);
 };
 
-class Pop3Service : public Service {
+class Pop3Service : public MailboxAccessService<pop3::ServerSession, Pop3ServiceOptions> {
  public:
   explicit Pop3Service(Pop3ServiceOptions options = {});
   std::string_view kind() const override { return "pop3"; }
-  void start(Host& host) override;
-  void stop() override { sessions_.end_all(); }  // before the store goes: locks released
-  void on_crash() override;  // every session ends as if dropped: locks released, nothing deleted
-
-  const Pop3ServiceOptions& options() const { return options_; }
-  // Holds every connection opened from now to `rate` (engine/hosts/command_rate.h).
-  void set_command_rate(const CommandRate& rate);
-  // A scenario's `set:`: new sessions use `next`; ports open and close to match. Returns what
-  // changed beyond the settings themselves ("port 143 closed"), for the trace.
-  std::vector<std::string> apply_options(Pop3ServiceOptions next);
-  std::size_t open_sessions() const { return sessions_.size(); }
   std::uint64_t sessions_served() const { return sessions_served_; }
 
  private:
-  using Sessions = SessionServer<pop3::ServerSession>;
-  MailboxService* mailboxes();
-  void accept(std::shared_ptr<StreamConnection> connection, bool tls);
-  void record(Sessions::Session& session, const pop3::Event& event);
+  void open_session(std::shared_ptr<StreamConnection> connection, std::string peer, MailboxService& mailboxes) override;
+  void record(Session& session, const pop3::Event& event) override;
 
-  Pop3ServiceOptions options_;
-  Host* host_ = nullptr;
-  Sessions sessions_;
   std::uint64_t sessions_served_ = 0;
 };
 
