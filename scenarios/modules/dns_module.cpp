@@ -162,6 +162,77 @@ dns::Name reverse_zone_origin(engine::Address base, int bits) {
   return full.value().first_labels(2 + static_cast<std::size_t>(bits / 8));
 }
 
+// The readers below return false to give up on the block (its error reported); an error after
+// which reading goes on (to report the next one) sets `ok` to false instead.
+
+// zones: each parsed, none twice.
+bool read_zones(const YAML::Node& block, engine::Host& host, LoadContext& context, dns::ZoneSet& zones, bool& ok) {
+  if (!block["zones"]) return true;
+  if (!context.require_sequence(block["zones"], "dns_server zones")) return false;
+  for (const auto& item : block["zones"]) {
+    auto zone = parse_zone(item, host, context);
+    if (!zone) {
+      ok = false;
+      continue;
+    }
+    if (zones.find_zone(zone->origin()) && zones.find_zone(zone->origin())->origin() == zone->origin()) {
+      context.error(item, "zone " + zone->origin().to_text() + " is listed twice on '" + host.name() + "'",
+                    "each zone once");
+      ok = false;
+      continue;
+    }
+    zones.add(std::move(*zone));
+  }
+  return true;
+}
+
+// generate: root | tld (with tld:) | reverse (with network:), the zone the finalizer fills.
+bool read_generate(const YAML::Node& block, ServerEntry& entry, LoadContext& context, bool& ok) {
+  if (!block["generate"]) {
+    if (block["tld"]) {
+      context.error(block["tld"], "tld: without generate: tld", "generate: tld, tld: org");
+      ok = false;
+    }
+    return true;
+  }
+  auto kind = context.text(block["generate"], "dns_server generate");
+  if (!kind) return false;
+  if (*kind == "root") {
+    entry.generate = dns::Name();
+    if (block["tld"]) {
+      context.error(block["tld"], "tld: goes with generate: tld, not generate: root", "no tld: here");
+      ok = false;
+    }
+  } else if (*kind == "tld") {
+    if (!block["tld"]) {
+      context.error(block, "generate: tld needs the top-level domain", "tld: org");
+      return false;
+    }
+    auto tld = context.text(block["tld"], "dns_server tld");
+    if (!tld) return false;
+    auto name = dns::Name::from_text(absolute(*tld));
+    if (!name.ok() || name.value().label_count() != 1) {
+      context.error(block["tld"], "'" + *tld + "' is not a top-level domain", "one label, like org or com");
+      return false;
+    }
+    entry.generate = name.value();
+  } else if (*kind == "reverse") {
+    if (!block["network"]) {
+      context.error(block, "generate: reverse needs the network whose hosts get PTR records", "network: 10.0.0.0/8");
+      return false;
+    }
+    entry.reverse_network = parse_reverse_network(block["network"], context);
+    if (!entry.reverse_network) return false;
+    entry.generate = reverse_zone_origin(entry.reverse_network->first, entry.reverse_network->second);
+  } else {
+    context.error(block["generate"],
+                  "unknown zone to generate '" + *kind + "'" + did_you_mean(*kind, {"root", "tld", "reverse"}),
+                  "root, tld or reverse");
+    return false;
+  }
+  return true;
+}
+
 std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engine::Host& host, LoadContext& context) {
   if (!context.check_keys(block, "dns_server", {}, {"zones", "generate", "tld", "network", "secondary_of", "edns"}))
     return nullptr;
@@ -176,63 +247,8 @@ std::unique_ptr<engine::Service> parse_dns_server(const YAML::Node& block, engin
   entry.block = block;
   bool ok = true;
   dns::ZoneSet zones;
-  if (block["zones"]) {
-    if (!context.require_sequence(block["zones"], "dns_server zones")) return nullptr;
-    for (const auto& item : block["zones"]) {
-      auto zone = parse_zone(item, host, context);
-      if (!zone) {
-        ok = false;
-        continue;
-      }
-      if (zones.find_zone(zone->origin()) && zones.find_zone(zone->origin())->origin() == zone->origin()) {
-        context.error(item, "zone " + zone->origin().to_text() + " is listed twice on '" + host.name() + "'",
-                      "each zone once");
-        ok = false;
-        continue;
-      }
-      zones.add(std::move(*zone));
-    }
-  }
-  if (block["generate"]) {
-    auto kind = context.text(block["generate"], "dns_server generate");
-    if (!kind) return nullptr;
-    if (*kind == "root") {
-      entry.generate = dns::Name();
-      if (block["tld"]) {
-        context.error(block["tld"], "tld: goes with generate: tld, not generate: root", "no tld: here");
-        ok = false;
-      }
-    } else if (*kind == "tld") {
-      if (!block["tld"]) {
-        context.error(block, "generate: tld needs the top-level domain", "tld: org");
-        return nullptr;
-      }
-      auto tld = context.text(block["tld"], "dns_server tld");
-      if (!tld) return nullptr;
-      auto name = dns::Name::from_text(absolute(*tld));
-      if (!name.ok() || name.value().label_count() != 1) {
-        context.error(block["tld"], "'" + *tld + "' is not a top-level domain", "one label, like org or com");
-        return nullptr;
-      }
-      entry.generate = name.value();
-    } else if (*kind == "reverse") {
-      if (!block["network"]) {
-        context.error(block, "generate: reverse needs the network whose hosts get PTR records", "network: 10.0.0.0/8");
-        return nullptr;
-      }
-      entry.reverse_network = parse_reverse_network(block["network"], context);
-      if (!entry.reverse_network) return nullptr;
-      entry.generate = reverse_zone_origin(entry.reverse_network->first, entry.reverse_network->second);
-    } else {
-      context.error(block["generate"],
-                    "unknown zone to generate '" + *kind + "'" + did_you_mean(*kind, {"root", "tld", "reverse"}),
-                    "root, tld or reverse");
-      return nullptr;
-    }
-  } else if (block["tld"]) {
-    context.error(block["tld"], "tld: without generate: tld", "generate: tld, tld: org");
-    ok = false;
-  }
+  if (!read_zones(block, host, context, zones, ok)) return nullptr;
+  if (!read_generate(block, entry, context, ok)) return nullptr;
   if (block["network"] && !entry.reverse_network) {
     context.error(block["network"], "network: goes with generate: reverse", "generate: reverse, network: 10.0.0.0/8");
     ok = false;

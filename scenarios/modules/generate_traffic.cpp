@@ -196,6 +196,88 @@ void schedule_next(std::shared_ptr<Stream> stream, State* state, engine::Simulat
   });
 }
 
+// arrival: poisson | uniform. False after an error.
+bool read_arrival(const YAML::Node& block, Stream& stream, LoadContext& context) {
+  if (!block["arrival"]) return true;
+  auto arrival = context.text(block["arrival"], "arrival");
+  if (arrival && (*arrival == "poisson" || *arrival == "uniform")) {
+    stream.arrival = *arrival == "poisson" ? Arrival::poisson : Arrival::uniform;
+    return true;
+  }
+  if (arrival)
+    context.error(block["arrival"], "unknown arrival process '" + *arrival + "'" +
+                                        did_you_mean(*arrival, {"poisson", "uniform"}),
+                  "poisson (random gaps, the given mean rate) or uniform (evenly spaced)");
+  return false;
+}
+
+// size: one size, or [smallest, largest]. False after an error.
+bool read_size(const YAML::Node& block, Stream& stream, LoadContext& context) {
+  const YAML::Node size = block["size"];
+  if (!size) return true;
+  std::optional<std::uint64_t> low, high;
+  if (size.IsSequence() && size.size() == 2) {
+    low = size_of(size[0], context);
+    high = size_of(size[1], context);
+    if (low && high && *low > *high) {
+      context.error(size, "the smallest size is above the largest", "[smallest, largest], e.g. [1KB, 20KB]");
+      low.reset();
+    }
+  } else {
+    low = high = size_of(size, context);
+  }
+  if (!low || !high) return false;
+  stream.min_size = *low;
+  stream.max_size = *high;
+  return true;
+}
+
+// One entry of traffic: (the `position`th), with its start time; nothing after any error.
+std::optional<std::pair<std::shared_ptr<Stream>, engine::Time>> read_stream(const YAML::Node& block,
+                                                                             std::size_t position, State& state,
+                                                                             LoadContext& context) {
+  if (!context.check_keys(block, "traffic", {"count"},
+                          {"start", "rate", "arrival", "size", "from", "to", "unknown_recipients", "nxdomain",
+                           "spoofed", "tls"}))
+    return std::nullopt;
+  auto stream = std::make_shared<Stream>();
+  stream->index = position;
+  auto count = context.integer(block["count"], "traffic count", 1, 100'000'000);
+  std::optional<engine::Time> start = engine::seconds(1);
+  if (block["start"]) start = context.duration(block["start"], "traffic start");
+  std::optional<double> rate = 10.0;
+  if (block["rate"]) rate = rate_of(block["rate"], context);
+  bool ok = count && start && rate;
+  ok = read_arrival(block, *stream, context) && ok;
+  ok = read_size(block, *stream, context) && ok;
+  if (block["tls"]) {
+    auto tls = context.boolean(block["tls"], "traffic tls");
+    if (tls) stream->tls = *tls;
+    ok = ok && tls;
+  }
+  auto from = domain_set(block["from"], state, context, "traffic from");
+  auto to = domain_set(block["to"], state, context, "traffic to");
+  auto unknown = share(block, "unknown_recipients", context);
+  auto nxdomain = share(block, "nxdomain", context);
+  auto spoofed = share(block, "spoofed", context);
+  ok = ok && from && to && unknown && nxdomain && spoofed;
+  if (ok && *unknown + *nxdomain + *spoofed > 1.0) {
+    context.error(block, "unknown_recipients, nxdomain and spoofed add up to more than 1",
+                  "shares of the messages that add up to at most 1");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  stream->count = static_cast<std::uint64_t>(*count);
+  stream->rate_per_second = *rate;
+  stream->from = std::move(*from);
+  stream->to = std::move(*to);
+  stream->unknown_recipients = *unknown;
+  stream->nxdomain = *nxdomain;
+  stream->spoofed = *spoofed;
+  stream->rng = context.world.simulator.rng().derive("generated traffic " + std::to_string(position));
+  return std::make_pair(stream, *start);
+}
+
 }  // namespace
 
 void schedule_traffic(const YAML::Node& traffic, LoadContext& context) {
@@ -207,80 +289,14 @@ void schedule_traffic(const YAML::Node& traffic, LoadContext& context) {
   }
   std::size_t index = 0;
   for (const auto& block : traffic) {
-    const std::size_t position = index++;
-    if (!context.check_keys(block, "traffic", {"count"},
-                            {"start", "rate", "arrival", "size", "from", "to", "unknown_recipients", "nxdomain",
-                             "spoofed", "tls"}))
-      continue;
-    auto stream = std::make_shared<Stream>();
-    stream->index = position;
-    auto count = context.integer(block["count"], "traffic count", 1, 100'000'000);
-    std::optional<engine::Time> start = engine::seconds(1);
-    if (block["start"]) start = context.duration(block["start"], "traffic start");
-    std::optional<double> rate = 10.0;
-    if (block["rate"]) rate = rate_of(block["rate"], context);
-    bool ok = count && start && rate;
-    if (block["arrival"]) {
-      auto arrival = context.text(block["arrival"], "arrival");
-      if (arrival && (*arrival == "poisson" || *arrival == "uniform")) {
-        stream->arrival = *arrival == "poisson" ? Arrival::poisson : Arrival::uniform;
-      } else {
-        if (arrival)
-          context.error(block["arrival"], "unknown arrival process '" + *arrival + "'" +
-                                              did_you_mean(*arrival, {"poisson", "uniform"}),
-                        "poisson (random gaps, the given mean rate) or uniform (evenly spaced)");
-        ok = false;
-      }
-    }
-    if (const YAML::Node size = block["size"]) {
-      std::optional<std::uint64_t> low, high;
-      if (size.IsSequence() && size.size() == 2) {
-        low = size_of(size[0], context);
-        high = size_of(size[1], context);
-        if (low && high && *low > *high) {
-          context.error(size, "the smallest size is above the largest", "[smallest, largest], e.g. [1KB, 20KB]");
-          low.reset();
-        }
-      } else {
-        low = high = size_of(size, context);
-      }
-      if (low && high) {
-        stream->min_size = *low;
-        stream->max_size = *high;
-      } else {
-        ok = false;
-      }
-    }
-    if (block["tls"]) {
-      auto tls = context.boolean(block["tls"], "traffic tls");
-      if (tls) stream->tls = *tls;
-      ok = ok && tls;
-    }
-    auto from = domain_set(block["from"], state, context, "traffic from");
-    auto to = domain_set(block["to"], state, context, "traffic to");
-    auto unknown = share(block, "unknown_recipients", context);
-    auto nxdomain = share(block, "nxdomain", context);
-    auto spoofed = share(block, "spoofed", context);
-    ok = ok && from && to && unknown && nxdomain && spoofed;
-    if (ok && *unknown + *nxdomain + *spoofed > 1.0) {
-      context.error(block, "unknown_recipients, nxdomain and spoofed add up to more than 1",
-                    "shares of the messages that add up to at most 1");
-      ok = false;
-    }
-    if (!ok) continue;
-    stream->count = static_cast<std::uint64_t>(*count);
-    stream->rate_per_second = *rate;
-    stream->from = std::move(*from);
-    stream->to = std::move(*to);
-    stream->unknown_recipients = *unknown;
-    stream->nxdomain = *nxdomain;
-    stream->spoofed = *spoofed;
-    stream->rng = context.world.simulator.rng().derive("generated traffic " + std::to_string(position));
+    auto stream = read_stream(block, index++, state, context);
+    if (!stream) continue;
+    auto& [sending, start] = *stream;
     // Every machine that may send gets its submission client now, at load time.
-    for (std::size_t i : stream->from)
+    for (std::size_t i : sending->from)
       for (engine::Host* client : state.domains[i].clients) client_on(*client, context);
-    if (stream->spoofed > 0 && state.spoofer) client_on(*state.spoofer, context);
-    schedule_next(stream, &state, &context.world.simulator, *start);
+    if (sending->spoofed > 0 && state.spoofer) client_on(*state.spoofer, context);
+    schedule_next(sending, &state, &context.world.simulator, start);
   }
 }
 

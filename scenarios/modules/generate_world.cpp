@@ -121,43 +121,56 @@ std::optional<std::vector<std::string>> read_tlds(const YAML::Node& node, LoadCo
   return tlds;
 }
 
-}  // namespace
+// What the domains: block asks for.
+struct DomainsOptions {
+  std::int64_t count = 0, users = 10, clients = 1;
+  std::vector<std::string> tlds{"com", "org", "net"};
+  double loss = 0.0;
+  bool starttls = true;
+  std::optional<auth::DkimKeyType> dkim;  // none: no signing, no verifying
+};
 
-std::string password_of(const std::string& user) { return user + "-secret"; }
-
-bool build_domains(const YAML::Node& block, LoadContext& context) {
+// Reads every key, reporting each bad one; nothing when any was bad.
+std::optional<DomainsOptions> read_domains_options(const YAML::Node& block, LoadContext& context) {
   if (!context.check_keys(block, "generate domains", {"count"},
                              {"users", "tlds", "clients", "loss", "starttls", "dkim"}))
-    return false;
+    return std::nullopt;
+  DomainsOptions options;
   auto count = context.integer(block["count"], "domain count", 1, max_domains);
-  std::optional<std::int64_t> users = 10, clients = 1;
+  std::optional<std::int64_t> users = options.users, clients = options.clients;
   if (block["users"]) users = context.integer(block["users"], "users per domain", 1, max_users);
   if (block["clients"]) clients = context.integer(block["clients"], "client machines per domain", 1, max_clients);
-  std::optional<std::vector<std::string>> tlds = std::vector<std::string>{"com", "org", "net"};
+  std::optional<std::vector<std::string>> tlds = options.tlds;
   if (block["tlds"]) tlds = read_tlds(block["tlds"], context);
-  std::optional<double> loss = 0.0;
+  std::optional<double> loss = options.loss;
   if (block["loss"]) loss = context.number(block["loss"], "loss of each domain's uplink", 0.0, 1.0);
-  std::optional<bool> starttls = true;
+  std::optional<bool> starttls = options.starttls;
   if (block["starttls"]) starttls = context.boolean(block["starttls"], "generate domains starttls");
-  std::optional<auth::DkimKeyType> dkim;  // none: no signing, no verifying
   if (const YAML::Node& node = block["dkim"]) {
     auto text = context.text(node, "generate domains dkim");
-    if (!text) return false;
-    if (*text == "rsa" || *text == "true") dkim = auth::DkimKeyType::rsa;
-    else if (*text == "ed25519") dkim = auth::DkimKeyType::ed25519;
+    if (!text) return std::nullopt;
+    if (*text == "rsa" || *text == "true") options.dkim = auth::DkimKeyType::rsa;
+    else if (*text == "ed25519") options.dkim = auth::DkimKeyType::ed25519;
     else if (*text != "false" && *text != "none") {
       context.error(node, "unknown dkim '" + *text + "' for generated domains", "rsa (2048-bit), ed25519 or false");
-      return false;
+      return std::nullopt;
     }
   }
-  if (!count || !users || !clients || !tlds || !loss || !starttls) return false;
-  const std::optional<auth::DkimKey> dkim_key =
-      dkim ? std::optional<auth::DkimKey>(generated_dkim_key(*dkim, context)) : std::nullopt;
+  if (!count || !users || !clients || !tlds || !loss || !starttls) return std::nullopt;
+  options.count = *count;
+  options.users = *users;
+  options.clients = *clients;
+  options.tlds = std::move(*tlds);
+  options.loss = *loss;
+  options.starttls = *starttls;
+  return options;
+}
 
-  Builder build{context, block, context.world.network};
-  State& state = context.world.module_state<State>();
-  constexpr std::uint64_t fast = 10'000'000'000ULL, lan = 1'000'000'000ULL;  // 10 Gb/s backbone, 1 Gb/s LANs
+constexpr std::uint64_t fast = 10'000'000'000ULL, lan = 1'000'000'000ULL;  // 10 Gb/s backbone, 1 Gb/s LANs
 
+// The shared part: the core router, the root server, the spoofer, and per TLD its router, its
+// name server and the region's resolver.
+void build_backbone(Builder& build, State& state, const std::vector<std::string>& tlds) {
   build.router("core", address_of(100, 64, 0, 1));
   engine::Host* root = build.host("a.root-servers.net", address_of(100, 64, 0, 4), "dns-root");
   if (root) {
@@ -166,8 +179,8 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
   }
   state.spoofer = build.host("spoofer", address_of(100, 64, 0, 66), "client");
   if (state.spoofer) build.link("core", "spoofer", engine::milliseconds(20), lan);
-  for (std::size_t t = 0; t < tlds->size() && build.ok; ++t) {
-    const std::string& tld = (*tlds)[t];
+  for (std::size_t t = 0; t < tlds.size() && build.ok; ++t) {
+    const std::string& tld = tlds[t];
     const unsigned region = static_cast<unsigned>(t + 1);
     build.router("tld-" + tld, address_of(100, 64, region, 1));
     build.link("core", "tld-" + tld, engine::milliseconds(10), fast);
@@ -180,48 +193,71 @@ bool build_domains(const YAML::Node& block, LoadContext& context) {
       build.link("tld-" + tld, resolver->name(), engine::milliseconds(1), fast);
     }
   }
+}
 
-  state.domains.reserve(static_cast<std::size_t>(*count));
-  for (std::int64_t k = 0; k < *count && build.ok; ++k) {
-    const std::size_t t = static_cast<std::size_t>(k) % tlds->size();
-    const std::string& tld = (*tlds)[t];
-    GeneratedDomain domain;
-    domain.name = "d" + std::to_string(k + 1) + "." + tld;
-    const unsigned high = static_cast<unsigned>(k / 256), low = static_cast<unsigned>(k % 256);
-    const std::string net = domain.name + "-net";
-    build.router(net, address_of(10, high, low, 1));
-    build.link("tld-" + tld, net, engine::milliseconds(5), lan, *loss);
-    const engine::Address resolver_address = address_of(100, 64, static_cast<unsigned>(t + 1), 53);
+// Domain k: its router under its TLD's, its MTA with the users' mailboxes, its name server with
+// its zone, and its client machines. Nothing when a generated name or address clashes.
+std::optional<GeneratedDomain> build_domain(Builder& build, std::int64_t k, const DomainsOptions& options,
+                                            const std::optional<auth::DkimKey>& dkim_key) {
+  const std::size_t t = static_cast<std::size_t>(k) % options.tlds.size();
+  const std::string& tld = options.tlds[t];
+  GeneratedDomain domain;
+  domain.name = "d" + std::to_string(k + 1) + "." + tld;
+  const unsigned high = static_cast<unsigned>(k / 256), low = static_cast<unsigned>(k % 256);
+  const std::string net = domain.name + "-net";
+  build.router(net, address_of(10, high, low, 1));
+  build.link("tld-" + tld, net, engine::milliseconds(5), lan, options.loss);
+  const engine::Address resolver_address = address_of(100, 64, static_cast<unsigned>(t + 1), 53);
 
-    domain.mta = build.host("mail." + domain.name, address_of(10, high, low, 25), "mta");
-    engine::Host* ns = build.host("ns." + domain.name, address_of(10, high, low, 53), "dns-authoritative");
-    if (!domain.mta || !ns) break;
-    auto mailboxes = std::make_unique<engine::MailboxService>(std::vector<std::string>{domain.name});
-    for (std::int64_t u = 1; u <= *users; ++u) {
-      domain.users.push_back("user" + std::to_string(u));
-      mailboxes->store().add_user(domain.users.back(), password_of(domain.users.back()));
-    }
-    domain.mta->set_resolver_address(resolver_address);
-    domain.mta->add_service(std::move(mailboxes));
-    engine::MtaConfig mta;
-    mta.starttls = *starttls;
-    domain.mta->add_service(std::make_unique<engine::MtaService>(std::move(mta), context.world.ledger));
-    dns::Zone zone = domain_zone(domain.name, domain.mta->address(), ns->address());
-    if (dkim_key) add_dkim(domain, zone, *dkim_key, context);
-    dns::ZoneSet zones;
-    zones.add(std::move(zone));
-    build.authoritative(*ns, std::move(zones), std::nullopt);
-    build.link(net, domain.mta->name(), engine::milliseconds(1), lan);
-    build.link(net, ns->name(), engine::milliseconds(1), lan);
-    for (std::int64_t c = 0; c < *clients; ++c) {
-      engine::Host* client = build.host("client" + std::to_string(c + 1) + "." + domain.name,
-                                        address_of(10, high, low, static_cast<unsigned>(100 + c)), "client");
-      if (!client) break;
-      client->set_resolver_address(resolver_address);
-      build.link(net, client->name(), engine::milliseconds(2), lan);
-      domain.clients.push_back(client);
-    }
-    state.domains.push_back(std::move(domain));
+  domain.mta = build.host("mail." + domain.name, address_of(10, high, low, 25), "mta");
+  engine::Host* ns = build.host("ns." + domain.name, address_of(10, high, low, 53), "dns-authoritative");
+  if (!domain.mta || !ns) return std::nullopt;
+  auto mailboxes = std::make_unique<engine::MailboxService>(std::vector<std::string>{domain.name});
+  for (std::int64_t u = 1; u <= options.users; ++u) {
+    domain.users.push_back("user" + std::to_string(u));
+    mailboxes->store().add_user(domain.users.back(), password_of(domain.users.back()));
+  }
+  domain.mta->set_resolver_address(resolver_address);
+  domain.mta->add_service(std::move(mailboxes));
+  engine::MtaConfig mta;
+  mta.starttls = options.starttls;
+  domain.mta->add_service(std::make_unique<engine::MtaService>(std::move(mta), build.context.world.ledger));
+  dns::Zone zone = domain_zone(domain.name, domain.mta->address(), ns->address());
+  if (dkim_key) add_dkim(domain, zone, *dkim_key, build.context);
+  dns::ZoneSet zones;
+  zones.add(std::move(zone));
+  build.authoritative(*ns, std::move(zones), std::nullopt);
+  build.link(net, domain.mta->name(), engine::milliseconds(1), lan);
+  build.link(net, ns->name(), engine::milliseconds(1), lan);
+  for (std::int64_t c = 0; c < options.clients; ++c) {
+    engine::Host* client = build.host("client" + std::to_string(c + 1) + "." + domain.name,
+                                      address_of(10, high, low, static_cast<unsigned>(100 + c)), "client");
+    if (!client) break;
+    client->set_resolver_address(resolver_address);
+    build.link(net, client->name(), engine::milliseconds(2), lan);
+    domain.clients.push_back(client);
+  }
+  return domain;
+}
+
+}  // namespace
+
+std::string password_of(const std::string& user) { return user + "-secret"; }
+
+bool build_domains(const YAML::Node& block, LoadContext& context) {
+  const auto options = read_domains_options(block, context);
+  if (!options) return false;
+  const std::optional<auth::DkimKey> dkim_key =
+      options->dkim ? std::optional<auth::DkimKey>(generated_dkim_key(*options->dkim, context)) : std::nullopt;
+
+  Builder build{context, block, context.world.network};
+  State& state = context.world.module_state<State>();
+  build_backbone(build, state, options->tlds);
+  state.domains.reserve(static_cast<std::size_t>(options->count));
+  for (std::int64_t k = 0; k < options->count && build.ok; ++k) {
+    auto domain = build_domain(build, k, *options, dkim_key);
+    if (!domain) break;
+    state.domains.push_back(std::move(*domain));
   }
   return build.ok;
 }

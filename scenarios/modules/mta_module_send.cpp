@@ -80,16 +80,27 @@ bool read_dsn_options(const YAML::Node& value, smtp::RecipientDsn& dsn, std::str
   return context.diagnostics.count() == errors_before;
 }
 
-}  // namespace
+// What the send: block says, once every value has been read.
+struct SendFields {
+  std::string from, mail_from;
+  std::vector<std::string> recipients, cc;
+  engine::Host* via = nullptr;
+  engine::Host* from_host = nullptr;
+  std::string subject = "(no subject)", body = "Hello.\n";
+  std::uint16_t port = 587;
+  smtp::RecipientDsn recipient_dsn;
+  std::string ret, envid;
+};
 
-std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, LoadContext& context) {
+// Reads every key of the block, reporting each bad one; nothing when any was bad.
+std::optional<SendFields> read_send_fields(const YAML::Node& value, LoadContext& context) {
   if (!context.check_keys(value, "send", {"from", "to", "via"},
                           {"subject", "body", "port", "from_host", "mail_from", "password", "auth", "message_id", "cc",
                            "notify", "ret", "envid", "orcpt"}))
     return std::nullopt;
+  SendFields fields;
   bool ok = true;
   auto from = parse_address_value(value["from"], context, "from address");
-  std::vector<std::string> recipients;
   if (auto list = context.text_list(value["to"], "to")) {
     for (const auto& item : *list) {
       auto parsed = mail::parse_mailbox(item);
@@ -97,44 +108,49 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
         context.error(value["to"], "bad recipient '" + item + "': " + parsed.error(), "an address like bob@example.org");
         ok = false;
       } else {
-        recipients.push_back(parsed.value().addr_spec());
+        fields.recipients.push_back(parsed.value().addr_spec());
       }
     }
   } else {
     ok = false;
   }
-  std::vector<std::string> cc;
   if (value["cc"]) {
-    if (auto list = context.text_list(value["cc"], "cc")) cc = *list;
+    if (auto list = context.text_list(value["cc"], "cc")) fields.cc = *list;
     else ok = false;
   }
-  engine::Host* via = context.host(value["via"], "send via");
-  engine::Host* from_host = value["from_host"] ? context.host(value["from_host"], "from_host") : via;
-  std::string subject = "(no subject)", body = "Hello.\n";
+  fields.via = context.host(value["via"], "send via");
+  fields.from_host = value["from_host"] ? context.host(value["from_host"], "from_host") : fields.via;
   if (value["subject"]) {
-    if (auto text = context.text(value["subject"], "subject")) subject = *text;
+    if (auto text = context.text(value["subject"], "subject")) fields.subject = *text;
     else ok = false;
   }
   if (value["body"]) {
-    if (auto text = context.text(value["body"], "body")) body = *text;
+    if (auto text = context.text(value["body"], "body")) fields.body = *text;
     else ok = false;
   }
-  std::optional<std::uint16_t> port = 587;
+  std::optional<std::uint16_t> port = fields.port;
   if (value["port"]) port = context.port(value["port"], "send port");
   std::optional<std::string> mail_from = from;
   if (value["mail_from"]) mail_from = parse_address_value(value["mail_from"], context, "mail_from", true);
-  smtp::RecipientDsn recipient_dsn;
-  std::string ret, envid;
-  if (!read_dsn_options(value, recipient_dsn, ret, envid, context)) ok = false;
-  if (!ok || !from || !via || !from_host || !port || !mail_from) return std::nullopt;
+  if (!read_dsn_options(value, fields.recipient_dsn, fields.ret, fields.envid, context)) ok = false;
+  if (!ok || !from || !fields.via || !fields.from_host || !port || !mail_from) return std::nullopt;
+  fields.from = *from;
+  fields.mail_from = *mail_from;
+  fields.port = *port;
+  return fields;
+}
 
-  auto* mta = via->find_service<engine::MtaService>();
-  if (!mta) {
-    context.error(value["via"], "'" + via->name() + "' runs no MTA", "a host with an mta: block");
-    return std::nullopt;
-  }
-  const engine::MtaConfig& mta_config = mta->config();
-  const bool relay_port = *port == 25 || *port == mta_config.relay_port;
+struct Credentials {
+  std::string user, password;  // both empty: send without AUTH
+};
+
+// Whether to log in (auth:, else by port) and with which password: password:, the MTA's
+// credentials:, or the MTA host's mailboxes. Nothing after a located error.
+std::optional<Credentials> read_credentials(const YAML::Node& value, const SendFields& fields,
+                                            const engine::MtaService& mta, LoadContext& context) {
+  const engine::MtaConfig& mta_config = mta.config();
+  const std::string& via = fields.via->name();
+  const bool relay_port = fields.port == 25 || fields.port == mta_config.relay_port;
   std::optional<bool> auth = !relay_port;
   if (value["auth"]) auth = context.boolean(value["auth"], "auth");
   if (!auth) return std::nullopt;
@@ -142,71 +158,97 @@ std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, Loa
   // mysterious failure at run time.
   if (*auth && relay_port && !mta_config.auth_on_relay) {
     context.error(value["auth"] ? value["auth"] : value["port"],
-                  "auth: true on port " + std::to_string(*port) + ", but the MTA on " + via->name() +
+                  "auth: true on port " + std::to_string(fields.port) + ", but the MTA on " + via +
                       " offers no AUTH on its relay port",
-                  "port: 587 (submission), auth: false, or auth_on_relay: true in " + via->name() + "'s mta: block");
+                  "port: 587 (submission), auth: false, or auth_on_relay: true in " + via + "'s mta: block");
     return std::nullopt;
   }
-  std::string user, password;
-  if (*auth) {
-    const auto at = from->rfind('@');
-    user = from->substr(0, at);
-    if (value["password"]) {
-      auto text = context.text(value["password"], "password");
-      if (!text) return std::nullopt;
-      password = *text;
-    } else if (auto found = mta->config().credentials.find(user); found != mta->config().credentials.end()) {
-      password = found->second;
-    } else if (auto* mailboxes = via->find_service<engine::MailboxService>();
-               mailboxes && mailboxes->store().password(user)) {
-      password = *mailboxes->store().password(user);
-    } else {
-      context.error(value, "no password is known for '" + user + "' on " + via->name(),
-                    "a password: entry, a user in that host's mailboxes:, or auth: false");
-      return std::nullopt;
-    }
+  Credentials credentials;
+  if (!*auth) return credentials;
+  std::string& user = credentials.user;
+  user = fields.from.substr(0, fields.from.rfind('@'));
+  if (value["password"]) {
+    auto text = context.text(value["password"], "password");
+    if (!text) return std::nullopt;
+    credentials.password = *text;
+  } else if (auto found = mta_config.credentials.find(user); found != mta_config.credentials.end()) {
+    credentials.password = found->second;
+  } else if (auto* mailboxes = fields.via->find_service<engine::MailboxService>();
+             mailboxes && mailboxes->store().password(user)) {
+    credentials.password = *mailboxes->store().password(user);
+  } else {
+    context.error(value, "no password is known for '" + user + "' on " + via,
+                  "a password: entry, a user in that host's mailboxes:, or auth: false");
+    return std::nullopt;
   }
+  return credentials;
+}
 
+std::string comma_list(const std::vector<std::string>& items) {
+  std::string list;
+  for (const auto& item : items) list += (list.empty() ? "" : ", ") + item;
+  return list;
+}
+
+// The message as the user's program writes it: no Date or Message-ID unless message_id: is
+// given (the submission server adds them, RFC 6409 §8).
+std::string compose_message(const YAML::Node& value, const SendFields& fields, LoadContext& context) {
   mail::Message message;
-  message.headers.append("From", *from);
-  std::string to_header;
-  for (const auto& recipient : recipients) to_header += (to_header.empty() ? "" : ", ") + recipient;
-  message.headers.append("To", to_header);
-  if (!cc.empty()) {
-    std::string cc_header;
-    for (const auto& item : cc) cc_header += (cc_header.empty() ? "" : ", ") + item;
-    message.headers.append("Cc", cc_header);
-    recipients.insert(recipients.end(), cc.begin(), cc.end());
-  }
-  message.headers.append("Subject", subject);
+  message.headers.append("From", fields.from);
+  message.headers.append("To", comma_list(fields.recipients));
+  if (!fields.cc.empty()) message.headers.append("Cc", comma_list(fields.cc));
+  message.headers.append("Subject", fields.subject);
   if (value["message_id"]) {
     if (auto text = context.text(value["message_id"], "message_id")) message.headers.append("Message-ID", *text);
   }
-  message.body = to_crlf(body);
+  message.body = to_crlf(fields.body);
+  return message.serialize();
+}
+
+// The envelope: To and Cc recipients, with the DSN parameters (RFC 3461) on each.
+smtp::Envelope make_envelope(const SendFields& fields) {
+  smtp::Envelope envelope;
+  envelope.reverse_path = fields.mail_from;
+  envelope.recipients = fields.recipients;
+  envelope.recipients.insert(envelope.recipients.end(), fields.cc.begin(), fields.cc.end());
+  envelope.ret = fields.ret;
+  envelope.envid = fields.envid;
+  if (fields.recipient_dsn.notify.given() || !fields.recipient_dsn.orcpt.empty())
+    for (const auto& recipient : envelope.recipients) {
+      smtp::RecipientDsn dsn = fields.recipient_dsn;
+      if (!dsn.orcpt.empty()) dsn.orcpt = "rfc822;" + recipient;
+      envelope.recipient_dsn.push_back(dsn);
+    }
+  return envelope;
+}
+
+}  // namespace
+
+std::optional<engine::Simulator::Action> parse_send(const YAML::Node& value, LoadContext& context) {
+  auto fields = read_send_fields(value, context);
+  if (!fields) return std::nullopt;
+  auto* mta = fields->via->find_service<engine::MtaService>();
+  if (!mta) {
+    context.error(value["via"], "'" + fields->via->name() + "' runs no MTA", "a host with an mta: block");
+    return std::nullopt;
+  }
+  auto credentials = read_credentials(value, *fields, *mta, context);
+  if (!credentials) return std::nullopt;
 
   engine::Submission submission;
-  submission.server = engine::Endpoint{via->address(), *port};
-  submission.server_name = via->name();
-  submission.envelope.reverse_path = *mail_from;
-  submission.envelope.recipients = recipients;
-  submission.envelope.ret = ret;
-  submission.envelope.envid = envid;
-  if (recipient_dsn.notify.given() || !recipient_dsn.orcpt.empty())
-    for (const auto& recipient : recipients) {
-      smtp::RecipientDsn dsn = recipient_dsn;
-      if (!dsn.orcpt.empty()) dsn.orcpt = "rfc822;" + recipient;
-      submission.envelope.recipient_dsn.push_back(dsn);
-    }
-  submission.message = message.serialize();
-  submission.auth_user = user;
-  submission.auth_password = password;
-  submission.implicit_tls = *port == mta->config().implicit_tls_port && mta->config().submission;
-  submission.label = subject;
+  submission.server = engine::Endpoint{fields->via->address(), fields->port};
+  submission.server_name = fields->via->name();
+  submission.message = compose_message(value, *fields, context);
+  submission.envelope = make_envelope(*fields);
+  submission.auth_user = credentials->user;
+  submission.auth_password = credentials->password;
+  submission.implicit_tls = fields->port == mta->config().implicit_tls_port && mta->config().submission;
+  submission.label = fields->subject;
 
-  auto* client = from_host->find_service<engine::SubmissionClient>();
+  auto* client = fields->from_host->find_service<engine::SubmissionClient>();
   if (!client)
     client = static_cast<engine::SubmissionClient*>(
-        &from_host->add_service(std::make_unique<engine::SubmissionClient>(&context.world.ledger)));
+        &fields->from_host->add_service(std::make_unique<engine::SubmissionClient>(&context.world.ledger)));
   return engine::Simulator::Action([client, submission] { client->submit(submission); });
 }
 
