@@ -204,43 +204,7 @@ void TcpStream::handle_data(const Packet& packet) {
     return;
   }
   const std::int64_t start = unwrap(header.sequence, irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_), rcv_nxt_);
-  const auto next = static_cast<std::int64_t>(rcv_nxt_);
-  std::string delivered;
-  if (length > 0) {
-    const std::int64_t end = start + static_cast<std::int64_t>(length);
-    const char* bytes = reinterpret_cast<const char*>(packet.data.data());
-    if (end <= next) {
-      // A duplicate: acknowledged again below.
-    } else if (start <= next) {
-      const auto skip = static_cast<std::size_t>(next - start);
-      // While paused, only what fits in the window we offered is taken; the rest comes again.
-      const std::size_t room = reading_paused_ ? receive_window() : length;
-      const std::size_t take = std::min(length - skip, room);
-      delivered.append(bytes + skip, take);
-      count_moved(take);
-      rcv_nxt_ += take;
-      // Out-of-order segments that now fit follow at once.
-      while (!out_of_order_.empty() && out_of_order_.begin()->first <= rcv_nxt_) {
-        auto first = out_of_order_.begin();
-        const std::uint64_t segment_end = first->first + first->second.size();
-        if (reading_paused_ && segment_end > rcv_nxt_ &&
-            segment_end - rcv_nxt_ > receive_window() - std::min<std::size_t>(receive_window(), delivered.size()))
-          break;
-        if (segment_end > rcv_nxt_) {
-          delivered.append(first->second, static_cast<std::size_t>(rcv_nxt_ - first->first));
-          count_moved(static_cast<std::size_t>(segment_end - rcv_nxt_));
-          rcv_nxt_ = segment_end;
-        }
-        out_of_order_.erase(first);
-      }
-    } else if (start - next < static_cast<std::int64_t>(4 * host_.network().tcp_options().max_window)) {
-      std::string& slot = out_of_order_[static_cast<std::uint64_t>(start)];
-      if (slot.size() < length) {
-        slot.assign(bytes, length);
-        count_moved(length);
-      }
-    }
-  }
+  std::string delivered = take_in_order(start, packet);
   if (has_fin && start >= 0) peer_fin_offset_ = static_cast<std::uint64_t>(start) + length;
   bool fin_now = false;
   if (peer_fin_offset_ && rcv_nxt_ == *peer_fin_offset_) {
@@ -255,21 +219,7 @@ void TcpStream::handle_data(const Packet& packet) {
   const std::uint64_t segments_before = segments_sent_;
 
   auto self = shared_from_this();
-  if (!delivered.empty()) {
-    if (on_data && !reading_paused_) {
-      auto handler = on_data;
-      if (!undelivered_.empty()) {
-        count_moved(undelivered_.size() + delivered.size());
-        delivered.insert(0, undelivered_);
-        undelivered_.clear();
-      }
-      handler(delivered);
-      if (state_ == State::closed) return;
-    } else {
-      count_moved(delivered.size());
-      undelivered_ += delivered;
-    }
-  }
+  if (!hand_to_application(std::move(delivered))) return;
   if (!fin_now && paused_on_arrival) send_ack();
   if (fin_now) {
     if (reading_paused_) {
@@ -279,6 +229,64 @@ void TcpStream::handle_data(const Packet& packet) {
     }
     peer_closed(segments_before);
   }
+}
+
+std::string TcpStream::take_in_order(std::int64_t start, const Packet& packet) {
+  const std::size_t length = packet.data.size();
+  const auto next = static_cast<std::int64_t>(rcv_nxt_);
+  std::string delivered;
+  if (length == 0) return delivered;
+  const std::int64_t end = start + static_cast<std::int64_t>(length);
+  const char* bytes = reinterpret_cast<const char*>(packet.data.data());
+  if (end <= next) {
+    // A duplicate: acknowledged again by the caller.
+  } else if (start <= next) {
+    const auto skip = static_cast<std::size_t>(next - start);
+    // While paused, only what fits in the window we offered is taken; the rest comes again.
+    const std::size_t room = reading_paused_ ? receive_window() : length;
+    const std::size_t take = std::min(length - skip, room);
+    delivered.append(bytes + skip, take);
+    count_moved(take);
+    rcv_nxt_ += take;
+    // Out-of-order segments that now fit follow at once.
+    while (!out_of_order_.empty() && out_of_order_.begin()->first <= rcv_nxt_) {
+      auto first = out_of_order_.begin();
+      const std::uint64_t segment_end = first->first + first->second.size();
+      if (reading_paused_ && segment_end > rcv_nxt_ &&
+          segment_end - rcv_nxt_ > receive_window() - std::min<std::size_t>(receive_window(), delivered.size()))
+        break;
+      if (segment_end > rcv_nxt_) {
+        delivered.append(first->second, static_cast<std::size_t>(rcv_nxt_ - first->first));
+        count_moved(static_cast<std::size_t>(segment_end - rcv_nxt_));
+        rcv_nxt_ = segment_end;
+      }
+      out_of_order_.erase(first);
+    }
+  } else if (start - next < static_cast<std::int64_t>(4 * host_.network().tcp_options().max_window)) {
+    std::string& slot = out_of_order_[static_cast<std::uint64_t>(start)];
+    if (slot.size() < length) {
+      slot.assign(bytes, length);
+      count_moved(length);
+    }
+  }
+  return delivered;
+}
+
+bool TcpStream::hand_to_application(std::string delivered) {
+  if (delivered.empty()) return true;
+  if (!on_data || reading_paused_) {
+    count_moved(delivered.size());
+    undelivered_ += delivered;
+    return true;
+  }
+  auto handler = on_data;
+  if (!undelivered_.empty()) {
+    count_moved(undelivered_.size() + delivered.size());
+    delivered.insert(0, undelivered_);
+    undelivered_.clear();
+  }
+  handler(delivered);
+  return state_ != State::closed;
 }
 
 // The peer's FIN is in (and every byte before it delivered): tell the application, then close

@@ -89,6 +89,11 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void on_timeout();
   void handle_ack(const Packet& packet);
   void handle_data(const Packet& packet);
+  // The bytes of a segment starting at offset `start` that are now in order (with any held
+  // out-of-order segments they join up with); a segment ahead of them is held.
+  std::string take_in_order(std::int64_t start, const Packet& packet);
+  // In-order bytes to the application, or held while reading is paused. False: the stream closed.
+  bool hand_to_application(std::string delivered);
   void update_rtt(Time sample);
   void reset_rto_after_lost_handshake();
   // Every state change goes through here (smoltcp's set_state). No trace record: the transport

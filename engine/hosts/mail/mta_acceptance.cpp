@@ -55,6 +55,13 @@ std::size_t count_header(const std::string& message, std::string_view name) {
 
 smtp::Reply ok(int code, std::string_view status, std::string_view text) { return smtp::make_reply(code, status, text); }
 
+// A policy's trace fields, in its order, above the message.
+std::string prepend_policy_headers(std::string message, const PolicyVerdict& verdict) {
+  for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
+    message = mail::prepend_header(message, it->first, it->second);
+  return message;
+}
+
 // Runs policies one after another (each may answer later); stops at the first refusal.
 template <typename Invoke>
 void run_policies(std::shared_ptr<std::vector<std::shared_ptr<MtaPolicy>>> policies, std::size_t index,
@@ -172,32 +179,36 @@ smtp::Reply MtaService::accept_recipient(const smtp::RecipientVerdictNeeded& req
   return ok(250, "2.1.5", text);
 }
 
-void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
-                                 std::function<void(smtp::Reply)> decide) {
+std::optional<smtp::Reply> MtaService::refuse_before_policies(const smtp::MessageVerdictNeeded& request) {
   // RFC 5321 §6.3: a message that has passed through hop_limit servers is in a loop (a forward
   // that points back, two MX records naming each other); refuse it so it is bounced, not relayed.
   const std::size_t hops = count_header(request.message, "Received");
   if (hops >= config_.hop_limit)
-    return decide(ok(554, "5.4.6", "Too many hops: the message has " + std::to_string(hops) +
-                                       " Received lines (hop_limit " + std::to_string(config_.hop_limit) +
-                                       "); mail loop? (RFC 5321 §6.3)"));
+    return ok(554, "5.4.6", "Too many hops: the message has " + std::to_string(hops) +
+                                " Received lines (hop_limit " + std::to_string(config_.hop_limit) +
+                                "); mail loop? (RFC 5321 §6.3)");
   // A message bigger than a local recipient's free space (only now is its size known for sure).
-  if (auto* mailboxes = this->mailboxes()) {
-    bool any_fits = false, any_local = false;
-    for (const auto& recipient : request.envelope.recipients) {
-      if (!is_local_domain(domain_of(recipient))) {
-        any_fits = true;
-        continue;
-      }
-      any_local = true;
-      if (!mailboxes->has_recipient(recipient) || mailboxes->has_room_for(recipient, request.message.size()))
-        any_fits = true;
+  auto* mailboxes = this->mailboxes();
+  if (!mailboxes) return std::nullopt;
+  bool any_fits = false, any_local = false;
+  for (const auto& recipient : request.envelope.recipients) {
+    if (!is_local_domain(domain_of(recipient))) {
+      any_fits = true;
+      continue;
     }
-    if (any_local && !any_fits)
-      return decide(mailboxes->quota_full_is_temporary()
-                        ? ok(452, "4.2.2", "Requested action not taken: mailbox full, try again later")
-                        : ok(552, "5.2.2", "Requested mail action aborted: mailbox full"));
+    any_local = true;
+    if (!mailboxes->has_recipient(recipient) || mailboxes->has_room_for(recipient, request.message.size()))
+      any_fits = true;
   }
+  if (!any_local || any_fits) return std::nullopt;
+  return mailboxes->quota_full_is_temporary()
+             ? ok(452, "4.2.2", "Requested action not taken: mailbox full, try again later")
+             : ok(552, "5.2.2", "Requested mail action aborted: mailbox full");
+}
+
+void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
+                                 std::function<void(smtp::Reply)> decide) {
+  if (auto refusal = refuse_before_policies(request)) return decide(*refusal);
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
   auto message = std::make_shared<std::string>(request.message);
   auto from_verdicts = std::make_shared<std::vector<PolicyVerdict>>(connection.transaction().mail_from_verdicts);
@@ -226,32 +237,37 @@ void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::M
       });
 }
 
+std::string MtaService::ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
+                                      std::string& message) {
+  // Carried from one of our MTAs, or a new message entering the system — with the id its
+  // simulated sender reserved, if the ledger confirms it did (a header from anywhere else is
+  // never trusted: the ledger knows which ids it gave out).
+  const std::string carried = header_of(message, tracking_header).value_or("");
+  if (connection.peer_is_mta() && !carried.empty()) return carried;
+  message = remove_header(message, tracking_header);
+  const std::string subject = header_of(message, "Subject").value_or("");
+  std::string ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients,
+                                         host_->simulator().now(), carried);
+  message = mail::prepend_header(message, tracking_header, ledger_id);
+  return ledger_id;
+}
+
+std::string MtaService::add_missing_submission_headers(std::string message, Time now) {
+  if (!header_of(message, "Date"))
+    message = mail::prepend_header(message, "Date", mail::format_date(host_->simulator().wall_clock_seconds(now)));
+  if (!header_of(message, "Message-ID"))
+    message = mail::prepend_header(message, "Message-ID",
+                                   mail::make_message_id(hostname(), ++message_counter_, host_->simulator().wall_clock_seconds(now)));
+  return message;
+}
+
 void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted) {
   const Time now = host_->simulator().now();
   const smtp::SessionInfo& session = accepted.session;
   std::string message = accepted.message;
   const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
-
-  // The ledger id: carried from one of our MTAs, or a new message entering the system — with the
-  // id its simulated sender reserved, if the ledger confirms it did (a header from anywhere else
-  // is never trusted: the ledger knows which ids it gave out).
-  std::string ledger_id;
-  const std::string carried = header_of(message, tracking_header).value_or("");
-  if (connection.peer_is_mta()) ledger_id = carried;
-  if (ledger_id.empty()) {
-    message = remove_header(message, tracking_header);
-    std::string subject = header_of(message, "Subject").value_or("");
-    ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients, now, carried);
-    message = mail::prepend_header(message, tracking_header, ledger_id);
-  }
-  // RFC 6409 §8.2 and §8.3: a submission server may add a missing Date and Message-ID.
-  if (submitted) {
-    if (!header_of(message, "Date"))
-      message = mail::prepend_header(message, "Date", mail::format_date(host_->simulator().wall_clock_seconds(now)));
-    if (!header_of(message, "Message-ID"))
-      message = mail::prepend_header(message, "Message-ID",
-                                     mail::make_message_id(hostname(), ++message_counter_, host_->simulator().wall_clock_seconds(now)));
-  }
+  const std::string ledger_id = ledger_id_for(connection, accepted, message);
+  if (submitted) message = add_missing_submission_headers(std::move(message), now);
   // RFC 5321 §4.4: every SMTP server that takes a message prepends a Received line.
   const std::string queue_id =
       connection.transaction().queue_id.empty() ? queue_.next_queue_id() : connection.transaction().queue_id;
@@ -259,13 +275,10 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   message = smtp::received_header(session, queue_id, for_recipient, host_->simulator().wall_clock_seconds(now)) + message;
   // Then the policies' trace fields above it: Received-SPF from MAIL FROM, Authentication-Results
   // from the end of DATA on top (RFC 8601 §5: prepended, like Received).
-  auto prepend_all = [&message](const PolicyVerdict& verdict) {
-    for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
-      message = mail::prepend_header(message, it->first, it->second);
-  };
-  for (const auto& from_verdict : connection.transaction().mail_from_verdicts) prepend_all(from_verdict);
+  for (const auto& from_verdict : connection.transaction().mail_from_verdicts)
+    message = prepend_policy_headers(std::move(message), from_verdict);
   const PolicyVerdict& verdict = connection.transaction().message_verdict;
-  prepend_all(verdict);
+  message = prepend_policy_headers(std::move(message), verdict);
 
   std::string how = std::string(smtp::to_string(session.mode)) + " port" +
                     (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);

@@ -79,90 +79,114 @@ void MtaService::attempt(QueueEntry& entry) {
 
 // --- local delivery (the MDA: MailboxService::deliver) ---
 
+struct MtaService::LocalOutcome {
+  struct Forward {
+    std::string from;                    // the recipient whose forward it is
+    std::vector<std::string> addresses;  // where it goes
+    smtp::RecipientDsn dsn;              // the NOTIFY and ORCPT the copies go on with
+  };
+  std::vector<Failure> failures;  // bounced together
+  std::vector<Forward> forwards;
+  std::vector<std::string> delivered_notices, expanded_notices;  // RFC 3461 NOTIFY=SUCCESS
+};
+
 void MtaService::deliver_local(QueueEntry& entry) {
-  const Time now = host_->simulator().now();
-  auto* mailboxes = this->mailboxes();
   const std::string folder = entry.folder.empty() ? "INBOX" : entry.folder;
   // RFC 5321 §4.4: the final delivery records the envelope sender in Return-Path.
   const std::string message = "Return-Path: <" + entry.sender + ">\r\n" + entry.message;
-  std::vector<Failure> failures;
-  struct Forward {
-    std::string from;                   // the recipient whose forward it is
-    std::vector<std::string> addresses; // where it goes
-    smtp::RecipientDsn dsn;             // the NOTIFY and ORCPT the copies go on with
-  };
-  std::vector<Forward> forwards;
-  std::vector<std::string> delivered_notices, expanded_notices;
-  for (auto& recipient : entry.recipients) {
-    if (recipient.state != RecipientState::pending) continue;
-    if (!mailboxes) {
-      failures.push_back({recipient.address, "5.3.0", "no mailboxes on " + host_->name(), ""});
-      continue;
-    }
-    // A forward stamps "Delivered-To: <the address>" on the copy it sends on (Postfix local(8)); a
-    // copy that comes back with it has gone round a loop (RFC 5321 §6.3; RFC 3463 5.4.6).
-    if (was_delivered_to(entry.message, recipient.address)) {
-      record_mail(*host_, entry.ledger_id,
-                  "mail forwarding loop for " + recipient.address + ": the message already says Delivered-To: " +
-                      recipient.address);
-      failures.push_back({recipient.address, "5.4.6", "mail forwarding loop for " + recipient.address, ""});
-      continue;
-    }
-    LocalDelivery result = mailboxes->deliver(mailbox_address(recipient.address), folder, message, now);
-    switch (result.status) {
-      case LocalDelivery::Status::delivered: {
-        recipient.state = RecipientState::done;
-        // The ledger counts a delivery only where a mailbox took the message; a pure forward is a
-        // forward, and the copies it makes are counted instead (mail_ledger.h).
-        // RFC 3461 §5.2.3: "delivered" where SUCCESS was asked; an alias or forward that reached
-        // several mailboxes or addresses is "expanded" (§5.2.7.3). A one-to-one forward reports
-        // nothing here: NOTIFY goes on with the copy, and the hop that delivers it reports (§5.2.7.2).
-        const bool expanded = result.delivered_to.size() + result.forward_to.size() > 1;
-        if (recipient.dsn.notify.wants_success() && (expanded || !result.delivered_to.empty()))
-          (expanded ? expanded_notices : delivered_notices).push_back(recipient.address);
-        if (result.delivered_to.empty()) {
-          ledger_.forwarded(entry.ledger_id, recipient.address, now);
-        } else {
-          const bool duplicate = delivered_before(ledger_, entry.ledger_id, recipient.address);
-          ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
-          ++delivered_count_;
-          record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
-          if (duplicate)
-            record_mail(*host_, entry.ledger_id,
-                        "duplicate: " + recipient.address + " got " + entry.ledger_id +
-                            " again; the MTA that sent it never heard the 250 for the earlier copy "
-                            "(a crash lost the reply, RFC 1047)");
-        }
-        if (!result.forward_to.empty()) forwards.push_back({recipient.address, {}, forwarded_dsn(recipient, expanded)});
-        for (auto& forward : result.forward_to) {
-          forwards.back().addresses.push_back(forward);
-          ledger_.add_recipient(entry.ledger_id, forward);
-          record_mail(*host_, entry.ledger_id, "forwarded: " + recipient.address + " is forwarded to " + forward);
-        }
-        break;
-      }
-      case LocalDelivery::Status::unknown_user:
-        failures.push_back({recipient.address, "5.1.1", "550 5.1.1 <" + recipient.address + ">: user unknown", ""});
-        break;
-      case LocalDelivery::Status::quota_exceeded:
-        if (mailboxes->quota_full_is_temporary()) {  // stays queued: retried after the back-off
-          recipient.defer({.status = "4.2.2", .diagnostic = "mailbox full (" + result.detail + ")"});
-          entry.last_error = recipient.last_diagnostic;
-          break;
-        }
-        failures.push_back({recipient.address, "5.2.2", "552 5.2.2 <" + recipient.address + ">: mailbox full (" +
-                                                            result.detail + ")", ""});
-        break;
-      case LocalDelivery::Status::failed:
-        recipient.defer({.status = "4.3.0", .diagnostic = "local delivery failed: " + result.detail});
+  LocalOutcome outcome;
+  for (auto& recipient : entry.recipients)
+    if (recipient.state == RecipientState::pending) deliver_to_mailbox(entry, recipient, folder, message, outcome);
+  if (!outcome.delivered_notices.empty())
+    report_success(entry, outcome.delivered_notices, mail::DeliveryAction::delivered, "");
+  if (!outcome.expanded_notices.empty())
+    report_success(entry, outcome.expanded_notices, mail::DeliveryAction::expanded, "");
+  if (!outcome.failures.empty()) bounce(entry, outcome.failures);
+  send_on_forwards(entry, outcome);
+  end_attempt(entry.queue_id);
+}
+
+// One recipient into its mailbox: delivered (or forwarded), a failure to bounce, or deferred.
+void MtaService::deliver_to_mailbox(QueueEntry& entry, QueuedRecipient& recipient, const std::string& folder,
+                                    const std::string& message, LocalOutcome& outcome) {
+  auto* mailboxes = this->mailboxes();
+  if (!mailboxes) {
+    outcome.failures.push_back({recipient.address, "5.3.0", "no mailboxes on " + host_->name(), ""});
+    return;
+  }
+  // A forward stamps "Delivered-To: <the address>" on the copy it sends on (Postfix local(8)); a
+  // copy that comes back with it has gone round a loop (RFC 5321 §6.3; RFC 3463 5.4.6).
+  if (was_delivered_to(entry.message, recipient.address)) {
+    record_mail(*host_, entry.ledger_id,
+                "mail forwarding loop for " + recipient.address + ": the message already says Delivered-To: " +
+                    recipient.address);
+    outcome.failures.push_back({recipient.address, "5.4.6", "mail forwarding loop for " + recipient.address, ""});
+    return;
+  }
+  LocalDelivery result =
+      mailboxes->deliver(mailbox_address(recipient.address), folder, message, host_->simulator().now());
+  switch (result.status) {
+    case LocalDelivery::Status::delivered:
+      mailbox_took(entry, recipient, result, folder, outcome);
+      break;
+    case LocalDelivery::Status::unknown_user:
+      outcome.failures.push_back(
+          {recipient.address, "5.1.1", "550 5.1.1 <" + recipient.address + ">: user unknown", ""});
+      break;
+    case LocalDelivery::Status::quota_exceeded:
+      if (mailboxes->quota_full_is_temporary()) {  // stays queued: retried after the back-off
+        recipient.defer({.status = "4.2.2", .diagnostic = "mailbox full (" + result.detail + ")"});
         entry.last_error = recipient.last_diagnostic;
         break;
-    }
+      }
+      outcome.failures.push_back({recipient.address, "5.2.2",
+                                  "552 5.2.2 <" + recipient.address + ">: mailbox full (" + result.detail + ")", ""});
+      break;
+    case LocalDelivery::Status::failed:
+      recipient.defer({.status = "4.3.0", .diagnostic = "local delivery failed: " + result.detail});
+      entry.last_error = recipient.last_diagnostic;
+      break;
   }
-  if (!delivered_notices.empty()) report_success(entry, delivered_notices, mail::DeliveryAction::delivered, "");
-  if (!expanded_notices.empty()) report_success(entry, expanded_notices, mail::DeliveryAction::expanded, "");
-  if (!failures.empty()) bounce(entry, failures);
-  for (const auto& forward : forwards) {
+}
+
+// The mailboxes took the message for `recipient`: the ledger, the trace, the success notices
+// asked for, and the forwards to send on.
+void MtaService::mailbox_took(const QueueEntry& entry, QueuedRecipient& recipient, const LocalDelivery& result,
+                              const std::string& folder, LocalOutcome& outcome) {
+  const Time now = host_->simulator().now();
+  recipient.state = RecipientState::done;
+  // The ledger counts a delivery only where a mailbox took the message; a pure forward is a
+  // forward, and the copies it makes are counted instead (mail_ledger.h).
+  // RFC 3461 §5.2.3: "delivered" where SUCCESS was asked; an alias or forward that reached
+  // several mailboxes or addresses is "expanded" (§5.2.7.3). A one-to-one forward reports
+  // nothing here: NOTIFY goes on with the copy, and the hop that delivers it reports (§5.2.7.2).
+  const bool expanded = result.delivered_to.size() + result.forward_to.size() > 1;
+  if (recipient.dsn.notify.wants_success() && (expanded || !result.delivered_to.empty()))
+    (expanded ? outcome.expanded_notices : outcome.delivered_notices).push_back(recipient.address);
+  if (result.delivered_to.empty()) {
+    ledger_.forwarded(entry.ledger_id, recipient.address, now);
+  } else {
+    const bool duplicate = delivered_before(ledger_, entry.ledger_id, recipient.address);
+    ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
+    ++delivered_count_;
+    record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+    if (duplicate)
+      record_mail(*host_, entry.ledger_id,
+                  "duplicate: " + recipient.address + " got " + entry.ledger_id +
+                      " again; the MTA that sent it never heard the 250 for the earlier copy "
+                      "(a crash lost the reply, RFC 1047)");
+  }
+  if (result.forward_to.empty()) return;
+  outcome.forwards.push_back({recipient.address, {}, forwarded_dsn(recipient, expanded)});
+  for (auto& forward : result.forward_to) {
+    outcome.forwards.back().addresses.push_back(forward);
+    ledger_.add_recipient(entry.ledger_id, forward);
+    record_mail(*host_, entry.ledger_id, "forwarded: " + recipient.address + " is forwarded to " + forward);
+  }
+}
+
+void MtaService::send_on_forwards(const QueueEntry& entry, const LocalOutcome& outcome) {
+  for (const auto& forward : outcome.forwards) {
     // The copies keep the envelope's RET and ENVID and the recipient's NOTIFY and ORCPT (RFC 3461
     // §5.2.7.2-3, as Postfix's local(8) and virtual aliases do), so the sender's report still
     // names the address they wrote.
@@ -176,7 +200,6 @@ void MtaService::deliver_local(QueueEntry& entry) {
              .message = "Delivered-To: " + forward.from + "\r\n" + entry.message,
              .dsn = &envelope});
   }
-  end_attempt(entry.queue_id);
 }
 
 // --- remote delivery ---

@@ -44,6 +44,7 @@
 namespace maillab::engine {
 
 class MailboxService;
+struct LocalDelivery;
 
 class MtaService : public Service {
  public:
@@ -144,6 +145,15 @@ class MtaService : public Service {
   // MAIL FROM after the sender-domain check: the policies' check_mail_from in turn.
   void check_sender_policies(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
                              std::function<void(smtp::Reply)> decide);
+  // End of DATA, before the policies: a refusal for a looping message or one no local mailbox
+  // has room for; nothing when the policies may go on.
+  std::optional<smtp::Reply> refuse_before_policies(const smtp::MessageVerdictNeeded& request);
+  // The accepted message's ledger id: carried from one of our MTAs, or given now (and its
+  // tracking header written into `message`).
+  std::string ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
+                            std::string& message);
+  // RFC 6409 §8.2-8.3: the Date and Message-ID a submission server may add when missing.
+  std::string add_missing_submission_headers(std::string message, Time now);
   // 250 for a recipient we take, unless greylisting holds this triplet back (450 4.7.1).
   smtp::Reply accept_recipient(const smtp::RecipientVerdictNeeded& request, const std::string& recipient,
                                std::string text);
@@ -182,6 +192,12 @@ class MtaService : public Service {
   struct RemoteJob;
   void attempt(QueueEntry& entry);
   void deliver_local(QueueEntry& entry);
+  struct LocalOutcome;  // what one local delivery attempt leaves to do (mta_delivery.cpp)
+  void deliver_to_mailbox(QueueEntry& entry, QueuedRecipient& recipient, const std::string& folder,
+                          const std::string& message, LocalOutcome& outcome);
+  void mailbox_took(const QueueEntry& entry, QueuedRecipient& recipient, const LocalDelivery& result,
+                    const std::string& folder, LocalOutcome& outcome);
+  void send_on_forwards(const QueueEntry& entry, const LocalOutcome& outcome);
   void deliver_remote(QueueEntry& entry);
   void route_found(const std::shared_ptr<RemoteJob>& job, const StubResolver::MailRoute& route);
   void try_next_target(const std::shared_ptr<RemoteJob>& job);
