@@ -135,6 +135,91 @@ std::optional<BridgeFlags> read_bridge_flags(ParsedArguments& parsed, std::strin
   return flags;
 }
 
+// The world as a real-time server: records to the writers only (a bridge may run for hours),
+// the clock at the real time, commands rate-limited.
+void prepare_world(scenarios::World& world, const BridgeFlags& flags) {
+  world.simulator.trace().set_keep_records(false);
+  // Real clients write real dates (Date:); the simulated servers' Received lines and IMAP
+  // INTERNALDATEs must not predate them, so the bridge's clock starts at the real time.
+  world.simulator.set_epoch_seconds(static_cast<std::int64_t>(std::time(nullptr)));
+  // One student's script must not keep the servers busy for the whole class.
+  engine::set_command_rate(world.network, flags.command_rate);
+}
+
+// The servers speak real TLS with certificates from the world's CA: real clients need it, so it
+// is written to --ca-file (or a temporary file); --keylog gets every connection's secrets.
+// Nothing, or what cannot be written.
+std::optional<std::string> write_tls_files(scenarios::World& world, ParsedArguments& parsed,
+                                           const bridge::BridgeOptions& options, std::string& ca_file,
+                                           std::ofstream& keylog_file) {
+  // Clients reach the servers at the bind address (or at 127.0.0.1 when it is 0.0.0.0 or a name).
+  const auto bound = engine::parse_address(options.bind_address);
+  engine::world_pki(world.network)
+      .also_certify_addresses({bound && *bound != 0 ? options.bind_address : std::string("127.0.0.1")});
+  ca_file = parsed.has("ca-file")
+                ? parsed.options["ca-file"]
+                : (std::filesystem::temp_directory_path() / ("maillab-" + world.name + "-ca.pem")).string();
+  if (!write_file_atomically(ca_file, engine::world_pki(world.network).certificate_authority().pem()))
+    return "cannot write --ca-file '" + ca_file + "'";
+  if (parsed.has("keylog")) {
+    keylog_file.open(parsed.options["keylog"], std::ios::binary);
+    if (!keylog_file) return "cannot write --keylog file '" + parsed.options["keylog"] + "'";
+    write_tls_keys_to(world, keylog_file);
+  }
+  return std::nullopt;
+}
+
+// What is served where, the CA file, the limits: printed once every port is open.
+void print_banner(const scenarios::World& world, const BridgeFlags& flags, const bridge::Bridge& server,
+                  const bridge::GatewayOptions& gateway_options, const std::string& ca_file) {
+  const bridge::BridgeOptions& options = flags.options;
+  std::cout << "== " << world.name << (world.title.empty() ? "" : ": " + world.title) << " ==\n"
+            << "bridge: real clients enter the simulation at host '" << gateway_options.name << "' "
+            << engine::format_address(gateway_options.address) << " (linked to every server; it forwards nothing)\n"
+            << "serving on " << options.bind_address << " in real time" << flags.speed_text << ":\n"
+            << bridge::format_port_table(server.ports(), options.bind_address)
+            << "TLS: the servers' certificates are signed by this world's CA, written to " << ca_file
+            << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
+            << "limits: " << server.options().max_connections << " connections, "
+            << server.options().max_connections_per_port << " per port, "
+            << server.options().max_buffered_per_connection << " bytes waiting per client, "
+            << (flags.command_rate.limits() ? flags.command_rate.describe() : std::string("no command rate"))
+            << " per connection\n"
+            << (flags.run_for ? "stops after " + scenarios::format_duration(*flags.run_for) : std::string("Ctrl-C stops"))
+            << "\n\n"
+            << std::flush;
+}
+
+// The trace as it happens, on standard output (flushed per record: someone is watching).
+std::unique_ptr<engine::JsonlTraceWriter> subscribe_trace(engine::Trace& trace, const std::string& format,
+                                                          bool verbose) {
+  if (format == "text") {
+    trace.subscribe([verbose](const engine::TraceRecord& record) {
+      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
+      std::cout << engine::format_text(record) << std::endl;
+    });
+  } else if (format == "jsonl") {
+    auto jsonl = std::make_unique<engine::JsonlTraceWriter>(std::cout);
+    trace.subscribe(jsonl->listener());
+    return jsonl;
+  }
+  return nullptr;
+}
+
+void print_stopped(const scenarios::World& world, const bridge::Bridge& server, bridge::StopReason reason,
+                   const std::string& format) {
+  const bridge::BridgeCounters& counters = server.counters();
+  std::cout << (format == "jsonl" ? "" : "\n") << "bridge: stopped ("
+            << (reason == bridge::StopReason::signal ? "signal" : reason == bridge::StopReason::time_limit ? "--for" : "stop")
+            << ") at " << engine::format_seconds(world.simulator.now()) << "s simulated; " << counters.connections
+            << " connections (" << counters.connections_failed << " failed), " << counters.bytes_in << " bytes in, "
+            << counters.bytes_out << " bytes out, " << counters.datagrams_in << " datagrams in, "
+            << counters.datagrams_out << " out; " << counters.connections_refused << " refused over a limit, "
+            << counters.accept_errors << " accept failures, " << counters.reads_paused << " reads paused, at most "
+            << counters.peak_buffered << " bytes waiting for one client\n"
+            << world.ledger.summary_line() << std::endl;
+}
+
 }  // namespace
 
 int command_bridge(const Arguments& arguments) {
@@ -155,10 +240,7 @@ int command_bridge(const Arguments& arguments) {
 
   auto flags = read_bridge_flags(*parsed, error);
   if (!flags) return usage_error("bridge", error);
-  bridge::BridgeOptions& options = flags->options;
-  const std::optional<engine::Time>& run_for = flags->run_for;
-  const std::string& format = flags->format;
-  const bool remote = flags->remote;
+  const bridge::BridgeOptions& options = flags->options;
 
   scenarios::Diagnostics diagnostics;
   const std::string& path = parsed->positional.front();
@@ -168,32 +250,11 @@ int command_bridge(const Arguments& arguments) {
               << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was served\n";
     return 2;
   }
-  // A bridge may run for hours: records go to the writers only, not into memory.
-  world->simulator.trace().set_keep_records(false);
-  // Real clients write real dates (Date:); the simulated servers' Received lines and IMAP
-  // INTERNALDATEs must not predate them, so the bridge's clock starts at the real time.
-  world->simulator.set_epoch_seconds(static_cast<std::int64_t>(std::time(nullptr)));
-
-  // One student's script must not keep the servers busy for the whole class.
-  const engine::CommandRate& command_rate = flags->command_rate;
-  engine::set_command_rate(world->network, command_rate);
-
-  // The servers speak real TLS with certificates from the world's CA: real clients need it.
-  // Clients reach the servers at the bind address (or at 127.0.0.1 when it is 0.0.0.0 or a name).
-  const auto bound = engine::parse_address(options.bind_address);
-  engine::world_pki(world->network)
-      .also_certify_addresses({bound && *bound != 0 ? options.bind_address : std::string("127.0.0.1")});
-  const std::string ca_file =
-      parsed->has("ca-file") ? parsed->options["ca-file"]
-                             : (std::filesystem::temp_directory_path() / ("maillab-" + world->name + "-ca.pem")).string();
-  if (!write_file_atomically(ca_file, engine::world_pki(world->network).certificate_authority().pem()))
-    return usage_error("bridge", "cannot write --ca-file '" + ca_file + "'");
+  prepare_world(*world, *flags);
+  std::string ca_file;
   std::ofstream keylog_file;
-  if (parsed->has("keylog")) {
-    keylog_file.open(parsed->options["keylog"], std::ios::binary);
-    if (!keylog_file) return usage_error("bridge", "cannot write --keylog file '" + parsed->options["keylog"] + "'");
-    write_tls_keys_to(*world, keylog_file);
-  }
+  if (auto problem = write_tls_files(*world, *parsed, options, ca_file, keylog_file))
+    return usage_error("bridge", *problem);
 
   bridge::GatewayOptions gateway_options;
   bridge::Gateway gateway(world->network, gateway_options);
@@ -203,7 +264,7 @@ int command_bridge(const Arguments& arguments) {
 
   bridge::Bridge server(world->simulator, gateway, options);
   if (!server.open(error)) return usage_error("bridge", error);
-  if (remote)
+  if (flags->remote)
     std::cerr << "maillab bridge: WARNING: serving on " << options.bind_address
               << ": anyone who can reach this machine can use these servers. The lab's passwords are plain and may "
                  "cross in plain text, its TLS keys are made from the scenario's seed (not secret), and its servers "
@@ -214,45 +275,10 @@ int command_bridge(const Arguments& arguments) {
     if (!write_file_atomically(parsed->options["ports-file"], json))
       return usage_error("bridge", "cannot write --ports-file '" + parsed->options["ports-file"] + "'");
   }
-
-  std::cout << "== " << world->name << (world->title.empty() ? "" : ": " + world->title) << " ==\n"
-            << "bridge: real clients enter the simulation at host '" << gateway_options.name << "' "
-            << engine::format_address(gateway_options.address) << " (linked to every server; it forwards nothing)\n"
-            << "serving on " << options.bind_address << " in real time" << flags->speed_text << ":\n"
-            << bridge::format_port_table(server.ports(), options.bind_address)
-            << "TLS: the servers' certificates are signed by this world's CA, written to " << ca_file
-            << "\n  (e.g. openssl s_client -CAfile " << ca_file << " ..., Python ssl.create_default_context(cafile=...))\n"
-            << "limits: " << server.options().max_connections << " connections, "
-            << server.options().max_connections_per_port << " per port, "
-            << server.options().max_buffered_per_connection << " bytes waiting per client, "
-            << (command_rate.limits() ? command_rate.describe() : std::string("no command rate")) << " per connection\n"
-            << (run_for ? "stops after " + scenarios::format_duration(*run_for) : std::string("Ctrl-C stops")) << "\n\n"
-            << std::flush;
-
-  engine::Trace& trace = world->simulator.trace();
-  std::unique_ptr<engine::JsonlTraceWriter> jsonl;
-  const bool verbose = parsed->has("verbose");
-  if (format == "text") {
-    trace.subscribe([verbose](const engine::TraceRecord& record) {
-      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
-      std::cout << engine::format_text(record) << std::endl;
-    });
-  } else if (format == "jsonl") {
-    jsonl = std::make_unique<engine::JsonlTraceWriter>(std::cout);
-    trace.subscribe(jsonl->listener());
-  }
-
+  print_banner(*world, *flags, server, gateway_options, ca_file);
+  auto jsonl = subscribe_trace(world->simulator.trace(), flags->format, parsed->has("verbose"));
   const bridge::StopReason reason = server.run();
-  const bridge::BridgeCounters& counters = server.counters();
-  std::cout << (format == "jsonl" ? "" : "\n") << "bridge: stopped ("
-            << (reason == bridge::StopReason::signal ? "signal" : reason == bridge::StopReason::time_limit ? "--for" : "stop")
-            << ") at " << engine::format_seconds(world->simulator.now()) << "s simulated; " << counters.connections
-            << " connections (" << counters.connections_failed << " failed), " << counters.bytes_in << " bytes in, "
-            << counters.bytes_out << " bytes out, " << counters.datagrams_in << " datagrams in, "
-            << counters.datagrams_out << " out; " << counters.connections_refused << " refused over a limit, "
-            << counters.accept_errors << " accept failures, " << counters.reads_paused << " reads paused, at most "
-            << counters.peak_buffered << " bytes waiting for one client\n"
-            << world->ledger.summary_line() << std::endl;
+  print_stopped(*world, server, reason, flags->format);
   return 0;
 }
 

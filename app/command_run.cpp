@@ -35,6 +35,78 @@ constexpr const char* help_text =
     "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran),\n"
     "3 out of memory, 4 internal error.\n";
 
+// --out, --pcap and --keylog, opened before the run (the key log is written as it goes).
+struct OutputFiles {
+  std::ofstream trace, pcap, keylog;
+};
+
+// Nothing, or what cannot be written.
+std::optional<std::string> open_output_files(ParsedArguments& parsed, scenarios::World& world, OutputFiles& files) {
+  if (parsed.has("out")) {
+    files.trace.open(parsed.options["out"], std::ios::binary);
+    if (!files.trace) return "cannot write --out file '" + parsed.options["out"] + "'";
+  }
+  if (parsed.has("pcap")) {
+    files.pcap.open(parsed.options["pcap"], std::ios::binary);
+    if (!files.pcap) return "cannot write --pcap file '" + parsed.options["pcap"] + "'";
+  }
+  if (parsed.has("keylog")) {
+    files.keylog.open(parsed.options["keylog"], std::ios::binary);
+    if (!files.keylog) return "cannot write --keylog file '" + parsed.options["keylog"] + "'";
+    write_tls_keys_to(world, files.keylog);
+  }
+  return std::nullopt;
+}
+
+// The trace writers the run feeds: text or JSONL to `trace_out`, packets to the pcap file.
+struct TraceWriters {
+  std::unique_ptr<engine::JsonlTraceWriter> jsonl;
+  std::unique_ptr<engine::PcapTraceWriter> pcap;
+};
+
+TraceWriters subscribe_writers(scenarios::World& world, engine::Time run_until, const std::string& format,
+                               bool verbose, std::ostream& trace_out, std::ofstream& pcap_file) {
+  engine::Trace& trace = world.simulator.trace();
+  // Records stream to the writers below and are not kept: expectations keep their own tallies,
+  // so a long run's memory follows what is in flight (DESIGN.md, "Data flow").
+  trace.set_keep_records(false);
+  trace.set_fingerprinting(false);  // nothing here prints it; with --trace none records are not even made
+  TraceWriters writers;
+  if (format == "text") {
+    print_header(trace_out, world, run_until);
+    trace.subscribe([&trace_out, verbose](const engine::TraceRecord& record) {
+      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
+      trace_out << engine::format_text(record) << '\n';
+    });
+  } else if (format == "jsonl") {
+    writers.jsonl = std::make_unique<engine::JsonlTraceWriter>(trace_out);
+    trace.subscribe(writers.jsonl->listener());
+  }
+  if (pcap_file.is_open()) {
+    writers.pcap = std::make_unique<engine::PcapTraceWriter>(pcap_file);
+    trace.subscribe(writers.pcap->listener());
+  }
+  return writers;
+}
+
+// The results block after the trace: every expectation, what failed, the ledger's summary.
+void print_results(const scenarios::World& world, const scenarios::RunOutcome& outcome, bool after_text_trace) {
+  std::cout << (after_text_trace ? "\n" : "") << "results (" << world.expectations.size()
+            << (world.expectations.size() == 1 ? " expectation" : " expectations") << ", ran to "
+            << engine::format_seconds(world.simulator.now()) << "s):\n"
+            << scenarios::format_outcome(outcome);
+  if (outcome.passed()) {
+    std::cout << "all expectations held\n";
+  } else {
+    for (const auto& e : outcome.expectations) {
+      if (e.result.passed) continue;
+      std::cout << "FAILED: " << e.expectation->where.to_string() << ": " << e.expectation->description << "\n";
+    }
+    for (const auto& problem : outcome.audit_problems) std::cout << "FAILED audit: " << problem << "\n";
+  }
+  std::cout << world.ledger.summary_line() << "\n";
+}
+
 }  // namespace
 
 int command_run(const Arguments& arguments) {
@@ -68,66 +140,17 @@ int command_run(const Arguments& arguments) {
   std::cerr << diagnostics.warnings_to_string();
   const engine::Time run_until = until.value_or(world->until);
 
-  std::ofstream out_file, pcap_file;
-  if (parsed->has("out")) {
-    out_file.open(parsed->options["out"], std::ios::binary);
-    if (!out_file) return usage_error("run", "cannot write --out file '" + parsed->options["out"] + "'");
-  }
-  if (parsed->has("pcap")) {
-    pcap_file.open(parsed->options["pcap"], std::ios::binary);
-    if (!pcap_file) return usage_error("run", "cannot write --pcap file '" + parsed->options["pcap"] + "'");
-  }
-  std::ofstream keylog_file;
-  if (parsed->has("keylog")) {
-    keylog_file.open(parsed->options["keylog"], std::ios::binary);
-    if (!keylog_file) return usage_error("run", "cannot write --keylog file '" + parsed->options["keylog"] + "'");
-    write_tls_keys_to(*world, keylog_file);
-  }
-  std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(out_file) : std::cout;
-
-  engine::Trace& trace = world->simulator.trace();
-  // Records stream to the writers below and are not kept: expectations keep their own tallies,
-  // so a long run's memory follows what is in flight (DESIGN.md, "Data flow").
-  trace.set_keep_records(false);
-  trace.set_fingerprinting(false);  // nothing here prints it; with --trace none records are not even made
-  std::unique_ptr<engine::JsonlTraceWriter> jsonl;
-  std::unique_ptr<engine::PcapTraceWriter> pcap;
-  const bool verbose = parsed->has("verbose");
-  if (format == "text") {
-    print_header(trace_out, *world, run_until);
-    trace.subscribe([&trace_out, verbose](const engine::TraceRecord& record) {
-      if (!verbose && engine::is_pure_ack_hop(record)) return;  // JSONL and pcap keep them
-      trace_out << engine::format_text(record) << '\n';
-    });
-  } else if (format == "jsonl") {
-    jsonl = std::make_unique<engine::JsonlTraceWriter>(trace_out);
-    trace.subscribe(jsonl->listener());
-  }
-  if (pcap_file.is_open()) {
-    pcap = std::make_unique<engine::PcapTraceWriter>(pcap_file);
-    trace.subscribe(pcap->listener());
-  }
+  OutputFiles files;
+  if (auto problem = open_output_files(*parsed, *world, files)) return usage_error("run", *problem);
+  std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(files.trace) : std::cout;
+  TraceWriters writers = subscribe_writers(*world, run_until, format, parsed->has("verbose"), trace_out, files.pcap);
 
   meter.loaded();
   scenarios::run_world(*world, run_until);
   meter.finished();
   scenarios::RunOutcome outcome = scenarios::evaluate(*world);
   trace_out.flush();
-
-  std::cout << (format == "text" && !parsed->has("out") ? "\n" : "") << "results (" << world->expectations.size()
-            << (world->expectations.size() == 1 ? " expectation" : " expectations") << ", ran to "
-            << engine::format_seconds(world->simulator.now()) << "s):\n"
-            << scenarios::format_outcome(outcome);
-  if (outcome.passed()) {
-    std::cout << "all expectations held\n";
-  } else {
-    for (const auto& e : outcome.expectations) {
-      if (e.result.passed) continue;
-      std::cout << "FAILED: " << e.expectation->where.to_string() << ": " << e.expectation->description << "\n";
-    }
-    for (const auto& problem : outcome.audit_problems) std::cout << "FAILED audit: " << problem << "\n";
-  }
-  std::cout << world->ledger.summary_line() << "\n";
+  print_results(*world, outcome, format == "text" && !parsed->has("out"));
   // Conservation problems are audits, so a run that has any already failed above.
   if (parsed->has("stats")) meter.print(std::cout, *world);
   const int status = outcome.passed() ? 0 : 1;

@@ -42,23 +42,6 @@ std::vector<std::string> accounting_problems(scenarios::World& world, std::uint6
   return problems;
 }
 
-}  // namespace
-
-std::string mail_benchmark_scenario(const MailBenchmarkOptions& o) {
-  std::ostringstream text;
-  text << "name: bench-mail\n"
-       << "seed: " << o.seed << "\n"
-       << "generate:\n"
-       << "  domains: {count: " << o.domains << ", users: " << o.users << ", loss: " << o.loss
-       << ", starttls: " << (o.tls ? "true" : "false") << (o.dkim.empty() ? "" : ", dkim: " + o.dkim) << "}\n"
-       << "  traffic:\n"
-       << "    - {count: " << o.messages << ", rate: " << o.rate << "/s, size: [500, 4KB]"
-       << (o.tls ? ", tls: true" : "") << "}\n";
-  return text.str();
-}
-
-namespace {
-
 // Loads and runs one world; prints its figures when `figures` is set. `run_cpu_s` is the CPU the
 // run took (not the load), for comparing two runs in one process.
 int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::ostream& errors, double& run_cpu_s) {
@@ -115,6 +98,19 @@ void print_dkim_cost(const MailBenchmarkOptions& options, double dkim_run_cpu_s,
 }
 
 }  // namespace
+
+std::string mail_benchmark_scenario(const MailBenchmarkOptions& o) {
+  std::ostringstream text;
+  text << "name: bench-mail\n"
+       << "seed: " << o.seed << "\n"
+       << "generate:\n"
+       << "  domains: {count: " << o.domains << ", users: " << o.users << ", loss: " << o.loss
+       << ", starttls: " << (o.tls ? "true" : "false") << (o.dkim.empty() ? "" : ", dkim: " + o.dkim) << "}\n"
+       << "  traffic:\n"
+       << "    - {count: " << o.messages << ", rate: " << o.rate << "/s, size: [500, 4KB]"
+       << (o.tls ? ", tls: true" : "") << "}\n";
+  return text.str();
+}
 
 int run_mail_benchmark(const MailBenchmarkOptions& options, std::ostream& out, std::ostream& errors) {
   double plain_run_cpu_s = 0, run_cpu_s = 0;

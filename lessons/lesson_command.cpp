@@ -57,6 +57,92 @@ void print_answer_key(const Lesson& lesson, std::ostream& out) {
   }
 }
 
+// What the command line asks for, once every flag has been checked.
+struct LessonFlags {
+  std::string lesson_path;
+  std::optional<std::string> answers_path, student, result_path;
+  std::optional<std::uint64_t> seed;
+  bool check_only = false, print_key = false;
+};
+
+// Nothing, and `error` says why, when the flags do not make one request.
+std::optional<LessonFlags> read_lesson_flags(app::ParsedArguments& parsed, std::string& error) {
+  for (const char* name : {"student", "result", "answers", "seed"})
+    if (parsed.times_given(name) > 1) {
+      error = "--" + std::string(name) + " given twice";
+      return std::nullopt;
+    }
+  LessonFlags flags;
+  if (!app::read_seed(parsed, flags.seed, error)) return std::nullopt;
+  if (parsed.has("student")) {
+    flags.student = parsed.options["student"];
+    if (!valid_student_id(*flags.student)) {
+      error = "--student wants an id of letters, digits, '.', '-', '_' or '@', not '" + *flags.student + "'";
+      return std::nullopt;
+    }
+  }
+  for (auto [name, into] : {std::pair{"result", &flags.result_path}, std::pair{"answers", &flags.answers_path}}) {
+    if (!parsed.has(name)) continue;
+    if (parsed.options[name].empty()) {
+      error = "--" + std::string(name) + " needs a file name";
+      return std::nullopt;
+    }
+    *into = parsed.options[name];
+  }
+  flags.check_only = parsed.has("check");
+  flags.print_key = parsed.has("key");
+  if (parsed.positional.size() > 1) error = "give exactly one lesson file";
+  else if (parsed.positional.empty()) error = "no lesson file given";
+  else if (flags.result_path && !flags.student) error = "--result needs --student ID (whose result it is)";
+  else if (flags.print_key && (flags.answers_path || flags.result_path || flags.check_only))
+    error = "--key only prints the key: leave out --answers, --result and --check";
+  if (!error.empty()) return std::nullopt;
+  flags.lesson_path = parsed.positional.front();
+  return flags;
+}
+
+// The --answers file, checked against the lesson; nothing (the problems told on `err`) when it
+// cannot be read or does not fit.
+std::optional<std::vector<AnswerLine>> read_answers_for(const Lesson& lesson, const LessonFlags& flags,
+                                                        std::ostream& err) {
+  std::ifstream file(*flags.answers_path, std::ios::binary);
+  if (!file) {
+    err << "maillab lesson: cannot read the answers file '" << *flags.answers_path << "'\n";
+    return std::nullopt;
+  }
+  std::vector<AnswerLine> answers = read_answer_lines(file);
+  const auto problems = check_answer_lines(answers, lesson, *flags.answers_path);
+  if (problems.empty()) return answers;
+  for (const auto& problem : problems) err << problem << "\n";
+  err << "maillab lesson: the answers file does not fit " << flags.lesson_path << " (" << lesson.question_count()
+      << " questions); nothing was run\n";
+  return std::nullopt;
+}
+
+// Runs the lesson (from the answers, or with the student at the terminal) and writes --result.
+int run_lesson(Lesson lesson, const LessonFlags& flags, const std::vector<AnswerLine>& answers,
+               scenarios::Diagnostics& diagnostics, std::istream& in, std::ostream& out, std::ostream& err) {
+  auto run = LessonRun::start(std::move(lesson), diagnostics, flags.seed);
+  if (!run) {
+    err << diagnostics.to_string() << "maillab lesson: the lesson's scenario did not load; nothing was run\n";
+    return 2;
+  }
+  TerminalOptions options;
+  options.width = terminal_width_from_environment();
+  options.seed_overridden = flags.seed.has_value();
+  const std::string started = utc_now();
+  if (flags.answers_path) run_with_answers(*run, answers, out, options);
+  else run_interactive(*run, in, out, options);
+  if (flags.result_path) {
+    std::string problem;
+    if (!write_result_file(lesson_result(*run, started, utc_now()), *flags.result_path, problem)) {
+      err << "maillab lesson: " << problem << "\n";
+      return 2;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_lesson_command(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
@@ -69,82 +155,32 @@ int run_lesson_command(const std::vector<std::string>& arguments, std::istream& 
     out << help_text;
     return 0;
   }
-  for (const char* name : {"student", "result", "answers", "seed"})
-    if (parsed->times_given(name) > 1) return usage_error(err, "--" + std::string(name) + " given twice");
-  std::optional<std::string> lesson_path, answers_path, student, result_path;
-  std::optional<std::uint64_t> seed;
-  if (!app::read_seed(*parsed, seed, error)) return usage_error(err, error);
-  if (parsed->has("student")) {
-    student = parsed->options["student"];
-    if (!valid_student_id(*student))
-      return usage_error(err, "--student wants an id of letters, digits, '.', '-', '_' or '@', not '" + *student + "'");
-  }
-  for (auto [name, into] : {std::pair{"result", &result_path}, std::pair{"answers", &answers_path}}) {
-    if (!parsed->has(name)) continue;
-    if (parsed->options[name].empty()) return usage_error(err, "--" + std::string(name) + " needs a file name");
-    *into = parsed->options[name];
-  }
-  const bool check_only = parsed->has("check"), print_key = parsed->has("key");
-  if (parsed->positional.size() > 1) return usage_error(err, "give exactly one lesson file");
-  if (!parsed->positional.empty()) lesson_path = parsed->positional.front();
-  if (!lesson_path) return usage_error(err, "no lesson file given");
-  if (result_path && !student) return usage_error(err, "--result needs --student ID (whose result it is)");
-  if (print_key && (answers_path || result_path || check_only))
-    return usage_error(err, "--key only prints the key: leave out --answers, --result and --check");
+  const auto flags = read_lesson_flags(*parsed, error);
+  if (!flags) return usage_error(err, error);
 
   scenarios::Diagnostics diagnostics;
-  auto lesson = load_lesson(*lesson_path, diagnostics, student.value_or(""));
+  auto lesson = load_lesson(flags->lesson_path, diagnostics, flags->student.value_or(""));
   if (!lesson) {
-    err << diagnostics.to_string() << "maillab lesson: " << *lesson_path << ": " << diagnostics.count()
+    err << diagnostics.to_string() << "maillab lesson: " << flags->lesson_path << ": " << diagnostics.count()
         << (diagnostics.count() == 1 ? " error" : " errors") << "; nothing was run\n";
     return 2;
   }
-
   std::vector<AnswerLine> answers;
-  if (answers_path) {
-    std::ifstream file(*answers_path, std::ios::binary);
-    if (!file) {
-      err << "maillab lesson: cannot read the answers file '" << *answers_path << "'\n";
-      return 2;
-    }
-    answers = read_answer_lines(file);
-    const auto problems = check_answer_lines(answers, *lesson, *answers_path);
-    if (!problems.empty()) {
-      for (const auto& problem : problems) err << problem << "\n";
-      err << "maillab lesson: the answers file does not fit " << *lesson_path << " (" << lesson->question_count()
-          << " questions); nothing was run\n";
-      return 2;
-    }
+  if (flags->answers_path) {
+    auto read = read_answers_for(*lesson, *flags, err);
+    if (!read) return 2;
+    answers = std::move(*read);
   }
-  if (print_key) {
+  if (flags->print_key) {
     print_answer_key(*lesson, out);
     return 0;
   }
-  if (check_only) {
-    out << *lesson_path << ": ok (" << lesson->steps.size() << " steps, " << lesson->question_count() << " questions"
-        << (answers_path ? ", answers file fits" : "") << ")\n";
+  if (flags->check_only) {
+    out << flags->lesson_path << ": ok (" << lesson->steps.size() << " steps, " << lesson->question_count()
+        << " questions" << (flags->answers_path ? ", answers file fits" : "") << ")\n";
     return 0;
   }
-
-  auto run = LessonRun::start(std::move(*lesson), diagnostics, seed);
-  if (!run) {
-    err << diagnostics.to_string() << "maillab lesson: the lesson's scenario did not load; nothing was run\n";
-    return 2;
-  }
-  TerminalOptions options;
-  options.width = terminal_width_from_environment();
-  options.seed_overridden = seed.has_value();
-  const std::string started = utc_now();
-  if (answers_path) run_with_answers(*run, answers, out, options);
-  else run_interactive(*run, in, out, options);
-  if (result_path) {
-    std::string problem;
-    if (!write_result_file(lesson_result(*run, started, utc_now()), *result_path, problem)) {
-      err << "maillab lesson: " << problem << "\n";
-      return 2;
-    }
-  }
-  return 0;
+  return run_lesson(std::move(*lesson), *flags, answers, diagnostics, in, out, err);
 }
 
 }  // namespace maillab::lessons

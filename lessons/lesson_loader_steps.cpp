@@ -205,105 +205,122 @@ std::optional<std::size_t> read_answer_index(const YAML::Node& node, std::size_t
   return std::nullopt;
 }
 
-std::optional<Quiz> read_quiz(const YAML::Node& node, std::string_view what, LoadContext& context) {
-  if (!context.check_keys(node, what, {"question"}, {"id", "choices", "answer", "accept", "explain", "graded", "second_try"}))
-    return std::nullopt;
-  Quiz quiz;
-  quiz.where = context.location(node);
+// id:, graded:, second_try:, question: and explain:. False after an error.
+bool read_quiz_text(const YAML::Node& node, const std::string& what, Quiz& quiz, LoadContext& context) {
   bool ok = true;
   if (node["id"]) {
-    auto id = context.text(node["id"], std::string(what) + " id");
+    auto id = context.text(node["id"], what + " id");
     if (id && !id->empty() && id->find_first_of(" ,\"\n") == std::string::npos) quiz.id = *id;
     else {
-      if (id) context.error(node["id"], std::string(what) + " id '" + *id + "' is not one word", "a short name without spaces or commas (a gradebook column)");
+      if (id) context.error(node["id"], what + " id '" + *id + "' is not one word", "a short name without spaces or commas (a gradebook column)");
       ok = false;
     }
   }
   if (node["graded"]) {
-    if (auto graded = context.boolean(node["graded"], std::string(what) + " graded")) quiz.graded = *graded;
+    if (auto graded = context.boolean(node["graded"], what + " graded")) quiz.graded = *graded;
     else ok = false;
   }
   if (node["second_try"]) {
-    if (auto credit = context.number(node["second_try"], std::string(what) + " second_try", 0, 1)) quiz.second_try = *credit;
+    if (auto credit = context.number(node["second_try"], what + " second_try", 0, 1)) quiz.second_try = *credit;
     else ok = false;
   }
-  if (auto question = context.text(node["question"], std::string(what) + " question")) quiz.question = *question;
+  if (auto question = context.text(node["question"], what + " question")) quiz.question = *question;
   else ok = false;
   if (node["explain"]) {
-    if (auto explain = context.text(node["explain"], std::string(what) + " explain")) quiz.explanation = *explain;
+    if (auto explain = context.text(node["explain"], what + " explain")) quiz.explanation = *explain;
     else ok = false;
   }
+  return ok;
+}
+
+// One entry of choices:: its text, or {text: ..., why: ...} (why is shown to whoever picks it).
+bool read_choice(const YAML::Node& item, const std::string& what, Quiz& quiz, LoadContext& context) {
+  if (!item.IsMap()) {
+    auto text = context.text(item, what + " choice");
+    if (!text) return false;
+    quiz.choices.push_back(*text);
+    quiz.choice_explanations.emplace_back();
+    return true;
+  }
+  if (!context.check_keys(item, what + " choice", {"text", "why"}, {})) return false;
+  auto text = context.text(item["text"], what + " choice text");
+  auto why = context.text(item["why"], what + " choice why");
+  if (!text || !why) return false;
+  quiz.choices.push_back(*text);
+  quiz.choice_explanations.push_back(*why);
+  return true;
+}
+
+// A multiple-choice question: choices: (2 to 6) and answer:. False to give up on the quiz at
+// once; an error after which reading goes on sets `ok` to false.
+bool read_choices(const YAML::Node& node, const std::string& what, Quiz& quiz, LoadContext& context, bool& ok) {
   const YAML::Node choices = node["choices"], answer = node["answer"], accept = node["accept"];
-  if (choices) {
-    if (accept) {
-      context.error(accept, std::string(what) + " has both choices and accept",
-                    "choices: with answer: (multiple choice), or accept: alone (free text)");
+  if (accept) {
+    context.error(accept, what + " has both choices and accept",
+                  "choices: with answer: (multiple choice), or accept: alone (free text)");
+    ok = false;
+  }
+  if (!choices.IsSequence()) {
+    context.error(choices, what + " choices is " + LoadContext::describe(choices), "a list of 2 to 6 choices");
+    return false;
+  }
+  if (choices.size() < 2 || choices.size() > max_choices) {
+    context.error(choices, what + " has " + std::to_string(choices.size()) +
+                               (choices.size() == 1 ? " choice" : " choices"),
+                  "2 to 6 choices");
+    ok = false;
+  }
+  for (const auto& item : choices)
+    if (!read_choice(item, what, quiz, context)) ok = false;
+  if (!answer) {
+    context.error(node, what + " has choices but no 'answer'",
+                  "answer: the letter (a, b, ...) or number (1, 2, ...) of the right choice");
+    ok = false;
+  } else if (ok) {
+    if (auto index = read_answer_index(answer, quiz.choices.size(), context)) quiz.correct_choice = *index;
+    else ok = false;
+  }
+  return true;
+}
+
+// A free-text question: accept: [accepted answers]. False after an error.
+bool read_accepted(const YAML::Node& node, const std::string& what, Quiz& quiz, LoadContext& context) {
+  const YAML::Node answer = node["answer"], accept = node["accept"];
+  bool ok = true;
+  if (answer) {
+    context.error(answer, what + " has 'answer' without 'choices'",
+                  "choices: with answer:, or accept: [accepted answers] for a free-text question");
+    ok = false;
+  }
+  auto values = context.text_list(accept, what + " accept");
+  if (!values) return false;
+  if (values->empty()) {
+    context.error(accept, what + " accept is an empty list", "one or more accepted answers");
+    ok = false;
+  }
+  for (const auto& value : *values) {
+    if (value.find_first_not_of(" \t") == std::string::npos) {
+      context.error(accept, what + " accepts an empty answer", "non-empty accepted answers");
       ok = false;
     }
-    if (!choices.IsSequence()) {
-      context.error(choices, std::string(what) + " choices is " + LoadContext::describe(choices),
-                    "a list of 2 to 6 choices");
-      return std::nullopt;
-    }
-    if (choices.size() < 2 || choices.size() > max_choices) {
-      context.error(choices, std::string(what) + " has " + std::to_string(choices.size()) +
-                                 (choices.size() == 1 ? " choice" : " choices"),
-                    "2 to 6 choices");
-      ok = false;
-    }
-    for (const auto& item : choices) {
-      // A choice is its text, or {text: ..., why: ...}: why is shown to whoever picks it.
-      if (item.IsMap()) {
-        if (!context.check_keys(item, std::string(what) + " choice", {"text", "why"}, {})) {
-          ok = false;
-          continue;
-        }
-        auto text = context.text(item["text"], std::string(what) + " choice text");
-        auto why = context.text(item["why"], std::string(what) + " choice why");
-        if (text && why) {
-          quiz.choices.push_back(*text);
-          quiz.choice_explanations.push_back(*why);
-        } else {
-          ok = false;
-        }
-      } else if (auto text = context.text(item, std::string(what) + " choice")) {
-        quiz.choices.push_back(*text);
-        quiz.choice_explanations.emplace_back();
-      } else {
-        ok = false;
-      }
-    }
-    if (!answer) {
-      context.error(node, std::string(what) + " has choices but no 'answer'",
-                    "answer: the letter (a, b, ...) or number (1, 2, ...) of the right choice");
-      ok = false;
-    } else if (ok) {
-      if (auto index = read_answer_index(answer, quiz.choices.size(), context)) quiz.correct_choice = *index;
-      else ok = false;
-    }
-  } else if (accept) {
-    if (answer) {
-      context.error(answer, std::string(what) + " has 'answer' without 'choices'",
-                    "choices: with answer:, or accept: [accepted answers] for a free-text question");
-      ok = false;
-    }
-    if (auto values = context.text_list(accept, std::string(what) + " accept")) {
-      if (values->empty()) {
-        context.error(accept, std::string(what) + " accept is an empty list", "one or more accepted answers");
-        ok = false;
-      }
-      for (const auto& value : *values) {
-        if (value.find_first_not_of(" \t") == std::string::npos) {
-          context.error(accept, std::string(what) + " accepts an empty answer", "non-empty accepted answers");
-          ok = false;
-        }
-      }
-      quiz.accepted = *values;
-    } else {
-      ok = false;
-    }
+  }
+  quiz.accepted = *values;
+  return ok;
+}
+
+std::optional<Quiz> read_quiz(const YAML::Node& node, std::string_view what_view, LoadContext& context) {
+  if (!context.check_keys(node, what_view, {"question"}, {"id", "choices", "answer", "accept", "explain", "graded", "second_try"}))
+    return std::nullopt;
+  const std::string what(what_view);
+  Quiz quiz;
+  quiz.where = context.location(node);
+  bool ok = read_quiz_text(node, what, quiz, context);
+  if (node["choices"]) {
+    if (!read_choices(node, what, quiz, context, ok)) return std::nullopt;
+  } else if (node["accept"]) {
+    ok = read_accepted(node, what, quiz, context) && ok;
   } else {
-    context.error(node, std::string(what) + " has neither 'choices' nor 'accept'",
+    context.error(node, what + " has neither 'choices' nor 'accept'",
                   "choices: [..] with answer: b (multiple choice), or accept: [\"3\"] (free text)");
     ok = false;
   }
