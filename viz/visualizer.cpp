@@ -239,17 +239,41 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
   return options;
 }
 
-int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ostream& err) {
-  const auto font = find_font();
-  if (!font) {
-    err << missing_font_message() << '\n';
-    return 1;
-  }
+namespace {
+
+// What the window shows: where its scenes come from, its title, and the lesson or exercise
+// session that drives it (at most one).
+struct Sessions {
   SceneFactory factory;
   std::string title = "maillab";
   std::unique_ptr<LessonSession> lesson;
   std::unique_ptr<ExerciseSession> exercise;
   std::string exercise_note;
+};
+
+// An exercise or work file, with the --edit changes made. An exit status on bad input.
+std::optional<int> open_exercise(const VisualizerOptions& options, FileKind kind, Sessions& sessions,
+                                 std::ostream& err) {
+  std::string problems;
+  sessions.exercise = load_exercise_session(options, kind, sessions.exercise_note, problems);
+  if (!sessions.exercise) {
+    err << problems;
+    return 2;
+  }
+  for (const auto& edit : options.edits) {
+    if (!apply_edit(*sessions.exercise, edit, problems)) {
+      err << "maillab gui: --edit " << edit << ": " << problems << "\n";
+      return 2;
+    }
+  }
+  ExerciseSession* session = sessions.exercise.get();
+  sessions.factory = [session] { return session->make_scene(); };
+  sessions.title += " - exercise " + session->exercise().id + ": " + session->work_path();
+  return std::nullopt;
+}
+
+// The lesson, exercise, scenario or demo the options name. An exit status on bad input.
+std::optional<int> open_sessions(const VisualizerOptions& options, Sessions& sessions, std::ostream& err) {
   if ((!options.edits.empty() || options.rerun) && options.scenario_path.empty()) {
     err << "maillab gui: --edit and --rerun need an exercise or work file\n";
     return 2;
@@ -261,8 +285,8 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   }
   if (!options.lesson_path.empty()) {
     std::string problems;
-    lesson = load_lesson_session(options, problems);
-    if (!lesson) {
+    sessions.lesson = load_lesson_session(options, problems);
+    if (!sessions.lesson) {
       err << problems;
       return 2;
     }
@@ -270,62 +294,42 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
       err << "maillab gui: --at does not apply to a lesson (time moves with its steps; use --lesson-steps)\n";
       return 2;
     }
-    LessonSession* session = lesson.get();
-    factory = [session] { return make_lesson_scene(session->run()); };
-    title += " - lesson: " + session->run().lesson().title;
+    LessonSession* session = sessions.lesson.get();
+    sessions.factory = [session] { return make_lesson_scene(session->run()); };
+    sessions.title += " - lesson: " + session->run().lesson().title;
   } else if (options.scenario_path.empty()) {
     const std::uint64_t seed = options.seed.value_or(1);
-    factory = [seed] { return make_demo_scene(seed); };
-    title += " - demo";
+    sessions.factory = [seed] { return make_demo_scene(seed); };
+    sessions.title += " - demo";
   } else if (!std::filesystem::exists(options.scenario_path)) {
     err << options.scenario_path << ": no such file\n";
     return 2;
   } else if (const FileKind kind = file_kind(options.scenario_path); kind != FileKind::scenario) {
-    std::string problems;
-    exercise = load_exercise_session(options, kind, exercise_note, problems);
-    if (!exercise) {
-      err << problems;
-      return 2;
-    }
-    for (const auto& edit : options.edits) {
-      if (!apply_edit(*exercise, edit, problems)) {
-        err << "maillab gui: --edit " << edit << ": " << problems << "\n";
-        return 2;
-      }
-    }
-    ExerciseSession* session = exercise.get();
-    factory = [session] { return session->make_scene(); };
-    title += " - exercise " + session->exercise().id + ": " + session->work_path();
+    return open_exercise(options, kind, sessions, err);
   } else {
     if (std::string problems = check_scenario(options.scenario_path, options.seed); !problems.empty()) {
       err << problems;
       return 2;
     }
-    factory = world_scene_factory(options.scenario_path, options.seed);
-    title += " - " + options.scenario_path;
+    sessions.factory = world_scene_factory(options.scenario_path, options.seed);
+    sessions.title += " - " + options.scenario_path;
   }
+  return std::nullopt;
+}
 
-  const bool headless = !options.screenshot_path.empty();
-  AppSettings settings;
-  settings.width = options.width;
-  settings.height = options.height;
-  settings.ui_scale = options.large_fonts ? 1.5f : 1.0f;
-  settings.vsync = !headless;
-  settings.title = title;
-  VisualizerApp app(std::move(factory), settings, *font);
-  if (!app.ok()) {
-    err << app.error() << '\n';
-    return 1;
-  }
+// The view the options ask for before the first frame: lesson steps taken (and taken back), the
+// exercise re-run, the time, the selection, playing or not. An exit status when that fails.
+std::optional<int> set_up_view(VisualizerApp& app, Sessions& sessions, const VisualizerOptions& options,
+                               bool headless, std::ostream& out, std::ostream& err) {
   VisualizerState& state = app.state();
-  if (lesson) {
-    state.lesson = lesson.get();
+  if (LessonSession* lesson = sessions.lesson.get()) {
+    state.lesson = lesson;
     lesson->advance_steps(options.lesson_steps);
     for (int i = 0; i < options.lesson_back; ++i) rewind_lesson(state, *lesson, false);
   }
-  if (exercise) {
-    state.exercise = exercise.get();
-    out << exercise_note << "\n";
+  if (ExerciseSession* exercise = sessions.exercise.get()) {
+    state.exercise = exercise;
+    out << sessions.exercise_note << "\n";
     if (options.rerun && !rerun_exercise(state, *exercise)) {
       err << "maillab gui: " << exercise->problem() << "\n";
       return 1;
@@ -335,32 +339,62 @@ int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ost
   if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));
   apply_selection(state, options.select);
   if (!options.message.empty()) state.selection.message = options.message;
-  state.clock.playing = !lesson && (options.play || (headless && !options.at_seconds));
+  state.clock.playing = !sessions.lesson && (options.play || (headless && !options.at_seconds));
+  return std::nullopt;
+}
 
-  if (options.lesson_walk && (!lesson || !headless)) {
+// --screenshot: render the frames headless, write the PNG (and --geometry), say what it shows.
+int take_screenshot(VisualizerApp& app, const Sessions& sessions, const VisualizerOptions& options,
+                    std::ostream& out, std::ostream& err) {
+  if (options.lesson_walk) walk_lesson(app, *sessions.lesson, out);
+  const int frames = std::max(2, options.frames);  // ImGui lays windows out on the first frame
+  for (int i = 0; i < frames; ++i) {
+    const bool last = i + 1 == frames;
+    if (!app.frame(1.0 / 60.0, last ? options.screenshot_path : std::string())) {
+      err << "maillab gui: could not write " << options.screenshot_path << '\n';
+      return 1;
+    }
+  }
+  if (!options.geometry_path.empty()) app.write_geometry(options.geometry_path);
+  out << "wrote " << options.screenshot_path << " at t = " << engine::format_seconds(app.state().now()) << " s";
+  if (const LessonSession* lesson = sessions.lesson.get()) {
+    out << " (" << lesson->step_label() << ", score " << lesson->run().score() << "/" << lesson->run().max_score()
+        << ")";
+  }
+  if (sessions.exercise) out << " (" << goals_summary(*sessions.exercise) << ")";
+  out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_visualizer(const VisualizerOptions& options, std::ostream& out, std::ostream& err) {
+  const auto font = find_font();
+  if (!font) {
+    err << missing_font_message() << '\n';
+    return 1;
+  }
+  Sessions sessions;
+  if (auto status = open_sessions(options, sessions, err)) return *status;
+
+  const bool headless = !options.screenshot_path.empty();
+  AppSettings settings;
+  settings.width = options.width;
+  settings.height = options.height;
+  settings.ui_scale = options.large_fonts ? 1.5f : 1.0f;
+  settings.vsync = !headless;
+  settings.title = sessions.title;
+  VisualizerApp app(std::move(sessions.factory), settings, *font);
+  if (!app.ok()) {
+    err << app.error() << '\n';
+    return 1;
+  }
+  if (auto status = set_up_view(app, sessions, options, headless, out, err)) return *status;
+  if (options.lesson_walk && (!sessions.lesson || !headless)) {
     err << "maillab gui: --lesson-walk needs a lesson and --screenshot\n";
     return 2;
   }
-  if (headless && options.lesson_walk) walk_lesson(app, *lesson, out);
-  if (headless) {
-    const int frames = std::max(2, options.frames);  // ImGui lays windows out on the first frame
-    for (int i = 0; i < frames; ++i) {
-      const bool last = i + 1 == frames;
-      if (!app.frame(1.0 / 60.0, last ? options.screenshot_path : std::string())) {
-        err << "maillab gui: could not write " << options.screenshot_path << '\n';
-        return 1;
-      }
-    }
-    if (!options.geometry_path.empty()) app.write_geometry(options.geometry_path);
-    out << "wrote " << options.screenshot_path << " at t = " << engine::format_seconds(state.now()) << " s";
-    if (lesson) {
-      out << " (" << lesson->step_label() << ", score " << lesson->run().score() << "/" << lesson->run().max_score()
-          << ")";
-    }
-    if (exercise) out << " (" << goals_summary(*exercise) << ")";
-    out << "\n";
-    return 0;
-  }
+  if (headless) return take_screenshot(app, sessions, options, out, err);
 
   sf::Clock clock;
   while (app.open()) app.frame(clock.restart().asSeconds());

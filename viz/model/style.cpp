@@ -59,31 +59,54 @@ PacketCategory categorize_protocol(std::string_view protocol) {
   return PacketCategory::other;
 }
 
-Rgba category_color(PacketCategory category) {
+namespace {
+
+// How each packet category is drawn and named: one row per category.
+struct CategoryLook {
+  Rgba color;
+  std::string_view name;
+};
+
+CategoryLook category_look(PacketCategory category) {
   switch (category) {
-    case PacketCategory::dns: return {64, 160, 255};
-    case PacketCategory::smtp: return {255, 150, 30};
-    case PacketCategory::pop3: return {80, 220, 100};
-    case PacketCategory::imap: return {200, 110, 255};
-    case PacketCategory::tcp_control: return {190, 190, 190};
-    case PacketCategory::udp: return {40, 220, 210};
-    case PacketCategory::other: return {240, 230, 110};
+    case PacketCategory::dns: return {{64, 160, 255}, "DNS"};
+    case PacketCategory::smtp: return {{255, 150, 30}, "SMTP"};
+    case PacketCategory::pop3: return {{80, 220, 100}, "POP3"};
+    case PacketCategory::imap: return {{200, 110, 255}, "IMAP"};
+    case PacketCategory::tcp_control: return {{190, 190, 190}, "TCP"};
+    case PacketCategory::udp: return {{40, 220, 210}, "UDP"};
+    case PacketCategory::other: return {{240, 230, 110}, "other"};
   }
-  return {255, 255, 255};
+  return {{255, 255, 255}, "other"};
 }
 
-std::string_view category_name(PacketCategory category) {
-  switch (category) {
-    case PacketCategory::dns: return "DNS";
-    case PacketCategory::smtp: return "SMTP";
-    case PacketCategory::pop3: return "POP3";
-    case PacketCategory::imap: return "IMAP";
-    case PacketCategory::tcp_control: return "TCP";
-    case PacketCategory::udp: return "UDP";
-    case PacketCategory::other: return "other";
+// How each class of node is drawn and named: one row per class.
+struct NodeLook {
+  NodeShape shape;
+  Rgba color;
+  std::string_view name;
+};
+
+NodeLook node_look(NodeClass node_class) {
+  switch (node_class) {
+    case NodeClass::client: return {NodeShape::rounded_box, {110, 200, 255}, "client device"};
+    case NodeClass::resolver: return {NodeShape::hexagon, {70, 120, 230}, "resolver"};
+    case NodeClass::dns_root: return {NodeShape::triangle, {250, 210, 60}, "root DNS"};
+    case NodeClass::dns_tld: return {NodeShape::diamond, {240, 170, 60}, "TLD DNS"};
+    case NodeClass::dns_authoritative: return {NodeShape::pentagon, {220, 130, 70}, "authoritative DNS"};
+    case NodeClass::mta: return {NodeShape::square, {235, 90, 120}, "MTA"};
+    case NodeClass::mailbox: return {NodeShape::octagon, {90, 200, 120}, "mailbox server"};
+    case NodeClass::router: return {NodeShape::circle, {150, 150, 165}, "router"};
+    case NodeClass::other: return {NodeShape::circle, {200, 200, 200}, "other host"};
   }
-  return "other";
+  return {NodeShape::circle, {200, 200, 200}, "other host"};
 }
+
+}  // namespace
+
+Rgba category_color(PacketCategory category) { return category_look(category).color; }
+
+std::string_view category_name(PacketCategory category) { return category_look(category).name; }
 
 NodeClass classify_node(std::string_view role, bool is_router, const std::vector<std::string>& service_kinds) {
   if (is_router) return NodeClass::router;
@@ -97,49 +120,10 @@ NodeClass classify_node(std::string_view role, bool is_router, const std::vector
   return NodeClass::other;
 }
 
-NodeShape node_shape(NodeClass node_class) {
-  switch (node_class) {
-    case NodeClass::client: return NodeShape::rounded_box;
-    case NodeClass::resolver: return NodeShape::hexagon;
-    case NodeClass::dns_root: return NodeShape::triangle;
-    case NodeClass::dns_tld: return NodeShape::diamond;
-    case NodeClass::dns_authoritative: return NodeShape::pentagon;
-    case NodeClass::mta: return NodeShape::square;
-    case NodeClass::mailbox: return NodeShape::octagon;
-    case NodeClass::router: return NodeShape::circle;
-    case NodeClass::other: return NodeShape::circle;
-  }
-  return NodeShape::circle;
-}
+NodeShape node_shape(NodeClass node_class) { return node_look(node_class).shape; }
 
-Rgba node_color(NodeClass node_class) {
-  switch (node_class) {
-    case NodeClass::client: return {110, 200, 255};
-    case NodeClass::resolver: return {70, 120, 230};
-    case NodeClass::dns_root: return {250, 210, 60};
-    case NodeClass::dns_tld: return {240, 170, 60};
-    case NodeClass::dns_authoritative: return {220, 130, 70};
-    case NodeClass::mta: return {235, 90, 120};
-    case NodeClass::mailbox: return {90, 200, 120};
-    case NodeClass::router: return {150, 150, 165};
-    case NodeClass::other: return {200, 200, 200};
-  }
-  return {200, 200, 200};
-}
+Rgba node_color(NodeClass node_class) { return node_look(node_class).color; }
 
-std::string_view node_class_name(NodeClass node_class) {
-  switch (node_class) {
-    case NodeClass::client: return "client device";
-    case NodeClass::resolver: return "resolver";
-    case NodeClass::dns_root: return "root DNS";
-    case NodeClass::dns_tld: return "TLD DNS";
-    case NodeClass::dns_authoritative: return "authoritative DNS";
-    case NodeClass::mta: return "MTA";
-    case NodeClass::mailbox: return "mailbox server";
-    case NodeClass::router: return "router";
-    case NodeClass::other: return "other host";
-  }
-  return "other host";
-}
+std::string_view node_class_name(NodeClass node_class) { return node_look(node_class).name; }
 
 }  // namespace maillab::viz

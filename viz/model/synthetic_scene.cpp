@@ -336,59 +336,83 @@ std::vector<std::uint8_t> build_ipv4_packet(std::uint32_t source, std::uint32_t 
   return b;
 }
 
-std::unique_ptr<Scene> make_demo_scene(std::uint64_t seed) {
-  auto scene = std::make_unique<SyntheticScene>(seed, "demo: alice mails bob", engine::seconds(4));
-  scene->add_node("alice-laptop", make_address(10, 0, 1, 10), "client", {"mua"});
-  scene->add_node("office-router", 0, "router");
-  scene->add_node("resolver", make_address(10, 0, 1, 53), "resolver", {"resolver"});
-  scene->add_node("smtp.example.com", make_address(10, 0, 1, 25), "mta", {"mta"});
-  scene->add_node("core-router", 0, "router");
-  scene->add_node("a.root-servers.net", make_address(198, 41, 0, 4), "dns-root", {"authoritative"});
-  scene->add_node("a0.org-servers.net", make_address(199, 19, 56, 1), "dns-tld", {"authoritative"});
-  scene->add_node("ns1.example.org", make_address(203, 0, 113, 53), "dns-authoritative", {"authoritative"});
-  scene->add_node("example-router", 0, "router");
-  scene->add_node("mx.example.org", make_address(203, 0, 113, 25), "mta", {"mta"});
-  scene->add_node("imap.example.org", make_address(203, 0, 113, 143), "mailbox", {"mda", "imap"});
-  scene->add_node("bob-phone", make_address(198, 51, 100, 7), "client", {"mua"});
-  const Time latency = DemoTimes::link_latency;
-  scene->add_link("alice-laptop", "office-router", latency);
-  scene->add_link("resolver", "office-router", latency);
-  scene->add_link("smtp.example.com", "office-router", latency);
-  scene->add_link("office-router", "core-router", latency);
-  scene->add_link("core-router", "a.root-servers.net", latency);
-  scene->add_link("core-router", "a0.org-servers.net", latency);
-  scene->add_link("core-router", "example-router", latency);
-  scene->add_link("example-router", "ns1.example.org", latency);
-  scene->add_link("example-router", "mx.example.org", latency);
-  scene->add_link("example-router", "imap.example.org", latency);
-  scene->add_link("core-router", "bob-phone", latency);
+namespace {
 
-  using Send = SyntheticScene::Send;
+using Send = SyntheticScene::Send;
+
+// The demo's clock as its story is written: each send `delay` after the one before.
+struct DemoTimeline {
+  SyntheticScene& scene;
   Time t = DemoTimes::first_packet;
-  auto at = [&](Time delay) { return t += delay; };
-  SyntheticScene* s = scene.get();
-  const Time gap = milliseconds(60);
-  s->simulator().schedule_at(0, [s] { s->record_note("M1 submitted by alice@example.com", "M1", TraceKind::mail, "alice-laptop"); });
-  scene->schedule_send(at(0), Send{"alice-laptop", "smtp.example.com", "SMTP", "MAIL FROM:<alice@example.com>", "M1"});
-  scene->schedule_send(at(gap), Send{"smtp.example.com", "alice-laptop", "SMTP", "250 OK", "M1"});
-  scene->schedule_send(at(gap), Send{"alice-laptop", "smtp.example.com", "SMTP", "RCPT TO:<bob@example.org>", "M1"});
-  scene->schedule_send(at(gap), Send{"smtp.example.com", "alice-laptop", "SMTP", "250 OK", "M1"});
-  s->simulator().schedule_at(t + milliseconds(30), [s] { s->record_note("M1 accepted by smtp.example.com", "M1", TraceKind::mail, "smtp.example.com"); });
-  scene->schedule_send(at(gap), Send{"smtp.example.com", "resolver", "DNS", "Q MX example.org"});
-  scene->schedule_send(at(gap), Send{"resolver", "a.root-servers.net", "DNS", "Q MX example.org"});
-  scene->schedule_send(at(gap + milliseconds(10)), Send{"a.root-servers.net", "resolver", "DNS", "R NS org (referral)"});
-  scene->schedule_send(at(gap + milliseconds(10)), Send{"resolver", "a0.org-servers.net", "DNS", "Q MX example.org"});
-  scene->schedule_send(at(gap + milliseconds(10)), Send{"a0.org-servers.net", "resolver", "DNS", "R NS example.org (referral)"});
-  scene->schedule_send(at(gap + milliseconds(10)), Send{"resolver", "ns1.example.org", "DNS", "Q MX example.org"});
-  scene->schedule_send(at(gap + milliseconds(20)), Send{"ns1.example.org", "resolver", "DNS", "R MX 10 mx.example.org"});
-  scene->schedule_send(at(gap + milliseconds(20)), Send{"resolver", "smtp.example.com", "DNS", "R MX 10 mx.example.org"});
+  Time at(Time delay) { return t += delay; }
+  void note(Time when, std::string text, std::string node) {
+    SyntheticScene* s = &scene;
+    s->simulator().schedule_at(when, [s, text = std::move(text), node = std::move(node)] {
+      s->record_note(text, "M1", TraceKind::mail, node);
+    });
+  }
+};
+
+// alice's office network, the DNS servers on the way, example.org's mail servers, bob's phone.
+void add_demo_topology(SyntheticScene& scene) {
+  scene.add_node("alice-laptop", make_address(10, 0, 1, 10), "client", {"mua"});
+  scene.add_node("office-router", 0, "router");
+  scene.add_node("resolver", make_address(10, 0, 1, 53), "resolver", {"resolver"});
+  scene.add_node("smtp.example.com", make_address(10, 0, 1, 25), "mta", {"mta"});
+  scene.add_node("core-router", 0, "router");
+  scene.add_node("a.root-servers.net", make_address(198, 41, 0, 4), "dns-root", {"authoritative"});
+  scene.add_node("a0.org-servers.net", make_address(199, 19, 56, 1), "dns-tld", {"authoritative"});
+  scene.add_node("ns1.example.org", make_address(203, 0, 113, 53), "dns-authoritative", {"authoritative"});
+  scene.add_node("example-router", 0, "router");
+  scene.add_node("mx.example.org", make_address(203, 0, 113, 25), "mta", {"mta"});
+  scene.add_node("imap.example.org", make_address(203, 0, 113, 143), "mailbox", {"mda", "imap"});
+  scene.add_node("bob-phone", make_address(198, 51, 100, 7), "client", {"mua"});
+  const Time latency = DemoTimes::link_latency;
+  scene.add_link("alice-laptop", "office-router", latency);
+  scene.add_link("resolver", "office-router", latency);
+  scene.add_link("smtp.example.com", "office-router", latency);
+  scene.add_link("office-router", "core-router", latency);
+  scene.add_link("core-router", "a.root-servers.net", latency);
+  scene.add_link("core-router", "a0.org-servers.net", latency);
+  scene.add_link("core-router", "example-router", latency);
+  scene.add_link("example-router", "ns1.example.org", latency);
+  scene.add_link("example-router", "mx.example.org", latency);
+  scene.add_link("example-router", "imap.example.org", latency);
+  scene.add_link("core-router", "bob-phone", latency);
+}
+
+constexpr Time demo_gap = milliseconds(60);
+
+// alice submits M1; her MTA asks the resolver for example.org's MX, which walks from the root.
+void schedule_submission_and_lookup(DemoTimeline& line) {
+  SyntheticScene& scene = line.scene;
+  line.note(0, "M1 submitted by alice@example.com", "alice-laptop");
+  scene.schedule_send(line.at(0), Send{"alice-laptop", "smtp.example.com", "SMTP", "MAIL FROM:<alice@example.com>", "M1"});
+  scene.schedule_send(line.at(demo_gap), Send{"smtp.example.com", "alice-laptop", "SMTP", "250 OK", "M1"});
+  scene.schedule_send(line.at(demo_gap), Send{"alice-laptop", "smtp.example.com", "SMTP", "RCPT TO:<bob@example.org>", "M1"});
+  scene.schedule_send(line.at(demo_gap), Send{"smtp.example.com", "alice-laptop", "SMTP", "250 OK", "M1"});
+  line.note(line.t + milliseconds(30), "M1 accepted by smtp.example.com", "smtp.example.com");
+  scene.schedule_send(line.at(demo_gap), Send{"smtp.example.com", "resolver", "DNS", "Q MX example.org"});
+  scene.schedule_send(line.at(demo_gap), Send{"resolver", "a.root-servers.net", "DNS", "Q MX example.org"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(10)), Send{"a.root-servers.net", "resolver", "DNS", "R NS org (referral)"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(10)), Send{"resolver", "a0.org-servers.net", "DNS", "Q MX example.org"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(10)), Send{"a0.org-servers.net", "resolver", "DNS", "R NS example.org (referral)"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(10)), Send{"resolver", "ns1.example.org", "DNS", "Q MX example.org"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(20)), Send{"ns1.example.org", "resolver", "DNS", "R MX 10 mx.example.org"});
+  scene.schedule_send(line.at(demo_gap + milliseconds(20)), Send{"resolver", "smtp.example.com", "DNS", "R MX 10 mx.example.org"});
+}
+
+// The relay to mx.example.org: its first SYN lost, the retransmission, the SMTP dialogue, and
+// delivery into bob's mailbox.
+void schedule_relay(DemoTimeline& line) {
+  SyntheticScene& scene = line.scene;
   Send lost_syn{"smtp.example.com", "mx.example.org", "TCP", "SYN", "M1"};
   lost_syn.lose_on_link = true;
   lost_syn.lose_link_a = "office-router";
   lost_syn.lose_link_b = "core-router";
-  scene->schedule_send(at(gap), lost_syn);
+  scene.schedule_send(line.at(demo_gap), lost_syn);
   // The retransmission after the initial RTO (RFC 6298 §2.1 says 1 s; shortened for the demo).
-  scene->schedule_send(at(milliseconds(300)), Send{"smtp.example.com", "mx.example.org", "TCP", "SYN", "M1"});
+  scene.schedule_send(line.at(milliseconds(300)), Send{"smtp.example.com", "mx.example.org", "TCP", "SYN", "M1"});
   const char* dialogue[][3] = {
       {"mx.example.org", "smtp.example.com", "220 mx.example.org ESMTP"},
       {"smtp.example.com", "mx.example.org", "EHLO smtp.example.com"},
@@ -402,22 +426,37 @@ std::unique_ptr<Scene> make_demo_scene(std::uint64_t seed) {
       {"smtp.example.com", "mx.example.org", "Subject: Hello ... ."},
       {"mx.example.org", "smtp.example.com", "250 OK queued as M1"},
   };
-  for (const auto& line : dialogue) {
-    scene->schedule_send(at(milliseconds(80)), Send{line[0], line[1], "SMTP", line[2], "M1"});
+  for (const auto& said : dialogue) {
+    scene.schedule_send(line.at(milliseconds(80)), Send{said[0], said[1], "SMTP", said[2], "M1"});
   }
-  scene->schedule_send(at(milliseconds(80)), Send{"mx.example.org", "imap.example.org", "SMTP", "LMTP deliver M1 to bob", "M1"});
-  s->simulator().schedule_at(t + milliseconds(25), [s] { s->record_note("M1 delivered to bob@example.org INBOX", "M1", TraceKind::mail, "imap.example.org"); });
+  scene.schedule_send(line.at(milliseconds(80)), Send{"mx.example.org", "imap.example.org", "SMTP", "LMTP deliver M1 to bob", "M1"});
+  line.note(line.t + milliseconds(25), "M1 delivered to bob@example.org INBOX", "imap.example.org");
+}
 
-  // bob's phone loses its link for a while; his first login attempt is lost with it.
+// bob's phone loses its link for a while; his first login attempt is lost with it.
+void schedule_bob_reads(DemoTimeline& line) {
+  SyntheticScene& scene = line.scene;
+  SyntheticScene* s = &scene;
   s->simulator().schedule_at(DemoTimes::link_down, [s] { s->set_link_up(10, false); });
   s->simulator().schedule_at(DemoTimes::link_up, [s] { s->set_link_up(10, true); });
-  scene->schedule_send(DemoTimes::link_down + milliseconds(200), Send{"bob-phone", "imap.example.org", "IMAP", "A1 LOGIN bob ****"});
-  t = DemoTimes::link_up + milliseconds(100);
-  scene->schedule_send(t, Send{"bob-phone", "imap.example.org", "IMAP", "A1 LOGIN bob ****"});
-  scene->schedule_send(at(milliseconds(60)), Send{"imap.example.org", "bob-phone", "IMAP", "A1 OK LOGIN completed"});
-  scene->schedule_send(at(milliseconds(60)), Send{"bob-phone", "imap.example.org", "IMAP", "A2 FETCH 1 BODY[]", "M1"});
-  scene->schedule_send(at(milliseconds(60)), Send{"imap.example.org", "bob-phone", "IMAP", "* 1 FETCH (BODY[] {312})", "M1"});
-  s->simulator().schedule_at(t + milliseconds(40), [s] { s->record_note("M1 read by bob@example.org", "M1", TraceKind::mail, "bob-phone"); });
+  scene.schedule_send(DemoTimes::link_down + milliseconds(200), Send{"bob-phone", "imap.example.org", "IMAP", "A1 LOGIN bob ****"});
+  line.t = DemoTimes::link_up + milliseconds(100);
+  scene.schedule_send(line.t, Send{"bob-phone", "imap.example.org", "IMAP", "A1 LOGIN bob ****"});
+  scene.schedule_send(line.at(milliseconds(60)), Send{"imap.example.org", "bob-phone", "IMAP", "A1 OK LOGIN completed"});
+  scene.schedule_send(line.at(milliseconds(60)), Send{"bob-phone", "imap.example.org", "IMAP", "A2 FETCH 1 BODY[]", "M1"});
+  scene.schedule_send(line.at(milliseconds(60)), Send{"imap.example.org", "bob-phone", "IMAP", "* 1 FETCH (BODY[] {312})", "M1"});
+  line.note(line.t + milliseconds(40), "M1 read by bob@example.org", "bob-phone");
+}
+
+}  // namespace
+
+std::unique_ptr<Scene> make_demo_scene(std::uint64_t seed) {
+  auto scene = std::make_unique<SyntheticScene>(seed, "demo: alice mails bob", engine::seconds(4));
+  add_demo_topology(*scene);
+  DemoTimeline line{*scene};
+  schedule_submission_and_lookup(line);
+  schedule_relay(line);
+  schedule_bob_reads(line);
   return scene;
 }
 

@@ -19,6 +19,11 @@ struct EventLogPanel {
   std::size_t last_rows = 0;
 
   void Draw(VisualizerState& state, const Rect& area);
+
+ private:
+  void draw_filters(VisualizerState& state, float unit);  // the bar above the table
+  void draw_table(VisualizerState& state, float unit);
+  void draw_row(VisualizerState& state, std::size_t index, int row);
 };
 
 struct JourneyPanel {

@@ -15,13 +15,10 @@
 
 namespace maillab::viz {
 
-void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
-  const auto index = state.topology.node_index(name);
-  if (!index) {
-    ImGui::TextDisabled("no host named %s", name.c_str());
-    return;
-  }
-  const TopologyNode node = state.topology.nodes[*index];
+namespace {
+
+// Name and class, address, role, up or down, and the button that crashes or restarts it.
+void draw_host_facts(VisualizerState& state, const TopologyNode& node) {
   const NodeClass node_class = classify_node(node.role, node.is_router, node.services);
   ImGui::TextColored(to_imgui(node_color(node_class)), "%s", node.name.c_str());
   ImGui::SameLine();
@@ -51,41 +48,47 @@ void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
     const bool up = !node.up;
     state.after_frame.push_back([&state, name = node.name, up] { state.replay.apply(UserAction::node_up(name, up)); });
   }
+}
 
-  if (ImGui::CollapsingHeader("Links", ImGuiTreeNodeFlags_DefaultOpen)) {
-    for (const auto& link : state.topology.links) {
-      if (link.a != node.name && link.b != node.name) continue;
-      const std::string& other = link.a == node.name ? link.b : link.a;
-      ImGui::PushID(int(link.id));
-      if (ImGui::SmallButton(other.c_str())) {
-        state.selection.clear_object();
-        state.selection.node = other;
-      }
-      ImGui::SameLine();
-      ImGui::TextDisabled("%.1f ms", double(link.latency) / 1000.0);
-      ImGui::SameLine();
-      if (link.up) {
-        ImGui::TextUnformatted("up");
-      } else {
-        ImGui::TextColored(to_imgui(link_down_color), "down");
-      }
-      ImGui::PopID();
+// Each neighbour (a button that selects it), the link's latency and whether it is up.
+void draw_host_links(VisualizerState& state, const TopologyNode& node) {
+  if (!ImGui::CollapsingHeader("Links", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  for (const auto& link : state.topology.links) {
+    if (link.a != node.name && link.b != node.name) continue;
+    const std::string& other = link.a == node.name ? link.b : link.a;
+    ImGui::PushID(int(link.id));
+    if (ImGui::SmallButton(other.c_str())) {
+      state.selection.clear_object();
+      state.selection.node = other;
     }
-  }
-
-  engine::Network* network = state.replay.scene().network();
-  if (network && network->tls_pki()) {
-    const engine::TlsObservations& observations = network->tls_pki()->observations;
-    if (!observations.ends_on_host(node.name).empty()) {
-      // At most 20 connections: cheap enough to make every frame. Open at first when a
-      // certificate failed a check: that is the story then.
-      const HostTlsView tls = inspect_host_tls(observations, node.name, state.now());
-      const bool problem = std::any_of(tls.connections.begin(), tls.connections.end(),
-                                       [](const HostTlsConnection& connection) { return !connection.verified; });
-      if (ImGui::CollapsingHeader("TLS", problem ? ImGuiTreeNodeFlags_DefaultOpen : 0)) draw_host_tls(tls);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%.1f ms", double(link.latency) / 1000.0);
+    ImGui::SameLine();
+    if (link.up) {
+      ImGui::TextUnformatted("up");
+    } else {
+      ImGui::TextColored(to_imgui(link_down_color), "down");
     }
+    ImGui::PopID();
   }
+}
 
+// The host's TLS connections with their verdicts, when it has any.
+void draw_host_tls_section(VisualizerState& state, const TopologyNode& node, engine::Network* network) {
+  if (!network || !network->tls_pki()) return;
+  const engine::TlsObservations& observations = network->tls_pki()->observations;
+  if (observations.ends_on_host(node.name).empty()) return;
+  // At most 20 connections: cheap enough to make every frame. Open at first when a
+  // certificate failed a check: that is the story then.
+  const HostTlsView tls = inspect_host_tls(observations, node.name, state.now());
+  const bool problem = std::any_of(tls.connections.begin(), tls.connections.end(),
+                                   [](const HostTlsConnection& connection) { return !connection.verified; });
+  if (ImGui::CollapsingHeader("TLS", problem ? ImGuiTreeNodeFlags_DefaultOpen : 0)) draw_host_tls(tls);
+}
+
+// One section per service, drawn by the HostInspectorSections registered for its kind (a bare
+// name for a kind with none, or when the scene has no live host behind the node).
+void draw_host_services(VisualizerState& state, const TopologyNode& node, engine::Network* network) {
   if (!ImGui::CollapsingHeader("Services", ImGuiTreeNodeFlags_DefaultOpen)) return;
   engine::Host* host = network ? network->host(node.name) : nullptr;
   if (!host) {
@@ -117,6 +120,22 @@ void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
     }
     ImGui::PopID();
   }
+}
+
+}  // namespace
+
+void HostInspectorPanel::Draw(VisualizerState& state, const std::string& name) {
+  const auto index = state.topology.node_index(name);
+  if (!index) {
+    ImGui::TextDisabled("no host named %s", name.c_str());
+    return;
+  }
+  const TopologyNode node = state.topology.nodes[*index];
+  draw_host_facts(state, node);
+  draw_host_links(state, node);
+  engine::Network* network = state.replay.scene().network();
+  draw_host_tls_section(state, node, network);
+  draw_host_services(state, node, network);
 }
 
 void LinkInspectorPanel::Draw(VisualizerState& state, std::size_t link_id) {

@@ -32,6 +32,9 @@ struct RecordInspectorPanel {
   std::size_t tls_records_seen = 0;  // trace length when `tls` was made
 
   void Draw(VisualizerState& state, std::size_t record);
+  // Decodes record `index` again when it is another record or another replay, and its TLS view
+  // when the trace has grown.
+  void refresh(VisualizerState& state, std::size_t index);
 };
 
 struct InspectorPanel {
