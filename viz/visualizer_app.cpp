@@ -221,7 +221,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
 
   window_->clear(to_sf(panel_background_color));  // the canvas paints its own background
   canvas_->draw(*window_, state);
-  state.flights_in_view = canvas_->packets_drawn();
+  state.flights_in_view = canvas_->packets_in_flight();
   times_.canvas = elapsed_ms(mark);
   imgui_->render();
   times_.imgui_render = elapsed_ms(mark);

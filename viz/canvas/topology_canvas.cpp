@@ -3,21 +3,23 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viz/canvas/packet_sprites.h"
 #include "viz/canvas/shapes.h"
 #include "viz/model/style.h"
 
 namespace maillab::viz {
 
-namespace {
-constexpr float node_radius = 17.0f;
-}
-
 TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale), labels_(font) {
   // A 12-pixel coloured box with a dark 1.5-pixel rim at scale 1, whole pixels at any scale.
   packet_side_ = unsigned(std::lround(15.0f * ui_scale));
   const unsigned border = unsigned(std::max(1L, std::lround(1.5f * ui_scale)));
-  packet_texture_.loadFromImage(make_packet_image(packet_side_, border, sf::Color(10, 10, 14)));
+  const PacketAtlas atlas = make_packet_atlas(packet_side_, border, sf::Color(10, 10, 14), float(packet_side_) * 1.15f,
+                                              to_sf(padlock_closed_color), to_sf(padlock_open_color));
+  packet_texture_.loadFromImage(atlas.image);
   packet_texture_.setSmooth(false);  // 1:1 pixels; nearest sampling is also the cheapest
+  box_cell_ = atlas.box;
+  closed_lock_cell_ = atlas.closed_lock;
+  open_lock_cell_ = atlas.open_lock;
 }
 
 void TopologyCanvas::set_viewport(Rect viewport, bool refit, bool legend) {
@@ -163,115 +165,6 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
     // Packet labels keep off hosts' names and addresses when they can (soft obstacles); not off
     // their shapes: a packet leaving a host is drawn on it, and its label belongs beside it.
     placer_.block({corner.x, corner.y, width, height}, false);
-  }
-}
-
-void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& state) {
-  const auto& records = state.records();
-  const engine::Time now = state.now();
-  state.flights.in_flight(now, flights_scratch_);
-  // A lost packet stays on screen for about 1.5 s of wall time at the current speed.
-  const engine::Time linger = std::max<engine::Time>(1000, engine::Time(1.5e6 * state.clock.speed));
-  state.flights.falling(now, linger, falls_scratch_);
-
-  drawn_packets_.clear();
-  drawn_padlocks_.clear();
-  drawn_drops_.clear();
-  triangles_.clear();
-  packet_quads_.clear();
-  const float half = 6.0f * scale_;
-  const float lane = 5.0f * scale_;  // the two directions of a link travel side by side
-  auto lane_offset = [&](Point a, Point b, const std::string& from, const std::string& to) {
-    const Point d = b - a;
-    const double len = std::max(1e-6, length(d));
-    const Point normal{-d.y / len, d.x / len};
-    return normal * (from < to ? lane : -lane);
-  };
-  for (const Flight& flight : flights_scratch_) {
-    const auto& hop = records[flight.record];
-    const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
-    const Point at = lerp(a, b, flight.progress) + lane_offset(a, b, hop.node, hop.peer);
-    const sf::Color color = to_sf(category_color(categorize_protocol(hop.protocol)));
-    const bool selected = state.selection.record && *state.selection.record == flight.record;
-    if (selected) add_rect(triangles_, at - Point{half * 1.8, half * 1.8}, {half * 3.6, half * 3.6}, sf::Color::White);
-    add_packet_quad(packet_quads_, at, packet_side_, color);
-    drawn_packets_.push_back({at, flight.record});
-  }
-  target.draw(triangles_);  // the selection halo, under its packet
-  triangles_.clear();
-  sf::RenderStates opaque(sf::BlendNone);  // the packet image is opaque: no blending work per pixel
-  opaque.texture = &packet_texture_;
-  target.draw(packet_quads_, opaque);
-  packet_quads_.clear();
-
-  // Padlocks ride on the packet's upper right corner: shut for TLS records, open for mail
-  // protocol bytes in the clear (viz/model/tls_view.h).
-  const float lock_height = float(packet_side_) * 1.15f;
-  for (const DrawnPacket& packet : drawn_packets_) {
-    const Padlock padlock = state.padlock(packet.record);
-    if (padlock == Padlock::none) continue;
-    const Point at = padlock_position(packet.at);
-    drawn_padlocks_.push_back({at, packet.record, padlock == Padlock::closed});
-    add_padlock(triangles_, at, lock_height, padlock == Padlock::closed,
-                to_sf(padlock == Padlock::closed ? padlock_closed_color : padlock_open_color));
-    // Hard: a label printed over the padlock would hide the one thing it is there to say.
-    placer_.block({at.x - lock_height * 0.5, at.y - lock_height * 0.6, lock_height, lock_height * 1.1}, true);
-  }
-  target.draw(triangles_);
-  triangles_.clear();
-
-  for (const Fall& fall : falls_scratch_) {
-    const auto& drop = records[fall.record];
-    Point at = node_screen(state, drop.node);
-    if (fall.hop) {
-      const auto& hop = records[*fall.hop];
-      const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
-      at = lerp(a, b, fall.position) + lane_offset(a, b, hop.node, hop.peer);
-    } else {
-      at = at + Point{0, -node_radius * scale_ * 1.6};
-    }
-    const auto fade = std::uint8_t(255 * (1.0 - fall.age * fall.age));
-    const Point falling = at + Point{0, fall.age * 40 * scale_};
-    const sf::Color color = to_sf(category_color(categorize_protocol(drop.protocol)), fade);
-    add_rect(triangles_, falling - Point{half, half}, {2 * half, 2 * half}, color);
-    add_cross(triangles_, at, half * 1.5f, 3.5f * scale_, to_sf(drop_color, fade));
-    drawn_drops_.push_back({at, fall.record});
-  }
-  target.draw(triangles_);
-
-  // Labels only while they can be read: all of them when few packets fly, then only the
-  // application messages (not bare TCP segments), then only the selected packet.
-  // Each label takes a free slot beside its packet (LabelPlacer); one with no free slot is left
-  // out rather than printed over another. The selected packet's label is placed first.
-  const std::size_t flying = flights_scratch_.size();
-  const unsigned size = unsigned(12 * scale_);
-  const double line = size * 1.3;
-  auto label_packet = [&](const DrawnPacket& packet, bool selected) {
-    const auto& hop = records[packet.record];
-    const PacketCategory category = categorize_protocol(hop.protocol);
-    const bool labelled = selected || flying <= 12 ||
-                          (flying <= state.label_limit && category != PacketCategory::tcp_control);
-    if (!labelled) return;
-    std::string text = hop_caption(hop, true);
-    if (text.size() > 40) text = text.substr(0, 38) + "...";
-    const auto corner = placer_.place(packet.at, half + 1.5, labels_.width(text, size), line);
-    if (!corner) return;
-    draw_label(target, text, *corner, size, to_sf(category_color(category)), false);
-  };
-  auto is_selected = [&](const DrawnPacket& packet) {
-    return state.selection.record && *state.selection.record == packet.record;
-  };
-  for (const DrawnPacket& packet : drawn_packets_) {
-    if (is_selected(packet)) label_packet(packet, true);
-  }
-  for (const DrawnPacket& packet : drawn_packets_) {
-    if (!is_selected(packet)) label_packet(packet, false);
-  }
-  for (const DrawnPacket& drop : drawn_drops_) {
-    if (drawn_drops_.size() > state.label_limit) break;
-    if (const auto corner = placer_.place(drop.at, half * 1.5, labels_.width("lost", size), line)) {
-      draw_label(target, "lost", *corner, size, to_sf(drop_color), false);
-    }
   }
 }
 
