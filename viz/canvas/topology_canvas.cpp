@@ -5,6 +5,7 @@
 
 #include "viz/canvas/packet_sprites.h"
 #include "viz/canvas/shapes.h"
+#include "viz/model/layout.h"
 #include "viz/model/style.h"
 
 namespace maillab::viz {
@@ -83,7 +84,7 @@ void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state
     const bool selected = state.selection.link_id && *state.selection.link_id == link.id;
     if (selected) add_line(triangles_, a, b, 9.0f * scale_, to_sf(selection_color, 160));
     if (link.up) {
-      add_line(triangles_, a, b, 3.0f * scale_, to_sf(link_up_color));
+      add_line(triangles_, a, b, 3.0f * scale_ * std::max(0.5f, node_zoom()), to_sf(link_up_color));
     } else {
       add_dashed_line(triangles_, a, b, 5.0f * scale_, 14.0f * scale_, 8.0f * scale_, to_sf(link_down_color));
     }
@@ -91,9 +92,15 @@ void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state
   target.draw(triangles_);
 }
 
+float TopologyCanvas::node_zoom() const {
+  // Hosts keep their size down to 60% zoom (every shipped scenario fits above it); a large world
+  // seen whole (500 hosts) draws them smaller, down to a fifth, so they do not cover each other.
+  return std::clamp(float(camera_.zoom()) / 0.6f, 0.2f, 1.0f);
+}
+
 void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state) {
   triangles_.clear();
-  const float r = node_radius * scale_;
+  const float r = node_radius * scale_ * node_zoom();
   for (const auto& node : state.topology.nodes) {
     const Point c = node_screen(state, node.name);
     const NodeClass node_class = classify_node(node.role, node.is_router, node.services);
@@ -129,7 +136,10 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
   // Each host's name and address go below it, or — when that would cover another host or its
   // label (hosts stacked closely, large fonts on a projector) — to its right, left or above.
   // Host shapes and placed host labels are hard obstacles here, in a placer of their own.
-  const float r = node_radius * scale_;
+  // Zoomed out on a large world (hosts drawn small) the names are what can be read: no
+  // addresses, and a name with no free place is left out (zooming in brings it back).
+  const float r = node_radius * scale_ * node_zoom();
+  const bool crowded = node_zoom() < 1.0f || state.topology.nodes.size() > grouped_layout_above;
   const unsigned name_size = unsigned(14 * scale_), address_size = unsigned(12 * scale_);
   LabelPlacer hosts;
   block_outside_canvas(hosts, true);
@@ -138,9 +148,18 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
     // The shape's core: the corners of its bounding box are empty for most shapes.
     hosts.block({c.x - r * 1.1, c.y - r * 1.1, r * 2.2, r * 2.2}, true);
   }
-  for (const auto& node : state.topology.nodes) {
+  // Crowded, routers are named first: in a generated world a router's name is its domain's.
+  label_order_.clear();
+  for (std::size_t i = 0; i < state.topology.nodes.size(); ++i) label_order_.push_back(i);
+  if (crowded) {
+    std::stable_partition(label_order_.begin(), label_order_.end(),
+                          [&](std::size_t i) { return state.topology.nodes[i].is_router; });
+  }
+  for (std::size_t index : label_order_) {
+    const auto& node = state.topology.nodes[index];
     const Point c = node_screen(state, node.name);
-    std::string second = node.address;
+    if (crowded && !camera_.viewport().contains(c)) continue;
+    std::string second = node_zoom() < 1.0f ? std::string() : node.address;
     if (!node.up) second = second.empty() ? "DOWN" : second + "  DOWN";
     const double width = std::max(labels_.width(node.name, name_size),
                                   second.empty() ? 0.0f : labels_.width(second, address_size));
@@ -153,6 +172,7 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
         {c.x - width / 2, c.y - gap - height},           // above
     };
     auto placed = hosts.place_at_one_of(corners, width, height);
+    if (!placed && crowded) continue;
     if (!placed) hosts.block({corners.front().x, corners.front().y, width, height}, true);
     // Every place taken: below anyway (a host always shows its name).
     const Point corner = placed.value_or(corners.front());
@@ -258,7 +278,7 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
 }
 
 std::optional<std::string> TopologyCanvas::node_at(Point screen, const VisualizerState& state) const {
-  const double reach = node_radius * scale_ * 1.4;
+  const double reach = std::max(8.0f, node_radius * scale_ * node_zoom()) * 1.4;
   std::optional<std::string> best;
   double best_distance = reach;
   for (const auto& node : state.topology.nodes) {

@@ -55,6 +55,7 @@ class TopologyCanvas {
     PacketCategory category = PacketCategory::other;
   };
   Point node_screen(const VisualizerState& state, const std::string& name) const;
+  float node_zoom() const;  // how much smaller than at zoom 1 hosts are drawn
   void draw_background(sf::RenderTarget& target);
   void draw_links(sf::RenderTarget& target, VisualizerState& state);
   void draw_nodes(sf::RenderTarget& target, VisualizerState& state);
@@ -91,7 +92,8 @@ class TopologyCanvas {
   // name once per endpoint (not per packet) and kept while the index's epoch lasts.
   std::vector<Point> endpoint_world_, endpoint_screen_;
   std::uint64_t endpoint_epoch_ = ~std::uint64_t(0);
-  std::vector<std::uint8_t> covered_;  // cull_covered_packets' grid, kept between frames
+  std::vector<std::uint8_t> covered_;
+  std::vector<std::size_t> label_order_;  // draw_node_labels' scratch  // cull_covered_packets' grid, kept between frames
   TextBatch labels_;
   LabelPlacer placer_;
   std::vector<DrawnPacket> drawn_packets_;
