@@ -45,7 +45,7 @@ int command_bench(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
                                            {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
-                                           {"dkim", false}, {"dkim-key"},
+                                           {"dkim", false}, {"dkim-key"}, {"increments"},
                                            {"handshakes"}, {"bytes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);
@@ -76,14 +76,16 @@ int command_bench(const Arguments& arguments) {
     return bench::run_transfer_benchmark(bytes, std::cout) == 0 ? 0 : 2;
   }
   if (parsed->help) {
-    std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--seed S]\n"
+    std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--increments uniform|exponential] [--seed S]\n"
                  "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
                  "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
                  "       maillab bench transfer [--bytes N]\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"
-                 "of N events run (default 1000000) schedules one more. Prints one line of figures.\n"
+                 "of N events run (default 1000000) schedules one more, at now + an increment of mean\n"
+                 "1000 ticks: uniform (default) or exponential (ns-3's workload; bench/ns3/ compares\n"
+                 "ns-3's schedulers on the same stream). Prints one line of figures.\n"
                  "The gui benchmark renders P packets in flight (default 2000) for N frames (default\n"
                  "300) and prints frame-time percentiles; --screenshot saves the last frame measured.\n"
                  "The mail benchmark generates D domains (default 20) of U users (default 10) and sends M\n"
@@ -107,7 +109,15 @@ int command_bench(const Arguments& arguments) {
       !read_whole_number(*parsed, "events", 1, std::numeric_limits<std::int64_t>::max(), events, error) ||
       !read_seed(*parsed, seed, error))
     return usage_error("bench", error);
-  int status = bench::run_hold_benchmark(static_cast<std::size_t>(pending), events, seed.value_or(1), std::cout);
+  auto increments = bench::HoldIncrements::uniform;
+  if (parsed->has("increments")) {
+    auto named = bench::hold_increments_from_name(parsed->options["increments"]);
+    if (!named)
+      return usage_error("bench", "bad --increments '" + parsed->options["increments"] + "'; expected uniform or exponential");
+    increments = *named;
+  }
+  int status = bench::run_hold_benchmark(static_cast<std::size_t>(pending), events, seed.value_or(1), std::cout,
+                                         increments);
   return status == 0 ? 0 : 2;
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include "engine/core/rng.h"
 #include "engine/core/simulator.h"
@@ -10,19 +11,16 @@
 namespace maillab::bench {
 namespace {
 
-// Each event is the same small object: it draws the next increment (uniform in [0, 2*mean), as
-// in the classic setups) and schedules its successor until the budget is spent.
+// Each event is the same small object: it draws the next increment (bench/hold_increments.h) and
+// schedules its successor until the budget is spent.
 struct Hold {
   engine::Simulator& simulator;
   engine::Rng rng;
   std::uint64_t remaining;
-  static constexpr engine::Time mean_increment = 1000;
+  HoldIncrements increments;
 
   void schedule_one() {
-    // Multiply-shift scaling (Lemire): uniform enough for a benchmark and free of divisions,
-    // so the figure measures the event list rather than the random numbers.
-    const auto increment = static_cast<engine::Time>(((rng.next_u64() >> 32) * (2 * mean_increment)) >> 32);
-    simulator.schedule_in(increment, [this] { fire(); });
+    simulator.schedule_in(hold_increment(increments, rng.next_u64(), hold_mean_increment), [this] { fire(); });
   }
   void fire() {
     if (--remaining == 0) {
@@ -35,14 +33,15 @@ struct Hold {
 
 }  // namespace
 
-int run_hold_benchmark(std::size_t pending, std::uint64_t events, std::uint64_t seed, std::ostream& out) {
+int run_hold_benchmark(std::size_t pending, std::uint64_t events, std::uint64_t seed, std::ostream& out,
+                       HoldIncrements increments) {
   if (pending == 0 || events == 0) {
     out << "hold: pending and events must both be at least 1\n";
     return 1;
   }
   engine::Simulator simulator(seed);
   simulator.trace().set_keep_records(false);
-  Hold hold{simulator, simulator.rng().derive("bench:hold"), events};
+  Hold hold{simulator, simulator.rng().derive("bench:hold"), events, increments};
   for (std::size_t i = 0; i < pending; ++i) hold.schedule_one();
 
   // Wall time is the figure; CPU time is printed too, because on a shared machine it is the one
@@ -60,9 +59,11 @@ int run_hold_benchmark(std::size_t pending, std::uint64_t events, std::uint64_t 
 
   const double seconds = std::chrono::duration<double>(finished - started).count();
   const double rate = seconds > 0 ? static_cast<double>(executed) / seconds : 0.0;
-  char line[200];
-  std::snprintf(line, sizeof line, "hold: pending=%zu events=%llu seconds=%.3f events_per_s=%.0f cpu_seconds=%.3f\n",
-                pending, static_cast<unsigned long long>(executed), seconds, rate, cpu_seconds);
+  char line[240];
+  std::snprintf(line, sizeof line,
+                "hold: pending=%zu events=%llu seconds=%.3f events_per_s=%.0f cpu_seconds=%.3f increments=%s\n",
+                pending, static_cast<unsigned long long>(executed), seconds, rate, cpu_seconds,
+                std::string(to_string(increments)).c_str());
   out << line;
   return 0;
 }

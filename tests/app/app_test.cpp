@@ -275,8 +275,17 @@ TEST_CASE("bench hold prints its figures; bad numbers exit 2", "[app]") {
   INFO(r.output);
   CHECK(r.status == 0);
   CHECK(contains(r.output, "hold: pending=100 events=20000"));
+  CHECK(contains(r.output, "increments=uniform"));
   CHECK(maillab("bench hold --pending 0").status == 2);
   CHECK(maillab("bench fold").status == 2);
+  // ns-3's workload (bench/ns3/): exponential increments of the same mean.
+  Result exponential = maillab("bench hold --pending 100 --events 20000 --increments exponential");
+  CHECK(exponential.status == 0);
+  CHECK(contains(exponential.output, "hold: pending=100 events=20000"));
+  CHECK(contains(exponential.output, "increments=exponential"));
+  Result bad = maillab("bench hold --increments poisson", "2>&1");
+  CHECK(bad.status == 2);
+  CHECK(contains(bad.output, "maillab bench: bad --increments 'poisson'; expected uniform or exponential"));
 }
 
 TEST_CASE("bench gui prints frame-time percentiles and saves the measured frame", "[app]") {
@@ -324,7 +333,7 @@ TEST_CASE("out of memory exits 3 and says so; 2 stays bad input", "[app][limits]
   CHECK(ran_out.status == 3);
   CHECK(contains(ran_out.output, "maillab run: out of memory: "));
   CHECK_FALSE(contains(ran_out.output, "internal error"));
-  CHECK(contains(maillab("--help").output, "3 out of memory, 4 internal error"));
+  CHECK(contains(maillab("--help").output, "3 out of memory (or over 16.7 million pending events), 4 internal error"));
   std::remove(small.c_str());
   std::remove(large.c_str());
 }
