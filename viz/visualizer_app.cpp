@@ -51,6 +51,7 @@ VisualizerApp::VisualizerApp(SceneFactory factory, const AppSettings& settings, 
   const ScreenLayout screen = compute_screen_layout(settings.width, settings.height, settings.ui_scale, true, true);
   LayoutBounds bounds;
   bounds.height = std::clamp(bounds.width * (screen.canvas.height - 46 * settings.ui_scale) / screen.canvas.width, 400.0, 1600.0);
+  bounds = bounds_for(state_->topology, replay_->scene().positions(), bounds);
   const auto points = place_nodes(state_->topology, replay_->scene().positions(), bounds);
   for (std::size_t i = 0; i < points.size(); ++i) state_->layout[state_->topology.nodes[i].name] = points[i];
   state_->clock.speed = default_speed(state_->topology);
@@ -221,7 +222,7 @@ bool VisualizerApp::frame(double wall_seconds, const std::string& capture_path) 
 
   window_->clear(to_sf(panel_background_color));  // the canvas paints its own background
   canvas_->draw(*window_, state);
-  state.flights_in_view = canvas_->packets_drawn();
+  state.flights_in_view = canvas_->packets_in_flight();
   times_.canvas = elapsed_ms(mark);
   imgui_->render();
   times_.imgui_render = elapsed_ms(mark);

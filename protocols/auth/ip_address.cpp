@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "protocols/common/ip_text.h"
+
 namespace maillab::auth {
 namespace {
 
@@ -145,35 +147,7 @@ std::string IpAddress::to_string() const {
     std::snprintf(buffer, sizeof buffer, "%u.%u.%u.%u", bytes[0], bytes[1], bytes[2], bytes[3]);
     return buffer;
   }
-  std::uint16_t groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<std::uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
-  // RFC 5952 §4.2: compress the longest run (of at least two) of zero groups, the first on a tie.
-  int best_start = -1, best_length = 0;
-  for (int i = 0; i < 8;) {
-    if (groups[i] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_length && j - i >= 2) {
-      best_start = i;
-      best_length = j - i;
-    }
-    i = j;
-  }
-  std::string text;
-  for (int i = 0; i < 8; ++i) {
-    if (i == best_start) {
-      text += "::";
-      i += best_length - 1;
-      continue;
-    }
-    if (!text.empty() && text.back() != ':') text += ':';
-    std::snprintf(buffer, sizeof buffer, "%x", groups[i]);
-    text += buffer;
-  }
-  return text;
+  return common::ipv6_to_text(bytes);
 }
 
 std::string IpAddress::to_dotted_form(bool upper_case) const {

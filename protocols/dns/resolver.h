@@ -215,6 +215,20 @@ class Resolver {
   void do_init_request(Task& task, std::int64_t now);
   void do_query_targets(Task& task, std::int64_t now);
   void do_query_response(Task& task, std::int64_t now);
+  // QUERY_RESPONSE's steps (resolver_response.cpp). A reply that says "ask again" (no EDNS, RFC
+  // 6891 §7; truncated over UDP, RFC 7766 §5) or "ask elsewhere" (an error, truncated over TCP):
+  // true when it was one, and the task has moved on.
+  bool ask_again(Task& task, const Message& response, std::int64_t now);
+  void mark_lame(Task& task, std::int64_t now, const std::string& why);  // give up on the responder
+  enum class AnswerWalk { finished, followed_cname, no_answer };
+  // The answer section: our records (the task finishes) or the CNAMEs towards them.
+  AnswerWalk walk_answer(Task& task, const Message& response, std::int64_t now);
+  // The SOA of a negative answer (RFC 2308 §2), its TTL the negative one (§3).
+  std::optional<ResourceRecord> negative_answer_soa(const Task& task, const Message& response) const;
+  static std::vector<ResourceRecord> referral(const Message& response);  // the AUTHORITY's NS set
+  // RFC 1034 §4.3.2 3b: a referral down to the zone of `delegation`, with its in-bailiwick glue.
+  void follow_referral(Task& task, const Message& response, const std::vector<ResourceRecord>& delegation,
+                       std::int64_t now);
   void use_closest_delegation(Task& task, std::int64_t now);
   void set_delegation(Task& task, const Name& zone, const std::vector<Name>& hosts, std::int64_t now);
   void add_server_addresses(Task& task, const Name& host, const std::vector<std::uint32_t>& addresses);

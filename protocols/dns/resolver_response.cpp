@@ -79,14 +79,44 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
   task.response.reset();
   task.state = State::query_targets;
   const RecordType type = task.question.type;
-  const std::string summary = summarize_message(response);
-  narrate(task, now, State::query_response, summary);
+  narrate(task, now, State::query_response, summarize_message(response));
+  if (ask_again(task, response, now)) return;
 
-  auto mark_lame = [&](const std::string& why) {
-    give_up_on_server(task, task.responder);
-    narrate(task, now, State::query_response, why + "; trying another server");
-  };
-  Rcode rcode = response.header.rcode;
+  const AnswerWalk walk = walk_answer(task, response, now);
+  if (walk == AnswerWalk::finished) return;
+  const bool followed = walk == AnswerWalk::followed_cname;
+  const std::optional<ResourceRecord> soa = negative_answer_soa(task, response);
+  if (response.header.rcode == Rcode::NXDOMAIN) {
+    if (soa) cache_.store_nxdomain(task.current_name, *soa, now);
+    task.negative_soa = soa;
+    return finish(task, Rcode::NXDOMAIN, now, task.current_name.to_short_text() + " does not exist");
+  }
+  if (followed && !task.current_name.is_subdomain_of(task.zone)) {
+    narrate(task, now, State::query_response,
+            "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there");
+    task.state = State::init_request;
+    return;
+  }
+  std::vector<ResourceRecord> delegation = referral(response);
+  if (soa || delegation.empty() || !response.answers.empty()) {
+    if (soa) cache_.store_nodata(task.current_name, type, *soa, now);
+    task.negative_soa = soa;
+    if (followed && !soa) {  // the chain went on inside the zone but the target's data was not included
+      task.state = State::init_request;
+      return;
+    }
+    return finish(task, Rcode::NOERROR, now, "no " + type_to_text(type) + " data for " + task.current_name.to_short_text());
+  }
+  follow_referral(task, response, delegation, now);
+}
+
+void Resolver::mark_lame(Task& task, std::int64_t now, const std::string& why) {
+  give_up_on_server(task, task.responder);
+  narrate(task, now, State::query_response, why + "; trying another server");
+}
+
+bool Resolver::ask_again(Task& task, const Message& response, std::int64_t now) {
+  const Rcode rcode = response.header.rcode;
   const std::string responder = task.responder_name.to_short_text();
   if (task.response_to_edns && !response.edns && (rcode == Rcode::FORMERR || rcode == Rcode::NOTIMP)) {
     // RFC 6891 §7: a server that does not know EDNS may answer an OPT record with FORMERR (or
@@ -97,7 +127,10 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
             responder + " answered " + rcode_to_text(rcode) + " without an OPT record: it does not do EDNS(0) "
             "(RFC 6891 §7); asking again without it");
     for (auto& server : task.servers)
-      if (server.address == task.responder) return send_query(task, server, now);
+      if (server.address == task.responder) {
+        send_query(task, server, now);
+        return true;
+      }
   }
   if (response.header.truncated && !task.response_over_tcp) {
     // RFC 1035 §4.2.1 / RFC 7766 §5: the answer did not fit in a UDP datagram; ask again over TCP.
@@ -109,82 +142,84 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
                                               : "the answer does not fit in " + std::to_string(max_udp_message) +
                                                     " octets of UDP";
     narrate(task, now, State::query_response, "truncated reply (TC: " + why + "); asking " + responder + " again over TCP");
-    return send_query_over_tcp(task, now);
+    send_query_over_tcp(task, now);
+    return true;
   }
   if (response.header.truncated || (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN)) {
     // Truncated even over TCP is broken, as useless as SERVFAIL/REFUSED.
-    return mark_lame(response.header.truncated ? "truncated reply over TCP" : "server said " + rcode_to_text(rcode));
+    mark_lame(task, now, response.header.truncated ? "truncated reply over TCP" : "server said " + rcode_to_text(rcode));
+    return true;
   }
+  return false;
+}
 
+Resolver::AnswerWalk Resolver::walk_answer(Task& task, const Message& response, std::int64_t now) {
   // Answer section: the records for our name, following CNAMEs the server included. Only data
   // inside the zone we asked about is believed (the bailiwick rule).
-  auto in_bailiwick = [&](const Name& name) { return name.is_subdomain_of(task.zone); };
+  const RecordType type = task.question.type;
   Name name = task.current_name;
   bool followed = false;
   for (int hop = 0; hop <= config_.max_cname_chain + 1; ++hop) {
-    if (!in_bailiwick(name)) break;
+    if (!name.is_subdomain_of(task.zone)) break;
     auto records = select(response.answers, name, type);
     if (!records.empty()) {
       cache_.store_rrset(records, CacheRank::answer, now);
       task.current_name = name;
       task.final_records = std::move(records);
-      return finish(task, Rcode::NOERROR, now, "answer from " + task.zone.to_text() + " servers");
+      finish(task, Rcode::NOERROR, now, "answer from " + task.zone.to_text() + " servers");
+      return AnswerWalk::finished;
     }
     if (type == RecordType::CNAME) break;
     auto alias = select(response.answers, name, RecordType::CNAME);
     if (alias.empty()) break;
     cache_.store_rrset({alias.front()}, CacheRank::answer, now);
     const Name& target = std::get<rdata::CNAME>(alias.front().data).target;
-    if (auto loop = cname_loop(task, name, target)) return finish(task, Rcode::SERVFAIL, now, *loop);
+    if (auto loop = cname_loop(task, name, target)) {
+      finish(task, Rcode::SERVFAIL, now, *loop);
+      return AnswerWalk::finished;
+    }
     task.cname_chain.push_back(alias.front());
-    if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain)
-      return finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
+    if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain) {
+      finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
+      return AnswerWalk::finished;
+    }
     name = std::get<rdata::CNAME>(alias.front().data).target;
     followed = true;
   }
-  if (followed) task.current_name = name;
+  if (!followed) return AnswerWalk::no_answer;
+  task.current_name = name;
+  return AnswerWalk::followed_cname;
+}
 
+std::optional<ResourceRecord> Resolver::negative_answer_soa(const Task& task, const Message& response) const {
   // Negative answers (RFC 2308 §2): the SOA in AUTHORITY is of a zone inside the bailiwick.
   std::optional<ResourceRecord> soa;
   for (const auto& record : response.authorities)
-    if (record.type == RecordType::SOA && in_bailiwick(record.name) && task.current_name.is_subdomain_of(record.name))
+    if (record.type == RecordType::SOA && record.name.is_subdomain_of(task.zone) &&
+        task.current_name.is_subdomain_of(record.name))
       soa = record;
   if (soa) soa->ttl = Cache::negative_ttl(*soa);  // RFC 2308 §3
+  return soa;
+}
 
-  if (rcode == Rcode::NXDOMAIN) {
-    if (soa) cache_.store_nxdomain(task.current_name, *soa, now);
-    task.negative_soa = soa;
-    return finish(task, Rcode::NXDOMAIN, now, task.current_name.to_short_text() + " does not exist");
-  }
-  if (followed && !in_bailiwick(task.current_name)) {
-    narrate(task, now, State::query_response,
-            "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there");
-    task.state = State::init_request;
-    return;
-  }
-
+std::vector<ResourceRecord> Resolver::referral(const Message& response) {
   // A referral: NS records for a zone below the one we asked, above our name (RFC 1034 §4.3.2 3b).
   std::vector<ResourceRecord> delegation;
   for (const auto& record : response.authorities)
     if (record.type == RecordType::NS && record.record_class == RecordClass::IN &&
         (delegation.empty() || record.name == delegation.front().name))
       delegation.push_back(record);
+  return delegation;
+}
 
-  if (soa || delegation.empty() || !response.answers.empty()) {
-    if (soa) cache_.store_nodata(task.current_name, type, *soa, now);
-    task.negative_soa = soa;
-    if (followed && !soa) {  // the chain went on inside the zone but the target's data was not included
-      task.state = State::init_request;
-      return;
-    }
-    return finish(task, Rcode::NOERROR, now, "no " + type_to_text(type) + " data for " + task.current_name.to_short_text());
-  }
-
+void Resolver::follow_referral(Task& task, const Message& response, const std::vector<ResourceRecord>& delegation,
+                               std::int64_t now) {
+  auto in_bailiwick = [&](const Name& name) { return name.is_subdomain_of(task.zone); };
   const Name zone = delegation.front().name;
   if (zone.label_count() <= task.zone.label_count() || !zone.is_subdomain_of(task.zone) ||
       !task.current_name.is_subdomain_of(zone)) {
     // An upward or sideways referral: the server is lame for this zone.
-    return mark_lame("lame referral to " + zone.to_text() + " while asking " + task.zone.to_text() + " servers");
+    return mark_lame(task, now, "lame referral to " + zone.to_text() + " while asking " + task.zone.to_text() + " servers");
   }
   if (++task.referrals > config_.max_referrals)
     return finish(task, Rcode::SERVFAIL, now,

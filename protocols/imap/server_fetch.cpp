@@ -170,33 +170,72 @@ std::string section_data(const FetchItem& item, std::string_view message) {
   return data;
 }
 
+// The data items a FETCH asks for: its list, or the items a macro stands for (§6.4.5: ALL, FULL,
+// FAST), or the one atom; nothing when it is neither an atom nor a list.
+std::optional<std::vector<Value>> requested_items(const Value& spec) {
+  if (spec.is_list()) return spec.items;
+  if (!spec.is_atom()) return std::nullopt;
+  auto atoms = [](std::initializer_list<const char*> names) {
+    std::vector<Value> out;
+    for (const char* n : names) out.push_back(Value{Value::Kind::atom, n, {}, false});
+    return out;
+  };
+  const std::string macro = spec.keyword();
+  if (macro == "ALL") return atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"});
+  if (macro == "FULL") return atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"});
+  if (macro == "FAST") return atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE"});
+  return std::vector<Value>{spec};
+}
+
+// §7.4.2 FLAGS, with \Recent when this session is the first to see the message (§2.3.2).
+std::string flags_data(store::Flags flags, bool recent) {
+  std::string text = store::flags_to_text(flags);
+  if (recent) text += text.empty() ? "\\Recent" : " \\Recent";
+  return "FLAGS (" + text + ")";
+}
+
+// One data item of a FETCH response (§7.4.2) for `message`, whose UID, flags and \Recent are given.
+std::string fetch_data(const FetchItem& item, const store::Message& message, std::uint32_t uid, store::Flags flags,
+                       bool recent) {
+  switch (item.kind) {
+    case FetchItem::Kind::flags: return flags_data(flags, recent);
+    case FetchItem::Kind::uid: return "UID " + std::to_string(uid);
+    case FetchItem::Kind::size: return "RFC822.SIZE " + std::to_string(message.bytes.size());
+    case FetchItem::Kind::envelope: return "ENVELOPE " + envelope(message.bytes);
+    case FetchItem::Kind::internal_date: return "INTERNALDATE \"" + format_date_time(message.internal_date) + "\"";
+    case FetchItem::Kind::rfc822: return "RFC822 " + literal(message.bytes);
+    case FetchItem::Kind::rfc822_header: return "RFC822.HEADER " + literal(message_header(message.bytes));
+    case FetchItem::Kind::rfc822_text: return "RFC822.TEXT " + literal(message_text(message.bytes));
+    case FetchItem::Kind::section: return item.response_name + " " + literal(section_data(item, message.bytes));
+    case FetchItem::Kind::body:
+    case FetchItem::Kind::body_structure:
+      return item.response_name + " " +
+             body_structure(parse_mime(message.bytes), item.kind == FetchItem::Kind::body_structure);
+  }
+  return {};
+}
+
+bool has_kind(const std::vector<FetchItem>& items, FetchItem::Kind kind) {
+  return std::any_of(items.begin(), items.end(), [kind](const FetchItem& item) { return item.kind == kind; });
+}
+
 }  // namespace
+
+bool ServerSession::mark_seen(ViewEntry& entry, const store::Message& message) {
+  if (read_only_ || (message.flags & store::flag_seen)) return false;
+  store_.change_flags(user_, selected_, entry.uid, store::MailStore::FlagChange::add, store::flag_seen);
+  entry.flags = message.flags;
+  return true;
+}
 
 void ServerSession::command_fetch(Command& command, bool by_uid) {
   const std::string verb = by_uid ? "UID FETCH" : "FETCH";
   if (command.arguments.size() != 2)
     return tagged(command.tag, "BAD usage: " + verb + " sequence-set (items)");
-  std::vector<Value> requested;
-  const Value& spec = command.arguments[1];
-  if (spec.is_list()) {
-    requested = spec.items;
-  } else if (spec.is_atom()) {
-    // Macros (§6.4.5).
-    const std::string macro = spec.keyword();
-    auto atoms = [](std::initializer_list<const char*> names) {
-      std::vector<Value> out;
-      for (const char* n : names) out.push_back(Value{Value::Kind::atom, n, {}, false});
-      return out;
-    };
-    if (macro == "ALL") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"});
-    else if (macro == "FULL") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"});
-    else if (macro == "FAST") requested = atoms({"FLAGS", "INTERNALDATE", "RFC822.SIZE"});
-    else requested = {spec};
-  } else {
-    return tagged(command.tag, "BAD FETCH items must be atoms or a list");
-  }
+  const auto requested = requested_items(command.arguments[1]);
+  if (!requested) return tagged(command.tag, "BAD FETCH items must be atoms or a list");
   std::vector<FetchItem> items;
-  for (const auto& value : requested) {
+  for (const auto& value : *requested) {
     std::string error;
     auto item = parse_fetch_item(value, &error);
     if (!item) return tagged(command.tag, "BAD " + error);
@@ -207,61 +246,21 @@ void ServerSession::command_fetch(Command& command, bool by_uid) {
 
   const store::Folder* folder = selected_folder();
   const bool wants_seen = std::any_of(items.begin(), items.end(), sets_seen);
-  const bool has_uid = std::any_of(items.begin(), items.end(),
-                                   [](const FetchItem& i) { return i.kind == FetchItem::Kind::uid; });
-  const bool has_flags = std::any_of(items.begin(), items.end(),
-                                     [](const FetchItem& i) { return i.kind == FetchItem::Kind::flags; });
+  const bool has_uid = has_kind(items, FetchItem::Kind::uid);
+  const bool has_flags = has_kind(items, FetchItem::Kind::flags);
   for (std::size_t index : *indexes) {
     ViewEntry& entry = view_[index];
     const store::Message* message = folder ? folder->find(entry.uid) : nullptr;
     if (!message) continue;
-    bool seen_now = false;
-    if (wants_seen && !read_only_ && !(message->flags & store::flag_seen)) {
-      // §6.4.5: BODY[] (not PEEK), RFC822 and RFC822.TEXT set \Seen.
-      store_.change_flags(user_, selected_, entry.uid, store::MailStore::FlagChange::add, store::flag_seen);
-      entry.flags = message->flags;
-      seen_now = true;
-    }
-    std::string response = std::to_string(index + 1) + " FETCH (";
+    // §6.4.5: BODY[] (not PEEK), RFC822 and RFC822.TEXT set \Seen; the response then says so.
+    const bool seen_now = wants_seen && mark_seen(entry, *message);
     std::vector<std::string> parts;
-    if (by_uid && !has_uid) parts.push_back("UID " + std::to_string(entry.uid));
-    auto flags_text = [&]() {
-      std::string flags = store::flags_to_text(entry.flags);
-      if (entry.recent) flags += flags.empty() ? "\\Recent" : " \\Recent";
-      return "FLAGS (" + flags + ")";
-    };
-    for (const auto& item : items) {
-      switch (item.kind) {
-        case FetchItem::Kind::flags: parts.push_back(flags_text()); break;
-        case FetchItem::Kind::uid: parts.push_back("UID " + std::to_string(entry.uid)); break;
-        case FetchItem::Kind::size:
-          parts.push_back("RFC822.SIZE " + std::to_string(message->bytes.size()));
-          break;
-        case FetchItem::Kind::envelope: parts.push_back("ENVELOPE " + envelope(message->bytes)); break;
-        case FetchItem::Kind::internal_date:
-          parts.push_back("INTERNALDATE \"" + format_date_time(message->internal_date) + "\"");
-          break;
-        case FetchItem::Kind::rfc822: parts.push_back("RFC822 " + literal(message->bytes)); break;
-        case FetchItem::Kind::rfc822_header:
-          parts.push_back("RFC822.HEADER " + literal(message_header(message->bytes)));
-          break;
-        case FetchItem::Kind::rfc822_text:
-          parts.push_back("RFC822.TEXT " + literal(message_text(message->bytes)));
-          break;
-        case FetchItem::Kind::section:
-          parts.push_back(item.response_name + " " + literal(section_data(item, message->bytes)));
-          break;
-        case FetchItem::Kind::body:
-        case FetchItem::Kind::body_structure:
-          parts.push_back(item.response_name + " " +
-                          body_structure(parse_mime(message->bytes), item.kind == FetchItem::Kind::body_structure));
-          break;
-      }
-    }
-    if (seen_now && !has_flags) parts.push_back(flags_text());
+    if (by_uid && !has_uid) parts.push_back("UID " + std::to_string(entry.uid));  // §6.4.8
+    for (const auto& item : items) parts.push_back(fetch_data(item, *message, entry.uid, entry.flags, entry.recent));
+    if (seen_now && !has_flags) parts.push_back(flags_data(entry.flags, entry.recent));
+    std::string response = std::to_string(index + 1) + " FETCH (";
     for (std::size_t i = 0; i < parts.size(); ++i) response += (i ? " " : "") + parts[i];
-    response += ")";
-    untagged(response);
+    untagged(response + ")");
   }
   send_updates(by_uid);
   tagged(command.tag, "OK " + verb + " completed");

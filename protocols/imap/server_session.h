@@ -162,6 +162,7 @@ class ServerSession {
 
   // ---- selected (server_messages.cpp, server_fetch.cpp, server_search.cpp) ----
   void command_fetch(Command& command, bool by_uid);
+  bool mark_seen(ViewEntry& entry, const store::Message& message);  // false: \Seen already, or read-only
   void command_store(Command& command, bool by_uid);
   void command_search(Command& command, bool by_uid);
   void command_copy(Command& command, bool by_uid, bool move);

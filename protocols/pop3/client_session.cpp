@@ -74,23 +74,10 @@ void ClientSession::handle_status_line(const std::string& line) {
   if (!ok && line.compare(0, 4, "-ERR") != 0) return fail("not a POP3 reply: " + line);
 
   switch (step_) {
-    case Step::greeting: {
-      if (!ok) return fail("server refused the connection: " + line);
-      const std::size_t open = line.find('<');
-      const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
-      if (open != std::string::npos && close != std::string::npos)
-        greeting_timestamp_ = line.substr(open, close - open + 1);
-      if (options_.starttls) {
-        step_ = Step::capa;
-        return send("CAPA", "CAPA");
-      }
-      return log_in();
-    }
+    case Step::greeting: return on_greeting(ok, line);
     case Step::capa:
       if (!ok) return fail("the server lists no capabilities (CAPA refused), so no STLS: not sending the password in the clear");
-      in_multiline_ = true;
-      multiline_body_.clear();
-      return;
+      return expect_multiline();
     case Step::stls:
       if (!ok) return fail("STLS refused (" + line + "): not sending the password in the clear");
       step_ = Step::tls_handshake;
@@ -109,44 +96,13 @@ void ClientSession::handle_status_line(const std::string& line) {
       events_.push_back(Event{EventKind::state_changed, "TRANSACTION"});
       step_ = Step::stat;
       return send("STAT", "STAT");
-    case Step::stat: {
-      if (!ok) return fail("STAT failed: " + line);
-      message_count_ = 0;
-      const std::size_t space = line.find(' ', 4);
-      try {
-        message_count_ = std::stoul(line.substr(4, space == std::string::npos ? space : space - 4));
-      } catch (...) {
-        return fail("malformed STAT reply: " + line);
-      }
-      // A hostile or broken server must not make the client list billions of messages (found by
-      // fuzz_pop3_client: "+OK 4000000000" then no UIDL). No real maildrop is near this.
-      if (message_count_ > max_messages) {
-        return fail("STAT reports " + std::to_string(message_count_) + " messages, more than this client fetches (" +
-                    std::to_string(max_messages) + ")");
-      }
-      if (message_count_ == 0) {
-        step_ = Step::quit;
-        return send("QUIT", "QUIT");
-      }
-      step_ = Step::uidl;
-      return send("UIDL", "UIDL");
-    }
+    case Step::stat: return on_stat(ok, line);
     case Step::uidl:
-      if (!ok) {
-        // No UIDL support: fetch everything, identify by number.
-        listing_.clear();
-        for (std::size_t n = 1; n <= message_count_; ++n) listing_.emplace_back(n, "");
-        next_index_ = 0;
-        return next_message();
-      }
-      in_multiline_ = true;
-      multiline_body_.clear();
-      return;
+      if (!ok) return fetch_without_uidl();
+      return expect_multiline();
     case Step::retr:
       if (!ok) return fail("RETR failed: " + line);
-      in_multiline_ = true;
-      multiline_body_.clear();
-      return;
+      return expect_multiline();
     case Step::dele:
       if (!ok) return fail("DELE failed: " + line);
       ++next_index_;
@@ -161,6 +117,55 @@ void ClientSession::handle_status_line(const std::string& line) {
     case Step::failed:
       return;
   }
+}
+
+void ClientSession::on_greeting(bool ok, const std::string& line) {
+  if (!ok) return fail("server refused the connection: " + line);
+  // RFC 1939 §7: the "<...>" in the greeting is the timestamp APOP hashes.
+  const std::size_t open = line.find('<');
+  const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
+  if (open != std::string::npos && close != std::string::npos) greeting_timestamp_ = line.substr(open, close - open + 1);
+  if (options_.starttls) {
+    step_ = Step::capa;
+    return send("CAPA", "CAPA");
+  }
+  log_in();
+}
+
+void ClientSession::on_stat(bool ok, const std::string& line) {
+  if (!ok) return fail("STAT failed: " + line);
+  message_count_ = 0;
+  const std::size_t space = line.find(' ', 4);  // RFC 1939 §5: "+OK nn mm"
+  try {
+    message_count_ = std::stoul(line.substr(4, space == std::string::npos ? space : space - 4));
+  } catch (...) {
+    return fail("malformed STAT reply: " + line);
+  }
+  // A hostile or broken server must not make the client list billions of messages (found by
+  // fuzz_pop3_client: "+OK 4000000000" then no UIDL). No real maildrop is near this.
+  if (message_count_ > max_messages) {
+    return fail("STAT reports " + std::to_string(message_count_) + " messages, more than this client fetches (" +
+                std::to_string(max_messages) + ")");
+  }
+  if (message_count_ == 0) {
+    step_ = Step::quit;
+    return send("QUIT", "QUIT");
+  }
+  step_ = Step::uidl;
+  send("UIDL", "UIDL");
+}
+
+void ClientSession::fetch_without_uidl() {
+  // UIDL is optional (RFC 1939 §7): fetch everything, identify by number.
+  listing_.clear();
+  for (std::size_t n = 1; n <= message_count_; ++n) listing_.emplace_back(n, "");
+  next_index_ = 0;
+  next_message();
+}
+
+void ClientSession::expect_multiline() {
+  in_multiline_ = true;
+  multiline_body_.clear();
 }
 
 void ClientSession::log_in() {

@@ -61,6 +61,10 @@ class ClientSession {
   enum class Step { greeting, capa, stls, tls_handshake, user, pass, apop, stat, uidl, retr, dele, quit, done, failed };
 
   void handle_status_line(const std::string& line);
+  void on_greeting(bool ok, const std::string& line);  // then CAPA (for STLS) or the login
+  void on_stat(bool ok, const std::string& line);      // the message count: UIDL, or QUIT when none
+  void fetch_without_uidl();                           // UIDL refused: every message, by number
+  void expect_multiline();                             // the reply's body lines follow
   void handle_multiline_end();
   void send(const std::string& line, const std::string& shown);
   void fail(const std::string& reason);

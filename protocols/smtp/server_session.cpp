@@ -86,6 +86,12 @@ void ServerSession::shutdown(std::string_view reason) {
   close("server shutting down");
 }
 
+void ServerSession::enter_state(ServerState state) {
+  if (state == state_) return;
+  state_ = state;
+  events_.push_back(StateChanged{state});
+}
+
 void ServerSession::handle_close() {
   if (!closed()) close("connection closed by the client");
 }

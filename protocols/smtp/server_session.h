@@ -109,9 +109,15 @@ struct SessionClosed {
   std::string reason;
   bool transaction_aborted = false;  // a mail transaction was open (nothing was accepted)
 };
+// The session moved to `state` (one event per change, from enter_state(), as POP3's and IMAP's
+// state_changed). The mail host records none of them: its trace tells the dialogue by its command
+// and reply lines, and shipped traces have no such records (CONTRIBUTING.md, "A protocol session").
+struct StateChanged {
+  ServerState state;
+};
 using ServerEvent = std::variant<CommandReceived, ReplySent, SenderVerdictNeeded, RecipientVerdictNeeded,
                                  MessageVerdictNeeded, MessageAccepted, MessageRefused, TlsStarted,
-                                 AuthenticationSucceeded, AuthenticationFailed, SessionClosed>;
+                                 AuthenticationSucceeded, AuthenticationFailed, SessionClosed, StateChanged>;
 
 // A synchronous policy, for callers that can decide at once. The defaults accept everything.
 class ServerPolicy {
@@ -213,9 +219,9 @@ class ServerSession {
   void handle_auth_response(const std::string& line);  // a line while in an auth_* state
   void apply_auth_response(const std::string& line);   // also used for an initial response
   void finish_authentication(std::string user, std::string password, std::string_view mechanism);
-  // Every state change goes through here (smoltcp's set_state): one place to watch them. No event:
-  // the commands and replies already tell the trace what happened.
-  void enter_state(ServerState state) { state_ = state; }
+  // Every state change goes through here (smoltcp's set_state): one place to watch them, and one
+  // StateChanged event per change (none when the state stays, e.g. RSET while ready).
+  void enter_state(ServerState state);
   void request_verdict(ServerEvent request);
   void apply_verdict(Reply reply);
   void send(Reply reply);

@@ -199,3 +199,24 @@ TEST_CASE("server: Received header for an authenticated TLS submission", "[smtp]
   CHECK(protocol_keyword(session) == "ESMTP");
   CHECK(received_value(session, "", "", 0).starts_with("from laptop (unknown [192.0.2.10]) by smtp.example.org with ESMTP;"));
 }
+
+TEST_CASE("server: every state change is one StateChanged event, in order", "[smtp][server][state]") {
+  ServerHarness harness(relay_options());
+  harness.send("EHLO client.example.org\r\n");
+  harness.send("RSET\r\n");  // ready stays ready: no event
+  harness.send("MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nRCPT TO:<carol@example.net>\r\n");
+  harness.send("DATA\r\n");
+  harness.send("Subject: hi\r\n\r\nHello\r\n.\r\n");
+  harness.send("QUIT\r\n");
+  std::vector<std::string> states;
+  for (const auto& changed : harness.events_of<StateChanged>()) states.emplace_back(to_string(changed.state));
+  std::vector<std::string> expected;
+  for (ServerState state : {ServerState::waiting_for_hello, ServerState::ready, ServerState::waiting_sender_verdict,
+                            ServerState::sender_accepted, ServerState::waiting_recipient_verdict,
+                            ServerState::recipients_accepted, ServerState::waiting_recipient_verdict,
+                            ServerState::recipients_accepted, ServerState::receiving_data,
+                            ServerState::waiting_message_verdict, ServerState::ready, ServerState::closed})
+    expected.emplace_back(to_string(state));
+  CHECK(states == expected);
+  CHECK(harness.server.state() == ServerState::closed);
+}

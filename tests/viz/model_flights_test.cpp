@@ -133,3 +133,35 @@ TEST_CASE("a shorter trace (a replay) resets the index", "[viz][flights]") {
   index.sync(records);
   CHECK(index.hop_count() == 1);
 }
+
+TEST_CASE("a flight carries its ends as interned numbers and its colour category", "[viz][flights]") {
+  std::vector<TraceRecord> records = {
+      hop(0, 10, "a", "b", 1, "DNS"),
+      hop(0, 10, "b", "a", 2, "TCP"),
+      hop(0, 10, "b", "c", 3, "imap"),
+  };
+  viz::FlightIndex index;
+  index.sync(records);
+  const auto& names = index.endpoint_names();
+  REQUIRE(names == std::vector<std::string>{"a", "b", "c"});  // numbered once, in order of first use
+  std::vector<viz::Flight> flights;
+  index.in_flight(5, flights);
+  REQUIRE(flights.size() == 3);
+  for (const auto& flight : flights) {
+    CHECK(names[flight.from] == records[flight.record].node);
+    CHECK(names[flight.to] == records[flight.record].peer);
+    CHECK(flight.category == viz::categorize_protocol(records[flight.record].protocol));
+  }
+  CHECK(flights[0].category == viz::PacketCategory::dns);
+  CHECK(flights[1].category == viz::PacketCategory::tcp_control);
+  CHECK(flights[2].category == viz::PacketCategory::imap);
+
+  // A reset (a new trace after a replay) starts a new numbering, and says so.
+  const auto epoch = index.epoch();
+  index.reset();
+  CHECK(index.epoch() != epoch);
+  CHECK(index.endpoint_names().empty());
+  records.erase(records.begin());
+  index.sync(records);
+  CHECK(index.endpoint_names() == std::vector<std::string>{"b", "a", "c"});
+}

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "viz/model/grouped_layout.h"
 #include "viz/model/layout.h"
 
 using namespace maillab;
@@ -138,4 +139,150 @@ TEST_CASE("the panels never cover the canvas, and it keeps most of the window", 
   const auto bare = viz::compute_screen_layout(1280, 800, 1.0, false, false);
   CHECK(bare.canvas.width == Approx(1280));
   CHECK(bare.canvas.height == Approx(800 - bare.time_bar.height));
+}
+
+namespace {
+
+// A generated world's shape (scenarios/README.md, "Generated worlds"): core with the root server
+// and the spoofer; per TLD a router with its TLD server and resolver; per domain a router with
+// the MTA, the name server and the clients.
+viz::Topology generated_world(int domains, int clients) {
+  viz::Topology topology;
+  std::size_t id = 0;
+  auto node = [&](const std::string& name, bool router) {
+    viz::TopologyNode n;
+    n.name = name;
+    n.is_router = router;
+    topology.nodes.push_back(n);
+  };
+  auto link = [&](const std::string& a, const std::string& b) {
+    viz::TopologyLink l;
+    l.id = id++;
+    l.a = a;
+    l.b = b;
+    topology.links.push_back(l);
+  };
+  const std::vector<std::string> tlds = {"com", "org", "net"};
+  node("core", true);
+  node("a.root-servers.net", false);
+  link("core", "a.root-servers.net");
+  node("spoofer", false);
+  link("core", "spoofer");
+  for (const auto& tld : tlds) {
+    node("tld-" + tld, true);
+    link("core", "tld-" + tld);
+    for (const std::string& host : {"a." + tld + "-servers.net", "resolver-" + tld}) {
+      node(host, false);
+      link("tld-" + tld, host);
+    }
+  }
+  for (int k = 0; k < domains; ++k) {
+    const std::string domain = "d" + std::to_string(k + 1) + "." + tlds[std::size_t(k) % tlds.size()];
+    node(domain + "-net", true);
+    link("tld-" + tlds[std::size_t(k) % tlds.size()], domain + "-net");
+    std::vector<std::string> hosts = {"mail." + domain, "ns." + domain};
+    for (int c = 1; c <= clients; ++c) hosts.push_back("client" + std::to_string(c) + "." + domain);
+    for (const auto& host : hosts) {
+      node(host, false);
+      link(domain + "-net", host);
+    }
+  }
+  topology.reindex();
+  return topology;
+}
+
+// d7.org for mail.d7.org and d7.org-net; empty for the shared part (core, TLDs).
+std::string domain_of(const std::string& name) {
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, "-net") == 0) return name.substr(0, name.size() - 4);
+  const auto dot = name.find('.');
+  if (dot == std::string::npos || name.compare(dot + 1, 1, "d") != 0) return "";
+  return name.substr(dot + 1);
+}
+
+}  // namespace
+
+TEST_CASE("a 500-host generated world is laid out grouped by domain, deterministically, without overlap",
+          "[viz][layout]") {
+  const viz::Topology topology = generated_world(125, 1);  // 125 x 4 + 12 = 512 nodes
+  REQUIRE(topology.nodes.size() > viz::grouped_layout_above);
+  const viz::LayoutBounds base;
+  const viz::LayoutBounds bounds = viz::bounds_for(topology, {}, base);
+  CHECK(bounds.width > base.width);  // a larger world, the same shape
+  CHECK(bounds.width / bounds.height == Approx(base.width / base.height));
+  const auto points = viz::place_nodes(topology, {}, bounds);
+  const auto again = viz::place_nodes(topology, {}, bounds);
+  REQUIRE(points.size() == topology.nodes.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    CHECK(points[i].x == again[i].x);
+    CHECK(points[i].y == again[i].y);
+    CHECK(points[i].x >= bounds.margin - 1e-6);
+    CHECK(points[i].x <= bounds.width - bounds.margin + 1e-6);
+  }
+
+  // No two hosts on top of each other (a host is drawn 34 units across at zoom 1), and every
+  // domain's hosts closer to each other than to any other domain's.
+  std::map<std::string, double> widest_inside, nearest_outside;
+  double closest = 1e300;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string di = domain_of(topology.nodes[i].name);
+    for (std::size_t j = i + 1; j < points.size(); ++j) {
+      const std::string dj = domain_of(topology.nodes[j].name);
+      const double d = viz::distance(points[i], points[j]);
+      closest = std::min(closest, d);
+      if (di.empty() || dj.empty()) continue;
+      if (di == dj) {
+        widest_inside[di] = std::max(widest_inside[di], d);
+      } else {
+        for (const auto& domain : {di, dj}) {
+          auto [it, added] = nearest_outside.emplace(domain, d);
+          if (!added) it->second = std::min(it->second, d);
+        }
+      }
+    }
+  }
+  CHECK(closest >= 34);
+  REQUIRE(widest_inside.size() == 125);
+  for (const auto& [domain, widest] : widest_inside) {
+    INFO(domain << ": widest inside " << widest << ", nearest other domain " << nearest_outside[domain]);
+    CHECK(widest < nearest_outside[domain]);
+  }
+
+  // The shared part in the middle: core at the centre, each TLD router nearer to it than any
+  // domain router.
+  const auto at = [&](const std::string& name) { return points[*topology.node_index(name)]; };
+  const viz::Point centre{bounds.width / 2, bounds.height / 2};
+  const double core_off = viz::distance(at("core"), centre);
+  CHECK(core_off < 0.1 * bounds.height);
+  double farthest_tld = 0, nearest_domain = 1e300;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& name = topology.nodes[i].name;
+    if (!topology.nodes[i].is_router || name == "core") continue;
+    const double d = viz::distance(points[i], at("core"));
+    if (name.rfind("tld-", 0) == 0) farthest_tld = std::max(farthest_tld, d);
+    else nearest_domain = std::min(nearest_domain, d);
+  }
+  CHECK(farthest_tld < nearest_domain);
+}
+
+TEST_CASE("grouped layout: a domain's hosts sit with their own TLD's domains (one wedge per TLD)", "[viz][layout]") {
+  const viz::Topology topology = generated_world(30, 2);
+  const auto points = viz::grouped_layout(topology);
+  // Each TLD's domain routers span an angle around core that no other TLD's routers enter.
+  std::map<std::string, std::vector<double>> angles;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& name = topology.nodes[i].name;
+    if (!topology.nodes[i].is_router || name == "core" || name.rfind("tld-", 0) == 0) continue;
+    const std::string tld = domain_of(name).substr(domain_of(name).find('.') + 1);
+    angles[tld].push_back(std::atan2(points[i].y - points[0].y, points[i].x - points[0].x));
+  }
+  REQUIRE(angles.size() == 3);
+  // Sorting every router by angle around the circle gives three unbroken runs, one per TLD.
+  std::vector<std::pair<double, std::string>> around;
+  for (const auto& [tld, list] : angles) {
+    for (double a : list) around.push_back({a, tld});
+  }
+  std::sort(around.begin(), around.end());
+  int changes = 0;
+  for (std::size_t i = 0; i < around.size(); ++i) changes += around[i].second != around[(i + 1) % around.size()].second;
+  CHECK(changes == 3);
 }

@@ -121,15 +121,6 @@ sf::Image make_packet_image(unsigned side, unsigned border, sf::Color border_col
   return image;
 }
 
-void add_packet_quad(sf::VertexArray& quads, Point c, unsigned side, sf::Color color) {
-  const float s = float(side);
-  const float left = std::round(float(c.x) - s / 2), top = std::round(float(c.y) - s / 2);
-  quads.append(sf::Vertex({left, top}, color, {0, 0}));
-  quads.append(sf::Vertex({left + s, top}, color, {s, 0}));
-  quads.append(sf::Vertex({left + s, top + s}, color, {s, s}));
-  quads.append(sf::Vertex({left, top + s}, color, {0, s}));
-}
-
 namespace {
 
 // The shackle: an arch of radius r (centre line) over `top`, legs down to `left_end` and

@@ -25,13 +25,9 @@ void add_rect(sf::VertexArray& triangles, Point top_left, Point size, sf::Color 
 // A filled node shape of "radius" r centred at c, and its outline.
 void add_shape(sf::VertexArray& triangles, NodeShape shape, Point c, float r, sf::Color fill);
 void add_shape_outline(sf::VertexArray& triangles, NodeShape shape, Point c, float r, float width, sf::Color color);
-// A packet box: a square with a dark border, as an image; drawn as one textured quad per packet
-// (sf::Quads, 4 vertices) rather than two filled squares (12 vertices), because under Mesa's
-// software renderer the cost of 2,000 packets is in the number of vertices and triangles.
+// A packet box: a square with a dark border, as an image (viz/canvas/packet_sprites.h draws it
+// as one textured quad per packet).
 sf::Image make_packet_image(unsigned side, unsigned border, sf::Color border_color);
-// One quad of `side` pixels centred at c (snapped to whole pixels so the image maps 1:1),
-// showing the whole packet image tinted by `color` (the border stays dark: dark x colour).
-void add_packet_quad(sf::VertexArray& quads, Point c, unsigned side, sf::Color color);
 // A padlock `height` pixels tall centred at c: closed (shackle down into the body) or open
 // (shackle lifted, one leg free), drawn with a dark rim so it reads on any background.
 void add_padlock(sf::VertexArray& triangles, Point c, float height, bool closed, sf::Color color);

@@ -3,21 +3,24 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viz/canvas/packet_sprites.h"
 #include "viz/canvas/shapes.h"
+#include "viz/model/layout.h"
 #include "viz/model/style.h"
 
 namespace maillab::viz {
-
-namespace {
-constexpr float node_radius = 17.0f;
-}
 
 TopologyCanvas::TopologyCanvas(const sf::Font& font, float ui_scale) : font_(font), scale_(ui_scale), labels_(font) {
   // A 12-pixel coloured box with a dark 1.5-pixel rim at scale 1, whole pixels at any scale.
   packet_side_ = unsigned(std::lround(15.0f * ui_scale));
   const unsigned border = unsigned(std::max(1L, std::lround(1.5f * ui_scale)));
-  packet_texture_.loadFromImage(make_packet_image(packet_side_, border, sf::Color(10, 10, 14)));
+  const PacketAtlas atlas = make_packet_atlas(packet_side_, border, sf::Color(10, 10, 14), float(packet_side_) * 1.15f,
+                                              to_sf(padlock_closed_color), to_sf(padlock_open_color));
+  packet_texture_.loadFromImage(atlas.image);
   packet_texture_.setSmooth(false);  // 1:1 pixels; nearest sampling is also the cheapest
+  box_cell_ = atlas.box;
+  closed_lock_cell_ = atlas.closed_lock;
+  open_lock_cell_ = atlas.open_lock;
 }
 
 void TopologyCanvas::set_viewport(Rect viewport, bool refit, bool legend) {
@@ -81,7 +84,7 @@ void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state
     const bool selected = state.selection.link_id && *state.selection.link_id == link.id;
     if (selected) add_line(triangles_, a, b, 9.0f * scale_, to_sf(selection_color, 160));
     if (link.up) {
-      add_line(triangles_, a, b, 3.0f * scale_, to_sf(link_up_color));
+      add_line(triangles_, a, b, 3.0f * scale_ * std::max(0.5f, node_zoom()), to_sf(link_up_color));
     } else {
       add_dashed_line(triangles_, a, b, 5.0f * scale_, 14.0f * scale_, 8.0f * scale_, to_sf(link_down_color));
     }
@@ -89,9 +92,15 @@ void TopologyCanvas::draw_links(sf::RenderTarget& target, VisualizerState& state
   target.draw(triangles_);
 }
 
+float TopologyCanvas::node_zoom() const {
+  // Hosts keep their size down to 60% zoom (every shipped scenario fits above it); a large world
+  // seen whole (500 hosts) draws them smaller, down to a fifth, so they do not cover each other.
+  return std::clamp(float(camera_.zoom()) / 0.6f, 0.2f, 1.0f);
+}
+
 void TopologyCanvas::draw_nodes(sf::RenderTarget& target, VisualizerState& state) {
   triangles_.clear();
-  const float r = node_radius * scale_;
+  const float r = node_radius * scale_ * node_zoom();
   for (const auto& node : state.topology.nodes) {
     const Point c = node_screen(state, node.name);
     const NodeClass node_class = classify_node(node.role, node.is_router, node.services);
@@ -127,7 +136,10 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
   // Each host's name and address go below it, or — when that would cover another host or its
   // label (hosts stacked closely, large fonts on a projector) — to its right, left or above.
   // Host shapes and placed host labels are hard obstacles here, in a placer of their own.
-  const float r = node_radius * scale_;
+  // Zoomed out on a large world (hosts drawn small) the names are what can be read: no
+  // addresses, and a name with no free place is left out (zooming in brings it back).
+  const float r = node_radius * scale_ * node_zoom();
+  const bool crowded = node_zoom() < 1.0f || state.topology.nodes.size() > grouped_layout_above;
   const unsigned name_size = unsigned(14 * scale_), address_size = unsigned(12 * scale_);
   LabelPlacer hosts;
   block_outside_canvas(hosts, true);
@@ -136,9 +148,18 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
     // The shape's core: the corners of its bounding box are empty for most shapes.
     hosts.block({c.x - r * 1.1, c.y - r * 1.1, r * 2.2, r * 2.2}, true);
   }
-  for (const auto& node : state.topology.nodes) {
+  // Crowded, routers are named first: in a generated world a router's name is its domain's.
+  label_order_.clear();
+  for (std::size_t i = 0; i < state.topology.nodes.size(); ++i) label_order_.push_back(i);
+  if (crowded) {
+    std::stable_partition(label_order_.begin(), label_order_.end(),
+                          [&](std::size_t i) { return state.topology.nodes[i].is_router; });
+  }
+  for (std::size_t index : label_order_) {
+    const auto& node = state.topology.nodes[index];
     const Point c = node_screen(state, node.name);
-    std::string second = node.address;
+    if (crowded && !camera_.viewport().contains(c)) continue;
+    std::string second = node_zoom() < 1.0f ? std::string() : node.address;
     if (!node.up) second = second.empty() ? "DOWN" : second + "  DOWN";
     const double width = std::max(labels_.width(node.name, name_size),
                                   second.empty() ? 0.0f : labels_.width(second, address_size));
@@ -151,6 +172,7 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
         {c.x - width / 2, c.y - gap - height},           // above
     };
     auto placed = hosts.place_at_one_of(corners, width, height);
+    if (!placed && crowded) continue;
     if (!placed) hosts.block({corners.front().x, corners.front().y, width, height}, true);
     // Every place taken: below anyway (a host always shows its name).
     const Point corner = placed.value_or(corners.front());
@@ -163,115 +185,6 @@ void TopologyCanvas::draw_node_labels(sf::RenderTarget& target, VisualizerState&
     // Packet labels keep off hosts' names and addresses when they can (soft obstacles); not off
     // their shapes: a packet leaving a host is drawn on it, and its label belongs beside it.
     placer_.block({corner.x, corner.y, width, height}, false);
-  }
-}
-
-void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& state) {
-  const auto& records = state.records();
-  const engine::Time now = state.now();
-  state.flights.in_flight(now, flights_scratch_);
-  // A lost packet stays on screen for about 1.5 s of wall time at the current speed.
-  const engine::Time linger = std::max<engine::Time>(1000, engine::Time(1.5e6 * state.clock.speed));
-  state.flights.falling(now, linger, falls_scratch_);
-
-  drawn_packets_.clear();
-  drawn_padlocks_.clear();
-  drawn_drops_.clear();
-  triangles_.clear();
-  packet_quads_.clear();
-  const float half = 6.0f * scale_;
-  const float lane = 5.0f * scale_;  // the two directions of a link travel side by side
-  auto lane_offset = [&](Point a, Point b, const std::string& from, const std::string& to) {
-    const Point d = b - a;
-    const double len = std::max(1e-6, length(d));
-    const Point normal{-d.y / len, d.x / len};
-    return normal * (from < to ? lane : -lane);
-  };
-  for (const Flight& flight : flights_scratch_) {
-    const auto& hop = records[flight.record];
-    const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
-    const Point at = lerp(a, b, flight.progress) + lane_offset(a, b, hop.node, hop.peer);
-    const sf::Color color = to_sf(category_color(categorize_protocol(hop.protocol)));
-    const bool selected = state.selection.record && *state.selection.record == flight.record;
-    if (selected) add_rect(triangles_, at - Point{half * 1.8, half * 1.8}, {half * 3.6, half * 3.6}, sf::Color::White);
-    add_packet_quad(packet_quads_, at, packet_side_, color);
-    drawn_packets_.push_back({at, flight.record});
-  }
-  target.draw(triangles_);  // the selection halo, under its packet
-  triangles_.clear();
-  sf::RenderStates opaque(sf::BlendNone);  // the packet image is opaque: no blending work per pixel
-  opaque.texture = &packet_texture_;
-  target.draw(packet_quads_, opaque);
-  packet_quads_.clear();
-
-  // Padlocks ride on the packet's upper right corner: shut for TLS records, open for mail
-  // protocol bytes in the clear (viz/model/tls_view.h).
-  const float lock_height = float(packet_side_) * 1.15f;
-  for (const DrawnPacket& packet : drawn_packets_) {
-    const Padlock padlock = state.padlock(packet.record);
-    if (padlock == Padlock::none) continue;
-    const Point at = padlock_position(packet.at);
-    drawn_padlocks_.push_back({at, packet.record, padlock == Padlock::closed});
-    add_padlock(triangles_, at, lock_height, padlock == Padlock::closed,
-                to_sf(padlock == Padlock::closed ? padlock_closed_color : padlock_open_color));
-    // Hard: a label printed over the padlock would hide the one thing it is there to say.
-    placer_.block({at.x - lock_height * 0.5, at.y - lock_height * 0.6, lock_height, lock_height * 1.1}, true);
-  }
-  target.draw(triangles_);
-  triangles_.clear();
-
-  for (const Fall& fall : falls_scratch_) {
-    const auto& drop = records[fall.record];
-    Point at = node_screen(state, drop.node);
-    if (fall.hop) {
-      const auto& hop = records[*fall.hop];
-      const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
-      at = lerp(a, b, fall.position) + lane_offset(a, b, hop.node, hop.peer);
-    } else {
-      at = at + Point{0, -node_radius * scale_ * 1.6};
-    }
-    const auto fade = std::uint8_t(255 * (1.0 - fall.age * fall.age));
-    const Point falling = at + Point{0, fall.age * 40 * scale_};
-    const sf::Color color = to_sf(category_color(categorize_protocol(drop.protocol)), fade);
-    add_rect(triangles_, falling - Point{half, half}, {2 * half, 2 * half}, color);
-    add_cross(triangles_, at, half * 1.5f, 3.5f * scale_, to_sf(drop_color, fade));
-    drawn_drops_.push_back({at, fall.record});
-  }
-  target.draw(triangles_);
-
-  // Labels only while they can be read: all of them when few packets fly, then only the
-  // application messages (not bare TCP segments), then only the selected packet.
-  // Each label takes a free slot beside its packet (LabelPlacer); one with no free slot is left
-  // out rather than printed over another. The selected packet's label is placed first.
-  const std::size_t flying = flights_scratch_.size();
-  const unsigned size = unsigned(12 * scale_);
-  const double line = size * 1.3;
-  auto label_packet = [&](const DrawnPacket& packet, bool selected) {
-    const auto& hop = records[packet.record];
-    const PacketCategory category = categorize_protocol(hop.protocol);
-    const bool labelled = selected || flying <= 12 ||
-                          (flying <= state.label_limit && category != PacketCategory::tcp_control);
-    if (!labelled) return;
-    std::string text = hop_caption(hop, true);
-    if (text.size() > 40) text = text.substr(0, 38) + "...";
-    const auto corner = placer_.place(packet.at, half + 1.5, labels_.width(text, size), line);
-    if (!corner) return;
-    draw_label(target, text, *corner, size, to_sf(category_color(category)), false);
-  };
-  auto is_selected = [&](const DrawnPacket& packet) {
-    return state.selection.record && *state.selection.record == packet.record;
-  };
-  for (const DrawnPacket& packet : drawn_packets_) {
-    if (is_selected(packet)) label_packet(packet, true);
-  }
-  for (const DrawnPacket& packet : drawn_packets_) {
-    if (!is_selected(packet)) label_packet(packet, false);
-  }
-  for (const DrawnPacket& drop : drawn_drops_) {
-    if (drawn_drops_.size() > state.label_limit) break;
-    if (const auto corner = placer_.place(drop.at, half * 1.5, labels_.width("lost", size), line)) {
-      draw_label(target, "lost", *corner, size, to_sf(drop_color), false);
-    }
   }
 }
 
@@ -365,7 +278,7 @@ void TopologyCanvas::draw_legend(sf::RenderTarget& target, VisualizerState& stat
 }
 
 std::optional<std::string> TopologyCanvas::node_at(Point screen, const VisualizerState& state) const {
-  const double reach = node_radius * scale_ * 1.4;
+  const double reach = std::max(8.0f, node_radius * scale_ * node_zoom()) * 1.4;
   std::optional<std::string> best;
   double best_distance = reach;
   for (const auto& node : state.topology.nodes) {

@@ -20,6 +20,15 @@ void FlightIndex::reset() {
   longest_hop_ = 0;
   last_hop_of_packet_.clear();
   consumed_ = 0;
+  endpoint_names_.clear();
+  endpoint_numbers_.clear();
+  ++epoch_;
+}
+
+std::uint32_t FlightIndex::intern(const std::string& name) {
+  const auto [it, added] = endpoint_numbers_.try_emplace(name, std::uint32_t(endpoint_names_.size()));
+  if (added) endpoint_names_.push_back(name);
+  return it->second;
 }
 
 void FlightIndex::sync(const std::vector<TraceRecord>& records) {
@@ -36,7 +45,9 @@ void FlightIndex::sync(const std::vector<TraceRecord>& records) {
 }
 
 void FlightIndex::add_hop(const TraceRecord& record, std::size_t index) {
-  HopEntry entry{record.time, std::max(record.arrive, record.time), std::max(record.arrive, record.time), index};
+  HopEntry entry{record.time,        std::max(record.arrive, record.time), std::max(record.arrive, record.time),
+                 index,              intern(record.node),                  intern(record.peer),
+                 categorize_protocol(record.protocol)};
   longest_hop_ = std::max(longest_hop_, entry.arrive - entry.depart);
   // Departures come almost in order (a queued packet can leave after one recorded later), so
   // insert from the back.
@@ -87,7 +98,7 @@ void FlightIndex::in_flight(Time t, std::vector<Flight>& out) const {
     if (t > it->arrive || t > it->cut) continue;
     const double progress =
         it->arrive > it->depart ? std::clamp(double(t - it->depart) / double(it->arrive - it->depart), 0.0, 1.0) : 1.0;
-    out.push_back({it->record, progress});
+    out.push_back({it->record, progress, it->from, it->to, it->category});
   }
 }
 

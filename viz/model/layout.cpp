@@ -1,5 +1,7 @@
 #include "viz/model/layout.h"
 
+#include "viz/model/grouped_layout.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -34,6 +36,53 @@ Graph build_graph(const Topology& topology) {
 }
 
 }  // namespace
+
+namespace {
+
+struct Span {
+  Point low, high;
+};
+
+Span span_of(const std::vector<Point>& points) {
+  Span span{{std::numeric_limits<double>::max(), std::numeric_limits<double>::max()},
+            {std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()}};
+  for (const auto& p : points) {
+    span.low = {std::min(span.low.x, p.x), std::min(span.low.y, p.y)};
+    span.high = {std::max(span.high.x, p.x), std::max(span.high.y, p.y)};
+  }
+  return span;
+}
+
+bool complete(const Topology& topology, const std::map<std::string, Point>& given) {
+  return !topology.nodes.empty() && std::all_of(topology.nodes.begin(), topology.nodes.end(),
+                                                [&](const TopologyNode& node) { return given.count(node.name) > 0; });
+}
+
+}  // namespace
+
+LayoutBounds bounds_for(const Topology& topology, const std::map<std::string, Point>& given, const LayoutBounds& base) {
+  if (topology.nodes.size() <= grouped_layout_above || complete(topology, given)) return base;
+  const Span span = span_of(grouped_layout(topology));
+  const double factor = std::max({1.0, (span.high.x - span.low.x + 2 * base.margin) / base.width,
+                                  (span.high.y - span.low.y + 2 * base.margin) / base.height});
+  LayoutBounds bounds = base;
+  bounds.width *= factor;
+  bounds.height *= factor;
+  return bounds;
+}
+
+void fit_uniform(std::vector<Point>& points, const LayoutBounds& bounds) {
+  if (points.empty()) return;
+  const Span span = span_of(points);
+  const double room_x = std::max(1.0, bounds.width - 2 * bounds.margin);
+  const double room_y = std::max(1.0, bounds.height - 2 * bounds.margin);
+  const double width = span.high.x - span.low.x, height = span.high.y - span.low.y;
+  double scale = std::min(width > 1e-9 ? room_x / width : 1e300, height > 1e-9 ? room_y / height : 1e300);
+  if (scale > 1e299) scale = 1.0;
+  const Point source_center = (span.low + span.high) * 0.5;
+  const Point center{bounds.width / 2, bounds.height / 2};
+  for (auto& p : points) p = center + (p - source_center) * scale;
+}
 
 void fit_into(std::vector<Point>& points, const LayoutBounds& bounds) {
   if (points.empty()) return;
@@ -107,6 +156,12 @@ std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bou
   const std::size_t n = topology.nodes.size();
   std::vector<Point> points(n, Point{bounds.width / 2, bounds.height / 2});
   if (n <= 1) return points;
+  if (n > grouped_layout_above) {
+    // Spaced by construction, clusters apart: no pushing apart (it would undo the grouping).
+    points = grouped_layout(topology);
+    fit_uniform(points, bounds);
+    return points;
+  }
 
   Graph graph = build_graph(topology);
   std::vector<int> component(n);
@@ -164,14 +219,7 @@ std::vector<Point> auto_layout(const Topology& topology, const LayoutBounds& bou
 
 std::vector<Point> place_nodes(const Topology& topology, const std::map<std::string, Point>& given,
                                const LayoutBounds& bounds) {
-  bool complete = !topology.nodes.empty();
-  for (const auto& node : topology.nodes) {
-    if (!given.count(node.name)) {
-      complete = false;
-      break;
-    }
-  }
-  if (!complete) return auto_layout(topology, bounds);
+  if (!complete(topology, given)) return auto_layout(topology, bounds);
   std::vector<Point> points;
   points.reserve(topology.nodes.size());
   for (const auto& node : topology.nodes) points.push_back(given.at(node.name));

@@ -64,25 +64,14 @@ void ImapService::push_updates() {
 }
 
 void ImapService::record(Session& session, const imap::Event& event) {
-  const std::uint64_t id = session.connection->id();
   const std::string& user = session.protocol->user();
   switch (event.kind) {
-    case imap::EventKind::command_received:
-      record_mail_access(*host_, TraceKind::protocol, session.peer, host_->name(), "IMAP", event.text, id);
-      break;
-    case imap::EventKind::response_sent:
-      record_mail_access(*host_, TraceKind::protocol, host_->name(), session.peer, "IMAP", event.text, id);
-      break;
+    case imap::EventKind::command_received: return record_from_client(session, event.text);
+    case imap::EventKind::response_sent: return record_to_client(session, event.text);
     case imap::EventKind::state_changed:
-      record_mail_access(*host_, TraceKind::protocol, host_->name(), {}, "IMAP",
-                         // No peer: nothing crossed the wire. The summary says whose session it is.
-                         "session" + (user.empty() ? std::string() : " of " + user) + " from " + session.peer + " now " +
-                             event.text,
-                         id);
-      break;
-    default:
-      record_mail_access(*host_, TraceKind::note, host_->name(), session.peer, "IMAP", event.text, id);
-      break;
+      return record_state(session, "session" + (user.empty() ? std::string() : " of " + user) + " from " +
+                                       session.peer + " now " + event.text);
+    default: return record_note(session, TraceKind::note, event.text);
   }
 }
 

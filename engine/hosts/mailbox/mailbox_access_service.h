@@ -44,8 +44,7 @@ class MailboxAccessService : public Service {
   void set_command_rate(const CommandRate& rate) {
     if (!host_) return;
     sessions_.set_command_rate(host_->simulator(), rate, [this](Session& session, const std::string& text) {
-      record_mail_access(*host_, TraceKind::transport, host_->name(), session.peer, protocol_, text,
-                         session.connection->id());
+      record_note(session, TraceKind::transport, text);
     });
   }
   // A scenario's `set:`: new sessions use `next`; ports open and close to match. Returns what
@@ -83,6 +82,22 @@ class MailboxAccessService : public Service {
                             MailboxService& mailboxes) = 0;
   // Turns one of a session's events into trace records.
   virtual void record(Session& session, const Event& event) = 0;
+
+  // The trace records a service makes of its sessions' events (mailbox_trace.h): a line from the
+  // client, a line to it, a state change (no peer: nothing crossed the wire; `summary` says whose
+  // session it is), and anything else the server notes about the session.
+  void record_from_client(const Session& session, const std::string& line) {
+    record_mail_access(*host_, TraceKind::protocol, session.peer, host_->name(), protocol_, line, session.connection->id());
+  }
+  void record_to_client(const Session& session, const std::string& line) {
+    record_mail_access(*host_, TraceKind::protocol, host_->name(), session.peer, protocol_, line, session.connection->id());
+  }
+  void record_state(const Session& session, const std::string& summary) {
+    record_mail_access(*host_, TraceKind::protocol, host_->name(), {}, protocol_, summary, session.connection->id());
+  }
+  void record_note(const Session& session, TraceKind kind, const std::string& summary) {
+    record_mail_access(*host_, kind, host_->name(), session.peer, protocol_, summary, session.connection->id());
+  }
 
   // The settings every mail access session takes from its service and its connection.
   template <typename SessionOptions>

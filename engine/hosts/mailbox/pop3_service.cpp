@@ -17,29 +17,17 @@ void Pop3Service::open_session(std::shared_ptr<StreamConnection> connection, std
 }
 
 void Pop3Service::record(Session& session, const pop3::Event& event) {
-  const std::uint64_t id = session.connection->id();
   const std::string& user = session.protocol->user();
   switch (event.kind) {
-    case pop3::EventKind::command_received:
-      record_mail_access(*host_, TraceKind::protocol, session.peer, host_->name(), "POP3", event.text, id);
-      break;
-    case pop3::EventKind::reply_sent:
-      record_mail_access(*host_, TraceKind::protocol, host_->name(), session.peer, "POP3", event.text, id);
-      break;
+    case pop3::EventKind::command_received: return record_from_client(session, event.text);
+    case pop3::EventKind::reply_sent: return record_to_client(session, event.text);
     case pop3::EventKind::state_changed:
-      record_mail_access(*host_, TraceKind::protocol, host_->name(), {}, "POP3",
-                         // No peer: nothing crossed the wire. The summary says whose session it is.
-                         "session " + (user.empty() ? std::string() : "of " + user + " ") + "from " + session.peer +
-                             " now in state " + event.text,
-                         id);
-      break;
-    case pop3::EventKind::deletions_applied:
-      record_mail_access(*host_, TraceKind::mail, host_->name(), session.peer, "POP3",
-                         user + ": POP3 QUIT removed " + event.text + " message(s) from INBOX on the server", id);
-      break;
-    default:
-      record_mail_access(*host_, TraceKind::note, host_->name(), session.peer, "POP3", event.text, id);
-      break;
+      return record_state(session, "session " + (user.empty() ? std::string() : "of " + user + " ") + "from " +
+                                       session.peer + " now in state " + event.text);
+    case pop3::EventKind::deletions_applied:  // the UPDATE state (RFC 1939 §6)
+      return record_note(session, TraceKind::mail,
+                         user + ": POP3 QUIT removed " + event.text + " message(s) from INBOX on the server");
+    default: return record_note(session, TraceKind::note, event.text);
   }
 }
 
