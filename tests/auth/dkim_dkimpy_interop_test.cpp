@@ -71,7 +71,7 @@ const std::string message =
 
 }  // namespace
 
-TEST_CASE("messages we sign verify with dkimpy", "[dkim][interop]") {
+TEST_CASE("messages we sign verify with dkimpy", "[auth][dkim][interop]") {
   require_dkimpy();
   TempFile script(verify_script);
   for (const DkimKey& key : {DkimKey::rsa_from_seed("interop", 2048), DkimKey::ed25519_from_seed("interop")}) {
@@ -102,7 +102,7 @@ TEST_CASE("messages we sign verify with dkimpy", "[dkim][interop]") {
   CHECK(run("/usr/bin/python3 " + script.path + " " + tampered_file.path + " " + record.path + " 2>&1") == "FAIL\n");
 }
 
-TEST_CASE("messages dkimpy signs verify with ours", "[dkim][interop]") {
+TEST_CASE("messages dkimpy signs verify with ours", "[auth][dkim][interop]") {
   require_dkimpy();
   TempFile script(sign_script);
   TempFile unsigned_message(message);

@@ -70,7 +70,7 @@ std::string replace(std::string text, const std::string& from, const std::string
 
 }  // namespace
 
-TEST_CASE("DKIM sign then verify passes for rsa-sha256 and ed25519-sha256 in every canonicalization", "[dkim]") {
+TEST_CASE("DKIM sign then verify passes for rsa-sha256 and ed25519-sha256 in every canonicalization", "[auth][dkim]") {
   for (const DkimKey& key : {rsa_key(), DkimKey::ed25519_from_seed("maillab ed25519")}) {
     for (auto header : {DkimCanonicalization::simple, DkimCanonicalization::relaxed}) {
       for (auto body : {DkimCanonicalization::simple, DkimCanonicalization::relaxed}) {
@@ -88,7 +88,7 @@ TEST_CASE("DKIM sign then verify passes for rsa-sha256 and ed25519-sha256 in eve
   }
 }
 
-TEST_CASE("DKIM tampering gives fail with the right reason", "[dkim]") {
+TEST_CASE("DKIM tampering gives fail with the right reason", "[auth][dkim]") {
   DkimSignOptions options;
   auto body = sign_and_verify(message, rsa_key(), options,
                               [](std::string m) { return replace(m, "Are you hungry", "Are you angry"); });
@@ -104,7 +104,7 @@ TEST_CASE("DKIM tampering gives fail with the right reason", "[dkim]") {
   CHECK(unsigned_header.result == DkimResult::pass);
 }
 
-TEST_CASE("relaxed canonicalization survives whitespace changes that break simple", "[dkim]") {
+TEST_CASE("relaxed canonicalization survives whitespace changes that break simple", "[auth][dkim]") {
   auto rewrap = [](std::string m) {
     m = replace(m, "Subject: Is dinner ready?", "subject:   Is dinner\r\n  ready?  ");
     return replace(m, "We lost the game.", "We lost   the game.  ");
@@ -126,7 +126,7 @@ TEST_CASE("relaxed canonicalization survives whitespace changes that break simpl
         DkimResult::pass);
 }
 
-TEST_CASE("canonicalization functions follow RFC 6376 §3.4 examples", "[dkim]") {
+TEST_CASE("canonicalization functions follow RFC 6376 §3.4 examples", "[auth][dkim]") {
   CHECK(canonicalize_header("A: X\r\n", DkimCanonicalization::relaxed) == "a:X\r\n");
   CHECK(canonicalize_header("B : Y\t\r\n\tZ  \r\n", DkimCanonicalization::relaxed) == "b:Y Z\r\n");
   CHECK(canonicalize_header("B : Y\t\r\n\tZ  \r\n", DkimCanonicalization::simple) == "B : Y\t\r\n\tZ  \r\n");
@@ -136,7 +136,7 @@ TEST_CASE("canonicalization functions follow RFC 6376 §3.4 examples", "[dkim]")
   CHECK(canonicalize_body("", DkimCanonicalization::relaxed) == "");
 }
 
-TEST_CASE("l= signs a prefix of the body: appended text still passes, a too-long l= fails", "[dkim]") {
+TEST_CASE("l= signs a prefix of the body: appended text still passes, a too-long l= fails", "[auth][dkim]") {
   DkimSignOptions options;
   options.body_length = 20;
   auto appended = sign_and_verify(message, rsa_key(), options, [](std::string m) { return m + "Buy now!\r\n"; });
@@ -152,7 +152,7 @@ TEST_CASE("l= signs a prefix of the body: appended text still passes, a too-long
   CHECK(truncated.failure == DkimFailure::body_too_short);
 }
 
-TEST_CASE("x= expiry: verifying after x= fails as expired", "[dkim]") {
+TEST_CASE("x= expiry: verifying after x= fails as expired", "[auth][dkim]") {
   DkimSignOptions options;
   options.timestamp = 1000;
   options.expiration = 2000;
@@ -162,7 +162,7 @@ TEST_CASE("x= expiry: verifying after x= fails as expired", "[dkim]") {
   CHECK(late.failure == DkimFailure::signature_expired);
 }
 
-TEST_CASE("h= picks repeated fields bottom-up and over-signing blocks added fields", "[dkim]") {
+TEST_CASE("h= picks repeated fields bottom-up and over-signing blocks added fields", "[auth][dkim]") {
   std::string two = "X-Tag: first\r\nX-Tag: second\r\n" + message;
   DkimSignOptions options;
   options.headers = {"from", "x-tag", "subject", "subject"};  // subject over-signed
@@ -181,7 +181,7 @@ TEST_CASE("h= picks repeated fields bottom-up and over-signing blocks added fiel
   CHECK(added_subject.failure == DkimFailure::signature_mismatch);
 }
 
-TEST_CASE("DKIM key records and DNS outcomes map to the RFC results", "[dkim]") {
+TEST_CASE("DKIM key records and DNS outcomes map to the RFC results", "[auth][dkim]") {
   DkimSignOptions options;
   options.domain = "football.example.com";
   options.selector = "sel";
@@ -215,7 +215,7 @@ TEST_CASE("DKIM key records and DNS outcomes map to the RFC results", "[dkim]") 
   CHECK(parsed.record->type == DkimKeyType::ed25519);
 }
 
-TEST_CASE("DKIM verification can be driven one DNS answer at a time", "[dkim]") {
+TEST_CASE("DKIM verification can be driven one DNS answer at a time", "[auth][dkim]") {
   DkimSignOptions first;
   first.domain = "a.example";
   first.selector = "one";
@@ -243,7 +243,7 @@ TEST_CASE("DKIM verification can be driven one DNS answer at a time", "[dkim]") 
              Catch::StartsWith("dkim=pass header.d=b.example header.i=@b.example header.s=two header.b="));
 }
 
-TEST_CASE("keys from a seed are deterministic; PEM and key records round-trip", "[dkim][keys]") {
+TEST_CASE("keys from a seed are deterministic, PEM and key records round-trip", "[auth][dkim][keys]") {
   DkimKey again = DkimKey::rsa_from_seed("maillab test key", 1024);
   CHECK(again.public_pem() == rsa_key().public_pem());
   CHECK(again.private_pem() == rsa_key().private_pem());
@@ -263,7 +263,7 @@ TEST_CASE("keys from a seed are deterministic; PEM and key records round-trip", 
   CHECK_THAT(rsa_key().key_record(), Catch::StartsWith("v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ"));
 }
 
-TEST_CASE("RFC 8032 and dkimpy Ed25519 private keys give the published public keys", "[dkim][rfc8463]") {
+TEST_CASE("RFC 8032 and dkimpy Ed25519 private keys give the published public keys", "[auth][dkim][rfc8463]") {
   std::string rfc8032 = read_file(dkimpy_data + "rfc8032_7_1.key");
   if (rfc8032.empty()) FAIL("dkimpy test data missing under " + dkimpy_data + " (install python3-dkim)");
   auto key = DkimKey::ed25519_from_private_bytes(*maillab::common::base64_decode(rfc8032));
@@ -274,7 +274,7 @@ TEST_CASE("RFC 8032 and dkimpy Ed25519 private keys give the published public ke
   CHECK(maillab::common::base64_encode(dkimpy_key->public_key_data()) == "yi50DjK5O9pqbFpNHklsv9lqaS0ArSYu02qp1S0DW1Y=");
 }
 
-TEST_CASE("the RFC 8463 Appendix A message verifies: both its ed25519 and rsa signatures", "[dkim][rfc8463]") {
+TEST_CASE("the RFC 8463 Appendix A message verifies: both its ed25519 and rsa signatures", "[auth][dkim][rfc8463]") {
   std::string signed_message = read_file(dkimpy_data + "rfc6376.signed.msg");
   if (signed_message.empty()) FAIL("dkimpy test data missing under " + dkimpy_data + " (install python3-dkim)");
   std::string rsa_record = trim(read_file(dkimpy_data + "test.txt"));
@@ -298,7 +298,7 @@ TEST_CASE("the RFC 8463 Appendix A message verifies: both its ed25519 and rsa si
   CHECK(broken[1].failure == DkimFailure::body_hash_mismatch);
 }
 
-TEST_CASE("dkimpy's PEM test key signs messages that verify against its key record", "[dkim]") {
+TEST_CASE("dkimpy's PEM test key signs messages that verify against its key record", "[auth][dkim]") {
   std::string pem = read_file(dkimpy_data + "test.private");
   if (pem.empty()) FAIL("dkimpy test data missing under " + dkimpy_data + " (install python3-dkim)");
   auto key = DkimKey::from_pem(pem);

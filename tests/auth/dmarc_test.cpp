@@ -26,7 +26,7 @@ DmarcOutcome run(const std::string& record_domain, const std::string& record, Dm
 
 }  // namespace
 
-TEST_CASE("DMARC identifier alignment: relaxed and strict for exact, subdomain and unrelated", "[dmarc]") {
+TEST_CASE("DMARC identifier alignment: relaxed and strict for exact, subdomain and unrelated", "[auth][dmarc]") {
   struct Row {
     const char* identifier;
     const char* from;
@@ -50,7 +50,7 @@ TEST_CASE("DMARC identifier alignment: relaxed and strict for exact, subdomain a
   CHECK(organizational_domain("example.com") == "example.com");
 }
 
-TEST_CASE("DMARC SPF and DKIM alignment decide pass or fail", "[dmarc]") {
+TEST_CASE("DMARC SPF and DKIM alignment decide pass or fail", "[auth][dmarc]") {
   std::string record = "v=DMARC1; p=reject";
   DmarcInputs spf_sub{"example.com", SpfResult::pass, "bounce.example.com", {}, 0};
   CHECK(run("example.com", record, spf_sub).result == DmarcResult::pass);
@@ -76,7 +76,7 @@ TEST_CASE("DMARC SPF and DKIM alignment decide pass or fail", "[dmarc]") {
   CHECK(run("example.com", record, dkim_third_party).result == DmarcResult::fail);
 }
 
-TEST_CASE("DMARC policy: sp= applies to subdomains found through the organisational domain", "[dmarc]") {
+TEST_CASE("DMARC policy: sp= applies to subdomains found through the organisational domain", "[auth][dmarc]") {
   DmarcInputs sub{"news.example.com", SpfResult::fail, "x.example.net", {}, 0};
   auto fallback = run("example.com", "v=DMARC1; p=reject; sp=quarantine", sub);
   CHECK(fallback.policy_domain == "example.com");
@@ -94,7 +94,7 @@ TEST_CASE("DMARC policy: sp= applies to subdomains found through the organisatio
   CHECK(run("example.org", "v=DMARC1; p=reject", sub).result == DmarcResult::none);
 }
 
-TEST_CASE("DMARC pct sampling uses the injected draw", "[dmarc]") {
+TEST_CASE("DMARC pct sampling uses the injected draw", "[auth][dmarc]") {
   DmarcInputs failing{"example.com", SpfResult::fail, "example.com", {}, 0};
   for (int draw : {0, 50, 99}) {
     failing.sampling_draw = draw;
@@ -110,7 +110,7 @@ TEST_CASE("DMARC pct sampling uses the injected draw", "[dmarc]") {
   CHECK(run("example.com", "v=DMARC1; p=reject; pct=30", failing).disposition == DmarcPolicy::quarantine);
 }
 
-TEST_CASE("DMARC record parsing", "[dmarc]") {
+TEST_CASE("DMARC record parsing", "[auth][dmarc]") {
   auto full = parse_dmarc_record("v=DMARC1; p=quarantine; sp=reject; adkim=s; aspf=r; pct=25; "
                                  "rua=mailto:agg@example.com; ruf=mailto:f@example.com; fo=1");
   REQUIRE(full.record);
@@ -127,7 +127,7 @@ TEST_CASE("DMARC record parsing", "[dmarc]") {
   CHECK_FALSE(parse_dmarc_record("v=spf1 -all").record);
 }
 
-TEST_CASE("DMARC discovery is resumable and reports DNS failures as temperror", "[dmarc]") {
+TEST_CASE("DMARC discovery is resumable and reports DNS failures as temperror", "[auth][dmarc]") {
   DmarcDiscovery discovery("a.b.example.com");
   std::vector<std::string> asked;
   while (!discovery.done()) {
@@ -143,7 +143,7 @@ TEST_CASE("DMARC discovery is resumable and reports DNS failures as temperror", 
   CHECK(evaluate_dmarc(failed, inputs).result == DmarcResult::temperror);
 }
 
-TEST_CASE("Authentication-Results header is built and parsed back", "[dmarc][authres]") {
+TEST_CASE("Authentication-Results header is built and parsed back", "[auth][dmarc][authres]") {
   SpfRequest request;
   request.client_ip = "192.0.2.1";
   request.mail_from = "alice@example.com";
@@ -191,7 +191,7 @@ TEST_CASE("Authentication-Results header is built and parsed back", "[dmarc][aut
   CHECK(other->results[1].property("smtp.mfrom") == "jqd@d1.example");
 }
 
-TEST_CASE("Authentication-Results: a comment's quoted-pairs are text, so a formatted comment reads back", "[dmarc][authres]") {
+TEST_CASE("Authentication-Results: a comment's quoted-pairs are text, so a formatted comment reads back", "[auth][dmarc][authres]") {
   // Found by fuzz_authentication_results: a comment with ")" and ";" was formatted as
   // "(a\)\) ; b)", and the parser ended the comment at the escaped ")" and split at the ";".
   AuthenticationResults results{"mx.example.net", {}};
@@ -209,7 +209,7 @@ TEST_CASE("Authentication-Results: a comment's quoted-pairs are text, so a forma
   CHECK(parsed->results[0].comment == dkim.comment);
 }
 
-TEST_CASE("Authentication-Results: names outside the RFC 8601 grammar are malformed; an odd authserv-id is quoted", "[dmarc][authres]") {
+TEST_CASE("Authentication-Results: names outside the RFC 8601 grammar are malformed, an odd authserv-id is quoted", "[auth][dmarc][authres]") {
   // Found by fuzz_authentication_results: "///=/com" gave an empty method, and a quoted
   // authserv-id holding ';' was formatted bare and read back as an extra result.
   CHECK_FALSE(parse_authentication_results("mx; ///=pass"));
@@ -232,7 +232,7 @@ TEST_CASE("Authentication-Results: names outside the RFC 8601 grammar are malfor
   CHECK(again->results.size() == 1);
 }
 
-TEST_CASE("From domain extraction from raw message bytes", "[dmarc][headers]") {
+TEST_CASE("From domain extraction from raw message bytes", "[auth][dmarc][headers]") {
   CHECK(from_domain("From: Joe <joe@Example.COM>\r\nTo: x@y.z\r\n\r\nbody") == "example.com");
   CHECK(from_domain("Subject: hi\nFrom:\n \"Doe, Jane\" (work)\n <jane@mail.example.org>\n\nbody") == "mail.example.org");
   CHECK(from_domain("From: plain@example.net\r\n\r\n") == "example.net");

@@ -134,7 +134,7 @@ std::string describe(const std::vector<std::string>& results) {
 
 }  // namespace
 
-TEST_CASE("RFC 7208 test suite (openspf 2014.04) passes with our SPF evaluator", "[spf][rfc7208]") {
+TEST_CASE("RFC 7208 test suite (openspf 2014.04) passes with our SPF evaluator", "[auth][spf][rfc7208]") {
   std::string yaml_text = read_suite();
   if (yaml_text.empty()) {
     FAIL(std::string("cannot read ") + suite_path + " — install Debian's python3-spf package");

@@ -12,7 +12,7 @@
 
 using namespace maillab::auth;
 
-TEST_CASE("IP addresses parse, print, match and reverse", "[spf][ip]") {
+TEST_CASE("IP addresses parse, print, match and reverse", "[auth][spf][ip]") {
   CHECK(IpAddress::parse("192.0.2.1")->to_string() == "192.0.2.1");
   CHECK_FALSE(IpAddress::parse("192.0.2.01"));
   CHECK_FALSE(IpAddress::parse("192.0.2"));
@@ -29,7 +29,7 @@ TEST_CASE("IP addresses parse, print, match and reverse", "[spf][ip]") {
         "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
 }
 
-TEST_CASE("macro expansion follows the RFC 7208 §7.4 examples", "[spf][macro]") {
+TEST_CASE("macro expansion follows the RFC 7208 §7.4 examples", "[auth][spf][macro]") {
   SpfMacroContext context;
   context.sender = "strong-bad@email.example.com";
   context.local_part = "strong-bad";
@@ -63,7 +63,7 @@ TEST_CASE("macro expansion follows the RFC 7208 §7.4 examples", "[spf][macro]")
   CHECK_FALSE(validate_macro_string("%x", SpfMacroMode::domain_spec).empty());
 }
 
-TEST_CASE("SpfCheck asks one question at a time and resumes with each answer", "[spf]") {
+TEST_CASE("SpfCheck asks one question at a time and resumes with each answer", "[auth][spf]") {
   std::map<std::pair<std::string, DnsType>, DnsAnswer> zone = {
       {{"example.com", DnsType::txt}, DnsAnswer::of({"v=spf1 include:_spf.example.net mx -all", "other text"})},
       {{"_spf.example.net", DnsType::txt}, DnsAnswer::of({"v=spf1 ip4:198.51.100.0/24 -all"})},
@@ -107,7 +107,7 @@ TEST_CASE("SpfCheck asks one question at a time and resumes with each answer", "
   CHECK(timed_out.result == SpfResult::temperror);
 }
 
-TEST_CASE("HELO identity and the null reverse-path use postmaster@helo", "[spf]") {
+TEST_CASE("HELO identity and the null reverse-path use postmaster@helo", "[auth][spf]") {
   auto lookup = [](const DnsQuestion& question) {
     if (question.name == "mail.example.org" && question.type == DnsType::txt) return DnsAnswer::of({"v=spf1 a -all"});
     if (question.name == "mail.example.org" && question.type == DnsType::a) return DnsAnswer::of({"192.0.2.9"});

@@ -16,7 +16,7 @@ std::vector<std::string> lines_of(LineReader& reader, const LineLimit& limit) {
 
 }  // namespace
 
-TEST_CASE("line reader: CRLF and bare LF end lines; pieces are joined", "[common][line_reader]") {
+TEST_CASE("line reader: CRLF and bare LF end lines, pieces are joined", "[common][line_reader]") {
   LineReader reader;
   const LineLimit limit{512};
   reader.feed("US");

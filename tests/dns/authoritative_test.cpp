@@ -1,7 +1,7 @@
 // Authoritative answering: answer, referral with glue, NXDOMAIN/NODATA with SOA, REFUSED, CNAME.
 #include <catch2/catch.hpp>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
 

@@ -2,7 +2,7 @@
 // size, BADVERS, FORMERR), and the resolver using EDNS upstream and towards its clients.
 #include <catch2/catch.hpp>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
 

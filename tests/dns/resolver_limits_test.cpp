@@ -2,7 +2,7 @@
 // queries one client question may cost in all. Each ends in SERVFAIL with a line saying why.
 #include <catch2/catch.hpp>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 
 using namespace maillab::dns;

@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
 
@@ -22,10 +22,7 @@ TEST_CASE("dns: resolver walks root -> org -> example.org for MX, then the excha
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
 
-  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
-  const Message& answer = internet.answers[0].second.response;
+  const Message& answer = internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
   CHECK(internet.answers[0].second.client_token == 1);
   CHECK(answer.header.rcode == Rcode::NOERROR);
   CHECK(answer.header.recursion_available);
@@ -115,10 +112,7 @@ TEST_CASE("dns: resolver re-queries once the TTL has expired", "[dns][resolver]"
 TEST_CASE("dns: resolver caches NXDOMAIN for the SOA minimum", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
-  resolver.start_query(1, Name::literal("nope.example.org"), RecordType::A, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
-  const Message& first = internet.answers[0].second.response;
+  const Message& first = internet.ask(resolver, 1, Name::literal("nope.example.org"), RecordType::A);
   CHECK(first.header.rcode == Rcode::NXDOMAIN);
   REQUIRE(first.authorities.size() == 1);
   CHECK(first.authorities[0].type == RecordType::SOA);
@@ -144,9 +138,7 @@ TEST_CASE("dns: resolver caches NXDOMAIN for the SOA minimum", "[dns][resolver]"
 TEST_CASE("dns: resolver caches NODATA per type", "[dns][resolver]") {
   Resolver resolver(make_config());
   FakeInternet internet;
-  resolver.start_query(1, Name::literal("mail.example.org"), RecordType::AAAA, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("mail.example.org"), RecordType::AAAA);
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::NOERROR);
   CHECK(internet.answers[0].second.response.answers.empty());
   CHECK(summarize_message(internet.answers[0].second.response) == "R NODATA AAAA mail.example.org (SOA example.org.)");
@@ -163,10 +155,7 @@ TEST_CASE("dns: resolver follows a CNAME into another zone", "[dns][resolver]") 
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
-  resolver.start_query(1, Name::literal("www.example.org"), RecordType::A, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
-  const Message& answer = internet.answers[0].second.response;
+  const Message& answer = internet.ask(resolver, 1, Name::literal("www.example.org"), RecordType::A);
   CHECK(answer.header.rcode == Rcode::NOERROR);
   REQUIRE(answer.answers.size() == 2);
   CHECK(format_record(answer.answers[0]) == "www.example.org. 3600 IN CNAME web.example.net.");
@@ -189,9 +178,7 @@ TEST_CASE("dns: resolver resolves an out-of-bailiwick NS name itself", "[dns][re
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
-  resolver.start_query(1, Name::literal("other.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("other.org"), RecordType::MX);
   auto exchangers = extract_mail_exchangers(internet.answers[0].second.response, Name::literal("other.org"));
   REQUIRE(exchangers.size() == 1);
   CHECK(exchangers[0].exchange == Name::literal("mx.other.org"));
@@ -207,9 +194,7 @@ TEST_CASE("dns: resolver times out on a dead server and uses the live secondary"
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
   internet.dead.insert(example_org_primary);
-  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::NOERROR);
   CHECK(internet.answers[0].second.response.answers.size() == 2);
   CHECK(internet.sent_to(example_org_primary) == 1);
@@ -231,9 +216,7 @@ TEST_CASE("dns: resolver gives SERVFAIL when nothing answers, within the budget"
   Resolver resolver(config);
   FakeInternet internet;
   internet.dead = {root_address, root_b_address};
-  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::SERVFAIL);
   CHECK(internet.answers[0].second.response.header.recursion_available);
   CHECK(internet.answers[0].first <= config.query_budget);
@@ -251,9 +234,7 @@ TEST_CASE("dns: resolver remembers a SERVFAIL for a while, then tries again (RFC
   Resolver resolver(config);
   FakeInternet internet;
   internet.dead = {root_address, root_b_address};
-  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
   const std::size_t queries_for_the_walk = internet.sent.size();
 
   // A retry inside the hold is answered SERVFAIL at once, without a query.
@@ -279,9 +260,7 @@ TEST_CASE("dns: resolver budget cuts a long series of timeouts short", "[dns][re
   Resolver resolver(config);
   FakeInternet internet;
   internet.dead = {root_address, root_b_address};
-  resolver.start_query(1, Name::literal("example.org"), RecordType::MX, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::SERVFAIL);
   CHECK(internet.answers[0].first == 5 * second);
   CHECK(internet.sent.size() == 3);  // at 0, 2 s and 4 s

@@ -2,7 +2,7 @@
 // answer) and RFC 1034 §4.3.1 (RD=0: the cache or a referral, never recursion).
 #include <catch2/catch.hpp>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
 
@@ -92,7 +92,7 @@ TEST_CASE("dns: a name its zone says does not exist is NXDOMAIN even with glue c
 
 }
 
-TEST_CASE("dns cache: glue neither answers nor undoes an NXDOMAIN; it still reaches servers", "[dns][cache][rank]") {
+TEST_CASE("dns cache: glue neither answers nor undoes an NXDOMAIN, it still reaches servers", "[dns][cache][rank]") {
   Cache cache;
   const Name host = Name::literal("ns3.example.org");
   ResourceRecord soa = make_record(Name::literal("example.org"), 3600,

@@ -2,14 +2,14 @@
 // over TCP when the UDP reply comes back truncated (RFC 1035 §4.2.1, RFC 7766 §5).
 #include <catch2/catch.hpp>
 
-#include "fake_internet.h"
+#include "tests/support/dns_fake_internet.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stream.h"
 
 using namespace maillab::dns;
 using namespace maillab::dns::testing;
 
-TEST_CASE("dns stream framing: length first; a reader reassembles messages from any pieces", "[dns][tcp]") {
+TEST_CASE("dns stream framing: length first, a reader reassembles messages from any pieces", "[dns][tcp]") {
   const Bytes first = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01};
   const Bytes second(300, 0xab);
   const std::string framed = frame_for_stream(first) + frame_for_stream(second);
@@ -38,14 +38,11 @@ TEST_CASE("dns stream framing: length first; a reader reassembles messages from 
   CHECK_FALSE(whole.next());
 }
 
-TEST_CASE("dns: a reply too big even for EDNS comes truncated; the resolver asks the same server again over TCP", "[dns][tcp]") {
+TEST_CASE("dns: a reply too big even for EDNS comes truncated, the resolver asks the same server again over TCP", "[dns][tcp]") {
   std::vector<Narration> narration;
   Resolver resolver(make_config(&narration));
   FakeInternet internet;
-  resolver.start_query(1, Name::literal("huge.example.org"), RecordType::TXT, internet.now);
-  internet.run(resolver);
-
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("huge.example.org"), RecordType::TXT);
   const ClientAnswer& answer = internet.answers[0].second;
   CHECK(answer.response.header.rcode == Rcode::NOERROR);
   REQUIRE(answer.response.answers.size() == 1);
@@ -80,9 +77,7 @@ TEST_CASE("dns: when TCP never answers, the resolver tries the other server, the
   Resolver resolver(make_config());
   FakeInternet internet;
   internet.no_tcp = {example_org_primary, example_org_secondary};
-  resolver.start_query(1, Name::literal("huge.example.org"), RecordType::TXT, internet.now);
-  internet.run(resolver);
-  REQUIRE(internet.answers.size() == 1);
+  internet.ask(resolver, 1, Name::literal("huge.example.org"), RecordType::TXT);
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::SERVFAIL);
   CHECK(internet.sent_to(example_org_primary) >= 2);    // UDP then TCP
   CHECK(internet.sent_to(example_org_secondary) >= 2);  // and the same on the other server

@@ -6,7 +6,7 @@
 
 using namespace maillab::engine;
 
-TEST_CASE("parse and format IPv4 addresses", "[address]") {
+TEST_CASE("parse and format IPv4 addresses", "[engine][address]") {
   CHECK(parse_address("10.0.0.1") == Address{0x0a000001});
   CHECK(parse_address("255.255.255.255") == Address{0xffffffff});
   CHECK(format_address(0xc0a80101) == "192.168.1.1");
@@ -15,7 +15,7 @@ TEST_CASE("parse and format IPv4 addresses", "[address]") {
   CHECK(format_endpoint(Endpoint{0x0a000002, 25}) == "10.0.0.2:25");
 }
 
-TEST_CASE("protocol_for_port names the mail protocols", "[address]") {
+TEST_CASE("protocol_for_port names the mail protocols", "[engine][address]") {
   CHECK(protocol_for_port(53) == "DNS");
   CHECK(protocol_for_port(25) == "SMTP");
   CHECK(protocol_for_port(587) == "SMTP");
@@ -30,13 +30,13 @@ TEST_CASE("protocol_for_port names the mail protocols", "[address]") {
   CHECK(protocol_name_for(5000, 6000, ip_protocol_udp) == "UDP");
 }
 
-TEST_CASE("internet checksum matches RFC 1071's example", "[packet]") {
+TEST_CASE("internet checksum matches RFC 1071's example", "[engine][packet]") {
   // RFC 1071 §3: the bytes 00 01 f2 03 f4 f5 f6 f7 sum to ddf2 (one's complement: 220d).
   const std::uint8_t bytes[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
   CHECK(internet_checksum(bytes) == 0x220d);
 }
 
-TEST_CASE("UDP and TCP packets carry valid IPv4, UDP and TCP checksums", "[packet]") {
+TEST_CASE("UDP and TCP packets carry valid IPv4, UDP and TCP checksums", "[engine][packet]") {
   const std::vector<std::uint8_t> data = {'h', 'e', 'l', 'l', 'o'};
   const auto udp = encode_udp_packet(0x0a000001, 0x0a000002, 40000, 53, data, 7);
   REQUIRE(udp.size() == 20 + 8 + 5);
@@ -74,7 +74,7 @@ TEST_CASE("UDP and TCP packets carry valid IPv4, UDP and TCP checksums", "[packe
   CHECK(internet_checksum(std::span(forwarded.data(), 20)) == 0);
 }
 
-TEST_CASE("segment descriptions and first lines", "[packet]") {
+TEST_CASE("segment descriptions and first lines", "[engine][packet]") {
   TcpHeader h;
   h.flags = tcp_flag::syn;
   CHECK(describe_control_segment(h, 1) == "SYN");
@@ -95,7 +95,7 @@ TEST_CASE("segment descriptions and first lines", "[packet]") {
   CHECK(first_line_of(std::span(reinterpret_cast<const std::uint8_t*>(longer.data()), longer.size())).size() == 63);
 }
 
-TEST_CASE("make_tcp_packet addresses the packet and its TCP header alike", "[packet]") {
+TEST_CASE("make_tcp_packet addresses the packet and its TCP header alike", "[engine][packet]") {
   const Endpoint client{0x0a000001, 49200};
   const Endpoint server{0x0a000002, 25};
   const auto packet = make_tcp_packet(7, client, server, "SMTP");

@@ -29,7 +29,7 @@ struct Arrival {
 
 }  // namespace
 
-TEST_CASE("serialization plus latency gives exact arrival times, and a busy transmitter queues", "[network]") {
+TEST_CASE("serialization plus latency gives exact arrival times, and a busy transmitter queues", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -67,7 +67,7 @@ TEST_CASE("serialization plus latency gives exact arrival times, and a busy tran
   CHECK(serialization_time(1500, 0) == 0);
 }
 
-TEST_CASE("the two directions of a link have their own transmitters", "[network]") {
+TEST_CASE("the two directions of a link have their own transmitters", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -83,7 +83,7 @@ TEST_CASE("the two directions of a link have their own transmitters", "[network]
   CHECK(at_b == std::vector<Time>{2000});
 }
 
-TEST_CASE("routing takes the lowest-latency path, reroutes around a downed link, fails with none", "[network]") {
+TEST_CASE("routing takes the lowest-latency path, reroutes around a downed link, fails with none", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -141,7 +141,7 @@ TEST_CASE("routing takes the lowest-latency path, reroutes around a downed link,
   CHECK(net.route("a", "b") == std::vector<std::string>{"a", "fast", "b"});
 }
 
-TEST_CASE("packets in flight on a link that goes down are dropped when they arrive", "[network]") {
+TEST_CASE("packets in flight on a link that goes down are dropped when they arrive", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -160,7 +160,7 @@ TEST_CASE("packets in flight on a link that goes down are dropped when they arri
   CHECK(drops[0]->summary.find("link down") == 0);
 }
 
-TEST_CASE("UDP: a datagram to an unbound port is dropped with a record; unbind works", "[network][udp]") {
+TEST_CASE("UDP: a datagram to an unbound port is dropped with a record, unbind works", "[engine][network][udp]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -184,7 +184,7 @@ TEST_CASE("UDP: a datagram to an unbound port is dropped with a record; unbind w
   CHECK(drops[0]->peer == "a");
 }
 
-TEST_CASE("a handler may unbind itself and reply from inside the callback", "[network][udp]") {
+TEST_CASE("a handler may unbind itself and reply from inside the callback", "[engine][network][udp]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -217,7 +217,7 @@ struct CountingService : Service {
 
 }  // namespace
 
-TEST_CASE("services start when added and hear about crashes; a crashed host drops datagrams", "[network]") {
+TEST_CASE("services start when added and hear about crashes, a crashed host drops datagrams", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);
@@ -252,7 +252,7 @@ TEST_CASE("services start when added and hear about crashes; a crashed host drop
   CHECK(of_kind(sim.trace(), TraceKind::fault).size() == 2);
 }
 
-TEST_CASE("ephemeral ports are in range, distinct and deterministic", "[network]") {
+TEST_CASE("ephemeral ports are in range, distinct and deterministic", "[engine][network]") {
   auto ports = [](std::uint64_t seed) {
     Simulator sim(seed);
     Network net(sim);
@@ -300,8 +300,8 @@ std::pair<std::string, std::uint64_t> lossy_run(std::uint64_t seed, bool extra_h
 
 }  // namespace
 
-TEST_CASE("determinism: same seed same trace; another seed differs; other links do not shift draws",
-          "[network][determinism]") {
+TEST_CASE("determinism: same seed same trace, another seed differs, other links do not shift draws",
+          "[engine][network][determinism]") {
   const auto one = lossy_run(11, false);
   const auto two = lossy_run(11, false);
   CHECK(one.second == two.second);
@@ -320,7 +320,7 @@ TEST_CASE("determinism: same seed same trace; another seed differs; other links 
   CHECK(lossy_run(11, true).first == lost_alone);
 }
 
-TEST_CASE("packets queued at a node that crashes are dropped, not sent", "[network]") {
+TEST_CASE("packets queued at a node that crashes are dropped, not sent", "[engine][network]") {
   Simulator sim;
   Network net(sim);
   Host* a = net.add_host("a", address_a);

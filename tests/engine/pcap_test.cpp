@@ -53,7 +53,7 @@ std::uint32_t le32(const std::string& s, std::size_t at) {
 
 }  // namespace
 
-TEST_CASE("the pcap writer produces a valid capture with one record per packet", "[pcap]") {
+TEST_CASE("the pcap writer produces a valid capture with one record per packet", "[engine][pcap]") {
   const std::string file = capture();
   REQUIRE(file.size() >= 24);
   CHECK(le32(file, 0) == 0xa1b2c3d4);
@@ -67,7 +67,7 @@ TEST_CASE("the pcap writer produces a valid capture with one record per packet",
   CHECK(static_cast<std::uint8_t>(file[24 + 16]) == 0x45);
 }
 
-TEST_CASE("tshark decodes the capture as DNS", "[pcap][tshark]") {
+TEST_CASE("tshark decodes the capture as DNS", "[engine][pcap][tshark]") {
   if (std::system("test -x /usr/bin/tshark") != 0) {
     WARN("tshark not installed: skipped");
     return;
@@ -91,7 +91,7 @@ TEST_CASE("tshark decodes the capture as DNS", "[pcap][tshark]") {
   CHECK(output.find("10.0.0.2") != std::string::npos);
 }
 
-TEST_CASE("tshark decodes a TCP stream as SMTP with valid checksums", "[pcap][tshark]") {
+TEST_CASE("tshark decodes a TCP stream as SMTP with valid checksums", "[engine][pcap][tshark]") {
   if (std::system("test -x /usr/bin/tshark") != 0) {
     WARN("tshark not installed: skipped");
     return;

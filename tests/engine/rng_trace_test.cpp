@@ -10,7 +10,7 @@
 
 using namespace maillab::engine;
 
-TEST_CASE("Rng: same seed same numbers, derive is independent of draws", "[rng]") {
+TEST_CASE("Rng: same seed same numbers, derive is independent of draws", "[engine][rng]") {
   Rng a(42), b(42), c(43);
   for (int i = 0; i < 10; ++i) CHECK(a.next_u64() == b.next_u64());
   CHECK(Rng(42).next_u64() != c.next_u64());
@@ -21,7 +21,7 @@ TEST_CASE("Rng: same seed same numbers, derive is independent of draws", "[rng]"
   CHECK(fresh.derive("link:a-b").next_u64() != fresh.derive("link:a-c").next_u64());
 }
 
-TEST_CASE("Rng: bounds and chance extremes", "[rng]") {
+TEST_CASE("Rng: bounds and chance extremes", "[engine][rng]") {
   Rng rng(5);
   for (int i = 0; i < 1000; ++i) {
     CHECK(rng.uniform(7) < 7);
@@ -39,7 +39,7 @@ TEST_CASE("Rng: bounds and chance extremes", "[rng]") {
   CHECK(hits < 2800);
 }
 
-TEST_CASE("format_seconds writes six decimals", "[trace]") {
+TEST_CASE("format_seconds writes six decimals", "[engine][trace]") {
   CHECK(format_seconds(0) == "0.000000");
   CHECK(format_seconds(12'345'678) == "12.345678");
   CHECK(format_seconds(-1'500'000) == "-1.500000");
@@ -60,7 +60,7 @@ TraceRecord sample(Time t, std::string summary) {
 }
 }  // namespace
 
-TEST_CASE("Trace numbers records, notifies listeners and fingerprints content", "[trace]") {
+TEST_CASE("Trace numbers records, notifies listeners and fingerprints content", "[engine][trace]") {
   Trace one, two, other;
   int heard = 0;
   one.subscribe([&](const TraceRecord&) { ++heard; });
@@ -84,7 +84,7 @@ TEST_CASE("Trace numbers records, notifies listeners and fingerprints content", 
   CHECK(streaming.count() == 1);
 }
 
-TEST_CASE("text and JSONL writers", "[trace]") {
+TEST_CASE("text and JSONL writers", "[engine][trace]") {
   const TraceRecord r = [] {
     auto s = sample(12'345, "Q \"MX\"\n");
     s.sequence = 4;

@@ -110,7 +110,7 @@ RandomWorld random_world(Rng& rng) {
 
 }  // namespace
 
-TEST_CASE("routing agrees with a per-destination Dijkstra on random worlds of trees and cycles", "[routing]") {
+TEST_CASE("routing agrees with a per-destination Dijkstra on random worlds of trees and cycles", "[engine][routing]") {
   Rng rng(2026);
   std::size_t routes = 0, without = 0;
   for (int round = 0; round < 400; ++round) {
@@ -136,7 +136,7 @@ TEST_CASE("routing agrees with a per-destination Dijkstra on random worlds of tr
   CHECK(without > 10000);
 }
 
-TEST_CASE("routing follows changes: invalidate() after a link or node changes state", "[routing]") {
+TEST_CASE("routing follows changes: invalidate() after a link or node changes state", "[engine][routing]") {
   // a - r1 - b and a - r2 - b; r1 is faster.
   std::vector<NodeInfo> nodes(4);
   const char* names[] = {"a", "r1", "r2", "b"};
@@ -169,7 +169,7 @@ TEST_CASE("routing follows changes: invalidate() after a link or node changes st
   CHECK(routing.path(0, 3) == std::vector<std::size_t>{0, 1, 3});
 }
 
-TEST_CASE("routing in a 10,000-node generated-style tree matches the reference on sampled routes", "[routing]") {
+TEST_CASE("routing in a 10,000-node generated-style tree matches the reference on sampled routes", "[engine][routing]") {
   // core - 3 regional routers - 2,500 LAN routers - 3 hosts each, plus a ring among the regions.
   RandomWorld world;
   auto add = [&](std::string name) {

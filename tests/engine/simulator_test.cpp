@@ -10,7 +10,7 @@
 
 using namespace maillab::engine;
 
-TEST_CASE("events run in time order, equal times first-in first-out", "[simulator]") {
+TEST_CASE("events run in time order, equal times first-in first-out", "[engine][simulator]") {
   Simulator sim;
   std::vector<int> order;
   sim.schedule_at(30, [&] { order.push_back(3); });
@@ -27,7 +27,7 @@ TEST_CASE("events run in time order, equal times first-in first-out", "[simulato
   CHECK(sim.executed() == 53);
 }
 
-TEST_CASE("events scheduled by a running event keep FIFO among equal times", "[simulator]") {
+TEST_CASE("events scheduled by a running event keep FIFO among equal times", "[engine][simulator]") {
   Simulator sim;
   std::vector<int> order;
   sim.schedule_at(5, [&] {
@@ -40,7 +40,7 @@ TEST_CASE("events scheduled by a running event keep FIFO among equal times", "[s
   CHECK(order == std::vector<int>{0, 1, 2, 3});
 }
 
-TEST_CASE("a large random workload comes out sorted and stable", "[simulator]") {
+TEST_CASE("a large random workload comes out sorted and stable", "[engine][simulator]") {
   Simulator sim(7);
   Rng rng(99);
   std::vector<std::pair<Time, int>> ran;
@@ -65,7 +65,7 @@ TEST_CASE("a large random workload comes out sorted and stable", "[simulator]") 
   }
 }
 
-TEST_CASE("step runs exactly one event and skips cancelled ones", "[simulator]") {
+TEST_CASE("step runs exactly one event and skips cancelled ones", "[engine][simulator]") {
   Simulator sim;
   int a = 0, b = 0, c = 0;
   sim.schedule_at(1, [&] { ++a; });
@@ -83,7 +83,7 @@ TEST_CASE("step runs exactly one event and skips cancelled ones", "[simulator]")
   CHECK(sim.executed() == 2);
 }
 
-TEST_CASE("cancel semantics, including stale ids after a slot is reused", "[simulator]") {
+TEST_CASE("cancel semantics, including stale ids after a slot is reused", "[engine][simulator]") {
   Simulator sim;
   int ran = 0;
   const auto first = sim.schedule_at(1, [&] { ++ran; });
@@ -100,7 +100,7 @@ TEST_CASE("cancel semantics, including stale ids after a slot is reused", "[simu
   CHECK_FALSE(sim.cancel(second));  // already ran
 }
 
-TEST_CASE("an event can cancel another scheduled at the same time", "[simulator]") {
+TEST_CASE("an event can cancel another scheduled at the same time", "[engine][simulator]") {
   Simulator sim;
   int ran = 0;
   Simulator::EventId victim = 0;
@@ -111,7 +111,7 @@ TEST_CASE("an event can cancel another scheduled at the same time", "[simulator]
   CHECK(sim.pending() == 0);
 }
 
-TEST_CASE("run_until runs events up to the end and sets the clock", "[simulator]") {
+TEST_CASE("run_until runs events up to the end and sets the clock", "[engine][simulator]") {
   Simulator sim;
   std::vector<Time> seen;
   for (Time t : {5, 10, 15, 20}) sim.schedule_at(t, [&, t] { seen.push_back(t); });
@@ -126,7 +126,7 @@ TEST_CASE("run_until runs events up to the end and sets the clock", "[simulator]
   CHECK(sim.now() == 100);
 }
 
-TEST_CASE("stop makes run return after the current event", "[simulator]") {
+TEST_CASE("stop makes run return after the current event", "[engine][simulator]") {
   Simulator sim;
   int ran = 0;
   sim.schedule_at(1, [&] {
@@ -141,7 +141,7 @@ TEST_CASE("stop makes run return after the current event", "[simulator]") {
   CHECK(ran == 2);
 }
 
-TEST_CASE("next_event_time peeks without running", "[simulator]") {
+TEST_CASE("next_event_time peeks without running", "[engine][simulator]") {
   Simulator sim;
   int ran = 0;
   CHECK_FALSE(sim.next_event_time().has_value());
@@ -156,7 +156,7 @@ TEST_CASE("next_event_time peeks without running", "[simulator]") {
   CHECK(ran == 0);
 }
 
-TEST_CASE("next_event_time from inside an event sees the queue as it is", "[simulator]") {
+TEST_CASE("next_event_time from inside an event sees the queue as it is", "[engine][simulator]") {
   Simulator sim;
   std::optional<Time> seen;
   sim.schedule_at(1, [&] { seen = sim.next_event_time(); });
@@ -165,7 +165,7 @@ TEST_CASE("next_event_time from inside an event sees the queue as it is", "[simu
   CHECK(seen == Time{9});
 }
 
-TEST_CASE("randomised: schedules, cancels, peeks and run_until agree with a reference model", "[simulator]") {
+TEST_CASE("randomised: schedules, cancels, peeks and run_until agree with a reference model", "[engine][simulator]") {
   // The reference is a std::set ordered by (time, scheduling order); the simulator must run
   // exactly the uncancelled events in that order, whatever mix of operations comes in between.
   for (std::uint64_t round = 1; round <= 20; ++round) {
@@ -230,7 +230,7 @@ TEST_CASE("randomised: schedules, cancels, peeks and run_until agree with a refe
   }
 }
 
-TEST_CASE("cancel_timer cancels a member's pending timer and forgets its id", "[simulator]") {
+TEST_CASE("cancel_timer cancels a member's pending timer and forgets its id", "[engine][simulator]") {
   Simulator sim;
   int ran = 0;
   Simulator::EventId timer = sim.schedule_at(3, [&] { ++ran; });
@@ -245,7 +245,7 @@ TEST_CASE("cancel_timer cancels a member's pending timer and forgets its id", "[
   CHECK(other == 0);
 }
 
-TEST_CASE("more pending events than the limit is an error, not an assert; run events free room", "[simulator]") {
+TEST_CASE("more pending events than the limit is an error, not an assert, run events free room", "[engine][simulator]") {
   // The real limit is 2^24 (the slot index is 24 bits of an entry); a lower one keeps the test small.
   Simulator sim;
   sim.set_pending_limit(4);

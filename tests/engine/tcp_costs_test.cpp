@@ -48,7 +48,7 @@ TransferResult transfer(std::size_t bytes) {
 
 }  // namespace
 
-TEST_CASE("ByteQueue hands out any held range across chunks and releases from the front", "[tcp][linear]") {
+TEST_CASE("ByteQueue hands out any held range across chunks and releases from the front", "[engine][tcp][linear]") {
   std::uint64_t moved = 0;
   ByteQueue queue(&moved);
   std::string all;
@@ -77,7 +77,7 @@ TEST_CASE("ByteQueue hands out any held range across chunks and releases from th
   CHECK(queue.empty());
 }
 
-TEST_CASE("a 100 MB transfer completes and its buffers move each byte a bounded number of times", "[tcp][linear]") {
+TEST_CASE("a 100 MB transfer completes and its buffers move each byte a bounded number of times", "[engine][tcp][linear]") {
   const TransferResult small = transfer(1'000'000);
   const TransferResult large = transfer(100'000'000);
   REQUIRE(small.received == 1'000'000);
@@ -94,8 +94,8 @@ TEST_CASE("a 100 MB transfer completes and its buffers move each byte a bounded 
   CHECK(ratio < 110);
 }
 
-TEST_CASE("16,384 connections use every ephemeral port without scanning; the next connect fails cleanly",
-          "[tcp][linear]") {
+TEST_CASE("16,384 connections use every ephemeral port without scanning, the next connect fails cleanly",
+          "[engine][tcp][linear]") {
   Simulator sim(3);
   sim.trace().set_keep_records(false);
   Network net(sim);

@@ -46,7 +46,7 @@ std::string pattern(std::size_t size) {
 
 }  // namespace
 
-TEST_CASE("handshake, a request and a reply, and a clean close", "[tcp]") {
+TEST_CASE("handshake, a request and a reply, and a clean close", "[engine][tcp]") {
   Pair p;
   std::string server_got, client_got;
   std::vector<CloseReason> server_closed, client_closed;
@@ -104,7 +104,7 @@ TEST_CASE("handshake, a request and a reply, and a clean close", "[tcp]") {
   CHECK(p.records(TraceKind::drop).empty());
 }
 
-TEST_CASE("200 kB cross a 20%-loss link byte-exact and in order", "[tcp]") {
+TEST_CASE("200 kB cross a 20%-loss link byte-exact and in order", "[engine][tcp]") {
   Pair p(LinkSpec{milliseconds(10), 10'000'000, 0.2, true}, 2024);
   const std::string data = pattern(200'000);
   std::string received;
@@ -135,7 +135,7 @@ TEST_CASE("200 kB cross a 20%-loss link byte-exact and in order", "[tcp]") {
   CHECK(p.records(TraceKind::hop, "retransmission").size() > 0);
 }
 
-TEST_CASE("connecting to a port nobody listens on is refused with RST", "[tcp]") {
+TEST_CASE("connecting to a port nobody listens on is refused with RST", "[engine][tcp]") {
   Pair p;
   std::optional<ConnectError> error;
   p.client->connect(Endpoint{address_server, 143},
@@ -149,7 +149,7 @@ TEST_CASE("connecting to a port nobody listens on is refused with RST", "[tcp]")
   CHECK(p.sim.now() == 2 * 10'000 + 2 * serialization_time(40, 10'000'000));
 }
 
-TEST_CASE("connecting to a crashed host times out within the SYN retry budget", "[tcp]") {
+TEST_CASE("connecting to a crashed host times out within the SYN retry budget", "[engine][tcp]") {
   Pair p;
   p.server->listen(25, [](auto) {});
   p.net.set_node_up("server", false);
@@ -171,7 +171,7 @@ TEST_CASE("connecting to a crashed host times out within the SYN retry budget", 
   CHECK(p.records(TraceKind::transport, "connect timeout").size() == 1);
 }
 
-TEST_CASE("connecting without a route fails as unreachable, never inside connect()", "[tcp]") {
+TEST_CASE("connecting without a route fails as unreachable, never inside connect()", "[engine][tcp]") {
   Pair p;
   p.net.set_link_up(*p.link, false);
   std::optional<ConnectError> error;
@@ -183,7 +183,7 @@ TEST_CASE("connecting without a route fails as unreachable, never inside connect
   CHECK(p.records(TraceKind::transport, "unreachable").size() == 1);
 }
 
-TEST_CASE("a peer that vanishes mid-transfer ends the connection with a timeout", "[tcp]") {
+TEST_CASE("a peer that vanishes mid-transfer ends the connection with a timeout", "[engine][tcp]") {
   Pair p;
   p.net.tcp_options().data_retries = 3;
   std::optional<CloseReason> client_reason, server_reason;
@@ -214,7 +214,7 @@ TEST_CASE("a peer that vanishes mid-transfer ends the connection with a timeout"
   CHECK(p.records(TraceKind::transport, "timeout").size() == 1);
 }
 
-TEST_CASE("abort sends RST and the peer hears reset", "[tcp]") {
+TEST_CASE("abort sends RST and the peer hears reset", "[engine][tcp]") {
   Pair p;
   std::optional<CloseReason> server_reason;
   p.server->listen(993, [&](std::shared_ptr<StreamConnection> c) {
@@ -231,7 +231,7 @@ TEST_CASE("abort sends RST and the peer hears reset", "[tcp]") {
   CHECK(p.records(TraceKind::hop, "RST")[0]->protocol == "IMAP");
 }
 
-TEST_CASE("callbacks are safe when the application drops its pointer or closes inside them", "[tcp]") {
+TEST_CASE("callbacks are safe when the application drops its pointer or closes inside them", "[engine][tcp]") {
   Pair p;
   std::string received;
   int closed = 0;
@@ -273,7 +273,7 @@ TEST_CASE("callbacks are safe when the application drops its pointer or closes i
   CHECK(p.sim.pending() == 0);  // no timers left behind
 }
 
-TEST_CASE("a host crash loses its connections silently and tells its own applications", "[tcp]") {
+TEST_CASE("a host crash loses its connections silently and tells its own applications", "[engine][tcp]") {
   Pair p;
   std::optional<CloseReason> client_reason;
   p.server->listen(25, [](std::shared_ptr<StreamConnection>) {});
@@ -296,7 +296,7 @@ TEST_CASE("a host crash loses its connections silently and tells its own applica
   CHECK(connected);  // after the restart it works again
 }
 
-TEST_CASE("set_tls marks the connection and records it", "[tcp]") {
+TEST_CASE("set_tls marks the connection and records it", "[engine][tcp]") {
   Pair p;
   p.server->listen(465, [](std::shared_ptr<StreamConnection> c) {
     c->set_tls(true);
@@ -316,7 +316,7 @@ TEST_CASE("set_tls marks the connection and records it", "[tcp]") {
   CHECK(p.records(TraceKind::hop, "TLS application data").size() == 1);
 }
 
-TEST_CASE("TCP runs are deterministic for a seed", "[tcp][determinism]") {
+TEST_CASE("TCP runs are deterministic for a seed", "[engine][tcp][determinism]") {
   auto run = [](std::uint64_t seed) {
     Pair p(LinkSpec{milliseconds(5), 1'000'000, 0.1, true}, seed);
     p.server->listen(25, [](std::shared_ptr<StreamConnection> c) { c->on_data = [](std::string_view) {}; });
@@ -332,7 +332,7 @@ TEST_CASE("TCP runs are deterministic for a seed", "[tcp][determinism]") {
   CHECK(run(5) != run(6));
 }
 
-TEST_CASE("several transfers through a router survive loss and a 3-second outage", "[tcp]") {
+TEST_CASE("several transfers through a router survive loss and a 3-second outage", "[engine][tcp]") {
   Simulator sim(77);
   Network net(sim);
   net.tcp_options().syn_retries = 6;  // a SYN lost before the outage may retry well after it
@@ -377,7 +377,7 @@ TEST_CASE("several transfers through a router survive loss and a 3-second outage
   CHECK(sim.pending() == 0);
 }
 
-TEST_CASE("labelled bytes name their segments in hop records; unlabelled ones show their first line", "[tcp]") {
+TEST_CASE("labelled bytes name their segments in hop records, unlabelled ones show their first line", "[engine][tcp]") {
   Pair p;
   REQUIRE(p.server->listen(53, [](std::shared_ptr<StreamConnection> c) {
     c->on_data = [](std::string_view) {};
@@ -424,7 +424,7 @@ constexpr std::uint8_t fin = 0x01, ack = 0x10;
 
 }  // namespace
 
-TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN-ACK, ACK", "[tcp][close]") {
+TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN-ACK, ACK", "[engine][tcp][close]") {
   for (bool server_has_last_words : {false, true}) {
     Pair p;
     std::shared_ptr<StreamConnection> accepted, connection;
@@ -470,7 +470,7 @@ TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN
   }
 }
 
-TEST_CASE("a receiver that pauses reading shuts its window; the sender probes, waits, and resumes", "[tcp][flow]") {
+TEST_CASE("a receiver that pauses reading shuts its window, the sender probes, waits, and resumes", "[engine][tcp][flow]") {
   Pair p;
   const std::string data = pattern(1'000'000);
   std::string received;

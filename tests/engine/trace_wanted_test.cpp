@@ -71,7 +71,7 @@ Outcome run(bool wanted, Time listen_from) {
 
 }  // namespace
 
-TEST_CASE("Trace::wanted: nobody keeps, hears or fingerprints; skip() still counts", "[trace]") {
+TEST_CASE("Trace::wanted: nobody keeps, hears or fingerprints, skip() still counts", "[engine][trace]") {
   Trace trace;
   CHECK(trace.wanted());  // records are kept by default
   trace.set_keep_records(false);
@@ -90,7 +90,7 @@ TEST_CASE("Trace::wanted: nobody keeps, hears or fingerprints; skip() still coun
   CHECK(trace.wanted());
 }
 
-TEST_CASE("a run nobody records behaves the same, and counts the same records", "[trace][network]") {
+TEST_CASE("a run nobody records behaves the same, and counts the same records", "[engine][trace][network]") {
   const Outcome heard = run(true, 0);
   const Outcome unheard = run(false, -1);
   CHECK(heard.jsonl.find("\"kind\":\"hop\"") != std::string::npos);
@@ -105,7 +105,7 @@ TEST_CASE("a run nobody records behaves the same, and counts the same records", 
   CHECK(unheard.ended == heard.ended);
 }
 
-TEST_CASE("a listener that subscribes mid-run reads what one there from the start reads", "[trace][network]") {
+TEST_CASE("a listener that subscribes mid-run reads what one there from the start reads", "[engine][trace][network]") {
   // Packets already in flight when it subscribes were described and encoded by nobody yet.
   const Outcome whole = run(false, 0);
   const Outcome late = run(false, milliseconds(25));
@@ -117,7 +117,7 @@ TEST_CASE("a listener that subscribes mid-run reads what one there from the star
   CHECK(whole.jsonl.substr(from) == late.jsonl);
 }
 
-TEST_CASE("a packet's bytes are the same encoded before or after a router decrements its TTL", "[packet]") {
+TEST_CASE("a packet's bytes are the same encoded before or after a router decrements its TTL", "[engine][packet]") {
   Packet packet;
   packet.id = 0x1234;
   packet.source = address_client;

@@ -235,7 +235,7 @@ TEST_CASE("hints are revealed one at a time and cost points in the result", "[ex
   CHECK(result->items[0].right);
 }
 
-TEST_CASE("errors in a work file point into it; a probe that cannot apply points at the exercise", "[exercises][errors]") {
+TEST_CASE("errors in a work file point into it, a probe that cannot apply points at the exercise", "[exercises][errors]") {
   Folder folder;
   const std::string work = folder.file("w.yaml");
   REQUIRE(start("open-relay", "teacher", work).status == 0);

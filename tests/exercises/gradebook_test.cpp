@@ -52,7 +52,7 @@ lessons::Result round_trip(const lessons::Result& original) {
 
 }  // namespace
 
-TEST_CASE("result files round-trip, awkward text included", "[gradebook]") {
+TEST_CASE("result files round-trip, awkward text included", "[exercises][gradebook]") {
   auto original = result("s\u00e9b", "02-smtp-journey", {item("s1.predict", "say \"587\",\nthen\ttab \x01", false)});
   original.hints_used = 2;
   original.hint_penalty = 0.25;
@@ -64,7 +64,7 @@ TEST_CASE("result files round-trip, awkward text included", "[gradebook]") {
   CHECK(back.finished == "2026-12-06T10:00:00Z");
 }
 
-TEST_CASE("a gradebook merges students and activities into one CSV row per student", "[gradebook]") {
+TEST_CASE("a gradebook merges students and activities into one CSV row per student", "[exercises][gradebook]") {
   std::vector<lessons::Result> results = {
       round_trip(result("s2", "02-smtp-journey", {item("s1.predict", "587", true), item("s1.quiz", "b", false)})),
       round_trip(result("s1", "02-smtp-journey", {item("s1.predict", "25", false), item("s1.quiz", "c", true)})),
@@ -94,7 +94,7 @@ TEST_CASE("a gradebook merges students and activities into one CSV row per stude
   CHECK(summary.str().find("02-smtp-journey: mean 58.33% over 3 students") != std::string::npos);
 }
 
-TEST_CASE("mixed versions are warned about; CSV fields are quoted when they need it", "[gradebook]") {
+TEST_CASE("mixed versions are warned about, CSV fields are quoted when they need it", "[exercises][gradebook]") {
   auto one = result("s1", "lesson-a", {item("q", "x", true)});
   auto two = result("s2", "lesson-a", {item("q", "y", false)});
   two.version = 2;
@@ -106,7 +106,7 @@ TEST_CASE("mixed versions are warned about; CSV fields are quoted when they need
   CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
 }
 
-TEST_CASE("files that are not result files are refused with their place", "[gradebook]") {
+TEST_CASE("files that are not result files are refused with their place", "[exercises][gradebook]") {
   std::string error;
   CHECK_FALSE(lessons::read_result_json("{\"maillab_result\": 1, \"kind\": \"lesson\"", "bad.json", error));
   CHECK(error.rfind("bad.json:1:", 0) == 0);

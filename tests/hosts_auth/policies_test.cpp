@@ -88,7 +88,7 @@ TEST_CASE("hosts_auth: Authentication-Results of a quarantined spoof names every
   CHECK(history[1].action == "deliver");
 }
 
-TEST_CASE("hosts_auth: a DMARC reject is 550 5.7.1 at the end of DATA; enforced SPF is 550 5.7.23 at MAIL FROM",
+TEST_CASE("hosts_auth: a DMARC reject is 550 5.7.1 at the end of DATA, enforced SPF is 550 5.7.23 at MAIL FROM",
           "[hosts_auth]") {
   {
     auto world = testing::load_file("auth-dmarc-reject.yaml");
@@ -151,7 +151,7 @@ TEST_CASE("hosts_auth: a withdrawn SPF record (dns_record remove) gives SPF none
   CHECK(header_of(inbox[0], "Authentication-Results").find("spf=none") != std::string::npos);
 }
 
-TEST_CASE("hosts_auth: keys are deterministic: same seed, same signature bytes; another seed, another key",
+TEST_CASE("hosts_auth: keys are deterministic: same seed, same signature bytes, another seed, another key",
           "[hosts_auth]") {
   auto signature_with_seed = [](std::uint64_t seed) {
     auto world = testing::load_file("auth-dkim-pass.yaml", seed);

@@ -10,7 +10,7 @@
 
 using namespace maillab;
 
-TEST_CASE("hosts_auth: auth-spf-pass passes; SPF is checked at MAIL FROM and reported in headers", "[hosts_auth]") {
+TEST_CASE("hosts_auth: auth-spf-pass passes, SPF is checked at MAIL FROM and reported in headers", "[hosts_auth]") {
   auto world = testing::load_file("auth-spf-pass.yaml");
   testing::run_and_pass(*world);
   const auto* pass = testing::find_record(*world, {.protocol = "SPF", .text = "SPF pass: 10.0.1.25 is permitted by example.com (ip4:10.0.1.25)"});

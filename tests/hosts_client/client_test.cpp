@@ -80,7 +80,7 @@ TEST_CASE("IMAP: a read flag set on the phone shows on the laptop after its sync
   CHECK(phone.problems().empty());
 }
 
-TEST_CASE("IMAP: a move on one device shows on the other; a delete removes it everywhere", "[hosts_client][client]") {
+TEST_CASE("IMAP: a move on one device shows on the other, a delete removes it everywhere", "[hosts_client][client]") {
   MailWorld world;
   world.deliver("Lunch?");
   world.deliver("Invoice");

@@ -208,7 +208,7 @@ TEST_CASE("IMAP IDLE: a crashed server is noticed, and the device reconnects wit
   CHECK(phone.problems().empty());  // handled, not failed
 }
 
-TEST_CASE("IMAP IDLE: a device crash drops the connection; the next check_mail opens it again", "[hosts_client][client][idle]") {
+TEST_CASE("IMAP IDLE: a device crash drops the connection, the next check_mail opens it again", "[hosts_client][client][idle]") {
   MailWorld world;
   auto& phone = idling_phone(world);
   const auto& trace = world.simulator.trace();

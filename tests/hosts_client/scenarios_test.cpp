@@ -57,7 +57,7 @@ TEST_CASE("shipped mail client scenarios pass", "[hosts_client][scenarios]") {
   }
 }
 
-TEST_CASE("a valid client scenario loads; mistakes are reported at their place", "[hosts_client][scenarios]") {
+TEST_CASE("a valid client scenario loads, mistakes are reported at their place", "[hosts_client][scenarios]") {
   CHECK(testing::load_text(base + "events:\n  - {at: 1s, check_mail: laptop}\n"));
 
   const std::string no_client = testing::load_errors(base + "events:\n  - {at: 1s, check_mail: {device: mail}}\n");

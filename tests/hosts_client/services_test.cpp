@@ -10,10 +10,7 @@ using namespace maillab::testing;
 namespace {
 
 std::size_t count_records(const Trace& trace, TraceKind kind, const std::string& protocol, const std::string& needle) {
-  std::size_t n = 0;
-  for (const auto& r : trace.records())
-    if (r.kind == kind && (protocol.empty() || r.protocol == protocol) && r.summary.find(needle) != std::string::npos) ++n;
-  return n;
+  return records(trace, RecordFilter{.kind = kind, .protocol = protocol, .text = needle}).size();
 }
 
 }  // namespace
@@ -139,7 +136,7 @@ TEST_CASE("IMAP service: two sessions see each other's flags", "[hosts_client][i
   CHECK(count_records(world.simulator.trace(), TraceKind::protocol, "IMAP", "session of bob from bob-laptop now SELECTED") == 1);
 }
 
-TEST_CASE("IMAP service: on 993 the greeting is the first thing inside TLS; no handshake, no session",
+TEST_CASE("IMAP service: on 993 the greeting is the first thing inside TLS, no handshake, no session",
           "[hosts_client][imap][tls]") {
   MailWorld world;
   LineClient phone(*world.phone, Endpoint{server_address, 993}, "mail.example.org");

@@ -35,7 +35,7 @@ TEST_CASE("hosts_dns: a cold lookup walks root, TLD, authoritative in that order
   CHECK(state.lookups[0].result.response.answers.size() == 1);
 }
 
-TEST_CASE("hosts_dns: a warm lookup sends nothing; after the TTL it re-queries only the authoritative server", "[hosts_dns]") {
+TEST_CASE("hosts_dns: a warm lookup sends nothing, after the TTL it re-queries only the authoritative server", "[hosts_dns]") {
   auto world = testing::load_text(testing::dns_world(basic_zone,
                                                  "  - {at: 1s, lookup: {from: laptop, name: example.org, type: MX}}\n"
                                                  "  - {at: 5s, lookup: {from: laptop, name: example.org, type: MX}}\n"

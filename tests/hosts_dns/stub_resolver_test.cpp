@@ -135,7 +135,7 @@ TEST_CASE("hosts_dns: no MX records means the domain's own A record (implicit MX
   CHECK(route.exchangers[0].addresses == std::vector<engine::Address>{0x0A000228});
 }
 
-TEST_CASE("hosts_dns: mail route for a domain that does not exist is nxdomain; no address is no_address", "[hosts_dns]") {
+TEST_CASE("hosts_dns: mail route for a domain that does not exist is nxdomain, no address is no_address", "[hosts_dns]") {
   auto world = testing::load_text(testing::dns_world({"www 300 IN A 10.0.2.40"},
                                                  "  - {at: 1s, mail_route: {from: laptop, domain: nosuch.example.org}}\n"));
   CHECK(run_route(*world).status == Status::nxdomain);

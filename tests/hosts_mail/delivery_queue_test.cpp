@@ -46,7 +46,7 @@ TEST_CASE("the queue hands out ids, finds entries and knows which copies are pen
   CHECK(queue.size() == 1);
 }
 
-TEST_CASE("a deferral says why a recipient waits; the server that answered is kept unless named",
+TEST_CASE("a deferral says why a recipient waits, the server that answered is kept unless named",
           "[hosts_mail][queue]") {
   QueueEntry entry;
   for (const char* address : {"bob@example.org", "carol@example.org", "dave@example.org"}) {

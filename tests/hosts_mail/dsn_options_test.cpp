@@ -152,7 +152,7 @@ std::vector<mail::RecipientReport> reports_in(const std::vector<std::string>& in
 
 }  // namespace
 
-TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on; the final hop reports to the sender (RFC 3461 §5.2.7.2)",
+TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on, the final hop reports to the sender (RFC 3461 §5.2.7.2)",
           "[hosts_mail][dsn]") {
   auto world = testing::load_text(
       forwarding_world("to: dave@example.org, notify: [success], ret: hdrs, envid: e-1"));
@@ -177,7 +177,7 @@ TEST_CASE("dsn: a forward passes NOTIFY, ORCPT, RET and ENVID on; the final hop 
   CHECK(testing::mailbox(*world, "mail.example.com", "carol").size() == 1);
 }
 
-TEST_CASE("dsn: an alias to a mailbox and an address reports expanded; its forwarded copy keeps ORCPT, NOTIFY without SUCCESS",
+TEST_CASE("dsn: an alias to a mailbox and an address reports expanded, its forwarded copy keeps ORCPT, NOTIFY without SUCCESS",
           "[hosts_mail][dsn]") {
   auto world = testing::load_text(forwarding_world("to: team@example.org, notify: [success, failure], orcpt: true"));
   testing::run(*world);

@@ -85,7 +85,7 @@ TEST_CASE("hop_limit is a scenario MTA key", "[hosts_mail][loop]") {
         std::string::npos);
 }
 
-TEST_CASE("a forwarding loop between two domains is stopped by Delivered-To; a forward is not a delivery",
+TEST_CASE("a forwarding loop between two domains is stopped by Delivered-To, a forward is not a delivery",
           "[hosts_mail][loop]") {
   auto world = testing::load_text(forward_loop());
   auto outcome = testing::run(*world);
@@ -124,7 +124,7 @@ TEST_CASE("a forwarding loop inside one domain is stopped by Delivered-To", "[ho
   CHECK(loop.size() == 1);
 }
 
-TEST_CASE("the ledger: a forward is not a delivery; the copy it makes is the one counted", "[hosts_mail][ledger]") {
+TEST_CASE("the ledger: a forward is not a delivery, the copy it makes is the one counted", "[hosts_mail][ledger]") {
   engine::MailLedger ledger;
   const auto id = ledger.accept("a@x", "s", {"bob@old.example"}, seconds(1));
   CHECK(ledger.forwarded(id, "bob@old.example", seconds(2)));

@@ -56,7 +56,7 @@ class StampPolicy : public engine::MtaPolicy {
 
 }  // namespace
 
-TEST_CASE("a crash loses the attempt in flight, not the queue; it is retried after the restart", "[hosts_mail][crash]") {
+TEST_CASE("a crash loses the attempt in flight, not the queue, it is retried after the restart", "[hosts_mail][crash]") {
   auto world = testing::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
                                                "  - {at: 5s, crash: mail.example.com}\n"
                                                "  - {at: 10s, restart: mx.example.org}\n"
@@ -155,7 +155,7 @@ TEST_CASE("mail YAML errors are reported with their place", "[hosts_mail][yaml]"
   CHECK(text.find("bad from address") != std::string::npos);
 }
 
-TEST_CASE("the ledger: a reserved id is used by the acceptance that carries it, once; others get new ids",
+TEST_CASE("the ledger: a reserved id is used by the acceptance that carries it, once, others get new ids",
           "[hosts_mail][ledger]") {
   engine::MailLedger ledger;
   const std::string reserved = ledger.reserve();
@@ -168,7 +168,7 @@ TEST_CASE("the ledger: a reserved id is used by the acceptance that carries it, 
   CHECK(ledger.counts().accepted == 4);
 }
 
-TEST_CASE("a submitted message keeps the id its sender reserved, from 'submitting' to delivery; a refused one is "
+TEST_CASE("a submitted message keeps the id its sender reserved, from 'submitting' to delivery, a refused one is "
           "not counted",
           "[hosts_mail][ledger]") {
   auto world = testing::load_text(testing::small_world(

@@ -129,9 +129,9 @@ std::map<std::pair<std::string, std::string>, int> mailbox_copies(scenarios::Wor
 
 }  // namespace
 
-TEST_CASE("Nothing lost: MTAs crash and restart at random moments; every accepted copy is delivered "
+TEST_CASE("Nothing lost: MTAs crash and restart at random moments, every accepted copy is delivered "
           "once, bounced or queued, and the mailboxes agree with the ledger",
-          "[mail][invariant][crash]") {
+          "[hosts_mail][mail][invariant][crash]") {
   const std::uint64_t seed = GENERATE(range(1, 31));
   const GeneratedWorld generated = generate_world(seed);
   INFO("seed " << seed << ": " << generated.messages << " messages, " << generated.crashes << " crashes");

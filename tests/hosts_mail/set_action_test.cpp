@@ -104,7 +104,7 @@ TEST_CASE("set: errors are located: unknown host, block, key, bad value, missing
   CHECK(nothing.find("set names no setting") != std::string::npos);
 }
 
-TEST_CASE("set: dns_server replaces an RRset; the resolver keeps the old one until its TTL runs out",
+TEST_CASE("set: dns_server replaces an RRset, the resolver keeps the old one until its TTL runs out",
           "[hosts_mail][set][dns]") {
   auto world = testing::load_text(testing::with_events(
       "smtp-unknown-user",
@@ -123,7 +123,7 @@ TEST_CASE("set: dns_server replaces an RRset; the resolver keeps the old one unt
   CHECK(testing::mailbox(*world, "mx.example.org", "bob").size() == 2);
 }
 
-TEST_CASE("set: mail_client points a device at another port; its next check fails", "[hosts_mail][set]") {
+TEST_CASE("set: mail_client points a device at another port, its next check fails", "[hosts_mail][set]") {
   std::string text = testing::shipped_text("pop3-two-devices");
   const std::string events =
       "  - {at: 7s, set: {host: bob-phone, mail_client: {incoming: {protocol: pop3, server: mail.example.org, port: 2110}}}}\n";
@@ -135,7 +135,7 @@ TEST_CASE("set: mail_client points a device at another port; its next check fail
   CHECK(testing::records(*world, TraceKind::transport, "", ":2110").size() >= 1);
 }
 
-TEST_CASE("set: pop3 closes port 995 for the next connection; keys not written stay", "[hosts_mail][set]") {
+TEST_CASE("set: pop3 closes port 995 for the next connection, keys not written stay", "[hosts_mail][set]") {
   std::string text = testing::shipped_text("pop3-two-devices");
   const std::string events =
       "  - {at: 7s, set: {host: mail.example.org, pop3: {tls_ports: [], login_requires_tls: true}}}\n";

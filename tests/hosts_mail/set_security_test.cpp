@@ -34,7 +34,7 @@ std::size_t count_containing(const std::vector<std::string>& messages, const std
 
 }  // namespace
 
-TEST_CASE("set: resolver flush_cache sends the next question back to the root; max_ttl shortens what is kept",
+TEST_CASE("set: resolver flush_cache sends the next question back to the root, max_ttl shortens what is kept",
           "[hosts_mail][set][dns]") {
   auto world = testing::load_text(testing::with_events(
       "dns-cold-and-warm-cache",
@@ -64,7 +64,7 @@ TEST_CASE("set: resolver flush_cache sends the next question back to the root; m
   CHECK(set[0]->summary.find("cache flushed:") != std::string::npos);
 }
 
-TEST_CASE("set: authentication dmarc: report lets the next forgery in; spf: enforce refuses it at MAIL FROM",
+TEST_CASE("set: authentication dmarc: report lets the next forgery in, spf: enforce refuses it at MAIL FROM",
           "[hosts_mail][set][auth]") {
   const std::string forge =
       "send: {from: alice@example.com, to: bob@example.org, subject: \"Please pay\", body: \"Pay now.\\n\", "
@@ -105,7 +105,7 @@ TEST_CASE("set: authentication dmarc: report lets the next forgery in; spf: enfo
   }
 }
 
-TEST_CASE("set: tls certificate: good renews an expired certificate; the verifying MTA's retry gets through",
+TEST_CASE("set: tls certificate: good renews an expired certificate, the verifying MTA's retry gets through",
           "[hosts_mail][set][tls]") {
   std::string text = testing::with_events(
       "tls-certificate-expired",

@@ -11,7 +11,7 @@ namespace {
 constexpr std::int64_t calendar_start = 1767603600;  // 2026-01-05 09:00:00 UTC
 }
 
-TEST_CASE("a server asked for a name presents that name's certificate, signed by the world's CA", "[tls][pki]") {
+TEST_CASE("a server asked for a name presents that name's certificate, signed by the world's CA", "[hosts_tls][tls][pki]") {
   WorldPki pki(1, calendar_start);
   const auto& own = pki.identity("mail.example.org", "");
   REQUIRE(own.chain.size() == 2);
@@ -22,7 +22,7 @@ TEST_CASE("a server asked for a name presents that name's certificate, signed by
   CHECK(&pki.identity("mail.example.org", "smtp.example.org") == &other);  // made once
 }
 
-TEST_CASE("an IP address as SNI gets the server's own certificate (RFC 6066 §3)", "[tls][pki][sni]") {
+TEST_CASE("an IP address as SNI gets the server's own certificate (RFC 6066 §3)", "[hosts_tls][tls][pki][sni]") {
   WorldPki pki(1, calendar_start);
   pki.also_certify_addresses({"127.0.0.1"});
   for (const std::string address : {"127.0.0.1", "::1", "10.0.2.25"}) {
@@ -37,7 +37,7 @@ TEST_CASE("an IP address as SNI gets the server's own certificate (RFC 6066 §3)
   CHECK(pki.identity("mail.example.org", "127.example.org").chain[0].subject_common_name() == "127.example.org");
 }
 
-TEST_CASE("a certificate fault applies to every name the host serves", "[tls][pki]") {
+TEST_CASE("a certificate fault applies to every name the host serves", "[hosts_tls][tls][pki]") {
   WorldPki pki(1, calendar_start);
   pki.set_fault("mail.example.org", CertificateFault::expired, 3);
   CHECK(pki.identity("mail.example.org", "").chain[0].not_after() < calendar_start);

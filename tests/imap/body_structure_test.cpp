@@ -2,11 +2,11 @@
 // attachment and a forwarded message inside.
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/imap/body_structure.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 using imap::ServerSession;
 
 namespace {

@@ -4,13 +4,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/imap/client_responses.h"
 #include "protocols/imap/client_session.h"
 #include "protocols/imap/command_runner.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 
 namespace {
 

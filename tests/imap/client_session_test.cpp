@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/imap/client_session.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 
 TEST_CASE("IMAP client syncs new messages with BODY.PEEK[] and leaves them unseen", "[imap][client_session]") {
   Fixture f;
@@ -54,7 +54,7 @@ TEST_CASE("IMAP clients on two devices: \\Seen set on one appears on the other",
   CHECK(saw_flag_event);
 }
 
-TEST_CASE("IMAP client move: create, COPY, STORE \\Deleted, EXPUNGE; the other device drops it", "[imap][client_session]") {
+TEST_CASE("IMAP client move: create, COPY, STORE \\Deleted, EXPUNGE, the other device drops it", "[imap][client_session]") {
   Fixture f;
   imap::ServerSession server(f.store), other_server(f.store);
   imap::ClientSession client({"bob", "hunter2", "INBOX", true});

@@ -3,12 +3,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/imap/client_responses.h"
 #include "protocols/imap/syntax.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 using imap::ServerSession;
 using imap::ServerState;
 

@@ -2,10 +2,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 using imap::ServerSession;
 using imap::ServerState;
 
@@ -109,7 +109,7 @@ TEST_CASE("IMAP FETCH FLAGS, UID, RFC822.SIZE, INTERNALDATE, ENVELOPE", "[imap][
   CHECK(say(session, "a8 FETCH 1 (FLAGS\r\n").rfind("a8 BAD syntax error", 0) == 0);
 }
 
-TEST_CASE("IMAP BODY[] sends a literal and sets \\Seen; BODY.PEEK[] does not", "[imap][server_session]") {
+TEST_CASE("IMAP BODY[] sends a literal and sets \\Seen, BODY.PEEK[] does not", "[imap][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   login_and_select(session);
@@ -199,7 +199,7 @@ TEST_CASE("IMAP COPY, MOVE and TRYCREATE", "[imap][server_session]") {
   CHECK(f.store.folder("bob", "INBOX")->messages.size() == 1);
 }
 
-TEST_CASE("IMAP EXPUNGE reports shifting sequence numbers; UIDs stay", "[imap][server_session]") {
+TEST_CASE("IMAP EXPUNGE reports shifting sequence numbers, UIDs stay", "[imap][server_session]") {
   Fixture f;
   for (int i = 0; i < 3; ++i) f.store.deliver("bob", "INBOX", message_two, 1700000200 + i);
   ServerSession session(f.store);
@@ -339,7 +339,7 @@ TEST_CASE("IMAP UID EXPUNGE removes only the \\Deleted messages among the UIDs g
   CHECK(say(session, "a3 UID EXPUNGE\r\n") == "a3 BAD usage: UID EXPUNGE uid-set\r\n");
 }
 
-TEST_CASE("IMAP tags: never a space, \"]\" allowed (RFC 3501 §9 tag)", "[imap][server_session]") {
+TEST_CASE("IMAP tags: never a space, a close bracket allowed (RFC 3501 §9 tag)", "[imap][server_session]") {
   Fixture f;
   ServerSession session(f.store);
   session.poll_output();

@@ -1,11 +1,11 @@
 // Untagged updates between sessions of the same user (RFC 3501 §5.2, §7; IDLE from RFC 2177).
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/pop3/server_session.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 using imap::ServerSession;
 
 TEST_CASE("IDLE pushes EXISTS when another party delivers", "[imap][server_updates]") {

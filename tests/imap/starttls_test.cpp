@@ -1,11 +1,11 @@
 // IMAP STARTTLS (RFC 3501 §6.2.1), both ends, without the TLS itself (the host starts it).
 #include <catch2/catch.hpp>
 
-#include "imap_fixture.h"
+#include "tests/support/imap_session_driver.h"
 #include "protocols/imap/command_runner.h"
 
 using namespace maillab;
-using namespace imap_test;
+using namespace maillab::imap::testing;
 using imap::ServerSession;
 
 namespace {
@@ -16,7 +16,7 @@ imap::ServerOptions offering_starttls() {
 }
 }  // namespace
 
-TEST_CASE("IMAP server: STARTTLS offered before TLS only; what was pipelined after it is dropped",
+TEST_CASE("IMAP server: STARTTLS offered before TLS only, what was pipelined after it is dropped",
           "[imap][tls]") {
   Fixture f;
   ServerSession session(f.store, offering_starttls());
@@ -43,7 +43,7 @@ TEST_CASE("IMAP server: no STARTTLS when not offered or on 993", "[imap][tls]") 
   CHECK(on_993.poll_output().find("STARTTLS") == std::string::npos);
 }
 
-TEST_CASE("IMAP client: STARTTLS before LOGIN; a server without it gets no password", "[imap][tls]") {
+TEST_CASE("IMAP client: STARTTLS before LOGIN, a server without it gets no password", "[imap][tls]") {
   Fixture f;
   SECTION("offered") {
     ServerSession server(f.store, offering_starttls());

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/lesson_command.h"
 #include "lessons/quiz.h"
 #include "lessons/result_file.h"
@@ -125,7 +125,7 @@ TEST_CASE("with an answers file there is one answer per question and no second t
   CHECK(out.find("score: 1/2") != std::string::npos);
 }
 
-TEST_CASE("students get their own variant; the key and the result file follow it", "[lessons][variants][gradebook]") {
+TEST_CASE("students get their own variant, the key and the result file follow it", "[lessons][variants][gradebook]") {
   Folder folder;
   const std::string lesson = folder.write("feedback.yaml", lesson_text);
   std::set<std::string> ports;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lesson_walk.h"
+#include "tests/support/lesson_walk.h"
 
 using namespace maillab;
 using namespace maillab::lessons;

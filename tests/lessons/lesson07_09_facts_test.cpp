@@ -4,7 +4,7 @@
 // is or is not asked) fails here instead of misleading a student.
 #include <catch2/catch.hpp>
 
-#include "lesson_walk.h"
+#include "tests/support/lesson_walk.h"
 
 using namespace maillab;
 using namespace maillab::lessons;
@@ -82,7 +82,7 @@ TEST_CASE("lesson 08: preference order, the 15 s timeout, the backup MX, implici
   CHECK(select(window(*run), TraceKind::mail, sender, "", "connecting to").empty());
 }
 
-TEST_CASE("lesson 09: local delivery asks no DNS; the other domain is reached on 25; two servers queue it", "[lessons][files]") {
+TEST_CASE("lesson 09: local delivery asks no DNS, the other domain is reached on 25, two servers queue it", "[lessons][files]") {
   std::string errors;
   auto run = start_shipped_lesson("09-roles", errors);
   INFO(errors);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "lesson_walk.h"
+#include "tests/support/lesson_walk.h"
 #include "protocols/common/base64.h"
 
 using namespace maillab;

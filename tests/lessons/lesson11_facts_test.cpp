@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "exercises/exercise.h"
-#include "lesson_walk.h"
+#include "tests/support/lesson_walk.h"
 #include "lessons/lesson_loader.h"
 
 using namespace maillab::lessons;

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/answers_file.h"
 #include "lessons/lesson_run.h"
 

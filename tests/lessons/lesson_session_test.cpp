@@ -60,7 +60,7 @@ Snapshot snapshot(LessonSession& session) {
 
 }  // namespace
 
-TEST_CASE("lesson session: before the first step the panel shows the introduction", "[lesson][session]") {
+TEST_CASE("lesson session: before the first step the panel shows the introduction", "[lessons][lesson][session]") {
   auto session = start_session({});
   CHECK(session->step_label() == "Introduction");
   CHECK(session->run().phase() == Phase::not_started);
@@ -74,7 +74,7 @@ TEST_CASE("lesson session: before the first step the panel shows the introductio
 }
 
 TEST_CASE("lesson session: without answers, step 1 waits on its prediction and time does not move",
-          "[lesson][session]") {
+          "[lessons][lesson][session]") {
   auto session = start_session({});
   session->advance_steps(1);
   CHECK(session->step_label().rfind("Step 1/6", 0) == 0);
@@ -127,7 +127,7 @@ TEST_CASE("lesson session: without answers, step 1 waits on its prediction and t
   }
 }
 
-TEST_CASE("lesson session: two steps with the shipped answers", "[lesson][session]") {
+TEST_CASE("lesson session: two steps with the shipped answers", "[lessons][lesson][session]") {
   auto session = start_session(shipped_answers());
   session->advance_steps(2);
   CHECK(session->step_label().rfind("Step 2/6", 0) == 0);
@@ -148,7 +148,7 @@ TEST_CASE("lesson session: two steps with the shipped answers", "[lesson][sessio
 }
 
 TEST_CASE("lesson session: two steps without answers skip step 1's prediction and wait on step 2's quiz",
-          "[lesson][session]") {
+          "[lessons][lesson][session]") {
   auto session = start_session({});
   session->advance_steps(2);
   CHECK(session->step_label().rfind("Step 2/6", 0) == 0);
@@ -161,7 +161,7 @@ TEST_CASE("lesson session: two steps without answers skip step 1's prediction an
   CHECK(session->run().answers()[0].skipped);
 }
 
-TEST_CASE("lesson session: all the way with the shipped answers ends with full marks", "[lesson][session]") {
+TEST_CASE("lesson session: all the way with the shipped answers ends with full marks", "[lessons][lesson][session]") {
   auto session = start_session(shipped_answers());
   session->advance_steps(100);
   CHECK(session->run().finished());
@@ -170,7 +170,7 @@ TEST_CASE("lesson session: all the way with the shipped answers ends with full m
   CHECK(session->run().max_score() == 5);
 }
 
-TEST_CASE("lesson session: Back returns to the start of the previous step exactly as it was", "[lesson][session]") {
+TEST_CASE("lesson session: Back returns to the start of the previous step exactly as it was", "[lessons][lesson][session]") {
   auto session = start_session({}, true);
   const auto answers = shipped_answers();
   // Step 1: prediction (answered), step 2: quiz (answered), step 3 entered.
@@ -220,7 +220,7 @@ TEST_CASE("lesson session: Back returns to the start of the previous step exactl
   }
 }
 
-TEST_CASE("lesson session: Back from the end shows the last step again", "[lesson][session]") {
+TEST_CASE("lesson session: Back from the end shows the last step again", "[lessons][lesson][session]") {
   auto session = start_session(shipped_answers(), true);
   session->advance_steps(100);
   REQUIRE(session->run().finished());
@@ -232,7 +232,7 @@ TEST_CASE("lesson session: Back from the end shows the last step again", "[lesso
   CHECK(session->run().score() + 1 >= session->run().max_score());  // only the last step's answer, if any, is gone
 }
 
-TEST_CASE("lesson session: without a way to make a fresh run there is no Back", "[lesson][session]") {
+TEST_CASE("lesson session: without a way to make a fresh run there is no Back", "[lessons][lesson][session]") {
   auto session = start_session({});
   session->advance_steps(1);
   CHECK_FALSE(session->can_go_back());

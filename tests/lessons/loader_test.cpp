@@ -4,7 +4,7 @@
 #include <sstream>
 #include <vector>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 
 using namespace maillab;
 using namespace maillab::lessons;
@@ -197,7 +197,7 @@ TEST_CASE("checkpoint and show nodes must exist in the scenario", "[lessons][loa
   CHECK(errors.find(at(text, 19, "bb") + ": error: node 'bb' is not in the scenario (show node)") != std::string::npos);
 }
 
-TEST_CASE("between names two nodes of the scenario; summary_contains takes a list", "[lessons][loader]") {
+TEST_CASE("between names two nodes of the scenario, summary_contains takes a list", "[lessons][loader]") {
   const std::string good = lesson_with(
       "steps:\n"
       "  - say: hi\n"
@@ -227,7 +227,7 @@ TEST_CASE("between names two nodes of the scenario; summary_contains takes a lis
         std::string::npos);
 }
 
-TEST_CASE("a pattern's between matches both directions; a summary list matches any of its texts", "[lessons][loader]") {
+TEST_CASE("a pattern's between matches both directions, a summary list matches any of its texts", "[lessons][loader]") {
   TracePattern pattern;
   pattern.between = std::make_pair(std::string("laptop"), std::string("server"));
   pattern.summary_contains = {"EHLO", "250"};
@@ -248,7 +248,7 @@ TEST_CASE("a pattern's between matches both directions; a summary list matches a
   CHECK_FALSE(pattern.matches(record));  // another conversation
 }
 
-TEST_CASE("scenario paths are resolved next to the lesson; a missing one is an error", "[lessons][loader]") {
+TEST_CASE("scenario paths are resolved next to the lesson, a missing one is an error", "[lessons][loader]") {
   const std::string missing = "title: T\nscenario: nowhere.yaml\nsteps:\n  - say: hi\n";
   const std::string file = testing::source_dir() + "/lessons/x.yaml";
   CHECK(load_errors(missing, file).find(at(missing, 2, "nowhere", file) + ": error: scenario file 'nowhere.yaml' not found") ==

@@ -6,7 +6,7 @@
 
 using namespace maillab;
 
-TEST_CASE("narration blocks: paragraphs joined, lists and indented lines kept", "[lesson][text]") {
+TEST_CASE("narration blocks: paragraphs joined, lists and indented lines kept", "[lessons][lesson][text]") {
   const auto blocks = lessons::narration_blocks(
       "One line\nand its continuation.\n\n  laptop   asks\n  resolver answers\n- first item\n  still?\n- second\n"
       "1. numbered\nafter\n\n\n");
@@ -26,7 +26,7 @@ TEST_CASE("narration blocks: paragraphs joined, lists and indented lines kept", 
   CHECK(blocks[7].text == "1. numbered after");
 }
 
-TEST_CASE("narration blocks: list items are the terminal's list items, nothing else is", "[lesson][text]") {
+TEST_CASE("narration blocks: list items are the terminal's list items, nothing else is", "[lessons][lesson][text]") {
   using Kind = lessons::NarrationBlock::Kind;
   for (const char* item : {"- dash", "* star", "1. one", "12) twelve"}) {
     INFO(item);
@@ -45,7 +45,7 @@ TEST_CASE("narration blocks: list items are the terminal's list items, nothing e
   }
 }
 
-TEST_CASE("narration blocks: CRLF line ends, blank runs and empty text", "[lesson][text]") {
+TEST_CASE("narration blocks: CRLF line ends, blank runs and empty text", "[lessons][lesson][text]") {
   using Kind = lessons::NarrationBlock::Kind;
   CHECK(lessons::narration_blocks("").empty());
   CHECK(lessons::narration_blocks("\n \n\t\n").empty());

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/answers_file.h"
 #include "lessons/quiz.h"
 #include "lessons/text_layout.h"
@@ -114,7 +114,7 @@ TEST_CASE("answers files are checked against the lesson's questions", "[lessons]
   CHECK(problems[1] == "a.txt:9: too many answers: 4 answers for 3 questions (is this the answers file of another lesson?)");
 }
 
-TEST_CASE("narration is reflowed to the width; lists and indented lines kept", "[lessons][layout]") {
+TEST_CASE("narration is reflowed to the width, lists and indented lines kept", "[lessons][layout]") {
   const std::string text =
       "The quick brown fox jumps over\nthe lazy dog again and again.\n"
       "\n"

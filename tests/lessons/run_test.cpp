@@ -1,7 +1,7 @@
 // LessonRun: stepping, checkpoints, windows, questions and score, over a small scenario.
 #include <catch2/catch.hpp>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/lesson_run.h"
 
 using namespace maillab;
@@ -44,7 +44,7 @@ const std::vector<engine::TraceRecord>& records(LessonRun& run) { return run.wor
 
 }  // namespace
 
-TEST_CASE("a lesson steps through its scenario; checkpoints land on the first matching record", "[lessons][run]") {
+TEST_CASE("a lesson steps through its scenario, checkpoints land on the first matching record", "[lessons][run]") {
   auto run = start();
   CHECK(run->phase() == LessonRun::Phase::not_started);
   CHECK_FALSE(run->step_index());
@@ -176,7 +176,7 @@ TEST_CASE("a checkpoint already recorded by the previous checkpoint's event is f
   CHECK(run->window_begin() == established + 1);
 }
 
-TEST_CASE("skipping scores zero; answers with nothing pending are refused", "[lessons][run]") {
+TEST_CASE("skipping scores zero, answers with nothing pending are refused", "[lessons][run]") {
   auto run = start();
   CHECK_FALSE(run->answer("a").valid);
   REQUIRE(run->advance());

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/lesson_command.h"
 #include "lessons/terminal.h"
 #include "lessons/text_layout.h"
@@ -100,7 +100,7 @@ TEST_CASE("interactive: narration, trace excerpt, re-asking on invalid input, sc
   CHECK(last_line(text) == "score: 2/2");
 }
 
-TEST_CASE("interactive: q quits with the partial score; end of input too", "[lessons][terminal]") {
+TEST_CASE("interactive: q quits with the partial score, end of input too", "[lessons][terminal]") {
   SECTION("q at a question") {
     auto run = start();
     std::istringstream in("1\n\nq\n");

@@ -22,7 +22,7 @@ pop3::ServerOptions offering_stls() {
 
 }  // namespace
 
-TEST_CASE("POP3 server: CAPA lists STLS before TLS only; STLS drops what was pipelined after it",
+TEST_CASE("POP3 server: CAPA lists STLS before TLS only, STLS drops what was pipelined after it",
           "[pop3][tls]") {
   store::MailStore store;
   store.add_user("alice", "secret");
@@ -56,7 +56,7 @@ TEST_CASE("POP3 server: STLS not offered, and not in TRANSACTION", "[pop3][tls]"
   CHECK(say(session, "STLS\r\n") == "-ERR STLS is only valid in AUTHORIZATION state\r\n");
 }
 
-TEST_CASE("POP3 client: STLS before USER; a server without STLS gets no password", "[pop3][tls]") {
+TEST_CASE("POP3 client: STLS before USER, a server without STLS gets no password", "[pop3][tls]") {
   store::MailStore store;
   store.add_user("alice", "secret");
   store.deliver("alice", "INBOX", "Subject: hi\r\n\r\nhello\r\n", 10);

@@ -52,7 +52,7 @@ const std::string small_world =
 
 }  // namespace
 
-TEST_CASE("generate: domains builds each domain's hosts, zone and routers under a root and TLDs", "[generate]") {
+TEST_CASE("generate: domains builds each domain's hosts, zone and routers under a root and TLDs", "[scenarios][generate]") {
   auto world = load(small_world);
   for (const char* name : {"mail.d1.com", "ns.d1.com", "client1.d1.com", "mail.d2.org", "mail.d5.com",
                            "a.root-servers.net", "a.com-servers.net", "a.org-servers.net", "resolver-com", "spoofer"})
@@ -65,7 +65,7 @@ TEST_CASE("generate: domains builds each domain's hosts, zone and routers under 
   CHECK(world->network.route("mail.d1.com", "a.root-servers.net").has_value());
 }
 
-TEST_CASE("generate: traffic sends the asked count through the real system, and conserves it", "[generate]") {
+TEST_CASE("generate: traffic sends the asked count through the real system, and conserves it", "[scenarios][generate]") {
   auto world = load(small_world);
   world->simulator.run_until(engine::seconds(120));
   CHECK(submitted(*world) == 40);
@@ -78,7 +78,7 @@ TEST_CASE("generate: traffic sends the asked count through the real system, and 
   for (const auto& audit : world->audits) CHECK(audit().empty());
 }
 
-TEST_CASE("generate: starttls: false makes every MTA plaintext; by default they use STARTTLS", "[generate][tls]") {
+TEST_CASE("generate: starttls: false makes every MTA plaintext, by default they use STARTTLS", "[scenarios][generate][tls]") {
   auto tls_records = [](const std::string& starttls) {
     auto world = load("generate:\n  domains: {count: 3, users: 2" + starttls +
                       "}\n  traffic:\n    - {count: 4, rate: 20/s}\n");
@@ -94,7 +94,7 @@ TEST_CASE("generate: starttls: false makes every MTA plaintext; by default they 
   CHECK(tls_records("") > 0);  // submission and relay: both ends record each handshake
 }
 
-TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pass); without it nothing is checked", "[generate][dkim]") {
+TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pass), without it nothing is checked", "[scenarios][generate][dkim]") {
   // From one domain to another: mail that stays inside a domain never crosses port 25.
   auto world = load("generate:\n  domains: {count: 3, users: 2, dkim: ed25519}\n  traffic:\n"
                     "    - {count: 6, rate: 20/s, from: [d1.com], to: [d2.org, d3.net]}\n");
@@ -118,7 +118,7 @@ TEST_CASE("generate: dkim signs every domain's mail and every MX verifies it (pa
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2, dkim: dsa}\n"), "g.yaml:2:29: error: unknown dkim 'dsa'"));
 }
 
-TEST_CASE("generate: a client holds its running submissions only, not every one it made", "[generate]") {
+TEST_CASE("generate: a client holds its running submissions only, not every one it made", "[scenarios][generate]") {
   // One sending user, more messages than a client ever held before it forgot the oldest (64).
   auto world = load("generate:\n  domains: {count: 2, users: 1}\n  traffic:\n"
                     "    - {count: 100, rate: 100/s, from: [d1.com], to: [d2.org]}\n");
@@ -138,7 +138,7 @@ TEST_CASE("generate: a client holds its running submissions only, not every one 
     if (auto* client = host->find_service<engine::SubmissionClient>()) CHECK(client->attempts_held() == 0);
 }
 
-TEST_CASE("generate: a verifier remembers its last messages, not every message it ever checked", "[generate][dkim]") {
+TEST_CASE("generate: a verifier remembers its last messages, not every message it ever checked", "[scenarios][generate][dkim]") {
   // One receiving domain, more messages than the verifier keeps: it counts them all, keeps the last.
   const std::size_t limit = engine::DkimDmarcPolicy::recent_limit;
   auto world = load("generate:\n  domains: {count: 2, users: 2, dkim: ed25519}\n  traffic:\n"
@@ -155,7 +155,7 @@ TEST_CASE("generate: a verifier remembers its last messages, not every message i
   CHECK(checked == limit + 6);
 }
 
-TEST_CASE("generate: the same seed makes the same world and traffic; another seed other traffic", "[generate]") {
+TEST_CASE("generate: the same seed makes the same world and traffic, another seed other traffic", "[scenarios][generate]") {
   auto run = [](std::uint64_t seed) {
     auto world = load(small_world, seed);
     world->simulator.run_until(engine::seconds(120));
@@ -165,7 +165,7 @@ TEST_CASE("generate: the same seed makes the same world and traffic; another see
   CHECK(run(3) != run(4));
 }
 
-TEST_CASE("generate: mistakes are located", "[generate][errors]") {
+TEST_CASE("generate: mistakes are located", "[scenarios][generate][errors]") {
   CHECK(has_error(errors_of("generate:\n  domains: {count: 0}\n"), "g.yaml:2:20: error: domain count is 0, out of range"));
   CHECK(has_error(errors_of("generate:\n  domains: {count: 2, user: 3}\n"),
                   "g.yaml:2:23: error: unknown key 'user' in generate domains (did you mean 'users'?)"));

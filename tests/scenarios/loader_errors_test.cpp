@@ -44,61 +44,57 @@ TEST_CASE("unknown key: located at the key, with a suggestion", "[scenarios][err
   find_error(errors, "t.yaml:2:5: error: host has no 'address'; expected an 'address:' entry");
 }
 
-TEST_CASE("unknown top-level key suggests the right one", "[scenarios][errors]") {
-  auto errors = errors_of("titel: x\n" + hosts_ab);
-  find_error(errors, "t.yaml:1:1: error: unknown key 'titel' in the scenario (did you mean 'title'?)");
-}
+// One mistake a row: the scenario text and the error it must give, first to last column.
+struct Mistake {
+  const char* what;
+  std::string yaml;
+  const char* error;
+};
 
-TEST_CASE("wrong type: a map where a list belongs", "[scenarios][errors]") {
-  auto errors = errors_of("hosts: {name: a, address: 10.0.0.1}\n");
-  CHECK(find_error(errors, "t.yaml:1:8: error: hosts is a map; expected a list") != "");
-}
-
-TEST_CASE("wrong type: text where a number belongs", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "tcp: {syn_retries: many}\n");
-  find_error(errors, "t.yaml:4:20: error: tcp syn_retries is 'many', not a whole number; expected a whole number from 0 to 20");
-}
-
-TEST_CASE("bad duration", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "links:\n  - {between: [a, b], latency: 5sec}\n");
-  find_error(errors, "t.yaml:5:32: error: bad link latency: unknown unit 'sec' in '5sec'; expected a duration like 250ms");
-}
-
-TEST_CASE("bad address", "[scenarios][errors]") {
-  auto errors = errors_of("hosts:\n  - {name: a, address: 10.0.0.300}\n");
-  find_error(errors, "t.yaml:2:24: error: bad address '10.0.0.300'; expected an IPv4 address like 10.0.0.1");
-}
-
-TEST_CASE("duplicate host name points at the second and names the first", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "  - {name: a, address: 10.0.0.3}\n");
-  find_error(errors, "t.yaml:4:12: error: duplicate name 'a' (first declared at t.yaml:2:12)");
-}
-
-TEST_CASE("duplicate address", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "  - {name: c, address: 10.0.0.2}\n");
-  find_error(errors, "t.yaml:4:24: error: duplicate address 10.0.0.2 (first declared at t.yaml:3:24)");
-}
-
-TEST_CASE("duplicate name between a host and a router", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "routers:\n  - {name: b}\n");
-  find_error(errors, "t.yaml:5:12: error: duplicate name 'b' (first declared at t.yaml:3:12)");
-}
-
-TEST_CASE("link to an unknown node suggests a close name", "[scenarios][errors]") {
-  auto errors = errors_of(
-      "hosts:\n  - {name: laptop, address: 10.0.0.1}\nrouters:\n  - {name: core}\n"
-      "links:\n  - {between: [laptop, cor]}\n");
-  find_error(errors, "t.yaml:6:24: error: unknown node 'cor' (link end) (did you mean 'core'?)");
-}
-
-TEST_CASE("unknown event action suggests the right one", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "links:\n  - {between: [a, b]}\nevents:\n  - {at: 1s, link_dwn: [a, b]}\n");
-  find_error(errors, "t.yaml:7:14: error: unknown event action 'link_dwn' (did you mean 'link_down'?)");
-}
-
-TEST_CASE("unknown expectation kind", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "expect:\n  - {packets_droped: {at_least: 1}}\n");
-  find_error(errors, "t.yaml:5:6: error: unknown expectation 'packets_droped' (did you mean 'packets_dropped'?)");
+TEST_CASE("each single mistake is located at its key, value or map", "[scenarios][errors]") {
+  const Mistake mistake = GENERATE(values<Mistake>({
+      {"unknown top-level key suggests the right one",
+       "titel: x\n" + hosts_ab,
+       "t.yaml:1:1: error: unknown key 'titel' in the scenario (did you mean 'title'?)"},
+      {"wrong type: a map where a list belongs",
+       "hosts: {name: a, address: 10.0.0.1}\n",
+       "t.yaml:1:8: error: hosts is a map; expected a list"},
+      {"wrong type: text where a number belongs",
+       hosts_ab + "tcp: {syn_retries: many}\n",
+       "t.yaml:4:20: error: tcp syn_retries is 'many', not a whole number; expected a whole number from 0 to 20"},
+      {"bad duration",
+       hosts_ab + "links:\n  - {between: [a, b], latency: 5sec}\n",
+       "t.yaml:5:32: error: bad link latency: unknown unit 'sec' in '5sec'; expected a duration like 250ms"},
+      {"bad address",
+       "hosts:\n  - {name: a, address: 10.0.0.300}\n",
+       "t.yaml:2:24: error: bad address '10.0.0.300'; expected an IPv4 address like 10.0.0.1"},
+      {"duplicate host name points at the second and names the first",
+       hosts_ab + "  - {name: a, address: 10.0.0.3}\n",
+       "t.yaml:4:12: error: duplicate name 'a' (first declared at t.yaml:2:12)"},
+      {"duplicate address",
+       hosts_ab + "  - {name: c, address: 10.0.0.2}\n",
+       "t.yaml:4:24: error: duplicate address 10.0.0.2 (first declared at t.yaml:3:24)"},
+      {"duplicate name between a host and a router",
+       hosts_ab + "routers:\n  - {name: b}\n",
+       "t.yaml:5:12: error: duplicate name 'b' (first declared at t.yaml:3:12)"},
+      {"link to an unknown node suggests a close name",
+       "hosts:\n  - {name: laptop, address: 10.0.0.1}\nrouters:\n  - {name: core}\nlinks:\n  - {between: [laptop, cor]}\n",
+       "t.yaml:6:24: error: unknown node 'cor' (link end) (did you mean 'core'?)"},
+      {"unknown event action suggests the right one",
+       hosts_ab + "links:\n  - {between: [a, b]}\nevents:\n  - {at: 1s, link_dwn: [a, b]}\n",
+       "t.yaml:7:14: error: unknown event action 'link_dwn' (did you mean 'link_down'?)"},
+      {"unknown expectation kind",
+       hosts_ab + "expect:\n  - {packets_droped: {at_least: 1}}\n",
+       "t.yaml:5:6: error: unknown expectation 'packets_droped' (did you mean 'packets_dropped'?)"},
+      {"missing required key is reported at the map",
+       hosts_ab + "links:\n  - {latency: 5ms}\n",
+       "t.yaml:5:5: error: link has no 'between'; expected a 'between:' entry"},
+      {"loss outside [0, 1]",
+       hosts_ab + "links:\n  - {between: [a, b], loss: 1.5}\n",
+       "t.yaml:5:29: error: link loss is 1.5, out of range; expected a number from 0 to 1"},
+  }));
+  INFO(mistake.what);
+  CHECK_FALSE(find_error(errors_of(mistake.yaml), mistake.error).empty());
 }
 
 TEST_CASE("YAML syntax error carries the parser's place", "[scenarios][errors]") {
@@ -107,11 +103,6 @@ TEST_CASE("YAML syntax error carries the parser's place", "[scenarios][errors]")
   CHECK(errors[0].rfind("t.yaml:", 0) == 0);
   CHECK(errors[0].find(": error: YAML syntax error: ") != std::string::npos);
   CHECK(errors[0].rfind("t.yaml:0", 0) != 0);  // a real line, 1-based
-}
-
-TEST_CASE("missing required key is reported at the map", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "links:\n  - {latency: 5ms}\n");
-  find_error(errors, "t.yaml:5:5: error: link has no 'between'; expected a 'between:' entry");
 }
 
 TEST_CASE("negative and malformed event times", "[scenarios][errors]") {
@@ -123,11 +114,6 @@ TEST_CASE("negative and malformed event times", "[scenarios][errors]") {
   find_error(errors, "t.yaml:5:10: error: event time -5s is negative; expected a time at or after 0s");
   find_error(errors, "t.yaml:6:10: error: bad event time: unknown unit 'soon' in 'soon'");
   find_error(errors, "t.yaml:7:5: error: event has no 'at'");
-}
-
-TEST_CASE("loss outside [0, 1]", "[scenarios][errors]") {
-  auto errors = errors_of(hosts_ab + "links:\n  - {between: [a, b], loss: 1.5}\n");
-  find_error(errors, "t.yaml:5:29: error: link loss is 1.5, out of range; expected a number from 0 to 1");
 }
 
 TEST_CASE("link between a node and itself, and a second link between one pair", "[scenarios][errors]") {

@@ -140,7 +140,7 @@ TEST_CASE("a link failure reroutes and a crash stops a transfer", "[scenarios][r
   CHECK(outcome.passed());
 }
 
-TEST_CASE("same file and seed give an identical trace; another seed on a lossy link differs", "[scenarios][run]") {
+TEST_CASE("same file and seed give an identical trace, another seed on a lossy link differs", "[scenarios][run]") {
   std::string first = jsonl_of(two_hosts, 42);
   std::string again = jsonl_of(two_hosts, 42);
   std::string other = jsonl_of(two_hosts, 43);

@@ -92,7 +92,7 @@ TEST_CASE("a registered service, action, expectation and finalizer all take part
   CHECK(evaluate(*world).passed());
 }
 
-TEST_CASE("registered parsers report located errors; service keys get suggestions", "[scenarios][registry]") {
+TEST_CASE("registered parsers report located errors, service keys get suggestions", "[scenarios][registry]") {
   Diagnostics diagnostics;
   auto world = load(
       "hosts:\n"

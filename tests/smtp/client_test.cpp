@@ -118,7 +118,7 @@ TEST_CASE("client: MAIL refused fails every recipient", "[smtp][client]") {
   CHECK(client.result().stage == "MAIL FROM");
 }
 
-TEST_CASE("client: EHLO refused falls back to HELO; a reply without enhanced code gets x.0.0", "[smtp][client]") {
+TEST_CASE("client: EHLO refused falls back to HELO, a reply without enhanced code gets x.0.0", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("220 old.example.net SMTP\r\n");
   client.poll_output();

@@ -3,7 +3,7 @@
 
 #include "protocols/smtp/client_session.h"
 #include "protocols/smtp/server_session.h"
-#include "server_harness.h"
+#include "tests/support/smtp_server_driver.h"
 
 using namespace maillab::smtp;
 

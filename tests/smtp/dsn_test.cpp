@@ -4,11 +4,11 @@
 
 #include "protocols/smtp/client_session.h"
 #include "protocols/smtp/dsn_parameters.h"
-#include "server_harness.h"
+#include "tests/support/smtp_server_driver.h"
 
 using namespace maillab::smtp;
 using maillab::smtp::testing::relay_options;
-using maillab::smtp::testing::ServerHarness;
+using maillab::smtp::testing::ServerDriver;
 
 TEST_CASE("dsn: NOTIFY lists (RFC 3461 §4.1)", "[smtp][dsn]") {
   auto both = parse_notify("success,Failure");
@@ -45,7 +45,7 @@ TEST_CASE("dsn: xtext and ORCPT (RFC 3461 §4, §4.2)", "[smtp][dsn]") {
 
 TEST_CASE("dsn: the server advertises DSN and keeps RET, ENVID, NOTIFY and ORCPT in the envelope",
           "[smtp][dsn][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   CHECK(harness.send("EHLO client.example.org\r\n").find("250 DSN\r\n") != std::string::npos);
   CHECK(harness.send("MAIL FROM:<alice@example.org> RET=HDRS ENVID=order+2B1\r\n") == "250 2.1.0 Ok\r\n");
   CHECK(harness.send("RCPT TO:<bob@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.net\r\n") ==
@@ -65,7 +65,7 @@ TEST_CASE("dsn: the server advertises DSN and keeps RET, ENVID, NOTIFY and ORCPT
 }
 
 TEST_CASE("dsn: bad DSN parameters get 501 5.5.4, unknown ones 555", "[smtp][dsn][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.hello();
   CHECK(harness.send("MAIL FROM:<a@example.org> RET=BODY\r\n").rfind("501 5.5.4 Bad RET", 0) == 0);
   CHECK(harness.send("MAIL FROM:<a@example.org> RET=FULL RET=HDRS\r\n").rfind("501 5.5.4", 0) == 0);
@@ -78,7 +78,7 @@ TEST_CASE("dsn: bad DSN parameters get 501 5.5.4, unknown ones 555", "[smtp][dsn
 
   ServerOptions no_dsn = relay_options();
   no_dsn.offer_dsn = false;
-  ServerHarness plain(no_dsn);
+  ServerDriver plain(no_dsn);
   CHECK(plain.send("EHLO client.example.org\r\n").find("DSN") == std::string::npos);
   CHECK(plain.send("MAIL FROM:<a@example.org> RET=FULL\r\n") == "555 5.5.4 Unsupported MAIL parameter RET\r\n");
 }

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "protocols/common/base64.h"
-#include "server_harness.h"
+#include "tests/support/smtp_server_driver.h"
 
 using namespace maillab::smtp;
 using maillab::common::base64_encode;
 using maillab::smtp::testing::relay_options;
-using maillab::smtp::testing::ServerHarness;
+using maillab::smtp::testing::ServerDriver;
 using maillab::smtp::testing::submission_options;
 
 namespace {
@@ -16,15 +16,15 @@ std::string plain(std::string_view user, std::string_view password) {
 }  // namespace
 
 TEST_CASE("server: AUTH is offered on submission, not on relay", "[smtp][server_auth]") {
-  ServerHarness submission(submission_options());
+  ServerDriver submission(submission_options());
   CHECK(submission.send("EHLO laptop\r\n").find("250-AUTH PLAIN LOGIN\r\n") != std::string::npos);
-  ServerHarness relay(relay_options());
+  ServerDriver relay(relay_options());
   CHECK(relay.send("EHLO laptop\r\n").find("AUTH") == std::string::npos);
   CHECK(relay.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "503 5.5.1 Authentication not enabled\r\n");
 }
 
 TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission", "[smtp][server_auth]") {
-  ServerHarness harness(submission_options());
+  ServerDriver harness(submission_options());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
   CHECK(harness.server.session().authenticated_user == "alice");
@@ -40,7 +40,7 @@ TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission"
 }
 
 TEST_CASE("server: AUTH PLAIN with a 334 challenge", "[smtp][server_auth]") {
-  ServerHarness harness(submission_options());
+  ServerDriver harness(submission_options());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN\r\n") == "334 \r\n");
   CHECK(harness.server.state() == ServerState::auth_plain_response);
@@ -48,7 +48,7 @@ TEST_CASE("server: AUTH PLAIN with a 334 challenge", "[smtp][server_auth]") {
 }
 
 TEST_CASE("server: AUTH LOGIN prompts for user name and password", "[smtp][server_auth]") {
-  ServerHarness harness(submission_options());
+  ServerDriver harness(submission_options());
   harness.hello();
   CHECK(harness.send("AUTH LOGIN\r\n") == "334 VXNlcm5hbWU6\r\n");
   CHECK(harness.server.state() == ServerState::auth_login_username);
@@ -57,14 +57,14 @@ TEST_CASE("server: AUTH LOGIN prompts for user name and password", "[smtp][serve
   CHECK(harness.send(maillab::common::base64_encode("wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
   CHECK(harness.events_of<AuthenticationSucceeded>()[0].mechanism == "LOGIN");
   // With the user name as initial response.
-  ServerHarness initial(submission_options());
+  ServerDriver initial(submission_options());
   initial.hello();
   CHECK(initial.send("AUTH LOGIN " + maillab::common::base64_encode("alice") + "\r\n") == "334 UGFzc3dvcmQ6\r\n");
   CHECK(initial.send(maillab::common::base64_encode("wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
 }
 
 TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism", "[smtp][server_auth]") {
-  ServerHarness harness(submission_options());
+  ServerDriver harness(submission_options());
   harness.hello();
   CHECK(harness.send("AUTH PLAIN " + plain("alice", "wrong") + "\r\n") == "535 5.7.8 Authentication credentials invalid\r\n");
   CHECK(harness.events_of<AuthenticationFailed>().size() == 1);
@@ -79,7 +79,7 @@ TEST_CASE("server: 535 on bad credentials, cancel, bad base64, unknown mechanism
 TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)", "[smtp][server_auth]") {
   ServerOptions config = submission_options();
   config.advertise_auth_without_tls = false;
-  ServerHarness harness(config);
+  ServerDriver harness(config);
   std::string ehlo = harness.send("EHLO laptop\r\n");
   CHECK(ehlo.find("AUTH") == std::string::npos);
   CHECK(ehlo.find("STARTTLS") != std::string::npos);
@@ -91,7 +91,7 @@ TEST_CASE("server: AUTH can be hidden until TLS (RFC 4954 §4)", "[smtp][server_
 }
 
 TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext", "[smtp][server_auth]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.hello();
   CHECK(harness.send("STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n") == "220 2.0.0 Ready to start TLS\r\n");
   CHECK(harness.events_of<TlsStarted>().size() == 1);
@@ -108,7 +108,7 @@ TEST_CASE("server: STARTTLS resets the session and drops pipelined plaintext", "
 TEST_CASE("server: implicit TLS (465) starts with TLS and offers no STARTTLS", "[smtp][server_auth]") {
   ServerOptions config = submission_options();
   config.mode = ServerMode::implicit_tls;
-  ServerHarness harness(config);
+  ServerDriver harness(config);
   CHECK(harness.server.session().tls);
   std::string ehlo = harness.send("EHLO laptop\r\n");
   CHECK(ehlo.find("STARTTLS") == std::string::npos);

@@ -1,14 +1,14 @@
 #include <catch2/catch.hpp>
 
-#include "server_harness.h"
+#include "tests/support/smtp_server_driver.h"
 
 using namespace maillab::smtp;
 using maillab::smtp::testing::relay_options;
-using maillab::smtp::testing::ServerHarness;
+using maillab::smtp::testing::ServerDriver;
 using maillab::smtp::testing::submission_options;
 
 TEST_CASE("server: 503 bad sequence of commands", "[smtp][server_errors]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   CHECK(harness.send("MAIL FROM:<a@example.org>\r\n") == "503 5.5.1 Bad sequence of commands: Send HELO/EHLO first\r\n");
   harness.hello();
   CHECK(harness.send("RCPT TO:<b@example.net>\r\n") == "503 5.5.1 Bad sequence of commands: Need MAIL before RCPT\r\n");
@@ -29,14 +29,14 @@ TEST_CASE("server: 554 no valid recipients when every RCPT was refused", "[smtp]
   } policy;
   ServerOptions config = relay_options();
   config.policy = &policy;
-  ServerHarness harness(config);
+  ServerDriver harness(config);
   harness.hello();
   CHECK(harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@elsewhere.example>\r\nDATA\r\n") ==
         "250 2.1.0 Ok\r\n554 5.7.1 Relay access denied\r\n554 5.5.1 No valid recipients\r\n");
 }
 
 TEST_CASE("server: 500 unknown command, 501 syntax errors", "[smtp][server_errors]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   CHECK(harness.send("FOO bar\r\n") == "500 5.5.2 Command unrecognized\r\n");
   CHECK(harness.send("\r\n") == "500 5.5.2 Command unrecognized\r\n");
   CHECK(harness.send("EHLO\r\n") == "501 5.5.4 Syntax: EHLO hostname\r\n");
@@ -55,7 +55,7 @@ TEST_CASE("server: 500 unknown command, 501 syntax errors", "[smtp][server_error
 }
 
 TEST_CASE("server: 530 on submission before AUTH", "[smtp][server_errors]") {
-  ServerHarness harness(submission_options());
+  ServerDriver harness(submission_options());
   harness.hello();
   CHECK(harness.send("MAIL FROM:<alice@example.org>\r\n") == "530 5.7.0 Authentication required\r\n");
 }
@@ -63,7 +63,7 @@ TEST_CASE("server: 530 on submission before AUTH", "[smtp][server_errors]") {
 TEST_CASE("server: 552 when SIZE is too big, and when the data is too big", "[smtp][server_errors]") {
   ServerOptions config = relay_options();
   config.max_message_size = 100;
-  ServerHarness harness(config);
+  ServerDriver harness(config);
   std::string ehlo = harness.send("EHLO client.example.org\r\n");
   CHECK(ehlo.find("250-SIZE 100\r\n") != std::string::npos);
   CHECK(harness.send("MAIL FROM:<a@example.org> SIZE=101\r\n") ==
@@ -79,7 +79,7 @@ TEST_CASE("server: 552 when SIZE is too big, and when the data is too big", "[sm
 }
 
 TEST_CASE("server: 452 beyond the recipient limit", "[smtp][server_errors]") {
-  ServerHarness defaults(relay_options());
+  ServerDriver defaults(relay_options());
   defaults.hello();
   defaults.send("MAIL FROM:<a@example.org>\r\n");
   std::string replies;
@@ -89,7 +89,7 @@ TEST_CASE("server: 452 beyond the recipient limit", "[smtp][server_errors]") {
 }
 
 TEST_CASE("server: line too long, for commands and for message text", "[smtp][server_errors]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.hello();
   std::string long_command = "NOOP " + std::string(600, 'x') + "\r\n";
   CHECK(harness.send(long_command) == "500 5.5.2 Line too long (RFC 5321 4.5.3.1.4: at most 512 octets)\r\n");
@@ -118,7 +118,7 @@ TEST_CASE("server: line too long, for commands and for message text", "[smtp][se
 TEST_CASE("server: too many errors end the session with 421", "[smtp][server_errors]") {
   ServerOptions config = relay_options();
   config.max_errors = 3;
-  ServerHarness harness(config);
+  ServerDriver harness(config);
   std::string output = harness.send("A\r\nB\r\nC\r\nD\r\n");
   CHECK(output ==
         "500 5.5.2 Command unrecognized\r\n500 5.5.2 Command unrecognized\r\n500 5.5.2 Command unrecognized\r\n"
@@ -127,14 +127,14 @@ TEST_CASE("server: too many errors end the session with 421", "[smtp][server_err
   CHECK(harness.send("NOOP\r\n").empty());
 }
 
-TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transaction", "[smtp][server_errors]") {
-  ServerHarness harness(relay_options());
+TEST_CASE("server: shutdown sends 421, a dropped connection aborts the transaction", "[smtp][server_errors]") {
+  ServerDriver harness(relay_options());
   harness.hello();
   harness.server.shutdown();
   CHECK(harness.output() == "421 4.3.2 mx.example.net Service not available, closing transmission channel\r\n");
   CHECK(harness.server.closed());
 
-  ServerHarness dropped(relay_options());
+  ServerDriver dropped(relay_options());
   dropped.hello();
   dropped.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\nhalf a message\r\n");
   dropped.server.handle_close();
@@ -146,7 +146,7 @@ TEST_CASE("server: shutdown sends 421; a dropped connection aborts the transacti
 }
 
 TEST_CASE("server: a junk byte stream never crashes or hangs", "[smtp][server_errors]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   std::string junk;
   unsigned seed = 12345;
   for (int index = 0; index < 20000; ++index) {

@@ -1,14 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "protocols/smtp/received.h"
-#include "server_harness.h"
+#include "tests/support/smtp_server_driver.h"
 
 using namespace maillab::smtp;
 using maillab::smtp::testing::relay_options;
-using maillab::smtp::testing::ServerHarness;
+using maillab::smtp::testing::ServerDriver;
 
 TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   CHECK(harness.greeting == "220 mx.example.net ESMTP maillab\r\n");
   CHECK(harness.server.state() == ServerState::waiting_for_hello);
   CHECK(harness.send("EHLO client.example.org\r\n") ==
@@ -56,7 +56,7 @@ TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][serve
 }
 
 TEST_CASE("server: pipelined MAIL/RCPT/RCPT/DATA in one handle_bytes, verdicts answered later", "[smtp][server]") {
-  ServerHarness harness(relay_options(), false);
+  ServerDriver harness(relay_options(), false);
   harness.hello();
   std::string output = harness.send(
       "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nRCPT TO:<nobody@example.net>\r\nDATA\r\n");
@@ -102,7 +102,7 @@ TEST_CASE("server: a synchronous policy decides without waiting", "[smtp][server
   } policy;
   ServerOptions config = relay_options();
   config.policy = &policy;
-  ServerHarness harness(config, false);
+  ServerDriver harness(config, false);
   harness.hello();
   CHECK(harness.send("MAIL FROM:<>\r\nRCPT TO:<eve@example.net>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n") ==
         "250 2.1.0 Ok\r\n550 5.1.1 User unknown\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
@@ -115,7 +115,7 @@ TEST_CASE("server: a synchronous policy decides without waiting", "[smtp][server
 }
 
 TEST_CASE("server: dot-unstuffing and the lone-dot line", "[smtp][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.hello();
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
   CHECK(harness.send("Subject: dots\r\n\r\n..leading dot\r\n..\r\n...\r\nlast\r\n.\r\n") == "250 2.0.0 Ok: queued\r\n");
@@ -125,7 +125,7 @@ TEST_CASE("server: dot-unstuffing and the lone-dot line", "[smtp][server]") {
 }
 
 TEST_CASE("server: bare LF does not end DATA (no SMTP smuggling)", "[smtp][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.hello();
   harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n");
   CHECK(harness.send("x\n.\nMAIL FROM:<evil@example.org>\r\n").empty());
@@ -137,22 +137,22 @@ TEST_CASE("server: partial lines split across handle_bytes calls, byte by byte",
   std::string dialogue =
       "EHLO client.example.org\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n"
       "Subject: split\r\n\r\nbody line\r\n.\r\nQUIT\r\n";
-  ServerHarness whole(relay_options());
+  ServerDriver whole(relay_options());
   std::string expected = whole.send(dialogue);
-  ServerHarness split(relay_options());
+  ServerDriver split(relay_options());
   std::string output;
   for (char c : dialogue) output += split.send(std::string(1, c));
   CHECK(output == expected);
   CHECK(split.events_of<MessageAccepted>().size() == 1);
   CHECK(split.events_of<MessageAccepted>()[0].message == "Subject: split\r\n\r\nbody line\r\n");
   // A CRLF split between two calls.
-  ServerHarness crlf(relay_options());
+  ServerDriver crlf(relay_options());
   CHECK(crlf.send("NOOP\r").empty());
   CHECK(crlf.send("\n") == "250 2.0.0 Ok\r\n");
 }
 
 TEST_CASE("server: RSET, HELO without enhanced codes, VRFY and HELP", "[smtp][server]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   CHECK(harness.send("HELO old.example.org\r\n") == "250 mx.example.net\r\n");
   CHECK_FALSE(harness.server.session().esmtp);
   // RFC 2034: no enhanced codes for a client that did not say EHLO.

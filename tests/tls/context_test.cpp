@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/tls/tls_test_pki.h"
+#include "tests/support/tls_test_pki.h"
 
 using namespace maillab::tls;
 using namespace maillab::tls::testing;
@@ -60,7 +60,7 @@ std::string first_flight(Session& session, const std::string& peer_flight = {}) 
 
 }  // namespace
 
-TEST_CASE("sessions of one configuration share one SSL_CTX; other trust anchors get another", "[tls][context]") {
+TEST_CASE("sessions of one configuration share one SSL_CTX, other trust anchors get another", "[tls][context]") {
   TestPki pki, other_pki;
   Session first(client_config(pki, "mx.example.org", 1)), second(client_config(pki, "other.example.org", 2));
   CHECK(&first.context() == &second.context());
@@ -95,7 +95,7 @@ TEST_CASE("a session on a shared SSL_CTX sends the bytes it sent with a context 
   CHECK(server_flight == first_flight_with_own_context(server, client_hello));
 }
 
-TEST_CASE("the context cache stays small; a session outlives its context's eviction", "[tls][context]") {
+TEST_CASE("the context cache stays small, a session outlives its context's eviction", "[tls][context]") {
   TestPki pki;
   Session early(client_config(pki, "mx.example.org", 1));
   std::vector<std::unique_ptr<TestPki>> others;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "tests/tls/tls_test_pki.h"
+#include "tests/support/tls_test_pki.h"
 
 using namespace maillab::tls;
 using namespace maillab::tls::testing;

@@ -102,7 +102,7 @@ TEST_CASE("mail-intro: TLS records are locked, SMTP before STARTTLS is open, bar
   CHECK(open > 5);
 }
 
-TEST_CASE("pop3-two-devices: STLS (110) is open until TLS begins, then locked; 995 is locked from the first byte",
+TEST_CASE("pop3-two-devices: STLS (110) is open until TLS begins, then locked, 995 is locked from the first byte",
           "[viz][tls]") {
   auto world = run_shipped("pop3-two-devices", 30);
   const auto& records = world->simulator.trace().records();

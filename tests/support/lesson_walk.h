@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lesson_test_support.h"
+#include "tests/support/lesson_driver.h"
 #include "lessons/lesson_run.h"
 
 namespace maillab::lessons::testing {

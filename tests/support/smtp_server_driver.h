@@ -1,4 +1,5 @@
-// A ServerSession with its events collected, for tests.
+// Drives one SMTP ServerSession for tests: sends bytes, collects its events, answers every verdict
+// with the default positive reply unless told not to. Relay and submission options with one user.
 #pragma once
 
 #include <string>
@@ -24,13 +25,13 @@ inline ServerOptions submission_options() {
   return config;
 }
 
-struct ServerHarness {
+struct ServerDriver {
   ServerSession server;
   std::vector<ServerEvent> events;
   bool auto_accept = true;  // answer every verdict with the default positive reply
   std::string greeting;
 
-  explicit ServerHarness(ServerOptions config, bool accept_all = true)
+  explicit ServerDriver(ServerOptions config, bool accept_all = true)
       : server(std::move(config), "192.0.2.10", "client.example.org"), auto_accept(accept_all) {
     server.start();
     greeting = output();

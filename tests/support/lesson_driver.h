@@ -1,4 +1,5 @@
-// Shared by the lesson tests: a small inline scenario, and loading helpers.
+// Drives lessons for tests: a small inline scenario, loading lesson text, and `maillab lesson`
+// run through the library with its exit status and output.
 #pragma once
 
 #include <sstream>

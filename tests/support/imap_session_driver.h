@@ -1,13 +1,13 @@
 #pragma once
-// Shared helpers for the IMAP session tests: a store with two messages and a way to talk to a
-// server session.
+// Drives IMAP sessions for tests: a store where bob has two messages, say() to a server session,
+// login and select, and run() to shuttle bytes between a client session and a server session.
 
 #include <string>
 
 #include "protocols/imap/server_session.h"
 #include "protocols/store/mail_store.h"
 
-namespace imap_test {
+namespace maillab::imap::testing {
 
 inline const std::string message_one =
     "From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: Lunch\r\n"
@@ -53,4 +53,4 @@ void run(Client& client, maillab::imap::ServerSession& server) {
   }
 }
 
-}  // namespace imap_test
+}  // namespace maillab::imap::testing

@@ -192,6 +192,14 @@ struct FakeInternet {
     }
   }
 
+  // The first question of a test: asks it at `now`, runs until quiet and REQUIREs its one answer.
+  const Message& ask(Resolver& resolver, std::uint64_t token, const Name& name, RecordType type) {
+    resolver.start_query(token, name, type, now);
+    run(resolver);
+    REQUIRE(answers.size() == 1);
+    return answers[0].second.response;
+  }
+
   std::size_t sent_to(std::uint32_t address) const {
     return static_cast<std::size_t>(std::count_if(sent.begin(), sent.end(), [address](const Transmit& transmit) {
       return transmit.server_address == address;
