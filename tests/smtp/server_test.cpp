@@ -201,7 +201,7 @@ TEST_CASE("server: Received header for an authenticated TLS submission", "[smtp]
 }
 
 TEST_CASE("server: every state change is one StateChanged event, in order", "[smtp][server][state]") {
-  ServerHarness harness(relay_options());
+  ServerDriver harness(relay_options());
   harness.send("EHLO client.example.org\r\n");
   harness.send("RSET\r\n");  // ready stays ready: no event
   harness.send("MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nRCPT TO:<carol@example.net>\r\n");
