@@ -10,7 +10,7 @@
 using maillab::bench::HoldIncrements;
 using maillab::bench::hold_increment;
 
-TEST_CASE("hold increments: uniform in [0, 2*mean), exponential with the same mean", "[app][bench]") {
+TEST_CASE("hold increments: uniform from 0 up to twice the mean, exponential with the same mean", "[app][bench]") {
   const std::int64_t mean = 1000;
   const int draws = 200'000;
   maillab::engine::Rng rng(7);
