@@ -6,6 +6,7 @@
 #include <cctype>
 #include <limits>
 
+#include "protocols/common/ascii_case.h"
 #include "scenarios/diagnostics.h"
 
 namespace maillab::lessons::loader {
@@ -187,7 +188,7 @@ std::optional<std::size_t> read_answer_index(const YAML::Node& node, std::size_t
   }
   const std::string& text = node.Scalar();
   if (text.size() == 1 && std::isalpha(static_cast<unsigned char>(text[0]))) {
-    std::size_t index = static_cast<std::size_t>(std::tolower(static_cast<unsigned char>(text[0])) - 'a');
+    std::size_t index = static_cast<std::size_t>(common::to_lower(text[0]) - 'a');
     if (index < count) return index;
     context.error(node, "quiz answer '" + text + "' is out of range: there are " + std::to_string(count) + " choices",
                   expected);

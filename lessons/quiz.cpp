@@ -6,6 +6,8 @@
 #include <iterator>
 #include <set>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::lessons {
 namespace {
 
@@ -80,7 +82,7 @@ std::string normalize_answer(std::string_view answer) {
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += common::to_lower(c);
   }
   return out;
 }

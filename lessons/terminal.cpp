@@ -11,6 +11,7 @@
 #include "lessons/quiz.h"
 #include "lessons/result_file.h"
 #include "lessons/text_layout.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::lessons {
 namespace {
@@ -79,7 +80,7 @@ std::string kind_label(const engine::TraceRecord& record) {
       // "tcp", "udp", "tls": the transport the event belongs to.
       if (record.protocol.empty() || record.protocol.size() > 5) return "conn";
       std::string lower;
-      for (char c : record.protocol) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char c : record.protocol) lower += common::to_lower(c);
       return lower;
     }
     case engine::TraceKind::protocol: return "msg";
@@ -230,7 +231,7 @@ class Session {
       }
       if (!check.valid) {
         std::string problem = check.problem;
-        if (!problem.empty()) problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
+        if (!problem.empty()) problem[0] = common::to_upper(problem[0]);
         out_ << "  " << problem << (source_.interactive() ? " (or q to quit).\n" : ".\n");
         if (!source_.interactive()) return false;  // checked beforehand; never loop on a file
         continue;

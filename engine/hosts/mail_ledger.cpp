@@ -3,14 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
-namespace maillab::engine {
+#include "protocols/common/ascii_case.h"
 
-namespace {
-bool same_address(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
-}
-}  // namespace
+namespace maillab::engine {
 
 std::string MailLedger::name_report(const std::string& id, std::string_view kind, std::string_view qualifier) {
   std::string name = id + "-" + std::string(kind);
@@ -53,7 +48,7 @@ LedgerCopy* MailLedger::copy(const std::string& id, const std::string& recipient
   auto it = entries_.find(id);
   if (it == entries_.end()) return nullptr;
   for (auto& c : it->second.copies)
-    if (c.fate == CopyFate::queued && same_address(c.recipient, recipient)) return &c;
+    if (c.fate == CopyFate::queued && common::equals_ignoring_case(c.recipient, recipient)) return &c;
   return nullptr;
 }
 

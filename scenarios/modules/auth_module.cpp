@@ -18,6 +18,7 @@
 #include "engine/hosts/mail/mta_service.h"
 #include "scenarios/modules/dns_module.h"
 #include "scenarios/modules/builtin_modules.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::scenarios {
 namespace auth_module {
@@ -61,7 +62,7 @@ std::shared_ptr<engine::DkimSigner> parse_signer(const YAML::Node& node, LoadCon
   engine::DkimSignerOptions options;
   options.domain = *domain;
   options.selector = *selector;
-  for (auto& c : options.domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : options.domain) c = common::to_lower(c);
   if (node["private_key"]) {
     auto pem = context.text(node["private_key"], "dkim_sign private_key");
     if (!pem) return nullptr;

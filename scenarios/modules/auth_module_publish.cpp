@@ -17,14 +17,10 @@
 #include "engine/hosts/dns/authoritative_service.h"
 #include "engine/net/network.h"
 #include "scenarios/modules/auth_module.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::scenarios::auth_module {
 namespace {
-
-std::string lowercase(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Adds `record` to the zone holding it on `server` and on every server that serves the same zone.
 bool add_everywhere(engine::AuthoritativeService& server, const dns::ResourceRecord& record, engine::Network& network,
@@ -60,7 +56,7 @@ void publish_one(const YAML::Node& node, engine::Host& host, engine::Authoritati
   if (!context.check_keys(node, "publish", {"domain"}, {"spf", "dkim", "dmarc", "ttl"})) return;
   auto domain_text = context.text(node["domain"], "publish domain");
   if (!domain_text) return;
-  const std::string domain = lowercase(*domain_text);
+  const std::string domain = common::to_lower(*domain_text);
   std::uint32_t ttl = 300;
   if (node["ttl"]) {
     auto value = context.integer(node["ttl"], "publish ttl", 0, 2147483647);

@@ -10,6 +10,7 @@
 #include "engine/net/network.h"
 #include "protocols/dns/presentation.h"
 #include "scenarios/modules/builtin_modules.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::scenarios {
 namespace dns_module {
@@ -51,7 +52,7 @@ std::string strip_line_prefix(const std::string& message) {
 
 bool mentions_soa(const std::string& text) {
   std::string upper;
-  for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : text) upper += common::to_upper(c);
   for (std::size_t at = upper.find("SOA"); at != std::string::npos; at = upper.find("SOA", at + 1)) {
     bool left = at == 0 || std::isspace(static_cast<unsigned char>(upper[at - 1]));
     bool right = at + 3 >= upper.size() || std::isspace(static_cast<unsigned char>(upper[at + 3]));

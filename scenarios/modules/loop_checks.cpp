@@ -8,13 +8,10 @@
 #include <string>
 #include <tuple>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::scenarios {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Follows `next` from each start in order; calls `found` once per loop with its members in
 // order, starting from the member met first. `next` gives the successors of a node.
@@ -74,7 +71,7 @@ std::optional<YAML::Node> record_node_for(const dns::Name& owner, const dns::Nam
     std::string first, word;
     words >> first;
     bool cname = false;
-    while (words >> word) cname = cname || lower(word) == "cname";
+    while (words >> word) cname = cname || common::to_lower(word) == "cname";
     if (!cname) continue;
     if (first == "@") {
       if (owner == origin) return node;
@@ -94,17 +91,17 @@ void report_alias_loops(const YAML::Node& block, LoadContext& context) {
   std::set<std::string> domains;
   if (block["domains"].IsSequence())
     for (const auto& domain : block["domains"])
-      if (domain.IsScalar()) domains.insert(lower(domain.Scalar()));
+      if (domain.IsScalar()) domains.insert(common::to_lower(domain.Scalar()));
   std::map<std::string, std::vector<std::string>> targets;  // alias -> local names it expands to
   std::map<std::string, YAML::Node> declared_at;
   std::vector<std::string> order;
   for (const auto& entry : aliases) {
     if (!entry.first.IsScalar()) continue;
-    const std::string alias = lower(entry.first.Scalar());
+    const std::string alias = common::to_lower(entry.first.Scalar());
     std::vector<std::string> names;
     auto add = [&](const YAML::Node& target) {
       if (!target.IsScalar()) return;
-      std::string name = lower(target.Scalar());
+      std::string name = common::to_lower(target.Scalar());
       if (const auto at = name.find('@'); at != std::string::npos) {
         if (!domains.count(name.substr(at + 1))) return;  // mail leaves these mailboxes
         name.resize(at);

@@ -22,6 +22,7 @@
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "scenarios/modules/builtin_modules.h"
 #include "scenarios/modules/loop_checks.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::scenarios {
 namespace {
@@ -218,7 +219,7 @@ std::string header_value(const std::string& message, std::string_view name) {
     std::string_view line(header.data() + at, line_end - at);
     if (line.size() > name.size() && line[name.size()] == ':' &&
         std::equal(name.begin(), name.end(), line.begin(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+                   [](char a, char b) { return common::to_lower(a) == common::to_lower(b); })) {
       auto value = line.substr(name.size() + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
       return std::string(value);

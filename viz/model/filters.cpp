@@ -4,18 +4,10 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::viz {
 
-namespace {
-
-bool contains_ignoring_case(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower((unsigned char)a) == std::tolower((unsigned char)b); });
-  return it != haystack.end();
-}
-
-}  // namespace
 
 bool RecordFilter::matches(const engine::TraceRecord& record) const {
   if (!(kinds & kind_bit(record.kind))) return false;
@@ -24,11 +16,11 @@ bool RecordFilter::matches(const engine::TraceRecord& record) const {
   } else if (!(categories & category_bit(categorize_protocol(record.protocol)))) {
     return false;
   }
-  if (!host.empty() && !contains_ignoring_case(record.node, host) && !contains_ignoring_case(record.peer, host)) {
+  if (!host.empty() && !common::contains_ignoring_case(record.node, host) && !common::contains_ignoring_case(record.peer, host)) {
     return false;
   }
   if (!message.empty() && record.message != message) return false;
-  return contains_ignoring_case(record.summary, text);
+  return common::contains_ignoring_case(record.summary, text);
 }
 
 void FilteredView::reset() {

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::viz {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
-}
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -48,7 +44,7 @@ PacketCategory categorize_protocol(std::string_view protocol) {
   auto is = [protocol](std::string_view name) {
     return protocol.size() == name.size() &&
            std::equal(name.begin(), name.end(), protocol.begin(),
-                      [](char a, char b) { return a == char(std::tolower(static_cast<unsigned char>(b))); });
+                      [](char a, char b) { return a == common::to_lower(b); });
   };
   if (is("dns")) return PacketCategory::dns;
   if (is("smtp") || is("esmtp") || is("submission")) return PacketCategory::smtp;
@@ -110,11 +106,11 @@ std::string_view category_name(PacketCategory category) { return category_look(c
 
 NodeClass classify_node(std::string_view role, bool is_router, const std::vector<std::string>& service_kinds) {
   if (is_router) return NodeClass::router;
-  const NodeClass by_role = classify_text(lower(role));
+  const NodeClass by_role = classify_text(common::to_lower(role));
   if (by_role != NodeClass::other) return by_role;
   // A plain "host" role: let the first service that says something decide.
   for (const auto& kind : service_kinds) {
-    const NodeClass by_service = classify_text(lower(kind));
+    const NodeClass by_service = classify_text(common::to_lower(kind));
     if (by_service != NodeClass::other) return by_service;
   }
   return NodeClass::other;

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "viz/panels/host_sections_rows.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::viz {
 
@@ -46,14 +47,6 @@ std::string format_bytes(std::uint64_t bytes) {
 }
 
 namespace {
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
@@ -82,7 +75,7 @@ std::string header_value(std::string_view message, std::string_view name) {
     if (continuation) continue;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    if (equal_ignoring_case(trim(line.substr(0, colon)), name)) {
+    if (common::equals_ignoring_case(trim(line.substr(0, colon)), name)) {
       found = true;
       value = std::string(trim(line.substr(colon + 1)));
     }

@@ -3,16 +3,10 @@
 #include <cctype>
 
 #include "engine/net/host.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // Where the header section ends: the offset of the empty line's CRLF (or npos for no body).
 std::size_t header_end(const std::string& message) {
@@ -53,7 +47,7 @@ std::vector<std::string> apply_tamper_rules(std::string& message, const std::vec
             end = message.find("\r\n", end + 2);
           if (end == std::string::npos) break;
           const std::size_t colon = message.find(':', line);
-          if (colon != std::string::npos && colon < end && same_name(std::string_view(message).substr(line, colon - line), rule.header)) {
+          if (colon != std::string::npos && colon < end && common::equals_ignoring_case(std::string_view(message).substr(line, colon - line), rule.header)) {
             std::string old_value = message.substr(colon + 1, end - colon - 1);
             while (!old_value.empty() && (old_value.front() == ' ' || old_value.front() == '\t')) old_value.erase(0, 1);
             const std::string replacement = rule.header + ": " + rule.text;

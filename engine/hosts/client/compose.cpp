@@ -7,6 +7,7 @@
 #include "protocols/mail/address.h"
 #include "protocols/mail/date.h"
 #include "protocols/mail/message.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 bool starts_with_word(const std::string& subject, const std::string& prefix) {
   if (subject.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(subject[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+    if (common::to_lower(subject[i]) != common::to_lower(prefix[i]))
       return false;
   return true;
 }

@@ -5,14 +5,10 @@
 
 #include "engine/hosts/mail_ledger.h"
 #include "protocols/mail/message.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // The first words of the body a list view shows, skipping quoted lines ("> ...").
 std::string first_words(const std::string& body, std::size_t max_words = 8) {
@@ -51,7 +47,7 @@ void summarize_message(DeviceMessage& message) {
 void set_flags_from_imap(DeviceMessage& message, const std::vector<std::string>& flags) {
   message.seen = message.answered = message.flagged = message.deleted = false;
   for (const auto& flag : flags) {
-    const std::string name = lower(flag);
+    const std::string name = common::to_lower(flag);
     if (name == "\\seen") message.seen = true;
     else if (name == "\\answered") message.answered = true;
     else if (name == "\\flagged") message.flagged = true;

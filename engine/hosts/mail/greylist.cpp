@@ -3,19 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/common/ascii_case.h"
+
 namespace maillab::engine {
-namespace {
-
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-}  // namespace
 
 Greylist::Verdict Greylist::check(const std::string& client_address, const std::string& sender,
                                   const std::string& recipient, Time now) {
-  auto key = std::make_tuple(client_address, lowercase(sender), lowercase(recipient));
+  auto key = std::make_tuple(client_address, common::to_lower(sender), common::to_lower(recipient));
   auto found = triplets_.find(key);
   // A triplet not seen for max_age starts again (postgrey forgets it).
   if (found != triplets_.end() && now - found->second.last > policy_.max_age) {

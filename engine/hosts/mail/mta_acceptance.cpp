@@ -10,6 +10,7 @@
 #include "protocols/mail/message.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/received.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 std::string domain_of(std::string_view address) {
   const auto at = address.rfind('@');
   std::string domain(at == std::string_view::npos ? std::string_view{} : address.substr(at + 1));
-  std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return std::tolower(c); });
+  domain = common::to_lower(domain);
   return domain;
 }
 

@@ -7,22 +7,14 @@
 #include "engine/hosts/mail/mail_trace.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/net/network.h"
+#include "protocols/common/ascii_case.h"
 
 namespace maillab::engine {
-namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
 
 MtaService::MtaService(MtaConfig config, MailLedger& ledger)
     : config_(std::move(config)), ledger_(ledger), greylist_(config_.greylist.value_or(GreylistPolicy{})) {
-  for (auto& domain : config_.domains) domain = lowercase(domain);
-  for (auto& domain : config_.relay_domains) domain = lowercase(domain);
+  for (auto& domain : config_.domains) domain = common::to_lower(domain);
+  for (auto& domain : config_.relay_domains) domain = common::to_lower(domain);
 }
 
 std::map<std::uint16_t, smtp::ServerMode> MtaService::listeners() const {
@@ -36,8 +28,8 @@ std::map<std::uint16_t, smtp::ServerMode> MtaService::listeners() const {
 }
 
 std::vector<std::string> MtaService::apply_config(MtaConfig next) {
-  for (auto& domain : next.domains) domain = lowercase(domain);
-  for (auto& domain : next.relay_domains) domain = lowercase(domain);
+  for (auto& domain : next.domains) domain = common::to_lower(domain);
+  for (auto& domain : next.relay_domains) domain = common::to_lower(domain);
   if (next.hostname.empty() && host_) next.hostname = host_->name();
   if (next.greylist && (!config_.greylist || next.greylist->delay != config_.greylist->delay ||
                         next.greylist->max_age != config_.greylist->max_age))
@@ -140,11 +132,11 @@ std::vector<std::string> MtaService::domains() const {
 
 bool MtaService::is_local_domain(std::string_view domain) const {
   const auto list = domains();
-  return std::find(list.begin(), list.end(), lowercase(domain)) != list.end();
+  return std::find(list.begin(), list.end(), common::to_lower(domain)) != list.end();
 }
 
 bool MtaService::is_relay_domain(std::string_view domain) const {
-  return std::find(config_.relay_domains.begin(), config_.relay_domains.end(), lowercase(domain)) !=
+  return std::find(config_.relay_domains.begin(), config_.relay_domains.end(), common::to_lower(domain)) !=
          config_.relay_domains.end();
 }
 
