@@ -47,7 +47,9 @@ class SubmissionClient : public Service {
 
   void submit(Submission submission);
   const SubmissionCounts& counts() const { return counts_; }
-  std::size_t attempts_held() const { return running_.size(); }  // == counts().running()
+  // The attempts still running: counts().running(), except between a crash (on_crash lets them go)
+  // and the reports the crash brings.
+  std::size_t attempts_held() const { return running_.size(); }
 
  private:
   Host* host_ = nullptr;
