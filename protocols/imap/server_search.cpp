@@ -72,7 +72,13 @@ class SearchParser {
     };
   }
 
-  std::optional<SearchPredicate> parse_key(std::string* error) {
+  // `missing`: the reply when no value is left for this key. Checked here, not only by the caller:
+  // OR's left key can take several values ("OR UID 1:* ..."), leaving none for the right one.
+  std::optional<SearchPredicate> parse_key(std::string* error, const char* missing = "SEARCH needs a key") {
+    if (index_ >= values_.size()) {
+      *error = missing;
+      return std::nullopt;
+    }
     if (depth_ >= max_list_depth) {
       *error = "SEARCH keys nested deeper than " + std::to_string(max_list_depth) + " levels";
       return std::nullopt;
@@ -170,22 +176,14 @@ class SearchParser {
       });
     }
     if (key == "NOT") {
-      if (index_ >= values_.size()) {
-        *error = "NOT needs a key";
-        return std::nullopt;
-      }
-      auto inner = parse_key(error);
+      auto inner = parse_key(error, "NOT needs a key");
       if (!inner) return std::nullopt;
       return SearchPredicate([inner = std::move(*inner)](const SearchContext& c) { return !inner(c); });
     }
     if (key == "OR") {
-      if (index_ + 1 >= values_.size()) {
-        *error = "OR needs two keys";
-        return std::nullopt;
-      }
-      auto left = parse_key(error);
+      auto left = parse_key(error, "OR needs two keys");
       if (!left) return std::nullopt;
-      auto right = parse_key(error);
+      auto right = parse_key(error, "OR needs two keys");
       if (!right) return std::nullopt;
       return SearchPredicate([l = std::move(*left), r = std::move(*right)](const SearchContext& c) {
         return l(c) || r(c);

@@ -179,6 +179,13 @@ TEST_CASE("IMAP SEARCH keys and UID SEARCH", "[imap][server_session]") {
   CHECK(say(session, "b3 SEARCH FROB\r\n") == "b3 BAD unknown SEARCH key FROB\r\n");
   CHECK(say(session, "b4 SEARCH FROM\r\n") == "b4 BAD FROM needs an argument\r\n");
   CHECK(say(session, "b5 SEARCH CHARSET KOI8-R ALL\r\n") == "b5 NO [BADCHARSET (US-ASCII UTF-8)] unsupported charset\r\n");
+  // OR's left key took every value that was left (the fuzzer's find: it read past the list).
+  CHECK(say(session, "b6 UID SEARCH OR UID 1:*\r\n") == "b6 BAD OR needs two keys\r\n");
+  CHECK(say(session, "b7 SEARCH OR HEADER subject lunch\r\n") == "b7 BAD OR needs two keys\r\n");
+  CHECK(say(session, "b8 SEARCH OR SEEN\r\n") == "b8 BAD OR needs two keys\r\n");
+  CHECK(say(session, "b9 SEARCH NOT\r\n") == "b9 BAD NOT needs a key\r\n");
+  CHECK(say(session, "c1 SEARCH (OR SEEN)\r\n") == "c1 BAD OR needs two keys\r\n");
+  CHECK(say(session, "c2 SEARCH OR SEEN DELETED\r\n") == "* SEARCH 3\r\nc2 OK SEARCH completed\r\n");
 }
 
 TEST_CASE("IMAP COPY, MOVE and TRYCREATE", "[imap][server_session]") {
