@@ -79,9 +79,7 @@ std::string kind_label(const engine::TraceRecord& record) {
     case engine::TraceKind::transport: {
       // "tcp", "udp", "tls": the transport the event belongs to.
       if (record.protocol.empty() || record.protocol.size() > 5) return "conn";
-      std::string lower;
-      for (char c : record.protocol) lower += common::to_lower(c);
-      return lower;
+      return common::to_lower(record.protocol);
     }
     case engine::TraceKind::protocol: return "msg";
     case engine::TraceKind::mail: return "mail";

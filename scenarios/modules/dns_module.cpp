@@ -51,8 +51,7 @@ std::string strip_line_prefix(const std::string& message) {
 }
 
 bool mentions_soa(const std::string& text) {
-  std::string upper;
-  for (char c : text) upper += common::to_upper(c);
+  const std::string upper = common::to_upper(text);
   for (std::size_t at = upper.find("SOA"); at != std::string::npos; at = upper.find("SOA", at + 1)) {
     bool left = at == 0 || std::isspace(static_cast<unsigned char>(upper[at - 1]));
     bool right = at + 3 >= upper.size() || std::isspace(static_cast<unsigned char>(upper[at + 3]));
