@@ -1,6 +1,7 @@
 // The lesson panel's screen split and, under Xvfb, screenshots of `maillab gui LESSON.yaml` at a
 // step (the panel's model, LessonSession, is tested in tests/lessons/lesson_session_test.cpp).
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <sys/wait.h>
 
@@ -40,7 +41,7 @@ TEST_CASE("lesson screen: the lesson panel never covers the canvas", "[viz][less
 TEST_CASE("maillab gui LESSON: a screenshot at step 2 shows the lesson panel", "[viz][lesson][screenshot]") {
   const auto build = gui_build_directory();
   if (!build) return;
-  const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_panel_test.png").string();
+  const std::string png = (std::filesystem::temp_directory_path() / ("maillab_lesson_panel_test." + std::to_string(::getpid()) + ".png")).string();
   std::filesystem::remove(png);
   const std::string command = "xvfb-run -a -s \"-screen 0 1280x800x24\" " + *build + "/maillab gui " +
                               lesson_file + " --lesson-steps 2 --screenshot " + png + " --frames 3 > /dev/null 2>&1";
@@ -65,7 +66,7 @@ TEST_CASE("maillab gui LESSON --lesson-back: Back in the visualizer replays to t
   // Steps 1-4 with the shipped answers, then Back twice: step 2 again, its quiz waiting, only
   // step 1's point kept; the clock where step 2 first left it. The views switch to the new run
   // (the frames after it draw it without crashing, and the screenshot is written).
-  const std::string png = (std::filesystem::temp_directory_path() / "maillab_lesson_back_test.png").string();
+  const std::string png = (std::filesystem::temp_directory_path() / ("maillab_lesson_back_test." + std::to_string(::getpid()) + ".png")).string();
   auto run = [&](const std::string& extra) {
     return test::run_gui(*build, std::string(lesson_file) + " --lesson-answers tests/lessons/answers/01-dns-lookup.txt " + extra, png);
   };
@@ -97,14 +98,16 @@ TEST_CASE("maillab gui LESSON --lesson-walk: no lesson text is cut off at 1280x8
   for (const char* lesson : {"lessons/02-smtp-journey.yaml", "lessons/05-when-mail-waits.yaml", "lessons/06-push-and-big-answers.yaml"})
     walks.push_back(std::string(lesson) + " --size 1920x1080 --large-fonts");
   // One virtual screen for all the walks (starting Xvfb costs more than a walk).
+  // Names of this process's own: two checkouts testing at once shared one script and output before.
   const auto folder = std::filesystem::temp_directory_path();
-  const std::string script = (folder / "maillab_lesson_walks.sh").string();
-  const std::string out = (folder / "maillab_lesson_walks.txt").string();
+  const std::string tag = std::to_string(::getpid());
+  const std::string script = (folder / ("maillab_lesson_walks." + tag + ".sh")).string();
+  const std::string out = (folder / ("maillab_lesson_walks." + tag + ".txt")).string();
   {
     std::ofstream sh(script, std::ios::trunc);
     for (const auto& walk : walks)
       sh << "echo 'walk: " << walk << "'; " << *build << "/maillab gui " << walk << " --lesson-walk --screenshot "
-         << (folder / "maillab_lesson_walk.png").string() << " 2>&1\n";
+         << (folder / ("maillab_lesson_walk." + tag + ".png")).string() << " 2>&1\n";
   }
   const int status =
       std::system(("xvfb-run -a -s \"-screen 0 1920x1080x24\" sh " + script + " > " + out + " 2>&1").c_str());
@@ -123,4 +126,7 @@ TEST_CASE("maillab gui LESSON --lesson-walk: no lesson text is cut off at 1280x8
     ++walked;
   }
   CHECK(walked == walks.size());
+  in.close();
+  for (const auto& file : {script, out, (folder / ("maillab_lesson_walk." + tag + ".png")).string()})
+    std::filesystem::remove(file);
 }
