@@ -11,14 +11,17 @@
 // maillab's hold: ns-3's Simulator::Run with its EventImpl per event, against maillab's run with
 // its std::function per event. Built only with -DMAILLAB_NS3=ON (Debian: libns3-dev); not part
 // of the tests or CI (bench/README.md, "Against ns-3").
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
+#include <cstdint>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/arguments.h"
 #include "bench/hold.h"
 #include "bench/hold_increments.h"
 #include "engine/core/rng.h"
@@ -82,39 +85,36 @@ void run(const std::string& scheduler, std::size_t pending, std::uint64_t events
   std::fflush(stdout);
 }
 
-int usage(const std::string& problem) {
-  std::cerr << "bench_hold_ns3: " << problem
-            << "\nusage: bench_hold_ns3 [--scheduler Map|Heap|Calendar|PriorityQueue|List|all] [--pending P]"
-               " [--events N] [--increments uniform|exponential] [--seed S]\n";
-  return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string scheduler = "all";
-  std::size_t pending = 1000;
-  std::uint64_t events = 1'000'000, seed = 1;
+  // The flags and their checks are maillab's own (app/arguments.h), so they read as in `maillab bench hold`.
+  std::string error;
+  auto parsed = maillab::app::parse_arguments(std::vector<std::string>(argv + 1, argv + argc),
+                                              {{"scheduler"}, {"pending"}, {"events"}, {"increments"}, {"seed"}}, error);
+  std::uint64_t pending = 1000, events = 1'000'000;
+  std::optional<std::uint64_t> seed;
+  if (!parsed || !maillab::app::read_whole_number(*parsed, "pending", 1, 100'000'000, pending, error) ||
+      !maillab::app::read_whole_number(*parsed, "events", 1, UINT64_MAX, events, error) ||
+      !maillab::app::read_seed(*parsed, seed, error))
+    return maillab::app::usage_error("bench_hold_ns3", error);
+  if (parsed->help || !parsed->positional.empty()) {
+    std::cout << "usage: bench_hold_ns3 [--scheduler Map|Heap|Calendar|PriorityQueue|List|all] [--pending P]"
+                 " [--events N] [--increments uniform|exponential] [--seed S]\n";
+    return parsed->help ? 0 : 2;
+  }
+  const std::string scheduler = parsed->has("scheduler") ? parsed->options["scheduler"] : "all";
+  const std::vector<std::string> known{"Map", "Heap", "Calendar", "PriorityQueue", "List", "all"};
+  if (std::find(known.begin(), known.end(), scheduler) == known.end())  // ns-3 would abort on it
+    return maillab::app::usage_error("bench_hold_ns3", "bad --scheduler '" + scheduler +
+                                                           "'; expected Map, Heap, Calendar, PriorityQueue, List or all");
   HoldIncrements increments = HoldIncrements::uniform;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) return usage("missing a value after " + flag);
-    const std::string value = argv[++i];
-    char* end = nullptr;
-    const unsigned long long number = std::strtoull(value.c_str(), &end, 10);
-    const bool whole = !value.empty() && *end == '\0' && number > 0;
-    if (flag == "--scheduler") {
-      scheduler = value;
-    } else if (flag == "--increments") {
-      auto named = maillab::bench::hold_increments_from_name(value);
-      if (!named) return usage("bad --increments '" + value + "'");
-      increments = *named;
-    } else if (flag == "--pending" || flag == "--events" || flag == "--seed") {
-      if (!whole) return usage("bad " + flag + " '" + value + "'; expected a whole number from 1");
-      (flag == "--pending" ? pending : flag == "--events" ? events : seed) = number;
-    } else {
-      return usage("unknown option " + flag);
-    }
+  if (parsed->has("increments")) {
+    auto named = maillab::bench::hold_increments_from_name(parsed->options["increments"]);
+    if (!named)
+      return maillab::app::usage_error("bench_hold_ns3", "bad --increments '" + parsed->options["increments"] +
+                                                             "'; expected uniform or exponential");
+    increments = *named;
   }
   // List is a sorted linked list (linear inserts), and the calendar queue degrades past 100,000
   // pending (1M uniform: 140 s where Map takes 4.7): "all" leaves each out where it only shows that.
@@ -122,6 +122,6 @@ int main(int argc, char** argv) {
   if (pending <= 100'000) all.push_back("Calendar");
   if (pending <= 10'000) all.push_back("List");
   for (const auto& name : scheduler == "all" ? all : std::vector<std::string>{scheduler})
-    run(name, pending, events, seed, increments);
+    run(name, pending, events, seed.value_or(1), increments);
   return 0;
 }

@@ -32,28 +32,27 @@ void SubmissionClient::submit(Submission submission) {
   struct Report {
     std::string server_name, label, tracking_id;
   };
-  auto report = std::make_shared<Report>(
-      Report{submission.server_name, std::move(submission.label), std::move(submission.tracking_id)});
+  Report report{submission.server_name, std::move(submission.label), std::move(submission.tracking_id)};
   running_[number] = SmtpClientAttempt::start(
       host, submission.server, options, std::move(submission.envelope), std::move(submission.message), seconds(300),
-      {}, [this, number, report](const AttemptResult& result) {
+      {}, [this, number, report = std::move(report)](const AttemptResult& result) {
         running_.erase(number);
         std::string summary;
         if (!result.connected) {
           ++counts_.unreachable;
-          summary = "not submitted: cannot connect to " + report->server_name + " (" + result.connect_error + ")";
+          summary = "not submitted: cannot connect to " + report.server_name + " (" + result.connect_error + ")";
         } else if (result.result.outcome == smtp::DeliveryOutcome::delivered) {
           ++counts_.accepted;
-          summary = "submitted: " + report->server_name + " accepted \"" + report->label + "\"";
+          summary = "submitted: " + report.server_name + " accepted \"" + report.label + "\"";
           for (const auto& recipient : result.recipients)
             if (recipient.status != smtp::RecipientStatus::delivered)
               summary += "; refused " + recipient.address + ": " + recipient.reply.summary();
         } else {
           ++counts_.refused;
-          summary = "not submitted: " + report->server_name + " refused \"" + report->label + "\" at " +
+          summary = "not submitted: " + report.server_name + " refused \"" + report.label + "\" at " +
                     result.result.stage + ": " + result.result.reply.summary();
         }
-        record_mail(*host_, report->tracking_id, summary, report->server_name);
+        record_mail(*host_, report.tracking_id, summary, report.server_name);
       });
 }
 
