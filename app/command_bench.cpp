@@ -30,6 +30,7 @@ int bench_mail(ParsedArguments& parsed) {
     return usage_error("bench", "bad --rate '" + parsed.options["rate"] + "'; expected messages per simulated second");
   options.seed = seed.value_or(options.seed);
   options.tls = parsed.has("tls");
+  options.mailboxes_in_memory = parsed.has("mailboxes-in-memory");
   if (parsed.has("dkim-key") && !parsed.has("dkim")) return usage_error("bench", "--dkim-key needs --dkim");
   if (parsed.has("dkim")) {
     options.dkim = parsed.has("dkim-key") ? parsed.options["dkim-key"] : "rsa";
@@ -45,7 +46,7 @@ int command_bench(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
                                            {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
-                                           {"dkim", false}, {"dkim-key"}, {"increments"},
+                                           {"mailboxes-in-memory", false}, {"dkim", false}, {"dkim-key"}, {"increments"},
                                            {"handshakes"}, {"bytes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);
@@ -78,7 +79,8 @@ int command_bench(const Arguments& arguments) {
   if (parsed->help) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--increments uniform|exponential] [--seed S]\n"
                  "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
-                 "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--seed S]\n"
+                 "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--mailboxes-in-memory]\n"
+                 "                          [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
                  "       maillab bench transfer [--bytes N]\n"

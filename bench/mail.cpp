@@ -7,6 +7,8 @@
 #include "bench/openssl_floor.h"
 #include "bench/run_stats.h"
 #include "engine/hosts/auth/dkim_signer.h"
+#include "engine/hosts/mailbox/file_spool.h"
+#include "engine/hosts/mailbox/mailbox_service.h"
 #include "scenarios/loader.h"
 #include "scenarios/modules/generate_module.h"
 
@@ -42,6 +44,12 @@ std::vector<std::string> accounting_problems(scenarios::World& world, std::uint6
   return problems;
 }
 
+// Every mailbox host of the world keeps the mail it is given in one spool file.
+void spool_mailboxes(scenarios::World& world, const std::shared_ptr<engine::FileSpool>& spool) {
+  for (engine::Host* host : world.network.hosts())
+    if (auto* mailboxes = host->find_service<engine::MailboxService>()) mailboxes->store().set_spool(spool);
+}
+
 // Loads and runs one world; prints its figures when `figures` is set. `run_cpu_s` is the CPU the
 // run took (not the load), for comparing two runs in one process.
 int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::ostream& errors, double& run_cpu_s) {
@@ -57,6 +65,16 @@ int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::o
   // as with `maillab run --trace none`; `records=` still counts them.
   world->simulator.trace().set_keep_records(false);
   world->simulator.trace().set_fingerprinting(false);
+  std::shared_ptr<engine::FileSpool> spool;
+  if (!options.mailboxes_in_memory) {
+    engine::FileSpool::Opened opened = engine::FileSpool::open();
+    if (!opened.spool) {
+      errors << "maillab bench mail: " << opened.error << " (or run with --mailboxes-in-memory)\n";
+      return 1;
+    }
+    spool = std::move(opened.spool);
+    spool_mailboxes(*world, spool);
+  }
   meter.loaded();
   const std::clock_t cpu_start = std::clock();
   // In chunks until every message has met its fate, or the world stops moving.
@@ -75,6 +93,11 @@ int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::o
   if (!figures) return problems.empty() && RunMeter::conservation_problems(*world).empty() ? 0 : 1;
   *figures << "domains=" << options.domains << "\nusers=" << options.users << "\nmessages=" << options.messages
            << "\nsimulated_s=" << engine::format_seconds(world->simulator.now()) << "\n";
+  *figures << "mailboxes=" << (spool ? "spool" : "memory") << "\n";
+  if (spool)
+    *figures << "spool_messages=" << spool->messages_stored() << "\nspool_mb=" << std::fixed << std::setprecision(1)
+             << static_cast<double>(spool->bytes_stored()) / (1024.0 * 1024.0) << "\n"
+             << std::defaultfloat;
   return meter.print(*figures, *world, std::move(problems)) == 0 ? 0 : 1;
 }
 

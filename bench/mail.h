@@ -25,6 +25,10 @@ struct MailBenchmarkOptions {
   // OpenSSL's own sign + verify floor for the same key.
   std::string dkim;
   std::uint64_t seed = 1;
+  // Delivered mail goes to a spool file on disk (engine/hosts/mailbox/file_spool.h), as a real
+  // MDA keeps it, unless this is set (--mailboxes-in-memory): a million messages' bodies would
+  // otherwise be most of the run's memory.
+  bool mailboxes_in_memory = false;
 };
 
 // The scenario text bench mail runs (a few lines; the world itself is generated, not written).

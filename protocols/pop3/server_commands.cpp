@@ -245,18 +245,18 @@ void ServerSession::send_message(const std::vector<std::string>& arguments, bool
   const store::Message* message = store_.message(user_, "INBOX", entry->uid);
   if (!message) return reply("-ERR message " + arguments[0] + " no longer exists (removed by another client)");
   if (!top) {
-    send_multiline("+OK " + std::to_string(message->bytes.size()) + " octets", message->bytes);
+    send_multiline("+OK " + std::to_string(message->bytes.size()) + " octets", message->bytes.text());
     return;
   }
   // TOP (§7): the header, the blank line, then the first n lines of the body.
-  const std::string& bytes = message->bytes;
+  const std::string_view bytes = message->bytes;
   std::size_t position = 0;
   std::string result;
   bool in_body = false;
   std::size_t body_lines = 0;
   while (position < bytes.size()) {
     std::size_t end = bytes.find('\n', position);
-    end = end == std::string::npos ? bytes.size() : end + 1;
+    end = end == std::string_view::npos ? bytes.size() : end + 1;
     std::string_view line(bytes.data() + position, end - position);
     if (in_body) {
       if (body_lines == *line_count) break;

@@ -78,6 +78,7 @@ const char* describe(Status status) {
     case Status::has_children: return "mailbox has inferior hierarchical names";
     case Status::quota_exceeded: return "quota exceeded";
     case Status::bad_password: return "bad password";
+    case Status::storage_failed: return "mail storage failed";
   }
   return "unknown";
 }
@@ -222,8 +223,14 @@ DeliveryResult MailStore::deliver(std::string_view user_name, std::string_view f
                 " bytes > " + std::to_string(user->quota_bytes) + " bytes"};
   }
   Message message;
+  if (spool_) {
+    MessageSpool::Stored stored = spool_->append(bytes);
+    if (!stored.error.empty()) return {Status::storage_failed, 0, std::move(stored.error)};
+    message.bytes = MessageBytes::spooled(stored.bytes);
+  } else {
+    message.bytes = std::move(bytes);
+  }
   message.uid = folder->uid_next++;
-  message.bytes = std::move(bytes);
   message.internal_date = internal_date;
   message.flags = flags & all_flags;
   message.recent = true;

@@ -15,11 +15,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "protocols/store/message_bytes.h"
 
 namespace maillab::store {
 
@@ -41,7 +44,7 @@ std::optional<Flag> flag_from_name(std::string_view name);
 
 struct Message {
   std::uint32_t uid = 0;
-  std::string bytes;               // the raw RFC 5322 message, CRLF line ends
+  MessageBytes bytes;              // the raw RFC 5322 message, CRLF line ends (message_bytes.h)
   std::int64_t internal_date = 0;  // seconds since the epoch (UTC), supplied by the caller
   Flags flags = 0;
   bool recent = false;             // no session has claimed it yet (RFC 3501 §2.3.2 \Recent)
@@ -70,6 +73,7 @@ enum class Status {
   has_children,
   quota_exceeded,
   bad_password,
+  storage_failed,  // the spool could not take the message (disk full): DeliveryResult::detail says why
 };
 // A sentence for replies and traces: "quota exceeded (120 of 100 bytes)" style details are added
 // by callers; this is the fixed part.
@@ -106,6 +110,14 @@ struct Change {
 class MailStore {
  public:
   MailStore();
+
+  // ---- where message bytes live ---------------------------------------------------------------
+  // Without a spool (the default) every message is kept in memory. With one, every message
+  // delivered or appended from now on is written to it and kept there; the store holds
+  // only a view and keeps the spool alive (a copy shares its original's spooled bytes). Several
+  // stores may share one spool.
+  void set_spool(std::shared_ptr<MessageSpool> spool) { spool_ = std::move(spool); }
+  bool spooled() const { return spool_ != nullptr; }
 
   // ---- users ----------------------------------------------------------------------------------
   // quota_bytes == 0 means unlimited. Creates INBOX, Sent, Junk, Drafts, Trash. False if it exists.
@@ -209,6 +221,7 @@ class MailStore {
   std::uint32_t next_uid_validity_ = 1;
   std::map<int, Observer> observers_;
   int next_observer_id_ = 1;
+  std::shared_ptr<MessageSpool> spool_;
 };
 
 }  // namespace maillab::store

@@ -148,7 +148,7 @@ std::optional<Expectation> parse_auth_results(const YAML::Node& value, LoadConte
     const auto* box = mailboxes->store().folder(user, *folder);
     if (!box) return {false, *to + " has no folder " + *folder};
     for (auto message = box->messages.rbegin(); message != box->messages.rend(); ++message) {
-      const auto split = auth::split_message(auth::to_crlf(message->bytes));
+      const auto split = auth::split_message(auth::to_crlf(message->bytes.text()));
       if (subject) {
         bool same = false;
         for (const auto& field : split.headers)

@@ -122,7 +122,7 @@ std::optional<Expectation> parse_header_expectation(const YAML::Node& node, Load
     if (!box) return {false, check.address + " has no folder " + check.folder};
     std::size_t judged = 0;
     for (const auto& message : box->messages) {
-      auto headers = mail::parse_headers(mail::header_section(message.bytes));
+      auto headers = mail::parse_headers(mail::header_section(message.bytes.text()));
       if (!headers.ok()) continue;
       if (check.subject && headers.value().get("Subject").value_or("") != *check.subject) continue;
       ++judged;

@@ -255,7 +255,7 @@ std::optional<Expectation> parse_mailbox_expectation(const YAML::Node& value, Lo
     if (!box) return {false, *address + " has no folder " + *folder};
     std::int64_t matching = 0;
     for (const auto& message : box->messages)
-      if (!subject || header_value(message.bytes, "Subject") == *subject) ++matching;
+      if (!subject || header_value(message.bytes.text(), "Subject") == *subject) ++matching;
     const std::string seen = *address + " " + *folder + " holds " + std::to_string(box->messages.size()) +
                              " message(s)" + (subject ? ", " + std::to_string(matching) + " with that subject" : "");
     const bool passed = want_count ? matching == *count : matching > 0;

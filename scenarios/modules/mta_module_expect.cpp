@@ -62,8 +62,8 @@ std::optional<Expectation> parse_delivered(const YAML::Node& value, LoadContext&
     if (!box) return {false, *to + " has no folder " + *folder};
     std::int64_t matching = 0;
     for (const auto& message : box->messages)
-      if ((!subject || header_value(message.bytes, "Subject") == *subject) &&
-          (!contains || message.bytes.find(*contains) != std::string::npos))
+      if ((!subject || header_value(message.bytes.text(), "Subject") == *subject) &&
+          (!contains || message.bytes.view().find(*contains) != std::string_view::npos))
         ++matching;
     std::string seen = *to + " " + *folder + " holds " + std::to_string(box->messages.size()) + " message(s)";
     if (subject || contains)
@@ -95,7 +95,7 @@ std::optional<Expectation> parse_bounced(const YAML::Node& value, LoadContext& c
     if (auto* mailboxes = mailboxes_for(world->network, domain))
       if (const auto* box = mailboxes->store().folder(user, "INBOX"))
         for (const auto& message : box->messages) {
-          auto report = mail::parse_delivery_status_notification(message.bytes);
+          auto report = mail::parse_delivery_status_notification(message.bytes.text());
           if (!report.ok()) continue;
           // A delay warning (Action: delayed) is a DSN too, but not a bounce: the mail is still queued.
           for (const auto& recipient : report.value().recipients)

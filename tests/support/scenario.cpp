@@ -112,7 +112,7 @@ std::vector<std::string> mailbox(World& world, const std::string& host_name, con
   std::vector<std::string> messages;
   auto& mailboxes = service<engine::MailboxService>(world, host_name);
   if (const auto* box = mailboxes.store().folder(user, folder))
-    for (const auto& message : box->messages) messages.push_back(message.bytes);
+    for (const auto& message : box->messages) messages.push_back(message.bytes.text());
   return messages;
 }
 

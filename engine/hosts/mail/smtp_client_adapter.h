@@ -50,6 +50,7 @@ class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt>
   void start_tls();
   void pump();
   void arm_timer();
+  void wait_idle(Time wait);
   void on_timeout();
   void finish(AttemptResult result);
 
@@ -61,6 +62,7 @@ class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt>
   smtp::ClientSession session_;
   std::shared_ptr<StreamConnection> connection_;
   Simulator::EventId timer_ = 0;
+  Time idle_since_ = 0;  // the last byte from the server (or the connection)
   bool finished_ = false;
   bool timed_out_ = false;
   Done done_;

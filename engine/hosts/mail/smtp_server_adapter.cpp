@@ -212,13 +212,21 @@ std::function<void(smtp::Reply)> SmtpServerConnection::decider(bool count_refusa
   };
 }
 
+// As the client's (smtp_client_adapter.cpp): one pending timer per connection, which waits out the
+// rest of the idle time from the last byte when it comes due, not one per line received.
 void SmtpServerConnection::arm_timer() {
-  if (timer_) host_.simulator().cancel(timer_);
+  idle_since_ = host_.simulator().now();
+  if (!timer_) wait_idle(idle_timeout_);
+}
+
+void SmtpServerConnection::wait_idle(Time wait) {
   std::weak_ptr<SmtpServerConnection> weak = shared_from_this();
-  timer_ = host_.simulator().schedule_in(idle_timeout_, [weak] {
+  timer_ = host_.simulator().schedule_in(wait, [weak] {
     auto self = weak.lock();
     if (!self || self->closed_) return;
     self->timer_ = 0;
+    const Time due = self->idle_since_ + self->idle_timeout_;
+    if (const Time now = self->host_.simulator().now(); now < due) return self->wait_idle(due - now);
     // RFC 5321 §4.5.3.2: the server should wait at least 5 minutes, then it may give up.
     self->session_.shutdown("idle timeout");
     self->pump();

@@ -59,6 +59,7 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   // The verdict is applied only if the session still waits for this very verdict.
   std::function<void(smtp::Reply)> decider(bool count_refusal);
   void arm_timer();
+  void wait_idle(Time wait);
   void close_down();
   // Past the MTA's command rate: the connection is not read until the bucket holds a command.
   void hold_to_rate(std::size_t commands);
@@ -79,6 +80,7 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
   bool awaiting_mail_reply_ = false;  // MAIL read; a refusal by the session itself counts
   std::string last_refused_reply_;
   Simulator::EventId timer_ = 0;
+  Time idle_since_ = 0;  // the last byte from the client (or the connection)
   CommandBucket commands_;
   Simulator::EventId resume_timer_ = 0;  // reading paused until it fires
   bool closed_ = false;
