@@ -44,11 +44,12 @@ struct VisualizerState {
 
   ReplayController& replay;
   PlaybackClock clock;
-  Topology topology;                     // rebuilt from the scene every frame
+  Topology topology;                     // the scene's, brought up to date every frame
   std::map<std::string, Point> layout;   // world position of every node, fixed for the session
   FlightIndex flights;
   TlsConnectionIndex tls;                // which connections have begun TLS (padlocks)
   std::uint64_t flights_generation = 0;  // replay generation the flight index was built from
+  std::uint64_t topology_generation = 0; // replay generation `topology` was taken from
   Selection selection;
   std::vector<std::function<void()>> after_frame;
   std::string status;                    // one line for the time bar ("no more events")
@@ -68,20 +69,26 @@ struct VisualizerState {
   // Trace records [first, second) the event log tints: what the current lesson step ran.
   std::optional<std::pair<std::size_t, std::size_t>> marked_records;
 
-  const std::vector<engine::TraceRecord>& records() { return replay.simulator().trace().records(); }
+  const RecordLog& records() const { return replay.records(); }
   engine::Time now() { return replay.now(); }
 
-  // Brings topology and flight index up to date with the scene (call before drawing).
+  // Brings topology and flight index up to date with the scene (call before drawing). Nothing
+  // here copies the network or reads a record twice: the topology is updated in place while the
+  // scene is the same, and the indices read only the records made since the last frame.
   void refresh() {
-    topology = replay.scene().topology();
-    topology.reindex();
+    if (topology_generation != replay.generation() || !replay.scene().update_topology(topology)) {
+      topology = replay.scene().topology();
+      topology.reindex();
+      topology_generation = replay.generation();
+    }
     if (flights_generation != replay.generation()) {
       flights.reset();
       tls.reset();
       flights_generation = replay.generation();
-      if (selection.record && *selection.record >= records().size()) selection.record.reset();
     }
+    if (selection.record && !records().contains(*selection.record)) selection.record.reset();
     flights.sync(records());
+    flights.forget_before(now());
     tls.sync(records());
   }
 

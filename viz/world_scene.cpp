@@ -1,5 +1,7 @@
 #include "viz/world_scene.h"
 
+#include <algorithm>
+
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/tls/world_pki.h"
 #include "engine/net/host.h"
@@ -11,6 +13,17 @@ namespace maillab::viz {
 WorldScene::WorldScene(std::unique_ptr<scenarios::World> world) : world_(std::move(world)) { observe_tls(*world_); }
 
 void observe_tls(scenarios::World& world) { engine::world_pki(world.network).observations.enable(); }
+
+namespace {
+std::size_t queued_at(engine::Host* host) {
+  std::size_t queued = 0;
+  if (!host) return queued;
+  for (const auto& service : host->services()) {
+    if (service->kind() == "mta") queued += static_cast<const engine::MtaService&>(*service).queue().size();
+  }
+  return queued;
+}
+}  // namespace
 
 Topology topology_of(scenarios::World& world) {
   Topology topology;
@@ -24,10 +37,8 @@ Topology topology_of(scenarios::World& world) {
     node.is_router = info.is_router;
     node.up = info.up;
     if (engine::Host* host = network.host(info.name)) {
-      for (const auto& service : host->services()) {
-        node.services.emplace_back(service->kind());
-        if (service->kind() == "mta") node.queued += static_cast<const engine::MtaService&>(*service).queue().size();
-      }
+      for (const auto& service : host->services()) node.services.emplace_back(service->kind());
+      node.queued = queued_at(host);
     }
     topology.nodes.push_back(std::move(node));
   }
@@ -44,6 +55,32 @@ Topology topology_of(scenarios::World& world) {
   }
   topology.reindex();
   return topology;
+}
+
+bool update_topology_of(scenarios::World& world, Topology& topology) {
+  engine::Network& network = world.network;
+  const auto& nodes = network.nodes();
+  const auto& links = network.links();
+  if (nodes.size() != topology.nodes.size() || links.size() != topology.links.size()) return false;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    TopologyNode& node = topology.nodes[i];
+    if (node.name != nodes[i].name) return false;
+    node.up = nodes[i].up;
+    // Only hosts with an MTA have a queue: the others need no lookup.
+    if (std::find(node.services.begin(), node.services.end(), "mta") != node.services.end()) {
+      node.queued = queued_at(network.host(node.name));
+    }
+  }
+  std::size_t i = 0;
+  for (const auto& link : links) {
+    TopologyLink& out = topology.links[i++];
+    if (out.id != link.id) return false;
+    out.up = link.spec.up;
+    out.latency = link.spec.latency;
+    out.bandwidth_bps = link.spec.bandwidth_bps;
+    out.loss = link.spec.loss;
+  }
+  return true;
 }
 
 std::map<std::string, Point> positions_of(const scenarios::World& world) {

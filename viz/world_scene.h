@@ -14,6 +14,9 @@ namespace maillab::viz {
 // What the canvas draws of a World: its nodes and links, and the positions the scenario gave.
 // Shared by WorldScene and the lesson panel's scene, which borrows a lesson's World.
 Topology topology_of(scenarios::World& world);
+// Updates a topology_of(world) in place (up/down, link figures, queue badges); false when the
+// world's nodes or links are not the ones it was made from.
+bool update_topology_of(scenarios::World& world, Topology& topology);
 std::map<std::string, Point> positions_of(const scenarios::World& world);
 // Has the world keep what the lab sees inside its TLS connections (certificates, plaintext next
 // to ciphertext: engine/hosts/tls/tls_observations.h) for the inspector. Call before it runs.
@@ -25,6 +28,7 @@ class WorldScene : public Scene {
 
   engine::Simulator& simulator() override { return world_->simulator; }
   Topology topology() override { return topology_of(*world_); }
+  bool update_topology(Topology& topology) override { return update_topology_of(*world_, topology); }
   bool set_link_up(std::size_t link_id, bool up) override { return world_->network.set_link_up(link_id, up); }
   bool set_node_up(const std::string& name, bool up) override { return world_->network.set_node_up(name, up); }
   engine::Network* network() override { return &world_->network; }

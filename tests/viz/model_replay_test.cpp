@@ -31,14 +31,14 @@ TEST_CASE("step back gives exactly the state one event earlier", "[viz][replay]"
   for (int i = 0; i < 60; ++i) {
     REQUIRE(controller.step_event());
     fingerprint_after[controller.simulator().executed()] = controller.simulator().trace().fingerprint();
-    records_after[controller.simulator().executed()] = controller.simulator().trace().records().size();
+    records_after[controller.simulator().executed()] = controller.records().size();
   }
   const auto generation = controller.generation();
   REQUIRE(controller.step_back());
   CHECK(controller.generation() == generation + 1);
   CHECK(controller.simulator().executed() == 59);
   CHECK(controller.simulator().trace().fingerprint() == fingerprint_after[59]);
-  CHECK(controller.simulator().trace().records().size() == records_after[59]);
+  CHECK(controller.records().size() == records_after[59]);
 
   controller.replay_to_executed(17);
   CHECK(controller.simulator().trace().fingerprint() == fingerprint_after[17]);
@@ -51,14 +51,14 @@ TEST_CASE("replaying to a time gives the same trace prefix as running there", "[
   viz::ReplayController first(demo_factory());
   first.run_to(milliseconds(900));
   const auto fingerprint = first.simulator().trace().fingerprint();
-  const auto count = first.simulator().trace().records().size();
+  const auto count = first.records().size();
   REQUIRE(count > 10);
   first.run_to(milliseconds(2000));
-  CHECK(first.simulator().trace().records().size() > count);
+  CHECK(first.records().size() > count);
   first.run_to(milliseconds(900));  // backwards: a replay
   CHECK(first.now() == milliseconds(900));
   CHECK(first.simulator().trace().fingerprint() == fingerprint);
-  CHECK(first.simulator().trace().records().size() == count);
+  CHECK(first.records().size() == count);
 }
 
 TEST_CASE("user actions are journaled and replayed at the same point", "[viz][replay]") {
@@ -100,10 +100,10 @@ TEST_CASE("step to the next record of a kind stops right after it", "[viz][repla
   viz::ReplayController controller(demo_factory());
   auto is_mail = [](const engine::TraceRecord& r) { return r.kind == engine::TraceKind::mail; };
   REQUIRE(controller.step_until(is_mail));
-  CHECK(controller.simulator().trace().records().back().kind == engine::TraceKind::mail);
+  CHECK(controller.records().back().kind == engine::TraceKind::mail);
   auto is_dns = [](const engine::TraceRecord& r) { return r.kind == engine::TraceKind::hop && r.protocol == "DNS"; };
   REQUIRE(controller.step_until(is_dns));
-  CHECK(controller.simulator().trace().records().back().protocol == "DNS");
+  CHECK(controller.records().back().protocol == "DNS");
   auto never = [](const engine::TraceRecord&) { return false; };
   CHECK_FALSE(controller.step_until(never));  // runs out of events
 }

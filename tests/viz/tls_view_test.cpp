@@ -65,7 +65,7 @@ struct InspectedRun {
   viz::TlsConnectionIndex index;
   const std::vector<TraceRecord>& records() const { return world->simulator.trace().records(); }
   viz::TlsInspection inspect(std::size_t record) const {
-    return viz::inspect_tls(records(), record, index, &engine::world_pki(world->network).observations);
+    return viz::inspect_tls(records()[record], record, index, &engine::world_pki(world->network).observations);
   }
 };
 

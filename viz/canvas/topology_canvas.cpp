@@ -328,7 +328,7 @@ void TopologyCanvas::write_geometry(std::ostream& out, const VisualizerState& st
     const Point p = lerp(node_screen(state, link.a), node_screen(state, link.b), 0.5);
     out << "link " << link.id << ' ' << p.x << ' ' << p.y << ' ' << (link.up ? "up" : "down") << '\n';
   }
-  const auto& records = state.replay.scene().simulator().trace().records();
+  const auto& records = state.records();
   for (const auto& packet : drawn_packets_) {
     out << "packet " << packet.record << ' ' << records[packet.record].protocol << ' ' << packet.at.x << ' '
         << packet.at.y << '\n';

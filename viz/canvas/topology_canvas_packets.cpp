@@ -15,6 +15,10 @@ namespace maillab::viz {
 
 void TopologyCanvas::draw_packets(sf::RenderTarget& target, VisualizerState& state) {
   state.flights.in_flight(state.now(), flights_scratch_);
+  // A packet is drawn from its record (label, padlock): one whose record a bounded log has let go
+  // of (far more packets in the air than the log holds) is left out.
+  const RecordLog& records = state.records();
+  std::erase_if(flights_scratch_, [&records](const Flight& flight) { return !records.contains(flight.record); });
   update_endpoints(state);
   place_packets();
   cull_covered_packets(state.selection.record);
@@ -146,9 +150,10 @@ void TopologyCanvas::draw_falls(sf::RenderTarget& target, VisualizerState& state
   triangles_.clear();
   const float half = 6.0f * scale_;
   for (const Fall& fall : falls_scratch_) {
+    if (!records.contains(fall.record)) continue;  // a bounded log let it go (viz/model/record_log.h)
     const auto& drop = records[fall.record];
     Point at = node_screen(state, drop.node);
-    if (fall.hop) {
+    if (fall.hop && records.contains(*fall.hop)) {
       const auto& hop = records[*fall.hop];
       const Point a = node_screen(state, hop.node), b = node_screen(state, hop.peer);
       at = lerp(a, b, fall.position) + lane_offset(a, b);

@@ -29,16 +29,23 @@ void FilteredView::reset() {
   primed_ = false;
 }
 
-void FilteredView::sync(const std::vector<engine::TraceRecord>& records, const RecordFilter& filter) {
-  if (!primed_ || !(filter == filter_) || records.size() < consumed_) {
-    reset();
-    filter_ = filter;
-    primed_ = true;
-  }
-  for (std::size_t i = consumed_; i < records.size(); ++i) {
-    if (filter_.matches(records[i])) rows_.push_back(i);
-  }
-  consumed_ = records.size();
+void JourneyIndex::add(const engine::TraceRecord& record, std::size_t index) {
+  if (record.message.empty()) return;
+  auto [it, added] = journeys_.try_emplace(record.message);
+  if (added) ids_.push_back(record.message);
+  it->second.push_back(index);
+}
+
+void JourneyIndex::reset() {
+  ids_.clear();
+  journeys_.clear();
+  consumed_ = 0;
+}
+
+const std::vector<std::size_t>& JourneyIndex::journey(const std::string& message_id) const {
+  static const std::vector<std::size_t> none;
+  const auto it = journeys_.find(message_id);
+  return it == journeys_.end() ? none : it->second;
 }
 
 std::vector<std::size_t> journey(const std::vector<engine::TraceRecord>& records, const std::string& message_id) {

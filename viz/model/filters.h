@@ -3,12 +3,16 @@
 // records each frame and starts over when the filter or the trace changes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/trace.h"
+#include "viz/model/record_log.h"
 #include "viz/model/style.h"
 
 namespace maillab::viz {
@@ -32,16 +36,51 @@ struct RecordFilter {
 
 class FilteredView {
  public:
-  // Brings rows() up to date with `records` under `filter`.
-  void sync(const std::vector<engine::TraceRecord>& records, const RecordFilter& filter);
-  const std::vector<std::size_t>& rows() const { return rows_; }  // indices into records
+  // Brings rows() up to date with `records` (a RecordLog or a whole trace's vector) under
+  // `filter`; rows of records the log has let go of are dropped.
+  template <typename Records>
+  void sync(const Records& records, const RecordFilter& filter) {
+    if (!primed_ || !(filter == filter_) || records.size() < consumed_) {
+      reset();
+      filter_ = filter;
+      primed_ = true;
+    }
+    while (!rows_.empty() && rows_.front() < first_index(records)) rows_.pop_front();
+    for (std::size_t i = std::max(consumed_, first_index(records)); i < records.size(); ++i) {
+      if (filter_.matches(records[i])) rows_.push_back(i);
+    }
+    consumed_ = records.size();
+  }
+  const std::deque<std::size_t>& rows() const { return rows_; }  // indices into records
   void reset();
 
  private:
   RecordFilter filter_;
-  std::vector<std::size_t> rows_;
+  std::deque<std::size_t> rows_;  // grows at the back, shrinks at the front, never moves
   std::size_t consumed_ = 0;
   bool primed_ = false;
+};
+
+// Every message's journey: the indices of the records that carry its tracking id, in trace order,
+// and the ids in order of first appearance. Incremental like the views above, so the journey
+// panel reads each record once, not the whole trace every frame.
+class JourneyIndex {
+ public:
+  template <typename Records>
+  void sync(const Records& records) {
+    if (records.size() < consumed_) reset();
+    consumed_ = read_new_records(records, consumed_, [this](const engine::TraceRecord& r, std::size_t i) { add(r, i); });
+  }
+  void add(const engine::TraceRecord& record, std::size_t index);
+  void reset();
+  const std::vector<std::string>& ids() const { return ids_; }
+  // Empty for an id never seen.
+  const std::vector<std::size_t>& journey(const std::string& message_id) const;
+
+ private:
+  std::vector<std::string> ids_;
+  std::unordered_map<std::string, std::vector<std::size_t>> journeys_;
+  std::size_t consumed_ = 0;
 };
 
 // Indices of every record whose `message` is `message_id`, in trace order.

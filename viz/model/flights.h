@@ -6,17 +6,21 @@
 // The index is incremental: sync() consumes only the records appended since the last call, so a
 // long run costs nothing per frame beyond the packets actually in the air. What a frame needs of
 // each hop is worked out once, at sync: its two ends as small numbers (names interned here, so
-// drawing 50,000 packets looks up no string) and its colour category.
+// drawing 50,000 packets looks up no string) and its colour category. It keeps only what a frame
+// can still show: forget_before(now) lets go of hops that have landed and falls long gone, so its
+// size follows the packets in flight, not the packets ever sent.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/core/trace.h"
+#include "viz/model/record_log.h"
 #include "viz/model/style.h"
 
 namespace maillab::viz {
@@ -42,18 +46,31 @@ struct Fall {
 
 class FlightIndex {
  public:
+  // A fall is shown for at most this long (the canvas's linger at 1000x is 25 minutes).
+  static constexpr engine::Time longest_linger = engine::seconds(1800);
+
   void reset();
-  // Reads the records appended since the last sync. If the vector got shorter (a new trace after
-  // a replay), call reset() first; sync does that itself when it notices.
-  void sync(const std::vector<engine::TraceRecord>& records);
+  // Reads the records appended since the last sync (a RecordLog or a whole trace's vector). If the
+  // container got shorter (a new trace after a replay), call reset() first; sync does that itself
+  // when it notices.
+  template <typename Records>
+  void sync(const Records& records) {
+    if (records.size() < consumed_) reset();
+    consumed_ = read_new_records(records, consumed_, [this](const engine::TraceRecord& r, std::size_t i) { add(r, i); });
+  }
+  // Reads one record, at index `index` of the trace.
+  void add(const engine::TraceRecord& record, std::size_t index);
   std::size_t consumed() const { return consumed_; }
+  // Lets go of what no query at `t` or later can show: hops that arrived (or were lost) before t,
+  // falls shown longer ago than longest_linger, and the last hops of packets that landed.
+  void forget_before(engine::Time t);
 
   // Hops with departure <= t <= arrival (and not yet lost), in departure order.
   void in_flight(engine::Time t, std::vector<Flight>& out) const;
-  // Drops shown at t: those lost within the last `linger` of simulated time.
+  // Drops shown at t: those lost within the last `linger` (at most longest_linger) of simulated time.
   void falling(engine::Time t, engine::Time linger, std::vector<Fall>& out) const;
 
-  std::size_t hop_count() const { return hops_.size(); }
+  std::size_t hop_count() const { return hops_.size(); }  // hops held (not yet forgotten)
   // The node names hops start or end at, numbered in order of first appearance (Flight::from/to).
   // Numbers stay valid until reset(); `epoch()` changes on every reset.
   const std::vector<std::string>& endpoint_names() const { return endpoint_names_; }
@@ -67,6 +84,7 @@ class FlightIndex {
     std::size_t record = 0;
     std::uint32_t from = 0, to = 0;
     PacketCategory category = PacketCategory::other;
+    std::uint64_t packet = 0;
   };
   struct DropEntry {
     engine::Time shown = 0;  // when the fall starts on screen
@@ -74,15 +92,23 @@ class FlightIndex {
     std::optional<std::size_t> hop;
     double position = 0;
   };
+  // What a drop needs of the last hop its packet made, without reading that hop's record again.
+  struct LastHop {
+    std::size_t record = 0;
+    engine::Time depart = 0, arrive = 0;
+    std::uint32_t from = 0, to = 0;
+  };
   void add_hop(const engine::TraceRecord& record, std::size_t index);
-  void add_drop(const engine::TraceRecord& record, std::size_t index, const std::vector<engine::TraceRecord>& records);
+  void add_drop(const engine::TraceRecord& record, std::size_t index);
   HopEntry* find_hop(engine::Time depart, std::size_t record);
   std::uint32_t intern(const std::string& name);
+  std::optional<std::uint32_t> endpoint_number(const std::string& name) const;
 
-  std::vector<HopEntry> hops_;    // sorted by departure
-  std::vector<DropEntry> drops_;  // sorted by shown time
+  // Deques: they grow at the back and shrink at the front without moving what they hold.
+  std::deque<HopEntry> hops_;    // sorted by departure
+  std::deque<DropEntry> drops_;  // sorted by shown time
   engine::Time longest_hop_ = 0;
-  std::unordered_map<std::uint64_t, std::size_t> last_hop_of_packet_;  // packet id -> hop record index
+  std::unordered_map<std::uint64_t, LastHop> last_hop_of_packet_;  // packet id -> its latest hop in hops_
   std::size_t consumed_ = 0;
   std::vector<std::string> endpoint_names_;
   std::unordered_map<std::string, std::uint32_t> endpoint_numbers_;

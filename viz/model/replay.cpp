@@ -20,10 +20,24 @@ UserAction UserAction::node_up(std::string name, bool up) {
 ReplayController::ReplayController(SceneFactory factory) : factory_(std::move(factory)) { fresh_scene(); }
 
 void ReplayController::fresh_scene() {
-  scene_.reset();  // the old one first: two big worlds at once are not needed
+  if (tap_) tap_->close();  // a shared trace lives on: the old listener must stop writing here
+  scene_.reset();           // the old one first: two big worlds at once are not needed
   scene_ = factory_();
   ++generation_;
   next_journal_ = 0;
+  attach_log();
+}
+
+void ReplayController::attach_log() {
+  log_.clear();
+  engine::Trace& trace = scene_->simulator().trace();
+  if (!scene_->shares_trace()) {
+    trace.set_keep_records(false);  // the log keeps what the views read
+  } else {
+    for (const auto& record : trace.records()) log_.append(record);  // what the owner ran already
+  }
+  tap_ = std::make_unique<RecordTap>(log_);
+  trace.subscribe(tap_->listener());
 }
 
 std::uint64_t ReplayController::advance(std::uint64_t max_events, std::optional<Time> until) {
@@ -66,7 +80,7 @@ bool ReplayController::step_event() { return advance(1, std::nullopt) == 1; }
 
 bool ReplayController::step_until(const std::function<bool(const engine::TraceRecord&)>& wanted,
                                   std::uint64_t max_events) {
-  const auto& records = simulator().trace().records();
+  const RecordLog& records = log_;
   for (std::uint64_t i = 0; i < max_events; ++i) {
     const std::size_t before = records.size();
     if (advance(1, std::nullopt) == 0) return false;

@@ -1,5 +1,8 @@
 // Moving a scene through simulated time, forwards and backwards.
 //
+// The records the views read are the controller's RecordLog (viz/model/record_log.h), fed by a
+// listener on the scene's trace; the trace itself keeps none (unless the scene shares it).
+//
 // Forwards is the simulator's own stepping. Backwards is replay: a fresh scene from the same
 // factory (same file, same seed) run to the wanted point — determinism makes that exact. Things
 // the user does from the UI (take a link down, crash a host, later: change a DNS record) are
@@ -17,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "viz/model/record_log.h"
 #include "viz/model/scene.h"
 
 namespace maillab::viz {
@@ -40,6 +44,8 @@ class ReplayController {
   explicit ReplayController(SceneFactory factory);
 
   Scene& scene() { return *scene_; }
+  // The current scene's trace records, numbered as in the trace.
+  const RecordLog& records() const { return log_; }
   engine::Simulator& simulator() { return scene_->simulator(); }
   engine::Time now() { return scene_->simulator().now(); }
   // Changes every time the scene is replaced (replay, restart): views over the old trace reset.
@@ -68,11 +74,14 @@ class ReplayController {
  private:
   static constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
   void fresh_scene();
+  void attach_log();
   // The one forward path: runs at most `max_events` events and not past `until`, applying
   // journal entries as their point comes. Returns the number of events run.
   std::uint64_t advance(std::uint64_t max_events, std::optional<engine::Time> until);
 
   SceneFactory factory_;
+  RecordLog log_;  // before scene_ and tap_: the scene's listener may outlive neither
+  std::unique_ptr<RecordTap> tap_;
   std::unique_ptr<Scene> scene_;
   std::uint64_t generation_ = 0;
   std::vector<JournalEntry> journal_;

@@ -25,6 +25,15 @@ class Scene {
   virtual engine::Simulator& simulator() = 0;
   // The network as it is now (links and nodes with their up/down state).
   virtual Topology topology() = 0;
+  // Brings `topology` (an earlier topology() of this scene) up to date in place: up/down states,
+  // queue badges. False when the scene cannot (the default), and the caller takes a new
+  // topology(): the visualizer calls this every frame, so a scene whose nodes and links stay the
+  // same should not have it copy every name and rebuild every index.
+  virtual bool update_topology(Topology& /*topology*/) { return false; }
+  // True when the scene's Trace belongs to someone who reads it too (a lesson's World): the
+  // visualizer then leaves its settings alone. Otherwise the visualizer alone reads the trace
+  // and decides what it keeps (viz/model/replay.h).
+  virtual bool shares_trace() const { return false; }
   // Faults; each records a `fault` trace record. False if the link or node does not exist.
   virtual bool set_link_up(std::size_t link_id, bool up) = 0;
   virtual bool set_node_up(const std::string& name, bool up) = 0;

@@ -35,6 +35,13 @@ class SyntheticScene : public Scene {
 
   engine::Simulator& simulator() override { return simulator_; }
   Topology topology() override { return topology_; }
+  bool update_topology(Topology& topology) override {
+    // Nodes and links are all added before the scene runs; only their states change after.
+    if (topology.nodes.size() != topology_.nodes.size() || topology.links.size() != topology_.links.size()) return false;
+    for (std::size_t i = 0; i < topology_.nodes.size(); ++i) topology.nodes[i].up = topology_.nodes[i].up;
+    for (std::size_t i = 0; i < topology_.links.size(); ++i) topology.links[i].up = topology_.links[i].up;
+    return true;
+  }
   std::string title() const override { return title_; }
   Time until() const override { return until_; }
 

@@ -162,11 +162,9 @@ HostTlsView inspect_host_tls(const engine::TlsObservations& observations, const 
   return view;
 }
 
-TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t index, const TlsConnectionIndex& tls,
+TlsInspection inspect_tls(const TraceRecord& record, std::size_t index, const TlsConnectionIndex& tls,
                           const engine::TlsObservations* observations) {
   TlsInspection out;
-  if (index >= records.size()) return out;
-  const TraceRecord& record = records[index];
   out.padlock = padlock_of(record, index, tls);
   if (out.padlock == Padlock::open) {
     const std::string text = application_payload(record);
@@ -179,13 +177,7 @@ TlsInspection inspect_tls(const std::vector<TraceRecord>& records, std::size_t i
   const auto ends = observations ? observations->ends(record.connection) : std::vector<const TlsEndObservation*>{};
   if (ends.empty()) {
     // What the trace itself says, for a world that kept no observations.
-    for (const TraceRecord& other : records) {
-      if (other.connection == record.connection && other.kind == TraceKind::transport && other.protocol == "TLS" &&
-          other.summary.rfind("TLS established: ", 0) == 0) {
-        out.established = other.summary.substr(17);
-        break;
-      }
-    }
+    out.established = tls.established(record.connection);
     return out;
   }
   out.observed = true;

@@ -73,9 +73,9 @@ struct HostTlsView {
 HostTlsView inspect_host_tls(const engine::TlsObservations& observations, const std::string& host, engine::Time now,
                              std::size_t most = 20);
 
-// The TLS view of record `index` (hop, drop, or a TLS transport record), from the trace and the
-// world's observations (null when the world kept none).
-TlsInspection inspect_tls(const std::vector<engine::TraceRecord>& records, std::size_t index,
-                          const TlsConnectionIndex& tls, const engine::TlsObservations* observations);
+// The TLS view of `record`, at `index` in the trace (a hop, drop, or TLS transport record), from
+// the connection index and the world's observations (null when the world kept none).
+TlsInspection inspect_tls(const engine::TraceRecord& record, std::size_t index, const TlsConnectionIndex& tls,
+                          const engine::TlsObservations* observations);
 
 }  // namespace maillab::viz

@@ -80,19 +80,24 @@ std::string application_payload(const TraceRecord& record) {
 
 void TlsConnectionIndex::reset() {
   first_tls_record_.clear();
+  established_.clear();
   consumed_ = 0;
 }
 
-void TlsConnectionIndex::sync(const std::vector<TraceRecord>& records) {
-  if (records.size() < consumed_) reset();
-  for (std::size_t i = consumed_; i < records.size(); ++i) {
-    const TraceRecord& record = records[i];
-    if (record.connection == 0) continue;
-    const bool begins_tls = (record.kind == TraceKind::hop && labelled_tls(record)) ||
-                            (record.kind == TraceKind::transport && record.protocol == "TLS");
-    if (begins_tls) first_tls_record_.try_emplace(record.connection, i);
+void TlsConnectionIndex::add(const TraceRecord& record, std::size_t index) {
+  if (record.connection == 0) return;
+  const bool tls_record = record.kind == TraceKind::transport && record.protocol == "TLS";
+  const bool begins_tls = (record.kind == TraceKind::hop && labelled_tls(record)) || tls_record;
+  if (begins_tls) first_tls_record_.try_emplace(record.connection, index);
+  static constexpr std::string_view established_prefix = "TLS established: ";
+  if (tls_record && record.summary.rfind(established_prefix, 0) == 0) {
+    established_.try_emplace(record.connection, record.summary.substr(established_prefix.size()));
   }
-  consumed_ = records.size();
+}
+
+std::string TlsConnectionIndex::established(std::uint64_t connection) const {
+  const auto it = established_.find(connection);
+  return it == established_.end() ? std::string() : it->second;
 }
 
 bool TlsConnectionIndex::tls_before(std::uint64_t connection, std::size_t index) const {

@@ -17,24 +17,36 @@
 #include <vector>
 
 #include "engine/core/trace.h"
+#include "viz/model/record_log.h"
 
 namespace maillab::viz {
 
 enum class Padlock : std::uint8_t { none, open, closed };
 std::string_view to_string(Padlock padlock);  // "none", "open", "closed"
 
-// Which connections have begun TLS, and at which record. Incremental, like the flight index:
-// sync() reads only the records appended since the last call.
+// Which connections have begun TLS, and at which record, and what their "TLS established" record
+// said. Incremental, like the flight index: sync() reads only the records appended since the last
+// call (from a RecordLog or a whole trace's vector), so the inspector needs no record but the one
+// it shows.
 class TlsConnectionIndex {
  public:
   void reset();
-  void sync(const std::vector<engine::TraceRecord>& records);
+  template <typename Records>
+  void sync(const Records& records) {
+    if (records.size() < consumed_) reset();
+    consumed_ = read_new_records(records, consumed_, [this](const engine::TraceRecord& r, std::size_t i) { add(r, i); });
+  }
+  void add(const engine::TraceRecord& record, std::size_t index);
   // True when TLS had begun on `connection` before record `index` (its first TLS hop, or its
   // "TLS established" record, came earlier).
   bool tls_before(std::uint64_t connection, std::size_t index) const;
+  // What follows "TLS established: " in the connection's record ("TLSv1.3 TLS_AES_128_GCM_SHA256"),
+  // empty when none was seen.
+  std::string established(std::uint64_t connection) const;
 
  private:
   std::unordered_map<std::uint64_t, std::size_t> first_tls_record_;  // connection -> record index
+  std::unordered_map<std::uint64_t, std::string> established_;       // connection -> what was agreed
   std::size_t consumed_ = 0;
 };
 

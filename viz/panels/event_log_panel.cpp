@@ -76,7 +76,11 @@ void EventLogPanel::draw_filters(VisualizerState& state, float unit) {
   }
   const auto& records = state.records();
   view.sync(records, filter);
-  ImGui::TextDisabled("%zu of %zu", view.rows().size(), records.size());
+  ImGui::TextDisabled("%zu of %zu", view.rows().size(), records.size() - records.first());
+  if (records.first() > 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(from record %zu)", records.first());
+  }
   if (state.marked_records) {
     ImGui::SameLine();
     ImGui::TextColored(accent_color, "tinted: this step (%zu)",

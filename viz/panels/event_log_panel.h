@@ -27,8 +27,7 @@ struct EventLogPanel {
 };
 
 struct JourneyPanel {
-  std::vector<std::string> ids;  // every message id seen, in order of first appearance
-  std::size_t consumed = 0;
+  JourneyIndex journeys;  // every message id seen, and the records of each
   std::uint64_t generation = 0;
 
   void Draw(VisualizerState& state, const Rect& area);

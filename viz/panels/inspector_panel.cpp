@@ -9,7 +9,7 @@ namespace maillab::viz {
 void InspectorPanel::Draw(VisualizerState& state, const Rect& area) {
   begin_fixed_window("Inspector", area);
   const bool has_object = !state.selection.node.empty() || state.selection.link_id.has_value();
-  const bool has_record = state.selection.record.has_value() && *state.selection.record < state.records().size();
+  const bool has_record = state.selection.record.has_value() && state.records().contains(*state.selection.record);
   if (!has_object && !has_record) {
     ImGui::TextWrapped("Click a host, a link or a packet on the canvas, or a row of the event log.");
     ImGui::Spacing();

@@ -15,15 +15,12 @@ namespace maillab::viz {
 void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
   begin_fixed_window("Message journey", area);
   const auto& records = state.records();
-  if (generation != state.replay.generation() || records.size() < consumed) {
-    ids.clear();
-    consumed = 0;
+  if (generation != state.replay.generation()) {
+    journeys.reset();
     generation = state.replay.generation();
   }
-  for (; consumed < records.size(); ++consumed) {
-    const std::string& id = records[consumed].message;
-    if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
+  journeys.sync(records);
+  const auto& ids = journeys.ids();
   if (ids.empty()) {
     ImGui::TextDisabled("No message has been tracked yet.");
     ImGui::End();
@@ -37,7 +34,10 @@ void JourneyPanel::Draw(VisualizerState& state, const Rect& area) {
     }
     ImGui::EndCombo();
   }
-  const auto steps = journey(records, state.selection.message);
+  // Records the log has let go of (a long run, a replay that fast-forwarded) are not listed.
+  const auto& all_steps = journeys.journey(state.selection.message);
+  const auto held = std::lower_bound(all_steps.begin(), all_steps.end(), records.first());
+  const std::vector<std::size_t> steps(held, all_steps.end());
   ImGui::SameLine();
   ImGui::TextDisabled("%zu records", steps.size());
   if (ImGui::BeginTable("journey", 3,

@@ -28,6 +28,9 @@ class LessonScene : public Scene {
   explicit LessonScene(scenarios::World& world) : world_(world) { observe_tls(world_); }
   engine::Simulator& simulator() override { return world_.simulator; }
   Topology topology() override { return topology_of(world_); }
+  bool update_topology(Topology& topology) override { return update_topology_of(world_, topology); }
+  // The lesson reads this World's trace too (its checkpoints and the records each step lists).
+  bool shares_trace() const override { return true; }
   // The lesson's story is fixed: no faults from the UI.
   bool set_link_up(std::size_t, bool) override { return false; }
   bool set_node_up(const std::string&, bool) override { return false; }

@@ -110,13 +110,13 @@ void RecordInspectorPanel::refresh(VisualizerState& state, std::size_t index) {
     engine::Network* network = state.replay.scene().network();
     const engine::TlsObservations* observations =
         network && network->tls_pki() ? &network->tls_pki()->observations : nullptr;
-    tls = inspect_tls(records, index, state.tls, observations);
+    tls = inspect_tls(records[index], index, state.tls, observations);
   }
 }
 
 void RecordInspectorPanel::Draw(VisualizerState& state, std::size_t index) {
   const auto& records = state.records();
-  if (index >= records.size()) return;
+  if (!records.contains(index)) return;
   const engine::TraceRecord& record = records[index];
   refresh(state, index);
   const Rgba color = record.protocol.empty() ? label_color : category_color(categorize_protocol(record.protocol));

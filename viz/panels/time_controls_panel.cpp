@@ -33,7 +33,7 @@ void queue_step_to_next(VisualizerState& state, TraceKind kind, const char* what
     state.status = found ? "" : std::string("no further ") + what;
     if (found) {
       const auto& records = state.records();
-      for (std::size_t i = records.size(); i-- > 0;) {
+      for (std::size_t i = records.size(); i-- > records.first();) {
         if (records[i].kind == kind) {
           state.selection.record = i;
           break;
