@@ -11,10 +11,30 @@
 #include "bench/mail.h"
 #include "bench/tls_handshake.h"
 #include "bench/transfer.h"
+#include "viz/benchmark_scrub.h"
 #include "viz/visualizer.h"
 
 namespace maillab::app {
 namespace {
+
+// Scrubbing a long run in the visualizer's model: bench mail's generated world (same flags), run
+// to its end, then jumps back (viz/benchmark_scrub.h).
+int bench_scrub(ParsedArguments& parsed) {
+  std::string error;
+  bench::MailBenchmarkOptions world;
+  world.domains = 100;
+  world.messages = 3000;  // about a million events
+  if (!read_whole_number(parsed, "domains", 1, 100'000, world.domains, error) ||
+      !read_whole_number(parsed, "users", 1, 10'000, world.users, error) ||
+      !read_whole_number(parsed, "messages", 0, 10'000'000, world.messages, error) ||
+      !read_whole_number(parsed, "seed", 0, std::numeric_limits<std::uint64_t>::max(), world.seed, error))
+    return usage_error("bench", error);
+  viz::ScrubBenchmarkOptions options;
+  // Long enough for every message to meet its fate: the submissions, then a minute.
+  const auto until_s = std::uint64_t(double(world.messages) / world.rate) + 61;
+  options.scenario_text = bench::mail_benchmark_scenario(world) + "until: " + std::to_string(until_s) + "s\n";
+  return viz::run_scrub_benchmark(std::cout, std::cerr, options);
+}
 
 int bench_mail(ParsedArguments& parsed) {
   bench::MailBenchmarkOptions options;
@@ -65,6 +85,7 @@ int command_bench(const Arguments& arguments) {
     return viz::run_gui_benchmark(std::cout, std::cerr, options) == 0 ? 0 : 2;
   }
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "mail") return bench_mail(*parsed);
+  if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "scrub") return bench_scrub(*parsed);
   if (!parsed->help && parsed->positional.size() == 1 && parsed->positional.front() == "tls") {
     std::uint64_t handshakes = 1000;
     if (!read_whole_number(*parsed, "handshakes", 1, 1'000'000, handshakes, error)) return usage_error("bench", error);
@@ -82,6 +103,7 @@ int command_bench(const Arguments& arguments) {
                  "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--mailboxes-in-memory]\n"
                  "                          [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
+                 "       maillab bench scrub [--domains D] [--users U] [--messages M] [--seed S]   (jumps back in a long run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
                  "       maillab bench transfer [--bytes N]\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"

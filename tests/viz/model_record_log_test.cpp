@@ -83,7 +83,7 @@ TEST_CASE("a tap that was closed writes nothing more", "[viz][record-log]") {
   CHECK(trace.records().empty());
 }
 
-TEST_CASE("the replay controller's log holds the records; the scene's trace keeps none", "[viz][record-log][replay]") {
+TEST_CASE("the replay controller's log holds the records and the scene's trace keeps none", "[viz][record-log][replay]") {
   viz::TrafficOptions options;
   options.packets_per_second = 2000;
   viz::ReplayController controller([options] { return viz::make_traffic_scene(options); });

@@ -5,6 +5,7 @@ namespace maillab::viz {
 void RecordLog::clear() {
   blocks_.clear();
   base_ = first_ = end_ = 0;
+  longest_hop_ = 0;
 }
 
 void RecordLog::append(const engine::TraceRecord& record) {
@@ -19,6 +20,7 @@ void RecordLog::append(const engine::TraceRecord& record) {
     blocks_.back()->reserve(block_records);  // a block never reallocates: records never move
   }
   blocks_.back()->push_back(record);
+  if (record.kind == engine::TraceKind::hop) longest_hop_ = std::max(longest_hop_, record.arrive - record.time);
   ++end_;
   // Let the oldest whole block go once the log holds a block more than its capacity.
   while (end_ - base_ > capacity_ && end_ - base_ - capacity_ > block_records && blocks_.size() > 1) {

@@ -47,6 +47,8 @@ class RecordLog {
   // At most about this many records are held (a whole block more at most); older blocks go.
   void set_capacity(std::size_t records) { capacity_ = std::max(records, block_records); }
   std::size_t capacity() const { return capacity_; }
+  // The longest flight (arrive - time) of the hops appended since the last clear().
+  engine::Time longest_hop() const { return longest_hop_; }
 
  private:
   using Block = std::vector<engine::TraceRecord>;
@@ -55,6 +57,7 @@ class RecordLog {
   std::size_t first_ = 0;
   std::size_t end_ = 0;
   std::size_t capacity_ = std::numeric_limits<std::size_t>::max();
+  engine::Time longest_hop_ = 0;
 };
 
 // The first index a record container holds: a plain vector holds a whole trace from record 0.

@@ -17,27 +17,65 @@ UserAction UserAction::node_up(std::string name, bool up) {
           [name, up](Scene& scene) { scene.set_node_up(name, up); }};
 }
 
-ReplayController::ReplayController(SceneFactory factory) : factory_(std::move(factory)) { fresh_scene(); }
+ReplayController::ReplayController(SceneFactory factory, ReplayWindow window)
+    : factory_(std::move(factory)), window_(window) {
+  log_.set_capacity(window_.log_capacity);
+  fresh_scene();
+}
 
-void ReplayController::fresh_scene() {
+void ReplayController::fresh_scene(bool recording) {
   if (tap_) tap_->close();  // a shared trace lives on: the old listener must stop writing here
-  scene_.reset();           // the old one first: two big worlds at once are not needed
+  tap_.reset();
+  longest_hop_ = std::max(longest_hop_, log_.longest_hop());
+  log_.clear();
+  scene_.reset();  // the old one first: two big worlds at once are not needed
   scene_ = factory_();
   ++generation_;
   next_journal_ = 0;
-  attach_log();
+  engine::Trace& trace = scene_->simulator().trace();
+  if (!scene_->shares_trace()) {
+    // The log keeps what the views read, and nobody compares this run's fingerprint: with no
+    // listener either, a fast-forward makes no record at all (Trace::wanted()).
+    trace.set_keep_records(false);
+    trace.set_fingerprinting(false);
+  }
+  if (recording || scene_->shares_trace()) attach_log();
 }
 
 void ReplayController::attach_log() {
-  log_.clear();
   engine::Trace& trace = scene_->simulator().trace();
-  if (!scene_->shares_trace()) {
-    trace.set_keep_records(false);  // the log keeps what the views read
-  } else {
+  if (scene_->shares_trace()) {
     for (const auto& record : trace.records()) log_.append(record);  // what the owner ran already
   }
   tap_ = std::make_unique<RecordTap>(log_);
   trace.subscribe(tap_->listener());
+}
+
+void ReplayController::take_mark() {
+  const engine::Simulator& simulator = scene_->simulator();
+  const std::uint64_t executed = simulator.executed();
+  if (executed % mark_every != 0 || (!marks_.empty() && marks_.back().executed >= executed)) return;
+  marks_.push_back({executed, simulator.now()});
+}
+
+std::uint64_t ReplayController::recording_start(std::uint64_t executed, Time time) const {
+  std::uint64_t start = executed > window_.events ? executed - window_.events : 0;
+  // The latest mark whose clock is at least the longest hop before the target: every hop still
+  // in the air at the target departed after it.
+  const Time horizon = time - std::max<Time>(longest_hop_, log_.longest_hop());
+  auto after = std::upper_bound(marks_.begin(), marks_.end(), horizon,
+                                [](Time t, const Mark& mark) { return t < mark.time; });
+  const std::uint64_t safe = after == marks_.begin() ? 0 : std::prev(after)->executed;
+  return std::min(start, safe);
+}
+
+void ReplayController::replay(std::uint64_t start, std::uint64_t executed, std::optional<Time> until) {
+  fresh_scene(start == 0);
+  if (!tap_) {  // fast-forward unheard, then listen
+    advance(start, std::nullopt);
+    attach_log();
+  }
+  advance(executed - std::min(executed, scene_->simulator().executed()), until);
 }
 
 std::uint64_t ReplayController::advance(std::uint64_t max_events, std::optional<Time> until) {
@@ -63,6 +101,7 @@ std::uint64_t ReplayController::advance(std::uint64_t max_events, std::optional<
     if (!next || (until && *next > *until)) break;
     if (!simulator.step()) break;
     ++ran;
+    take_mark();
   }
   if (until && *until > simulator.now()) simulator.run_until(*until);
   return ran;
@@ -99,21 +138,33 @@ bool ReplayController::step_back() {
 }
 
 void ReplayController::replay_to_executed(std::uint64_t executed) {
-  fresh_scene();
-  advance(executed, std::nullopt);
+  // The clock at that point, as the marks know it (at or before it): for the hops' margin.
+  auto mark = std::upper_bound(marks_.begin(), marks_.end(), executed,
+                               [](std::uint64_t e, const Mark& m) { return e < m.executed; });
+  const Time time = mark == marks_.begin() ? 0 : std::prev(mark)->time;
+  replay(recording_start(executed, time), executed, std::nullopt);
 }
 
 void ReplayController::replay_to_time(Time time) {
-  fresh_scene();
-  advance(unlimited, std::max<Time>(time, 0));
+  time = std::max<Time>(time, 0);
+  // Events run by then, as the marks know it (the first mark past it, else the run so far).
+  auto mark = std::upper_bound(marks_.begin(), marks_.end(), time,
+                               [](Time t, const Mark& m) { return t < m.time; });
+  const std::uint64_t executed = mark == marks_.end() ? scene_->simulator().executed() : mark->executed;
+  // Fast-forwarding stops at a mark at or before `time`, so no event past it runs unrecorded.
+  replay(recording_start(executed, time), unlimited, time);
 }
 
 void ReplayController::restart() {
   journal_.clear();
+  marks_.clear();
   fresh_scene();
 }
 
 void ReplayController::apply(UserAction action) {
+  // The run changes from here on: marks past this point describe another run.
+  const std::uint64_t executed = simulator().executed();
+  std::erase_if(marks_, [executed](const Mark& mark) { return mark.executed > executed; });
   action.apply(*scene_);
   JournalEntry entry{std::move(action), simulator().executed(), now()};
   journal_.insert(journal_.begin() + std::ptrdiff_t(next_journal_), std::move(entry));

@@ -4,7 +4,13 @@
 // listener on the scene's trace; the trace itself keeps none (unless the scene shares it).
 //
 // Forwards is the simulator's own stepping. Backwards is replay: a fresh scene from the same
-// factory (same file, same seed) run to the wanted point — determinism makes that exact. Things
+// factory (same file, same seed) run to the wanted point — determinism makes that exact. A replay
+// fast-forwards: until shortly before its target nobody listens to the trace, so the engine makes
+// no record at all (engine::Trace::wanted(); skipped records are still numbered), and only the
+// last stretch (ReplayWindow) is recorded into the log. The records a replay holds are the very
+// records, with the very indices, that a straight run holds at that point; the ones before the
+// window are not held (the event log says where it starts). Where that stretch starts is found in
+// marks the controller takes as it runs: the clock every 1,024 events. Things
 // the user does from the UI (take a link down, crash a host, later: change a DNS record) are
 // UserActions: applied between events, and written in a journal stamped with the number of events
 // executed and the clock at that moment, so a replay re-applies each at exactly the same point.
@@ -33,6 +39,16 @@ struct UserAction {
   static UserAction node_up(std::string name, bool up);
 };
 
+// What a replay records before its target, and how much the log holds.
+struct ReplayWindow {
+  // Events recorded before the target (fewer when the target is nearer the start). The recording
+  // starts earlier still when needed to hold every hop that can be in the air at the target: no
+  // later than the longest hop the log has heard before the target.
+  std::uint64_t events = 20'000;
+  // Records the log holds at most: a long run keeps its latest records, not all (RecordLog).
+  std::size_t log_capacity = 262'144;
+};
+
 struct JournalEntry {
   UserAction action;
   std::uint64_t executed = 0;  // Simulator::executed() when it was applied
@@ -41,7 +57,7 @@ struct JournalEntry {
 
 class ReplayController {
  public:
-  explicit ReplayController(SceneFactory factory);
+  explicit ReplayController(SceneFactory factory, ReplayWindow window = {});
 
   Scene& scene() { return *scene_; }
   // The current scene's trace records, numbered as in the trace.
@@ -73,13 +89,27 @@ class ReplayController {
 
  private:
   static constexpr std::uint64_t unlimited = std::numeric_limits<std::uint64_t>::max();
-  void fresh_scene();
+  struct Mark {
+    std::uint64_t executed = 0;
+    engine::Time time = 0;
+  };
+  static constexpr std::uint64_t mark_every = 1024;
+  // A fresh scene; its trace is heard by the log from the start only when `recording`.
+  void fresh_scene(bool recording = true);
   void attach_log();
+  // The executed count at which a replay to `executed` events / to time `time` starts recording.
+  std::uint64_t recording_start(std::uint64_t executed, engine::Time time) const;
+  // Replays a fresh scene: fast-forwards `start` events unheard, then records up to the target.
+  void replay(std::uint64_t start, std::uint64_t executed, std::optional<engine::Time> until);
+  void take_mark();
   // The one forward path: runs at most `max_events` events and not past `until`, applying
   // journal entries as their point comes. Returns the number of events run.
   std::uint64_t advance(std::uint64_t max_events, std::optional<engine::Time> until);
 
   SceneFactory factory_;
+  ReplayWindow window_;
+  std::vector<Mark> marks_;        // (executed, clock) every mark_every events of this run
+  engine::Time longest_hop_ = 0;   // of every hop the log has heard
   RecordLog log_;  // before scene_ and tap_: the scene's listener may outlive neither
   std::unique_ptr<RecordTap> tap_;
   std::unique_ptr<Scene> scene_;

@@ -1,0 +1,26 @@
+// `maillab bench scrub`: what scrubbing a long run costs in the visualizer's model, headless (no
+// window): a world run to its end through ReplayController as the GUI runs it, then jumps back to
+// fractions of its length (90 %, 50 %, 10 %). Each jump is a replay (viz/model/replay.h); it is
+// measured twice, as replays now work (fast-forward making no records, then a recorded window,
+// into a bounded log) and as they worked before (every record made and kept from time zero).
+// Benchmarks print figures; nothing here is a timed test (DESIGN.md, Conventions).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace maillab::viz {
+
+struct ScrubBenchmarkOptions {
+  std::string scenario_text;  // a scenario (bench mail's generated world, or a file's text)
+  std::string name = "bench-scrub";
+  std::vector<double> fractions = {0.9, 0.5, 0.1};
+  bool compare_keep_all = true;  // also measure the old way: replay from zero keeping everything
+};
+
+// Prints name=value lines (bench/README.md, "Scrubbing a long run"). 0, or 2 when the scenario
+// does not load.
+int run_scrub_benchmark(std::ostream& out, std::ostream& err, const ScrubBenchmarkOptions& options);
+
+}  // namespace maillab::viz
