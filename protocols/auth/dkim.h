@@ -10,16 +10,19 @@
 //   for (const auto& signature : verification.results()) ... signature.result == DkimResult::pass
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "protocols/auth/dkim_canonicalization.h"
+#include "protocols/auth/dkim_key_cache.h"
 #include "protocols/auth/dkim_key.h"
 #include "protocols/auth/dkim_signature.h"
 #include "protocols/auth/dns_lookup.h"
 #include "protocols/auth/dns_replay.h"
+#include "protocols/auth/message_headers.h"
 
 namespace maillab::auth {
 
@@ -48,6 +51,8 @@ struct DkimSignOutcome {
 };
 
 DkimSignOutcome dkim_sign(std::string_view message, const DkimKey& private_key, const DkimSignOptions& options);
+// The same with the key's OpenSSL contexts kept between messages (a signer that signs many).
+DkimSignOutcome dkim_sign(std::string_view message, DkimPreparedKey& private_key, const DkimSignOptions& options);
 
 // ---- verifying (RFC 6376 §6) ----
 
@@ -78,6 +83,9 @@ struct DkimSignatureResult {
 struct DkimVerifyOptions {
   std::size_t maximum_signatures = 8;  // verify at most this many, top-down
   int minimum_rsa_bits = 1024;         // RFC 8301 §3.2
+  // Where p= is decoded: a verifier that sees the same keys again keeps one (dkim_key_cache.h).
+  // Without one every verification decodes its key. Results are the same either way.
+  std::shared_ptr<DkimPublicKeyCache> key_cache;
 };
 
 class DkimVerification {
@@ -94,11 +102,16 @@ class DkimVerification {
                                                       DkimVerifyOptions);
   DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
                    DnsLookupFunction synchronous);
+  void start(std::int64_t now_seconds);
   void run();
-  std::string message_;
-  std::int64_t now_seconds_;
+  SplitMessage message_;
   DkimVerifyOptions options_;
   DnsReplay replay_;
+  // Every signature is parsed once, up front; then each waits in turn for its key record and is
+  // decided once (a rerun from the start, as dns_replay.h allows, would parse and hash again).
+  std::vector<DkimSignatureResult> checks_;    // result `none` until decided
+  std::vector<std::size_t> signature_fields_;  // each check's field in message_.headers
+  std::size_t next_check_ = 0;
   bool done_ = false;
   std::vector<DkimSignatureResult> results_;
 };

@@ -40,16 +40,20 @@ std::string canonicalize_header(std::string_view raw_field, DkimCanonicalization
 }
 
 std::string canonicalize_body(std::string_view body, DkimCanonicalization canonicalization) {
+  // Each line is written straight into the result; an empty line is held back (as a count) until
+  // a non-empty one follows, so trailing empty lines never appear (§3.4.3, §3.4.4).
   std::string result;
-  result.reserve(body.size());
+  result.reserve(body.size() + 2);
   std::size_t position = 0;
-  std::size_t pending_empty_lines = 0;  // empty lines are held back until a non-empty line follows
+  std::size_t pending_empty_lines = 0;
   while (position < body.size()) {
     std::size_t end = body.find("\r\n", position);
     bool has_crlf = end != std::string_view::npos;
     std::string_view line = body.substr(position, has_crlf ? end - position : std::string_view::npos);
     position = has_crlf ? end + 2 : body.size();
-    std::string canonical;
+    const std::size_t line_start = result.size();
+    for (; pending_empty_lines > 0; --pending_empty_lines) result += "\r\n";
+    const std::size_t content_start = result.size();
     if (canonicalization == DkimCanonicalization::relaxed) {
       bool pending_space = false;
       for (char c : line) {
@@ -57,19 +61,18 @@ std::string canonicalize_body(std::string_view body, DkimCanonicalization canoni
           pending_space = true;
           continue;
         }
-        if (pending_space) canonical += ' ';
+        if (pending_space) result += ' ';
         pending_space = false;
-        canonical += c;
+        result += c;
       }
     } else {
-      canonical = std::string(line);
+      result += line;
     }
-    if (canonical.empty()) {
-      ++pending_empty_lines;
+    if (result.size() == content_start) {  // an empty line (after relaxed, also one of only WSP)
+      result.resize(line_start);
+      pending_empty_lines += (content_start - line_start) / 2 + 1;
       continue;
     }
-    for (; pending_empty_lines > 0; --pending_empty_lines) result += "\r\n";
-    result += canonical;
     result += "\r\n";  // a last line without CRLF gets one (§3.4.3, §3.4.4)
   }
   if (result.empty() && canonicalization == DkimCanonicalization::simple) result = "\r\n";

@@ -2,40 +2,125 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
 
+namespace {
+
+// The digests fetched from the default provider once per process. EVP_sha256() names the
+// algorithm only: OpenSSL 3 fetches an implementation for it (a locked lookup) in every
+// EVP_Digest call; a fetched one is used as is. Never freed: they live as long as the library.
+const EVP_MD* fetched_digest(DkimAlgorithm algorithm) {
+  static const EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static const EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  const EVP_MD* fetched = algorithm == DkimAlgorithm::rsa_sha1 ? sha1 : sha256;
+  if (fetched) return fetched;
+  return algorithm == DkimAlgorithm::rsa_sha1 ? EVP_sha1() : EVP_sha256();  // no default provider
+}
+
+}  // namespace
+
 std::string dkim_hash(DkimAlgorithm algorithm, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length,
-             algorithm == DkimAlgorithm::rsa_sha1 ? EVP_sha1() : EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), digest, &length, fetched_digest(algorithm), nullptr);
   return std::string(reinterpret_cast<char*>(digest), length);
 }
 
-std::string dkim_sign_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_view data) {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  std::string input(data);
-  const EVP_MD* digest = nullptr;
-  if (algorithm == DkimAlgorithm::ed25519_sha256) input = dkim_hash(algorithm, data);
-  else digest = algorithm == DkimAlgorithm::rsa_sha1 ? EVP_sha1() : EVP_sha256();
-  std::string signature;
-  std::size_t length = 0;
-  if (EVP_DigestSignInit(context, nullptr, digest, nullptr, key.evp()) == 1 &&
-      EVP_DigestSign(context, nullptr, &length, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
-    signature.resize(length);
-    if (EVP_DigestSign(context, reinterpret_cast<unsigned char*>(signature.data()), &length,
-                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
-      signature.resize(length);
-    } else {
-      signature.clear();
-    }
+void DkimPreparedKey::PkeyContextDeleter::operator()(EVP_PKEY_CTX* context) const { EVP_PKEY_CTX_free(context); }
+void DkimPreparedKey::DigestContextDeleter::operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+
+DkimPreparedKey::DkimPreparedKey(DkimKey key) : key_(std::move(key)) {}
+DkimPreparedKey::~DkimPreparedKey() = default;
+
+// RSA signs the digest we computed (EVP_PKEY_sign, as `openssl speed` does); with the signature
+// digest set, OpenSSL wraps it in the PKCS#1 v1.5 DigestInfo, so the bytes are those
+// EVP_DigestSign would give.
+EVP_PKEY_CTX* DkimPreparedKey::rsa_context(DkimAlgorithm algorithm, bool signing) {
+  PkeyContext& slot = (signing ? rsa_sign_ : rsa_verify_)[static_cast<int>(algorithm)];
+  if (!slot) {
+    PkeyContext context(EVP_PKEY_CTX_new(key_.evp(), nullptr));
+    if (!context) return nullptr;
+    const EVP_MD* digest = fetched_digest(algorithm);
+    const int ready = signing ? EVP_PKEY_sign_init(context.get()) : EVP_PKEY_verify_init(context.get());
+    if (ready != 1 || EVP_PKEY_CTX_set_rsa_padding(context.get(), RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(context.get(), digest) != 1)
+      return nullptr;
+    slot = std::move(context);
   }
-  EVP_MD_CTX_free(context);
+  return slot.get();
+}
+
+// Ed25519 has no prehashed form in OpenSSL: one-shot EVP_DigestSign/Verify with no digest.
+// `fresh` makes the context anew, for a library that refuses to reuse one.
+EVP_MD_CTX* DkimPreparedKey::ed25519_context(bool signing, bool fresh) {
+  DigestContext& slot = signing ? ed25519_sign_ : ed25519_verify_;
+  if (fresh) slot.reset();
+  if (!slot) {
+    DigestContext context(EVP_MD_CTX_new());
+    if (!context) return nullptr;
+    const int ready = signing ? EVP_DigestSignInit(context.get(), nullptr, nullptr, nullptr, key_.evp())
+                              : EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key_.evp());
+    if (ready != 1) return nullptr;
+    slot = std::move(context);
+  }
+  return slot.get();
+}
+
+std::string DkimPreparedKey::sign(DkimAlgorithm algorithm, std::string_view data) {
+  std::string signature;
+  if (!key_.valid() || !key_.has_private() || key_type_of(algorithm) != key_.type()) return signature;
+  const std::string digest = dkim_hash(algorithm, data);  // RFC 8463 §3: Ed25519 signs SHA-256(data)
+  const auto* input = reinterpret_cast<const unsigned char*>(digest.data());
+  signature.resize(static_cast<std::size_t>(EVP_PKEY_get_size(key_.evp())));
+  auto* output = reinterpret_cast<unsigned char*>(signature.data());
+  std::size_t length = signature.size();
+  bool good = false;
+  if (algorithm == DkimAlgorithm::ed25519_sha256) {
+    for (bool fresh : {false, true}) {
+      EVP_MD_CTX* context = ed25519_context(true, fresh);
+      length = signature.size();
+      good = context && EVP_DigestSign(context, output, &length, input, digest.size()) == 1;
+      if (good) break;
+    }
+  } else {
+    EVP_PKEY_CTX* context = rsa_context(algorithm, true);
+    good = context && EVP_PKEY_sign(context, output, &length, input, digest.size()) == 1;
+  }
+  signature.resize(good ? length : 0);
   ERR_clear_error();
   return signature;
+}
+
+bool DkimPreparedKey::verify(DkimAlgorithm algorithm, std::string_view data, std::string_view signature) {
+  if (!key_.valid() || key_type_of(algorithm) != key_.type()) return false;
+  const std::string digest = dkim_hash(algorithm, data);
+  const auto* input = reinterpret_cast<const unsigned char*>(digest.data());
+  const auto* signature_bytes = reinterpret_cast<const unsigned char*>(signature.data());
+  bool good = false;
+  if (algorithm == DkimAlgorithm::ed25519_sha256) {
+    for (bool fresh : {false, true}) {
+      EVP_MD_CTX* context = ed25519_context(false, fresh);
+      good = context && EVP_DigestVerify(context, signature_bytes, signature.size(), input, digest.size()) == 1;
+      if (good) break;
+    }
+  } else {
+    EVP_PKEY_CTX* context = rsa_context(algorithm, false);
+    good = context && EVP_PKEY_verify(context, signature_bytes, signature.size(), input, digest.size()) == 1;
+  }
+  ERR_clear_error();
+  return good;
+}
+
+std::string dkim_sign_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_view data) {
+  return DkimPreparedKey(key).sign(algorithm, data);
+}
+
+bool dkim_verify_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_view data, std::string_view signature) {
+  return DkimPreparedKey(key).verify(algorithm, data, signature);
 }
 
 std::string dkim_signed_data(const SplitMessage& message, const std::vector<std::string>& names,
@@ -53,20 +138,6 @@ std::string dkim_signed_data(const SplitMessage& message, const std::vector<std:
   std::string signature_field = canonicalize_header(signature_field_without_b, canonicalization);
   signature_field.resize(signature_field.size() - 2);  // §3.7: without the trailing CRLF
   return data + signature_field;
-}
-
-bool dkim_verify_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_view data, std::string_view signature) {
-  EVP_MD_CTX* context = EVP_MD_CTX_new();
-  std::string input(data);
-  const EVP_MD* digest = nullptr;
-  if (algorithm == DkimAlgorithm::ed25519_sha256) input = dkim_hash(algorithm, data);
-  else digest = algorithm == DkimAlgorithm::rsa_sha1 ? EVP_sha1() : EVP_sha256();
-  bool good = EVP_DigestVerifyInit(context, nullptr, digest, nullptr, key.evp()) == 1 &&
-              EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                               reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
-  EVP_MD_CTX_free(context);
-  ERR_clear_error();
-  return good;
 }
 
 }  // namespace maillab::auth

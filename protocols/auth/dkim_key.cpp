@@ -13,6 +13,7 @@
 
 #include "protocols/common/base64.h"
 #include "protocols/auth/dkim_canonicalization.h"
+#include "protocols/auth/dkim_key_cache.h"
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
@@ -244,7 +245,7 @@ std::string DkimKey::key_record() const {
   return "v=DKIM1; k=" + to_string(type_) + "; p=" + common::base64_encode(public_key_data());
 }
 
-DkimKeyRecordParse parse_dkim_key_record(std::string_view text) {
+DkimKeyRecordParse parse_dkim_key_record(std::string_view text, DkimPublicKeyCache* cache) {
   DkimKeyRecordParse result;
   auto tags = parse_tag_list(text);
   if (!tags) {
@@ -296,20 +297,27 @@ DkimKeyRecordParse parse_dkim_key_record(std::string_view text) {
     result.error = "key record has no p= tag";
     return result;
   }
-  if (!record.public_key_base64.empty()) {
-    auto data = common::base64_decode(record.public_key_base64);
-    if (!data) {
-      result.error = "key record p= is not base64";
-      return result;
+  if (!record.public_key_base64.empty()) {  // empty p=: revoked (§3.6.1), nothing to decode
+    if (cache) {
+      record.prepared = cache->decode(record.type, record.public_key_base64);
+      if (record.prepared) record.key = record.prepared->key();
     }
-    record.key = DkimKey::from_public_key_data(record.type, *data);
-    if (!record.key) {
-      result.error = "key record p= is not a valid " + to_string(record.type) + " public key";
-      return result;
-    }
+    if (!record.key) record.key = decode_public_key(record.type, record.public_key_base64, result.error);
+    if (!record.key) return result;
   }
   result.record = std::move(record);
   return result;
+}
+
+std::optional<DkimKey> decode_public_key(DkimKeyType type, std::string_view public_key_base64, std::string& error) {
+  auto data = common::base64_decode(public_key_base64);
+  if (!data) {
+    error = "key record p= is not base64";
+    return std::nullopt;
+  }
+  auto key = DkimKey::from_public_key_data(type, *data);
+  if (!key) error = "key record p= is not a valid " + to_string(type) + " public key";
+  return key;
 }
 
 }  // namespace maillab::auth

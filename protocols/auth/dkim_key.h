@@ -12,6 +12,9 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace maillab::auth {
 
+class DkimPreparedKey;     // dkim_crypto.h
+class DkimPublicKeyCache;  // dkim_key_cache.h
+
 enum class DkimKeyType { rsa, ed25519 };
 std::string to_string(DkimKeyType type);  // "rsa", "ed25519"
 
@@ -67,6 +70,7 @@ struct DkimKeyRecord {
   bool testing = false;                 // t=y
   bool strict_identity = false;         // t=s: i= must be exactly d= (no subdomains)
   std::optional<DkimKey> key;           // decoded p= (absent when revoked)
+  std::shared_ptr<DkimPreparedKey> prepared;  // the same key with its contexts, when a cache gave it
 };
 
 struct DkimKeyRecordParse {
@@ -74,6 +78,10 @@ struct DkimKeyRecordParse {
   std::string error;  // why the record is unusable (a permerror for the signature)
 };
 
-DkimKeyRecordParse parse_dkim_key_record(std::string_view text);
+// With a cache, p= is decoded through it (the tags are still read from `text` every time).
+DkimKeyRecordParse parse_dkim_key_record(std::string_view text, DkimPublicKeyCache* cache = nullptr);
+
+// p= (base64, spaces removed) to a key of type k=; nullopt with `error` set (a permerror's reason).
+std::optional<DkimKey> decode_public_key(DkimKeyType type, std::string_view public_key_base64, std::string& error);
 
 }  // namespace maillab::auth

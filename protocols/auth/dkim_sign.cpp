@@ -39,7 +39,13 @@ class Folder {
 
 }  // namespace
 
-DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, const DkimSignOptions& options) {
+DkimSignOutcome dkim_sign(std::string_view message, const DkimKey& private_key, const DkimSignOptions& options) {
+  DkimPreparedKey prepared(private_key);
+  return dkim_sign(message, prepared, options);
+}
+
+DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepared, const DkimSignOptions& options) {
+  const DkimKey& key = prepared.key();
   DkimSignOutcome outcome;
   if (!key.valid() || !key.has_private()) {
     outcome.error = "signing needs a private key";
@@ -91,7 +97,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, const DkimKey& key, cons
   std::string without_b = folder.text();
 
   std::string data = dkim_signed_data(message, names, options.header_canonicalization, without_b);
-  std::string signature = dkim_sign_data(algorithm, key, data);
+  std::string signature = prepared.sign(algorithm, data);
   if (signature.empty()) {
     outcome.error = "OpenSSL could not sign with this key";
     return outcome;

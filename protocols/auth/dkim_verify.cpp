@@ -5,6 +5,7 @@
 
 #include "protocols/common/base64.h"
 #include "protocols/auth/dkim_crypto.h"
+#include "protocols/auth/dkim_key_cache.h"
 #include "protocols/auth/domain_name.h"
 #include "protocols/auth/message_headers.h"
 
@@ -34,17 +35,20 @@ void name_signature(const HeaderField& field, DkimSignatureResult& result) {
   }
 }
 
-// §6.1.2: the key record at <s>._domainkey.<d>, or why there is none to use.
-std::variant<DkimKeyRecord, Verdict> fetch_key(const DkimSignature& signature, DnsReplay& replay) {
-  const DnsAnswer& answer = replay.lookup({signature.key_query_name(), DnsType::txt});
-  if (answer.is_error()) {
+// §6.1.2: the key record at <s>._domainkey.<d>, or why there is none to use; NeedDnsAnswer while
+// the answer is not known yet.
+std::variant<DkimKeyRecord, Verdict, NeedDnsAnswer> fetch_key(const DkimSignature& signature, DnsReplay& replay,
+                                                             DkimPublicKeyCache* key_cache) {
+  const DnsAnswer* answer = replay.answer_or_ask({signature.key_query_name(), DnsType::txt});
+  if (!answer) return NeedDnsAnswer{};
+  if (answer->is_error()) {
     return Verdict{DkimResult::temperror, DkimFailure::none,
-                   "key lookup for " + signature.key_query_name() + " failed: " + to_string(answer.status)};
+                   "key lookup for " + signature.key_query_name() + " failed: " + to_string(answer->status)};
   }
-  if (answer.records.empty()) {
+  if (answer->records.empty()) {
     return Verdict{DkimResult::permerror, DkimFailure::none, "no key record at " + signature.key_query_name()};
   }
-  DkimKeyRecordParse key_parse = parse_dkim_key_record(answer.records.front());
+  DkimKeyRecordParse key_parse = parse_dkim_key_record(answer->records.front(), key_cache);
   if (!key_parse.record) return Verdict{DkimResult::permerror, DkimFailure::none, key_parse.error};
   return std::move(*key_parse.record);
 }
@@ -75,7 +79,7 @@ std::optional<Verdict> key_refuses(const DkimSignature& signature, const DkimKey
 
 // §6.1.3: the body hash first, then the signature over the signed header fields.
 std::optional<Verdict> hashes_differ(const SplitMessage& message, const HeaderField& field,
-                                     const DkimSignature& signature, const DkimKey& key) {
+                                     const DkimSignature& signature, const DkimKeyRecord& record) {
   std::string body = canonicalize_body(message.body, signature.body_canonicalization);
   if (signature.body_length) {
     if (*signature.body_length > body.size()) {
@@ -89,44 +93,57 @@ std::optional<Verdict> hashes_differ(const SplitMessage& message, const HeaderFi
   }
   std::string data = dkim_signed_data(message, signature.signed_headers, signature.header_canonicalization,
                                       remove_signature_value(field.raw));
-  if (!dkim_verify_data(signature.algorithm, key, data, signature.signature)) {
+  const bool verified = record.prepared ? record.prepared->verify(signature.algorithm, data, signature.signature)
+                                        : dkim_verify_data(signature.algorithm, *record.key, data, signature.signature);
+  if (!verified) {
     return Verdict{DkimResult::fail, DkimFailure::signature_mismatch, "signature did not verify"};
   }
   return std::nullopt;
 }
 
-DkimSignatureResult verify_one(const SplitMessage& message, const HeaderField& field, std::int64_t now_seconds,
-                               const DkimVerifyOptions& options, DnsReplay& replay) {
+void decide(DkimSignatureResult& result, Verdict verdict) {
+  result.result = verdict.result;
+  result.failure = verdict.failure;
+  result.reason = std::move(verdict.reason);
+}
+
+// §6.1.1, what can be decided without DNS: the tags, and x=. A result still `none` afterwards
+// waits for its key (finish_check).
+DkimSignatureResult start_check(const HeaderField& field, std::int64_t now_seconds) {
   DkimSignatureResult result;
-  auto finish = [&](Verdict verdict) {
-    result.result = verdict.result;
-    result.failure = verdict.failure;
-    result.reason = std::move(verdict.reason);
-    return result;
-  };
   name_signature(field, result);
   DkimSignatureParse parsed = parse_dkim_signature(field.value());
-  if (!parsed.signature) return finish({DkimResult::permerror, DkimFailure::none, parsed.error});
-  const DkimSignature& signature = *parsed.signature;
-  result.signature = signature;
-  result.identity = signature.identity;
-
-  if (signature.expiration && now_seconds > *signature.expiration) {  // §3.5 x=
-    return finish({DkimResult::fail, DkimFailure::signature_expired,
-                   "signature expired at x=" + std::to_string(*signature.expiration)});
+  if (!parsed.signature) {
+    decide(result, {DkimResult::permerror, DkimFailure::none, parsed.error});
+    return result;
   }
-  auto fetched = fetch_key(signature, replay);
-  if (auto* verdict = std::get_if<Verdict>(&fetched)) return finish(std::move(*verdict));
+  result.signature = std::move(parsed.signature);
+  const DkimSignature& signature = *result.signature;
+  result.identity = signature.identity;
+  if (signature.expiration && now_seconds > *signature.expiration) {  // §3.5 x=
+    decide(result, {DkimResult::fail, DkimFailure::signature_expired,
+                    "signature expired at x=" + std::to_string(*signature.expiration)});
+  }
+  return result;
+}
+
+// §6.1.2 and §6.1.3: the key, then the hashes; nullopt while the key record is not known yet.
+std::optional<Verdict> finish_check(const SplitMessage& message, const HeaderField& field, DkimSignatureResult& result,
+                                    const DkimVerifyOptions& options, DnsReplay& replay) {
+  const DkimSignature& signature = *result.signature;
+  auto fetched = fetch_key(signature, replay, options.key_cache.get());
+  if (std::holds_alternative<NeedDnsAnswer>(fetched)) return std::nullopt;
+  if (auto* verdict = std::get_if<Verdict>(&fetched)) return std::move(*verdict);
   const DkimKeyRecord& record = std::get<DkimKeyRecord>(fetched);
   result.testing = record.testing;
-  if (auto refused = key_refuses(signature, record)) return finish(std::move(*refused));
+  if (auto refused = key_refuses(signature, record)) return refused;
   result.key_bits = record.key->bits();
   if (record.type == DkimKeyType::rsa && result.key_bits < options.minimum_rsa_bits) {  // RFC 8301 §3.2
-    return finish({DkimResult::permerror, DkimFailure::none,
-                   "RSA key of " + std::to_string(result.key_bits) + " bits is too short (RFC 8301)"});
+    return Verdict{DkimResult::permerror, DkimFailure::none,
+                   "RSA key of " + std::to_string(result.key_bits) + " bits is too short (RFC 8301)"};
   }
-  if (auto mismatch = hashes_differ(message, field, signature, *record.key)) return finish(std::move(*mismatch));
-  return finish({DkimResult::pass, DkimFailure::none, "signature verified"});
+  if (auto mismatch = hashes_differ(message, field, signature, record)) return mismatch;
+  return Verdict{DkimResult::pass, DkimFailure::none, "signature verified"};
 }
 
 }  // namespace
@@ -156,13 +173,23 @@ std::string to_string(DkimFailure failure) {
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options)
-    : message_(to_crlf(message)), now_seconds_(now_seconds), options_(options) {
-  run();
+    : message_(split_message(to_crlf(message))), options_(options) {
+  start(now_seconds);
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
                                    DnsLookupFunction synchronous)
-    : message_(to_crlf(message)), now_seconds_(now_seconds), options_(options), replay_(std::move(synchronous)) {
+    : message_(split_message(to_crlf(message))), options_(options), replay_(std::move(synchronous)) {
+  start(now_seconds);
+}
+
+void DkimVerification::start(std::int64_t now_seconds) {
+  for (std::size_t i = 0; i < message_.headers.size(); ++i) {
+    if (!equals_ignoring_case(message_.headers[i].name, "dkim-signature")) continue;
+    if (checks_.size() >= options_.maximum_signatures) break;
+    checks_.push_back(start_check(message_.headers[i], now_seconds));
+    signature_fields_.push_back(i);
+  }
   run();
 }
 
@@ -172,20 +199,18 @@ void DkimVerification::provide_answer(const DnsQuestion& question, DnsAnswer ans
   run();
 }
 
+// Top-down, one key at a time; a signature once decided is never checked again.
 void DkimVerification::run() {
   replay_.clear_pending();
-  SplitMessage message = split_message(message_);
-  std::vector<DkimSignatureResult> results;
-  try {
-    for (const auto& field : message.headers) {
-      if (!equals_ignoring_case(field.name, "dkim-signature")) continue;
-      if (results.size() >= options_.maximum_signatures) break;
-      results.push_back(verify_one(message, field, now_seconds_, options_, replay_));
-    }
-  } catch (const NeedDnsAnswer&) {
-    return;  // pending_question() names the key record still missing
+  for (; next_check_ < checks_.size(); ++next_check_) {
+    DkimSignatureResult& check = checks_[next_check_];
+    if (check.result != DkimResult::none) continue;  // decided from its tags alone
+    auto verdict = finish_check(message_, message_.headers[signature_fields_[next_check_]], check, options_, replay_);
+    if (!verdict) return;  // pending_question() names the key record still missing
+    decide(check, std::move(*verdict));
   }
-  results_ = std::move(results);
+  results_ = std::move(checks_);
+  checks_.clear();
   done_ = true;
 }
 

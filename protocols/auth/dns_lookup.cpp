@@ -25,15 +25,20 @@ std::string to_string(DnsStatus status) {
   return "?";
 }
 
-const DnsAnswer& DnsReplay::lookup(const DnsQuestion& question) {
+const DnsAnswer* DnsReplay::answer_or_ask(const DnsQuestion& question) {
   for (const auto& [asked, answer] : answers_) {
-    if (asked == question) return answer;
+    if (asked == question) return &answer;
   }
   if (synchronous_) {
     answers_.emplace_back(question, synchronous_(question));
-    return answers_.back().second;
+    return &answers_.back().second;
   }
   pending_ = question;
+  return nullptr;
+}
+
+const DnsAnswer& DnsReplay::lookup(const DnsQuestion& question) {
+  if (const DnsAnswer* answer = answer_or_ask(question)) return *answer;
   throw NeedDnsAnswer{};
 }
 

@@ -23,6 +23,9 @@ class DnsReplay {
 
   // The known answer, or throws NeedDnsAnswer after recording the question as pending.
   const DnsAnswer& lookup(const DnsQuestion& question);
+  // The same without the throw, for a checker that keeps its own place between answers:
+  // nullptr after recording the question as pending.
+  const DnsAnswer* answer_or_ask(const DnsQuestion& question);
   void provide(const DnsQuestion& question, DnsAnswer answer);
   const std::optional<DnsQuestion>& pending() const { return pending_; }
   void clear_pending() { pending_.reset(); }

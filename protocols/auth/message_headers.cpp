@@ -15,12 +15,18 @@ std::string HeaderField::value() const {
 }
 
 std::string to_crlf(std::string_view message) {
+  // Copied a line at a time (the usual message has no bare LF: one pass of memchr and memcpy).
   std::string converted;
   converted.reserve(message.size() + message.size() / 32);
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    if (message[i] == '\n' && (i == 0 || message[i - 1] != '\r')) converted += '\r';
-    converted += message[i];
+  std::size_t start = 0;
+  for (std::size_t newline = message.find('\n'); newline != std::string_view::npos;
+       newline = message.find('\n', newline + 1)) {
+    if (newline > 0 && message[newline - 1] == '\r') continue;
+    converted.append(message, start, newline - start);
+    converted += '\r';
+    start = newline;
   }
+  converted.append(message, start);
   return converted;
 }
 
@@ -100,7 +106,18 @@ std::optional<std::string> mailbox_address(std::string_view mailbox) {
 }
 
 std::optional<std::string> from_domain(std::string_view message) {
-  SplitMessage split = split_message(to_crlf(message));
+  // Only the header section is read: it ends at the first empty line, CRLF or bare LF.
+  std::size_t header_end = message.size();
+  for (std::size_t newline = message.find('\n'); newline != std::string_view::npos;
+       newline = message.find('\n', newline + 1)) {
+    std::size_t next = newline + 1;
+    if (next < message.size() && message[next] == '\r') ++next;
+    if (next < message.size() && message[next] == '\n') {
+      header_end = next + 1;
+      break;
+    }
+  }
+  SplitMessage split = split_message(to_crlf(message.substr(0, header_end)));
   const HeaderField* from = nullptr;
   for (const auto& field : split.headers) {
     if (!equals_ignoring_case(field.name, "from")) continue;

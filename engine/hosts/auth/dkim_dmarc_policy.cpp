@@ -75,7 +75,10 @@ void DkimDmarcPolicy::check_message(Host& host, const MessageCheck& check, std::
 void DkimDmarcPolicy::check_dkim(const std::shared_ptr<Job>& job) {
   if (!options_.verify_dkim) return check_dmarc(job);
   Host& host = *job->host;
-  auto verification = std::make_shared<auth::DkimVerification>(job->message, authentication_epoch_seconds(host));
+  auth::DkimVerifyOptions verify_options;
+  verify_options.key_cache = key_cache_;
+  auto verification =
+      std::make_shared<auth::DkimVerification>(job->message, authentication_epoch_seconds(host), verify_options);
   if (verification->done() && verification->results().empty()) {
     record_authentication(host, "DKIM", "DKIM none: the message carries no DKIM-Signature");
     return check_dmarc(job);

@@ -57,6 +57,7 @@ class DkimDmarcPolicy : public MtaPolicy {
   static constexpr std::size_t recent_limit = 64;
   const std::deque<MessageAuthentication>& recent() const { return recent_; }
   std::uint64_t checked() const { return checked_; }
+  const auth::DkimPublicKeyCache& key_cache() const { return *key_cache_; }
 
  private:
   struct Job;
@@ -70,6 +71,9 @@ class DkimDmarcPolicy : public MtaPolicy {
   std::optional<Rng> rng_;  // derived from the run's RNG at first use (pct sampling)
   std::deque<MessageAuthentication> recent_;
   std::uint64_t checked_ = 0;
+  // Public keys decoded from the key records this MTA fetched, by record text (the records are
+  // still looked up for every message; see protocols/auth/dkim_key_cache.h).
+  std::shared_ptr<auth::DkimPublicKeyCache> key_cache_ = std::make_shared<auth::DkimPublicKeyCache>();
 };
 
 }  // namespace maillab::engine

@@ -50,7 +50,7 @@ void DkimSigner::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
   sign.domain = options_.domain;
   sign.selector = options_.selector;
   sign.timestamp = authentication_epoch_seconds(host);
-  auto outcome = auth::dkim_sign(message, options_.key, sign);
+  auto outcome = auth::dkim_sign(message, *prepared_key_, sign);
   if (!outcome.ok()) {
     record_authentication(host, "DKIM", "DKIM signing failed: " + outcome.error);
     return;

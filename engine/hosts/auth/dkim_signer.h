@@ -28,7 +28,8 @@ struct DkimSignerOptions {
 
 class DkimSigner : public MtaPolicy {
  public:
-  explicit DkimSigner(DkimSignerOptions options) : options_(std::move(options)) {}
+  explicit DkimSigner(DkimSignerOptions options)
+      : options_(std::move(options)), prepared_key_(std::make_unique<auth::DkimPreparedKey>(options_.key)) {}
   std::string_view name() const override { return "DKIM"; }
   void prepare_outgoing(Host& host, OutgoingMessage& outgoing) override;
 
@@ -37,6 +38,7 @@ class DkimSigner : public MtaPolicy {
 
  private:
   DkimSignerOptions options_;
+  std::unique_ptr<auth::DkimPreparedKey> prepared_key_;  // options_.key with its OpenSSL contexts kept
   std::uint64_t signed_count_ = 0;
 };
 
