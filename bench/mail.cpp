@@ -143,9 +143,14 @@ std::string mail_benchmark_scenario(const MailBenchmarkOptions& o) {
 int run_mail_benchmark(const MailBenchmarkOptions& options, std::ostream& out, std::ostream& errors) {
   double plain_run_cpu_s = 0, run_cpu_s = 0;
   if (!options.dkim.empty()) {
+    // The plain world twice, the first untimed: the first world a process runs also pays for its
+    // heap's first growth and cold caches (~50 us a message at 20 domains, 2,000 messages), which
+    // counted against the plain run made DKIM look cheaper than it is.
     MailBenchmarkOptions plain = options;
     plain.dkim.clear();
-    if (const int status = run_world(plain, nullptr, errors, plain_run_cpu_s); status != 0) return status;
+    for (int run = 0; run < 2; ++run) {
+      if (const int status = run_world(plain, nullptr, errors, plain_run_cpu_s); status != 0) return status;
+    }
   }
   const int status = run_world(options, &out, errors, run_cpu_s);
   if (!options.dkim.empty()) print_dkim_cost(options, run_cpu_s, plain_run_cpu_s, out);
