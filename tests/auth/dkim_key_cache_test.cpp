@@ -3,6 +3,8 @@
 // looked up for every message; a changed record is decoded afresh, a revoked one still fails.
 #include <catch2/catch.hpp>
 
+#include <openssl/evp.h>
+
 #include "protocols/common/base64.h"
 #include "protocols/auth/dkim.h"
 #include "protocols/auth/dkim_key_cache.h"
@@ -158,4 +160,35 @@ TEST_CASE("a prepared key signs the same bytes as a one-off context and survives
   DkimPreparedKey public_only(*DkimKey::from_public_key_data(DkimKeyType::ed25519,
                                                              DkimKey::ed25519_from_seed("x").public_key_data()));
   CHECK(public_only.sign(DkimAlgorithm::ed25519_sha256, data).empty());
+}
+
+namespace {
+
+// A signature made the plain way (EVP_DigestSign over the data with the digest named), for
+// checking that a prepared key's EVP_PKEY_sign over our digest gives and accepts the same bytes.
+std::string digest_sign(const DkimKey& key, const EVP_MD* digest, const std::string& data) {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(key.evp())), '\0');
+  std::size_t length = signature.size();
+  const bool good = EVP_DigestSignInit(context, nullptr, digest, nullptr, key.evp()) == 1 &&
+                    EVP_DigestSign(context, reinterpret_cast<unsigned char*>(signature.data()), &length,
+                                   reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+  EVP_MD_CTX_free(context);
+  signature.resize(good ? length : 0);
+  return signature;
+}
+
+}  // namespace
+
+TEST_CASE("a prepared RSA key agrees with EVP_DigestSign for rsa-sha256 and verifies rsa-sha1", "[auth][dkim][key-cache]") {
+  const std::string data = "subject:hello\r\ndkim-signature:v=1; a=rsa-sha1; b=";
+  DkimPreparedKey prepared(rsa_key());
+  const std::string sha256_signature = digest_sign(rsa_key(), EVP_sha256(), data);
+  REQUIRE_FALSE(sha256_signature.empty());
+  CHECK(prepared.sign(DkimAlgorithm::rsa_sha256, data) == sha256_signature);
+  const std::string sha1_signature = digest_sign(rsa_key(), EVP_sha1(), data);
+  REQUIRE_FALSE(sha1_signature.empty());
+  CHECK(prepared.verify(DkimAlgorithm::rsa_sha1, data, sha1_signature));
+  CHECK_FALSE(prepared.verify(DkimAlgorithm::rsa_sha256, data, sha1_signature));
+  CHECK(dkim_verify_data(DkimAlgorithm::rsa_sha1, rsa_key(), data, sha1_signature));
 }
