@@ -31,6 +31,8 @@ std::string plain_name(const dns::Name& name) {
 }  // namespace
 
 void record_authentication(Host& host, std::string protocol, std::string summary, std::string peer) {
+  Trace& trace = host.simulator().trace();
+  if (!trace.wanted()) return trace.skip();  // counted, not made (a benchmark's busy world)
   TraceRecord record;
   record.time = host.simulator().now();
   record.kind = TraceKind::protocol;
@@ -106,7 +108,11 @@ void AuthLookups::ask(Host& host, const std::string& protocol, const auth::DnsQu
   resolver_for(host).lookup_records(question.name, to_record_type(question.type),
                             [where, protocol, question, done = std::move(done)](const DnsLookupResult& result) {
                               auth::DnsAnswer answer = to_auth_answer(question, result);
-                              record_authentication(*where, protocol, "  lookup " + describe_lookup(question, answer));
+                              Trace& trace = where->simulator().trace();
+                              if (trace.wanted())
+                                record_authentication(*where, protocol, "  lookup " + describe_lookup(question, answer));
+                              else
+                                trace.skip();
                               done(answer);
                             });
 }

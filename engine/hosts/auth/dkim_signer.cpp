@@ -57,6 +57,8 @@ void DkimSigner::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
   }
   outgoing.message = outcome.header_field + message;
   ++signed_count_;
+  Trace& trace = host.simulator().trace();
+  if (!trace.wanted()) return trace.skip();
   // Which fields the signature covers, read back from its h= tag.
   std::string covered;
   auto split = auth::split_message(outcome.header_field + "\r\n");
