@@ -23,7 +23,7 @@ int bench_scrub(ParsedArguments& parsed) {
   std::string error;
   bench::MailBenchmarkOptions world;
   world.domains = 100;
-  world.messages = 3000;  // about a million events
+  world.messages = 3600;  // about a million events (~280 a message)
   if (!read_whole_number(parsed, "domains", 1, 100'000, world.domains, error) ||
       !read_whole_number(parsed, "users", 1, 10'000, world.users, error) ||
       !read_whole_number(parsed, "messages", 0, 10'000'000, world.messages, error) ||
