@@ -16,6 +16,7 @@ double hop_progress(const TraceRecord& hop, Time t) {
 
 void FlightIndex::reset() {
   hops_.clear();
+  forgotten_hops_ = 0;
   drops_.clear();
   longest_hop_ = 0;
   last_hop_of_packet_.clear();
@@ -46,16 +47,20 @@ void FlightIndex::add(const TraceRecord& record, std::size_t index) {
 }
 
 void FlightIndex::forget_before(Time t) {
-  while (!hops_.empty() && hops_.front().arrive < t) {
+  while (forgotten_hops_ < hops_.size() && hops_[forgotten_hops_].arrive < t) {
     // A drop is matched to its packet's last hop only while that hop is on the wire (add_drop):
     // a packet whose last hop landed needs no entry. Forgotten with the hop, one at a time, so
     // the map's size follows the packets in flight and no frame pays for a sweep.
-    const HopEntry& hop = hops_.front();
+    const HopEntry& hop = hops_[forgotten_hops_];
     if (const auto last = last_hop_of_packet_.find(hop.packet);
         last != last_hop_of_packet_.end() && last->second.record == hop.record) {
       last_hop_of_packet_.erase(last);
     }
-    hops_.pop_front();
+    ++forgotten_hops_;
+  }
+  if (forgotten_hops_ > 4096 && forgotten_hops_ > hops_.size() / 2) {
+    hops_.erase(hops_.begin(), hops_.begin() + std::ptrdiff_t(forgotten_hops_));
+    forgotten_hops_ = 0;
   }
   while (!drops_.empty() && drops_.front().shown < t - longest_linger) drops_.pop_front();
 }
@@ -67,14 +72,14 @@ void FlightIndex::add_hop(const TraceRecord& record, std::size_t index) {
   longest_hop_ = std::max(longest_hop_, entry.arrive - entry.depart);
   // Departures come almost in order (a queued packet can leave after one recorded later), so
   // insert from the back.
-  auto position = std::upper_bound(hops_.begin(), hops_.end(), entry.depart,
+  auto position = std::upper_bound(hops_.begin() + std::ptrdiff_t(forgotten_hops_), hops_.end(), entry.depart,
                                    [](Time t, const HopEntry& e) { return t < e.depart; });
   hops_.insert(position, entry);
   if (record.packet != 0) last_hop_of_packet_[record.packet] = {index, entry.depart, entry.arrive, entry.from, entry.to};
 }
 
 FlightIndex::HopEntry* FlightIndex::find_hop(Time depart, std::size_t record) {
-  auto it = std::lower_bound(hops_.begin(), hops_.end(), depart,
+  auto it = std::lower_bound(hops_.begin() + std::ptrdiff_t(forgotten_hops_), hops_.end(), depart,
                              [](const HopEntry& e, Time t) { return e.depart < t; });
   for (; it != hops_.end() && it->depart == depart; ++it) {
     if (it->record == record) return &*it;
@@ -113,7 +118,7 @@ void FlightIndex::add_drop(const TraceRecord& record, std::size_t index) {
 
 void FlightIndex::in_flight(Time t, std::vector<Flight>& out) const {
   out.clear();
-  auto begin = std::lower_bound(hops_.begin(), hops_.end(), t - longest_hop_,
+  auto begin = std::lower_bound(hops_.begin() + std::ptrdiff_t(forgotten_hops_), hops_.end(), t - longest_hop_,
                                 [](const HopEntry& e, Time bound) { return e.depart < bound; });
   for (auto it = begin; it != hops_.end() && it->depart <= t; ++it) {
     if (t > it->arrive || t > it->cut) continue;

@@ -70,7 +70,7 @@ class FlightIndex {
   // Drops shown at t: those lost within the last `linger` (at most longest_linger) of simulated time.
   void falling(engine::Time t, engine::Time linger, std::vector<Fall>& out) const;
 
-  std::size_t hop_count() const { return hops_.size(); }  // hops held (not yet forgotten)
+  std::size_t hop_count() const { return hops_.size() - forgotten_hops_; }  // hops held
   // The node names hops start or end at, numbered in order of first appearance (Flight::from/to).
   // Numbers stay valid until reset(); `epoch()` changes on every reset.
   const std::vector<std::string>& endpoint_names() const { return endpoint_names_; }
@@ -105,8 +105,13 @@ class FlightIndex {
   std::optional<std::uint32_t> endpoint_number(const std::string& name) const;
 
   // Deques: they grow at the back and shrink at the front without moving what they hold.
-  std::deque<HopEntry> hops_;    // sorted by departure
-  std::deque<DropEntry> drops_;  // sorted by shown time
+  // Hops sorted by departure; the first forgotten_hops_ are forgotten. A vector, not a deque: a
+  // frame walks every hop in the air (in_flight), and a contiguous walk is the fast one. The
+  // forgotten prefix is erased once it is half the vector, so the vector's size follows the
+  // packets in flight and, past the first seconds, it never reallocates.
+  std::vector<HopEntry> hops_;
+  std::size_t forgotten_hops_ = 0;
+  std::deque<DropEntry> drops_;  // sorted by shown time (few: a deque is fine)
   engine::Time longest_hop_ = 0;
   std::unordered_map<std::uint64_t, LastHop> last_hop_of_packet_;  // packet id -> its latest hop in hops_
   std::size_t consumed_ = 0;
