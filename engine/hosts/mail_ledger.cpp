@@ -84,8 +84,30 @@ const LedgerEntry* MailLedger::find(const std::string& id) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
+std::size_t MailLedger::fold_settled() {
+  std::size_t folded = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto& copies = it->second.copies;
+    const bool settled = std::all_of(copies.begin(), copies.end(), [](const LedgerCopy& c) {
+      return c.fate == CopyFate::delivered || c.fate == CopyFate::bounced;
+    });
+    if (!settled) {
+      ++it;
+      continue;
+    }
+    for (const auto& c : copies) {
+      ++folded_.accepted;
+      ++(c.fate == CopyFate::delivered ? folded_.delivered : folded_.bounced);
+    }
+    ++folded_messages_;
+    ++folded;
+    it = entries_.erase(it);
+  }
+  return folded;
+}
+
 LedgerCounts MailLedger::counts() const {
-  LedgerCounts counts;
+  LedgerCounts counts = folded_;
   counts.rejected = rejected_;
   for (const auto& [id, entry] : entries_) {
     for (const auto& c : entry.copies) {

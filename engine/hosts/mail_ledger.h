@@ -77,8 +77,19 @@ class MailLedger {
   std::string name_report(const std::string& id, std::string_view kind, std::string_view qualifier);
 
   const LedgerEntry* find(const std::string& id) const;
+  // The messages the ledger still holds: all of them, unless fold_settled() forgot some.
   const std::map<std::string, LedgerEntry>& entries() const { return entries_; }
+  // Every message ever accepted, held or folded.
+  std::uint64_t messages() const { return entries_.size() + folded_messages_; }
   LedgerCounts counts() const;
+
+  // Forgets each message every copy of which is delivered or bounced, keeping it only in counts()
+  // and messages(); returns how many it forgot. A message with a copy still queued or forwarded
+  // stays. For runs too large to remember every message (bench mail calls it between chunks of
+  // simulated time, never while an event runs): memory then follows the messages in flight. What
+  // a forgotten message loses: find() and entries() no longer see it, so a late report about it
+  // is ignored as one about an unknown id is, and a duplicate delivery of it is not noticed.
+  std::size_t fold_settled();
 
   // "messages: accepted N, delivered D, bounced B, rejected R, queued Q" (DESIGN.md's summary line).
   std::string summary_line() const;
@@ -90,6 +101,8 @@ class MailLedger {
   std::set<std::string> reports_;   // report ids given out by name_report()
   std::uint64_t next_id_ = 1;
   std::uint64_t rejected_ = 0;
+  LedgerCounts folded_;  // the copies of the messages fold_settled() forgot
+  std::uint64_t folded_messages_ = 0;
 };
 
 }  // namespace maillab::engine
