@@ -51,6 +51,7 @@ int bench_mail(ParsedArguments& parsed) {
   options.seed = seed.value_or(options.seed);
   options.tls = parsed.has("tls");
   options.mailboxes_in_memory = parsed.has("mailboxes-in-memory");
+  options.keep_trace = parsed.has("keep-trace");
   if (parsed.has("dkim-key") && !parsed.has("dkim")) return usage_error("bench", "--dkim-key needs --dkim");
   if (parsed.has("dkim")) {
     options.dkim = parsed.has("dkim-key") ? parsed.options["dkim-key"] : "rsa";
@@ -66,7 +67,8 @@ int command_bench(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
                                            {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
-                                           {"mailboxes-in-memory", false}, {"dkim", false}, {"dkim-key"}, {"increments"},
+                                           {"mailboxes-in-memory", false}, {"dkim", false}, {"dkim-key"}, {"keep-trace", false},
+                                           {"increments"},
                                            {"handshakes"}, {"bytes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);
@@ -101,7 +103,7 @@ int command_bench(const Arguments& arguments) {
     std::cout << "Usage: maillab bench hold [--pending P] [--events N] [--increments uniform|exponential] [--seed S]\n"
                  "       maillab bench mail [--domains D] [--users U] [--messages M] [--rate R] [--loss P]\n"
                  "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--mailboxes-in-memory]\n"
-                 "                          [--seed S]\n"
+                 "                          [--keep-trace] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
                  "       maillab bench scrub [--domains D] [--users U] [--messages M] [--seed S]   (jumps back in a long run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
@@ -118,7 +120,8 @@ int command_bench(const Arguments& arguments) {
                  "uplink; --tls submits on 465 and relays with STARTTLS (without it no hop uses TLS);\n"
                  "--dkim signs every message (RSA-2048, or --dkim-key ed25519) and verifies it at the MX,\n"
                  "runs the same world without DKIM too, and prints what DKIM cost per message against\n"
-                 "OpenSSL's own sign + verify (dkim_vs_openssl=). It\n"
+                 "OpenSSL's own sign + verify (dkim_vs_openssl=); --keep-trace keeps every trace record, as\n"
+                 "the visualizer does, and prints what their payloads hold (kept_payload_bytes=). It\n"
                  "prints name=value figures (bench/README.md) and exits 1\n"
                  "if a message is unaccounted for.\n"
                  "The transfer benchmark sends N bytes (default 1000000) over one TCP connection and\n"

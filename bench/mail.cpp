@@ -3,6 +3,8 @@
 #include <ctime>
 #include <iomanip>
 #include <sstream>
+#include <unordered_set>
+#include <vector>
 
 #include "bench/openssl_floor.h"
 #include "bench/run_stats.h"
@@ -50,6 +52,22 @@ void spool_mailboxes(scenarios::World& world, const std::shared_ptr<engine::File
     if (auto* mailboxes = host->find_service<engine::MailboxService>()) mailboxes->store().set_spool(spool);
 }
 
+// What the kept records hold: their payload bytes as kept (a hop's own IPv4 header, and the
+// transport bytes it shares with the other hops of its packet, counted once), and what one copy
+// of the packet per hop would have held.
+void print_kept_trace(const std::vector<engine::TraceRecord>& records, std::ostream& out) {
+  std::unordered_set<const void*> tails;
+  std::uint64_t kept = 0, per_hop_copies = 0;
+  for (const engine::TraceRecord& record : records) {
+    per_hop_copies += record.payload.size();
+    kept += record.payload.head_size();
+    if (record.payload.tail_identity() && tails.insert(record.payload.tail_identity()).second)
+      kept += record.payload.tail_size();
+  }
+  out << "kept_records=" << records.size() << "\nkept_payload_bytes=" << kept
+      << "\nkept_payload_bytes_if_copied_per_hop=" << per_hop_copies << "\n";
+}
+
 // Loads and runs one world; prints its figures when `figures` is set. `run_cpu_s` is the CPU the
 // run took (not the load), for comparing two runs in one process.
 int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::ostream& errors, double& run_cpu_s) {
@@ -63,7 +81,7 @@ int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::o
   }
   // Nobody reads this run's records: none is kept, fingerprinted or even made (Trace::wanted),
   // as with `maillab run --trace none`; `records=` still counts them.
-  world->simulator.trace().set_keep_records(false);
+  world->simulator.trace().set_keep_records(options.keep_trace);
   world->simulator.trace().set_fingerprinting(false);
   std::shared_ptr<engine::FileSpool> spool;
   if (!options.mailboxes_in_memory) {
@@ -100,6 +118,7 @@ int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::o
     *figures << "spool_messages=" << spool->messages_stored() << "\nspool_mb=" << std::fixed << std::setprecision(1)
              << static_cast<double>(spool->bytes_stored()) / (1024.0 * 1024.0) << "\n"
              << std::defaultfloat;
+  if (options.keep_trace) print_kept_trace(world->simulator.trace().records(), *figures);
   return meter.print(*figures, *world, std::move(problems)) == 0 ? 0 : 1;
 }
 

@@ -24,6 +24,9 @@ struct MailBenchmarkOptions {
   // is then made twice, without DKIM and with it, to print what DKIM cost per message against
   // OpenSSL's own sign + verify floor for the same key.
   std::string dkim;
+  // Keep every trace record in memory, as the visualizer and lessons do (the default keeps none,
+  // as `maillab run` does): prints what the kept records hold (kept_records=, kept_payload_bytes=).
+  bool keep_trace = false;
   std::uint64_t seed = 1;
   // Delivered mail goes to a spool file on disk (engine/hosts/mailbox/file_spool.h), as a real
   // MDA keeps it, unless this is set (--mailboxes-in-memory): a million messages' bodies would

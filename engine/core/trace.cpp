@@ -1,7 +1,9 @@
 #include "engine/core/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <span>
 
 namespace maillab::engine {
 
@@ -43,6 +45,21 @@ void mix(std::uint64_t& h, const void* data, std::size_t size) {
   }
   for (; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
 }
+// The same as mix() over `a` followed by `b` in one buffer: the word that straddles the seam is
+// put together first, so a hop's payload (its own header, then the shared transport bytes) mixes
+// exactly as the contiguous packet did.
+void mix(std::uint64_t& h, std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  const std::size_t whole = a.size() / 8 * 8;
+  mix(h, a.data(), whole);
+  const std::size_t left = a.size() - whole;
+  if (left == 0) return mix(h, b.data(), b.size());
+  unsigned char seam[8];
+  const std::size_t taken = std::min<std::size_t>(8 - left, b.size());
+  std::memcpy(seam, a.data() + whole, left);
+  if (taken) std::memcpy(seam + left, b.data(), taken);
+  mix(h, seam, left + taken);
+  mix(h, b.data() + taken, b.size() - taken);
+}
 void mix(std::uint64_t& h, std::string_view s) {
   mix(h, s.data(), s.size());
   mix(h, "\0", 1);
@@ -63,7 +80,8 @@ const TraceRecord& Trace::record(TraceRecord record) {
     mix(fingerprint_, record.peer);
     mix(fingerprint_, record.protocol);
     mix(fingerprint_, record.summary);
-    mix(fingerprint_, record.payload.data(), record.payload.size());
+    const auto [head, tail] = record.payload.pieces();
+    mix(fingerprint_, head, tail);
     mix_int(fingerprint_, record.packet);
     mix_int(fingerprint_, record.connection);
     mix(fingerprint_, record.message);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/core/time.h"
+#include "engine/core/trace_payload.h"
 
 namespace maillab::engine {
 
@@ -35,7 +36,7 @@ struct TraceRecord {
   std::string peer;      // the other end: next hop, remote host; may be empty
   std::string protocol;  // "DNS", "SMTP", "POP3", "IMAP", "TCP", "UDP", ... ; may be empty
   std::string summary;   // one line for people
-  std::vector<std::uint8_t> payload;  // hop/drop: the IPv4 packet; protocol: the message bytes
+  TracePayload payload;  // hop/drop: the IPv4 packet (hops share its transport bytes); protocol: the message bytes
   std::uint64_t packet = 0;      // hop/drop: the packet's id (same id on every hop)
   std::uint64_t connection = 0;  // the transport connection or exchange it belongs to
   std::string message;           // mail: the message's tracking id (for the journey view)

@@ -115,7 +115,8 @@ void PcapTraceWriter::write(const TraceRecord& r) {
   put_u32(out_, static_cast<std::uint32_t>(r.time % 1000000));
   put_u32(out_, static_cast<std::uint32_t>(r.payload.size()));
   put_u32(out_, static_cast<std::uint32_t>(r.payload.size()));
-  out_.write(reinterpret_cast<const char*>(r.payload.data()), static_cast<std::streamsize>(r.payload.size()));
+  for (const auto piece : {r.payload.pieces().first, r.payload.pieces().second})
+    out_.write(reinterpret_cast<const char*>(piece.data()), static_cast<std::streamsize>(piece.size()));
 }
 
 }  // namespace maillab::engine

@@ -194,7 +194,7 @@ void Network::Impl::record_drop(const Packet& packet, const std::string& node, c
   record.peer = peer;
   record.protocol = packet.protocol_name;
   record.summary = std::string(why) + ": " + packet.describe();
-  record.payload = packet.wire();
+  record.payload = packet.trace_payload();
   record.packet = packet.id;
   record.connection = packet.connection;
   simulator.trace().record(std::move(record));
@@ -292,7 +292,7 @@ void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, Nex
     record.peer = there;
     record.protocol = packet->protocol_name;
     record.summary = packet->describe();
-    record.payload = packet->wire();
+    record.payload = packet->trace_payload();
     record.packet = packet->id;
     record.connection = packet->connection;
     record.arrive = arrival;

@@ -31,20 +31,9 @@ std::uint32_t pseudo_header_sum(Address source, Address destination, std::uint8_
   return sum;
 }
 
-std::vector<std::uint8_t> ipv4_header(Address source, Address destination, std::uint8_t protocol,
-                                      std::size_t payload_size, std::uint16_t identification, std::uint8_t ttl) {
-  std::vector<std::uint8_t> out(ipv4_header_size + payload_size);
-  out[0] = 0x45;  // version 4, header length 5 words
-  out[1] = 0;
-  put16(out, 2, static_cast<std::uint16_t>(ipv4_header_size + payload_size));
-  put16(out, 4, identification);
-  put16(out, 6, 0x4000);  // don't fragment
-  out[8] = ttl;
-  out[9] = protocol;
-  put32(out, 12, source);
-  put32(out, 16, destination);
-  put16(out, 10, internet_checksum(std::span(out.data(), ipv4_header_size)));
-  return out;
+void put16(std::uint8_t* out, std::uint16_t value) {
+  out[0] = static_cast<std::uint8_t>(value >> 8);
+  out[1] = static_cast<std::uint8_t>(value);
 }
 
 }  // namespace
@@ -55,41 +44,74 @@ std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32
   return static_cast<std::uint16_t>(~sum);
 }
 
+Ipv4Header encode_ipv4_header(Address source, Address destination, std::uint8_t protocol, std::size_t payload_size,
+                              std::uint16_t identification, std::uint8_t ttl) {
+  Ipv4Header out{};
+  out[0] = 0x45;  // version 4, header length 5 words
+  out[1] = 0;
+  put16(&out[2], static_cast<std::uint16_t>(ipv4_header_size + payload_size));
+  put16(&out[4], identification);
+  put16(&out[6], 0x4000);  // don't fragment
+  out[8] = ttl;
+  out[9] = protocol;
+  put16(&out[12], static_cast<std::uint16_t>(source >> 16));
+  put16(&out[14], static_cast<std::uint16_t>(source));
+  put16(&out[16], static_cast<std::uint16_t>(destination >> 16));
+  put16(&out[18], static_cast<std::uint16_t>(destination));
+  put16(&out[10], internet_checksum(out));
+  return out;
+}
+
+std::vector<std::uint8_t> encode_udp_datagram(Address source, Address destination, std::uint16_t source_port,
+                                              std::uint16_t destination_port, std::span<const std::uint8_t> payload) {
+  const std::size_t udp_length = udp_header_size + payload.size();
+  std::vector<std::uint8_t> out(udp_length);
+  put16(out, 0, source_port);
+  put16(out, 2, destination_port);
+  put16(out, 4, static_cast<std::uint16_t>(udp_length));
+  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(udp_header_size));
+  std::uint16_t checksum = internet_checksum(out, pseudo_header_sum(source, destination, ip_protocol_udp, udp_length));
+  if (checksum == 0) checksum = 0xffff;  // RFC 768: zero means "no checksum"
+  put16(out, 6, checksum);
+  return out;
+}
+
+std::vector<std::uint8_t> encode_tcp_segment(Address source, Address destination, const TcpHeader& header,
+                                             std::span<const std::uint8_t> payload) {
+  const std::size_t tcp_length = tcp_header_size + payload.size();
+  std::vector<std::uint8_t> out(tcp_length);
+  put16(out, 0, header.source_port);
+  put16(out, 2, header.destination_port);
+  put32(out, 4, header.sequence);
+  put32(out, 8, header.acknowledgment);
+  out[12] = static_cast<std::uint8_t>((tcp_header_size / 4) << 4);
+  out[13] = header.flags;
+  put16(out, 14, header.window);
+  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(tcp_header_size));
+  put16(out, 16, internet_checksum(out, pseudo_header_sum(source, destination, ip_protocol_tcp, tcp_length)));
+  return out;
+}
+
+namespace {
+std::vector<std::uint8_t> join(const Ipv4Header& header, const std::vector<std::uint8_t>& transport) {
+  std::vector<std::uint8_t> out(header.begin(), header.end());
+  out.insert(out.end(), transport.begin(), transport.end());
+  return out;
+}
+}  // namespace
+
 std::vector<std::uint8_t> encode_udp_packet(Address source, Address destination, std::uint16_t source_port,
                                             std::uint16_t destination_port, std::span<const std::uint8_t> payload,
                                             std::uint16_t identification, std::uint8_t ttl) {
-  const std::size_t udp_length = udp_header_size + payload.size();
-  auto out = ipv4_header(source, destination, ip_protocol_udp, udp_length, identification, ttl);
-  const std::size_t at = ipv4_header_size;
-  put16(out, at, source_port);
-  put16(out, at + 2, destination_port);
-  put16(out, at + 4, static_cast<std::uint16_t>(udp_length));
-  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(at + udp_header_size));
-  std::uint16_t checksum = internet_checksum(std::span(out.data() + at, udp_length),
-                                             pseudo_header_sum(source, destination, ip_protocol_udp, udp_length));
-  if (checksum == 0) checksum = 0xffff;  // RFC 768: zero means "no checksum"
-  put16(out, at + 6, checksum);
-  return out;
+  auto datagram = encode_udp_datagram(source, destination, source_port, destination_port, payload);
+  return join(encode_ipv4_header(source, destination, ip_protocol_udp, datagram.size(), identification, ttl), datagram);
 }
 
 std::vector<std::uint8_t> encode_tcp_packet(Address source, Address destination, const TcpHeader& header,
                                             std::span<const std::uint8_t> payload, std::uint16_t identification,
                                             std::uint8_t ttl) {
-  const std::size_t tcp_length = tcp_header_size + payload.size();
-  auto out = ipv4_header(source, destination, ip_protocol_tcp, tcp_length, identification, ttl);
-  const std::size_t at = ipv4_header_size;
-  put16(out, at, header.source_port);
-  put16(out, at + 2, header.destination_port);
-  put32(out, at + 4, header.sequence);
-  put32(out, at + 8, header.acknowledgment);
-  out[at + 12] = static_cast<std::uint8_t>((tcp_header_size / 4) << 4);
-  out[at + 13] = header.flags;
-  put16(out, at + 14, header.window);
-  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<std::ptrdiff_t>(at + tcp_header_size));
-  put16(out, at + 16,
-        internet_checksum(std::span(out.data() + at, tcp_length),
-                          pseudo_header_sum(source, destination, ip_protocol_tcp, tcp_length)));
-  return out;
+  auto segment = encode_tcp_segment(source, destination, header, payload);
+  return join(encode_ipv4_header(source, destination, ip_protocol_tcp, segment.size(), identification, ttl), segment);
 }
 
 std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet) {
@@ -100,14 +122,25 @@ std::uint8_t decrement_ttl(std::vector<std::uint8_t>& packet) {
   return packet[8];
 }
 
-const std::vector<std::uint8_t>& Packet::wire() const {
-  if (!wire_.empty()) return wire_;
+const std::vector<std::uint8_t>& Packet::transport_bytes() const {
+  if (!transport_) {
+    transport_ = std::make_shared<const std::vector<std::uint8_t>>(
+        protocol == ip_protocol_tcp ? encode_tcp_segment(source, destination, tcp, data)
+                                    : encode_udp_datagram(source, destination, source_port, destination_port, data));
+  }
+  return *transport_;
+}
+
+Ipv4Header Packet::ipv4_header() const {
   const auto identification = static_cast<std::uint16_t>(id);  // the IP identification: the id's low bits
-  if (protocol == ip_protocol_tcp)
-    wire_ = encode_tcp_packet(source, destination, tcp, data, identification, ttl);
-  else
-    wire_ = encode_udp_packet(source, destination, source_port, destination_port, data, identification, ttl);
-  return wire_;
+  return encode_ipv4_header(source, destination, protocol, transport_bytes().size(), identification, ttl);
+}
+
+std::vector<std::uint8_t> Packet::wire() const { return join(ipv4_header(), transport_bytes()); }
+
+TracePayload Packet::trace_payload() const {
+  const Ipv4Header header = ipv4_header();
+  return TracePayload(header, transport_);  // ipv4_header() has encoded transport_
 }
 
 std::size_t Packet::wire_size() const {
@@ -115,10 +148,8 @@ std::size_t Packet::wire_size() const {
 }
 
 void Packet::decrement_ttl() {
-  if (ttl == 0) return;
-  --ttl;
-  // The header checksum is recomputed, as encoding afresh with the new TTL would make it.
-  if (!wire_.empty()) engine::decrement_ttl(wire_);
+  // The IPv4 header, with its checksum, is made afresh from `ttl` whenever it is read.
+  if (ttl > 0) --ttl;
 }
 
 std::string Packet::describe() const {
@@ -178,9 +209,8 @@ bool is_pure_ack_hop(const TraceRecord& record) {
   const std::size_t total = static_cast<std::size_t>(p[2]) << 8 | p[3];
   if (p.size() < ip_header + 20 || total < ip_header + 20) return false;
   // TCP header (RFC 9293 §3.1): data offset in the high nibble of byte 12, flags in byte 13.
-  const std::uint8_t* tcp = p.data() + ip_header;
-  const std::size_t tcp_header = static_cast<std::size_t>(tcp[12] >> 4) * 4;
-  const std::uint8_t flags = tcp[13] & 0x3f;
+  const std::size_t tcp_header = static_cast<std::size_t>(p[ip_header + 12] >> 4) * 4;
+  const std::uint8_t flags = p[ip_header + 13] & 0x3f;
   return flags == 0x10 && total == ip_header + tcp_header;
 }
 

@@ -4,6 +4,7 @@
 // encoded bytes made only when something reads them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -44,6 +45,17 @@ struct TcpHeader {
 // The Internet checksum (RFC 1071) over `bytes`, starting from a partial sum.
 std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t partial_sum = 0);
 
+// An IPv4 header without options (RFC 791 §3.1), checksum included.
+using Ipv4Header = std::array<std::uint8_t, ipv4_header_size>;
+Ipv4Header encode_ipv4_header(Address source, Address destination, std::uint8_t protocol, std::size_t payload_size,
+                              std::uint16_t identification, std::uint8_t ttl);
+// The transport parts alone: a UDP datagram or TCP segment with its checksum over the pseudo-header.
+std::vector<std::uint8_t> encode_udp_datagram(Address source, Address destination, std::uint16_t source_port,
+                                              std::uint16_t destination_port, std::span<const std::uint8_t> payload);
+std::vector<std::uint8_t> encode_tcp_segment(Address source, Address destination, const TcpHeader& header,
+                                             std::span<const std::uint8_t> payload);
+
+// Whole IPv4 packets: the header followed by the transport part.
 std::vector<std::uint8_t> encode_udp_packet(Address source, Address destination, std::uint16_t source_port,
                                             std::uint16_t destination_port, std::span<const std::uint8_t> payload,
                                             std::uint16_t identification, std::uint8_t ttl = default_ttl);
@@ -85,18 +97,24 @@ struct Packet {
   SegmentNote segment;
   std::uint8_t ttl = default_ttl;
 
-  // The full IPv4 packet with the current TTL, encoded on first use (a trace record or the pcap
-  // writer wants it; moving the packet needs only the fields above) and kept while it travels.
-  const std::vector<std::uint8_t>& wire() const;
+  // The full IPv4 packet with the current TTL, as one buffer.
+  std::vector<std::uint8_t> wire() const;
+  // The same bytes for a hop or drop record: this hop's IPv4 header (the TTL differs at every
+  // router), then the transport bytes, which are encoded on first use (moving the packet needs
+  // only the fields above) and shared by the records of every hop (engine/core/trace_payload.h).
+  TracePayload trace_payload() const;
   // Its size in bytes, without encoding it.
   std::size_t wire_size() const;
-  // Routers decrement the TTL (RFC 791 §3.2), in the encoded bytes too if there are any.
+  // Routers decrement the TTL (RFC 791 §3.2).
   void decrement_ttl();
   // The one line hop records show.
   std::string describe() const;
 
  private:
-  mutable std::vector<std::uint8_t> wire_;
+  const std::vector<std::uint8_t>& transport_bytes() const;
+  Ipv4Header ipv4_header() const;
+  // The UDP datagram or TCP segment: immutable once made (nothing a router changes is in it).
+  mutable std::shared_ptr<const std::vector<std::uint8_t>> transport_;
 };
 
 // A TCP packet of stream `connection` from `from` to `to`, the ports in both the packet and its

@@ -409,7 +409,7 @@ struct Segment {
 
 // The TCP header of a hop record's IPv4 packet.
 Segment segment_of(const TraceRecord& record) {
-  const auto& p = record.payload;
+  const std::vector<std::uint8_t> p = record.payload.bytes();
   const std::size_t ip_header = static_cast<std::size_t>(p[0] & 0x0f) * 4;
   const std::uint8_t* tcp = p.data() + ip_header;
   auto word = [tcp](int at) {

@@ -167,7 +167,7 @@ class SyntheticScene : public Scene {
     std::vector<std::string> path;
     Send send;
     std::uint64_t id;
-    std::vector<std::uint8_t> payload;
+    engine::TracePayload payload;  // one copy, shared by the records of every hop
   };
 
   std::vector<std::string> route(const std::string& from, const std::string& to) const {
@@ -269,7 +269,7 @@ class SyntheticScene : public Scene {
     if (!reason.empty() || scripted_loss) {
       TraceRecord drop = hop;
       drop.kind = TraceKind::drop;
-      drop.payload.clear();
+      drop.payload = {};
       drop.arrive = 0;
       drop.summary = packet->send.summary + " (" + (reason.empty() ? "lost on the link" : reason) + ")";
       simulator_.trace().record(std::move(drop));

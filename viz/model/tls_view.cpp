@@ -17,7 +17,7 @@ struct PayloadSpan {
 
 // Where the transport payload of an IPv4 packet is (RFC 791 header, then RFC 9293 §3.1 TCP or
 // RFC 768 UDP); nothing when the bytes are too short to say.
-PayloadSpan payload_span(const std::vector<std::uint8_t>& b) {
+PayloadSpan payload_span(const engine::TracePayload& b) {
   if (b.size() < 20 || (b[0] >> 4) != 4) return {};
   const std::size_t header = std::size_t(b[0] & 0xf) * 4;
   const std::size_t total = std::min<std::size_t>((std::size_t(b[2]) << 8) | b[3], b.size());
@@ -75,7 +75,8 @@ std::size_t application_bytes(const TraceRecord& record) { return payload_span(r
 std::string application_payload(const TraceRecord& record) {
   const PayloadSpan span = payload_span(record.payload);
   if (span.length == 0) return {};
-  return std::string(reinterpret_cast<const char*>(record.payload.data() + span.offset), span.length);
+  const auto from = record.payload.begin() + static_cast<std::ptrdiff_t>(span.offset);
+  return std::string(from, from + static_cast<std::ptrdiff_t>(span.length));
 }
 
 void TlsConnectionIndex::reset() {

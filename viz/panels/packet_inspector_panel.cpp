@@ -100,8 +100,9 @@ void RecordInspectorPanel::refresh(VisualizerState& state, std::size_t index) {
   if (decoded_record != index || decoded_generation != state.replay.generation()) {
     decoded_record = index;
     decoded_generation = state.replay.generation();
-    decoded = decode_ipv4_packet(records[index].payload);
-    dump = hex_dump(records[index].payload, 65536, 8);
+    const std::vector<std::uint8_t> bytes = records[index].payload.bytes();
+    decoded = decode_ipv4_packet(bytes);
+    dump = hex_dump(bytes, 65536, 8);
     tls_records_seen = 0;
   }
   // The connection's story goes on after its first hop (the handshake ends, the verdict comes).

@@ -30,9 +30,10 @@ void record_smtp_line(Host& host, std::string node, std::string peer, std::uint6
   record.peer = std::move(peer);
   record.protocol = "SMTP";
   record.summary = std::string(line);
-  record.payload.assign(line.begin(), line.end());
-  record.payload.push_back('\r');
-  record.payload.push_back('\n');
+  std::vector<std::uint8_t> bytes(line.begin(), line.end());
+  bytes.push_back('\r');
+  bytes.push_back('\n');
+  record.payload = std::move(bytes);
   record.connection = connection;
   record.message = std::move(message_id);
   host.simulator().trace().record(std::move(record));

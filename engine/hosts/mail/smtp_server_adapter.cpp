@@ -176,7 +176,7 @@ void SmtpServerConnection::handle_event(smtp::ServerEvent& event) {
     record.peer = me;
     record.protocol = "SMTP";
     record.summary = "(message data: " + std::to_string(message->message.size()) + " octets, ended by \".\")";
-    record.payload.assign(message->message.begin(), message->message.end());
+    record.payload = std::vector<std::uint8_t>(message->message.begin(), message->message.end());
     record.connection = id_;
     host_.simulator().trace().record(std::move(record));
     mta_.verdict_message(*this, *message, decider(false));
