@@ -216,11 +216,13 @@ DeliveryResult MailStore::deliver(std::string_view user_name, std::string_view f
   if (!user) return {Status::no_such_user, 0, "no such user: " + std::string(user_name)};
   Folder* folder = find_folder(*user, folder_name);
   if (!folder) return {Status::no_such_folder, 0, "no such mailbox: " + std::string(folder_name)};
-  const std::uint64_t used = total_size(*user);
-  if (user->quota_bytes != 0 && used + bytes.size() > user->quota_bytes) {
-    return {Status::quota_exceeded, 0,
-            "quota exceeded: " + std::to_string(used) + " + " + std::to_string(bytes.size()) +
-                " bytes > " + std::to_string(user->quota_bytes) + " bytes"};
+  // Summing the mailbox walks every message the user has: only a user with a quota pays for it.
+  if (user->quota_bytes != 0) {
+    const std::uint64_t used = total_size(*user);
+    if (used + bytes.size() > user->quota_bytes)
+      return {Status::quota_exceeded, 0,
+              "quota exceeded: " + std::to_string(used) + " + " + std::to_string(bytes.size()) +
+                  " bytes > " + std::to_string(user->quota_bytes) + " bytes"};
   }
   Message message;
   if (spool_) {
