@@ -212,15 +212,18 @@ void TcpStream::handle_data(const Packet& packet) {
     peer_fin_received_ = true;
     fin_now = true;
   }
-  // Data is acknowledged at once (while paused, once it is held, so that the window we offer
-  // counts it); a FIN by whatever we send next (peer_closed).
-  const bool paused_on_arrival = reading_paused_;
-  if (!fin_now && !paused_on_arrival) send_ack();
+  // Data is acknowledged in this same instant, after the application has had it: whatever the
+  // application sends back at once carries the ACK, and only when it sends nothing does a bare
+  // ACK go (RFC 9293 §3.10.7.4: the ACK rides on a segment being sent when that costs no undue
+  // delay). It is the delayed ACK of RFC 9293 §3.8.6.3 (RFC 1122 §4.2.3.2) with no delay: no
+  // timer, never later than now, so every segment is still acknowledged, and one out of order
+  // is acknowledged at once (a duplicate ACK, RFC 5681 §4.2). A request answered on the spot
+  // (an SMTP command and its reply) is then two packets, not four, as on a real wire. A FIN is
+  // acknowledged by whatever we send next (peer_closed).
   const std::uint64_t segments_before = segments_sent_;
-
   auto self = shared_from_this();
   if (!hand_to_application(std::move(delivered))) return;
-  if (!fin_now && paused_on_arrival) send_ack();
+  if (!fin_now && segments_sent_ == segments_before) send_ack();
   if (fin_now) {
     if (reading_paused_) {
       fin_waiting_ = true;  // on_closed after the held bytes, when reading resumes

@@ -1,8 +1,9 @@
 // The TCP-like reliable byte stream (RFC 9293, much simplified, internal to engine/net).
 //
 // What it does like TCP: three-way handshake with a per-host deterministic ISN; 32-bit sequence
-// numbers that wrap; MSS-sized segments; cumulative ACKs sent for every segment that carries data
-// (no delayed ACKs); out-of-order segments buffered by the receiver; retransmission timer per
+// numbers that wrap; MSS-sized segments; every segment that carries data acknowledged in the
+// instant it arrives, on the application's answer when it sends one then (a delayed ACK with no
+// delay: no timer); out-of-order segments buffered by the receiver; retransmission timer per
 // RFC 6298 (SRTT/RTTVAR estimation with Karn's rule, exponential back-off up to max_rto);
 // slow start, congestion avoidance, fast retransmit on three duplicate ACKs and NewReno partial
 // ACKs (RFC 5681, RFC 6582); RST for a SYN to a closed port; FIN in both directions.

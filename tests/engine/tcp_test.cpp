@@ -470,6 +470,61 @@ TEST_CASE("the side that receives a FIN acknowledges it in its own FIN: FIN, FIN
   }
 }
 
+TEST_CASE("an answer sent at once carries the ACK, data left unanswered gets a bare ACK at once", "[engine][tcp][ack]") {
+  Pair p;
+  std::shared_ptr<StreamConnection> accepted, connection;
+  p.server->listen(25, [&](std::shared_ptr<StreamConnection> c) {
+    accepted = c;
+    c->on_data = [raw = c.get()](std::string_view bytes) {
+      if (bytes == "NOOP\r\n") raw->send("250 OK\r\n");  // answered in the same instant
+    };
+    c->on_closed = [](CloseReason) {};
+  });
+  p.client->connect(Endpoint{address_server, 25}, ConnectHandlers{[&](std::shared_ptr<StreamConnection> c) {
+                                                                    connection = c;
+                                                                    c->on_data = [](std::string_view) {};
+                                                                    c->on_closed = [](CloseReason) {};
+                                                                    c->send("NOOP\r\n");
+                                                                  },
+                                                                  [](ConnectError) { FAIL("connect failed"); }});
+  p.sim.run_until(seconds(1));
+  connection->send("SILENT\r\n");  // nobody answers this one
+  p.sim.run_until(seconds(2));
+  std::vector<Segment> segments;
+  std::vector<Time> sent_at;
+  for (const auto* hop : p.records(TraceKind::hop)) {
+    segments.push_back(segment_of(*hop));
+    sent_at.push_back(hop->time);
+  }
+  auto data_from = [&](const std::string& node, std::size_t from) {
+    for (std::size_t i = from; i < segments.size(); ++i)
+      if (segments[i].from == node && segments[i].data > 0) return i;
+    return segments.size();
+  };
+  // NOOP, then straight away the reply, which acknowledges it: no bare ACK between them.
+  const std::size_t noop = data_from("client", 0);
+  REQUIRE(noop + 1 < segments.size());
+  const Segment& reply = segments[noop + 1];
+  CHECK(reply.from == "server");
+  CHECK(reply.data == 8);
+  CHECK(reply.acknowledgment == segments[noop].sequence + 6);
+  CHECK(sent_at[noop + 1] == sent_at[noop] + milliseconds(10) + serialization_time(46, 10'000'000));
+  // The reply is acknowledged by the client's next segment, a bare ACK (it has nothing to say).
+  REQUIRE(noop + 2 < segments.size());
+  CHECK(segments[noop + 2].from == "client");
+  CHECK(segments[noop + 2].flags == ack);
+  CHECK(segments[noop + 2].acknowledgment == reply.sequence + 8);
+  // SILENT is acknowledged by a bare ACK the moment it arrives.
+  const std::size_t silent = data_from("client", noop + 1);
+  REQUIRE(silent + 1 < segments.size());
+  CHECK(segments[silent + 1].from == "server");
+  CHECK(segments[silent + 1].flags == ack);
+  CHECK(segments[silent + 1].acknowledgment == segments[silent].sequence + 8);
+  CHECK(sent_at[silent + 1] == sent_at[silent] + milliseconds(10) + serialization_time(48, 10'000'000));
+  // Four data-less segments after the handshake would mean the old way (an ACK ahead of each reply).
+  CHECK(std::count_if(segments.begin(), segments.end(), [](const Segment& s) { return s.flags == ack && s.data == 0; }) == 3);
+}
+
 TEST_CASE("a receiver that pauses reading shuts its window, the sender probes, waits, and resumes", "[engine][tcp][flow]") {
   Pair p;
   const std::string data = pattern(1'000'000);

@@ -55,17 +55,17 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
     CHECK(run->checkpoint()->peer == "bob-phone");
   }
 
-  // Step 3: delivered at 5.210771 s, the phone shows "Lunch?" at 5.636815 s: 426 ms (rounded);
+  // Step 3: delivered at 5.210727 s, the phone shows "Lunch?" at 5.636385 s: 426 ms (rounded);
   // the tablet too within a second, the laptop not at all yet. A phone round trip is about 94 ms.
   next_step();
   const auto step3 = window();
   {
     const auto delivered = select(step3, TraceKind::mail, server, "", "delivered to mailbox bob@example.org INBOX");
     REQUIRE(delivered.size() == 1);
-    CHECK(delivered[0].time == engine::microseconds(5210771));
+    CHECK(delivered[0].time == engine::microseconds(5210727));
     const auto phone = select(step3, TraceKind::mail, "bob-phone", "", "'Lunch?' from alice@example.com pushed by the server");
     REQUIRE(phone.size() == 1);
-    CHECK(phone[0].time == engine::microseconds(5636815));
+    CHECK(phone[0].time == engine::microseconds(5636385));
     CHECK((phone[0].time - delivered[0].time + 500) / 1000 == 426);
     const auto tablet = select(step3, TraceKind::mail, "bob-tablet", "", "pushed by the server");
     REQUIRE(tablet.size() == 1);
@@ -87,7 +87,7 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
     const auto to_phone = select(window(), TraceKind::protocol, server, "bob-phone", "");
     REQUIRE(to_phone.size() >= 4);
     CHECK(to_phone[0].summary == "* 1 EXISTS");
-    CHECK(to_phone[0].time == engine::microseconds(5210771));
+    CHECK(to_phone[0].time == engine::microseconds(5210727));
     CHECK(to_phone[1].summary == "* 0 RECENT");
     CHECK(to_phone[2].summary == "A3 OK IDLE terminated");
     CHECK(to_phone.back().summary == "+ idling");
@@ -104,19 +104,19 @@ TEST_CASE("lesson 06: the facts its questions rely on hold in the trace", "[less
     CHECK(sent == quoted);
   }
 
-  // Step 6: the \Seen flag is pushed at 12.522292 s to the tablet and the phone's IDLE connection;
-  // the laptop hears of it from its own UID FETCH at 20.210832 s, last.
+  // Step 6: the \Seen flag is pushed at 12.521930 s to the tablet and the phone's IDLE connection;
+  // the laptop hears of it from its own UID FETCH at 20.210788 s, last.
   next_step();
   {
     const auto seen = select(window(), TraceKind::protocol, "", "", "(\\Seen)");
     const auto pushes = select(seen, TraceKind::protocol, server, "", "* 1 FETCH (FLAGS (\\Seen))");
     REQUIRE(pushes.size() == 2);
-    for (const auto& r : pushes) CHECK(r.time == engine::microseconds(12522292));
+    for (const auto& r : pushes) CHECK(r.time == engine::microseconds(12521930));
     CHECK(select(pushes, TraceKind::protocol, server, "bob-tablet", "").size() == 1);
     CHECK(select(pushes, TraceKind::protocol, server, "bob-phone", "").size() == 1);
     const auto laptop = select(seen, TraceKind::protocol, server, "bob-laptop", "* 1 FETCH (UID 1 FLAGS (\\Seen))");
     REQUIRE_FALSE(laptop.empty());
-    CHECK(laptop[0].time == engine::microseconds(20210832));
+    CHECK(laptop[0].time == engine::microseconds(20210788));
     CHECK(seen.back().peer == "bob-laptop");
     const auto tablet_read = select(window(), TraceKind::mail, "bob-tablet", "", "'Lunch?' is now read");
     REQUIRE(tablet_read.size() == 1);

@@ -243,5 +243,7 @@ TEST_CASE("a loaded world replayed with fast-forward makes the same records as a
   controller.run_to(engine::seconds(15));
   CHECK(controller.simulator().executed() == straight.simulator().executed());
   check_same_as_straight_run(controller, straight);
-  CHECK(controller.simulator().executed() - straight.records()[controller.records().first()].sequence < 100000);
+  // It recorded only a stretch before the target (records, not events: the units of first()).
+  CHECK(controller.records().first() > 0);
+  CHECK(controller.records().size() - controller.records().first() < 100000);
 }
