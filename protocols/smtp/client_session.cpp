@@ -46,18 +46,33 @@ std::string_view to_string(DeliveryOutcome outcome) {
   return "unknown";
 }
 
+namespace {
+
+// Appends `canonical` (CRLF lines, ending in CRLF, or empty) dot-stuffed, then the final ".":
+// RFC 5321 §4.5.2, a line that starts with "." gets one more. Returns the lines appended.
+std::size_t append_dot_stuffed(std::string& out, std::string_view canonical) {
+  out.reserve(out.size() + canonical.size() + 16);
+  std::size_t lines = 1;  // the "." line
+  std::size_t start = 0;
+  while (start < canonical.size()) {
+    if (canonical[start] == '.') out += '.';
+    const std::size_t newline = canonical.find('\n', start);
+    const std::size_t next = newline == std::string_view::npos ? canonical.size() : newline + 1;
+    out.append(canonical, start, next - start);
+    lines += newline != std::string_view::npos;
+    start = next;
+  }
+  out += ".\r\n";
+  return lines;
+}
+
+}  // namespace
+
 std::string dot_stuff(std::string_view message) {
   std::string canonical = mail::to_crlf(message);
   if (!canonical.empty() && !canonical.ends_with("\r\n")) canonical += "\r\n";
   std::string result;
-  result.reserve(canonical.size() + 16);
-  bool line_start = true;
-  for (char c : canonical) {
-    if (line_start && c == '.') result += '.';  // RFC 5321 §4.5.2 transparency
-    result += c;
-    line_start = c == '\n';
-  }
-  result += ".\r\n";
+  append_dot_stuffed(result, canonical);
   return result;
 }
 
@@ -152,11 +167,10 @@ void ClientSession::send_command(std::string line, ClientState expect, std::size
 }
 
 void ClientSession::send_message() {
-  std::string stuffed = dot_stuff(message_);
-  std::size_t lines = 0;
-  for (char c : stuffed) lines += c == '\n';
-  output_ += stuffed;
-  events_.push_back(MessageSent{stuffed.size(), lines});
+  // message_ is already canonical (the constructor made it so): stuffed straight into the output.
+  const std::size_t before = output_.size();
+  const std::size_t lines = append_dot_stuffed(output_, message_);
+  events_.push_back(MessageSent{output_.size() - before, lines});
   expected_.push_back(Expected{ClientState::waiting_message_reply});
 }
 
