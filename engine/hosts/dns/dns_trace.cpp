@@ -10,6 +10,8 @@ std::string dns_peer_name(Host& host, Address address) {
 }
 
 void record_dns(Host& host, TraceKind kind, std::string peer, std::string summary, std::vector<std::uint8_t> payload) {
+  Trace& trace = host.simulator().trace();
+  if (!trace.wanted()) return trace.skip();
   TraceRecord record;
   record.time = host.simulator().now();
   record.kind = kind;
@@ -18,7 +20,7 @@ void record_dns(Host& host, TraceKind kind, std::string peer, std::string summar
   record.protocol = "DNS";
   record.summary = std::move(summary);
   record.payload = std::move(payload);
-  host.simulator().trace().record(std::move(record));
+  trace.record(std::move(record));
 }
 
 }  // namespace maillab::engine

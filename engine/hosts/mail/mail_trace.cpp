@@ -10,6 +10,8 @@ std::string host_label(Host& host, Address address) {
 }
 
 void record_mail(Host& host, std::string message_id, std::string summary, std::string peer) {
+  Trace& trace = host.simulator().trace();
+  if (!trace.wanted()) return trace.skip();
   TraceRecord record;
   record.time = host.simulator().now();
   record.kind = TraceKind::mail;
@@ -18,16 +20,19 @@ void record_mail(Host& host, std::string message_id, std::string summary, std::s
   record.protocol = "SMTP";
   record.summary = std::move(summary);
   record.message = std::move(message_id);
-  host.simulator().trace().record(std::move(record));
+  trace.record(std::move(record));
 }
 
-void record_smtp_line(Host& host, std::string node, std::string peer, std::uint64_t connection,
+void record_smtp_line(Host& host, const std::string& node, const std::string& peer, std::uint64_t connection,
                       std::string_view line, std::string message_id) {
+  // Two a command: worth not making when nobody reads the trace (bench mail, --trace none).
+  Trace& trace = host.simulator().trace();
+  if (!trace.wanted()) return trace.skip();
   TraceRecord record;
   record.time = host.simulator().now();
   record.kind = TraceKind::protocol;
-  record.node = std::move(node);
-  record.peer = std::move(peer);
+  record.node = node;
+  record.peer = peer;
   record.protocol = "SMTP";
   record.summary = std::string(line);
   std::vector<std::uint8_t> bytes(line.begin(), line.end());
@@ -36,7 +41,7 @@ void record_smtp_line(Host& host, std::string node, std::string peer, std::uint6
   record.payload = std::move(bytes);
   record.connection = connection;
   record.message = std::move(message_id);
-  host.simulator().trace().record(std::move(record));
+  trace.record(std::move(record));
 }
 
 }  // namespace maillab::engine

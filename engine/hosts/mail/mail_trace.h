@@ -22,7 +22,7 @@ std::string host_label(Host& host, Address address);
 void record_mail(Host& host, std::string message_id, std::string summary, std::string peer = {});
 
 // A `protocol` record for one SMTP line: `node` sent it to `peer` (the two hosts' names).
-void record_smtp_line(Host& host, std::string node, std::string peer, std::uint64_t connection,
+void record_smtp_line(Host& host, const std::string& node, const std::string& peer, std::uint64_t connection,
                       std::string_view line, std::string message_id = {});
 
 }  // namespace maillab::engine
