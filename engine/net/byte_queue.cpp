@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace maillab::engine {
 
@@ -27,13 +28,15 @@ void ByteQueue::copy(std::uint64_t offset, std::size_t length, std::vector<std::
   auto chunk = std::upper_bound(chunks_.begin(), chunks_.end(), offset,
                                 [](std::uint64_t value, const Chunk& c) { return value < c.offset; });
   --chunk;
-  out.reserve(out.size() + length);
+  // memcpy, not insert(): from char to uint8_t iterators, insert copies a byte at a time.
+  std::size_t at = out.size();
+  out.resize(at + length);
   std::size_t left = length;
   for (; left > 0; ++chunk) {
     const auto skip = static_cast<std::size_t>(offset - chunk->offset);
     const std::size_t take = std::min(left, chunk->bytes.size() - skip);
-    out.insert(out.end(), chunk->bytes.begin() + static_cast<std::ptrdiff_t>(skip),
-               chunk->bytes.begin() + static_cast<std::ptrdiff_t>(skip + take));
+    std::memcpy(out.data() + at, chunk->bytes.data() + skip, take);
+    at += take;
     offset += take;
     left -= take;
   }

@@ -1,10 +1,30 @@
 // ClientSession's dialogue: one handler per reply awaited (RFC 5321 §3.3, §4.3.2 lists which
 // codes each command may get back).
+#include <cstdint>
+#include <cstring>
+
 #include "protocols/common/base64.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/client_session.h"
 
 namespace maillab::smtp {
+
+namespace {
+
+// Whether any octet has its high bit set (then the body is 8BITMIME, RFC 6152), eight at a time.
+bool has_eight_bit(std::string_view text) {
+  std::uint64_t seen = 0;
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + at, 8);
+    seen |= word;
+  }
+  for (; at < text.size(); ++at) seen |= static_cast<unsigned char>(text[at]);
+  return (seen & 0x8080808080808080ULL) != 0;
+}
+
+}  // namespace
 
 void ClientSession::handle_reply(const Reply& reply) {
   if (expected_.empty()) return;  // a reply nobody asked for: ignored
@@ -162,9 +182,7 @@ void ClientSession::start_transaction() {
   }
   std::string mail = "MAIL FROM:<" + envelope_.reverse_path + ">";
   if (capabilities_.size) mail += " SIZE=" + std::to_string(message_.size());  // RFC 1870 §6
-  bool eight_bit = false;
-  for (char c : message_) eight_bit |= static_cast<unsigned char>(c) >= 0x80;
-  if (eight_bit && capabilities_.eight_bit_mime) mail += " BODY=8BITMIME";  // RFC 6152
+  if (has_eight_bit(message_) && capabilities_.eight_bit_mime) mail += " BODY=8BITMIME";  // RFC 6152
   if (capabilities_.dsn) {  // RFC 3461 §4.3, §4.4: only to a server that advertised DSN
     if (!envelope_.ret.empty()) mail += " RET=" + envelope_.ret;
     if (!envelope_.envid.empty()) mail += " ENVID=" + xtext_encode(envelope_.envid);

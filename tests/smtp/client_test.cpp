@@ -290,3 +290,23 @@ TEST_CASE("client: a reply line with no end in 64 KiB is a temporary failure", "
   CHECK(client.poll_output().empty());
   CHECK(events_of<ReplyReceived>(client, seen).size() == 1);  // the greeting only
 }
+
+TEST_CASE("client: BODY=8BITMIME exactly when an octet has its high bit set, wherever it is", "[smtp][client][8bitmime]") {
+  const std::string ascii = "Subject: test\r\n\r\n" + std::string(40, 'a') + "\r\n";  // 59 octets
+  auto mail_command = [](const std::string& message) {
+    ClientSession client(ClientOptions{.hostname = "relay.example.org"}, Envelope{"alice@example.org", {"bob@example.net"}},
+                         message);
+    client.handle_bytes("220 mx.example.net ESMTP\r\n");
+    client.poll_output();
+    client.handle_bytes("250-mx.example.net\r\n250 8BITMIME\r\n");
+    return client.poll_output();
+  };
+  CHECK(mail_command(ascii) == "MAIL FROM:<alice@example.org>\r\n");
+  // One octet of 0xE9 at the start, in the eight-octet words, and in the tail after them.
+  for (std::size_t at : {std::size_t{0}, std::size_t{20}, std::size_t{55}, std::size_t{56}}) {
+    std::string message = ascii;
+    message[at] = static_cast<char>(0xE9);
+    INFO("0xE9 at " << at);
+    CHECK(mail_command(message) == "MAIL FROM:<alice@example.org> BODY=8BITMIME\r\n");
+  }
+}
