@@ -84,26 +84,45 @@ const LedgerEntry* MailLedger::find(const std::string& id) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-std::size_t MailLedger::fold_settled() {
+std::size_t MailLedger::fold_settled(const std::function<bool(const std::string& id)>& still_held) {
   std::size_t folded = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     const auto& copies = it->second.copies;
     const bool settled = std::all_of(copies.begin(), copies.end(), [](const LedgerCopy& c) {
       return c.fate == CopyFate::delivered || c.fate == CopyFate::bounced;
     });
-    if (!settled) {
+    if (!settled || (still_held && still_held(it->first))) {
       ++it;
       continue;
     }
     for (const auto& c : copies) {
       ++folded_.accepted;
-      ++(c.fate == CopyFate::delivered ? folded_.delivered : folded_.bounced);
+      if (c.fate == CopyFate::delivered) {
+        ++folded_.delivered;
+      } else {
+        ++folded_.bounced;
+        ++folded_bounces_[{it->second.sender, c.where}];
+      }
     }
     ++folded_messages_;
     ++folded;
     it = entries_.erase(it);
   }
   return folded;
+}
+
+std::uint64_t MailLedger::bounced_copies(const std::string& sender, const std::optional<std::string>& status) const {
+  std::uint64_t bounced = 0;
+  for (const auto& [id, entry] : entries_) {
+    if (entry.sender != sender) continue;
+    for (const auto& c : entry.copies)
+      if (c.fate == CopyFate::bounced && (!status || c.where == *status)) ++bounced;
+  }
+  // The folded ones of this sender: one key per status, in order.
+  for (auto it = folded_bounces_.lower_bound({sender, {}}); it != folded_bounces_.end() && it->first.first == sender;
+       ++it)
+    if (!status || it->first.second == *status) bounced += it->second;
+  return bounced;
 }
 
 LedgerCounts MailLedger::counts() const {

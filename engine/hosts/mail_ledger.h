@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -83,13 +85,18 @@ class MailLedger {
   std::uint64_t messages() const { return entries_.size() + folded_messages_; }
   LedgerCounts counts() const;
 
-  // Forgets each message every copy of which is delivered or bounced, keeping it only in counts()
-  // and messages(); returns how many it forgot. A message with a copy still queued or forwarded
-  // stays. For runs too large to remember every message (bench mail calls it between chunks of
+  // Forgets each message every copy of which is delivered or bounced, keeping it only in counts(),
+  // messages() and bounced_copies(); returns how many it forgot. A message with a copy still queued
+  // or forwarded stays, and so does one `still_held` names (an MTA queue still holds it: a sender
+  // that never heard the 250 sends it again, and that duplicate must be noticed, RFC 1047). For
+  // runs too large to remember every message (scenarios/bounded_run.h, between chunks of
   // simulated time, never while an event runs): memory then follows the messages in flight. What
   // a forgotten message loses: find() and entries() no longer see it, so a late report about it
-  // is ignored as one about an unknown id is, and a duplicate delivery of it is not noticed.
-  std::size_t fold_settled();
+  // is ignored as one about an unknown id is.
+  std::size_t fold_settled(const std::function<bool(const std::string& id)>& still_held = {});
+
+  // The copies sent by `sender` that bounced (with `status`, "5.1.1", when given), held or folded.
+  std::uint64_t bounced_copies(const std::string& sender, const std::optional<std::string>& status = {}) const;
 
   // "messages: accepted N, delivered D, bounced B, rejected R, queued Q" (DESIGN.md's summary line).
   std::string summary_line() const;
@@ -103,6 +110,7 @@ class MailLedger {
   std::uint64_t rejected_ = 0;
   LedgerCounts folded_;  // the copies of the messages fold_settled() forgot
   std::uint64_t folded_messages_ = 0;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> folded_bounces_;  // (sender, status) -> copies
 };
 
 }  // namespace maillab::engine

@@ -2,6 +2,8 @@
 // the counts, the number of messages and the conservation figures stay what they were.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "engine/hosts/mail_ledger.h"
 
 using namespace maillab;
@@ -56,4 +58,42 @@ TEST_CASE("fold_settled forgets delivered and bounced messages, keeps their coun
   CHECK(after.forwarded == 1);
   CHECK(ledger.messages() == 4);
   CHECK(ledger.summary_line() == "messages: accepted 6, delivered 5, bounced 1, rejected 1, queued 0");
+}
+
+TEST_CASE("fold_settled keeps a settled message a queue still holds, until it no longer does", "[ledger][spool]") {
+  MailLedger ledger;
+  const std::string relayed = ledger.accept("a@x", "one", {"b@y"}, 1);
+  ledger.delivered(relayed, "b@y", "mailbox b@y INBOX", 2);
+  // The sending MTA has not heard the 250 yet (or a crash lost it): it may send the message again,
+  // and the second delivery must be seen as a duplicate, so the ledger keeps the message.
+  bool held = true;
+  CHECK(ledger.fold_settled([&](const std::string& id) { return held && id == relayed; }) == 0);
+  REQUIRE(ledger.find(relayed));
+  held = false;
+  CHECK(ledger.fold_settled([&](const std::string& id) { return held && id == relayed; }) == 1);
+  CHECK(ledger.find(relayed) == nullptr);
+  CHECK(ledger.summary_line() == "messages: accepted 1, delivered 1, bounced 0, rejected 0, queued 0");
+}
+
+TEST_CASE("bounced_copies counts a sender's bounces, held or folded, by status", "[ledger][spool]") {
+  MailLedger ledger;
+  const std::string first = ledger.accept("a@x", "one", {"nobody@y", "b@y"}, 1);
+  const std::string second = ledger.accept("a@x", "two", {"typo@y.ogr"}, 2);
+  const std::string other = ledger.accept("c@x", "three", {"nobody@y"}, 3);
+  const std::string pending = ledger.accept("a@x", "four", {"nobody@z", "b@z"}, 4);
+  ledger.bounced(first, "nobody@y", "5.1.1", 5);
+  ledger.delivered(first, "b@y", "mailbox b@y INBOX", 5);
+  ledger.bounced(second, "typo@y.ogr", "5.1.2", 6);
+  ledger.bounced(other, "nobody@y", "5.1.1", 7);
+  ledger.bounced(pending, "nobody@z", "5.1.1", 8);
+  auto figures = [&] {
+    return std::vector<std::uint64_t>{ledger.bounced_copies("a@x"), ledger.bounced_copies("a@x", "5.1.1"),
+                                      ledger.bounced_copies("a@x", "5.1.2"), ledger.bounced_copies("c@x"),
+                                      ledger.bounced_copies("c@x", "5.1.2"), ledger.bounced_copies("b@x")};
+  };
+  const std::vector<std::uint64_t> before = figures();
+  CHECK(before == std::vector<std::uint64_t>{3, 2, 1, 1, 0, 0});
+  CHECK(ledger.fold_settled() == 3);  // all but `pending`, which has a copy queued
+  CHECK(ledger.entries().size() == 1);
+  CHECK(figures() == before);
 }
