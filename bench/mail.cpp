@@ -10,7 +10,7 @@
 #include "bench/run_stats.h"
 #include "engine/hosts/auth/dkim_signer.h"
 #include "engine/hosts/mailbox/file_spool.h"
-#include "engine/hosts/mailbox/mailbox_service.h"
+#include "scenarios/bounded_run.h"
 #include "scenarios/loader.h"
 #include "scenarios/modules/generate_module.h"
 
@@ -21,7 +21,6 @@ namespace {
 // longer than a lost packet's retransmissions and a first queue retry, far less than a queue's
 // lifetime.
 constexpr engine::Time settle_limit = engine::seconds(3600);
-constexpr engine::Time chunk = engine::seconds(30);
 
 bool settled(scenarios::World& world, std::uint64_t messages) {
   const engine::SubmissionCounts submitted = submission_counts(world);
@@ -44,12 +43,6 @@ std::vector<std::string> accounting_problems(scenarios::World& world, std::uint6
     problems.push_back(std::to_string(counts.queued) + " copies still queued " +
                        engine::format_seconds(settle_limit) + " s after the last submission");
   return problems;
-}
-
-// Every mailbox host of the world keeps the mail it is given in one spool file.
-void spool_mailboxes(scenarios::World& world, const std::shared_ptr<engine::FileSpool>& spool) {
-  for (engine::Host* host : world.network.hosts())
-    if (auto* mailboxes = host->find_service<engine::MailboxService>()) mailboxes->store().set_spool(spool);
 }
 
 // What the kept records hold: their payload bytes as kept (a hop's own IPv4 header, and the
@@ -91,33 +84,26 @@ int run_world(const MailBenchmarkOptions& options, std::ostream* figures, std::o
       return 1;
     }
     spool = std::move(opened.spool);
-    spool_mailboxes(*world, spool);
+    scenarios::spool_mailboxes(*world, spool);
   }
   meter.loaded();
   const std::clock_t cpu_start = std::clock();
-  // In chunks until every message has met its fate, or the world stops moving.
+  // Until every message has met its fate, or the world stops moving, with the ledger folded as it
+  // goes (scenarios/bounded_run.h): memory follows the mail in flight.
   const engine::Time last_submission = engine::seconds(1) + static_cast<engine::Time>(
                                                                 static_cast<double>(options.messages) / options.rate * 1e6);
-  engine::Time until = 0;
-  while (world->simulator.pending() > 0) {
-    until += chunk;
-    world->simulator.run_until(until);
-    // Messages delivered or bounced are kept as counts only: memory follows the mail in flight.
-    world->ledger.fold_settled();
-    if (until > last_submission && settled(*world, options.messages)) break;
-    if (until > last_submission + settle_limit) break;
-  }
+  const engine::Time give_up = last_submission + settle_limit;
+  scenarios::run_world_folding(*world, give_up + scenarios::fold_interval, scenarios::fold_interval, [&] {
+    const engine::Time now = world->simulator.now();
+    return world->simulator.pending() > 0 && now <= give_up && !(now > last_submission && settled(*world, options.messages));
+  });
   meter.finished();
   run_cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::vector<std::string> problems = accounting_problems(*world, options.messages);
   if (!figures) return problems.empty() && RunMeter::conservation_problems(*world).empty() ? 0 : 1;
   *figures << "domains=" << options.domains << "\nusers=" << options.users << "\nmessages=" << options.messages
            << "\nsimulated_s=" << engine::format_seconds(world->simulator.now()) << "\n";
-  *figures << "mailboxes=" << (spool ? "spool" : "memory") << "\n";
-  if (spool)
-    *figures << "spool_messages=" << spool->messages_stored() << "\nspool_mb=" << std::fixed << std::setprecision(1)
-             << static_cast<double>(spool->bytes_stored()) / (1024.0 * 1024.0) << "\n"
-             << std::defaultfloat;
+  print_mailbox_figures(*figures, spool.get());
   if (options.keep_trace) print_kept_trace(world->simulator.trace().records(), *figures);
   return meter.print(*figures, *world, std::move(problems)) == 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/mailbox/file_spool.h"
 #include "engine/hosts/mail/submission_client.h"
 
 namespace maillab::bench {
@@ -49,6 +50,13 @@ std::vector<std::string> RunMeter::conservation_problems(scenarios::World& world
   for (const auto& audit : world.audits)
     for (auto& problem : audit()) problems.push_back(std::move(problem));
   return problems;
+}
+
+void print_mailbox_figures(std::ostream& out, const engine::FileSpool* spool) {
+  out << "mailboxes=" << (spool ? "spool" : "memory") << "\n";
+  if (spool)
+    out << "spool_messages=" << spool->messages_stored() << "\nspool_mb="
+        << fixed(static_cast<double>(spool->bytes_stored()) / (1024.0 * 1024.0), 1) << "\n";
 }
 
 engine::SubmissionCounts submission_counts(scenarios::World& world) {

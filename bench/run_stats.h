@@ -10,6 +10,8 @@
 //                             accepted message copy: what each message costs while it lives
 //   submitted, submissions_running   scripted submissions, and those still talking to their server
 //   messages_accepted ... _queued     the mail ledger's counts (per recipient copy)
+//   mailboxes                 spool (delivered mail in a file on disk) or memory; with a spool,
+//   spool_messages, spool_mb  the messages it holds and their bytes on disk
 //   unaccounted               messages whose fate is unknown (conservation, DESIGN.md); non-zero
 //                             makes the command fail
 //
@@ -24,6 +26,10 @@
 
 #include "engine/hosts/mail/submission_client.h"
 #include "scenarios/world.h"
+
+namespace maillab::engine {
+class FileSpool;
+}
 
 namespace maillab::bench {
 
@@ -46,6 +52,9 @@ class RunMeter {
   Clock::time_point start_, loaded_, finished_;
   std::uint64_t rss_after_load_kb_ = 0;
 };
+
+// "mailboxes=spool|memory" and, with a spool (null: none), what it holds.
+void print_mailbox_figures(std::ostream& out, const engine::FileSpool* spool);
 
 // Totals over every scripted submission client of the world (`send:` and generated traffic).
 engine::SubmissionCounts submission_counts(scenarios::World& world);
