@@ -1,5 +1,6 @@
 // maillab run SCENARIO.yaml [--until T] [--trace text|jsonl|none] [--out FILE] [--pcap FILE]
 //                           [--keylog FILE] [--seed N] [--verbose] [--stats]
+//                           [--spool-dir DIR | --mailboxes-in-memory]
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,8 @@
 #include "bench/run_stats.h"
 #include "engine/net/packet.h"
 #include "engine/core/trace_writers.h"
+#include "engine/hosts/mailbox/file_spool.h"
+#include "scenarios/bounded_run.h"
 #include "scenarios/loader.h"
 #include "scenarios/outcome.h"
 #include "scenarios/values.h"
@@ -31,7 +34,10 @@ constexpr const char* help_text =
     "  --seed N         seed for the run's randomness (default: the scenario's seed:, else 1)\n"
     "  --verbose        text trace: also show pure TCP ACK hops (hidden by default)\n"
     "  --stats          after the summary, print the run's figures as name=value lines (load_s,\n"
-    "                   run_s, cpu_s, events, messages_per_s, records, peak_rss_mb, ...; bench/README.md)\n\n"
+    "                   run_s, cpu_s, events, messages_per_s, records, peak_rss_mb, ...; bench/README.md)\n"
+    "  --spool-dir DIR  keep delivered mail in a spool file made (and deleted at once) in DIR; default:\n"
+    "                   $TMPDIR, else /tmp. Memory then follows the mail in flight, not all mail ever sent\n"
+    "  --mailboxes-in-memory  keep delivered mail in memory instead (as the visualizer does)\n\n"
     "Exit: 0 every expectation held, 1 one failed (named in the results), 2 bad input (nothing ran),\n"
     "3 out of memory, 4 internal error.\n";
 
@@ -56,6 +62,29 @@ std::optional<std::string> open_output_files(ParsedArguments& parsed, scenarios:
     write_tls_keys_to(world, files.keylog);
   }
   return std::nullopt;
+}
+
+// Where delivered mail is kept: a spool file (the default; what cannot be made in --spool-dir is
+// bad input), or memory (--mailboxes-in-memory, or when the default spool cannot be made: said on
+// stderr). Spooled or not, the run's trace and verdicts are the same (scenarios/bounded_run.h).
+struct MailboxChoice {
+  std::shared_ptr<engine::FileSpool> spool;  // null: memory
+  std::optional<std::string> usage_problem;
+};
+
+MailboxChoice choose_mailboxes(const ParsedArguments& parsed) {
+  if (parsed.has("mailboxes-in-memory")) {
+    if (parsed.has("spool-dir")) return {nullptr, "--spool-dir and --mailboxes-in-memory exclude each other"};
+    return {};
+  }
+  const std::string directory = parsed.has("spool-dir") ? parsed.options.at("spool-dir") : "";
+  if (parsed.has("spool-dir") && directory.empty()) return {nullptr, "bad --spool-dir ''; expected a directory"};
+  engine::FileSpool::Opened opened = engine::FileSpool::open(directory);
+  if (opened.spool) return {std::move(opened.spool), std::nullopt};
+  if (parsed.has("spool-dir")) return {nullptr, "bad --spool-dir '" + directory + "': " + opened.error};
+  std::cerr << "maillab run: warning: " << opened.error << "; delivered mail stays in memory (--spool-dir DIR puts "
+            << "the spool elsewhere)\n";
+  return {};
 }
 
 // The trace writers the run feeds: text or JSONL to `trace_out`, packets to the pcap file.
@@ -112,7 +141,9 @@ void print_results(const scenarios::World& world, const scenarios::RunOutcome& o
 int command_run(const Arguments& arguments) {
   std::string error;
   auto parsed = parse_arguments(arguments,
-                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"keylog"}, {"seed"}, {"verbose", false}, {"stats", false}}, error);
+                                {{"until"}, {"trace"}, {"out"}, {"pcap"}, {"keylog"}, {"seed"}, {"verbose", false}, {"stats", false},
+                                 {"spool-dir"}, {"mailboxes-in-memory", false}},
+                                error);
   if (!parsed) return usage_error("run", error);
   if (parsed->help) {
     std::cout << help_text;
@@ -127,6 +158,8 @@ int command_run(const Arguments& arguments) {
   std::string format = parsed->has("trace") ? parsed->options["trace"] : "text";
   if (format != "text" && format != "jsonl" && format != "none")
     return usage_error("run", "bad --trace '" + format + "'; expected text, jsonl or none");
+  MailboxChoice mailboxes = choose_mailboxes(*parsed);
+  if (mailboxes.usage_problem) return usage_error("run", *mailboxes.usage_problem);
 
   bench::RunMeter meter;
   scenarios::Diagnostics diagnostics;
@@ -144,15 +177,21 @@ int command_run(const Arguments& arguments) {
   if (auto problem = open_output_files(*parsed, *world, files)) return usage_error("run", *problem);
   std::ostream& trace_out = parsed->has("out") ? static_cast<std::ostream&>(files.trace) : std::cout;
   TraceWriters writers = subscribe_writers(*world, run_until, format, parsed->has("verbose"), trace_out, files.pcap);
+  if (mailboxes.spool) scenarios::spool_mailboxes(*world, mailboxes.spool);
 
   meter.loaded();
-  scenarios::run_world(*world, run_until);
+  // Settled messages folded into the ledger's counts as it goes: with the spool, a long run's
+  // memory follows the mail in flight.
+  scenarios::run_world_folding(*world, run_until);
   meter.finished();
   scenarios::RunOutcome outcome = scenarios::evaluate(*world);
   trace_out.flush();
   print_results(*world, outcome, format == "text" && !parsed->has("out"));
   // Conservation problems are audits, so a run that has any already failed above.
-  if (parsed->has("stats")) meter.print(std::cout, *world);
+  if (parsed->has("stats")) {
+    bench::print_mailbox_figures(std::cout, mailboxes.spool.get());
+    meter.print(std::cout, *world);
+  }
   const int status = outcome.passed() ? 0 : 1;
   world.reset();  // before the writers its trace still points at
   return status;

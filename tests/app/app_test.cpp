@@ -330,3 +330,71 @@ TEST_CASE("out of memory exits 3 and says so, 2 stays bad input", "[app][limits]
   std::remove(small.c_str());
   std::remove(large.c_str());
 }
+
+TEST_CASE("run: delivered mail spooled to disk (the default) or kept in memory, the same run", "[app][spool]") {
+  const std::string scenario = GENERATE(as<std::string>{}, "busy-morning", "pop3-two-devices");
+  INFO(scenario);
+  const std::string spooled_trace = temp_path("spooled.jsonl"), memory_trace = temp_path("memory.jsonl");
+  Result spooled = maillab("run scenarios/" + scenario + ".yaml --trace jsonl --out " + spooled_trace);
+  Result memory =
+      maillab("run scenarios/" + scenario + ".yaml --trace jsonl --mailboxes-in-memory --out " + memory_trace);
+  INFO(spooled.output);
+  CHECK(spooled.status == 0);
+  CHECK(memory.status == 0);
+  CHECK(spooled.output == memory.output);  // every verdict, its detail and the summary line
+  const std::string trace = read(spooled_trace);
+  CHECK(trace.size() > 1000);
+  CHECK(trace == read(memory_trace));
+  std::filesystem::remove(spooled_trace);
+  std::filesystem::remove(memory_trace);
+}
+
+TEST_CASE("run: --stats says where the mail went, --spool-dir leaves nothing behind", "[app][spool]") {
+  Result spooled = maillab("run scenarios/busy-morning.yaml --trace none --stats");
+  INFO(spooled.output);
+  CHECK(spooled.status == 0);
+  CHECK(contains(spooled.output, "\nmailboxes=spool\nspool_messages="));
+  CHECK_FALSE(contains(spooled.output, "spool_messages=0\n"));
+  CHECK(contains(spooled.output, "\npeak_rss_mb="));
+  CHECK(contains(spooled.output, "\nbytes_per_message="));
+  CHECK(contains(spooled.output, "\nunaccounted=0"));
+  Result memory = maillab("run scenarios/busy-morning.yaml --trace none --stats --mailboxes-in-memory");
+  CHECK(memory.status == 0);
+  CHECK(contains(memory.output, "\nmailboxes=memory\n"));
+  CHECK_FALSE(contains(memory.output, "spool_messages="));
+
+  const std::string directory = temp_path("spool-dir");
+  std::filesystem::create_directory(directory);
+  Result placed = maillab("run scenarios/busy-morning.yaml --trace none --stats --spool-dir " + directory);
+  CHECK(placed.status == 0);
+  CHECK(contains(placed.output, "\nmailboxes=spool\n"));
+  CHECK(std::filesystem::is_empty(directory));  // the spool file is unlinked as soon as it is made
+  std::filesystem::remove(directory);
+
+  // No spool can be made where none was asked for: said, and the mail stays in memory.
+  Result fallback = maillab("run scenarios/busy-morning.yaml --trace none --stats", "2>&1", "TMPDIR=/nonexistent/dir ");
+  CHECK(fallback.status == 0);
+  CHECK(contains(fallback.output, "maillab run: warning: mail spool: cannot make a directory in /nonexistent/dir"));
+  CHECK(contains(fallback.output, "\nmailboxes=memory\n"));
+}
+
+TEST_CASE("run: a bad --spool-dir or --mailboxes-in-memory exits 2 and runs nothing", "[app][spool]") {
+  struct Bad {
+    const char* flags;
+    const char* says;
+  };
+  const Bad bad = GENERATE(values<Bad>({
+      {"--spool-dir /nonexistent/dir", "maillab run: bad --spool-dir '/nonexistent/dir': mail spool: cannot make a "
+                                       "directory in /nonexistent/dir: No such file or directory"},
+      {"--spool-dir ''", "maillab run: bad --spool-dir ''; expected a directory"},
+      {"--spool-dir", "maillab run: option '--spool-dir' needs a value"},
+      {"--spool-dir /tmp --mailboxes-in-memory", "maillab run: --spool-dir and --mailboxes-in-memory exclude each other"},
+      {"--mailboxes-in-memory=yes", "maillab run: option '--mailboxes-in-memory' takes no value"},
+  }));
+  INFO(bad.flags);
+  Result r = maillab("run scenarios/busy-morning.yaml " + std::string(bad.flags));
+  INFO(r.output);
+  CHECK(r.status == 2);
+  CHECK(contains(r.output, bad.says));
+  CHECK_FALSE(contains(r.output, "results ("));
+}
