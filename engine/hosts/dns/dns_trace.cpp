@@ -9,6 +9,13 @@ std::string dns_peer_name(Host& host, Address address) {
   return format_address(address);
 }
 
+bool dns_trace_wanted(Host& host) {
+  Trace& trace = host.simulator().trace();
+  if (trace.wanted()) return true;
+  trace.skip();  // the record is counted, not made
+  return false;
+}
+
 void record_dns(Host& host, TraceKind kind, std::string peer, std::string summary, std::vector<std::uint8_t> payload) {
   Trace& trace = host.simulator().trace();
   if (!trace.wanted()) return trace.skip();

@@ -12,7 +12,11 @@ namespace maillab::engine {
 // The name of the host at `address`, or its dotted quad when no host has it.
 std::string dns_peer_name(Host& host, Address address);
 
-// Appends one `protocol` record with protocol "DNS".
+// Whether anyone wants the DNS record about to be made (Trace::wanted). When not, the record is
+// counted here (Trace::skip) and the caller makes none: a summary such as a quoted DKIM key
+// record (~400 characters) is then never built.
+bool dns_trace_wanted(Host& host);
+// Appends one `protocol` record with protocol "DNS" (when nobody wants records, only counts it).
 void record_dns(Host& host, TraceKind kind, std::string peer, std::string summary,
                 std::vector<std::uint8_t> payload = {});
 

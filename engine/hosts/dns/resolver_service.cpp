@@ -144,6 +144,7 @@ void ResolverService::narrate(const dns::Narration& narration) {
   // the server's; these two narrations would only repeat them.
   if (narration.state == dns::to_string(dns::ResolverState::query_targets) && narration.text.rfind("asking ", 0) == 0) return;
   if (narration.state == dns::to_string(dns::ResolverState::query_response) && narration.text.rfind("R ", 0) == 0) return;
+  if (!dns_trace_wanted(*host_)) return;
   bool about_cache = narration.text.rfind("cache ", 0) == 0;
   std::string indent(static_cast<std::size_t>(narration.depth) * 2, ' ');
   record_dns(*host_, about_cache ? TraceKind::cache : TraceKind::protocol, {}, indent + narration.text);

@@ -117,9 +117,8 @@ void StubResolver::on_reply(std::shared_ptr<Pending> pending, dns::Message reply
   auto it = std::find(pending_.begin(), pending_.end(), pending);
   if (it == pending_.end()) return;
   host_.simulator().cancel_timer(pending->timer);
-  const std::string peer = dns_peer_name(host_, host_.resolver_address());
   if (reply.header.truncated && !over_tcp) {
-    record_dns(host_, TraceKind::protocol, peer,
+    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
                "got " + dns::summarize_message(reply) + "; the answer did not fit in a datagram: asking again over TCP");
     return transmit_over_tcp(pending);
   }
@@ -127,7 +126,10 @@ void StubResolver::on_reply(std::shared_ptr<Pending> pending, dns::Message reply
   DnsLookupResult result;
   result.rcode = reply.header.rcode;
   result.response = std::move(reply);
-  record_dns(host_, TraceKind::protocol, peer, "got " + dns::summarize_message(result.response) + (over_tcp ? " (TCP)" : ""));
+  // The answer in words only for a trace someone reads: a DKIM key record is ~400 characters to quote.
+  if (dns_trace_wanted(host_))
+    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
+               "got " + dns::summarize_message(result.response) + (over_tcp ? " (TCP)" : ""));
   pending->done(result);  // last: `done` may destroy this resolver
 }
 
