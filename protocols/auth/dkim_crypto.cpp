@@ -135,9 +135,9 @@ std::string dkim_signed_data(const SplitMessage& message, const std::vector<std:
       break;
     }
   }
-  std::string signature_field = canonicalize_header(signature_field_without_b, canonicalization);
-  signature_field.resize(signature_field.size() - 2);  // §3.7: without the trailing CRLF
-  return data + signature_field;
+  data += canonicalize_header(signature_field_without_b, canonicalization);
+  data.resize(data.size() - 2);  // §3.7: the signature field without its trailing CRLF
+  return data;
 }
 
 }  // namespace maillab::auth

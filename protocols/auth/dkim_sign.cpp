@@ -56,7 +56,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepare
     return outcome;
   }
   DkimAlgorithm algorithm = key.type() == DkimKeyType::ed25519 ? DkimAlgorithm::ed25519_sha256 : DkimAlgorithm::rsa_sha256;
-  SplitMessage message = split_message(to_crlf(raw_message));
+  SplitMessage message = split_message_to_crlf(raw_message);
 
   std::vector<std::string> names;
   if (options.headers.empty()) {

@@ -43,13 +43,18 @@ DkimKeyType key_type_of(DkimAlgorithm algorithm) {
 }
 
 DkimSignatureParse parse_dkim_signature(std::string_view value) {
-  DkimSignatureParse result;
   auto tags = parse_tag_list(value);
   if (!tags) {
+    DkimSignatureParse result;
     result.error = "signature is not a valid tag-list (duplicate or malformed tag, §3.2)";
     return result;
   }
-  std::map<std::string, std::string> by_name(tags->begin(), tags->end());
+  return parse_dkim_signature(*tags);
+}
+
+DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string, std::string>>& tags) {
+  DkimSignatureParse result;
+  std::map<std::string, std::string> by_name(tags.begin(), tags.end());
   // §6.1.1: v a b bh d h s are required.
   for (const char* required : {"v", "a", "b", "bh", "d", "h", "s"}) {
     if (!by_name.count(required)) {

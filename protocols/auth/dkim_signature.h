@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "protocols/auth/dkim_canonicalization.h"
@@ -40,5 +41,7 @@ struct DkimSignatureParse {
 
 // value is the field's value (after "DKIM-Signature:"), folded or not.
 DkimSignatureParse parse_dkim_signature(std::string_view value);
+// The same from its tag-list already read (parse_tag_list), for a caller that reads the tags too.
+DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string, std::string>>& tags);
 
 }  // namespace maillab::auth

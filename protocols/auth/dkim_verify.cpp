@@ -21,10 +21,8 @@ struct Verdict {
 
 // RFC 8601 §2.7.1: header.d, header.s and header.b (§2.7.1 suggests the first 8 characters of b=),
 // read from the raw tags so that a signature which does not parse is still named in the result.
-void name_signature(const HeaderField& field, DkimSignatureResult& result) {
-  auto tags = parse_tag_list(field.value());
-  if (!tags) return;
-  for (const auto& [name, value] : *tags) {
+void name_signature(const std::vector<std::pair<std::string, std::string>>& tags, DkimSignatureResult& result) {
+  for (const auto& [name, value] : tags) {
     if (name == "d") result.domain = to_lower(value);
     if (name == "s") result.selector = value;
     if (name == "b") {
@@ -111,8 +109,10 @@ void decide(DkimSignatureResult& result, Verdict verdict) {
 // waits for its key (finish_check).
 DkimSignatureResult start_check(const HeaderField& field, std::int64_t now_seconds) {
   DkimSignatureResult result;
-  name_signature(field, result);
-  DkimSignatureParse parsed = parse_dkim_signature(field.value());
+  // The tags are read once, for the names and for the signature itself.
+  auto tags = parse_tag_list(field.value());
+  if (tags) name_signature(*tags, result);
+  DkimSignatureParse parsed = tags ? parse_dkim_signature(*tags) : parse_dkim_signature(field.value());
   if (!parsed.signature) {
     decide(result, {DkimResult::permerror, DkimFailure::none, parsed.error});
     return result;
@@ -173,13 +173,13 @@ std::string to_string(DkimFailure failure) {
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options)
-    : message_(split_message(to_crlf(message))), options_(options) {
+    : message_(split_message_to_crlf(message)), options_(options) {
   start(now_seconds);
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
                                    DnsLookupFunction synchronous)
-    : message_(split_message(to_crlf(message))), options_(options), replay_(std::move(synchronous)) {
+    : message_(split_message_to_crlf(message)), options_(options), replay_(std::move(synchronous)) {
   start(now_seconds);
 }
 

@@ -30,6 +30,18 @@ std::string to_crlf(std::string_view message) {
   return converted;
 }
 
+bool has_bare_lf(std::string_view message) {
+  for (std::size_t newline = message.find('\n'); newline != std::string_view::npos;
+       newline = message.find('\n', newline + 1)) {
+    if (newline == 0 || message[newline - 1] != '\r') return true;
+  }
+  return false;
+}
+
+SplitMessage split_message_to_crlf(std::string_view message) {
+  return has_bare_lf(message) ? split_message(to_crlf(message)) : split_message(message);
+}
+
 SplitMessage split_message(std::string_view message) {
   SplitMessage split;
   std::size_t position = 0;
@@ -117,7 +129,7 @@ std::optional<std::string> from_domain(std::string_view message) {
       break;
     }
   }
-  SplitMessage split = split_message(to_crlf(message.substr(0, header_end)));
+  SplitMessage split = split_message_to_crlf(message.substr(0, header_end));
   const HeaderField* from = nullptr;
   for (const auto& field : split.headers) {
     if (!equals_ignoring_case(field.name, "from")) continue;

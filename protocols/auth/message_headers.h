@@ -23,7 +23,11 @@ struct SplitMessage {
 
 // Bare LF line endings become CRLF (DKIM is defined over CRLF lines, RFC 6376 §5.3).
 std::string to_crlf(std::string_view message);
+// Whether to_crlf would change the text; when not, callers use the text as it is and skip a copy.
+bool has_bare_lf(std::string_view message);
 SplitMessage split_message(std::string_view message);  // expects CRLF; call to_crlf first if unsure
+// split_message(to_crlf(message)) without the intermediate copy when there is no bare LF.
+SplitMessage split_message_to_crlf(std::string_view message);
 
 // The domain of the single address in the RFC5322.From field, lower-cased ("example.com" from
 // "Joe <joe@Example.COM>"). nullopt when there is no From, several, or several addresses (RFC 7489

@@ -245,3 +245,17 @@ TEST_CASE("From domain extraction from raw message bytes", "[auth][dmarc][header
   CHECK(split.headers[1].value() == "2 3");
   CHECK(split.body == "body\r\n");
 }
+
+TEST_CASE("A message without bare LF is split as it is; one with bare LF as after to_crlf", "[auth][headers]") {
+  CHECK_FALSE(has_bare_lf("From: a@example.com\r\n\r\nbody\r\n"));
+  CHECK(has_bare_lf("From: a@example.com\n\r\nbody\r\n"));
+  CHECK(has_bare_lf("\nbody"));
+  const std::string mixed = "From: a@example.com\nSubject: x\r\n\tfolded\n\nbody\nend\r\n";
+  SplitMessage direct = split_message_to_crlf(mixed);
+  SplitMessage converted = split_message(to_crlf(mixed));
+  REQUIRE(direct.headers.size() == 2);
+  CHECK(direct.headers[1].raw == "Subject: x\r\n\tfolded\r\n");
+  CHECK(direct.body == "body\r\nend\r\n");
+  CHECK(direct.body == converted.body);
+  CHECK(split_message_to_crlf("From: a@example.com\r\n\r\nbody\r\n").body == "body\r\n");
+}

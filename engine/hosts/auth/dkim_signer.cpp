@@ -39,7 +39,10 @@ void DkimSigner::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
   // Only mail our own users handed in (RFC 6376 §1.1: the signer takes responsibility for it);
   // never a bounce or mail we merely relay or forward.
   if (!outgoing.submitted_here || outgoing.sender.empty()) return;
-  const std::string message = auth::to_crlf(outgoing.message);
+  // The usual message is CRLF already: sign it where it is rather than copy it.
+  const bool convert = auth::has_bare_lf(outgoing.message);
+  const std::string converted = convert ? auth::to_crlf(outgoing.message) : std::string();
+  const std::string_view message = convert ? std::string_view(converted) : std::string_view(outgoing.message);
   const auto from = auth::from_domain(message);
   if (!from || !is_same_or_subdomain(*from, options_.domain)) {
     record_authentication(host, "DKIM",
@@ -55,7 +58,11 @@ void DkimSigner::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
     record_authentication(host, "DKIM", "DKIM signing failed: " + outcome.error);
     return;
   }
-  outgoing.message = outcome.header_field + message;
+  if (convert) {
+    outgoing.message = outcome.header_field + converted;
+  } else {
+    outgoing.message.insert(0, outcome.header_field);  // `message` views it: not used after this
+  }
   ++signed_count_;
   Trace& trace = host.simulator().trace();
   if (!trace.wanted()) return trace.skip();
