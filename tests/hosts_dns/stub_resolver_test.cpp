@@ -164,8 +164,10 @@ TEST_CASE("hosts_dns: a dead resolver makes the mail route a temporary failure",
   CHECK(route.status == Status::temporary_failure);
 }
 
-TEST_CASE("hosts_dns: lookup_records follows CNAMEs and keeps only the wanted type", "[hosts_dns]") {
-  auto world = testing::load_text(testing::dns_world({"txt 300 IN CNAME real", "real 300 IN TXT \\\"v=spf1 -all\\\""}, ""));
+namespace {
+// lookup_records("txt.example.org", TXT) in a world with `records` in example.org.
+engine::DnsLookupResult lookup_txt(const std::vector<std::string>& records) {
+  auto world = testing::load_text(testing::dns_world(records, ""));
   engine::Host* laptop = world->network.host("laptop");
   engine::StubResolver stub(*laptop);
   engine::DnsLookupResult got;
@@ -178,7 +180,20 @@ TEST_CASE("hosts_dns: lookup_records follows CNAMEs and keeps only the wanted ty
   });
   scenarios::run_world(*world);
   REQUIRE(called);
+  return got;
+}
+}  // namespace
+
+TEST_CASE("hosts_dns: lookup_records follows CNAMEs and keeps only the wanted type", "[hosts_dns]") {
+  engine::DnsLookupResult got = lookup_txt({"txt 300 IN CNAME real", "real 300 IN TXT \\\"v=spf1 -all\\\""});
   REQUIRE(got.response.answers.size() == 1);
   CHECK(got.response.answers[0].type == dns::RecordType::TXT);
   CHECK(got.response.answers[0].name == dns::Name::literal("real.example.org."));
+}
+
+TEST_CASE("hosts_dns: lookup_records hands on an answer without CNAMEs whole", "[hosts_dns]") {
+  engine::DnsLookupResult got = lookup_txt({"txt 300 IN TXT \\\"v=spf1 -all\\\"", "txt 300 IN TXT \\\"second\\\""});
+  REQUIRE(got.response.answers.size() == 2);
+  CHECK(got.response.answers[0].name == dns::Name::literal("txt.example.org."));
+  CHECK(got.response.answers[1].type == dns::RecordType::TXT);
 }

@@ -168,9 +168,15 @@ void StubResolver::lookup_records(const std::string& name, dns::RecordType type,
   dns::Name asked = parsed.value();
   lookup(asked, type, [asked, type, done = std::move(done)](const DnsLookupResult& result) {
     if (result.timed_out) return done(result);
-    // Keep only the records at the end of the CNAME chain, of the type asked for.
-    DnsLookupResult followed = result;
+    // Keep only the records at the end of the CNAME chain, of the type asked for. The usual answer
+    // (no CNAME, only the type asked for) is handed on as it is rather than copied.
     dns::Name target = dns::follow_cnames(result.response, asked);
+    const auto& answers = result.response.answers;
+    if (std::all_of(answers.begin(), answers.end(),
+                    [&](const auto& record) { return record.name == target && record.type == type; })) {
+      return done(result);
+    }
+    DnsLookupResult followed = result;
     followed.response.answers.clear();
     for (const auto& record : result.response.answers)
       if (record.name == target && record.type == type) followed.response.answers.push_back(record);
