@@ -64,15 +64,18 @@ std::string canonicalize_body(std::string_view body, DkimCanonicalization canoni
     for (; pending_empty_lines > 0; --pending_empty_lines) result += "\r\n";
     const std::size_t content_start = result.size();
     if (canonicalization == DkimCanonicalization::relaxed) {
-      bool pending_space = false;
-      for (char c : line) {
-        if (is_wsp(c)) {
-          pending_space = true;
-          continue;
-        }
-        if (pending_space) result += ' ';
-        pending_space = false;
-        result += c;
+      // Runs without WSP are appended whole; a WSP run between them becomes one SP, one at the
+      // line's end goes (§3.4.4).
+      std::size_t run = 0;
+      while (run < line.size()) {
+        std::size_t wsp = run;
+        while (wsp < line.size() && !is_wsp(line[wsp])) ++wsp;
+        result.append(line.data() + run, wsp - run);
+        std::size_t next = wsp;
+        while (next < line.size() && is_wsp(line[next])) ++next;
+        if (next == line.size()) break;
+        if (next > wsp) result += ' ';
+        run = next;
       }
     } else {
       result += line;

@@ -134,6 +134,7 @@ TEST_CASE("canonicalization functions follow RFC 6376 §3.4 examples", "[auth][d
   CHECK(canonicalize_body(" C \r\nD \t E\r\n\r\n\r\n", DkimCanonicalization::simple) == " C \r\nD \t E\r\n");
   CHECK(canonicalize_body("", DkimCanonicalization::simple) == "\r\n");
   CHECK(canonicalize_body("", DkimCanonicalization::relaxed) == "");
+  CHECK(canonicalize_body("A\r\n \t\r\nB  b\t", DkimCanonicalization::relaxed) == "A\r\n\r\nB b\r\n");
 }
 
 TEST_CASE("l= signs a prefix of the body: appended text still passes, a too-long l= fails", "[auth][dkim]") {
