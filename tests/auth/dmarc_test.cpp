@@ -246,7 +246,7 @@ TEST_CASE("From domain extraction from raw message bytes", "[auth][dmarc][header
   CHECK(split.body == "body\r\n");
 }
 
-TEST_CASE("A message without bare LF is split as it is; one with bare LF as after to_crlf", "[auth][headers]") {
+TEST_CASE("A message without bare LF is split as it is, one with bare LF as after to_crlf", "[auth][headers]") {
   CHECK_FALSE(has_bare_lf("From: a@example.com\r\n\r\nbody\r\n"));
   CHECK(has_bare_lf("From: a@example.com\n\r\nbody\r\n"));
   CHECK(has_bare_lf("\nbody"));
