@@ -56,13 +56,6 @@ std::size_t count_header(const std::string& message, std::string_view name) {
 
 smtp::Reply ok(int code, std::string_view status, std::string_view text) { return smtp::make_reply(code, status, text); }
 
-// A policy's trace fields, in its order, above the message.
-std::string prepend_policy_headers(std::string message, const PolicyVerdict& verdict) {
-  for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
-    message = mail::prepend_header(message, it->first, it->second);
-  return message;
-}
-
 // Runs policies one after another (each may answer later); stops at the first refusal.
 template <typename Invoke>
 void run_policies(std::shared_ptr<std::vector<std::shared_ptr<MtaPolicy>>> policies, std::size_t index,
@@ -238,48 +231,81 @@ void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::M
       });
 }
 
+void MtaService::Stamped::prepend(std::string_view name, std::string_view value) {
+  above.insert(0, mail::fold_header_line(name, value));  // what mail::prepend_header writes
+}
+
+namespace {
+
+// A message's header fields, or nothing when its header section does not parse (then it has
+// none of them, as header_of says).
+std::optional<mail::Headers> parse_header_section(std::string_view message) {
+  auto headers = mail::parse_headers(mail::header_section(message));
+  if (!headers.ok()) return std::nullopt;
+  return std::move(headers).value();
+}
+
+}  // namespace
+
 std::string MtaService::ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
-                                      std::string& message) {
+                                      Stamped& message) {
   // Carried from one of our MTAs, or a new message entering the system — with the id its
   // simulated sender reserved, if the ledger confirms it did (a header from anywhere else is
   // never trusted: the ledger knows which ids it gave out).
-  const std::string carried = header_of(message, tracking_header).value_or("");
-  if (connection.peer_is_mta() && !carried.empty()) return carried;
-  message = remove_header(message, tracking_header);
-  const std::string subject = header_of(message, "Subject").value_or("");
-  std::string ledger_id = ledger_.accept(accepted.envelope.reverse_path, subject, accepted.envelope.recipients,
-                                         host_->simulator().now(), carried);
-  message = mail::prepend_header(message, tracking_header, ledger_id);
+  std::optional<mail::Headers> parsed = parse_header_section(accepted.message);
+  // What message_accepted asks about `below`, read from its one parse.
+  auto read_fields = [&message](const std::optional<mail::Headers>& fields) {
+    message.subject = fields ? fields->get("Subject") : std::nullopt;
+    message.has_date = fields && fields->get("Date");
+    message.has_message_id = fields && fields->get("Message-ID");
+  };
+  const std::string carried = parsed ? parsed->get(tracking_header).value_or("") : "";
+  if (connection.peer_is_mta() && !carried.empty()) {
+    message.below = accepted.message;
+    read_fields(parsed);
+    return carried;
+  }
+  message.below = remove_header(accepted.message, tracking_header);
+  // Parsed again only when the removal changed something (or the first parse failed).
+  if (!parsed || message.below.size() != accepted.message.size()) parsed = parse_header_section(message.below);
+  read_fields(parsed);
+  std::string ledger_id = ledger_.accept(accepted.envelope.reverse_path, message.subject.value_or(""),
+                                         accepted.envelope.recipients, host_->simulator().now(), carried);
+  message.prepend(tracking_header, ledger_id);
   return ledger_id;
 }
 
-std::string MtaService::add_missing_submission_headers(std::string message, Time now) {
-  if (!header_of(message, "Date"))
-    message = mail::prepend_header(message, "Date", mail::format_date(host_->simulator().wall_clock_seconds(now)));
-  if (!header_of(message, "Message-ID"))
-    message = mail::prepend_header(message, "Message-ID",
-                                   mail::make_message_id(hostname(), ++message_counter_, host_->simulator().wall_clock_seconds(now)));
-  return message;
+void MtaService::add_missing_submission_headers(Stamped& message, Time now) {
+  if (!message.has_date) message.prepend("Date", mail::format_date(host_->simulator().wall_clock_seconds(now)));
+  if (!message.has_message_id)
+    message.prepend("Message-ID",
+                    mail::make_message_id(hostname(), ++message_counter_, host_->simulator().wall_clock_seconds(now)));
 }
 
 void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted) {
   const Time now = host_->simulator().now();
   const smtp::SessionInfo& session = accepted.session;
-  std::string message = accepted.message;
   const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
-  const std::string ledger_id = ledger_id_for(connection, accepted, message);
-  if (submitted) message = add_missing_submission_headers(std::move(message), now);
+  Stamped stamped;
+  const std::string ledger_id = ledger_id_for(connection, accepted, stamped);
+  if (submitted) add_missing_submission_headers(stamped, now);
   // RFC 5321 §4.4: every SMTP server that takes a message prepends a Received line.
   const std::string queue_id =
       connection.transaction().queue_id.empty() ? queue_.next_queue_id() : connection.transaction().queue_id;
   const std::string for_recipient = accepted.envelope.recipients.size() == 1 ? accepted.envelope.recipients[0] : "";
-  message = smtp::received_header(session, queue_id, for_recipient, host_->simulator().wall_clock_seconds(now)) + message;
+  stamped.above.insert(0, smtp::received_header(session, queue_id, for_recipient, host_->simulator().wall_clock_seconds(now)));
   // Then the policies' trace fields above it: Received-SPF from MAIL FROM, Authentication-Results
-  // from the end of DATA on top (RFC 8601 §5: prepended, like Received).
-  for (const auto& from_verdict : connection.transaction().mail_from_verdicts)
-    message = prepend_policy_headers(std::move(message), from_verdict);
+  // from the end of DATA on top (RFC 8601 §5: prepended, like Received). Each verdict's fields
+  // keep their order.
+  auto prepend_policy_fields = [&stamped](const PolicyVerdict& verdict) {
+    for (auto it = verdict.prepend_headers.rbegin(); it != verdict.prepend_headers.rend(); ++it)
+      stamped.prepend(it->first, it->second);
+  };
+  for (const auto& from_verdict : connection.transaction().mail_from_verdicts) prepend_policy_fields(from_verdict);
   const PolicyVerdict& verdict = connection.transaction().message_verdict;
-  message = prepend_policy_headers(std::move(message), verdict);
+  prepend_policy_fields(verdict);
+  std::string message = std::move(stamped.above);
+  message += stamped.below;
 
   std::string how = std::string(smtp::to_string(session.mode)) + " port" +
                     (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);

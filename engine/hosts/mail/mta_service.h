@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/hosts/command_rate.h"
@@ -148,12 +149,21 @@ class MtaService : public Service {
   // End of DATA, before the policies: a refusal for a looping message or one no local mailbox
   // has room for; nothing when the policies may go on.
   std::optional<smtp::Reply> refuse_before_policies(const smtp::MessageVerdictNeeded& request);
-  // The accepted message's ledger id: carried from one of our MTAs, or given now (and its
-  // tracking header written into `message`).
-  std::string ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
-                            std::string& message);
+  // An accepted message being made ready for the queue: the fields this server adds collect in
+  // `above`, each on top of the last (as prepending it would put it), and go in front of `below`
+  // once; prepending them one by one copied the whole message per field.
+  struct Stamped {
+    std::string above;
+    std::string below;
+    std::optional<std::string> subject;  // read from `below` in the one parse it gets
+    bool has_date = false, has_message_id = false;
+    void prepend(std::string_view name, std::string_view value);
+  };
+  // The accepted message's ledger id: carried from one of our MTAs, or given now (its tracking
+  // header then goes above the message, any other copy of that header is removed from it).
+  std::string ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted, Stamped& message);
   // RFC 6409 §8.2-8.3: the Date and Message-ID a submission server may add when missing.
-  std::string add_missing_submission_headers(std::string message, Time now);
+  void add_missing_submission_headers(Stamped& message, Time now);
   // 250 for a recipient we take, unless greylisting holds this triplet back (450 4.7.1).
   smtp::Reply accept_recipient(const smtp::RecipientVerdictNeeded& request, const std::string& recipient,
                                std::string text);
