@@ -20,6 +20,7 @@ std::string to_crlf(std::string_view text) {
   const char* p = text.data();
   const char* const end = p + text.size();
   auto find = [end](const char* from, const char* to, char c) {
+    if (from == to) return end;  // memchr may not be given a null pointer, even for no bytes
     const void* found = std::memchr(from, c, static_cast<std::size_t>(to - from));
     return found ? static_cast<const char*>(found) : end;
   };

@@ -28,6 +28,7 @@ std::string reference_to_crlf(std::string_view text) {
 
 TEST_CASE("to_crlf turns CRLF, bare LF and bare CR into one CRLF each", "[mail][text]") {
   CHECK(to_crlf("") == "");
+  CHECK(to_crlf(std::string_view()) == "");  // no bytes and no pointer (a fuzzer's empty input)
   CHECK(to_crlf("no line end") == "no line end");
   CHECK(to_crlf("a\r\nb\r\n") == "a\r\nb\r\n");
   CHECK(to_crlf("a\nb\n") == "a\r\nb\r\n");
