@@ -25,4 +25,8 @@ void record_mail(Host& host, std::string message_id, std::string summary, std::s
 void record_smtp_line(Host& host, const std::string& node, const std::string& peer, std::uint64_t connection,
                       std::string_view line, std::string message_id = {});
 
+// The `protocol` record of a message's data (DATA to the final "."): `node` sent it to `peer`.
+void record_smtp_data(Host& host, const std::string& node, const std::string& peer, std::uint64_t connection,
+                      std::string_view message);
+
 }  // namespace maillab::engine

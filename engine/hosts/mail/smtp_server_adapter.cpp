@@ -169,21 +169,7 @@ void SmtpServerConnection::handle_event(smtp::ServerEvent& event) {
   } else if (auto* recipient = std::get_if<smtp::RecipientVerdictNeeded>(&event)) {
     mta_.verdict_recipient(*this, *recipient, decider(true));
   } else if (auto* message = std::get_if<smtp::MessageVerdictNeeded>(&event)) {
-    Trace& trace = host_.simulator().trace();
-    if (trace.wanted()) {  // a copy of the whole message: made only for someone who reads it
-      TraceRecord record;
-      record.time = host_.simulator().now();
-      record.kind = TraceKind::protocol;
-      record.node = peer_name_;
-      record.peer = me;
-      record.protocol = "SMTP";
-      record.summary = "(message data: " + std::to_string(message->message.size()) + " octets, ended by \".\")";
-      record.payload = std::vector<std::uint8_t>(message->message.begin(), message->message.end());
-      record.connection = id_;
-      trace.record(std::move(record));
-    } else {
-      trace.skip();
-    }
+    record_smtp_data(host_, peer_name_, me, id_, message->message);
     mta_.verdict_message(*this, *message, decider(false));
   } else if (auto* accepted = std::get_if<smtp::MessageAccepted>(&event)) {
     mta_.message_accepted(*this, *accepted);
