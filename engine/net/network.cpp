@@ -258,15 +258,36 @@ void Network::Impl::forward(std::shared_ptr<Packet> packet, std::size_t at) {
   // that later packets queue behind it.
   const Time start = std::max(simulator.now(), busy_until);
   busy_until = start + serialization_time(packet->wire_size(), link.spec.bandwidth_bps);
+  Crossing crossing{std::move(packet), at, *hop, epoch, false};
   if (start > simulator.now()) {
-    simulator.schedule_at(start, [this, packet, at, hop = *hop, epoch] { depart(packet, at, hop, epoch); });
+    simulator.schedule_at(start, [this, slot = park(std::move(crossing))] { depart(unpark(slot)); });
     return;
   }
-  depart(std::move(packet), at, *hop, epoch);
+  depart(std::move(crossing));
+}
+
+std::uint32_t Network::Impl::park(Crossing crossing) {
+  if (free_crossings_.empty()) {
+    crossings_.push_back(std::move(crossing));
+    return static_cast<std::uint32_t>(crossings_.size() - 1);
+  }
+  const std::uint32_t slot = free_crossings_.back();
+  free_crossings_.pop_back();
+  crossings_[slot] = std::move(crossing);
+  return slot;
+}
+
+Network::Impl::Crossing Network::Impl::unpark(std::uint32_t slot) {
+  free_crossings_.push_back(slot);
+  return std::move(crossings_[slot]);
 }
 
 // The packet starts onto the wire now (its transmitter slot is already reserved).
-void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, NextHop hop, std::uint64_t epoch) {
+void Network::Impl::depart(Crossing crossing) {
+  const Packet* packet = crossing.packet.get();
+  const std::size_t from = crossing.from;
+  const NextHop hop = crossing.hop;
+  const std::uint64_t epoch = crossing.epoch;
   const Link& link = network.links_[hop.link];
   const std::string& here = network.nodes_[from].name;
   const std::string& there = network.nodes_[hop.node].name;
@@ -281,7 +302,7 @@ void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, Nex
   }
   const Time arrival =
       simulator.now() + serialization_time(packet->wire_size(), link.spec.bandwidth_bps) + link.spec.latency;
-  const bool lost = link_states[hop.link].rng.chance(link.spec.loss);
+  crossing.lost = link_states[hop.link].rng.chance(link.spec.loss);
 
   Trace& trace = simulator.trace();
   if (trace.wanted()) {
@@ -301,21 +322,21 @@ void Network::Impl::depart(std::shared_ptr<Packet> packet, std::size_t from, Nex
     trace.skip();
   }
 
-  simulator.schedule_at(arrival, [this, packet = std::move(packet), from, hop, epoch, lost] {
-    arrive(packet, from, hop, epoch, lost);
-  });
+  simulator.schedule_at(arrival, [this, slot = park(std::move(crossing))] { arrive(unpark(slot)); });
 }
 
-void Network::Impl::arrive(const std::shared_ptr<Packet>& packet, std::size_t from, NextHop hop,
-                           std::uint64_t epoch, bool lost) {
+void Network::Impl::arrive(Crossing crossing) {
+  const std::shared_ptr<Packet>& packet = crossing.packet;
+  const std::size_t from = crossing.from;
+  const NextHop hop = crossing.hop;
   const Link& link = network.links_[hop.link];
   const std::string& sender = network.nodes_[from].name;
   const NodeInfo& receiver = network.nodes_[hop.node];
-  if (!link.spec.up || link_states[hop.link].epoch != epoch) {
+  if (!link.spec.up || link_states[hop.link].epoch != crossing.epoch) {
     record_drop(*packet, sender, receiver.name, "link down");
     return;
   }
-  if (lost) {
+  if (crossing.lost) {
     record_drop(*packet, sender, receiver.name, "lost on link");
     return;
   }
@@ -330,7 +351,7 @@ void Network::Impl::arrive(const std::shared_ptr<Packet>& packet, std::size_t fr
   // A router forwards the packet with its TTL decremented (RFC 791 §3.2): the same object when
   // nothing else holds it (the usual case: copying every packet at every hop was a tenth of a
   // busy run), else a copy.
-  auto forwarded = packet.use_count() == 1 ? packet : std::make_shared<Packet>(*packet);
+  auto forwarded = packet.use_count() == 1 ? std::move(crossing.packet) : std::make_shared<Packet>(*packet);
   forwarded->decrement_ttl();
   if (forwarded->ttl == 0) {
     record_drop(*forwarded, receiver.name, sender, "TTL expired");

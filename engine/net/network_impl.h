@@ -58,9 +58,25 @@ struct Network::Impl {
   std::string label_for(Address address) const;
 
  private:
+  // A packet between two events of one link crossing: queued for its link's transmitter, or on
+  // the wire. The event names it by its slot here, so the event's action is `this` and a number:
+  // small enough for std::function to keep inline, where a closure holding the packet and the hop
+  // needed an allocation of its own at every hop of every packet.
+  struct Crossing {
+    std::shared_ptr<Packet> packet;
+    std::size_t from = 0;
+    NextHop hop;
+    std::uint64_t epoch = 0;
+    bool lost = false;
+  };
+  std::vector<Crossing> crossings_;
+  std::vector<std::uint32_t> free_crossings_;
+  std::uint32_t park(Crossing crossing);
+  Crossing unpark(std::uint32_t slot);
+
   void forward(std::shared_ptr<Packet> packet, std::size_t at);
-  void depart(std::shared_ptr<Packet> packet, std::size_t from, NextHop hop, std::uint64_t epoch);
-  void arrive(const std::shared_ptr<Packet>& packet, std::size_t from, NextHop hop, std::uint64_t epoch, bool lost);
+  void depart(Crossing crossing);
+  void arrive(Crossing crossing);
   void deliver(const std::shared_ptr<Packet>& packet, std::size_t node);
 };
 
