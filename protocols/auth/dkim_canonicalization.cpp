@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "protocols/auth/dkim_body_pieces.h"
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
@@ -49,45 +50,9 @@ std::string canonicalize_header(std::string_view raw_field, DkimCanonicalization
 }
 
 std::string canonicalize_body(std::string_view body, DkimCanonicalization canonicalization) {
-  // Each line is written straight into the result; an empty line is held back (as a count) until
-  // a non-empty one follows, so trailing empty lines never appear (§3.4.3, §3.4.4).
   std::string result;
   result.reserve(body.size() + 2);
-  std::size_t position = 0;
-  std::size_t pending_empty_lines = 0;
-  while (position < body.size()) {
-    std::size_t end = body.find("\r\n", position);
-    bool has_crlf = end != std::string_view::npos;
-    std::string_view line = body.substr(position, has_crlf ? end - position : std::string_view::npos);
-    position = has_crlf ? end + 2 : body.size();
-    const std::size_t line_start = result.size();
-    for (; pending_empty_lines > 0; --pending_empty_lines) result += "\r\n";
-    const std::size_t content_start = result.size();
-    if (canonicalization == DkimCanonicalization::relaxed) {
-      // Runs without WSP are appended whole; a WSP run between them becomes one SP, one at the
-      // line's end goes (§3.4.4).
-      std::size_t run = 0;
-      while (run < line.size()) {
-        std::size_t wsp = run;
-        while (wsp < line.size() && !is_wsp(line[wsp])) ++wsp;
-        result.append(line.data() + run, wsp - run);
-        std::size_t next = wsp;
-        while (next < line.size() && is_wsp(line[next])) ++next;
-        if (next == line.size()) break;
-        if (next > wsp) result += ' ';
-        run = next;
-      }
-    } else {
-      result += line;
-    }
-    if (result.size() == content_start) {  // an empty line (after relaxed, also one of only WSP)
-      result.resize(line_start);
-      pending_empty_lines += (content_start - line_start) / 2 + 1;
-      continue;
-    }
-    result += "\r\n";  // a last line without CRLF gets one (§3.4.3, §3.4.4)
-  }
-  if (result.empty() && canonicalization == DkimCanonicalization::simple) result = "\r\n";
+  detail::for_each_canonical_body_piece(body, canonicalization, [&](std::string_view piece) { result += piece; });
   return result;
 }
 
@@ -98,15 +63,15 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_tag_list(s
     std::size_t end = text.find(';', position);
     std::string_view spec = text.substr(position, end == std::string_view::npos ? std::string_view::npos : end - position);
     position = end == std::string_view::npos ? text.size() + 1 : end + 1;
-    std::string trimmed = trim(spec);
+    const std::string_view trimmed = trim_view(spec);
     if (trimmed.empty()) {
       if (end == std::string_view::npos) break;  // a trailing ';' is allowed
       continue;
     }
     std::size_t equals = trimmed.find('=');
-    if (equals == std::string::npos) return std::nullopt;
-    std::string name = trim(trimmed.substr(0, equals));
-    std::string value = trim(trimmed.substr(equals + 1));
+    if (equals == std::string_view::npos) return std::nullopt;
+    const std::string_view name = trim_view(trimmed.substr(0, equals));
+    const std::string_view value = trim_view(trimmed.substr(equals + 1));
     if (name.empty()) return std::nullopt;
     for (char c : name) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return std::nullopt;
@@ -114,7 +79,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_tag_list(s
     for (const auto& [existing, unused] : tags) {
       if (existing == name) return std::nullopt;
     }
-    tags.emplace_back(std::move(name), std::move(value));
+    tags.emplace_back(std::string(name), std::string(value));
   }
   return tags;
 }
@@ -132,7 +97,7 @@ std::string remove_signature_value(std::string_view raw_field) {
     if (end == std::string_view::npos) end = raw_field.size();
     std::string_view spec = raw_field.substr(position, end - position);
     std::size_t equals = spec.find('=');
-    if (equals != std::string_view::npos && trim(spec.substr(0, equals)) == "b") {
+    if (equals != std::string_view::npos && trim_view(spec.substr(0, equals)) == "b") {
       std::string stripped(raw_field.substr(0, position + equals + 1));
       stripped += raw_field.substr(end);
       return stripped + std::string(ending);

@@ -4,6 +4,10 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "protocols/auth/dkim_body_pieces.h"
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
@@ -28,6 +32,43 @@ std::string dkim_hash(DkimAlgorithm algorithm, std::string_view data) {
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, fetched_digest(algorithm), nullptr);
   return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+DkimBodyHash dkim_body_hash(DkimAlgorithm algorithm, std::string_view body, DkimCanonicalization canonicalization,
+                            std::optional<std::uint64_t> limit) {
+  // The pieces are short (a word, a space, a CRLF): they are gathered in a buffer and the digest
+  // is fed a buffer at a time, as it would be fed the canonical body whole.
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  const bool ready = context && EVP_DigestInit_ex(context.get(), fetched_digest(algorithm), nullptr) == 1;
+  char buffer[4096];
+  std::size_t buffered = 0;
+  auto flush = [&] {
+    if (ready && buffered > 0) EVP_DigestUpdate(context.get(), buffer, buffered);
+    buffered = 0;
+  };
+  DkimBodyHash result;
+  std::uint64_t room = limit.value_or(UINT64_MAX);  // octets still to hash
+  detail::for_each_canonical_body_piece(body, canonicalization, [&](std::string_view piece) {
+    result.canonical_length += piece.size();
+    if (room == 0) return;
+    const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), room));
+    room -= take;
+    if (take > sizeof buffer - buffered) {
+      flush();
+      if (take >= sizeof buffer) {
+        if (ready) EVP_DigestUpdate(context.get(), piece.data(), take);
+        return;
+      }
+    }
+    std::memcpy(buffer + buffered, piece.data(), take);
+    buffered += take;
+  });
+  flush();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (ready && EVP_DigestFinal_ex(context.get(), digest, &length) == 1)
+    result.digest.assign(reinterpret_cast<char*>(digest), length);
+  return result;
 }
 
 void DkimPreparedKey::PkeyContextDeleter::operator()(EVP_PKEY_CTX* context) const { EVP_PKEY_CTX_free(context); }

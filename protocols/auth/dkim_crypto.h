@@ -1,7 +1,9 @@
 #pragma once
 // The hash and signature primitives of DKIM over OpenSSL EVP (RFC 6376 §3.3, RFC 8463 §3).
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,17 @@ typedef struct evp_md_ctx_st EVP_MD_CTX;
 namespace maillab::auth {
 
 std::string dkim_hash(DkimAlgorithm algorithm, std::string_view data);  // SHA-256 or SHA-1
+
+// The body hash (bh=, RFC 6376 §3.7) of a body's canonical form, limited to its first `limit`
+// octets when l= is given, and the canonical form's whole length (a signer clips l= to it, a
+// verifier fails a signature whose l= is longer, §3.5 l=). The canonical body is hashed a piece
+// at a time as it is made, never built: it is as long as the body.
+struct DkimBodyHash {
+  std::string digest;
+  std::uint64_t canonical_length = 0;
+};
+DkimBodyHash dkim_body_hash(DkimAlgorithm algorithm, std::string_view body, DkimCanonicalization canonicalization,
+                            std::optional<std::uint64_t> limit = std::nullopt);
 
 // A key with its OpenSSL contexts made once and kept for every signature or verification.
 // OpenSSL 3 fetches the algorithm from its provider and builds a context at every *_init: about

@@ -72,11 +72,10 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepare
   for (const auto& name : names) signs_from = signs_from || name == "from";
   if (!signs_from) names.insert(names.begin(), "from");  // §5.4: From MUST be signed
 
-  std::string body = canonicalize_body(message.body, options.body_canonicalization);
-  std::optional<std::uint64_t> length = options.body_length;
-  if (length && *length > body.size()) length = body.size();
-  if (length) body.resize(*length);
-  std::string body_hash = common::base64_encode(dkim_hash(algorithm, body));
+  const DkimBodyHash hashed = dkim_body_hash(algorithm, message.body, options.body_canonicalization, options.body_length);
+  std::optional<std::uint64_t> length = options.body_length;  // clipped to the canonical body
+  if (length && *length > hashed.canonical_length) length = hashed.canonical_length;
+  std::string body_hash = common::base64_encode(hashed.digest);
 
   Folder folder("DKIM-Signature:");
   folder.add("v=1;");

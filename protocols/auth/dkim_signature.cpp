@@ -1,7 +1,6 @@
 #include "protocols/auth/dkim_signature.h"
 
 #include <cctype>
-#include <map>
 
 #include "protocols/common/base64.h"
 #include "protocols/auth/domain_name.h"
@@ -54,20 +53,33 @@ DkimSignatureParse parse_dkim_signature(std::string_view value) {
 
 DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string, std::string>>& tags) {
   DkimSignatureParse result;
-  std::map<std::string, std::string> by_name(tags.begin(), tags.end());
+  // A dozen tags at most, names unique (parse_tag_list refuses duplicates): read in place rather
+  // than copied into a map (this runs for every signature of every message).
+  auto find = [&](std::string_view name) -> const std::string* {
+    for (const auto& [tag_name, value] : tags) {
+      if (tag_name == name) return &value;
+    }
+    return nullptr;
+  };
+  auto has = [&](std::string_view name) { return find(name) != nullptr; };
+  auto value_of = [&](std::string_view name) -> const std::string& {  // "" when absent
+    static const std::string absent;
+    const std::string* value = find(name);
+    return value ? *value : absent;
+  };
   // §6.1.1: v a b bh d h s are required.
   for (const char* required : {"v", "a", "b", "bh", "d", "h", "s"}) {
-    if (!by_name.count(required)) {
+    if (!has(required)) {
       result.error = std::string("signature is missing the ") + required + "= tag";
       return result;
     }
   }
-  if (by_name["v"] != "1") {
-    result.error = "signature has unsupported version v=" + by_name["v"];
+  if (value_of("v") != "1") {
+    result.error = "signature has unsupported version v=" + value_of("v");
     return result;
   }
   DkimSignature signature;
-  std::string algorithm = to_lower(by_name["a"]);
+  std::string algorithm = to_lower(value_of("a"));
   if (algorithm == "rsa-sha256") signature.algorithm = DkimAlgorithm::rsa_sha256;
   else if (algorithm == "ed25519-sha256") signature.algorithm = DkimAlgorithm::ed25519_sha256;
   else if (algorithm == "rsa-sha1") signature.algorithm = DkimAlgorithm::rsa_sha1;
@@ -75,16 +87,16 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
     result.error = "signature has unknown algorithm a=" + algorithm;
     return result;
   }
-  auto b = common::base64_decode(by_name["b"]);
-  auto bh = common::base64_decode(by_name["bh"]);
+  auto b = common::base64_decode(value_of("b"));
+  auto bh = common::base64_decode(value_of("bh"));
   if (!b || !bh || b->empty() || bh->empty()) {
     result.error = "signature b= or bh= is not base64";
     return result;
   }
   signature.signature = *b;
   signature.body_hash = *bh;
-  if (by_name.count("c")) {
-    std::string canonicalization = to_lower(without_whitespace(by_name["c"]));
+  if (has("c")) {
+    std::string canonicalization = to_lower(without_whitespace(value_of("c")));
     std::size_t slash = canonicalization.find('/');
     std::string header = canonicalization.substr(0, slash);
     std::string body = slash == std::string::npos ? "simple" : canonicalization.substr(slash + 1);
@@ -99,13 +111,13 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
       return result;
     }
   }
-  signature.domain = normalize_domain(without_whitespace(by_name["d"]));
-  signature.selector = to_lower(without_whitespace(by_name["s"]));
+  signature.domain = normalize_domain(without_whitespace(value_of("d")));
+  signature.selector = to_lower(without_whitespace(value_of("s")));
   if (signature.domain.empty() || signature.selector.empty()) {
     result.error = "signature has an empty d= or s=";
     return result;
   }
-  std::string headers = without_whitespace(by_name["h"]);
+  std::string headers = without_whitespace(value_of("h"));
   std::size_t start = 0;
   while (start <= headers.size()) {
     std::size_t colon = headers.find(':', start);
@@ -120,22 +132,22 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
     result.error = "signature h= does not include From";
     return result;
   }
-  signature.identity = by_name.count("i") ? without_whitespace(by_name["i"]) : "@" + signature.domain;
+  signature.identity = has("i") ? without_whitespace(value_of("i")) : "@" + signature.domain;
   std::size_t at = signature.identity.rfind('@');
   if (at == std::string::npos || !is_same_or_subdomain(signature.identity.substr(at + 1), signature.domain)) {
     result.error = "signature i= " + signature.identity + " is not within d= " + signature.domain;  // §3.5 i=
     return result;
   }
-  if (by_name.count("q")) {
-    std::string query = to_lower(without_whitespace(by_name["q"]));
+  if (has("q")) {
+    std::string query = to_lower(without_whitespace(value_of("q")));
     if (query.rfind("dns/txt", 0) != 0) {
       result.error = "signature has unsupported query method q=" + query;
       return result;
     }
   }
   auto number_tag = [&](const char* name, auto& slot) {
-    if (!by_name.count(name)) return true;
-    auto number = parse_number(without_whitespace(by_name[name]));
+    if (!has(name)) return true;
+    auto number = parse_number(without_whitespace(value_of(name)));
     if (!number) return false;
     slot = static_cast<std::remove_reference_t<decltype(*slot)>>(*number);
     return true;

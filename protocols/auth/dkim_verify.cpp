@@ -78,15 +78,13 @@ std::optional<Verdict> key_refuses(const DkimSignature& signature, const DkimKey
 // §6.1.3: the body hash first, then the signature over the signed header fields.
 std::optional<Verdict> hashes_differ(const SplitMessage& message, const HeaderField& field,
                                      const DkimSignature& signature, const DkimKeyRecord& record) {
-  std::string body = canonicalize_body(message.body, signature.body_canonicalization);
-  if (signature.body_length) {
-    if (*signature.body_length > body.size()) {
-      return Verdict{DkimResult::fail, DkimFailure::body_too_short,
-                     "l=" + std::to_string(*signature.body_length) + " is longer than the body"};
-    }
-    body.resize(*signature.body_length);
+  const DkimBodyHash hashed =
+      dkim_body_hash(signature.algorithm, message.body, signature.body_canonicalization, signature.body_length);
+  if (signature.body_length && *signature.body_length > hashed.canonical_length) {
+    return Verdict{DkimResult::fail, DkimFailure::body_too_short,
+                   "l=" + std::to_string(*signature.body_length) + " is longer than the body"};
   }
-  if (dkim_hash(signature.algorithm, body) != signature.body_hash) {
+  if (hashed.digest != signature.body_hash) {
     return Verdict{DkimResult::fail, DkimFailure::body_hash_mismatch, "body hash did not verify"};
   }
   std::string data = dkim_signed_data(message, signature.signed_headers, signature.header_canonicalization,

@@ -47,11 +47,13 @@ std::vector<std::string> split_labels(std::string_view domain) {
   return labels;
 }
 
-std::string trim(std::string_view text) {
+std::string_view trim_view(std::string_view text) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return std::string(text);
+  return text;
 }
+
+std::string trim(std::string_view text) { return std::string(trim_view(text)); }
 
 }  // namespace maillab::auth

@@ -20,5 +20,6 @@ bool is_valid_fqdn(std::string_view domain);
 bool is_same_or_subdomain(std::string_view name, std::string_view domain);
 std::vector<std::string> split_labels(std::string_view domain);
 std::string trim(std::string_view text);  // removes spaces, tabs, CR and LF at both ends
+std::string_view trim_view(std::string_view text);  // the same, as a view into `text`
 
 }  // namespace maillab::auth

@@ -6,10 +6,14 @@ namespace maillab::auth {
 
 std::string HeaderField::value() const {
   std::size_t colon = raw.find(':');
+  std::string_view rest = std::string_view(raw).substr(colon == std::string::npos ? raw.size() : colon + 1);
   std::string unfolded;
-  for (std::size_t i = colon == std::string::npos ? raw.size() : colon + 1; i < raw.size(); ++i) {
-    if (raw[i] == '\r' || raw[i] == '\n') continue;  // unfolding removes the CRLFs only
-    unfolded += raw[i];
+  unfolded.reserve(rest.size());
+  while (!rest.empty()) {  // unfolding removes the CRLFs only: the text between them goes whole
+    const std::size_t line_break = rest.find_first_of("\r\n");
+    unfolded.append(rest.substr(0, line_break));
+    if (line_break == std::string_view::npos) break;
+    rest.remove_prefix(line_break + 1);
   }
   return trim(unfolded);
 }
@@ -42,29 +46,48 @@ SplitMessage split_message_to_crlf(std::string_view message) {
   return has_bare_lf(message) ? split_message(to_crlf(message)) : split_message(message);
 }
 
-SplitMessage split_message(std::string_view message) {
-  SplitMessage split;
+namespace {
+
+// Calls visit(name, raw) for each header field of a CRLF message, in order: the name trimmed,
+// the raw field with its folded lines and final CRLF (a line that starts with SP or HTAB continues
+// the field above, RFC 5322 §2.2.3). Returns where the body starts, after the empty line, or npos
+// when there is none. Both are views into `message`: split_message copies them, from_domain
+// reads one.
+template <class Visit>
+std::size_t scan_header_fields(std::string_view message, Visit&& visit) {
   std::size_t position = 0;
+  std::size_t field_start = std::string_view::npos;
+  std::string_view field_name;
+  auto end_field = [&] {
+    if (field_start != std::string_view::npos) visit(field_name, message.substr(field_start, position - field_start));
+  };
   while (position < message.size()) {
-    std::size_t end = message.find("\r\n", position);
-    std::size_t next = end == std::string_view::npos ? message.size() : end + 2;
-    std::string_view line = message.substr(position, next - position);
+    const std::size_t end = message.find("\r\n", position);
+    const std::size_t next = end == std::string_view::npos ? message.size() : end + 2;
+    const std::string_view line = message.substr(position, next - position);
     if (line == "\r\n") {  // the empty line ends the header section
-      position = next;
-      split.body = std::string(message.substr(position));
-      return split;
+      end_field();
+      return next;
     }
-    if ((line[0] == ' ' || line[0] == '\t') && !split.headers.empty()) {
-      split.headers.back().raw += line;
-    } else {
-      HeaderField field;
-      std::size_t colon = line.find(':');
-      field.name = trim(line.substr(0, colon == std::string_view::npos ? line.size() : colon));
-      field.raw = std::string(line);
-      split.headers.push_back(std::move(field));
+    if ((line[0] != ' ' && line[0] != '\t') || field_start == std::string_view::npos) {
+      end_field();
+      field_start = position;
+      field_name = trim_view(line.substr(0, line.find(':')));
     }
     position = next;
   }
+  end_field();
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+SplitMessage split_message(std::string_view message) {
+  SplitMessage split;
+  const std::size_t body = scan_header_fields(message, [&](std::string_view name, std::string_view raw) {
+    split.headers.push_back(HeaderField{std::string(name), std::string(raw)});
+  });
+  if (body != std::string_view::npos) split.body = std::string(message.substr(body));
   return split;
 }
 
@@ -129,15 +152,20 @@ std::optional<std::string> from_domain(std::string_view message) {
       break;
     }
   }
-  SplitMessage split = split_message_to_crlf(message.substr(0, header_end));
-  const HeaderField* from = nullptr;
-  for (const auto& field : split.headers) {
-    if (!equals_ignoring_case(field.name, "from")) continue;
-    if (from) return std::nullopt;  // two From fields (RFC 5322 §3.6 allows one)
-    from = &field;
-  }
-  if (!from) return std::nullopt;
-  auto address = mailbox_address(from->value());
+  // The header section only, read in place (a copy only when it has bare LFs to convert).
+  const std::string_view header = message.substr(0, header_end);
+  const std::string converted = has_bare_lf(header) ? to_crlf(header) : std::string();
+  std::optional<std::string_view> from;
+  std::size_t from_fields = 0;
+  scan_header_fields(converted.empty() ? header : std::string_view(converted),
+                     [&](std::string_view name, std::string_view raw) {
+                       if (!equals_ignoring_case(name, "from")) return;
+                       ++from_fields;
+                       from = raw;
+                     });
+  if (from_fields != 1) return std::nullopt;  // none, or two From fields (RFC 5322 §3.6 allows one)
+  HeaderField field{"From", std::string(*from)};
+  auto address = mailbox_address(field.value());
   if (!address) return std::nullopt;
   return normalize_domain(address->substr(address->rfind('@') + 1));
 }

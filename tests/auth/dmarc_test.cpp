@@ -244,6 +244,17 @@ TEST_CASE("From domain extraction from raw message bytes", "[auth][dmarc][header
   REQUIRE(split.headers.size() == 2);
   CHECK(split.headers[1].value() == "2 3");
   CHECK(split.body == "body\r\n");
+  // Fields read in place: any case of the name, a space before the colon, folded values, a
+  // continuation line before any field (a field of its own), the From field last with no body.
+  CHECK(from_domain(" x\r\nfRoM : <a@Ex.org>\r\n\r\n") == "ex.org");
+  CHECK(from_domain("To: t@example.com\r\nFrom: Jo\r\n\t<jo@example.com>\r\n") == "example.com");
+  CHECK(from_domain("From: a@example.com\r\nX: y\r\n\r\nFrom: b@example.com\r\n") == "example.com");
+  SplitMessage unended = split_message(" x\r\nA: 1\r\n\tmore\r\nB");
+  REQUIRE(unended.headers.size() == 3);
+  CHECK(unended.headers[0].name == "x");
+  CHECK(unended.headers[1].raw == "A: 1\r\n\tmore\r\n");
+  CHECK(unended.headers[2].raw == "B");
+  CHECK(unended.body.empty());
 }
 
 TEST_CASE("A message without bare LF is split as it is, one with bare LF as after to_crlf", "[auth][headers]") {

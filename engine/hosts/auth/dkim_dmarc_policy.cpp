@@ -8,9 +8,9 @@ namespace maillab::engine {
 
 struct DkimDmarcPolicy::Job {
   Host* host = nullptr;
-  smtp::SessionInfo session;
-  smtp::Envelope envelope;
-  std::string message;
+  // The MTA's check, not a copy of it (the message is the whole message): the MTA keeps it until
+  // `done` is called, and `done` owns what keeps it (mta_acceptance.cpp's policy chain).
+  const MessageCheck* check = nullptr;
   std::function<void(PolicyVerdict)> done;
   MessageAuthentication found;
 };
@@ -36,6 +36,12 @@ std::string spf_summary(const std::optional<SpfEvaluation>& spf) {
          (spf->outcome.domain.empty() ? std::string("(no domain)") : spf->outcome.domain);
 }
 
+// The message as received. from_domain and DkimVerification read bare LF as CRLF themselves
+// (RFC 6376 §5.3), so it is read where it is rather than converted into a copy.
+std::string_view message_of(const MessageCheck& check) {
+  return check.message ? std::string_view(*check.message) : std::string_view();
+}
+
 std::string dkim_summary(const std::vector<auth::DkimSignatureResult>& results) {
   if (results.empty()) return "DKIM none";
   std::string text;
@@ -51,11 +57,9 @@ void DkimDmarcPolicy::check_message(Host& host, const MessageCheck& check, std::
   if (!check.session.authenticated_user.empty() || check.session.mode != smtp::ServerMode::relay) return done({});
   auto job = std::make_shared<Job>();
   job->host = &host;
-  job->session = check.session;
-  job->envelope = check.envelope;
-  job->message = auth::to_crlf(check.message ? *check.message : std::string());
+  job->check = &check;
   job->done = std::move(done);
-  job->found.from_domain = auth::from_domain(job->message).value_or("");
+  job->found.from_domain = auth::from_domain(message_of(check)).value_or("");
 
   // SPF: the result of MAIL FROM when the SPF policy ran; otherwise DMARC needs it now.
   if (const SpfEvaluation* known =
@@ -78,7 +82,7 @@ void DkimDmarcPolicy::check_dkim(const std::shared_ptr<Job>& job) {
   auth::DkimVerifyOptions verify_options;
   verify_options.key_cache = key_cache_;
   auto verification =
-      std::make_shared<auth::DkimVerification>(job->message, authentication_epoch_seconds(host), verify_options);
+      std::make_shared<auth::DkimVerification>(message_of(*job->check), authentication_epoch_seconds(host), verify_options);
   if (verification->done() && verification->results().empty()) {
     record_authentication(host, "DKIM", "DKIM none: the message carries no DKIM-Signature");
     return check_dmarc(job);
@@ -175,7 +179,8 @@ void DkimDmarcPolicy::finish(const std::shared_ptr<Job>& job) {
   // RFC 8601 §2.2: authserv-id; resinfo; resinfo ...
   auth::AuthenticationResults results;
   results.authserv_id = options_.authserv_id.empty()
-                            ? (job->session.server_hostname.empty() ? host.name() : job->session.server_hostname)
+                            ? (job->check->session.server_hostname.empty() ? host.name()
+                                                                           : job->check->session.server_hostname)
                             : options_.authserv_id;
   if (found.spf) results.results.push_back(auth::spf_authentication_result(found.spf->request, found.spf->outcome));
   if (options_.verify_dkim) {

@@ -64,6 +64,8 @@ class MtaPolicy {
     done({});
   }
   // End of DATA, before the 250 (RFC 6376 verification, RFC 7489 policy). Default: no objection.
+  // `check` and the message it points to stay valid until `done` is called (the MTA's policy
+  // chain owns them through `done`), so a policy that waits for DNS may keep a pointer to them.
   virtual void check_message(Host& host, const MessageCheck& check, std::function<void(PolicyVerdict)> done) {
     (void)host, (void)check;
     done({});
