@@ -30,6 +30,9 @@ int bench_scrub(ParsedArguments& parsed) {
       !read_whole_number(parsed, "seed", 0, std::numeric_limits<std::uint64_t>::max(), world.seed, error))
     return usage_error("bench", error);
   viz::ScrubBenchmarkOptions options;
+  if (!read_whole_number(parsed, "checkpoints", 0, 64, options.checkpoints, error) ||
+      !read_whole_number(parsed, "spacing", 2, 1'000'000'000, options.checkpoint_spacing, error))
+    return usage_error("bench", error);
   // Long enough for every message to meet its fate: the submissions, then a minute.
   const auto until_s = std::uint64_t(double(world.messages) / world.rate) + 61;
   options.scenario_text = bench::mail_benchmark_scenario(world) + "until: " + std::to_string(until_s) + "s\n";
@@ -105,7 +108,8 @@ int command_bench(const Arguments& arguments) {
                  "                          [--tls] [--dkim [--dkim-key rsa|ed25519]] [--mailboxes-in-memory]\n"
                  "                          [--keep-trace] [--seed S]\n"
                  "       maillab bench gui [--frames N] [--packets P] [--screenshot FILE]   (under xvfb-run)\n"
-                 "       maillab bench scrub [--domains D] [--users U] [--messages M] [--seed S]   (jumps back in a long run)\n"
+                 "       maillab bench scrub [--domains D] [--users U] [--messages M] [--seed S] [--checkpoints N] [--spacing E]\n"
+                 "                                   (jumps back in a long run)\n"
                  "       maillab bench tls [--handshakes N]   TLS 1.3 handshake cost vs OpenSSL's own floor\n"
                  "       maillab bench transfer [--bytes N]\n"
                  "The classic hold model of event lists: P events stay pending (default 1000); each\n"

@@ -71,6 +71,7 @@ int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOp
     sum.canvas += t.canvas;
     sum.imgui_render += t.imgui_render;
     sum.present += t.present;
+    sum.checkpoints += t.checkpoints;
   }
   const double cpu_ms_per_frame = (process_cpu_seconds() - cpu_start) * 1e3 / double(std::max<std::size_t>(1, milliseconds.size()));
   if (milliseconds.empty()) {
@@ -96,8 +97,9 @@ int run_gui_benchmark(std::ostream& out, std::ostream& err, const GuiBenchmarkOp
   const double n = double(milliseconds.size());
   std::snprintf(line, sizeof line,
                 "  mean per part: simulate %.2f ms, panels %.2f ms, canvas %.2f ms, imgui draw %.2f ms, "
-                "present %.2f ms; process CPU %.2f ms a frame (all threads)\n",
+                "present %.2f ms, checkpoints %.2f ms; process CPU %.2f ms a frame (all threads)\n",
                 sum.simulate / n, sum.panels / n, sum.canvas / n, sum.imgui_render / n, sum.present / n,
+                sum.checkpoints / n,
                 cpu_ms_per_frame);
   out << line;
   // What the slowest 1 % of frames spent their time on: spikes show here, not in the means.

@@ -29,12 +29,18 @@ struct AppSettings {
   float ui_scale = 1.0f;
   bool vsync = true;
   std::string title = "maillab";
+  // Wall time a frame gives the checkpoint ladder (ReplayController::refill_checkpoints): while
+  // paused (when a user scrubs) up to `checkpoint_ms_paused`; while playing only what is left of
+  // `frame_target_ms` after the frame's own work, so playback frames do not get slower than that.
+  double checkpoint_ms_paused = 8;
+  double frame_target_ms = 12;
 };
 
 // Wall time spent in each part of the last frame (milliseconds), for the benchmark. GL work is
 // asynchronous: much of the drawing cost shows up in `present`.
 struct FrameTimes {
   double simulate = 0, panels = 0, canvas = 0, imgui_render = 0, present = 0;
+  double checkpoints = 0;  // refilling parked scenes after the frame was shown
 };
 
 class VisualizerApp {
@@ -60,6 +66,8 @@ class VisualizerApp {
  private:
   void handle_event(const sf::Event& event);
   void apply_queued();
+  // Background work on the parked scenes for at most `milliseconds`, in small slices.
+  void refill_checkpoints(double milliseconds);
 
   std::string error_;
   AppSettings settings_;

@@ -138,3 +138,32 @@ TEST_CASE("a scene updates the visualizer's topology in place", "[viz][replay]")
   viz::Topology other;
   CHECK_FALSE(scene->update_topology(other));
 }
+
+TEST_CASE("a record log cut back keeps its earlier records in place and goes on from the cut", "[viz][record-log]") {
+  viz::RecordLog log;
+  const std::size_t start = 100;
+  for (std::uint64_t i = start; i < start + 2 * viz::RecordLog::block_records + 50; ++i) log.append(numbered(i));
+  const TraceRecord* kept = &log[start + 10];
+  // Into the middle of the second block: the third goes, the second is cut short.
+  const std::size_t cut = start + viz::RecordLog::block_records + 7;
+  log.truncate(cut);
+  CHECK(log.size() == cut);
+  CHECK(log.first() == start);
+  CHECK(&log[start + 10] == kept);
+  CHECK(log.back().summary == "record " + std::to_string(cut - 1));
+  // The run gone back to makes the same record at the cut: it follows on.
+  log.append(numbered(cut));
+  CHECK(log.first() == start);
+  CHECK(log.back().summary == "record " + std::to_string(cut));
+  // On a block boundary, and past the end (nothing to do).
+  log.truncate(start + viz::RecordLog::block_records);
+  CHECK(log.size() == start + viz::RecordLog::block_records);
+  log.append(numbered(log.size()));
+  CHECK(log[start + viz::RecordLog::block_records].summary ==
+        "record " + std::to_string(start + viz::RecordLog::block_records));
+  log.truncate(log.size() + 5);
+  CHECK(log.size() == start + viz::RecordLog::block_records + 1);
+  // Back to before the first record held: nothing is left.
+  log.truncate(start);
+  CHECK(log.empty());
+}

@@ -167,6 +167,19 @@ void check_same_as_straight_run(const viz::ReplayController& replayed, const viz
   CHECK(lines_from(replayed, replayed.records().first()) == lines_from(straight, replayed.records().first()));
 }
 
+// The packets in flight at each one's clock are the same records; returns how many.
+std::size_t check_same_flights(viz::ReplayController& replayed, viz::ReplayController& reference) {
+  viz::FlightIndex replayed_flights, reference_flights;
+  replayed_flights.sync(replayed.records());
+  reference_flights.sync(reference.records());
+  std::vector<viz::Flight> a, b;
+  replayed_flights.in_flight(replayed.now(), a);
+  reference_flights.in_flight(reference.now(), b);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].record == b[i].record);
+  return a.size();
+}
+
 viz::SceneFactory traffic_factory(double packets_per_second, double loss) {
   viz::TrafficOptions options;
   options.packets_per_second = packets_per_second;
@@ -194,15 +207,7 @@ TEST_CASE("a replay fast-forwards unrecorded and lands on the straight run's rec
   CHECK(controller.simulator().executed() == straight.simulator().executed());
   check_same_as_straight_run(controller, straight);
   // Every hop in the air at the target was recorded: the recording began a longest hop before it.
-  viz::FlightIndex replayed_flights, straight_flights;
-  replayed_flights.sync(controller.records());
-  straight_flights.sync(straight.records());
-  std::vector<viz::Flight> a, b;
-  replayed_flights.in_flight(controller.now(), a);
-  straight_flights.in_flight(straight.now(), b);
-  REQUIRE(a.size() == b.size());
-  CHECK(a.size() > 1000);
-  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].record == b[i].record);
+  CHECK(check_same_flights(controller, straight) > 1000);
 
   // To an exact event count.
   const std::uint64_t executed = straight.simulator().executed() - 333;
@@ -246,4 +251,263 @@ TEST_CASE("a loaded world replayed with fast-forward makes the same records as a
   // It recorded only a stretch before the target (records, not events: the units of first()).
   CHECK(controller.records().first() > 0);
   CHECK(controller.records().size() - controller.records().first() < 100000);
+}
+
+// --- Checkpoints: parked scenes (viz/model/checkpoint_ladder.h) ---
+
+namespace {
+
+viz::ReplayWindow ladder_window(std::uint64_t events, std::size_t checkpoints, std::uint64_t spacing) {
+  viz::ReplayWindow window = window_of(events);
+  window.checkpoints = checkpoints;
+  window.checkpoint_spacing = spacing;
+  return window;
+}
+
+// Background work until the ladder is complete for where the controller is.
+void settle(viz::ReplayController& controller) {
+  while (controller.refill_checkpoints(1000) > 0) {
+  }
+}
+
+// The same state as `reference`: clock, events run, the records held and the packets in flight.
+// A jump back within the records the log holds keeps them (from record 0 in a short run).
+void check_same_state(viz::ReplayController& replayed, viz::ReplayController& reference) {
+  CHECK(replayed.now() == reference.now());
+  CHECK(replayed.simulator().executed() == reference.simulator().executed());
+  REQUIRE(replayed.records().first() >= reference.records().first());
+  CHECK(replayed.records().size() == reference.records().size());
+  CHECK(lines_from(replayed, replayed.records().first()) == lines_from(reference, replayed.records().first()));
+  check_same_flights(replayed, reference);
+}
+
+// A straight run on to `executed` events, recording everything.
+void run_straight(viz::ReplayController& straight, std::uint64_t executed) {
+  REQUIRE(straight.simulator().executed() <= executed);
+  while (straight.simulator().executed() < executed) REQUIRE(straight.step_event());
+}
+
+}  // namespace
+
+TEST_CASE("the parked scenes lie dense behind the present and sparser further back", "[viz][replay][scrub]") {
+  viz::ReplayController controller(traffic_factory(2000, 0.01), ladder_window(1500, 5, 256));
+  controller.run_to(engine::seconds(10));
+  CHECK(controller.checkpoints().size() == 0);  // nothing is parked until the refill runs
+  // A slice never runs more than its budget.
+  CHECK(controller.refill_checkpoints(100) == 100);
+  settle(controller);
+  const std::uint64_t present = controller.simulator().executed();
+  const auto points = controller.checkpoints().points();
+  REQUIRE(points.size() == 5);
+  // Ages (events behind the present) in bands four times wider each: [1, s), [s, 4s), [4s, 16s)...
+  const std::uint64_t bands[][2] = {{1, 256}, {256, 1024}, {1024, 4096}, {4096, 16384}, {16384, 65536}};
+  const auto check_bands = [&](std::uint64_t now, const std::vector<std::uint64_t>& at) {
+    for (std::size_t i = 0; i < 5; ++i) {
+      const std::uint64_t age = now - at[4 - i];
+      INFO("parked scene " << i << " is " << age << " events behind");
+      CHECK(age >= bands[i][0]);
+      CHECK(age < bands[i][1]);
+    }
+  };
+  check_bands(present, points);
+  // The present moves on: the ladder follows it with the same scenes, none made afresh.
+  const std::uint64_t cost = controller.checkpoints().events_run();
+  controller.run_to(engine::seconds(11));
+  settle(controller);
+  REQUIRE(controller.checkpoints().size() == 5);
+  check_bands(controller.simulator().executed(), controller.checkpoints().points());
+  CHECK(controller.checkpoints().events_run() - cost < 5 * (controller.simulator().executed() - present));
+  // A step back takes the nearest. The next band's scene replaces it within that band's width of
+  // events, not a run from zero; then a fresh scene fills the hole it left.
+  REQUIRE(controller.step_back());
+  const std::uint64_t back_at = controller.simulator().executed();
+  CHECK(controller.refill_checkpoints(1024) <= 1024);
+  CHECK(back_at - controller.checkpoints().points().back() < 256);
+  const std::uint64_t before_refill = controller.checkpoints().events_run();
+  settle(controller);
+  CHECK(controller.checkpoints().size() == 5);
+  CHECK(controller.checkpoints().events_run() - before_refill < back_at);
+}
+
+TEST_CASE("a jump back via a parked scene lands where a jump from zero and a straight run do", "[viz][replay][scrub]") {
+  const viz::SceneFactory factory = traffic_factory(2000, 0.05);
+  // Two ways from a parked scene: with a log holding the whole run, a jump back keeps the log and
+  // cuts it at the target (nothing recorded); with a small one (a block, ~1 s of this traffic),
+  // it starts a recording window before the target, as a jump from zero does.
+  const std::size_t log_capacity = GENERATE(std::size_t(1) << 20, viz::RecordLog::block_records);
+  INFO("log capacity " << log_capacity);
+  viz::ReplayWindow window = ladder_window(1500, 5, 4096);
+  window.log_capacity = log_capacity;
+  viz::ReplayController controller(factory, window);
+  window.checkpoints = 0;
+  viz::ReplayController from_zero(factory, window);
+  controller.run_to(engine::seconds(12));
+  from_zero.run_to(engine::seconds(12));
+  settle(controller);
+  CHECK(from_zero.refill_checkpoints(1000) == 0);  // none kept
+  const std::size_t parked = controller.checkpoints().size();
+
+  // To an event count, then to a time.
+  const std::uint64_t executed = controller.simulator().executed() - 9000;
+  controller.replay_to_executed(executed);
+  from_zero.replay_to_executed(executed);
+  CHECK(controller.last_replay_origin() > 0);  // it started from a parked scene
+  CHECK(from_zero.last_replay_origin() == 0);
+  CHECK(controller.checkpoints().size() == parked - 1);  // which is now the current one
+  CHECK((controller.records().first() == 0) == (log_capacity > 100000));  // the log kept, or a window
+  viz::ReplayController straight(factory);
+  run_straight(straight, executed);
+  check_same_state(controller, straight);
+  check_same_state(from_zero, straight);
+
+  controller.run_to(engine::seconds(12));
+  from_zero.run_to(engine::seconds(12));
+  settle(controller);
+  controller.run_to(engine::seconds(11));
+  from_zero.run_to(engine::seconds(11));
+  CHECK(controller.last_replay_origin() > 0);
+  viz::ReplayController straight_to_time(factory);
+  straight_to_time.run_to(engine::seconds(11));
+  check_same_state(controller, straight_to_time);
+  check_same_state(from_zero, straight_to_time);
+
+  // Step back at the end: one event earlier, exactly.
+  controller.run_to(engine::seconds(12));
+  settle(controller);
+  const std::uint64_t end = controller.simulator().executed();
+  REQUIRE(controller.step_back());
+  CHECK(controller.last_replay_origin() > 0);
+  viz::ReplayController straight_to_end(factory);
+  run_straight(straight_to_end, end - 1);
+  check_same_state(controller, straight_to_end);
+}
+
+TEST_CASE("parked scenes apply the user's actions before and after their points", "[viz][replay][scrub]") {
+  const viz::SceneFactory factory = traffic_factory(1000, 0.01);
+  const std::vector<std::pair<engine::Time, viz::UserAction>> actions = {
+      {engine::seconds(3), viz::UserAction::link_up(0, false, "node0 <-> node1")},
+      {engine::seconds(5), viz::UserAction::node_up("node3", false)},
+      {engine::milliseconds(6500), viz::UserAction::link_up(0, true, "node0 <-> node1")},
+  };
+  viz::ReplayController controller(factory, ladder_window(500, 5, 2048));
+  // Scenes parked before the first action; they will pass all three on their way forward.
+  controller.run_to(engine::seconds(3));
+  settle(controller);
+  REQUIRE(controller.checkpoints().size() > 0);
+  for (const auto& [time, action] : actions) {
+    controller.run_to(time);
+    controller.apply(action);
+    settle(controller);  // parked between the actions too
+  }
+  controller.run_to(engine::seconds(9));
+  settle(controller);
+  for (const engine::Time target : {engine::milliseconds(8500), engine::milliseconds(6600), engine::milliseconds(5200),
+                                     engine::milliseconds(3100), engine::seconds(9)}) {
+    INFO("back to " << engine::format_seconds(target) << " s");
+    controller.run_to(target);  // backwards but the last (forward again, re-applying the journal)
+    viz::ReplayController straight(factory);
+    for (const auto& [time, action] : actions) {
+      if (time > target) break;
+      straight.run_to(time);
+      straight.apply(action);
+    }
+    straight.run_to(target);
+    check_same_state(controller, straight);
+    settle(controller);
+  }
+}
+
+TEST_CASE("an action that changes the past drops the parked scenes beyond it", "[viz][replay][scrub]") {
+  const viz::SceneFactory factory = traffic_factory(1000, 0.01);
+  viz::ReplayController controller(factory, ladder_window(500, 6, 1024));
+  controller.run_to(engine::seconds(8));
+  settle(controller);
+  // Back to 6.5 s: the scenes parked past it stay (a jump forward could use them)...
+  controller.run_to(engine::milliseconds(6500));
+  const std::uint64_t here = controller.simulator().executed();
+  const auto before = controller.checkpoints().points();
+  REQUIRE(before.back() > here);
+  // ...until the user changes the run at 6.5 s: they describe a run without that change.
+  controller.apply(viz::UserAction::link_up(0, false, "node0 <-> node1"));
+  for (const std::uint64_t point : controller.checkpoints().points()) CHECK(point <= here);
+  // With no refill in between, a jump back near the end must not start from one of them.
+  controller.run_to(engine::seconds(8));
+  controller.run_to(engine::milliseconds(7900));
+  viz::ReplayController straight(factory);
+  straight.run_to(engine::milliseconds(6500));
+  straight.apply(viz::UserAction::link_up(0, false, "node0 <-> node1"));
+  straight.run_to(engine::milliseconds(7900));
+  check_same_state(controller, straight);
+}
+
+TEST_CASE("a parked scene is used once: two jumps to the same point both land right", "[viz][replay][scrub]") {
+  const viz::SceneFactory factory = traffic_factory(2000, 0.05);
+  viz::ReplayController controller(factory, ladder_window(1000, 5, 2048));
+  controller.run_to(engine::seconds(6));
+  settle(controller);
+  const std::uint64_t target = controller.simulator().executed() - 5000;
+  viz::ReplayController straight(factory);
+  run_straight(straight, target);
+  controller.replay_to_executed(target);
+  const std::uint64_t first_origin = controller.last_replay_origin();
+  CHECK(first_origin > 0);
+  check_same_state(controller, straight);
+  // Forward and back again with no refill in between: the scene used first is the current one
+  // now (run on to the end), so the second jump starts from another or from zero.
+  controller.run_to(engine::seconds(6));
+  controller.replay_to_executed(target);
+  CHECK(controller.last_replay_origin() < first_origin);
+  check_same_state(controller, straight);
+}
+
+TEST_CASE("a loaded world jumped back via a parked scene makes the same records as a straight run", "[viz][replay][scrub]") {
+  const viz::SceneFactory factory = viz::world_scene_factory("scenarios/busy-morning.yaml", std::nullopt);
+  // The ladder's spacing from the run's length, so that its oldest band reaches back past 60 %.
+  std::uint64_t events_by_40s = 0;
+  {
+    viz::ReplayController probe(factory, ladder_window(2000, 0, 1));
+    probe.run_to(engine::seconds(40));
+    events_by_40s = probe.simulator().executed();
+  }
+  const std::uint64_t spacing = events_by_40s / 16;
+  viz::ReplayController controller(factory, ladder_window(2000, 5, spacing));
+  viz::ReplayController from_zero(factory, ladder_window(2000, 0, spacing));
+  controller.run_to(engine::seconds(40));
+  from_zero.run_to(engine::seconds(40));
+  settle(controller);
+  const std::uint64_t target_events = events_by_40s * 6 / 10;
+  controller.replay_to_executed(target_events);
+  from_zero.replay_to_executed(target_events);
+  CHECK(controller.last_replay_origin() > 0);
+  CHECK(from_zero.last_replay_origin() == 0);
+  viz::ReplayController straight(factory);
+  run_straight(straight, target_events);
+  check_same_state(controller, straight);
+  check_same_state(from_zero, straight);
+
+  // With a user's action before the parked points and one after: parked scenes carry the first
+  // through their refill, and the second is applied when one is advanced past it.
+  viz::ReplayController acted(factory, ladder_window(2000, 5, spacing));
+  const auto link = acted.scene().topology().links.front().id;
+  const auto down = viz::UserAction::link_up(link, false, "first link");
+  const auto up = viz::UserAction::link_up(link, true, "first link");
+  acted.run_to(engine::seconds(2));
+  acted.apply(down);
+  acted.run_to(engine::seconds(30));
+  settle(acted);
+  acted.apply(up);
+  const std::uint64_t after_up = acted.simulator().executed();
+  acted.run_to(engine::seconds(40));
+  const std::uint64_t target = after_up + (acted.simulator().executed() - after_up) / 2;
+  REQUIRE(target > after_up);
+  acted.replay_to_executed(target);
+  CHECK(acted.last_replay_origin() > 0);
+  CHECK(acted.last_replay_origin() <= after_up);  // the second action was applied on the way
+  viz::ReplayController acted_straight(factory);
+  acted_straight.run_to(engine::seconds(2));
+  acted_straight.apply(down);
+  acted_straight.run_to(engine::seconds(30));
+  acted_straight.apply(up);
+  run_straight(acted_straight, target);
+  check_same_state(acted, acted_straight);
 }

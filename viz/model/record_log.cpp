@@ -8,6 +8,19 @@ void RecordLog::clear() {
   longest_hop_ = 0;
 }
 
+void RecordLog::truncate(std::size_t end) {
+  if (end >= end_) return;
+  if (end <= first_) {
+    clear();
+    return;
+  }
+  const std::size_t keep = end - base_;
+  const std::size_t blocks = (keep + block_records - 1) / block_records;
+  while (blocks_.size() > blocks) blocks_.pop_back();
+  blocks_.back()->resize(keep - (blocks - 1) * block_records);  // shrinking: nothing held moves
+  end_ = end;
+}
+
 void RecordLog::append(const engine::TraceRecord& record) {
   const std::size_t index = std::size_t(record.sequence);
   if (empty() || index != end_) {

@@ -44,6 +44,9 @@ class RecordLog {
   void append(const engine::TraceRecord& record);
   // Forgets everything; the next record appended sets first().
   void clear();
+  // Forgets the records from index `end` on (end >= first()): going back within what the log
+  // holds (viz/model/replay.h) keeps its earlier records, the same in the run gone back to.
+  void truncate(std::size_t end);
   // At most about this many records are held (a whole block more at most); older blocks go.
   void set_capacity(std::size_t records) { capacity_ = std::max(records, block_records); }
   std::size_t capacity() const { return capacity_; }

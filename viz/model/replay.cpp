@@ -7,52 +7,48 @@ namespace maillab::viz {
 
 using engine::Time;
 
-UserAction UserAction::link_up(std::size_t link_id, bool up, std::string label) {
-  return {std::string(up ? "bring link " : "take link ") + label + (up ? " up" : " down"),
-          [link_id, up](Scene& scene) { scene.set_link_up(link_id, up); }};
-}
-
-UserAction UserAction::node_up(std::string name, bool up) {
-  return {std::string(up ? "restart " : "crash ") + name,
-          [name, up](Scene& scene) { scene.set_node_up(name, up); }};
-}
-
 ReplayController::ReplayController(SceneFactory factory, ReplayWindow window)
-    : factory_(std::move(factory)), window_(window) {
+    : factory_(std::move(factory)), window_(window), ladder_(window.checkpoints, window.checkpoint_spacing) {
   log_.set_capacity(window_.log_capacity);
-  fresh_scene();
+  install(fresh_scene());
+  // A shared trace's scene is one World whatever the factory returns (a lesson's): nothing to park.
+  if (current_.scene->shares_trace()) ladder_.disable();
+  if (!tap_) attach_log();
 }
 
-void ReplayController::fresh_scene(bool recording) {
+JournaledScene ReplayController::fresh_scene() {
+  JournaledScene run{factory_(), 0};
+  // The log keeps what the views read, and nobody compares this run's fingerprint: with no
+  // listener either, a fast-forward makes no record at all (Trace::wanted()).
+  stop_keeping_records(*run.scene);
+  return run;
+}
+
+void ReplayController::drop_scene() {
   if (tap_) tap_->close();  // a shared trace lives on: the old listener must stop writing here
   tap_.reset();
   longest_hop_ = std::max(longest_hop_, log_.longest_hop());
   log_.clear();
-  scene_.reset();  // the old one first: two big worlds at once are not needed
-  scene_ = factory_();
+  current_.scene.reset();
+}
+
+void ReplayController::install(JournaledScene run) {
+  drop_scene();
+  current_ = std::move(run);
   ++generation_;
-  next_journal_ = 0;
-  engine::Trace& trace = scene_->simulator().trace();
-  if (!scene_->shares_trace()) {
-    // The log keeps what the views read, and nobody compares this run's fingerprint: with no
-    // listener either, a fast-forward makes no record at all (Trace::wanted()).
-    trace.set_keep_records(false);
-    trace.set_fingerprinting(false);
-  }
-  if (recording || scene_->shares_trace()) attach_log();
+  if (current_.scene->shares_trace()) attach_log();
 }
 
 void ReplayController::attach_log() {
-  engine::Trace& trace = scene_->simulator().trace();
-  if (scene_->shares_trace()) {
+  engine::Trace& trace = current_.simulator().trace();
+  if (current_.scene->shares_trace()) {
     for (const auto& record : trace.records()) log_.append(record);  // what the owner ran already
   }
   tap_ = std::make_unique<RecordTap>(log_);
   trace.subscribe(tap_->listener());
 }
 
-void ReplayController::take_mark() {
-  const engine::Simulator& simulator = scene_->simulator();
+void ReplayController::take_mark(const engine::Simulator& simulator) {
   const std::uint64_t executed = simulator.executed();
   if (executed % mark_every != 0 || (!marks_.empty() && marks_.back().executed >= executed)) return;
   marks_.push_back({executed, simulator.now()});
@@ -69,42 +65,50 @@ std::uint64_t ReplayController::recording_start(std::uint64_t executed, Time tim
   return std::min(start, safe);
 }
 
-void ReplayController::replay(std::uint64_t start, std::uint64_t executed, std::optional<Time> until) {
-  fresh_scene(start == 0);
-  if (!tap_) {  // fast-forward unheard, then listen
-    advance(start, std::nullopt);
-    attach_log();
+bool ReplayController::log_holds_flights_at(Time time) const {
+  if (log_.empty()) return false;
+  if (log_.first() == 0) return true;
+  // Every hop in the air at `time` departed after time - longest hop; records come in time
+  // order, so one held from before that means all of them are.
+  return log_[log_.first()].time < time - std::max<Time>(longest_hop_, log_.longest_hop());
+}
+
+bool ReplayController::replay_within_log(std::uint64_t executed, std::optional<Time> until, Time time_at_least) {
+  const bool backwards = until ? *until <= now() : executed <= current_.executed();
+  if (!backwards || current_.scene->shares_trace() || !log_holds_flights_at(time_at_least)) return false;
+  std::optional<JournaledScene> parked = ladder_.take(executed, until.value_or(std::numeric_limits<Time>::max()));
+  if (!parked) return false;
+  // The log stays: it holds the records of this very run up to the target, and more.
+  tap_->close();
+  tap_.reset();
+  current_ = std::move(*parked);
+  ++generation_;
+  last_replay_origin_ = current_.executed();
+  advance(executed - std::min(executed, current_.executed()), until);  // unheard
+  log_.truncate(std::size_t(current_.simulator().trace().count()));
+  attach_log();
+  return true;
+}
+
+void ReplayController::replay(std::uint64_t start, std::uint64_t executed, std::optional<Time> until,
+                              Time time_at_least) {
+  if (replay_within_log(executed, until, time_at_least)) return;
+  std::optional<JournaledScene> parked = ladder_.take(start, until.value_or(std::numeric_limits<Time>::max()));
+  if (parked) {
+    install(std::move(*parked));
+  } else {
+    drop_scene();  // the old scene first: two big worlds at once are not needed
+    install(fresh_scene());
   }
-  advance(executed - std::min(executed, scene_->simulator().executed()), until);
+  last_replay_origin_ = current_.executed();
+  if (!tap_ && current_.executed() < start) advance(start - current_.executed(), std::nullopt);  // unheard
+  if (!tap_) attach_log();
+  advance(executed - std::min(executed, current_.executed()), until);
 }
 
 std::uint64_t ReplayController::advance(std::uint64_t max_events, std::optional<Time> until) {
-  engine::Simulator& simulator = scene_->simulator();
-  std::uint64_t ran = 0;
-  for (;;) {
-    // Actions the user took right after this many events. In the original run the clock was at
-    // entry.time then, and no event due at or before it was left (or the clock sat on an event's
-    // time after a step), so moving the clock there runs nothing.
-    bool blocked = false;
-    while (next_journal_ < journal_.size() && journal_[next_journal_].executed == simulator.executed()) {
-      const JournalEntry& entry = journal_[next_journal_];
-      if (until && entry.time > *until) {
-        blocked = true;
-        break;
-      }
-      if (entry.time > simulator.now()) simulator.run_until(entry.time);
-      entry.action.apply(*scene_);
-      ++next_journal_;
-    }
-    if (blocked || ran >= max_events) break;
-    const std::optional<Time> next = simulator.next_event_time();
-    if (!next || (until && *next > *until)) break;
-    if (!simulator.step()) break;
-    ++ran;
-    take_mark();
-  }
-  if (until && *until > simulator.now()) simulator.run_until(*until);
-  return ran;
+  return advance_journaled(current_, journal_, max_events, until, ActionsAtStop::apply,
+                           [this](const engine::Simulator& simulator) { take_mark(simulator); });
 }
 
 void ReplayController::run_to(Time time) {
@@ -142,7 +146,7 @@ void ReplayController::replay_to_executed(std::uint64_t executed) {
   auto mark = std::upper_bound(marks_.begin(), marks_.end(), executed,
                                [](std::uint64_t e, const Mark& m) { return e < m.executed; });
   const Time time = mark == marks_.begin() ? 0 : std::prev(mark)->time;
-  replay(recording_start(executed, time), executed, std::nullopt);
+  replay(recording_start(executed, time), executed, std::nullopt, time);
 }
 
 void ReplayController::replay_to_time(Time time) {
@@ -150,25 +154,35 @@ void ReplayController::replay_to_time(Time time) {
   // Events run by then, as the marks know it (the first mark past it, else the run so far).
   auto mark = std::upper_bound(marks_.begin(), marks_.end(), time,
                                [](Time t, const Mark& m) { return t < m.time; });
-  const std::uint64_t executed = mark == marks_.end() ? scene_->simulator().executed() : mark->executed;
+  const std::uint64_t executed = mark == marks_.end() ? current_.simulator().executed() : mark->executed;
   // Fast-forwarding stops at a mark at or before `time`, so no event past it runs unrecorded.
-  replay(recording_start(executed, time), unlimited, time);
+  replay(recording_start(executed, time), unlimited, time, time);
 }
 
 void ReplayController::restart() {
   journal_.clear();
   marks_.clear();
-  fresh_scene();
+  ladder_.clear();
+  drop_scene();
+  install(fresh_scene());
+  if (!tap_) attach_log();
+}
+
+std::uint64_t ReplayController::refill_checkpoints(std::uint64_t budget) {
+  return ladder_.refill(current_.executed(), budget, factory_, journal_);
 }
 
 void ReplayController::apply(UserAction action) {
   // The run changes from here on: marks past this point describe another run.
   const std::uint64_t executed = simulator().executed();
   std::erase_if(marks_, [executed](const Mark& mark) { return mark.executed > executed; });
-  action.apply(*scene_);
+  // So do the parked scenes past it. One parked at this very count has not applied the entries
+  // here yet (ActionsAtStop::leave) and will apply this one too: it stays.
+  ladder_.drop_after(executed);
+  action.apply(*current_.scene);
   JournalEntry entry{std::move(action), simulator().executed(), now()};
-  journal_.insert(journal_.begin() + std::ptrdiff_t(next_journal_), std::move(entry));
-  ++next_journal_;
+  journal_.insert(journal_.begin() + std::ptrdiff_t(current_.next_journal), std::move(entry));
+  ++current_.next_journal;
 }
 
 double speed_from_slider(double position) { return std::pow(10.0, -2.0 + 5.0 * std::clamp(position, 0.0, 1.0)); }

@@ -22,7 +22,13 @@ void queue_step_event(VisualizerState& state) {
 void queue_step_back(VisualizerState& state) {
   state.clock.playing = false;
   state.after_frame.push_back([&state] {
-    state.status = state.replay.step_back() ? "stepped back (replayed from the start)" : "at the start";
+    if (!state.replay.step_back()) {
+      state.status = "at the start";
+    } else if (const std::uint64_t origin = state.replay.last_replay_origin(); origin > 0) {
+      state.status = "stepped back (replayed from a checkpoint at event " + std::to_string(origin) + ")";
+    } else {
+      state.status = "stepped back (replayed from the start)";
+    }
   });
 }
 
@@ -52,7 +58,7 @@ void TimeControlsPanel::Draw(VisualizerState& state, const Rect& area) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
   ImGui::SameLine();
   if (ImGui::Button("<< Back")) queue_step_back(state);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (Left arrow): replays the run from the start");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (Left arrow): replays the run from the latest checkpoint before it");
   ImGui::SameLine();
   if (ImGui::Button("Event >")) queue_step_event(state);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run exactly one simulator event (Right arrow)");

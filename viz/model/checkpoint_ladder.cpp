@@ -1,0 +1,124 @@
+#include "viz/model/checkpoint_ladder.h"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+
+namespace maillab::viz {
+
+CheckpointLadder::CheckpointLadder(std::size_t capacity, std::uint64_t spacing)
+    : capacity_(capacity), spacing_(std::max<std::uint64_t>(spacing, 2)) {}
+
+std::optional<JournaledScene> CheckpointLadder::take(std::uint64_t executed, engine::Time time) {
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < parked_.size(); ++i) {
+    const JournaledScene& run = parked_[i].run;
+    if (run.executed() > executed || run.simulator().now() > time) continue;
+    if (!best || run.executed() > parked_[*best].run.executed()) best = i;
+  }
+  if (!best) return std::nullopt;
+  JournaledScene taken = std::move(parked_[*best].run);
+  parked_.erase(parked_.begin() + std::ptrdiff_t(*best));
+  moving_.reset();  // indices moved; the next refill plans again
+  return taken;
+}
+
+void CheckpointLadder::drop_after(std::uint64_t executed) {
+  std::erase_if(parked_, [executed](const Parked& parked) { return parked.run.executed() > executed; });
+  moving_.reset();
+}
+
+void CheckpointLadder::clear() {
+  parked_.clear();
+  moving_.reset();
+}
+
+std::vector<std::uint64_t> CheckpointLadder::points() const {
+  std::vector<std::uint64_t> out;
+  for (const Parked& parked : parked_) out.push_back(parked.run.executed());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t CheckpointLadder::band_of(std::uint64_t age) const {
+  if (age < spacing_) return 0;
+  return std::size_t((std::bit_width(age / spacing_) + 1) / 2);  // [s, 4s) -> 1, [4s, 16s) -> 2, ...
+}
+
+std::uint64_t CheckpointLadder::goal_age(std::size_t band) const {
+  if (band == 0) return spacing_ / 2;
+  const std::size_t shift = 2 * (band - 1);
+  if (shift >= 64 || (spacing_ >> (64 - shift - 1)) != 0) return std::numeric_limits<std::uint64_t>::max();
+  return spacing_ << shift;
+}
+
+bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) {
+  if (capacity_ == 0) return false;
+  std::vector<std::size_t> in_band(capacity_ + 1, 0);  // the last counts those older than every band
+  for (const Parked& parked : parked_) {
+    if (parked.run.executed() < present) ++in_band[std::min(band_of(present - parked.run.executed()), capacity_)];
+  }
+  for (std::size_t band = 0; band < capacity_; ++band) {
+    const std::uint64_t age = goal_age(band);
+    if (age >= present) return false;  // a fresh scene starts there anyway
+    if (in_band[band] > 0) continue;
+    const std::uint64_t goal = present - age;
+    // The youngest spare scene behind the goal (one older than every band, or one of two in a
+    // band): the cheapest move that leaves no band empty. For the nearest band, where steps back
+    // and short jumps land, the youngest scene behind it even if that empties its own band: the
+    // hole moves back, where a fresh scene fills it; a fresh scene straight into the nearest band
+    // would leave it empty for a whole run's worth of events.
+    std::optional<std::size_t> donor, nearest;
+    for (std::size_t i = 0; i < parked_.size(); ++i) {
+      const std::uint64_t at = parked_[i].run.executed();
+      if (at >= goal) continue;
+      if (!nearest || at > parked_[*nearest].run.executed()) nearest = i;
+      const std::size_t its_band = std::min(band_of(present - at), capacity_);
+      if (its_band < capacity_ && in_band[its_band] < 2) continue;
+      if (!donor || at > parked_[*donor].run.executed()) donor = i;
+    }
+    if (!donor && band == 0) donor = nearest;
+    if (!donor) {
+      if (parked_.size() >= capacity_) {
+        // A scene parked ahead of the present (left there by a jump back) is worth less than a
+        // band behind it: it serves only a jump forward past it, which replays forwards anyway.
+        auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
+          return a.run.executed() < b.run.executed();
+        });
+        if (ahead == parked_.end() || ahead->run.executed() < present) return false;
+        parked_.erase(ahead);
+      }
+      JournaledScene fresh{factory(), 0};
+      stop_keeping_records(*fresh.scene);
+      parked_.push_back({std::move(fresh), 0});
+      donor = parked_.size() - 1;
+    }
+    parked_[*donor].goal = goal;
+    moving_ = donor;
+    return true;
+  }
+  return false;
+}
+
+std::uint64_t CheckpointLadder::refill(std::uint64_t present, std::uint64_t budget, const SceneFactory& factory,
+                                       const std::vector<JournalEntry>& journal) {
+  std::uint64_t ran = 0;
+  while (ran < budget) {
+    if (!moving_ && !plan(present, factory)) break;
+    Parked& parked = parked_[*moving_];
+    const std::uint64_t wanted = std::min(budget - ran, parked.goal - std::min(parked.goal, parked.run.executed()));
+    const std::uint64_t did = advance_journaled(parked.run, journal, wanted, std::nullopt, ActionsAtStop::leave);
+    ran += did;
+    events_run_ += did;
+    if (parked.run.executed() >= parked.goal) {
+      moving_.reset();
+    } else if (did < wanted) {  // its events ran out before the goal: nothing more to do here
+      parked.goal = parked.run.executed();
+      moving_.reset();
+      break;
+    }
+  }
+  return ran;
+}
+
+}  // namespace maillab::viz
