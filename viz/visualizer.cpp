@@ -162,6 +162,8 @@ std::string visualizer_usage() {
          "  --speed X           simulated seconds per real second (0.01 .. 1000)\n"
          "  --play              start playing at once\n"
          "  --at SECONDS        run the world to this time first, and hold it there\n"
+         "  --back N            then step back N events, as the Back button does once the idle\n"
+         "                      frames have parked their checkpoints (for screenshots)\n"
          "  --screenshot FILE   render headless and write a PNG, then exit\n"
          "  --frames N          frames to render before the screenshot (time advances at --speed\n"
          "                      unless --at holds it)\n"
@@ -191,7 +193,7 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
   auto parsed = app::parse_arguments(
       arguments,
       {{"seed"}, {"frames"}, {"at"}, {"speed"}, {"screenshot"}, {"size"}, {"select"}, {"message"}, {"geometry"},
-       {"lesson-answers"}, {"lesson-steps"}, {"lesson-back"}, {"student"}, {"work"}, {"edit"}, {"large-fonts", false},
+       {"lesson-answers"}, {"lesson-steps"}, {"lesson-back"}, {"back"}, {"student"}, {"work"}, {"edit"}, {"large-fonts", false},
        {"play", false}, {"lesson-walk", false}, {"rerun", false}},
       error);
   if (!parsed) return std::nullopt;
@@ -203,7 +205,8 @@ std::optional<VisualizerOptions> parse_visualizer_arguments(const std::vector<st
   if (!app::read_seed(*parsed, options.seed, error)) return std::nullopt;
   for (auto [name, into, minimum, maximum] : {std::tuple{"frames", &options.frames, 1, 1'000'000},
                                               std::tuple{"lesson-steps", &options.lesson_steps, 0, 10'000},
-                                              std::tuple{"lesson-back", &options.lesson_back, 0, 10'000}}) {
+                                              std::tuple{"lesson-back", &options.lesson_back, 0, 10'000},
+                                              std::tuple{"back", &options.back, 0, 10'000}}) {
     std::uint64_t value = static_cast<std::uint64_t>(*into);
     if (!app::read_whole_number(*parsed, name, minimum, maximum, value, error)) return std::nullopt;
     *into = static_cast<int>(value);
@@ -337,6 +340,13 @@ std::optional<int> set_up_view(VisualizerApp& app, Sessions& sessions, const Vis
   }
   if (options.speed) state.clock.speed = *options.speed;
   if (options.at_seconds) app.replay().run_to(engine::Time(*options.at_seconds * 1e6));
+  if (options.back > 0) {
+    // The checkpoints a user's idle frames would have parked by the time they press Back.
+    while (app.replay().refill_checkpoints(4096) > 0) {
+    }
+    for (int i = 0; i < options.back; ++i) queue_step_back(state);
+    app.frame(0);  // the steps back are applied after this frame, as a click's would be
+  }
   apply_selection(state, options.select);
   if (!options.message.empty()) state.selection.message = options.message;
   state.clock.playing = !sessions.lesson && (options.play || (headless && !options.at_seconds));

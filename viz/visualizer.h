@@ -29,6 +29,7 @@ struct VisualizerOptions {
   std::string lesson_answers_path;      // answers applied in order as questions come (like --answers)
   int lesson_steps = 0;                 // advance this many steps first (headless screenshots)
   int lesson_back = 0;                  // then go back this many steps (as the Back button)
+  int back = 0;                         // after --at: step back this many events (as the Back button)
   // Headless: every view of the lesson in turn (each step, each question skipped to show its
   // answer), two frames each; prints the widest the lesson panel's text reached past its edge.
   bool lesson_walk = false;
