@@ -81,7 +81,7 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
     if (!donor) {
       if (parked_.size() >= capacity_) {
         // A scene parked ahead of the present (left there by a jump back) is worth less than a
-        // band behind it: it serves only a jump forward past it, which replays forwards anyway.
+        // band behind it: it serves no jump until the present passes it again.
         auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
           return a.run.executed() < b.run.executed();
         });
