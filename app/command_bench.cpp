@@ -71,7 +71,7 @@ int command_bench(const Arguments& arguments) {
   auto parsed = parse_arguments(arguments, {{"pending"}, {"events"}, {"seed"}, {"frames"}, {"packets"}, {"screenshot"},
                                            {"domains"}, {"users"}, {"messages"}, {"loss"}, {"rate"}, {"tls", false},
                                            {"mailboxes-in-memory", false}, {"dkim", false}, {"dkim-key"}, {"keep-trace", false},
-                                           {"increments"},
+                                           {"increments"}, {"checkpoints"}, {"spacing"},
                                            {"handshakes"}, {"bytes"}},
                                 error);
   if (!parsed) return usage_error("bench", error);

@@ -218,6 +218,8 @@ TEST_CASE("each command's flags are read and refused by the shared readers", "[a
         Case{"bench hold --pending 0", "maillab bench: bad --pending '0'; expected a whole number from 1 to 100000000"},
         Case{"bench mail --rate 0", "maillab bench: bad --rate '0'; expected messages per simulated second"},
         Case{"bench transfer --bytes 0", "maillab bench: bad --bytes '0'; expected a whole number from 1 to 1000000000"},
+        Case{"bench scrub --checkpoints 65", "maillab bench: bad --checkpoints '65'; expected a whole number from 0 to 64"},
+        Case{"gui --back -1", "maillab gui: bad --back '-1'; expected a whole number from 0 to 10000"},
         Case{"lesson lessons/01-dns-lookup.yaml --seed 1 --seed 2", "maillab lesson: --seed given twice"},
         Case{"lesson lessons/01-dns-lookup.yaml --answer x", "maillab lesson: unknown option '--answer' (did you mean '--answers'?)"},
         Case{"gui --frames 0", "maillab gui: bad --frames '0'; expected a whole number from 1 to 1000000"},
@@ -279,6 +281,23 @@ TEST_CASE("a class: exercise start and check per student, lessons with --result,
   CHECK(bad.status == 2);
   CHECK(contains(bad.output, "key.txt:"));
   std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("bench scrub jumps back from parked scenes and from zero, and says which", "[app][scrub]") {
+  // A small world: this checks what the benchmark reports, not how fast (DESIGN.md).
+  Result r = maillab("bench scrub --domains 5 --messages 30 --checkpoints 2 --spacing 64", "2>&1");
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK(contains(r.output, "\nparked_scenes=2\n"));
+  CHECK(contains(r.output, "\nrss_per_parked_scene_mb="));
+  // A step back at the end runs from the nearest parked scene; before checkpoints, from zero.
+  const auto line = [&](const std::string& name) {
+    const std::size_t at = r.output.find("\n" + name + "=");
+    return at == std::string::npos ? std::string() : r.output.substr(at + 1, r.output.find('\n', at + 1) - at - 1);
+  };
+  REQUIRE_FALSE(line("step_back_at_end_events").empty());
+  CHECK_FALSE(contains(line("step_back_at_end_events"), "from event 0:"));
+  CHECK(contains(line("from_zero_step_back_at_end_events"), "from event 0:"));
 }
 
 TEST_CASE("bench gui prints frame-time percentiles and saves the measured frame", "[app]") {
