@@ -77,6 +77,7 @@ struct TransportCounters {
   std::uint64_t stream_bytes_moved = 0;  // bytes written or read by stream buffers, both directions
   std::uint64_t port_search_steps = 0;   // words of a host's ephemeral-port map examined
   std::uint64_t ports_exhausted = 0;     // connects refused because every ephemeral port was in use
+  std::uint64_t timer_events = 0;        // retransmission-timer events scheduled (not restarts)
 };
 
 class Network {

@@ -71,7 +71,7 @@ void TcpStream::pump() {
       break;
     }
     highest_sent_ = std::max(highest_sent_, snd_nxt_);
-    if (timer_ == 0) arm_timer();
+    if (!timer_running()) arm_timer();  // RFC 6298 §5.1
   }
 }
 
@@ -91,15 +91,33 @@ void TcpStream::retransmit_first() {
 // --- timers ----------------------------------------------------------------------------------
 
 void TcpStream::arm_timer() {
-  cancel_timer();
+  rto_due_ = host_.simulator().now() + rto_;
+  if (timer_ && timer_event_at_ <= rto_due_) return;  // it will wait out the rest when it comes
+  host_.simulator().cancel_timer(timer_);  // due after the new deadline (the RTO shrank)
+  schedule_timer_event(rto_due_);
+}
+
+void TcpStream::stop_timer() { rto_due_ = no_deadline; }
+
+void TcpStream::cancel_timer() {
+  rto_due_ = no_deadline;
+  host_.simulator().cancel_timer(timer_);
+}
+
+void TcpStream::schedule_timer_event(Time at) {
   std::weak_ptr<TcpStream> weak = weak_from_this();
-  timer_ = host_.simulator().schedule_in(rto_, [weak] {
-    if (auto stream = weak.lock()) stream->on_timeout();
+  timer_event_at_ = at;
+  ++host_.network().transport_counters().timer_events;
+  timer_ = host_.simulator().schedule_at(at, [weak] {
+    if (auto stream = weak.lock()) stream->on_timer_event();
   });
 }
 
-void TcpStream::cancel_timer() {
-  host_.simulator().cancel_timer(timer_);
+void TcpStream::on_timer_event() {
+  timer_ = 0;
+  if (!timer_running()) return;  // stopped since: nothing to do
+  if (const Time now = host_.simulator().now(); now < rto_due_) return schedule_timer_event(rto_due_);
+  on_timeout();
 }
 
 // The RTO from the current estimates, undoing a back-off (after the peer's window reopens).
@@ -132,7 +150,7 @@ void TcpStream::reset_rto_after_lost_handshake() {
 }
 
 void TcpStream::on_timeout() {
-  timer_ = 0;
+  rto_due_ = no_deadline;
   auto self = shared_from_this();
   const TcpOptions& options = host_.network().tcp_options();
   // RFC 6298 §5.5: every expiry backs the timer off.

@@ -103,7 +103,7 @@ void TcpStream::receive(const Packet& packet) {
 
 void TcpStream::complete_handshake() {
   enter_state(State::established);
-  cancel_timer();
+  stop_timer();
   if (timing_)
     update_rtt(host_.simulator().now() - timed_at_);
   else
@@ -162,7 +162,7 @@ void TcpStream::handle_ack(const Packet& packet) {
     if (fin_requested_ && acked_to == fin_offset_ + 1) fin_acked_ = true;
     // RFC 6298 §5.2/§5.3: stop the timer when all is acknowledged, else restart it.
     if (snd_una_ >= highest_sent_)
-      cancel_timer();
+      stop_timer();
     else
       arm_timer();
     pump();

@@ -85,8 +85,16 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   void send_ack() { send_control(tcp_flag::ack, wire_sequence(snd_nxt_)); }
   void pump();
   void retransmit_first();
-  void arm_timer();
-  void cancel_timer();
+  // The retransmission timer (RFC 6298 §5) is a deadline, `rto_due_`, with at most one event
+  // pending at or before it. Restarting it on every ACK and send only moves the deadline; an event
+  // that comes due early schedules itself again for the rest. Scheduling and cancelling an event
+  // each time had left tens of thousands of cancelled events queued in a busy world.
+  void arm_timer();        // (re)starts it: due one RTO from now
+  void stop_timer();       // turns it off (all data acknowledged); a pending event will find nothing due
+  void cancel_timer();     // turns it off for good (the connection is closed): the event is cancelled too
+  bool timer_running() const { return rto_due_ != no_deadline; }
+  void schedule_timer_event(Time at);
+  void on_timer_event();
   void on_timeout();
   void handle_ack(const Packet& packet);
   void handle_data(const Packet& packet);
@@ -151,7 +159,10 @@ class TcpStream final : public StreamConnection, public std::enable_shared_from_
   bool timing_ = false;
   std::uint64_t timed_end_ = 0;
   Time timed_at_ = 0;
-  Simulator::EventId timer_ = 0;
+  static constexpr Time no_deadline = -1;
+  Time rto_due_ = no_deadline;       // when the running timer expires
+  Simulator::EventId timer_ = 0;     // the pending timer event, if any
+  Time timer_event_at_ = 0;          // and its time (never after rto_due_ while the timer runs)
   int consecutive_timeouts_ = 0;
 
   // Receiver.
