@@ -11,16 +11,15 @@
 namespace maillab::bench {
 namespace {
 
-// Each event is the same small object: it draws the next increment (bench/hold_increments.h) and
-// schedules its successor until the budget is spent.
+// Each event is the same small object: it takes the next increment from the table drawn before
+// the run (bench/hold_increments.h) and schedules its successor until the budget is spent.
 struct Hold {
   engine::Simulator& simulator;
-  engine::Rng rng;
+  const std::int64_t* next_increment;
   std::uint64_t remaining;
-  HoldIncrements increments;
 
   void schedule_one() {
-    simulator.schedule_in(hold_increment(increments, rng.next_u64(), hold_mean_increment), [this] { fire(); });
+    simulator.schedule_in(*next_increment++, [this] { fire(); });
   }
   void fire() {
     if (--remaining == 0) {
@@ -41,7 +40,10 @@ int run_hold_benchmark(std::size_t pending, std::uint64_t events, std::uint64_t 
   }
   engine::Simulator simulator(seed);
   simulator.trace().set_keep_records(false);
-  Hold hold{simulator, simulator.rng().derive("bench:hold"), events, increments};
+  engine::Rng rng = simulator.rng().derive("bench:hold");
+  // pending first events, then one for each event that runs but the last.
+  const auto table = draw_hold_increments(increments, rng, pending + events - 1, hold_mean_increment);
+  Hold hold{simulator, table.data(), events};
   for (std::size_t i = 0; i < pending; ++i) hold.schedule_one();
 
   // Wall time is the figure; CPU time is printed too, because on a shared machine it is the one

@@ -5,8 +5,9 @@
 //                  [--increments uniform|exponential] [--seed S]
 //
 // Same workload as `maillab bench hold`: P events pending; each of N events that run schedules one
-// more at now + an increment from the same generator (engine::Rng, derived as maillab's hold
-// derives it) and the same distribution (bench/hold_increments.h), one tick being a nanosecond
+// more at now + the next increment of a table drawn before the run by the same generator
+// (engine::Rng, derived as maillab's hold derives it) from the same distribution
+// (bench/hold_increments.h), one tick being a nanosecond
 // here and a microsecond there (a scheduler sees only the order). What is timed is the run, as in
 // maillab's hold: ns-3's Simulator::Run with its EventImpl per event, against maillab's run with
 // its std::function per event. Built only with -DMAILLAB_NS3=ON (Debian: libns3-dev); not part
@@ -32,17 +33,14 @@ namespace {
 using maillab::bench::HoldIncrements;
 
 struct Hold {
-  maillab::engine::Rng rng;
+  const std::int64_t* next_increment = nullptr;  // the table drawn before the run
   std::uint64_t remaining = 0;
-  HoldIncrements increments = HoldIncrements::uniform;
 };
 
 void fire(Hold* hold);
 
 void schedule_one(Hold* hold) {
-  const auto increment =
-      maillab::bench::hold_increment(hold->increments, hold->rng.next_u64(), maillab::bench::hold_mean_increment);
-  ns3::Simulator::Schedule(ns3::NanoSeconds(increment), &fire, hold);
+  ns3::Simulator::Schedule(ns3::NanoSeconds(*hold->next_increment++), &fire, hold);
 }
 
 void fire(Hold* hold) {
@@ -64,8 +62,12 @@ void run(const std::string& scheduler, std::size_t pending, std::uint64_t events
   ns3::ObjectFactory factory;
   factory.SetTypeId("ns3::" + scheduler + "Scheduler");
   ns3::Simulator::SetScheduler(factory);
-  // The stream maillab's hold draws: its simulator's generator for the seed, derived the same way.
-  Hold hold{maillab::engine::Rng(seed).derive("bench:hold"), events, increments};
+  // The table maillab's hold draws before its run: its simulator's generator for the seed, derived
+  // the same way, the same count.
+  maillab::engine::Rng rng = maillab::engine::Rng(seed).derive("bench:hold");
+  const auto table =
+      maillab::bench::draw_hold_increments(increments, rng, pending + events - 1, maillab::bench::hold_mean_increment);
+  Hold hold{table.data(), events};
   for (std::size_t i = 0; i < pending; ++i) schedule_one(&hold);
 
   const double cpu_started = cpu_now();

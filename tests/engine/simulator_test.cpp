@@ -156,6 +156,38 @@ TEST_CASE("next_event_time peeks without running", "[engine][simulator]") {
   CHECK(ran == 0);
 }
 
+TEST_CASE("an event scheduled after a peek, before the peeked ones, runs first", "[engine][simulator]") {
+  // The peek fills the front of the queue with the events at 10; one scheduled at 5 afterwards
+  // must still run before them, though step's usual path serves that front directly.
+  Simulator sim;
+  std::vector<int> order;
+  sim.schedule_at(10, [&] { order.push_back(1); });
+  sim.schedule_at(10, [&] { order.push_back(2); });
+  CHECK(sim.next_event_time() == Time{10});
+  sim.schedule_at(5, [&] { order.push_back(0); });
+  REQUIRE(sim.step());
+  CHECK(sim.now() == 5);
+  sim.run();
+  CHECK(order == std::vector<int>{0, 1, 2});
+}
+
+TEST_CASE("a lone event far ahead keeps FIFO with events scheduled at its time later", "[engine][simulator]") {
+  // One event alone in its part of the queue is moved to the front by itself when peeked at;
+  // events scheduled afterwards at the same time come after it, and one earlier before it.
+  Simulator sim;
+  std::vector<int> order;
+  sim.schedule_at(1000, [&] { order.push_back(1); });
+  CHECK(sim.next_event_time() == Time{1000});
+  sim.schedule_at(1000, [&] { order.push_back(2); });
+  sim.schedule_at(999, [&] { order.push_back(0); });
+  const auto cancelled = sim.schedule_at(1000, [&] { order.push_back(-1); });
+  sim.schedule_at(1000, [&] { order.push_back(3); });
+  CHECK(sim.cancel(cancelled));
+  sim.run();
+  CHECK(order == std::vector<int>{0, 1, 2, 3});
+  CHECK(sim.now() == 1000);
+}
+
 TEST_CASE("next_event_time from inside an event sees the queue as it is", "[engine][simulator]") {
   Simulator sim;
   std::optional<Time> seen;
