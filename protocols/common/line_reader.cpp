@@ -12,10 +12,8 @@ void LineReader::feed(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
-void LineReader::consume(std::size_t count) {
-  offset_ += count;
-  if (offset_ == buffer_.size()) clear();
-}
+// Lines handed out view the buffer, so consumed bytes are dropped only on the next call.
+void LineReader::consume(std::size_t count) { offset_ += count; }
 
 void LineReader::clear() {
   buffer_.clear();
@@ -30,6 +28,7 @@ std::string_view LineReader::take(std::size_t count) {
 }
 
 std::optional<LineReader::Line> LineReader::next(const LineLimit& limit) {
+  if (offset_ == buffer_.size()) clear();  // the last line handed out is no longer needed
   while (true) {
     const std::string_view available = pending();
     std::size_t newline = std::string_view::npos;  // index of the LF that ends the line
@@ -52,7 +51,7 @@ std::optional<LineReader::Line> LineReader::next(const LineLimit& limit) {
     }
     const std::size_t content_end = (newline > 0 && available[newline - 1] == '\r') ? newline - 1 : newline;
     const std::size_t length = limit.counts_line_end ? newline + 1 : content_end;
-    std::string text(available.substr(0, content_end));
+    const std::string_view text = available.substr(0, content_end);
     consume(newline + 1);
     if (discarding_) {
       discarding_ = false;
@@ -60,7 +59,7 @@ std::optional<LineReader::Line> LineReader::next(const LineLimit& limit) {
       return Line{"", true};
     }
     if (length > limit.octets) return Line{"", true};
-    return Line{std::move(text), false};
+    return Line{text, false};
   }
 }
 

@@ -32,7 +32,9 @@ class LineReader {
   void feed(std::string_view bytes);
 
   struct Line {
-    std::string text;       // without its line end; empty when too_long
+    // Without its line end; empty when too_long. It views the reader's buffer: valid until the
+    // next call to any member (every line of a message was a string of its own before).
+    std::string_view text;
     bool too_long = false;  // a line over the limit (reported once; its bytes are dropped)
   };
   // The next complete line under `limit`, or nothing until more bytes come.

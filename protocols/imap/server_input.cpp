@@ -34,7 +34,7 @@ void ServerSession::process_input() {
       command_text_.clear();
       continue;
     }
-    const std::string& line = next->text;
+    const std::string line(next->text);  // a copy: handlers may feed or clear the reader
     if (command_text_.empty() && idling()) {
       handle_idle_line(line);
       continue;

@@ -124,7 +124,7 @@ void ServerSession::handle_bytes(std::string_view bytes) {
       reply("-ERR line too long");
       continue;
     }
-    handle_line(line->text);
+    handle_line(std::string(line->text));  // a copy: not hot, and STLS clears the reader
     if (tls_requested_) {  // what came after STLS in the clear is dropped
       input_.clear();
       return;

@@ -109,7 +109,7 @@ void ClientSession::handle_bytes(std::string_view bytes) {
       finish();
       break;
     }
-    events_.push_back(ReplyReceived{line->text});
+    events_.push_back(ReplyReceived{std::string(line->text)});
     auto parsed = parser_.handle_line(line->text);
     if (!parsed.ok()) {
       fail_undecided(Reply{}, "protocol", "the server sent something that is not an SMTP reply: " + parsed.error(),

@@ -243,7 +243,7 @@ void ServerSession::handle_auth(std::string_view argument) {
       return;
     }
     enter_state(ServerState::auth_plain_response);
-    apply_auth_response(std::string(initial == "=" ? "" : initial));
+    apply_auth_response(initial == "=" ? std::string_view() : initial);
     return;
   }
   if (mechanism == "LOGIN") {
@@ -253,18 +253,18 @@ void ServerSession::handle_auth(std::string_view argument) {
       return;
     }
     enter_state(ServerState::auth_login_username);
-    apply_auth_response(std::string(initial));
+    apply_auth_response(initial);
     return;
   }
   send_error(504, "5.5.4", "Unrecognized authentication type");
 }
 
-void ServerSession::handle_auth_response(const std::string& line) {
-  events_.push_back(CommandReceived{line, true});
+void ServerSession::handle_auth_response(std::string_view line) {
+  events_.push_back(CommandReceived{std::string(line), true});
   apply_auth_response(line);
 }
 
-void ServerSession::apply_auth_response(const std::string& line) {
+void ServerSession::apply_auth_response(std::string_view line) {
   if (line == "*") {  // RFC 4954 §4: the client cancels
     enter_state(ServerState::ready);
     return send_error(501, "5.0.0", "Authentication aborted");

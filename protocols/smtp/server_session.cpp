@@ -144,10 +144,10 @@ void ServerSession::process() {
   }
 }
 
-void ServerSession::handle_command_line(const std::string& line) {
+void ServerSession::handle_command_line(std::string_view line) {
   std::string_view text = line;
   bool sensitive = common::starts_with_ignoring_case(text, "AUTH ");
-  events_.push_back(CommandReceived{line, sensitive});
+  events_.push_back(CommandReceived{std::string(line), sensitive});
   std::size_t space = text.find(' ');
   std::string_view verb = text.substr(0, space);
   std::string_view argument = space == std::string_view::npos ? std::string_view() : mail::trim(text.substr(space + 1));
@@ -176,7 +176,7 @@ void ServerSession::handle_command_line(const std::string& line) {
   send_error(500, "5.5.2", "Command unrecognized");  // RFC 5321 §4.2.4
 }
 
-void ServerSession::handle_data_line(const std::string& line) {
+void ServerSession::handle_data_line(std::string_view line) {
   if (line == ".") {  // RFC 5321 §4.1.1.4: CRLF.CRLF ends the mail data
     if (message_too_big_) {
       Reply reply = make_reply(552, "5.3.4", "Message too big for system");  // RFC 1870 §6.3

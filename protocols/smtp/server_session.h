@@ -214,10 +214,11 @@ class ServerSession {
   void handle_auth(std::string_view argument);
 
   void process();  // run buffered input until it runs out, a verdict is pending, or closed
-  void handle_command_line(const std::string& line);
-  void handle_data_line(const std::string& line);
-  void handle_auth_response(const std::string& line);  // a line while in an auth_* state
-  void apply_auth_response(const std::string& line);   // also used for an initial response
+  // Each line views the reader's buffer: used before the next input_ call, never kept.
+  void handle_command_line(std::string_view line);
+  void handle_data_line(std::string_view line);
+  void handle_auth_response(std::string_view line);  // a line while in an auth_* state
+  void apply_auth_response(std::string_view line);   // also used for an initial response
   void finish_authentication(std::string user, std::string password, std::string_view mechanism);
   // Every state change goes through here (smoltcp's set_state): one place to watch them, and one
   // StateChanged event per change (none when the state stays, e.g. RSET while ready).
