@@ -2,7 +2,6 @@
 // recording per-recipient outcomes. The reply handlers (the dialogue) are in client_replies.cpp.
 #include "protocols/smtp/client_session.h"
 
-#include "protocols/common/take_front.h"
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {

@@ -29,6 +29,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocols/common/event_queue.h"
 #include "protocols/common/line_reader.h"
 #include "protocols/smtp/reply.h"
 #include "protocols/smtp/session_types.h"
@@ -200,7 +201,7 @@ class ClientSession {
   std::deque<Expected> expected_;
   common::LineReader input_;  // the server's reply lines
   std::string output_;
-  std::deque<ClientEvent> events_;
+  common::EventQueue<ClientEvent> events_;
   bool tls_ = false;
   bool tls_handshake_ = false;
   bool starttls_refused_ = false;

@@ -3,7 +3,6 @@
 #include "protocols/smtp/server_session.h"
 
 #include "protocols/common/ascii_case.h"
-#include "protocols/common/take_front.h"
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {

@@ -37,6 +37,7 @@
 #include <deque>
 #include <variant>
 
+#include "protocols/common/event_queue.h"
 #include "protocols/common/line_reader.h"
 #include "protocols/smtp/reply.h"
 #include "protocols/smtp/session_types.h"
@@ -249,7 +250,7 @@ class ServerSession {
   // has finished sending it (inside DATA, after the final ".").
   common::LineReader input_{common::LineReader::ReportTooLong::at_line_end};
   std::string output_;
-  std::deque<ServerEvent> events_;
+  common::EventQueue<ServerEvent> events_;
 };
 
 }  // namespace maillab::smtp
