@@ -6,18 +6,23 @@ namespace maillab::smtp {
 
 std::vector<std::string> Reply::wire_lines() const {
   std::vector<std::string> result;
-  std::vector<std::string> texts = lines.empty() ? std::vector<std::string>{""} : lines;
-  for (std::size_t index = 0; index < texts.size(); ++index) {
-    std::string line = std::to_string(code);
-    line += index + 1 < texts.size() ? '-' : ' ';
-    if (!enhanced_status.empty()) {
-      line += enhanced_status;
-      if (!texts[index].empty()) line += ' ';
-    }
-    line += texts[index];
-    result.push_back(std::move(line));
-  }
+  result.reserve(wire_line_count());
+  for (std::size_t index = 0; index < wire_line_count(); ++index) result.push_back(wire_line(index));
   return result;
+}
+
+std::string Reply::wire_line(std::size_t index) const {
+  const std::string_view text = lines.empty() ? std::string_view() : std::string_view(lines[index]);
+  std::string line;
+  line.reserve(4 + enhanced_status.size() + 1 + text.size());
+  line += std::to_string(code);
+  line += index + 1 < wire_line_count() ? '-' : ' ';
+  if (!enhanced_status.empty()) {
+    line += enhanced_status;
+    if (!text.empty()) line += ' ';
+  }
+  line += text;
+  return line;
 }
 
 std::string Reply::to_wire() const {
@@ -47,15 +52,24 @@ Reply make_reply(int code, std::string_view enhanced_status, std::string_view te
   return Reply{code, std::string(enhanced_status), {std::string(text)}};
 }
 
-std::pair<std::string, std::string> split_enhanced_status(int code, std::string_view text) {
+namespace {
+
+// split_enhanced_status over views of `text`, for the parser, which keeps only what it needs.
+std::pair<std::string_view, std::string_view> split_status_view(int code, std::string_view text) {
   std::size_t space = text.find(' ');
   std::string_view candidate = text.substr(0, space);
   auto status = mail::parse_enhanced_status(candidate);
   if (status && status->class_code == code / 100) {
-    std::string rest = space == std::string_view::npos ? "" : std::string(text.substr(space + 1));
-    return {std::string(candidate), rest};
+    return {candidate, space == std::string_view::npos ? std::string_view() : text.substr(space + 1)};
   }
-  return {"", std::string(text)};
+  return {std::string_view(), text};
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_enhanced_status(int code, std::string_view text) {
+  auto [status, rest] = split_status_view(code, text);
+  return {std::string(status), std::string(rest)};
 }
 
 mail::ParseResult<std::optional<Reply>> ReplyParser::handle_line(std::string_view line) {
@@ -74,12 +88,12 @@ mail::ParseResult<std::optional<Reply>> ReplyParser::handle_line(std::string_vie
   }
   bool last = line.size() == 3 || line[3] == ' ';
   std::string_view text = line.size() > 4 ? line.substr(4) : std::string_view();
-  auto [status, rest] = split_enhanced_status(code, text);
+  auto [status, rest] = split_status_view(code, text);
   if (pending_.lines.empty()) {
     pending_.code = code;
-    pending_.enhanced_status = status;
+    pending_.enhanced_status = std::string(status);
   }
-  pending_.lines.push_back(status.empty() ? std::string(text) : rest);
+  pending_.lines.emplace_back(status.empty() ? text : rest);
   if (!last) return Result::success(std::nullopt);
   Reply done = std::move(pending_);
   pending_ = Reply{};

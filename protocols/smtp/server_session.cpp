@@ -267,7 +267,8 @@ void ServerSession::send(Reply reply) {
   // except the greeting and the EHLO/HELO replies (those are built without one).
   bool helo_client = !session_.helo.empty() && !session_.esmtp;
   if (!options_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
-  for (auto& line : reply.wire_lines()) {
+  for (std::size_t index = 0; index < reply.wire_line_count(); ++index) {
+    std::string line = reply.wire_line(index);
     output_ += line;
     output_ += "\r\n";
     events_.push_back(ReplySent{std::move(line)});
