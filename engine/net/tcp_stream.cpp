@@ -204,7 +204,18 @@ void TcpStream::handle_data(const Packet& packet) {
     return;
   }
   const std::int64_t start = unwrap(header.sequence, irs_ + 1 + static_cast<std::uint32_t>(rcv_nxt_), rcv_nxt_);
-  std::string delivered = take_in_order(start, packet);
+  // The usual segment is the very next bytes, with nothing held back or waiting out of order and
+  // a reader ready: the application reads it in place, from the packet (alive until we return),
+  // instead of from a string made for it.
+  std::string delivered;
+  std::string_view in_place;
+  if (length > 0 && start == static_cast<std::int64_t>(rcv_nxt_) && out_of_order_.empty() && undelivered_.empty() &&
+      on_data && !reading_paused_) {
+    in_place = std::string_view(reinterpret_cast<const char*>(packet.data.data()), length);
+    rcv_nxt_ += length;
+  } else {
+    delivered = take_in_order(start, packet);
+  }
   if (has_fin && start >= 0) peer_fin_offset_ = static_cast<std::uint64_t>(start) + length;
   bool fin_now = false;
   if (peer_fin_offset_ && rcv_nxt_ == *peer_fin_offset_) {
@@ -222,7 +233,13 @@ void TcpStream::handle_data(const Packet& packet) {
   // acknowledged by whatever we send next (peer_closed).
   const std::uint64_t segments_before = segments_sent_;
   auto self = shared_from_this();
-  if (!hand_to_application(std::move(delivered))) return;
+  if (!in_place.empty()) {
+    auto handler = on_data;  // as hand_to_application: the handler may replace on_data
+    handler(in_place);
+    if (state_ == State::closed) return;
+  } else if (!hand_to_application(std::move(delivered))) {
+    return;
+  }
   if (!fin_now && segments_sent_ == segments_before) send_ack();
   if (fin_now) {
     if (reading_paused_) {
