@@ -266,8 +266,9 @@ std::string MtaService::ledger_id_for(SmtpServerConnection& connection, const sm
     return carried;
   }
   message.below = remove_header(accepted.message, tracking_header);
-  // Parsed again only when the removal changed something (or the first parse failed).
-  if (!parsed || message.below.size() != accepted.message.size()) parsed = parse_header_section(message.below);
+  // The removal takes the tracking field alone, so the fields read below are the first parse's;
+  // parsed again only when the first parse failed.
+  if (!parsed) parsed = parse_header_section(message.below);
   read_fields(parsed);
   std::string ledger_id = ledger_.accept(accepted.envelope.reverse_path, message.subject.value_or(""),
                                          accepted.envelope.recipients, host_->simulator().now(), carried);
