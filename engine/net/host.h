@@ -16,6 +16,7 @@
 
 #include "engine/core/simulator.h"
 #include "engine/net/address.h"
+#include "engine/net/payload_describer.h"
 
 namespace maillab::engine {
 
@@ -117,6 +118,9 @@ class Host {
   // Sends one datagram. `summary` is what hop records show for it (e.g. "Q MX example.org").
   void udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
                 std::string summary = {});
+  // The same, named by `describe` from its bytes when a hop record is made.
+  void udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
+                PayloadDescriber describe);
 
   // --- TCP-like streams ---
   bool listen(std::uint16_t port, std::function<void(std::shared_ptr<StreamConnection>)> on_accept);

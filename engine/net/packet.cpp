@@ -154,6 +154,7 @@ void Packet::decrement_ttl() {
 
 std::string Packet::describe() const {
   if (!summary.empty()) return summary;
+  if (describe_payload) return describe_payload(data);
   switch (segment.kind) {
     case SegmentNote::Kind::control:
       // Relative numbers, as Wireshark shows them: the SYN counts as one.

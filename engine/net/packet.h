@@ -14,6 +14,7 @@
 
 #include "engine/core/trace.h"
 #include "engine/net/address.h"
+#include "engine/net/payload_describer.h"
 
 namespace maillab::engine {
 
@@ -94,6 +95,7 @@ struct Packet {
   std::vector<std::uint8_t> data;  // the UDP or TCP payload
   std::string_view protocol_name;  // "DNS", "SMTP", ..., or "TCP"/"UDP" (static strings)
   std::string summary;           // what the hop records say; empty: made from `segment` (describe)
+  PayloadDescriber describe_payload = nullptr;  // or, when set and `summary` is empty, from `data`
   SegmentNote segment;
   std::uint8_t ttl = default_ttl;
 

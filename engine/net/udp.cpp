@@ -20,16 +20,33 @@ void Host::udp_unbind(std::uint16_t port) {
   transport_->refresh_port(port);
 }
 
-void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
-                    std::string summary) {
+namespace {
+
+std::shared_ptr<Packet> make_udp_packet(Address source, std::uint16_t source_port, Endpoint destination,
+                                        std::vector<std::uint8_t> payload) {
   auto packet = std::make_shared<Packet>();
-  packet->source = address_;
+  packet->source = source;
   packet->destination = destination.address;
   packet->protocol = ip_protocol_udp;
   packet->source_port = source_port;
   packet->destination_port = destination.port;
   packet->data = std::move(payload);
   packet->protocol_name = protocol_name_for(source_port, destination.port, ip_protocol_udp);
+  return packet;
+}
+
+}  // namespace
+
+void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
+                    PayloadDescriber describe) {
+  auto packet = make_udp_packet(address_, source_port, destination, std::move(payload));
+  packet->describe_payload = describe;
+  transport_->send_packet(std::move(packet));
+}
+
+void Host::udp_send(std::uint16_t source_port, Endpoint destination, std::vector<std::uint8_t> payload,
+                    std::string summary) {
+  auto packet = make_udp_packet(address_, source_port, destination, std::move(payload));
   packet->summary = std::move(summary);  // empty: "UDP N bytes" (Packet::describe)
   transport_->send_packet(std::move(packet));
 }

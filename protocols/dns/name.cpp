@@ -51,7 +51,7 @@ std::string escape_label(std::string_view label) {
   return text;
 }
 
-Result<Name> Name::from_labels(std::vector<std::string> labels) {
+Result<Name> Name::from_labels(const std::vector<std::string>& labels) {
   std::size_t length = 1;
   for (const auto& label : labels) {
     if (label.empty()) return make_error("empty label in domain name");
@@ -61,7 +61,27 @@ Result<Name> Name::from_labels(std::vector<std::string> labels) {
   }
   if (length > max_wire_length)
     return make_error("domain name longer than 255 octets (" + std::to_string(length) + ")");
-  return Name(std::move(labels));
+  std::string wire;
+  wire.reserve(length - 1);
+  for (const auto& label : labels) {
+    wire += static_cast<char>(label.size());
+    wire += label;
+  }
+  return Name(std::move(wire), labels.size());
+}
+
+Result<Name> Name::from_wire_labels(std::string wire) {
+  if (wire.size() + 1 > max_wire_length)
+    return make_error("domain name longer than 255 octets (" + std::to_string(wire.size() + 1) + ")");
+  std::size_t count = 0;
+  for (std::size_t at = 0; at < wire.size(); ++count) {
+    const auto length = static_cast<unsigned char>(wire[at]);
+    if (length == 0) return make_error("empty label in domain name");
+    if (length > max_label_length) return make_error("label longer than 63 octets");
+    if (at + 1 + length > wire.size()) return make_error("label runs past the end of the name");
+    at += 1 + length;
+  }
+  return Name(std::move(wire), count);
 }
 
 Result<Name> Name::from_text(std::string_view text, const Name& origin) {
@@ -102,8 +122,8 @@ Result<Name> Name::from_text(std::string_view text, const Name& origin) {
   }
   if (!current.empty()) labels.push_back(std::move(current));
   if (!absolute)
-    for (const auto& label : origin.labels_) labels.push_back(label);
-  return from_labels(std::move(labels));
+    for (auto& label : origin.labels()) labels.push_back(std::move(label));
+  return from_labels(labels);
 }
 
 Name Name::literal(std::string_view text) {
@@ -112,17 +132,26 @@ Name Name::literal(std::string_view text) {
   return std::move(parsed).value();
 }
 
-std::size_t Name::wire_length() const {
-  std::size_t length = 1;
-  for (const auto& label : labels_) length += label.size() + 1;
-  return length;
+std::vector<std::string> Name::labels() const {
+  std::vector<std::string> labels;
+  labels.reserve(count_);
+  for (std::size_t at = 0; at < wire_.size(); at += 1 + static_cast<unsigned char>(wire_[at]))
+    labels.emplace_back(wire_.substr(at + 1, static_cast<unsigned char>(wire_[at])));
+  return labels;
+}
+
+std::size_t Name::offset_after(std::size_t skip) const {
+  std::size_t at = 0;
+  for (; skip > 0 && at < wire_.size(); --skip) at += 1 + static_cast<unsigned char>(wire_[at]);
+  return at;
 }
 
 std::string Name::to_text() const {
-  if (labels_.empty()) return ".";
+  if (count_ == 0) return ".";
   std::string text;
-  for (const auto& label : labels_) {
-    text += escape_label(label);
+  text.reserve(wire_.size() + 1);
+  for (std::size_t at = 0; at < wire_.size(); at += 1 + static_cast<unsigned char>(wire_[at])) {
+    text += escape_label(std::string_view(wire_).substr(at + 1, static_cast<unsigned char>(wire_[at])));
     text += '.';
   }
   return text;
@@ -135,53 +164,70 @@ std::string Name::to_short_text() const {
 }
 
 Name Name::parent() const {
-  if (labels_.empty()) return Name();
-  return Name(std::vector<std::string>(labels_.begin() + 1, labels_.end()));
+  if (count_ == 0) return Name();
+  return Name(wire_.substr(offset_after(1)), count_ - 1u);
 }
 
 Name Name::first_labels(std::size_t count) const {
-  if (count >= labels_.size()) return *this;
-  return Name(std::vector<std::string>(labels_.end() - static_cast<std::ptrdiff_t>(count), labels_.end()));
+  if (count >= count_) return *this;
+  return Name(wire_.substr(offset_after(count_ - count)), count);
 }
 
 Result<Name> Name::prepend(std::string_view label) const {
-  std::vector<std::string> labels;
-  labels.reserve(labels_.size() + 1);
-  labels.emplace_back(label);
-  labels.insert(labels.end(), labels_.begin(), labels_.end());
-  return from_labels(std::move(labels));
+  if (label.empty()) return make_error("empty label in domain name");
+  if (label.size() > max_label_length)
+    return make_error("label longer than 63 octets: " + escape_label(label.substr(0, 20)) + "...");
+  const std::size_t length = wire_.size() + 1 + label.size() + 1;
+  if (length > max_wire_length) return make_error("domain name longer than 255 octets (" + std::to_string(length) + ")");
+  std::string wire;
+  wire.reserve(length - 1);
+  wire += static_cast<char>(label.size());
+  wire += label;
+  wire += wire_;
+  return Name(std::move(wire), count_ + 1u);
 }
 
+// Length octets are at most 63, below every ASCII letter, so folding the whole wire form folds
+// the labels and leaves the lengths alone.
 Name Name::lowercase() const {
-  std::vector<std::string> labels = labels_;
-  for (auto& label : labels)
-    for (auto& character : label) character = common::to_lower(character);
-  return Name(std::move(labels));
+  std::string wire = wire_;
+  for (auto& character : wire) character = common::to_lower(character);
+  return Name(std::move(wire), count_);
 }
 
 bool Name::is_subdomain_of(const Name& ancestor) const {
-  if (ancestor.labels_.size() > labels_.size()) return false;
-  std::size_t skip = labels_.size() - ancestor.labels_.size();
-  for (std::size_t index = 0; index < ancestor.labels_.size(); ++index)
-    if (compare_labels(labels_[skip + index], ancestor.labels_[index]) != 0) return false;
-  return true;
+  if (ancestor.count_ > count_ || ancestor.wire_.size() > wire_.size()) return false;
+  const std::size_t at = offset_after(count_ - ancestor.count_);
+  return wire_.size() - at == ancestor.wire_.size() &&
+         compare_labels(std::string_view(wire_).substr(at), ancestor.wire_) == 0;
 }
 
 bool operator==(const Name& left, const Name& right) {
-  if (left.labels_.size() != right.labels_.size()) return false;
-  for (std::size_t index = 0; index < left.labels_.size(); ++index)
-    if (compare_labels(left.labels_[index], right.labels_[index]) != 0) return false;
-  return true;
+  return left.count_ == right.count_ && left.wire_.size() == right.wire_.size() &&
+         compare_labels(left.wire_, right.wire_) == 0;
 }
 
 std::strong_ordering operator<=>(const Name& left, const Name& right) {
-  auto left_label = left.labels_.rbegin();
-  auto right_label = right.labels_.rbegin();
-  for (; left_label != left.labels_.rend() && right_label != right.labels_.rend(); ++left_label, ++right_label) {
-    int order = compare_labels(*left_label, *right_label);
+  // Where each label starts, to walk them from the right (at most 127 labels).
+  auto starts = [](const Name& name, std::uint8_t* out) {
+    std::size_t count = 0;
+    for (std::size_t at = 0; at < name.wire_.size(); at += 1 + static_cast<unsigned char>(name.wire_[at]))
+      out[count++] = static_cast<std::uint8_t>(at);
+  };
+  std::uint8_t left_starts[128], right_starts[128];
+  starts(left, left_starts);
+  starts(right, right_starts);
+  std::size_t l = left.count_, r = right.count_;
+  const std::string_view left_wire = left.wire_, right_wire = right.wire_;
+  while (l > 0 && r > 0) {
+    --l;
+    --r;
+    const std::size_t left_at = left_starts[l], right_at = right_starts[r];
+    int order = compare_labels(left_wire.substr(left_at + 1, static_cast<unsigned char>(left_wire[left_at])),
+                               right_wire.substr(right_at + 1, static_cast<unsigned char>(right_wire[right_at])));
     if (order != 0) return order < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
   }
-  return left.labels_.size() <=> right.labels_.size();
+  return left.count_ <=> right.count_;
 }
 
 std::string reverse_pointer_name(std::uint32_t ipv4) {

@@ -4,9 +4,16 @@
 // Labels are kept exactly as given (case-preserving, any octet allowed); comparison is
 // case-insensitive for ASCII letters only (RFC 4343 §3). A Name is always absolute; the root
 // has no labels. Construction enforces label <= 63 octets and name <= 255 octets on the wire.
+//
+// A Name holds its labels in one string, in their wire form without the final root octet
+// ("\4mail\7example\3org"): one allocation or none (short names fit the string's own buffer)
+// where a vector of labels made one per label and one for the vector, and every DNS message a
+// world decodes, caches and answers is made of names. Parent, suffix and equality tests are then
+// comparisons of byte ranges, and the wire encoder copies the bytes as they are.
 
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,19 +27,25 @@ class Name {
   static constexpr std::size_t max_label_length = 63;   // RFC 1035 §2.3.4
   static constexpr std::size_t max_wire_length = 255;   // RFC 1035 §2.3.4, including the root octet
 
-  Name() = default;  // the root, "."
+  Name() noexcept : count_(0) {}  // the root, "."
 
   // Presentation form: "mail.example.org." (absolute) or "mail" (relative: origin is appended).
   // Understands \. and \DDD escapes (RFC 1035 §5.1). "@" alone means the origin.
   static Result<Name> from_text(std::string_view text, const Name& origin = Name());
-  static Result<Name> from_labels(std::vector<std::string> labels);
+  static Result<Name> from_labels(const std::vector<std::string>& labels);
+  // From the uncompressed wire form of the labels without the root octet (what wire_labels()
+  // gives): each label as its length octet and its octets.
+  static Result<Name> from_wire_labels(std::string wire);
   // For constants in code and tests: throws std::invalid_argument on a malformed name.
   static Name literal(std::string_view text);
 
-  const std::vector<std::string>& labels() const { return labels_; }
-  std::size_t label_count() const { return labels_.size(); }
-  bool is_root() const { return labels_.empty(); }
-  std::size_t wire_length() const;  // octets in uncompressed wire form, root octet included
+  // The labels, leftmost first ({"mail", "example", "org"}).
+  std::vector<std::string> labels() const;
+  // The labels in their wire form, without the root octet: "\4mail\7example\3org".
+  std::string_view wire_labels() const { return wire_; }
+  std::size_t label_count() const { return count_; }
+  bool is_root() const { return count_ == 0; }
+  std::size_t wire_length() const { return wire_.size() + 1; }  // uncompressed, root octet included
 
   // "mail.example.org." with a trailing dot; "." for the root; odd octets escaped.
   std::string to_text() const;
@@ -50,8 +63,12 @@ class Name {
   friend std::strong_ordering operator<=>(const Name& left, const Name& right);
 
  private:
-  explicit Name(std::vector<std::string> labels) : labels_(std::move(labels)) {}
-  std::vector<std::string> labels_;  // leftmost first: {"mail", "example", "org"}
+  Name(std::string wire, std::size_t count) : wire_(std::move(wire)), count_(static_cast<std::uint8_t>(count)) {}
+  // Where the labels after the first `skip` ones start in wire_.
+  std::size_t offset_after(std::size_t skip) const;
+
+  std::string wire_;         // length-prefixed labels, leftmost first, no root octet
+  std::uint8_t count_;       // at most 127 labels fit in 255 octets
 };
 
 // Escapes one label for presentation (RFC 1035 §5.1).

@@ -192,7 +192,7 @@ std::optional<std::uint16_t> peek_id(std::span<const std::uint8_t> bytes) {
 }
 
 Result<Name> decode_name(std::span<const std::uint8_t> bytes, std::size_t& offset) {
-  std::vector<std::string> labels;
+  std::string labels;  // in wire form, pointers followed (Name::from_wire_labels)
   std::size_t position = offset;
   std::size_t floor = offset;  // a pointer must point below the start of the part being read
   std::size_t resume = 0;
@@ -223,10 +223,10 @@ Result<Name> decode_name(std::span<const std::uint8_t> bytes, std::size_t& offse
     wire_length += length + 1u;
     if (wire_length > Name::max_wire_length)
       return error_at(position, "domain name longer than 255 octets");
-    labels.emplace_back(reinterpret_cast<const char*>(bytes.data() + position + 1), length);
+    labels.append(reinterpret_cast<const char*>(bytes.data() + position), 1u + length);
     position += 1 + length;
   }
-  auto name = Name::from_labels(std::move(labels));
+  auto name = Name::from_wire_labels(std::move(labels));
   if (!name) return error_at(offset, name.error().message);
   offset = jumped ? resume : position;
   return name;

@@ -11,7 +11,7 @@ namespace {
 
 class Writer {
  public:
-  explicit Writer(bool compress) : compress_(compress) {}
+  explicit Writer(bool compress) : compress_(compress) { bytes_.reserve(512); }  // a UDP message's size
 
   void put_u8(std::uint8_t value) { bytes_.push_back(value); }
   void put_u16(std::uint16_t value) {
@@ -29,21 +29,23 @@ class Writer {
 
   // RFC 1035 §4.1.4: a name is a sequence of labels ending in a zero octet or in a pointer to
   // a suffix written earlier. Suffixes are matched on their exact octets, so case is preserved.
+  // A Name holds its labels in wire form already (Name::wire_labels), so a suffix is a tail of it.
   void put_name(const Name& name, bool allow_compression) {
-    const auto& labels = name.labels();
-    for (std::size_t index = 0; index < labels.size(); ++index) {
-      std::string key = suffix_key(labels, index);
-      if (compress_ && allow_compression) {
-        auto found = suffixes_.find(key);
-        if (found != suffixes_.end()) {
-          put_u16(static_cast<std::uint16_t>(0xC000 | found->second));
-          return;
+    const std::string_view wire = name.wire_labels();
+    for (std::size_t at = 0; at < wire.size(); at += 1 + static_cast<unsigned char>(wire[at])) {
+      const std::string_view suffix = wire.substr(at);
+      if (compress_) {
+        if (allow_compression) {
+          auto found = suffixes_.find(suffix);
+          if (found != suffixes_.end()) {
+            put_u16(static_cast<std::uint16_t>(0xC000 | found->second));
+            return;
+          }
         }
+        // Pointers have 14 bits of offset; later suffixes simply are not remembered.
+        if (bytes_.size() < 0x4000) suffixes_.emplace(std::string(suffix), static_cast<std::uint16_t>(bytes_.size()));
       }
-      // Pointers have 14 bits of offset; later suffixes simply are not remembered.
-      if (bytes_.size() < 0x4000) suffixes_.emplace(std::move(key), static_cast<std::uint16_t>(bytes_.size()));
-      put_u8(static_cast<std::uint8_t>(labels[index].size()));
-      put_bytes(labels[index].data(), labels[index].size());
+      put_bytes(wire.data() + at, 1 + static_cast<unsigned char>(wire[at]));
     }
     put_u8(0);
   }
@@ -56,18 +58,9 @@ class Writer {
   Bytes take() { return std::move(bytes_); }
 
  private:
-  static std::string suffix_key(const std::vector<std::string>& labels, std::size_t from) {
-    std::string key;
-    for (std::size_t index = from; index < labels.size(); ++index) {
-      key += static_cast<char>(labels[index].size());
-      key += labels[index];
-    }
-    return key;
-  }
-
   bool compress_;
   Bytes bytes_;
-  std::map<std::string, std::uint16_t> suffixes_;
+  std::map<std::string, std::uint16_t, std::less<>> suffixes_;  // found by string_view
 };
 
 void put_character_strings(Writer& writer, const std::vector<std::string>& strings) {

@@ -116,3 +116,18 @@ TEST_CASE("make_tcp_packet addresses the packet and its TCP header alike", "[eng
   CHECK(((wire[20] << 8) | wire[21]) == 49200);
   CHECK(((wire[22] << 8) | wire[23]) == 25);
 }
+
+// A datagram can be named from its bytes when a hop record is made (a DNS service passes a
+// describer, so a run nobody reads never decodes its messages into words).
+TEST_CASE("a packet's describer names it from its payload; a summary given at send time wins", "[engine][packet]") {
+  Packet packet;
+  packet.protocol = ip_protocol_udp;
+  packet.data = {'h', 'i'};
+  CHECK(packet.describe() == "UDP 2 bytes");
+  packet.describe_payload = [](std::span<const std::uint8_t> payload) {
+    return "payload of " + std::to_string(payload.size()) + ": " + std::string(payload.begin(), payload.end());
+  };
+  CHECK(packet.describe() == "payload of 2: hi");
+  packet.summary = "given";
+  CHECK(packet.describe() == "given");
+}

@@ -22,36 +22,46 @@ std::optional<AuthoritativeService::Reply> AuthoritativeService::answer(Address 
                                                                         std::size_t max_size,
                                                                         const std::string& transport) {
   Host& host = *host_;
-  const std::string peer = dns_peer_name(host, from);
   auto query = dns::decode_message(payload);
   ReceivedQuery entry{host.simulator().now(), from, std::nullopt};
   if (query.ok() && query.value().header.is_response) return std::nullopt;  // never answer responses (no loops)
   if (query.ok() && !query.value().questions.empty()) entry.question = query.value().questions.front();
   received_.push_back(entry);
-  // The query as the server sees it arrive: which server was asked, by whom.
-  record_dns(host, TraceKind::protocol, {},
-             "query from " + peer + transport + ": " +
-                 (query.ok() ? dns::summarize_message(query.value())
-                             : "undecodable (" + query.error().describe() + ")"));
+  // The query as the server sees it arrive: which server was asked, by whom. The words, and the
+  // reply's, are made only for a trace someone reads.
+  const bool narrated = dns_trace_wanted(host);
+  const std::string peer = narrated ? dns_peer_name(host, from) : std::string();
+  if (narrated)
+    record_dns(host, TraceKind::protocol, {},
+               "query from " + peer + transport + ": " +
+                   (query.ok() ? dns::summarize_message(query.value())
+                               : "undecodable (" + query.error().describe() + ")"));
   auto bytes = dns::answer_query_bytes(zones_, payload, max_size, edns_);
   if (!bytes) return std::nullopt;
   ++responses_sent_;
-  auto decoded = dns::decode_message(*bytes);
-  Reply reply{std::move(*bytes), (decoded.ok() ? dns::summarize_message(decoded.value()) : "R (unreadable)") + transport};
-  record_dns(host, TraceKind::protocol, peer, reply.summary, reply.bytes);
+  Reply reply{std::move(*bytes), {}};
+  if (dns_trace_wanted(host)) {
+    reply.summary = describe_dns_datagram(reply.bytes) + transport;
+    record_dns(host, TraceKind::protocol, narrated ? peer : dns_peer_name(host, from), reply.summary, reply.bytes);
+  }
   return reply;
 }
 
 void AuthoritativeService::on_datagram(const Datagram& datagram) {
   auto reply = answer(datagram.source.address, datagram.payload, dns::max_udp_message, "");
-  if (reply) host_->udp_send(port, datagram.source, std::move(reply->bytes), reply->summary);
+  // Hop records name the datagram from its bytes (the same words as reply->summary).
+  if (reply) host_->udp_send(port, datagram.source, std::move(reply->bytes), &describe_dns_datagram);
 }
 
 void AuthoritativeService::on_stream(const std::shared_ptr<StreamConnection>& connection) {
   const Address from = connection->remote().address;
   DnsStreamSession::serve(*host_, connection, tcp_idle_timeout_, [this, from](DnsStreamSession& session, dns::Bytes query) {
     auto reply = answer(from, query, dns::max_tcp_message, " (TCP)");
-    if (reply) session.reply(reply->bytes, reply->summary);
+    if (!reply) return;
+    // The stream's label goes into hop records that may be made later (a replay that starts
+    // recording mid-answer), so it is named whether or not this moment's trace is read.
+    if (reply->summary.empty()) reply->summary = describe_dns_datagram(reply->bytes) + " (TCP)";
+    session.reply(reply->bytes, reply->summary);
   });
 }
 

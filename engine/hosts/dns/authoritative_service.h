@@ -61,7 +61,7 @@ class AuthoritativeService : public Service {
   void on_stream(const std::shared_ptr<StreamConnection>& connection);
   struct Reply {
     dns::Bytes bytes;
-    std::string summary;  // for the trace: "R MX 10 mail.example.org" (+ " (TCP)")
+    std::string summary;  // for the trace: "R MX 10 mail.example.org" (+ " (TCP)"); empty when nobody reads it
   };
   // Records the query and returns the reply (nullopt: send nothing), at most `max_size` octets;
   // `transport` ("" or " (TCP)") is added to the trace lines.

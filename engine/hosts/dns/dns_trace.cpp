@@ -1,6 +1,8 @@
 #include "engine/hosts/dns/dns_trace.h"
 
 #include "engine/net/network.h"
+#include "protocols/dns/presentation.h"
+#include "protocols/dns/wire.h"
 
 namespace maillab::engine {
 
@@ -14,6 +16,11 @@ bool dns_trace_wanted(Host& host) {
   if (trace.wanted()) return true;
   trace.skip();  // the record is counted, not made
   return false;
+}
+
+std::string describe_dns_datagram(std::span<const std::uint8_t> payload) {
+  auto message = dns::decode_message(payload);
+  return message.ok() ? dns::summarize_message(message.value()) : "DNS (unreadable)";
 }
 
 void record_dns(Host& host, TraceKind kind, std::string peer, std::string summary, std::vector<std::uint8_t> payload) {

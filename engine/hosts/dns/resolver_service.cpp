@@ -96,8 +96,9 @@ void ResolverService::flush() {
   Host& host = *host_;
   while (auto transmit = resolver_->poll_transmit()) {
     sent_.push_back(SentQuery{host.simulator().now(), transmit->server_address, transmit->summary});
-    record_dns(host, TraceKind::protocol, dns_peer_name(host, transmit->server_address), transmit->summary,
-               transmit->bytes);
+    if (dns_trace_wanted(host))
+      record_dns(host, TraceKind::protocol, dns_peer_name(host, transmit->server_address), transmit->summary,
+                 transmit->bytes);
     if (transmit->tcp) {
       send_over_tcp(std::move(*transmit));
     } else {
@@ -111,13 +112,12 @@ void ResolverService::flush() {
     clients_.erase(found);
     if (!client.over_tcp) {
       // Asked over UDP: the 512-octet encoding (TC set, no records, when the answer does not
-      // fit), and the trace names what is sent, not the whole answer.
-      const bool truncated = answer->bytes.size() > 2 && (answer->bytes[2] & 0x02);  // the TC bit
-      std::string summary = dns::summarize_message(answer->response);
-      if (truncated)
-        if (auto sent = dns::decode_message(answer->bytes); sent.ok()) summary = dns::summarize_message(sent.value());
-      record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address), summary, answer->bytes);
-      host.udp_send(port, client.endpoint, std::move(answer->bytes), summary);
+      // fit), and the trace names what is sent, not the whole answer: read from the bytes, and
+      // only when a record is made.
+      if (dns_trace_wanted(host))
+        record_dns(host, TraceKind::protocol, dns_peer_name(host, client.endpoint.address),
+                   describe_dns_datagram(answer->bytes), answer->bytes);
+      host.udp_send(port, client.endpoint, std::move(answer->bytes), &describe_dns_datagram);
       continue;
     }
     // Asked over TCP: the whole answer.

@@ -16,11 +16,17 @@ namespace maillab::engine {
 struct StubResolver::Pending {
   dns::Message query;
   dns::Bytes bytes;
-  std::string summary;
+  std::string summary;  // the query in words ("Q MX example.org"): see words()
   int tries = 0;
   bool over_tcp = false;  // asked again over TCP after a truncated reply: the last try
   Simulator::EventId timer = 0;
   std::function<void(const DnsLookupResult&)> done;
+
+  // Made on first use: only a trace someone reads needs the words.
+  const std::string& words() {
+    if (summary.empty()) summary = dns::summarize_message(query);
+    return summary;
+  }
 };
 
 StubResolver::StubResolver(Host& host) : StubResolver(host, Options{}) {}
@@ -55,13 +61,15 @@ void StubResolver::lookup(const dns::Name& name, dns::RecordType type,
   auto pending = std::make_shared<Pending>();
   pending->query = dns::make_recursive_query(next_id(), name, type);
   pending->bytes = dns::encode_message(pending->query, 512);
-  pending->summary = dns::summarize_message(pending->query);
   pending->done = std::move(done);
   pending_.push_back(pending);
   if (host_.resolver_address() == 0) {
     // No nameserver configured: fail at once (but not re-entrantly, callers expect a callback later).
-    record_dns(host_, TraceKind::protocol, {}, "no resolver configured; cannot look up " +
-                                                   pending->summary.substr(std::min<std::size_t>(2, pending->summary.size())));
+    if (dns_trace_wanted(host_)) {
+      const std::string& summary = pending->words();
+      record_dns(host_, TraceKind::protocol, {},
+                 "no resolver configured; cannot look up " + summary.substr(std::min<std::size_t>(2, summary.size())));
+    }
     std::uint16_t id = pending->query.header.id;
     pending->tries = options_.tries;
     pending->timer = host_.simulator().schedule_in(0, [this, id] { on_retry_timer(id); });
@@ -74,10 +82,13 @@ void StubResolver::transmit(const std::shared_ptr<Pending>& pending) {
   ++pending->tries;
   ++queries_sent_;
   Address resolver = host_.resolver_address();
-  std::string summary = pending->summary;
-  if (pending->tries > 1) summary += " (try " + std::to_string(pending->tries) + ")";
-  record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), summary, pending->bytes);
-  host_.udp_send(port_, Endpoint{resolver, 53}, pending->bytes, pending->summary);
+  if (dns_trace_wanted(host_)) {
+    std::string summary = pending->words();
+    if (pending->tries > 1) summary += " (try " + std::to_string(pending->tries) + ")";
+    record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), summary, pending->bytes);
+  }
+  // Hop records name the query from its bytes (the words of summary_of, made only for them).
+  host_.udp_send(port_, Endpoint{resolver, 53}, pending->bytes, &describe_dns_datagram);
   std::uint16_t id = pending->query.header.id;
   pending->timer = host_.simulator().schedule_in(options_.retry_interval, [this, id] { on_retry_timer(id); });
 }
@@ -94,9 +105,9 @@ void StubResolver::on_retry_timer(std::uint16_t id) {
   }
   pending_.erase(found);
   ++timeouts_;
-  if (host_.resolver_address() != 0)
+  if (host_.resolver_address() != 0 && dns_trace_wanted(host_))
     record_dns(host_, TraceKind::protocol, dns_peer_name(host_, host_.resolver_address()),
-               "no reply to " + pending->summary + " after " + std::to_string(pending->tries) + " tries; giving up");
+               "no reply to " + pending->words() + " after " + std::to_string(pending->tries) + " tries; giving up");
   DnsLookupResult result;
   result.timed_out = true;
   result.rcode = dns::Rcode::SERVFAIL;
@@ -138,10 +149,10 @@ void StubResolver::transmit_over_tcp(const std::shared_ptr<Pending>& pending) {
   ++queries_sent_;
   const Address resolver = host_.resolver_address();
   const dns::Bytes bytes = dns::encode_message(pending->query, dns::max_tcp_message);
-  record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), pending->summary + " (TCP)", bytes);
+  record_dns(host_, TraceKind::protocol, dns_peer_name(host_, resolver), pending->words() + " (TCP)", bytes);
   std::weak_ptr<bool> alive = alive_;
   std::weak_ptr<Pending> weak_pending = pending;
-  ask_over_tcp(host_, resolver, bytes, pending->summary + " (TCP)", [this, alive, weak_pending](dns::Bytes message) {
+  ask_over_tcp(host_, resolver, bytes, pending->words() + " (TCP)", [this, alive, weak_pending](dns::Bytes message) {
     auto pending = weak_pending.lock();
     if (alive.expired() || !*alive.lock() || !pending) return;
     auto reply = dns::match_reply(pending->query, message);
