@@ -119,7 +119,7 @@ TEST_CASE("make_tcp_packet addresses the packet and its TCP header alike", "[eng
 
 // A datagram can be named from its bytes when a hop record is made (a DNS service passes a
 // describer, so a run nobody reads never decodes its messages into words).
-TEST_CASE("a packet's describer names it from its payload; a summary given at send time wins", "[engine][packet]") {
+TEST_CASE("a packet's describer names it from its payload, a summary given at send time wins", "[engine][packet]") {
   Packet packet;
   packet.protocol = ip_protocol_udp;
   packet.data = {'h', 'i'};
