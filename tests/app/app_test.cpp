@@ -47,9 +47,22 @@ std::string last_line(const std::string& text) {
   return trimmed.substr(trimmed.rfind('\n') + 1);
 }
 
+std::string temp_prefix() { return "maillab-app-test-" + std::to_string(::getpid()) + "-"; }
+
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("maillab-app-test-" + std::to_string(::getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() / (temp_prefix() + name)).string();
 }
+
+// Whatever temp_path named is removed when the test program ends, passed or failed (a ctest run
+// had left a spool directory per run in /tmp).
+struct TempPathsRemoved {
+  ~TempPathsRemoved() {
+    std::error_code error;
+    const std::string prefix = temp_prefix();
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), error))
+      if (entry.path().filename().string().rfind(prefix, 0) == 0) std::filesystem::remove_all(entry.path(), error);
+  }
+} temp_paths_removed;
 
 std::string read(const std::string& path) {
   std::ifstream in(path);

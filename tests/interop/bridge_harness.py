@@ -4,6 +4,7 @@ The bridge runs with --base-port 0 (the system picks free ports, so tests can ru
 and --ports-file, which it writes (atomically) once every real socket is open. A test asks
 `bridge.port("mail.example.org", "smtp-submission")` and connects to 127.0.0.1 there.
 """
+import atexit
 import email
 import imaplib
 import json
@@ -19,9 +20,18 @@ import time
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def scratch_directory(prefix):
+    """A temporary directory removed when this test process exits (MAILLAB_KEEP_TMP=1 keeps it
+    for a look after a failure): a ctest run left dozens behind in /tmp."""
+    directory = tempfile.mkdtemp(prefix=prefix)
+    if not os.environ.get("MAILLAB_KEEP_TMP"):
+        atexit.register(shutil.rmtree, directory, True)
+    return directory
+
+
 class Bridge:
     def __init__(self, maillab, scenario="scenarios/bridge-lab.yaml", run_for="120s", extra=()):
-        self.directory = tempfile.mkdtemp(prefix="maillab-bridge-")
+        self.directory = scratch_directory("maillab-bridge-")
         self.ports_file = os.path.join(self.directory, "ports.json")
         self.log_path = os.path.join(self.directory, "trace.txt")
         self.log = open(self.log_path, "wb")

@@ -10,9 +10,8 @@ usage: fetchmail_interop.py MAILLAB
 import getpass
 import os
 import subprocess
-import tempfile
 
-from bridge_harness import start_client_test
+from bridge_harness import start_client_test, scratch_directory
 
 ORG = "mail.example.org"
 WELCOME = "Welcome to the bridge lab"
@@ -40,7 +39,7 @@ def fetch(directory, name, protocol, port, options):
 
 def main():
     checks, bridge = start_client_test("fetchmail interop", "fetchmail")
-    directory = tempfile.mkdtemp(prefix="maillab-fetchmail-")
+    directory = scratch_directory("maillab-fetchmail-")
     trust = ["--sslcertfile", bridge.ca_file]
     try:
         checks.check(bridge.wait_for_subject(ORG, "alice", "alice-pass", WELCOME), "the welcome message is in alice's INBOX")

@@ -7,7 +7,8 @@ usage: keylog_tshark.py MAILLAB
 import os
 import subprocess
 import sys
-import tempfile
+
+from bridge_harness import scratch_directory
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -21,7 +22,7 @@ def main():
     if not os.path.exists("/usr/bin/tshark"):
         print("SKIP  tshark is not installed")
         return
-    directory = tempfile.mkdtemp(prefix="maillab-keylog-")
+    directory = scratch_directory("maillab-keylog-")
     pcap, keylog = os.path.join(directory, "run.pcap"), os.path.join(directory, "keys.log")
     run = subprocess.run([sys.argv[1], "run", "scenarios/mail-intro.yaml", "--trace", "none", "--pcap", pcap,
                           "--keylog", keylog], cwd=SOURCE_DIR, capture_output=True, text=True, timeout=120)

@@ -15,10 +15,9 @@ import pty
 import re
 import select
 import subprocess
-import tempfile
 import time
 
-from bridge_harness import start_client_test
+from bridge_harness import start_client_test, scratch_directory
 
 ORG = "mail.example.org"
 WELCOME = "Welcome to the bridge lab"
@@ -81,7 +80,7 @@ def read_first(directory, ca_file, url, user, password):
 
 def main():
     checks, bridge = start_client_test("neomutt interop", "neomutt")
-    directory = tempfile.mkdtemp(prefix="maillab-neomutt-")
+    directory = scratch_directory("maillab-neomutt-")
     ca = bridge.ca_file
     try:
         for url, label in (("smtps://alice@127.0.0.1:%d/" % bridge.port(ORG, "smtps"), "smtps:// on 465"),

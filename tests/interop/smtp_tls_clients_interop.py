@@ -9,9 +9,8 @@ usage: smtp_tls_clients_interop.py MAILLAB
 import os
 import shutil
 import subprocess
-import tempfile
 
-from bridge_harness import start_client_test
+from bridge_harness import start_client_test, scratch_directory
 
 ORG = "mail.example.org"
 
@@ -30,7 +29,7 @@ def s_nail(bridge, url, subject, *options):
 
 def main():
     checks, bridge = start_client_test("smtp tls clients interop", "s-nail")
-    home = tempfile.mkdtemp(prefix="maillab-s-nail-")
+    home = scratch_directory("maillab-s-nail-")
     try:
         checks.check(shutil.which("swaks"), "swaks is installed (scripts_common.sh)")
         login = "alice:alice-pass@127.0.0.1"

@@ -18,9 +18,8 @@ import smtplib
 import ssl
 import subprocess
 import sys
-import tempfile
 
-from bridge_harness import Bridge, Checks
+from bridge_harness import Bridge, Checks, scratch_directory
 
 ORG = "mail.example.org"
 
@@ -148,7 +147,7 @@ def openssl_s_client(checks, bridge, ca_file):
 
 def main():
     checks = Checks("tls interop")
-    directory = tempfile.mkdtemp(prefix="maillab-tls-")
+    directory = scratch_directory("maillab-tls-")
     ca_file = os.path.join(directory, "world-ca.pem")
     keylog = os.path.join(directory, "keys.log")
     bridge = Bridge(sys.argv[1], extra=("--ca-file", ca_file, "--keylog", keylog))
