@@ -4,7 +4,7 @@ set -euo pipefail
 
 MAILLAB_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev
+  libsfml-dev libimgui-dev libboost-graph-dev libboost-system-dev libyaml-cpp-dev catch2 libssl-dev libmimalloc-dev
   xvfb xauth fonts-dejavu-core
   python3 python3-dkim python3-spf python3-dnspython dnsutils tshark swaks tmux ccache openssl
   msmtp fetchmail neomutt s-nail  # real TLS clients of tests/interop

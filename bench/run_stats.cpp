@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "bench/allocator.h"
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/mailbox/file_spool.h"
 #include "engine/hosts/mail/submission_client.h"
@@ -98,7 +99,8 @@ std::size_t RunMeter::print(std::ostream& out, scenarios::World& world, std::vec
       << "records=" << world.simulator.trace().count() << "\n"
       << "peak_rss_mb=" << fixed(static_cast<double>(peak_kb) / 1024.0, 1) << "\n"
       << "bytes_per_message="
-      << (counts.accepted ? growth_kb * 1024 / counts.accepted : 0) << "\n";
+      << (counts.accepted ? growth_kb * 1024 / counts.accepted : 0) << "\n"
+      << "allocator=" << allocator_name() << "\n";
   auto problems = conservation_problems(world);
   problems.insert(problems.end(), more.begin(), more.end());
   out << "unaccounted=" << problems.size() << "\n";

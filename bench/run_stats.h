@@ -8,6 +8,7 @@
 //   peak_rss_mb               the process's peak resident memory
 //   bytes_per_message         memory growth of the run (peak RSS minus RSS after loading) per
 //                             accepted message copy: what each message costs while it lives
+//   allocator                 what serves malloc: mimalloc (the default build) or glibc
 //   submitted, submissions_running   scripted submissions, and those still talking to their server
 //   messages_accepted ... _queued     the mail ledger's counts (per recipient copy)
 //   mailboxes                 spool (delivered mail in a file on disk) or memory; with a spool,

@@ -1,0 +1,15 @@
+// Which allocator serves this process's malloc, for the figures a benchmark prints
+// (`allocator=`): the same code runs ~13 % more instructions a message under glibc's malloc than
+// under mimalloc (bench/README.md, "The allocator"), so a figure means little without it.
+#pragma once
+
+#include <string>
+
+namespace maillab::bench {
+
+// "mimalloc 2.0.9" when mimalloc was linked in (CMake's MAILLAB_MIMALLOC) and does serve malloc,
+// "glibc" otherwise. Checked, not assumed: a shared mimalloc replaces malloc only when it comes
+// before libc in the dynamic linker's search order, which a change of link line can undo silently.
+std::string allocator_name();
+
+}  // namespace maillab::bench
