@@ -151,8 +151,12 @@ void Simulator::remove_front() {
 bool Simulator::step() {
   Entry e;
   std::vector<Entry>& current = buckets_[0];
-  if (bucket0_read_ < current.size() && dead_entries_ == 0 && early_.empty()) {
-    e = current[bucket0_read_++];  // the common case: front() would return this entry
+  // The common case: front() would return this entry. Cancelled entries elsewhere in the queue do
+  // not matter (a mail world nearly always has some: timers stopped before they fire); only this
+  // one's liveness does, and its slot is read for the action anyway.
+  if (bucket0_read_ < current.size() && early_.empty() &&
+      (dead_entries_ == 0 || entry_live(current[bucket0_read_]))) {
+    e = current[bucket0_read_++];
   } else {
     const Entry* next = front();
     if (!next) return false;
