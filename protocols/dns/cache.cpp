@@ -30,8 +30,7 @@ bool Cache::store_rrset(std::vector<ResourceRecord> records, CacheRank rank, std
   std::uint32_t ttl = clamp_ttl(records.front().ttl);
   for (const auto& record : records) ttl = std::min(ttl, clamp_ttl(record.ttl));
   if (ttl == 0) return false;
-  Key key{records.front().name.lowercase(), static_cast<std::uint16_t>(records.front().type)};
-  auto existing = entries_.find(key);
+  auto existing = entries_.find(probe(records.front().name, records.front().type));
   if (existing != entries_.end() && existing->second.expires_at > now && existing->second.rank > rank) return false;
   // Each record keeps its own TTL, normalised to the RRset's.
   std::vector<ResourceRecord> unique;
@@ -39,24 +38,31 @@ bool Cache::store_rrset(std::vector<ResourceRecord> records, CacheRank rank, std
     record.ttl = ttl;
     if (std::find(unique.begin(), unique.end(), record) == unique.end()) unique.push_back(std::move(record));
   }
-  entries_[key] = Entry{std::move(unique), std::nullopt, now + ttl * microseconds_per_second, rank};
   // Fresh authoritative data contradicts an old NXDOMAIN; glue or a referral does not (RFC 2181
   // §5.4.1: it ranks below the zone's own answer).
-  if (rank == CacheRank::answer) nxdomain_.erase(key.first);
+  if (rank == CacheRank::answer)
+    if (auto negative = nxdomain_.find(probe(unique.front().name)); negative != nxdomain_.end()) nxdomain_.erase(negative);
+  Entry entry{std::move(unique), std::nullopt, now + ttl * microseconds_per_second, rank};
+  if (existing != entries_.end()) {
+    existing->second = std::move(entry);
+  } else {
+    NameTypeKey key = make_name_type_key(entry.records.front().name, entry.records.front().type);
+    entries_.emplace(std::move(key), std::move(entry));
+  }
   return true;
 }
 
 void Cache::store_nxdomain(const Name& name, const ResourceRecord& soa, std::int64_t now) {
   std::uint32_t ttl = clamp_ttl(negative_ttl(soa));
   if (ttl == 0) return;
-  nxdomain_[name.lowercase()] = Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer};
+  nxdomain_.insert_or_assign(make_name_type_key(name), Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer});
 }
 
 void Cache::store_nodata(const Name& name, RecordType type, const ResourceRecord& soa, std::int64_t now) {
   std::uint32_t ttl = clamp_ttl(negative_ttl(soa));
   if (ttl == 0) return;
-  entries_[Key{name.lowercase(), static_cast<std::uint16_t>(type)}] =
-      Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer};
+  entries_.insert_or_assign(make_name_type_key(name, type),
+                            Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer});
 }
 
 CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, CacheRank minimum) const {
@@ -72,8 +78,7 @@ CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, C
       result.soa->ttl = result.remaining_ttl;
     }
   };
-  Name key = name.lowercase();
-  auto entry = entries_.find(Key{key, static_cast<std::uint16_t>(type)});
+  auto entry = entries_.find(probe(name, type));
   const bool usable = entry != entries_.end() && entry->second.expires_at > now && entry->second.rank >= minimum;
   const bool for_servers = minimum < CacheRank::answer;
   if (usable && for_servers && !entry->second.soa) {
@@ -81,7 +86,7 @@ CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, C
     with_remaining(entry->second);
     return result;
   }
-  if (auto negative = nxdomain_.find(key); negative != nxdomain_.end() && negative->second.expires_at > now) {
+  if (auto negative = nxdomain_.find(probe(name)); negative != nxdomain_.end() && negative->second.expires_at > now) {
     result.kind = CacheLookup::Kind::nxdomain;
     with_remaining(negative->second);
     return result;
@@ -105,9 +110,10 @@ void Cache::clear() {
 std::vector<CacheEntryView> Cache::dump(std::int64_t now) const {
   std::vector<CacheEntryView> views;
   auto soa_text = [](const Entry& entry) { return entry.soa ? " (SOA " + entry.soa->name.to_text() + ")" : std::string(); };
-  for (const auto& [name, entry] : nxdomain_)
+  // NXDOMAIN entries first: the stable sort below keeps them ahead of any (name, ANY) RRset.
+  for (const auto& [key, entry] : nxdomain_)
     if (entry.expires_at > now)
-      views.push_back({name, RecordType::ANY, remaining(entry, now), "NXDOMAIN" + soa_text(entry), entry.rank});
+      views.push_back({key_name(key), RecordType::ANY, remaining(entry, now), "NXDOMAIN" + soa_text(entry), entry.rank});
   for (const auto& [key, entry] : entries_) {
     if (entry.expires_at <= now) continue;
     std::string summary;
@@ -116,8 +122,8 @@ std::vector<CacheEntryView> Cache::dump(std::int64_t now) const {
     } else {
       for (const auto& record : entry.records) summary += (summary.empty() ? "" : ", ") + summarize_rdata(record.data);
     }
-    Name owner = entry.records.empty() ? key.first : entry.records.front().name;
-    views.push_back({owner, static_cast<RecordType>(key.second), remaining(entry, now), std::move(summary), entry.rank});
+    Name owner = entry.records.empty() ? key_name(key) : entry.records.front().name;
+    views.push_back({owner, static_cast<RecordType>(key.type), remaining(entry, now), std::move(summary), entry.rank});
   }
   std::stable_sort(views.begin(), views.end(), [](const CacheEntryView& left, const CacheEntryView& right) {
     if (left.name != right.name) return left.name < right.name;

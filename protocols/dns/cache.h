@@ -5,12 +5,12 @@
 // Lookups return records with the remaining TTL (whole seconds, rounded down).
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "protocols/dns/name_key.h"
 #include "protocols/dns/record.h"
 
 namespace maillab::dns {
@@ -71,14 +71,14 @@ class Cache {
     std::int64_t expires_at = 0;
     CacheRank rank = CacheRank::glue;
   };
-  using Key = std::pair<Name, std::uint16_t>;
-
   std::uint32_t clamp_ttl(std::uint32_t ttl) const;
   static std::uint32_t remaining(const Entry& entry, std::int64_t now);
 
   std::uint32_t max_ttl_;
-  std::map<Key, Entry> entries_;
-  std::map<Name, Entry> nxdomain_;
+  // Hash maps (RFC 4343 case-insensitive keys): a lookup hashes the name once where an ordered
+  // map compared it label by label with a dozen others. dump() sorts what it shows.
+  NameTypeMap<Entry> entries_;   // (name, type)
+  NameTypeMap<Entry> nxdomain_;  // (name, 0): an NXDOMAIN covers every type
 };
 
 }  // namespace maillab::dns

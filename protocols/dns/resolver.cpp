@@ -99,7 +99,7 @@ void Resolver::handle_client_query(std::uint64_t client_token, std::span<const s
 
 void Resolver::start_client(Client client, std::int64_t now) {
   ++counters_.client_queries;
-  auto key = std::make_pair(client.question.name.lowercase(), static_cast<std::uint16_t>(client.question.type));
+  const NameTypeProbe key = probe(client.question.name, client.question.type);
   if (auto failed = servfail_until_.find(key); failed != servfail_until_.end()) {
     if (failed->second > now) {
       Task remembered;
@@ -126,8 +126,7 @@ void Resolver::start_client(Client client, std::int64_t now) {
 
 std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, int depth, std::int64_t now,
                                             std::uint64_t resolution) {
-  auto key = std::make_pair(name.lowercase(), static_cast<std::uint16_t>(type));
-  if (auto found = task_index_.find(key); found != task_index_.end()) return found->second;
+  if (auto found = task_index_.find(probe(name, type)); found != task_index_.end()) return found->second;
   Task task;
   task.id = next_task_id_++;
   task.question = Question{name, type, RecordClass::IN};
@@ -135,7 +134,7 @@ std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, i
   task.depth = depth;
   task.resolution = resolution ? resolution : task.id;
   task.deadline = now + config_.query_budget;
-  task_index_[key] = task.id;
+  task_index_.emplace(make_name_type_key(name, type), task.id);
   ready_.push_back(task.id);
   return tasks_.emplace(task.id, std::move(task)).first->first;
 }
@@ -347,8 +346,7 @@ bool Resolver::start_dependency(Task& task, std::int64_t now) {
       narrate(task, now, State::query_targets, "not resolving " + name_server.name.to_short_text() + ": nesting too deep");
       continue;
     }
-    auto key = std::make_pair(name_server.name.lowercase(), static_cast<std::uint16_t>(RecordType::A));
-    if (auto existing = task_index_.find(key); existing != task_index_.end() && would_cycle(existing->second, task.id)) {
+    if (auto existing = task_index_.find(probe(name_server.name, RecordType::A)); existing != task_index_.end() && would_cycle(existing->second, task.id)) {
       name_server.status = NameServer::Status::failed;
       narrate(task, now, State::query_targets,
               "not resolving " + name_server.name.to_short_text() + ": it depends on this very lookup");
@@ -461,8 +459,7 @@ void Resolver::finish(Task& task, Rcode rcode, std::int64_t now, const std::stri
   task.rcode = rcode;
   task.state = State::finished;
   if (rcode == Rcode::SERVFAIL && task.depth == 0 && config_.servfail_hold > 0)
-    servfail_until_[std::make_pair(task.question.name.lowercase(), static_cast<std::uint16_t>(task.question.type))] =
-        now + config_.servfail_hold;
+    servfail_until_.insert_or_assign(make_name_type_key(task.question.name, task.question.type), now + config_.servfail_hold);
   std::string result = rcode_to_text(rcode);
   if (rcode == Rcode::NOERROR && !task.final_records.empty()) {
     result = "answer";
@@ -493,7 +490,8 @@ void Resolver::complete(Task& task, std::int64_t now) {
     parent.state = State::query_targets;
     ready_.push_back(parent_id);
   }
-  task_index_.erase(std::make_pair(task.question.name.lowercase(), static_cast<std::uint16_t>(task.question.type)));
+  if (auto indexed = task_index_.find(probe(task.question.name, task.question.type)); indexed != task_index_.end())
+    task_index_.erase(indexed);
   tasks_.erase(task.id);
 }
 

@@ -30,6 +30,7 @@
 
 #include "protocols/dns/cache.h"
 #include "protocols/dns/message.h"
+#include "protocols/dns/name_key.h"
 #include "protocols/dns/wire.h"
 
 namespace maillab::dns {
@@ -252,11 +253,11 @@ class Resolver {
   std::uint64_t random_state_;
   std::uint64_t next_task_id_ = 1;
   std::map<std::uint64_t, Task> tasks_;
-  std::map<std::pair<Name, std::uint16_t>, std::uint64_t> task_index_;
+  NameTypeMap<std::uint64_t> task_index_;  // (name, type) being resolved -> its task; never iterated
   std::map<std::uint32_t, std::int64_t> dead_until_;  // server address -> end of its hold
   std::map<std::uint32_t, std::int64_t> no_edns_until_;  // server address -> asked without EDNS until
   // (lower-cased name, type) of a client question that ended in SERVFAIL -> end of its hold.
-  std::map<std::pair<Name, std::uint16_t>, std::int64_t> servfail_until_;
+  NameTypeMap<std::int64_t> servfail_until_;  // never iterated
   std::deque<std::uint64_t> ready_;
   std::deque<Transmit> transmits_;
   std::deque<ClientAnswer> answers_;
