@@ -38,6 +38,7 @@ void Resolver::reconfigure(const ResolverConfig& next) {
   config_ = next;
   config_.narrate = std::move(kept.narrate);
   config_.random_id = std::move(kept.random_id);
+  config_.narration_wanted = std::move(kept.narration_wanted);
   config_.seed = kept.seed;
   cache_.set_max_ttl(config_.max_cache_ttl);
 }
@@ -106,8 +107,8 @@ void Resolver::start_client(Client client, std::int64_t now) {
       remembered.question = client.question;
       remembered.rcode = Rcode::SERVFAIL;
       narrate(remembered, now, State::finished,
-              describe(client.question.name, client.question.type) + ": SERVFAIL remembered from a failed resolution (" +
-                  milliseconds(failed->second - now) + " left, RFC 2308 §7.1)");
+              [&]() -> std::string { return describe(client.question.name, client.question.type) + ": SERVFAIL remembered from a failed resolution (" +
+                  milliseconds(failed->second - now) + " left, RFC 2308 §7.1)"; });
       answer_client(client, remembered);
       return;
     }
@@ -118,8 +119,8 @@ void Resolver::start_client(Client client, std::int64_t now) {
   Task& task = tasks_.at(id);
   if (joined) {
     ++counters_.coalesced_queries;
-    narrate(task, now, State::init_request, "joining the resolution of " + describe(client.question.name, client.question.type) +
-                                           " already under way");
+    narrate(task, now, State::init_request, [&]() -> std::string { return "joining the resolution of " + describe(client.question.name, client.question.type) +
+                                           " already under way"; });
   }
   task.clients.push_back(std::move(client));
 }
@@ -146,8 +147,8 @@ void Resolver::handle_timeout(std::int64_t now) {
       ++counters_.timeouts;
       dead_until_[task.outstanding->address] = now + config_.dead_server_hold;
       narrate(task, now, State::wait_response,
-              "no answer from " + task.outstanding->server_name.to_short_text() + " (" +
-                  ipv4_to_text(task.outstanding->address) + ") within " + milliseconds(config_.server_timeout));
+              [&]() -> std::string { return "no answer from " + task.outstanding->server_name.to_short_text() + " (" +
+                  ipv4_to_text(task.outstanding->address) + ") within " + milliseconds(config_.server_timeout); });
       task.outstanding.reset();
       task.state = State::query_targets;
       ready_.push_back(id);
@@ -222,11 +223,11 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
   if (static_cast<int>(task.cname_chain.size()) > config_.max_cname_chain)
     return finish(task, Rcode::SERVFAIL, now, "CNAME chain longer than " + std::to_string(config_.max_cname_chain));
   CacheLookup hit = cache_.lookup(task.current_name, type, now);
-  std::string what = describe(task.current_name, type);
+  auto what = [&] { return describe(task.current_name, type); };
   switch (hit.kind) {
     case CacheLookup::Kind::positive:
       ++counters_.cache_hits;
-      narrate(task, now, State::init_request, "cache hit " + what + " (TTL " + std::to_string(hit.remaining_ttl) + " left)");
+      narrate(task, now, State::init_request, [&]() -> std::string { return "cache hit " + what() + " (TTL " + std::to_string(hit.remaining_ttl) + " left)"; });
       task.final_records = std::move(hit.records);
       return finish(task, Rcode::NOERROR, now, "answer from cache");
     case CacheLookup::Kind::nxdomain:
@@ -234,8 +235,8 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
       ++counters_.cache_hits;
       bool nxdomain = hit.kind == CacheLookup::Kind::nxdomain;
       narrate(task, now, State::init_request,
-              std::string("cache hit ") + (nxdomain ? "NXDOMAIN " : "NODATA ") + what + " (negative, TTL " +
-                  std::to_string(hit.remaining_ttl) + " left)");
+              [&]() -> std::string { return std::string("cache hit ") + (nxdomain ? "NXDOMAIN " : "NODATA ") + what() + " (negative, TTL " +
+                  std::to_string(hit.remaining_ttl) + " left)"; });
       task.negative_soa = hit.soa;
       return finish(task, nxdomain ? Rcode::NXDOMAIN : Rcode::NOERROR, now, "negative answer from cache");
     }
@@ -246,8 +247,8 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
     if (alias.kind == CacheLookup::Kind::positive) {
       const auto& target = std::get<rdata::CNAME>(alias.records.front().data).target;
       narrate(task, now, State::init_request,
-              "cache hit CNAME " + task.current_name.to_short_text() + " -> " + target.to_short_text() + " (TTL " +
-                  std::to_string(alias.remaining_ttl) + " left)");
+              [&]() -> std::string { return "cache hit CNAME " + task.current_name.to_short_text() + " -> " + target.to_short_text() + " (TTL " +
+                  std::to_string(alias.remaining_ttl) + " left)"; });
       if (auto loop = cname_loop(task, task.current_name, target)) return finish(task, Rcode::SERVFAIL, now, *loop);
       task.cname_chain.push_back(alias.records.front());
       task.current_name = target;
@@ -257,8 +258,8 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
   ++counters_.cache_misses;
   use_closest_delegation(task, now);
   narrate(task, now, State::init_request,
-          "cache miss " + what + "; closest known servers: " + task.zone.to_text() + " (" +
-              std::to_string(task.name_servers.size()) + " NS)");
+          [&]() -> std::string { return "cache miss " + what() + "; closest known servers: " + task.zone.to_text() + " (" +
+              std::to_string(task.name_servers.size()) + " NS)"; });
   task.state = State::query_targets;
 }
 
@@ -343,19 +344,19 @@ bool Resolver::start_dependency(Task& task, std::int64_t now) {
     if (name_server.status != NameServer::Status::unresolved) continue;
     if (task.depth + 1 > config_.max_dependency_depth) {
       name_server.status = NameServer::Status::failed;
-      narrate(task, now, State::query_targets, "not resolving " + name_server.name.to_short_text() + ": nesting too deep");
+      narrate(task, now, State::query_targets, [&]() -> std::string { return "not resolving " + name_server.name.to_short_text() + ": nesting too deep"; });
       continue;
     }
     if (auto existing = task_index_.find(probe(name_server.name, RecordType::A)); existing != task_index_.end() && would_cycle(existing->second, task.id)) {
       name_server.status = NameServer::Status::failed;
       narrate(task, now, State::query_targets,
-              "not resolving " + name_server.name.to_short_text() + ": it depends on this very lookup");
+              [&]() -> std::string { return "not resolving " + name_server.name.to_short_text() + ": it depends on this very lookup"; });
       continue;
     }
     name_server.status = NameServer::Status::resolving;
     narrate(task, now, State::query_targets,
-            "need the address of " + name_server.name.to_short_text() + " (a server for " + task.zone.to_text() +
-                "); resolving it first");
+            [&]() -> std::string { return "need the address of " + name_server.name.to_short_text() + " (a server for " + task.zone.to_text() +
+                "); resolving it first"; });
     std::uint64_t dependency = join_or_create_task(name_server.name, RecordType::A, task.depth + 1, now, task.resolution);
     tasks_.at(dependency).parents.push_back(task.id);
     task.waiting_on = dependency;
@@ -396,10 +397,14 @@ void Resolver::send_query(Task& task, Server& server, std::int64_t now) {
   task.outstanding = Outstanding{query.header.id, server.address, server.name, now + config_.server_timeout, false,
                                  query.edns.has_value()};
   task.state = State::wait_response;
-  narrate(task, now, State::query_targets,
-          "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
-              describe(task.current_name, task.question.type) +
-              (server.tries > 1 ? " (try " + std::to_string(server.tries) + ")" : ""));
+  narrate(
+      task, now, State::query_targets,
+      [&]() -> std::string {
+        return "asking " + server.name.to_short_text() + " (" + ipv4_to_text(server.address) + ") for " +
+               describe(task.current_name, task.question.type) +
+               (server.tries > 1 ? " (try " + std::to_string(server.tries) + ")" : "");
+      },
+      true);
   transmits_.push_back(Transmit{server.address, encode_message(query, max_udp_message), summarize_message(query)});
 }
 
@@ -455,20 +460,23 @@ std::uint16_t Resolver::next_id(std::uint32_t address) {
 
 // ---- finishing ------------------------------------------------------------------------------
 
-void Resolver::finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why) {
+void Resolver::settle(Task& task, Rcode rcode, std::int64_t now) {
   task.rcode = rcode;
   task.state = State::finished;
   if (rcode == Rcode::SERVFAIL && task.depth == 0 && config_.servfail_hold > 0)
     servfail_until_.insert_or_assign(make_name_type_key(task.question.name, task.question.type), now + config_.servfail_hold);
-  std::string result = rcode_to_text(rcode);
-  if (rcode == Rcode::NOERROR && !task.final_records.empty()) {
+}
+
+std::string Resolver::finished_line(const Task& task, std::string_view why) {
+  std::string result = rcode_to_text(task.rcode);
+  if (task.rcode == Rcode::NOERROR && !task.final_records.empty()) {
     result = "answer";
     for (const auto& record : task.final_records) result += " " + summarize_rdata(record.data) + ",";
     result.pop_back();
-  } else if (rcode == Rcode::NOERROR) {
+  } else if (task.rcode == Rcode::NOERROR) {
     result = "NODATA";
   }
-  narrate(task, now, State::finished, describe(task.question.name, task.question.type) + ": " + result + " (" + why + ")");
+  return describe(task.question.name, task.question.type) + ": " + result + " (" + std::string(why) + ")";
 }
 
 void Resolver::complete(Task& task, std::int64_t now) {
@@ -506,8 +514,9 @@ std::optional<std::string> Resolver::cname_loop(const Task& task, const Name& cu
   return "CNAME loop: " + chain + " -> " + target.to_short_text() + ", a name the chain has passed already";
 }
 
-void Resolver::narrate(const Task& task, std::int64_t now, State state, const std::string& text) {
-  if (config_.narrate) config_.narrate(Narration{now, task.depth, to_string(state), text});
+void Resolver::emit_narration(const Task& task, std::int64_t now, State state, std::string text, bool repeats_datagram,
+                              bool unmade) {
+  config_.narrate(Narration{now, task.depth, to_string(state), std::move(text), repeats_datagram, unmade});
 }
 
 }  // namespace maillab::dns

@@ -26,6 +26,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "protocols/dns/cache.h"
@@ -49,6 +51,12 @@ struct Narration {
   int depth = 0;        // 0 for a client's question, 1+ for nested NS-address resolutions
   std::string state;    // to_string(ResolverState): "INIT_REQUEST", "QUERY_TARGETS", ...
   std::string text;     // "cache hit MX example.org (TTL 3541 left)", "asking a0.org-servers.net ..."
+  // The line only repeats a datagram's own summary (a query sent, a reply received), for a
+  // caller that records the datagrams themselves.
+  bool repeats_datagram = false;
+  // Not made: `narration_wanted` said nobody reads narration now. `text` is empty; the call
+  // still comes, so that a caller can count what it did not record.
+  bool unmade = false;
 };
 
 struct ResolverConfig {
@@ -77,6 +85,10 @@ struct ResolverConfig {
   std::function<std::uint16_t()> random_id;  // query ids; if empty, a generator seeded with `seed`
   std::uint64_t seed = 1;
   std::function<void(const Narration&)> narrate;  // optional: called for every narration line
+  // Optional, with `narrate`: whether anyone reads narration at this moment. When it says no, the
+  // lines' words are not made (most runs read no trace, and the words cost more than resolving
+  // from the cache); `narrate` is called with `unmade` set instead.
+  std::function<bool()> narration_wanted;
 };
 
 struct Transmit {
@@ -241,11 +253,33 @@ class Resolver {
   // The same question to the same server over TCP (RFC 7766 §5), after a truncated UDP reply.
   void send_query_over_tcp(Task& task, std::int64_t now);
   void give_up_on_server(Task& task, std::uint32_t address);
-  void finish(Task& task, Rcode rcode, std::int64_t now, const std::string& why);
+  // `why` is the reason as text, or a callable making it: made only for a narration someone reads.
+  template <typename Why>
+  void finish(Task& task, Rcode rcode, std::int64_t now, const Why& why) {
+    settle(task, rcode, now);
+    narrate(task, now, State::finished, [&]() -> std::string {
+      if constexpr (std::is_invocable_v<const Why&>) {
+        return finished_line(task, why());
+      } else {
+        return finished_line(task, why);
+      }
+    });
+  }
+  void settle(Task& task, Rcode rcode, std::int64_t now);  // the result is final (a SERVFAIL is remembered)
+  static std::string finished_line(const Task& task, std::string_view why);  // "MX example.org: answer 10 mx... (why)"
   void complete(Task& task, std::int64_t now);
   void answer_client(const Client& client, const Task& task);
   std::uint16_t next_id(std::uint32_t address);
-  void narrate(const Task& task, std::int64_t now, State state, const std::string& text);
+  // `text()` makes the line; it is called only when the line is wanted (ResolverConfig::narration_wanted).
+  template <typename MakeText>
+  void narrate(const Task& task, std::int64_t now, State state, const MakeText& text, bool repeats_datagram = false) {
+    if (!config_.narrate) return;
+    if (narration_wanted()) return emit_narration(task, now, state, text(), repeats_datagram, false);
+    emit_narration(task, now, state, {}, repeats_datagram, true);
+  }
+  bool narration_wanted() const { return !config_.narration_wanted || config_.narration_wanted(); }
+  void emit_narration(const Task& task, std::int64_t now, State state, std::string text, bool repeats_datagram,
+                      bool unmade);
 
   ResolverConfig config_;
   Cache cache_;

@@ -22,21 +22,21 @@ void Resolver::answer_from_cache_only(const Client& client, std::int64_t now) {
   view.question = client.question;
   view.current_name = client.question.name;
   const RecordType type = client.question.type;
-  const std::string what = type_to_text(type) + " " + client.question.name.to_short_text();
-  narrate(view, now, State::init_request, "RD=0 " + what + ": answering from the cache only (RFC 1034 §4.3.1)");
+  auto what = [&] { return type_to_text(type) + " " + client.question.name.to_short_text(); };
+  narrate(view, now, State::init_request, [&]() -> std::string { return "RD=0 " + what() + ": answering from the cache only (RFC 1034 §4.3.1)"; });
   for (int hop = 0; hop <= config_.max_cname_chain; ++hop) {
     CacheLookup hit = cache_.lookup(view.current_name, type, now);
     if (hit.kind == CacheLookup::Kind::positive) {
       ++counters_.cache_hits;
       view.final_records = std::move(hit.records);
-      narrate(view, now, State::finished, what + ": answer from cache (RD=0)");
+      narrate(view, now, State::finished, [&]() -> std::string { return what() + ": answer from cache (RD=0)"; });
       return answer_client(client, view);
     }
     if (hit.kind != CacheLookup::Kind::miss) {
       ++counters_.cache_hits;
       view.rcode = hit.kind == CacheLookup::Kind::nxdomain ? Rcode::NXDOMAIN : Rcode::NOERROR;
       view.negative_soa = hit.soa;
-      narrate(view, now, State::finished, what + ": negative answer from cache (RD=0)");
+      narrate(view, now, State::finished, [&]() -> std::string { return what() + ": negative answer from cache (RD=0)"; });
       return answer_client(client, view);
     }
     if (type == RecordType::CNAME) break;
@@ -61,7 +61,7 @@ void Resolver::answer_from_cache_only(const Client& client, std::int64_t now) {
           view.referral_additionals.insert(view.referral_additionals.end(), addresses.records.begin(),
                                            addresses.records.end());
       }
-      narrate(view, now, State::finished, what + ": not in the cache; referral to " + zone.to_text() + " servers (RD=0)");
+      narrate(view, now, State::finished, [&]() -> std::string { return what() + ": not in the cache; referral to " + zone.to_text() + " servers (RD=0)"; });
       return answer_client(client, view);
     }
     if (zone.is_root()) break;
@@ -70,7 +70,7 @@ void Resolver::answer_from_cache_only(const Client& client, std::int64_t now) {
     view.referral_authorities.push_back(make_record(Name(), root_hint_ttl, rdata::NS{hint.name}));
     view.referral_additionals.push_back(make_record(hint.name, root_hint_ttl, rdata::A{hint.address}));
   }
-  narrate(view, now, State::finished, what + ": not in the cache; referral to the root servers (RD=0)");
+  narrate(view, now, State::finished, [&]() -> std::string { return what() + ": not in the cache; referral to the root servers (RD=0)"; });
   answer_client(client, view);
 }
 

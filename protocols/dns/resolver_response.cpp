@@ -33,7 +33,6 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
     return drive(now);
   }
   auto decoded = decode_message(bytes);
-  std::string server = task->outstanding->server_name.to_short_text();
   if (decoded) {
     const Message& message = decoded.value();
     bool matches = message.header.is_response && message.questions.size() == 1 &&
@@ -45,7 +44,9 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
     if (!matches && !(message.header.is_response && message.questions.empty() &&
                       message.header.rcode != Rcode::NOERROR)) {
       ++counters_.unexpected_responses;
-      narrate(*task, now, State::wait_response, "ignored a reply from " + server + " that does not match the question");
+      narrate(*task, now, State::wait_response, [&]() -> std::string {
+        return "ignored a reply from " + task->outstanding->server_name.to_short_text() + " that does not match the question";
+      });
       return drive(now);
     }
   }
@@ -54,7 +55,9 @@ void Resolver::handle_response(std::uint32_t from_server_address, std::span<cons
   task->outstanding.reset();
   if (!decoded) {
     give_up_on_server(*task, from_server_address);
-    narrate(*task, now, State::query_response, "malformed reply from " + server + ": " + decoded.error().describe());
+    narrate(*task, now, State::query_response, [&]() -> std::string {
+      return "malformed reply from " + answered.server_name.to_short_text() + ": " + decoded.error().describe();
+    });
   } else {
     task->responder = from_server_address;
     task->responder_name = answered.server_name;
@@ -79,7 +82,7 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
   task.response.reset();
   task.state = State::query_targets;
   const RecordType type = task.question.type;
-  narrate(task, now, State::query_response, summarize_message(response));
+  narrate(task, now, State::query_response, [&]() -> std::string { return summarize_message(response); }, true);
   if (ask_again(task, response, now)) return;
 
   const AnswerWalk walk = walk_answer(task, response, now);
@@ -89,11 +92,11 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
   if (response.header.rcode == Rcode::NXDOMAIN) {
     if (soa) cache_.store_nxdomain(task.current_name, *soa, now);
     task.negative_soa = soa;
-    return finish(task, Rcode::NXDOMAIN, now, task.current_name.to_short_text() + " does not exist");
+    return finish(task, Rcode::NXDOMAIN, now, [&] { return task.current_name.to_short_text() + " does not exist"; });
   }
   if (followed && !task.current_name.is_subdomain_of(task.zone)) {
     narrate(task, now, State::query_response,
-            "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there");
+            [&]() -> std::string { return "CNAME leads out of " + task.zone.to_text() + " to " + task.current_name.to_short_text() + "; restarting there"; });
     task.state = State::init_request;
     return;
   }
@@ -105,27 +108,28 @@ void Resolver::do_query_response(Task& task, std::int64_t now) {
       task.state = State::init_request;
       return;
     }
-    return finish(task, Rcode::NOERROR, now, "no " + type_to_text(type) + " data for " + task.current_name.to_short_text());
+    return finish(task, Rcode::NOERROR, now,
+                  [&] { return "no " + type_to_text(type) + " data for " + task.current_name.to_short_text(); });
   }
   follow_referral(task, response, delegation, now);
 }
 
 void Resolver::mark_lame(Task& task, std::int64_t now, const std::string& why) {
   give_up_on_server(task, task.responder);
-  narrate(task, now, State::query_response, why + "; trying another server");
+  narrate(task, now, State::query_response, [&]() -> std::string { return why + "; trying another server"; });
 }
 
 bool Resolver::ask_again(Task& task, const Message& response, std::int64_t now) {
   const Rcode rcode = response.header.rcode;
-  const std::string responder = task.responder_name.to_short_text();
+  auto responder = [&] { return task.responder_name.to_short_text(); };
   if (task.response_to_edns && !response.edns && (rcode == Rcode::FORMERR || rcode == Rcode::NOTIMP)) {
     // RFC 6891 §7: a server that does not know EDNS may answer an OPT record with FORMERR (or
     // NOTIMP) and no OPT of its own; ask it again without one and remember not to use it.
     no_edns_until_[task.responder] = now + config_.no_edns_hold;
     ++counters_.no_edns_retries;
     narrate(task, now, State::query_response,
-            responder + " answered " + rcode_to_text(rcode) + " without an OPT record: it does not do EDNS(0) "
-            "(RFC 6891 §7); asking again without it");
+            [&]() -> std::string { return responder() + " answered " + rcode_to_text(rcode) + " without an OPT record: it does not do EDNS(0) "
+            "(RFC 6891 §7); asking again without it"; });
     for (auto& server : task.servers)
       if (server.address == task.responder) {
         send_query(task, server, now);
@@ -137,11 +141,11 @@ bool Resolver::ask_again(Task& task, const Message& response, std::int64_t now) 
     // With EDNS that is an answer over our payload size; without, over 512 octets.
     std::string why = response.edns ? "the answer is over the " + std::to_string(config_.edns_udp_payload_size) +
                                           " octets EDNS(0) allows over UDP"
-                      : task.response_to_edns ? responder + " does not do EDNS(0), so its UDP answers stop at " +
+                      : task.response_to_edns ? responder() + " does not do EDNS(0), so its UDP answers stop at " +
                                                     std::to_string(max_udp_message) + " octets"
                                               : "the answer does not fit in " + std::to_string(max_udp_message) +
                                                     " octets of UDP";
-    narrate(task, now, State::query_response, "truncated reply (TC: " + why + "); asking " + responder + " again over TCP");
+    narrate(task, now, State::query_response, [&]() -> std::string { return "truncated reply (TC: " + why + "); asking " + responder() + " again over TCP"; });
     send_query_over_tcp(task, now);
     return true;
   }
@@ -166,7 +170,7 @@ Resolver::AnswerWalk Resolver::walk_answer(Task& task, const Message& response, 
       cache_.store_rrset(records, CacheRank::answer, now);
       task.current_name = name;
       task.final_records = std::move(records);
-      finish(task, Rcode::NOERROR, now, "answer from " + task.zone.to_text() + " servers");
+      finish(task, Rcode::NOERROR, now, [&] { return "answer from " + task.zone.to_text() + " servers"; });
       return AnswerWalk::finished;
     }
     if (type == RecordType::CNAME) break;
@@ -235,9 +239,11 @@ void Resolver::follow_referral(Task& task, const Message& response, const std::v
     auto glue = select(response.additionals, host, RecordType::A);
     if (!glue.empty()) cache_.store_rrset(glue, CacheRank::glue, now);
   }
-  std::string names;
-  for (std::size_t index = 0; index < hosts.size(); ++index) names += (index ? ", " : "") + hosts[index].to_short_text();
-  narrate(task, now, State::query_response, "referral to " + zone.to_text() + " servers: " + names);
+  narrate(task, now, State::query_response, [&]() -> std::string {
+    std::string names;
+    for (std::size_t index = 0; index < hosts.size(); ++index) names += (index ? ", " : "") + hosts[index].to_short_text();
+    return "referral to " + zone.to_text() + " servers: " + names;
+  });
   set_delegation(task, zone, hosts, now);
   // Glue that did not make it into the cache (TTL 0, or ranked lower) is still usable now.
   for (const auto& host : hosts) {

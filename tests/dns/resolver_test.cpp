@@ -363,3 +363,40 @@ loop2 IN CNAME loop1
   CHECK(internet.answers[0].second.response.header.rcode == Rcode::SERVFAIL);
   CHECK(resolver.active_resolutions() == 0);
 }
+
+TEST_CASE("dns: resolver makes no narration words when nobody reads them, and says what it did not make",
+          "[dns][resolver]") {
+  // The same questions, once with narration read and once without: the same lines in the same
+  // order (a trace counts the ones it does not record), the second time without their words.
+  auto run = [](bool wanted) {
+    std::vector<Narration> narration;
+    ResolverConfig config = make_config(&narration);
+    config.narration_wanted = [wanted] { return wanted; };
+    Resolver resolver(config);
+    FakeInternet internet;
+    internet.ask(resolver, 1, Name::literal("example.org"), RecordType::MX);
+    resolver.start_query(2, Name::literal("Example.ORG"), RecordType::MX, internet.now);  // from the cache
+    resolver.start_query(3, Name::literal("nowhere.example.org"), RecordType::A, internet.now);
+    internet.run(resolver);
+    REQUIRE(internet.answers.size() == 3);
+    return narration;
+  };
+  const std::vector<Narration> read = run(true);
+  const std::vector<Narration> unread = run(false);
+  REQUIRE(read.size() == unread.size());
+  REQUIRE(read.size() > 10);
+  for (std::size_t index = 0; index < read.size(); ++index) {
+    INFO(read[index].text);
+    CHECK_FALSE(read[index].unmade);
+    CHECK(unread[index].unmade);
+    CHECK(unread[index].text.empty());
+    CHECK(unread[index].state == read[index].state);
+    CHECK(unread[index].depth == read[index].depth);
+    CHECK(unread[index].repeats_datagram == read[index].repeats_datagram);
+    // Only a query sent and a reply received repeat a datagram's own summary.
+    const bool asking = read[index].text.rfind("asking ", 0) == 0;
+    const bool reply = read[index].text.rfind("R ", 0) == 0;
+    CHECK(read[index].repeats_datagram == (asking || reply));
+  }
+  CHECK(narrated(read, "cache hit MX Example.ORG"));
+}

@@ -29,6 +29,8 @@ void ResolverService::start(Host& host) {
 void ResolverService::build_resolver() {
   dns::ResolverConfig config = config_;
   config.narrate = [this](const dns::Narration& narration) { narrate(narration); };
+  // Read without counting: narrate() below counts each line nobody reads (Trace::skip).
+  config.narration_wanted = [this] { return host_->simulator().trace().wanted(); };
   // Query ids come from the run's RNG (RFC 5452 §4.3: unpredictable ids), so a seed names a run.
   config.random_id = [this] { return static_cast<std::uint16_t>(rng_.uniform(65536)); };
   resolver_ = std::make_unique<dns::Resolver>(std::move(config));
@@ -141,10 +143,9 @@ void ResolverService::flush() {
 
 void ResolverService::narrate(const dns::Narration& narration) {
   // The query itself gets its own record (resolver -> server, "Q MX example.org") and the reply
-  // the server's; these two narrations would only repeat them.
-  if (narration.state == dns::to_string(dns::ResolverState::query_targets) && narration.text.rfind("asking ", 0) == 0) return;
-  if (narration.state == dns::to_string(dns::ResolverState::query_response) && narration.text.rfind("R ", 0) == 0) return;
-  if (!dns_trace_wanted(*host_)) return;
+  // the server's; these narrations would only repeat them.
+  if (narration.repeats_datagram) return;
+  if (!dns_trace_wanted(*host_)) return;  // an unmade line is counted here, like any other
   bool about_cache = narration.text.rfind("cache ", 0) == 0;
   std::string indent(static_cast<std::size_t>(narration.depth) * 2, ' ');
   record_dns(*host_, about_cache ? TraceKind::cache : TraceKind::protocol, {}, indent + narration.text);
