@@ -7,9 +7,9 @@
 
 namespace maillab::bench {
 
-// "mimalloc 2.0.9" when mimalloc was linked in (CMake's MAILLAB_MIMALLOC) and does serve malloc,
-// "glibc" otherwise. Checked, not assumed: a shared mimalloc replaces malloc only when it comes
-// before libc in the dynamic linker's search order, which a change of link line can undo silently.
+// "mimalloc 2.0.9" when mimalloc is loaded (CMake's MAILLAB_MIMALLOC links it into maillab) and
+// serves malloc, "glibc" otherwise. Checked, not assumed: a shared mimalloc replaces malloc only
+// from ahead of libc in the dynamic linker's search order, which a link line can undo silently.
 std::string allocator_name();
 
 }  // namespace maillab::bench
