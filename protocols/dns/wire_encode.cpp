@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
-#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace maillab::dns {
 
@@ -36,14 +37,16 @@ class Writer {
       const std::string_view suffix = wire.substr(at);
       if (compress_) {
         if (allow_compression) {
-          auto found = suffixes_.find(suffix);
+          // The first place a suffix was written: the one pointed to.
+          auto found = std::find_if(suffixes_.begin(), suffixes_.end(),
+                                    [suffix](const Suffix& known) { return known.octets == suffix; });
           if (found != suffixes_.end()) {
-            put_u16(static_cast<std::uint16_t>(0xC000 | found->second));
+            put_u16(static_cast<std::uint16_t>(0xC000 | found->offset));
             return;
           }
         }
         // Pointers have 14 bits of offset; later suffixes simply are not remembered.
-        if (bytes_.size() < 0x4000) suffixes_.emplace(std::string(suffix), static_cast<std::uint16_t>(bytes_.size()));
+        if (bytes_.size() < 0x4000) suffixes_.push_back(Suffix{suffix, static_cast<std::uint16_t>(bytes_.size())});
       }
       put_bytes(wire.data() + at, 1 + static_cast<unsigned char>(wire[at]));
     }
@@ -60,7 +63,14 @@ class Writer {
  private:
   bool compress_;
   Bytes bytes_;
-  std::map<std::string, std::uint16_t, std::less<>> suffixes_;  // found by string_view
+  // Suffixes written so far, in order. The octets are views into the names of the message being
+  // encoded (which outlives the Writer): a message holds a few dozen suffixes at most, so a
+  // search along a list beats a tree of copied strings.
+  struct Suffix {
+    std::string_view octets;
+    std::uint16_t offset = 0;
+  };
+  std::vector<Suffix> suffixes_;
 };
 
 void put_character_strings(Writer& writer, const std::vector<std::string>& strings) {

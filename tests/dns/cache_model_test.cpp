@@ -263,3 +263,23 @@ TEST_CASE("Hash-map keys for names match without regard to ASCII case only", "[c
   CHECK_FALSE(NameTypeEqual{}(probe(Name::literal("a[.org."), 1), probe(Name::literal("a{.org."), 1)));
   CHECK_FALSE(NameTypeEqual{}(probe(Name::literal("a\\@.org."), 1), probe(Name::literal("a`.org."), 1)));
 }
+
+TEST_CASE("Hash-map keys fold every octet as common::to_lower does, eight at a time or not", "[cache]") {
+  // Every octet value, at every position of a word and in a tail shorter than eight.
+  for (int octet = 0; octet < 256; ++octet) {
+    for (std::size_t length = 1; length <= 11; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string wire(length, 'q');
+        wire[at] = static_cast<char>(octet);
+        std::string folded = wire;
+        for (auto& c : folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        INFO("octet " << octet << " at " << at << " of " << length);
+        REQUIRE(NameTypeEqual::same(wire, 1, folded, 1));
+        REQUIRE(NameTypeHash::hash(wire, 1) == NameTypeHash::hash(folded, 1));
+        std::string other = folded;
+        other[at] = static_cast<char>(static_cast<unsigned char>(other[at]) ^ 0x01);
+        REQUIRE_FALSE(NameTypeEqual::same(wire, 1, other, 1));
+      }
+    }
+  }
+}
