@@ -157,4 +157,87 @@ ParseResult<Headers> parse_headers(std::string_view section) {
   return ParseResult<Headers>::success(std::move(headers));
 }
 
+namespace {
+
+// One line of a header section, split as split_lines splits it: up to a LF, less a CR before it.
+struct SectionLine {
+  std::string_view text;  // without the line ending
+  std::size_t next = 0;   // where the following line starts
+};
+
+SectionLine line_at(std::string_view section, std::size_t start) {
+  const std::size_t end = section.find('\n', start);
+  if (end == std::string_view::npos) return {section.substr(start), section.size()};
+  const std::size_t content_end = (end > start && section[end - 1] == '\r') ? end - 1 : end;
+  return {section.substr(start, content_end - start), end + 1};
+}
+
+}  // namespace
+
+HeaderIndex::HeaderIndex(std::string_view section) {
+  // The loop of parse_headers over views: an empty line is passed over, a line starting with
+  // whitespace continues the field before it, any other line starts a field "Name: value".
+  // Built aside and kept only when the whole section parses: a failure leaves no fields.
+  std::vector<Field> fields;
+  std::size_t value_start = 0;
+  for (std::size_t start = 0; start < section.size();) {
+    const SectionLine line = line_at(section, start);
+    start = line.next;
+    if (line.text.empty()) continue;
+    if (line.text.front() == ' ' || line.text.front() == '\t') {
+      if (fields.empty()) return;  // continuation line before any header field
+    } else {
+      const std::size_t colon = line.text.find(':');
+      if (colon == std::string_view::npos || colon == 0) return;
+      const std::string_view name = trim(line.text.substr(0, colon));
+      if (name.empty()) return;
+      for (char c : name)
+        if (c < 33 || c > 126) return;  // RFC 5322 §2.2: printable US-ASCII except colon
+      value_start = static_cast<std::size_t>(line.text.data() - section.data()) + colon + 1;
+      fields.push_back({name, {}});
+    }
+    const std::size_t value_end = static_cast<std::size_t>(line.text.data() - section.data()) + line.text.size();
+    fields.back().lines = section.substr(value_start, value_end - value_start);
+  }
+  fields_ = std::move(fields);
+  ok_ = true;
+}
+
+std::string HeaderIndex::value_of(const Field& field) {
+  // One line (no LF inside): the value is the line after the colon, trimmed.
+  if (field.lines.find('\n') == std::string_view::npos) return std::string(trim(field.lines));
+  std::string value;  // continuation lines joined without their line endings (RFC 5322 §2.2.3)
+  for (std::size_t start = 0; start < field.lines.size();) {
+    const SectionLine line = line_at(field.lines, start);
+    value += line.text;
+    start = line.next;
+  }
+  return std::string(trim(value));
+}
+
+std::optional<std::string> HeaderIndex::get(std::string_view name) const {
+  for (const auto& field : fields_)
+    if (equals_ignoring_case(field.name, name)) return value_of(field);
+  return std::nullopt;
+}
+
+std::vector<std::string> HeaderIndex::get_all(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& field : fields_)
+    if (equals_ignoring_case(field.name, name)) values.push_back(value_of(field));
+  return values;
+}
+
+bool HeaderIndex::contains(std::string_view name) const {
+  for (const auto& field : fields_)
+    if (equals_ignoring_case(field.name, name)) return true;
+  return false;
+}
+
+std::size_t HeaderIndex::count(std::string_view name) const {
+  std::size_t found = 0;
+  for (const auto& field : fields_) found += equals_ignoring_case(field.name, name);
+  return found;
+}
+
 }  // namespace maillab::mail

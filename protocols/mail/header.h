@@ -53,4 +53,31 @@ class Headers {
 // Parses a header section (without the blank line), unfolding continuation lines. CRLF or bare LF.
 ParseResult<Headers> parse_headers(std::string_view section);
 
+// The header fields of a section as views into it, by parse_headers' rules (ok() exactly when
+// parse_headers succeeds, the same fields and values), for a host that asks a received message a
+// few questions (its Received count, Subject, a tracking field): one vector for the whole section,
+// where parse_headers makes a string per line, name and value. A value is unfolded and trimmed
+// only when asked for. The section must outlive the index.
+class HeaderIndex {
+ public:
+  explicit HeaderIndex(std::string_view section);
+
+  bool ok() const { return ok_; }
+  // As Headers::get, get_all and contains; nothing (none, false) when the section did not parse.
+  std::optional<std::string> get(std::string_view name) const;
+  std::vector<std::string> get_all(std::string_view name) const;
+  bool contains(std::string_view name) const;
+  std::size_t count(std::string_view name) const;
+
+ private:
+  struct Field {
+    std::string_view name;   // trimmed, as parse_headers names it
+    std::string_view lines;  // after the colon, through the end of its last continuation line
+  };
+  static std::string value_of(const Field& field);  // unfolded and trimmed (parse_headers' value)
+
+  std::vector<Field> fields_;
+  bool ok_ = false;
+};
+
 }  // namespace maillab::mail

@@ -38,6 +38,27 @@ std::string to_crlf(std::string_view text) {
   return result;
 }
 
+bool is_crlf(std::string_view text) {
+  // memchr over the CRs, then the LFs: each CR must have its LF right after it, and every LF a
+  // CR right before it; two scans at memchr speed, no copy.
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  std::size_t crs = 0;
+  for (const char* p = begin; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+    if (!p) break;
+    if (p + 1 == end || p[1] != '\n') return false;
+    ++crs;
+  }
+  std::size_t lfs = 0;
+  for (const char* p = begin; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (!p) break;
+    ++lfs;
+  }
+  return crs == lfs;  // every CR is followed by a LF, so equal counts leave no bare LF
+}
+
 std::vector<std::string> split_lines(std::string_view text) {
   std::vector<std::string> lines;
   std::size_t start = 0;

@@ -17,6 +17,9 @@ std::string_view trim(std::string_view text);  // spaces and tabs (RFC 5322 WSP)
 
 // Rewrites every line ending (CRLF, bare LF, bare CR) as CRLF: the canonical form of RFC 5322 §2.1.
 std::string to_crlf(std::string_view text);
+// Whether every line ending is already CRLF (no bare LF, no bare CR): to_crlf would give the
+// text back unchanged, so a caller that owns the text may keep it and skip the copy.
+bool is_crlf(std::string_view text);
 
 // Splits on CRLF (or bare LF); the last line is kept even without a line ending.
 std::vector<std::string> split_lines(std::string_view text);

@@ -76,7 +76,11 @@ std::string dot_stuff(std::string_view message) {
 }
 
 ClientSession::ClientSession(ClientOptions options, Envelope envelope, std::string message)
-    : options_(std::move(options)), envelope_(std::move(envelope)), message_(mail::to_crlf(message)) {
+    : options_(std::move(options)),
+      envelope_(std::move(envelope)),
+      // The MTA hands over messages it keeps in CRLF form: taking the text as it is saves a copy
+      // of every message at every attempt (to_crlf rewrites only what is not CRLF).
+      message_(mail::is_crlf(message) ? std::move(message) : mail::to_crlf(message)) {
   if (!message_.empty() && !message_.ends_with("\r\n")) message_ += "\r\n";
   tls_ = options_.tls_active;
   for (const auto& address : envelope_.recipients) {

@@ -133,3 +133,48 @@ TEST_CASE("random bytes never crash the message, address and DSN parsers", "[mai
     }
   }
 }
+
+TEST_CASE("HeaderIndex agrees with parse_headers on every short mix of names, colons, spaces and line ends",
+          "[mail][header]") {
+  // Every string of length 0..7 over {'\r', '\n', ' ', '\t', 'a', ':'}: ~335,000 sections, with
+  // folded, empty, nameless and bare-CR lines; both must fail together or give the same values.
+  const char alphabet[] = {'\r', '\n', ' ', '\t', 'a', ':'};
+  std::size_t parsed = 0;
+  for (std::size_t length = 0; length <= 7; ++length) {
+    std::size_t count = 1;
+    for (std::size_t i = 0; i < length; ++i) count *= 6;
+    for (std::size_t n = 0; n < count; ++n) {
+      std::string section;
+      for (std::size_t i = 0, k = n; i < length; ++i, k /= 6) section += alphabet[k % 6];
+      const auto headers = parse_headers(section);
+      const HeaderIndex index(section);
+      REQUIRE(index.ok() == headers.ok());
+      if (!headers.ok()) {
+        CHECK_FALSE(index.get("a"));
+        continue;
+      }
+      ++parsed;
+      INFO("section of length " << length << ", number " << n);
+      CHECK(index.get("A") == headers.value().get("A"));
+      CHECK(index.get_all("a") == headers.value().get_all("a"));
+      CHECK(index.count("a") == headers.value().get_all("a").size());
+      CHECK(index.contains("a") == headers.value().contains("a"));
+    }
+  }
+  CHECK(parsed > 1000);  // the table reaches sections that parse, not only failures
+}
+
+TEST_CASE("HeaderIndex unfolds and trims a value only as parse_headers does", "[mail][header]") {
+  const std::string section =
+      "Received: from a\r\n\tby b\r\nSubject:  folded\r\n  twice \r\n\r\n more\r\nreceived: c\r\nX-Empty:\r\n";
+  const HeaderIndex index(section);
+  REQUIRE(index.ok());
+  CHECK(index.count("RECEIVED") == 2);
+  CHECK(index.get("subject") == parse_headers(section).value().get("Subject"));
+  CHECK(index.get("Subject") == "folded  twice  more");
+  CHECK(index.get_all("Received") == std::vector<std::string>{"from a\tby b", "c"});
+  CHECK(index.get("X-Empty") == "");
+  CHECK_FALSE(index.get("Date"));
+  CHECK_FALSE(HeaderIndex(" starts folded\r\nSubject: x\r\n").ok());
+  CHECK_FALSE(HeaderIndex("Subject: x\r\nno colon\r\n").get("Subject"));
+}

@@ -38,9 +38,13 @@ TEST_CASE("to_crlf turns CRLF, bare LF and bare CR into one CRLF each", "[mail][
   CHECK(to_crlf("\r\n\r\n") == "\r\n\r\n");
   CHECK(to_crlf("\n\n\r") == "\r\n\r\n\r\n");
   CHECK(to_crlf("end\r") == "end\r\n");
+  CHECK(is_crlf(std::string_view()));
+  CHECK(is_crlf("a\r\nb\r\n"));
+  CHECK_FALSE(is_crlf("a\r\nb\n"));
+  CHECK_FALSE(is_crlf("end\r"));
 }
 
-TEST_CASE("to_crlf agrees with the plain rewrite on every short mix of CR, LF and text", "[mail][text]") {
+TEST_CASE("to_crlf and is_crlf agree with the plain rewrite on every short mix of CR, LF and text", "[mail][text]") {
   // Every string of length 0..7 over {'\r', '\n', 'x'}: 3,280 of them.
   const char alphabet[] = {'\r', '\n', 'x'};
   for (std::size_t length = 0; length <= 7; ++length) {
@@ -51,6 +55,8 @@ TEST_CASE("to_crlf agrees with the plain rewrite on every short mix of CR, LF an
       for (std::size_t i = 0, k = n; i < length; ++i, k /= 3) text += alphabet[k % 3];
       INFO("text of length " << length << ", number " << n);
       CHECK(to_crlf(text) == reference_to_crlf(text));
+      // is_crlf says exactly when the rewrite would change nothing (callers then skip it).
+      CHECK(is_crlf(text) == (reference_to_crlf(text) == text));
     }
   }
 }

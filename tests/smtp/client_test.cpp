@@ -244,6 +244,21 @@ TEST_CASE("client: dot-stuffing", "[smtp][client]") {
   CHECK(dot_stuff("lf\n.dot\n") == "lf\r\n..dot\r\n.\r\n");
 }
 
+TEST_CASE("client: the message goes out in CRLF form whether it came in CRLF, bare LF or bare CR", "[smtp][client]") {
+  // A CRLF message is taken as it is (no rewrite); any other line ending is still rewritten.
+  const char* messages[] = {"Subject: t\r\n\r\n.dot\r\nend", "Subject: t\n\n.dot\nend\n",
+                            "Subject: t\r\r.dot\rend", "Subject: t\r\n\n.dot\r\nend\r"};
+  for (const char* message : messages) {
+    INFO(message);
+    ClientSession client(ClientOptions{.hostname = "relay.example.org"}, Envelope{"a@example.org", {"b@example.net"}},
+                         message);
+    client.handle_bytes("220 mx.example.net ESMTP\r\n");
+    client.handle_bytes(ehlo_pipelining);
+    client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n");
+    CHECK(client.poll_output().ends_with("DATA\r\nSubject: t\r\n\r\n..dot\r\nend\r\n.\r\n"));
+  }
+}
+
 TEST_CASE("client: junk from the server is a temporary failure, not a crash", "[smtp][client]") {
   ClientSession client = make_client({"bob@example.net"});
   client.handle_bytes("HTTP/1.1 400 Bad Request\r\n");

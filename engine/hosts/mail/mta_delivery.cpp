@@ -322,7 +322,8 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
               peer);
   std::weak_ptr<bool> alive = alive_;
   job->attempts.push_back(SmtpClientAttempt::start(
-      *host_, target.endpoint, options, envelope, entry->message, config_.command_timeout, entry->ledger_id,
+      *host_, target.endpoint, std::move(options), std::move(envelope), entry->message, config_.command_timeout,
+      entry->ledger_id,
       [this, alive, job, target](const AttemptResult& result) {
         if (alive.expired() || job->epoch != epoch_ || result.interrupted) return;
         attempt_finished(job, target, result);
