@@ -5,6 +5,8 @@
 #include "protocols/common/ascii_case.h"
 #include "protocols/mail/text.h"
 
+#include <utility>
+
 namespace maillab::smtp {
 
 std::string_view to_string(ServerState state) {
@@ -192,7 +194,8 @@ void ServerSession::handle_data_line(std::string_view line) {
       enter_state(ServerState::ready);
     } else {
       enter_state(ServerState::waiting_message_verdict);
-      request_verdict(MessageVerdictNeeded{envelope_, message_, session_});
+      received_ = std::make_shared<const std::string>(std::exchange(message_, {}));
+      request_verdict(MessageVerdictNeeded{envelope_, received_, session_});
     }
     return;
   }
@@ -250,7 +253,8 @@ void ServerSession::apply_verdict(Reply reply) {
     case ServerState::waiting_message_verdict:
       send(reply);
       if (accepted) {
-        events_.push_back(MessageAccepted{envelope_, std::move(message_), session_, reply});
+        // The transaction ends here (reset below): its envelope and text move into the event.
+        events_.push_back(MessageAccepted{std::move(envelope_), std::move(received_), session_, reply});
       } else {
         events_.push_back(MessageRefused{envelope_, reply, session_});
       }
@@ -290,6 +294,7 @@ void ServerSession::reset_transaction() {
   pending_recipient_.clear();
   pending_recipient_dsn_ = {};
   message_.clear();
+  received_.reset();
   message_too_big_ = false;
   message_line_too_long_ = false;
 }

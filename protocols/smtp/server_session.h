@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 #include <deque>
+#include <memory>
 #include <variant>
 
 #include "protocols/common/event_queue.h"
@@ -81,14 +82,19 @@ struct RecipientVerdictNeeded {  // RCPT TO: e.g. 550 5.1.1 unknown user, 554 5.
   std::size_t recipients_accepted = 0;  // before this one
   SessionInfo session;
 };
+// The text of one received message, unstuffed, CRLF line endings, ending with CRLF. Shared, not
+// copied: the verdict may come long after the end of DATA (a policy waits for DNS) and after the
+// connection and its session are gone, so the event owns the text rather than viewing the
+// session's buffer; MessageAccepted hands on the very same text, one copy per message.
+using SharedMessage = std::shared_ptr<const std::string>;
 struct MessageVerdictNeeded {  // end of DATA: e.g. 250 queued, 550 5.7.1 DMARC, 552 5.2.2 quota
   Envelope envelope;
-  std::string message;  // unstuffed, CRLF line endings, ends with CRLF
+  SharedMessage message;
   SessionInfo session;
 };
 struct MessageAccepted {  // the caller's verdict was 2xx: the MTA is now responsible (§6.1)
   Envelope envelope;
-  std::string message;
+  SharedMessage message;  // the text the verdict was asked about
   SessionInfo session;
   Reply reply;
 };
@@ -241,7 +247,8 @@ class ServerSession {
   std::size_t recipients_attempted_ = 0;
   std::string pending_recipient_;
   RecipientDsn pending_recipient_dsn_;
-  std::string message_;
+  std::string message_;  // the DATA lines so far
+  SharedMessage received_;  // message_ once the final "." came, while its verdict is pending
   bool message_too_big_ = false;
   bool message_line_too_long_ = false;
   std::string auth_login_user_;

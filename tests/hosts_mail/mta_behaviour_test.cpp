@@ -4,6 +4,7 @@
 
 #include "engine/hosts/mail/mta_policy.h"
 #include "engine/hosts/mail/mta_service.h"
+#include "tests/support/mail_access_world.h"
 #include "tests/support/worlds.h"
 #include "protocols/mail/message.h"
 
@@ -54,7 +55,69 @@ class StampPolicy : public engine::MtaPolicy {
   int signed_count = 0;
 };
 
+// A message check that answers 10 s later (as one waiting for DNS would) and only then reads the
+// message it was asked about: the text must still be there, whatever became of the connection.
+class SlowMessagePolicy : public engine::MtaPolicy {
+ public:
+  std::string_view name() const override { return "slow"; }
+  void check_message(engine::Host& host, const engine::MessageCheck& check,
+                     std::function<void(engine::PolicyVerdict)> done) override {
+    ++asked;
+    host.simulator().schedule_in(seconds(10), [this, &check, done] {
+      read_late = *check.message;
+      done({});
+    });
+  }
+  int asked = 0;
+  std::string read_late;
+};
+
 }  // namespace
+
+TEST_CASE("a client that leaves while its message waits for a policy: the policy still reads the message, nothing is "
+          "queued, and the next client is served",
+          "[hosts_mail][policy]") {
+  auto world = testing::load_text(two_servers("  []\n"));
+  auto policy = std::make_shared<SlowMessagePolicy>();
+  auto& mta = testing::service<engine::MtaService>(*world, "mail.example.com");
+  mta.add_policy(policy);
+  engine::Host& laptop = testing::host(*world, "alice-laptop");
+  const engine::Endpoint server{*engine::parse_address("10.0.3.25"), 25};
+  testing::LineClient leaver(laptop, server);
+  world->simulator.run_until(seconds(1));
+  REQUIRE(leaver.heard("220 "));
+  leaver.send("EHLO laptop.example.com");
+  leaver.send("MAIL FROM:<someone@example.net>");
+  leaver.send("RCPT TO:<carol@example.com>");
+  leaver.send("DATA");
+  world->simulator.run_until(seconds(2));
+  REQUIRE(leaver.heard("354 "));
+  leaver.send("Subject: gone\r\n\r\nwaiting for a verdict\r\n.");
+  world->simulator.run_until(seconds(3));
+  REQUIRE(policy->asked == 1);
+  leaver.connection->close();  // the client gives up while the verdict is pending
+  world->simulator.run_until(seconds(5));
+  REQUIRE(leaver.closed);  // both directions closed: the server's connection is gone, no verdict yet
+  REQUIRE(policy->read_late.empty());
+  world->simulator.run_until(seconds(20));
+  CHECK(policy->read_late == "Subject: gone\r\n\r\nwaiting for a verdict\r\n");
+  CHECK(testing::records(*world, TraceKind::mail, "mail.example.com", "accepted from").empty());
+  CHECK(testing::mailbox(*world, "mail.example.com", "carol").empty());
+  CHECK_FALSE(leaver.heard("250 2.0.0"));
+
+  testing::LineClient next(laptop, server);  // the MTA goes on: the next message gets its 250
+  world->simulator.run_until(seconds(21));
+  next.send("EHLO laptop.example.com");
+  next.send("MAIL FROM:<someone@example.net>");
+  next.send("RCPT TO:<carol@example.com>");
+  next.send("DATA");
+  world->simulator.run_until(seconds(22));
+  next.send("Subject: stayed\r\n\r\nwaited\r\n.");
+  world->simulator.run_until(seconds(40));
+  CHECK(policy->read_late == "Subject: stayed\r\n\r\nwaited\r\n");
+  CHECK(next.heard("250 2.0.0 Ok: queued as "));
+  CHECK(testing::mailbox(*world, "mail.example.com", "carol").size() == 1);
+}
 
 TEST_CASE("a crash loses the attempt in flight, not the queue, it is retried after the restart", "[hosts_mail][crash]") {
   auto world = testing::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +

@@ -97,7 +97,7 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
     if (auto* typed = std::get_if<MessageAccepted>(&event)) accepted.push_back(*typed);
   }
   REQUIRE(accepted.size() == 1);
-  CHECK(accepted[0].message == message);  // stuffed by the client, unstuffed by the server
+  CHECK(*accepted[0].message == message);  // stuffed by the client, unstuffed by the server
   CHECK(accepted[0].envelope.recipients == std::vector<std::string>{"bob@example.net"});
   CHECK(accepted[0].session.tls);
   CHECK(accepted[0].session.helo == "relay.example.org");

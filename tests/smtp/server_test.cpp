@@ -37,7 +37,7 @@ TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][serve
   REQUIRE(accepted.size() == 1);
   CHECK(accepted[0].envelope.reverse_path == "alice@example.org");
   CHECK(accepted[0].envelope.recipients == std::vector<std::string>{"bob@example.net", "carol@example.net"});
-  CHECK(accepted[0].message == "Subject: hi\r\n\r\nHello Bob\r\n");
+  CHECK(*accepted[0].message == "Subject: hi\r\n\r\nHello Bob\r\n");
   CHECK(accepted[0].session.helo == "client.example.org");
   CHECK(accepted[0].session.client_address == "192.0.2.10");
   CHECK(accepted[0].session.esmtp);
@@ -86,10 +86,36 @@ TEST_CASE("server: pipelined MAIL/RCPT/RCPT/DATA in one handle_bytes, verdicts a
   CHECK(harness.send("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n").empty());
   auto pending = harness.events_of<MessageVerdictNeeded>();
   REQUIRE(pending.size() == 1);
-  CHECK(pending[0].message == "Subject: x\r\n\r\nbody\r\n");
+  CHECK(*pending[0].message == "Subject: x\r\n\r\nbody\r\n");
   harness.server.decide(make_reply(250, "2.0.0", "Ok: queued as 4F2A"));
   CHECK(harness.output() == "250 2.0.0 Ok: queued as 4F2A\r\n221 2.0.0 mx.example.net Service closing transmission channel\r\n");
-  CHECK(harness.events_of<MessageAccepted>().size() == 1);
+  REQUIRE(harness.events_of<MessageAccepted>().size() == 1);
+  // One text for the verdict and the acceptance: the same shared copy, not a copy of it.
+  CHECK(harness.events_of<MessageAccepted>()[0].message == pending[0].message);
+}
+
+TEST_CASE("server: a message waiting for its verdict outlives the session that received it", "[smtp][server]") {
+  // The engine may hear the verdict after the connection (and its session) went away: the event
+  // owns the text, so a policy still reads it then.
+  MessageVerdictNeeded pending;
+  {
+    ServerDriver harness(relay_options(), false);
+    harness.hello();
+    harness.send("MAIL FROM:<a@example.org>\r\n");
+    harness.server.accept();
+    harness.send("RCPT TO:<b@example.net>\r\n");
+    harness.server.accept();
+    harness.send("DATA\r\nSubject: kept\r\n\r\nbody\r\n.\r\n");
+    REQUIRE(harness.server.state() == ServerState::waiting_message_verdict);
+    auto waiting = harness.events_of<MessageVerdictNeeded>();
+    REQUIRE(waiting.size() == 1);
+    pending = std::move(waiting[0]);
+    harness.server.handle_close();
+    harness.events.clear();
+  }
+  REQUIRE(pending.message);
+  CHECK(*pending.message == "Subject: kept\r\n\r\nbody\r\n");
+  CHECK(pending.message.use_count() == 1);  // neither the session nor its events hold it now
 }
 
 TEST_CASE("server: a synchronous policy decides without waiting", "[smtp][server]") {
@@ -121,7 +147,7 @@ TEST_CASE("server: dot-unstuffing and the lone-dot line", "[smtp][server]") {
   CHECK(harness.send("Subject: dots\r\n\r\n..leading dot\r\n..\r\n...\r\nlast\r\n.\r\n") == "250 2.0.0 Ok: queued\r\n");
   auto accepted = harness.events_of<MessageAccepted>();
   REQUIRE(accepted.size() == 1);
-  CHECK(accepted[0].message == "Subject: dots\r\n\r\n.leading dot\r\n.\r\n..\r\nlast\r\n");
+  CHECK(*accepted[0].message == "Subject: dots\r\n\r\n.leading dot\r\n.\r\n..\r\nlast\r\n");
 }
 
 TEST_CASE("server: bare LF does not end DATA (no SMTP smuggling)", "[smtp][server]") {
@@ -144,7 +170,7 @@ TEST_CASE("server: partial lines split across handle_bytes calls, byte by byte",
   for (char c : dialogue) output += split.send(std::string(1, c));
   CHECK(output == expected);
   CHECK(split.events_of<MessageAccepted>().size() == 1);
-  CHECK(split.events_of<MessageAccepted>()[0].message == "Subject: split\r\n\r\nbody line\r\n");
+  CHECK(*split.events_of<MessageAccepted>()[0].message == "Subject: split\r\n\r\nbody line\r\n");
   // A CRLF split between two calls.
   ServerDriver crlf(relay_options());
   CHECK(crlf.send("NOOP\r").empty());

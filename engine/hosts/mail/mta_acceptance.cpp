@@ -23,14 +23,21 @@ std::string domain_of(std::string_view address) {
   return domain;
 }
 
-std::optional<std::string> header_of(const std::string& message, std::string_view name) {
-  auto headers = mail::parse_headers(mail::header_section(message));
-  if (!headers.ok()) return std::nullopt;
-  return headers.value().get(name);
+// Does a line of the header section start a "Name:" field (as remove_header finds them)?
+bool has_field_line(std::string_view section, std::string_view name) {
+  for (std::size_t at = 0; at < section.size();) {
+    std::size_t end = section.find('\n', at);
+    end = end == std::string_view::npos ? section.size() : end + 1;
+    const std::string_view line = section.substr(at, end - at);
+    if (line.size() > name.size() && line[name.size()] == ':' && mail::starts_with_ignoring_case(line, name))
+      return true;
+    at = end;
+  }
+  return false;
 }
 
 // Removes every "Name:" field (with its continuation lines) from the header section.
-std::string remove_header(const std::string& message, std::string_view name) {
+std::string remove_header(std::string_view message, std::string_view name) {
   const std::string_view section = mail::header_section(message);
   std::string out;
   std::size_t at = 0;
@@ -47,11 +54,6 @@ std::string remove_header(const std::string& message, std::string_view name) {
   }
   out.append(message.substr(section.size()));
   return out;
-}
-
-std::size_t count_header(const std::string& message, std::string_view name) {
-  auto headers = mail::parse_headers(mail::header_section(message));
-  return headers.ok() ? headers.value().get_all(name).size() : 0;
 }
 
 smtp::Reply ok(int code, std::string_view status, std::string_view text) { return smtp::make_reply(code, status, text); }
@@ -102,6 +104,10 @@ void MtaService::verdict_sender(SmtpServerConnection& connection, const smtp::Se
 
 void MtaService::check_sender_policies(SmtpServerConnection& connection, const smtp::SenderVerdictNeeded& request,
                                        std::function<void(smtp::Reply)> decide) {
+  if (policies_.empty()) {  // what the chain below ends in with no policy, without its copies
+    connection.transaction().mail_from_verdicts.clear();
+    return decide(ok(250, "2.1.0", "Ok"));
+  }
   const std::string& sender = request.reverse_path;
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
   auto check = std::make_shared<MailFromCheck>(MailFromCheck{request.session, sender});
@@ -173,10 +179,11 @@ smtp::Reply MtaService::accept_recipient(const smtp::RecipientVerdictNeeded& req
   return ok(250, "2.1.5", text);
 }
 
-std::optional<smtp::Reply> MtaService::refuse_before_policies(const smtp::MessageVerdictNeeded& request) {
+std::optional<smtp::Reply> MtaService::refuse_before_policies(const smtp::MessageVerdictNeeded& request,
+                                                              const mail::HeaderIndex& fields) {
   // RFC 5321 §6.3: a message that has passed through hop_limit servers is in a loop (a forward
   // that points back, two MX records naming each other); refuse it so it is bounced, not relayed.
-  const std::size_t hops = count_header(request.message, "Received");
+  const std::size_t hops = fields.count("Received");
   if (hops >= config_.hop_limit)
     return ok(554, "5.4.6", "Too many hops: the message has " + std::to_string(hops) +
                                 " Received lines (hop_limit " + std::to_string(config_.hop_limit) +
@@ -191,7 +198,7 @@ std::optional<smtp::Reply> MtaService::refuse_before_policies(const smtp::Messag
       continue;
     }
     any_local = true;
-    if (!mailboxes->has_recipient(recipient) || mailboxes->has_room_for(recipient, request.message.size()))
+    if (!mailboxes->has_recipient(recipient) || mailboxes->has_room_for(recipient, request.message->size()))
       any_fits = true;
   }
   if (!any_local || any_fits) return std::nullopt;
@@ -202,9 +209,18 @@ std::optional<smtp::Reply> MtaService::refuse_before_policies(const smtp::Messag
 
 void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::MessageVerdictNeeded& request,
                                  std::function<void(smtp::Reply)> decide) {
-  if (auto refusal = refuse_before_policies(request)) return decide(*refusal);
+  // The header fields are read here once, for these checks and for message_accepted after them.
+  SmtpServerConnection::Transaction& transaction = connection.transaction();
+  transaction.message = request.message;
+  const mail::HeaderIndex& fields = transaction.headers.emplace(mail::header_section(*request.message));
+  if (auto refusal = refuse_before_policies(request, fields)) return decide(*refusal);
+  if (policies_.empty()) {  // what the chain below ends in with no policy, without its copies
+    std::vector<PolicyVerdict> none;
+    return decide(queue_checked_message(connection, none));
+  }
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
-  auto message = std::make_shared<std::string>(request.message);
+  // The policies may answer after the connection is gone: they keep the shared text alive.
+  smtp::SharedMessage message = request.message;
   auto from_verdicts = std::make_shared<std::vector<PolicyVerdict>>(connection.transaction().mail_from_verdicts);
   auto check = std::make_shared<MessageCheck>(MessageCheck{request.session, request.envelope, message.get(),
                                                            from_verdicts.get()});
@@ -220,56 +236,51 @@ void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::M
         if (!verdicts.empty() && verdicts.back().reply.code >= 400) return decide(verdicts.back().reply);
         auto self = weak.lock();
         if (!self || alive.expired()) return;
-        PolicyVerdict merged;
-        for (auto& verdict : verdicts) {
-          for (auto& header : verdict.prepend_headers) merged.prepend_headers.push_back(header);
-          if (!verdict.folder.empty()) merged.folder = verdict.folder;
-        }
-        self->transaction().message_verdict = std::move(merged);
-        self->transaction().queue_id = queue_.next_queue_id();
-        decide(ok(250, "2.0.0", "Ok: queued as " + self->transaction().queue_id));
+        decide(queue_checked_message(*self, verdicts));
       });
+}
+
+smtp::Reply MtaService::queue_checked_message(SmtpServerConnection& connection, std::vector<PolicyVerdict>& verdicts) {
+  PolicyVerdict merged;
+  for (auto& verdict : verdicts) {
+    for (auto& header : verdict.prepend_headers) merged.prepend_headers.push_back(header);
+    if (!verdict.folder.empty()) merged.folder = verdict.folder;
+  }
+  connection.transaction().message_verdict = std::move(merged);
+  connection.transaction().queue_id = queue_.next_queue_id();
+  return ok(250, "2.0.0", "Ok: queued as " + connection.transaction().queue_id);
 }
 
 void MtaService::Stamped::prepend(std::string_view name, std::string_view value) {
   above.insert(0, mail::fold_header_line(name, value));  // what mail::prepend_header writes
 }
 
-namespace {
-
-// A message's header fields, or nothing when its header section does not parse (then it has
-// none of them, as header_of says).
-std::optional<mail::Headers> parse_header_section(std::string_view message) {
-  auto headers = mail::parse_headers(mail::header_section(message));
-  if (!headers.ok()) return std::nullopt;
-  return std::move(headers).value();
-}
-
-}  // namespace
-
 std::string MtaService::ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
-                                      Stamped& message) {
+                                      const mail::HeaderIndex& fields, Stamped& message) {
   // Carried from one of our MTAs, or a new message entering the system — with the id its
   // simulated sender reserved, if the ledger confirms it did (a header from anywhere else is
   // never trusted: the ledger knows which ids it gave out).
-  std::optional<mail::Headers> parsed = parse_header_section(accepted.message);
-  // What message_accepted asks about `below`, read from its one parse.
-  auto read_fields = [&message](const std::optional<mail::Headers>& fields) {
-    message.subject = fields ? fields->get("Subject") : std::nullopt;
-    message.has_date = fields && fields->get("Date");
-    message.has_message_id = fields && fields->get("Message-ID");
+  const std::string_view text = *accepted.message;
+  // What message_accepted asks about `below`.
+  auto read_fields = [&message](const mail::HeaderIndex& read) {
+    message.subject = read.get("Subject");
+    message.has_date = read.contains("Date");
+    message.has_message_id = read.contains("Message-ID");
   };
-  const std::string carried = parsed ? parsed->get(tracking_header).value_or("") : "";
+  const std::string carried = fields.get(tracking_header).value_or("");
+  message.below = text;
   if (connection.peer_is_mta() && !carried.empty()) {
-    message.below = accepted.message;
-    read_fields(parsed);
+    read_fields(fields);
     return carried;
   }
-  message.below = remove_header(accepted.message, tracking_header);
-  // The removal takes the tracking field alone, so the fields read below are the first parse's;
-  // parsed again only when the first parse failed.
-  if (!parsed) parsed = parse_header_section(message.below);
-  read_fields(parsed);
+  if (has_field_line(mail::header_section(text), tracking_header)) {
+    message.below_without_tracking = remove_header(text, tracking_header);
+    message.below = message.below_without_tracking;
+  }
+  // The removal takes the tracking field alone, so the fields read below are the first read's;
+  // read again only when the first read failed.
+  if (fields.ok()) read_fields(fields);
+  else read_fields(mail::HeaderIndex(mail::header_section(message.below)));
   std::string ledger_id = ledger_.accept(accepted.envelope.reverse_path, message.subject.value_or(""),
                                          accepted.envelope.recipients, host_->simulator().now(), carried);
   message.prepend(tracking_header, ledger_id);
@@ -287,8 +298,15 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   const Time now = host_->simulator().now();
   const smtp::SessionInfo& session = accepted.session;
   const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
+  // The fields verdict_message read from this very text, or (a session asked no verdict of this
+  // MTA, as when its synchronous policy decided) read now.
+  const SmtpServerConnection::Transaction& transaction = connection.transaction();
+  std::optional<mail::HeaderIndex> read_now;
+  const mail::HeaderIndex& fields = transaction.message == accepted.message && transaction.headers
+                                        ? *transaction.headers
+                                        : read_now.emplace(mail::header_section(*accepted.message));
   Stamped stamped;
-  const std::string ledger_id = ledger_id_for(connection, accepted, stamped);
+  const std::string ledger_id = ledger_id_for(connection, accepted, fields, stamped);
   if (submitted) add_missing_submission_headers(stamped, now);
   // RFC 5321 §4.4: every SMTP server that takes a message prepends a Received line.
   const std::string queue_id =
@@ -306,6 +324,7 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   const PolicyVerdict& verdict = connection.transaction().message_verdict;
   prepend_policy_fields(verdict);
   std::string message = std::move(stamped.above);
+  message.reserve(message.size() + stamped.below.size());
   message += stamped.below;
 
   std::string how = std::string(smtp::to_string(session.mode)) + " port" +
@@ -329,7 +348,8 @@ std::string MtaService::inject(std::string sender, std::vector<std::string> reci
                                std::string ledger_id) {
   const Time now = host_->simulator().now();
   if (ledger_id.empty()) {
-    ledger_id = ledger_.accept(sender, header_of(message, "Subject").value_or(""), recipients, now);
+    ledger_id = ledger_.accept(sender, mail::HeaderIndex(mail::header_section(message)).get("Subject").value_or(""),
+                               recipients, now);
     message = mail::prepend_header(message, tracking_header, ledger_id);
   }
   record_mail(*host_, ledger_id, "accepted from a program on " + host_->name() + ": <" + sender + "> to " +
@@ -375,7 +395,9 @@ void MtaService::enqueue_report(const std::string& report_id, const std::string&
 void MtaService::enqueue(QueueRequest request) {
   const Time now = host_->simulator().now();
   const smtp::Envelope* dsn = request.dsn;
-  for (auto& split : split_by_destination(request.recipients)) {
+  std::vector<Split> splits = split_by_destination(request.recipients);
+  for (auto& split : splits) {
+    const bool last = &split == &splits.back();  // the last entry takes the text, the others a copy
     QueueEntry entry;
     entry.queue_id = std::move(request.first_queue_id);
     request.first_queue_id.clear();
@@ -396,7 +418,7 @@ void MtaService::enqueue(QueueRequest request) {
           if (dsn->recipients[index] == recipient) queued_recipient.dsn = dsn->dsn_for(index);
       entry.recipients.push_back(std::move(queued_recipient));
     }
-    entry.message = request.message;
+    entry.message = last ? std::move(request.message) : request.message;
     entry.folder = request.folder;
     entry.submitted_here = request.submitted_here;
     entry.own_report = request.own_report;

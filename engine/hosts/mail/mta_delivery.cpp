@@ -46,9 +46,8 @@ bool delivered_before(const MailLedger& ledger, const std::string& id, const std
 
 // Does the header section hold "Delivered-To: <address>" (any case)?
 bool was_delivered_to(const std::string& message, std::string_view address) {
-  auto headers = mail::parse_headers(mail::header_section(message));
-  if (!headers.ok()) return false;
-  for (const auto& value : headers.value().get_all("Delivered-To"))
+  const mail::HeaderIndex headers(mail::header_section(message));
+  for (const auto& value : headers.get_all("Delivered-To"))
     if (mail::equals_ignoring_case(mail::trim(value), address)) return true;
   return false;
 }

@@ -148,20 +148,27 @@ class MtaService : public Service {
                              std::function<void(smtp::Reply)> decide);
   // End of DATA, before the policies: a refusal for a looping message or one no local mailbox
   // has room for; nothing when the policies may go on.
-  std::optional<smtp::Reply> refuse_before_policies(const smtp::MessageVerdictNeeded& request);
+  std::optional<smtp::Reply> refuse_before_policies(const smtp::MessageVerdictNeeded& request,
+                                                    const mail::HeaderIndex& fields);
+  // The checks passed: their header fields and folder kept for message_accepted, a queue id
+  // reserved; the 250 that says so.
+  smtp::Reply queue_checked_message(SmtpServerConnection& connection, std::vector<PolicyVerdict>& verdicts);
   // An accepted message being made ready for the queue: the fields this server adds collect in
   // `above`, each on top of the last (as prepending it would put it), and go in front of `below`
   // once; prepending them one by one copied the whole message per field.
   struct Stamped {
     std::string above;
-    std::string below;
+    // The received text (the event's), or below_without_tracking when a tracking field was cut.
+    std::string_view below;
+    std::string below_without_tracking;
     std::optional<std::string> subject;  // read from `below` in the one parse it gets
     bool has_date = false, has_message_id = false;
     void prepend(std::string_view name, std::string_view value);
   };
   // The accepted message's ledger id: carried from one of our MTAs, or given now (its tracking
   // header then goes above the message, any other copy of that header is removed from it).
-  std::string ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted, Stamped& message);
+  std::string ledger_id_for(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted,
+                            const mail::HeaderIndex& fields, Stamped& message);
   // RFC 6409 §8.2-8.3: the Date and Message-ID a submission server may add when missing.
   void add_missing_submission_headers(Stamped& message, Time now);
   // 250 for a recipient we take, unless greylisting holds this triplet back (450 4.7.1).

@@ -169,7 +169,7 @@ void SmtpServerConnection::handle_event(smtp::ServerEvent& event) {
   } else if (auto* recipient = std::get_if<smtp::RecipientVerdictNeeded>(&event)) {
     mta_.verdict_recipient(*this, *recipient, decider(true));
   } else if (auto* message = std::get_if<smtp::MessageVerdictNeeded>(&event)) {
-    record_smtp_data(host_, peer_name_, me, id_, message->message);
+    record_smtp_data(host_, peer_name_, me, id_, *message->message);
     mta_.verdict_message(*this, *message, decider(false));
   } else if (auto* accepted = std::get_if<smtp::MessageAccepted>(&event)) {
     mta_.message_accepted(*this, *accepted);

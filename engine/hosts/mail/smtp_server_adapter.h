@@ -15,6 +15,7 @@
 #include "engine/hosts/mail/mta_policy.h"
 #include "engine/hosts/mail/reverse_dns.h"
 #include "engine/net/host.h"
+#include "protocols/mail/header.h"
 #include "protocols/smtp/server_session.h"
 
 namespace maillab::engine {
@@ -29,6 +30,10 @@ class SmtpServerConnection : public std::enable_shared_from_this<SmtpServerConne
     PolicyVerdict message_verdict;  // headers to prepend and folder, from the message checks
     std::uint64_t declared_size = 0;  // SIZE= of MAIL FROM (RFC 1870), 0 when not given
     std::string queue_id;           // reserved when the message is about to be accepted
+    // The text the end-of-DATA verdict was asked about, and its header fields (views into it),
+    // read once there and used again when the message is accepted.
+    smtp::SharedMessage message;
+    std::optional<mail::HeaderIndex> headers;
   };
 
   SmtpServerConnection(MtaService& mta, Host& host, std::shared_ptr<StreamConnection> connection,
