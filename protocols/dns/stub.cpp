@@ -15,7 +15,11 @@ Message make_recursive_query(std::uint16_t id, const Name& name, RecordType type
 Result<Message> match_reply(const Message& query, std::span<const std::uint8_t> reply_bytes) {
   auto reply = decode_message(reply_bytes);
   if (!reply) return reply.error();
-  const Message& message = reply.value();
+  if (auto mismatch = reply_mismatch(query, reply.value())) return *mismatch;
+  return reply;
+}
+
+std::optional<Error> reply_mismatch(const Message& query, const Message& message) {
   if (!message.header.is_response) return make_error("not a response (QR clear)");
   if (message.header.id != query.header.id)
     return make_error("id " + std::to_string(message.header.id) + " does not match query id " +
@@ -23,7 +27,7 @@ Result<Message> match_reply(const Message& query, std::span<const std::uint8_t> 
   // FORMERR/NOTIMP replies may legitimately omit the question.
   if (!message.questions.empty() && message.questions != query.questions)
     return make_error("question does not match the query");
-  return reply;
+  return std::nullopt;
 }
 
 Name follow_cnames(const Message& response, const Name& name) {

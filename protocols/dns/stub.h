@@ -3,6 +3,7 @@
 // out what an MTA needs (RFC 5321 §5.1: MX list by preference, then addresses).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -18,6 +19,9 @@ Message make_recursive_query(std::uint16_t id, const Name& name, RecordType type
 // Decodes `reply_bytes` and checks it answers `query` (RFC 5452 §9.1: id and question match,
 // QR set). Errors for undecodable or non-matching replies; the rcode is not judged here.
 Result<Message> match_reply(const Message& query, std::span<const std::uint8_t> reply_bytes);
+// The same checks on a reply decoded already (one datagram tried against several queries is
+// decoded once): why it does not answer `query`, or nothing when it does.
+std::optional<Error> reply_mismatch(const Message& query, const Message& reply);
 
 struct MailExchanger {
   std::uint16_t preference = 0;

@@ -222,6 +222,15 @@ TEST_CASE("dns: stub helpers: recursive query, reply matching, MX and A extracti
   wrong_question.questions[0].type = RecordType::A;
   CHECK_FALSE(match_reply(query, encode_message(wrong_question)).ok());
   CHECK_FALSE(match_reply(query, encode_message(query)).ok());  // not a response
+  // The checks alone, on replies decoded already (the stub decodes a datagram once for all its
+  // waiting queries): the same verdicts.
+  CHECK_FALSE(reply_mismatch(query, reply).has_value());
+  CHECK(reply_mismatch(query, wrong_id).has_value());
+  CHECK(reply_mismatch(query, wrong_question).has_value());
+  CHECK(reply_mismatch(query, query).has_value());
+  Message no_question = make_response(query, Rcode::FORMERR);
+  no_question.questions.clear();  // FORMERR may omit the question
+  CHECK_FALSE(reply_mismatch(query, no_question).has_value());
 
   Message aliased = make_response(make_recursive_query(1, Name::literal("www.example.org"), RecordType::A), Rcode::NOERROR);
   aliased.answers.push_back(make_record(Name::literal("www.example.org"), 60, rdata::CNAME{Name::literal("web.example.net")}));

@@ -115,10 +115,14 @@ void StubResolver::on_retry_timer(std::uint16_t id) {
 }
 
 void StubResolver::on_datagram(const std::vector<std::uint8_t>& payload) {
+  // Decoded once, then held to each query waiting (RFC 5452 §9.1: id and question); the id
+  // first, which tells most of them apart without words for why.
+  if (pending_.empty()) return;  // a late duplicate or a stray
+  auto reply = dns::decode_message(payload);
+  if (!reply.ok()) return;
   for (const auto& pending : pending_) {
     if (pending->over_tcp) continue;  // its answer comes on the connection
-    auto reply = dns::match_reply(pending->query, payload);
-    if (!reply.ok()) continue;
+    if (pending->query.header.id != reply.value().header.id || dns::reply_mismatch(pending->query, reply.value())) continue;
     return on_reply(pending, std::move(reply).value(), false);
   }
   // Late duplicates (a retry's second answer) and strays are ignored, as a real stub does.
