@@ -5,7 +5,14 @@
 namespace maillab::dns {
 
 Zone::Zone(ResourceRecord soa) : origin_(soa.name), soa_(std::move(soa)) {
-  nodes_[origin_].push_back(soa_);
+  nodes_[make_name_type_key(origin_)].push_back(soa_);
+  add_name(origin_);
+}
+
+void Zone::add_name(const Name& owner) {
+  // Stops at the first name known already: the names above it are known too.
+  for (Name name = owner; names_.insert(make_name_type_key(name)).second && !name.is_root(); name = name.parent()) {
+  }
 }
 
 std::uint32_t Zone::negative_ttl() const { return std::min(soa_.ttl, soa_data().minimum); }
@@ -20,7 +27,12 @@ std::optional<Error> Zone::add(ResourceRecord record) {
     if (record == soa_) return std::nullopt;
     return make_error("zone " + origin_.to_text() + " already has an SOA");
   }
-  auto& records = nodes_[record.name];
+  auto node = nodes_.find(probe(record.name));
+  if (node == nodes_.end()) {
+    add_name(record.name);
+    node = nodes_.emplace(make_name_type_key(record.name), std::vector<ResourceRecord>{}).first;
+  }
+  auto& records = node->second;
   for (const auto& existing : records) {
     if (existing.type == record.type && existing.data == record.data) return std::nullopt;
     // RFC 1034 §3.6.2: a CNAME owner has no other data.
@@ -33,7 +45,7 @@ std::optional<Error> Zone::add(ResourceRecord record) {
 
 std::vector<ResourceRecord> Zone::find(const Name& name, RecordType type) const {
   std::vector<ResourceRecord> found;
-  auto node = nodes_.find(name);
+  auto node = nodes_.find(probe(name));
   if (node == nodes_.end()) return found;
   for (const auto& record : node->second)
     if (record.type == type) found.push_back(record);
@@ -41,20 +53,23 @@ std::vector<ResourceRecord> Zone::find(const Name& name, RecordType type) const 
 }
 
 std::vector<ResourceRecord> Zone::records_at(const Name& name) const {
-  auto node = nodes_.find(name);
+  auto node = nodes_.find(probe(name));
   return node == nodes_.end() ? std::vector<ResourceRecord>{} : node->second;
 }
 
-bool Zone::has_name(const Name& name) const {
-  // In canonical order a name's descendants follow it directly.
-  auto node = nodes_.lower_bound(name);
-  return node != nodes_.end() && node->first.is_subdomain_of(name);
-}
+bool Zone::has_name(const Name& name) const { return names_.find(probe(name)) != names_.end(); }
 
 std::vector<ResourceRecord> Zone::all_records() const {
-  std::vector<ResourceRecord> records{soa_};
+  // Owners in canonical order (RFC 4034 §6.1); no two differ in case only, so the order is total.
+  std::vector<const std::vector<ResourceRecord>*> nodes;
   for (const auto& [owner, node_records] : nodes_)
-    for (const auto& record : node_records)
+    if (!node_records.empty()) nodes.push_back(&node_records);
+  std::sort(nodes.begin(), nodes.end(), [](const auto* left, const auto* right) {
+    return left->front().name < right->front().name;
+  });
+  std::vector<ResourceRecord> records{soa_};
+  for (const auto* node_records : nodes)
+    for (const auto& record : *node_records)
       if (record.type != RecordType::SOA) records.push_back(record);
   return records;
 }

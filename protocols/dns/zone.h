@@ -3,11 +3,12 @@
 // Records under a delegation (NS below the apex) are the delegation and its glue, not
 // authoritative data; the answering code (authoritative.h) treats them so.
 
-#include <map>
+#include <unordered_set>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "protocols/dns/name_key.h"
 #include "protocols/dns/record.h"
 #include "protocols/dns/result.h"
 
@@ -45,7 +46,14 @@ class Zone {
  private:
   Name origin_;
   ResourceRecord soa_;
-  std::map<Name, std::vector<ResourceRecord>> nodes_;  // owner -> records, canonical order
+  // Owner -> its records in the order added, found by hashing the case-folded name (RFC 4343 §3)
+  // where a tree in canonical order compared it label by label: every query a server answers
+  // looks up several names. all_records() sorts what it lists.
+  NameTypeMap<std::vector<ResourceRecord>> nodes_;
+  // Every owner and every name above it up to the root: the names has_name() finds, empty
+  // non-terminals included (RFC 4592 §2.2.2).
+  std::unordered_set<NameTypeKey, NameTypeHash, NameTypeEqual> names_;
+  void add_name(const Name& owner);
 };
 
 // The zones one server is authoritative for.

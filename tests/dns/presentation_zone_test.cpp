@@ -1,6 +1,9 @@
 // Presentation (dig-like dump, one-line summaries) and the zone text form.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+
 #include "protocols/dns/authoritative.h"
 #include "protocols/dns/presentation.h"
 #include "protocols/dns/stub.h"
@@ -137,4 +140,51 @@ TEST_CASE("dns: zone set picks the deepest enclosing zone", "[dns][zone]") {
   CHECK(zones.find_zone(Name::literal("www.example.org"))->origin() == Name::literal("example.org"));
   CHECK(zones.find_zone(Name::literal("other.org"))->origin() == Name::literal("org"));
   CHECK(zones.find_zone(Name::literal("example.net")) == nullptr);
+}
+
+TEST_CASE("dns: a zone finds names, empty non-terminals and records without regard to case", "[dns][zone]") {
+  // Zone keeps its owners in a hash map (protocols/dns/name_key.h): held here to what a search
+  // through all the zone's records says, over random owners in mixed case.
+  std::mt19937 random(7);
+  const std::vector<std::string> labels = {"a", "Mail", "x", "NS", "b"};
+  auto random_name = [&](std::size_t most) {
+    std::string text;
+    const std::size_t count = random() % (most + 1);
+    for (std::size_t index = 0; index < count; ++index) {
+      std::string label = labels[random() % labels.size()];
+      for (auto& c : label)
+        if (random() % 2) c = static_cast<char>((c >= 'a' && c <= 'z') ? c - 32 : ((c >= 'A' && c <= 'Z') ? c + 32 : c));
+      text += label + ".";
+    }
+    return Name::from_text(text + "Example.org.").value();
+  };
+  Zone zone(make_record(Name::literal("example.org"), 3600,
+                        rdata::SOA{Name::literal("ns.example.org"), Name::literal("h.example.org"), 1, 2, 3, 4, 5}));
+  std::vector<ResourceRecord> added{zone.soa()};
+  for (int step = 0; step < 200; ++step) {
+    ResourceRecord record = make_record(random_name(3), 60, rdata::A{static_cast<std::uint32_t>(random() % 3)});
+    if (!zone.add(record)) {
+      bool duplicate = std::any_of(added.begin(), added.end(), [&](const ResourceRecord& known) {
+        return known.name == record.name && known.data == record.data;
+      });
+      if (!duplicate) added.push_back(record);
+    }
+  }
+  for (int probe = 0; probe < 300; ++probe) {
+    const Name name = probe % 10 == 0 ? Name::literal("org") : random_name(4);
+    INFO(name.to_text());
+    const bool exists = std::any_of(added.begin(), added.end(),
+                                    [&](const ResourceRecord& record) { return record.name.is_subdomain_of(name); });
+    CHECK(zone.has_name(name) == exists);
+    std::vector<ResourceRecord> owned;
+    for (const auto& record : added)
+      if (record.name == name && record.type == RecordType::A) owned.push_back(record);
+    CHECK(zone.find(name, RecordType::A) == owned);
+  }
+  // all_records: the SOA, then owners in canonical order, each owner's records in the order added.
+  std::vector<ResourceRecord> expected(added.begin() + 1, added.end());
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const ResourceRecord& left, const ResourceRecord& right) { return left.name < right.name; });
+  expected.insert(expected.begin(), zone.soa());
+  CHECK(zone.all_records() == expected);
 }
