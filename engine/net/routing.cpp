@@ -66,9 +66,12 @@ void Routing::build() {
   depth_.assign(count, 0);
   for (std::size_t v = 0; v < count; ++v) anchor_[v] = v;
   // Parents were peeled after their children, so the reverse order sees every parent first.
+  closed_above_.assign(count, 0);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    anchor_[*it] = anchor_[parent_[*it]];
-    depth_[*it] = depth_[parent_[*it]] + 1;
+    const std::size_t parent = parent_[*it];
+    anchor_[*it] = anchor_[parent];
+    depth_[*it] = depth_[parent] + 1;
+    closed_above_[*it] = closed_above_[parent] + (relays(parent) ? 0 : 1);
   }
 
   core_nodes_.clear();
@@ -140,9 +143,10 @@ std::size_t Routing::child_toward(std::size_t ancestor, std::size_t descendant) 
 }
 
 bool Routing::tree_path_open(std::size_t node, std::size_t top, bool include_top) const {
-  for (std::size_t at = parent_[node]; at != top; at = parent_[at])
-    if (!relays(at)) return false;
-  return !include_top || relays(top);
+  // node's closed ancestors are those strictly between it and top, top itself, and top's own.
+  const bool top_relays = relays(top);
+  const std::size_t closed_between = closed_above_[node] - closed_above_[top] - (top_relays ? 0 : 1);
+  return closed_between == 0 && (!include_top || top_relays);
 }
 
 std::optional<NextHop> Routing::next_hop(std::size_t from, std::size_t to) {

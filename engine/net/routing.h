@@ -61,8 +61,9 @@ class Routing {
   bool relays(std::size_t node) const { return nodes_[node].up && nodes_[node].transit; }
   // The first node after `ancestor` on the tree path from `ancestor` down to `descendant`.
   std::size_t child_toward(std::size_t ancestor, std::size_t descendant) const;
-  // True when every node strictly between `node` and its ancestor `top` may forward (and `top`
-  // too when `include_top`).
+  // True when every node strictly between `node` and its strict ancestor `top` may forward (and
+  // `top` too when `include_top`). One subtraction of closed_above_, not a walk: it runs at every
+  // hop of every packet.
   bool tree_path_open(std::size_t node, std::size_t top, bool include_top) const;
 
   const std::vector<NodeInfo>& nodes_;
@@ -72,6 +73,9 @@ class Routing {
   // is the unpeeled node a node's tree hangs from (itself if unpeeled), `depth` its distance in
   // nodes from there.
   std::vector<std::size_t> parent_, parent_link_, anchor_, depth_;
+  // closed_above_[v]: how many of v's strict ancestors in its tree (the anchor included) may not
+  // forward (down, or not transit); states are fixed between invalidate()s.
+  std::vector<std::size_t> closed_above_;
   // The core: unpeeled nodes that still had links (an unpeeled node without any is the root of a
   // tree component). core_index_[node] is its position among core nodes, or none.
   std::vector<std::size_t> core_nodes_, core_index_;
