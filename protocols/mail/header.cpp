@@ -5,8 +5,13 @@
 namespace maillab::mail {
 
 std::string fold_header_line(std::string_view name, std::string_view value, std::size_t width) {
+  // Written straight into the result (the line being filled is its tail from line_start): an MTA
+  // folds a Received line and the fields it adds for every message it takes.
   std::string result;
-  std::string line = std::string(name) + ":";
+  result.reserve(name.size() + value.size() + value.size() / 16 + 8);
+  result += name;
+  result += ':';
+  std::size_t line_start = 0;
   std::size_t position = 0;
   // Walk the value word by word; a "word" keeps its leading whitespace so that a fold point is
   // always just before a space or tab (RFC 5322 §2.2.3: fold only where whitespace already is).
@@ -20,21 +25,18 @@ std::string fold_header_line(std::string_view name, std::string_view value, std:
     position = scan;
     if (first) {
       // The first word goes after "Name:" with one space (unless the value starts with space).
-      line += (word.empty() || word.front() == ' ' || word.front() == '\t') ? "" : " ";
-      line += word;
+      if (!(word.empty() || word.front() == ' ' || word.front() == '\t')) result += ' ';
+      result += word;
       first = false;
       continue;
     }
-    if (line.size() + word.size() > width) {  // later words always start with whitespace
-      result += line;
+    if (result.size() - line_start + word.size() > width) {  // later words always start with whitespace
       result += "\r\n";
-      line = std::string(word);
-    } else {
-      line += word;
+      line_start = result.size();
     }
+    result += word;
   }
-  if (first) line += " ";  // an empty value keeps "Name: "
-  result += line;
+  if (first) result += ' ';  // an empty value keeps "Name: "
   result += "\r\n";
   return result;
 }

@@ -26,16 +26,37 @@ std::string received_value(const SessionInfo& session, std::string_view id, std:
                            std::int64_t epoch_seconds) {
   // RFC 5321 §4.4: From-domain By-domain Opt-info ";" date-time. TCP-info in parentheses:
   // the name the server found by reverse DNS and the address literal.
-  std::string value = "from " + (session.helo.empty() ? std::string("unknown") : session.helo);
-  value += " (" + (session.client_name.empty() ? std::string("unknown") : session.client_name) + " [" +
-           session.client_address + "])";
+  // Appended piece by piece into one string (one a message an MTA takes), no temporaries.
+  std::string value;
+  value.reserve(160 + session.tls_summary.size() + recipient.size());
+  value += "from ";
+  value += session.helo.empty() ? std::string_view("unknown") : std::string_view(session.helo);
+  value += " (";
+  value += session.client_name.empty() ? std::string_view("unknown") : std::string_view(session.client_name);
+  value += " [";
+  value += session.client_address;
+  value += "])";
   // Postfix's form: "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))".
-  if (session.tls && !session.tls_summary.empty()) value += " (using " + session.tls_summary + ")";
-  value += " by " + session.server_hostname;
-  value += " with " + protocol_keyword(session);
-  if (!id.empty()) value += " id " + std::string(id);
-  if (!recipient.empty()) value += " for <" + std::string(recipient) + ">";
-  value += "; " + mail::format_date(epoch_seconds);
+  if (session.tls && !session.tls_summary.empty()) {
+    value += " (using ";
+    value += session.tls_summary;
+    value += ')';
+  }
+  value += " by ";
+  value += session.server_hostname;
+  value += " with ";
+  value += protocol_keyword(session);
+  if (!id.empty()) {
+    value += " id ";
+    value += id;
+  }
+  if (!recipient.empty()) {
+    value += " for <";
+    value += recipient;
+    value += '>';
+  }
+  value += "; ";
+  value += mail::format_date(epoch_seconds);
   return value;
 }
 

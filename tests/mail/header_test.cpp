@@ -29,6 +29,16 @@ TEST_CASE("a short header is not folded", "[mail][header]") {
   CHECK(fold_header_line("To", "bob@example.org") == "To: bob@example.org\r\n");
 }
 
+TEST_CASE("folding breaks before the word that would pass the width, never at it", "[mail][header]") {
+  CHECK(fold_header_line("X", "a b", 6) == "X: a b\r\n");        // exactly 6 columns
+  CHECK(fold_header_line("X", "a b", 5) == "X: a\r\n b\r\n");    // one more would pass 5
+  CHECK(fold_header_line("X", "a b\tc d", 5) == "X: a\r\n b\tc\r\n d\r\n");
+  CHECK(fold_header_line("X", "abcdefgh ij", 5) == "X: abcdefgh\r\n ij\r\n");  // a long word stays whole
+  CHECK(fold_header_line("X", " a", 78) == "X: a\r\n");           // the value's own space, not another
+  CHECK(fold_header_line("X", "", 78) == "X: \r\n");
+  CHECK(fold_header_line("X", "  ", 78) == "X:  \r\n");
+}
+
 TEST_CASE("header names are case-insensitive, order is kept, trace fields are prepended", "[mail][header]") {
   Headers headers;
   headers.append("From", "alice@example.org");

@@ -192,14 +192,15 @@ std::function<void(smtp::Reply)> SmtpServerConnection::decider(bool count_refusa
   return [weak, generation, waiting, count_refusal](smtp::Reply reply) {
     auto self = weak.lock();
     if (!self || self->closed_ || self->verdict_generation_ != generation || self->session_.state() != waiting) return;
-    const bool refused = count_refusal && reply.code >= 400;
+    if (!count_refusal || reply.code < 400) {  // the usual answer: nothing to keep a copy of
+      self->session_.decide(std::move(reply));
+      return self->pump();
+    }
     const smtp::Reply given = reply;
     self->session_.decide(std::move(reply));
     self->pump();
-    if (refused) {
-      const bool at_mail = waiting == smtp::ServerState::waiting_sender_verdict;
-      self->mta_.note_rejection(*self, at_mail ? "MAIL FROM" : "RCPT TO", given, 1);
-    }
+    const bool at_mail = waiting == smtp::ServerState::waiting_sender_verdict;
+    self->mta_.note_rejection(*self, at_mail ? "MAIL FROM" : "RCPT TO", given, 1);
   };
 }
 
