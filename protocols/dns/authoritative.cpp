@@ -116,7 +116,13 @@ std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const st
                                         std::size_t max_size, const EdnsSupport& edns) {
   if (bytes.size() < 12) return std::nullopt;
   if (bytes[2] & 0x80) return std::nullopt;  // QR set: a response
-  auto query = decode_message(bytes);
+  return answer_query_bytes(zones, bytes, decode_message(bytes), max_size, edns);
+}
+
+std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const std::uint8_t> bytes,
+                                        Result<Message> query, std::size_t max_size, const EdnsSupport& edns) {
+  if (bytes.size() < 12) return std::nullopt;
+  if (bytes[2] & 0x80) return std::nullopt;  // QR set: a response
   if (!query) {
     // RFC 1035 §4.1.1 FORMERR: echo the id, opcode and RD; no question (we could not read it).
     Message response;

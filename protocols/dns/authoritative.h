@@ -38,5 +38,9 @@ struct EdnsSupport {
 // than the limit are truncated (TC).
 std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const std::uint8_t> query,
                                         std::size_t max_size = 512, const EdnsSupport& edns = {});
+// The same for a caller that has decoded `query` already (decode_message(query) is `decoded`):
+// a server that reads the question for its own records decodes the datagram once.
+std::optional<Bytes> answer_query_bytes(const ZoneSet& zones, std::span<const std::uint8_t> query,
+                                        Result<Message> decoded, std::size_t max_size, const EdnsSupport& edns);
 
 }  // namespace maillab::dns

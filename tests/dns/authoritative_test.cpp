@@ -139,3 +139,26 @@ TEST_CASE("dns: authoritative: empty non-terminals are NODATA, not NXDOMAIN", "[
   CHECK(ask(zones, "b.c.example.com", RecordType::A).header.rcode == Rcode::NOERROR);
   CHECK(ask(zones, "x.b.c.example.com", RecordType::A).header.rcode == Rcode::NXDOMAIN);
 }
+
+TEST_CASE("dns: authoritative: answering a query decoded already gives the same bytes", "[dns][authoritative]") {
+  // The server decodes a datagram once for its own records and hands the result on.
+  const ZoneSet zones = served_by(example_org_primary);
+  std::vector<Bytes> datagrams;
+  for (const char* name : {"example.org", "mail.example.org", "nowhere.example.org", "example.net"}) {
+    Message query = make_recursive_query(9, Name::literal(name), RecordType::MX);
+    datagrams.push_back(encode_message(query));
+    query.edns = edns_with_payload(1232);
+    datagrams.push_back(encode_message(query));
+    query.header.is_response = true;  // never answered
+    datagrams.push_back(encode_message(query));
+  }
+  Bytes junk = datagrams.front();
+  junk.resize(15);  // a header and half a question: FORMERR
+  datagrams.push_back(junk);
+  datagrams.push_back(Bytes(5, 0));  // no header: nothing
+  for (const auto& bytes : datagrams)
+    for (std::size_t limit : {std::size_t{512}, std::size_t{65535}}) {
+      const auto whole = answer_query_bytes(zones, bytes, limit, EdnsSupport{});
+      CHECK(answer_query_bytes(zones, bytes, decode_message(bytes), limit, EdnsSupport{}) == whole);
+    }
+}

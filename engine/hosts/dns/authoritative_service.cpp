@@ -36,7 +36,7 @@ std::optional<AuthoritativeService::Reply> AuthoritativeService::answer(Address 
                "query from " + peer + transport + ": " +
                    (query.ok() ? dns::summarize_message(query.value())
                                : "undecodable (" + query.error().describe() + ")"));
-  auto bytes = dns::answer_query_bytes(zones_, payload, max_size, edns_);
+  auto bytes = dns::answer_query_bytes(zones_, payload, std::move(query), max_size, edns_);
   if (!bytes) return std::nullopt;
   ++responses_sent_;
   Reply reply{std::move(*bytes), {}};
