@@ -65,36 +65,39 @@ void Cache::store_nodata(const Name& name, RecordType type, const ResourceRecord
                             Entry{{}, soa, now + ttl * microseconds_per_second, CacheRank::answer});
 }
 
-CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, CacheRank minimum) const {
-  CacheLookup result;
-  auto with_remaining = [&](const Entry& entry) {
-    result.remaining_ttl = remaining(entry, now);
-    for (auto record : entry.records) {
-      record.ttl = result.remaining_ttl;
-      result.records.push_back(std::move(record));
-    }
-    if (entry.soa) {
-      result.soa = entry.soa;
-      result.soa->ttl = result.remaining_ttl;
-    }
-  };
+std::pair<CacheLookup::Kind, const Cache::Entry*> Cache::find(const Name& name, RecordType type, std::int64_t now,
+                                                                CacheRank minimum) const {
   auto entry = entries_.find(probe(name, type));
   const bool usable = entry != entries_.end() && entry->second.expires_at > now && entry->second.rank >= minimum;
   const bool for_servers = minimum < CacheRank::answer;
-  if (usable && for_servers && !entry->second.soa) {
-    result.kind = CacheLookup::Kind::positive;
-    with_remaining(entry->second);
-    return result;
+  if (usable && for_servers && !entry->second.soa) return {CacheLookup::Kind::positive, &entry->second};
+  if (auto negative = nxdomain_.find(probe(name)); negative != nxdomain_.end() && negative->second.expires_at > now)
+    return {CacheLookup::Kind::nxdomain, &negative->second};
+  if (!usable) return {CacheLookup::Kind::miss, nullptr};
+  return {entry->second.soa ? CacheLookup::Kind::nodata : CacheLookup::Kind::positive, &entry->second};
+}
+
+CacheLookup Cache::lookup(const Name& name, RecordType type, std::int64_t now, CacheRank minimum) const {
+  CacheLookup result;
+  const auto [kind, entry] = find(name, type, now, minimum);
+  result.kind = kind;
+  if (!entry) return result;
+  result.remaining_ttl = remaining(*entry, now);
+  for (auto record : entry->records) {
+    record.ttl = result.remaining_ttl;
+    result.records.push_back(std::move(record));
   }
-  if (auto negative = nxdomain_.find(probe(name)); negative != nxdomain_.end() && negative->second.expires_at > now) {
-    result.kind = CacheLookup::Kind::nxdomain;
-    with_remaining(negative->second);
-    return result;
+  if (entry->soa) {
+    result.soa = entry->soa;
+    result.soa->ttl = result.remaining_ttl;
   }
-  if (!usable) return result;
-  result.kind = entry->second.soa ? CacheLookup::Kind::nodata : CacheLookup::Kind::positive;
-  with_remaining(entry->second);
   return result;
+}
+
+CachePeek Cache::peek(const Name& name, RecordType type, std::int64_t now, CacheRank minimum) const {
+  const auto [kind, entry] = find(name, type, now, minimum);
+  static const std::vector<ResourceRecord> none;
+  return {kind, entry ? &entry->records : &none};
 }
 
 void Cache::purge(std::int64_t now) {

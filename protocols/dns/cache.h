@@ -30,6 +30,14 @@ struct CacheLookup {
   std::uint32_t remaining_ttl = 0;
 };
 
+// What Cache::lookup would say, without copying: the kind, and the RRset as stored (each record's
+// TTL the one it was stored with, not the time left; empty unless positive). Valid until the
+// cache next changes.
+struct CachePeek {
+  CacheLookup::Kind kind = CacheLookup::Kind::miss;
+  const std::vector<ResourceRecord>* records = nullptr;
+};
+
 struct CacheEntryView {
   Name name;
   RecordType type = RecordType::A;  // RecordType::ANY for an NXDOMAIN entry (it covers every type)
@@ -54,6 +62,9 @@ class Cache {
   // says it does not exist (the parent's delegation is what reaches the server).
   CacheLookup lookup(const Name& name, RecordType type, std::int64_t now,
                      CacheRank minimum = CacheRank::answer) const;
+  // The same answer as lookup(), for a reader that needs only the kind and the rdata (the
+  // resolver finding servers).
+  CachePeek peek(const Name& name, RecordType type, std::int64_t now, CacheRank minimum = CacheRank::answer) const;
   void purge(std::int64_t now);  // drops expired entries
   void clear();
   // From the next store on; what is cached keeps the expiry it was given.
@@ -71,6 +82,8 @@ class Cache {
     std::int64_t expires_at = 0;
     CacheRank rank = CacheRank::glue;
   };
+  std::pair<CacheLookup::Kind, const Entry*> find(const Name& name, RecordType type, std::int64_t now,
+                                                  CacheRank minimum) const;
   std::uint32_t clamp_ttl(std::uint32_t ttl) const;
   static std::uint32_t remaining(const Entry& entry, std::int64_t now);
 

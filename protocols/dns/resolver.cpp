@@ -266,10 +266,10 @@ void Resolver::do_init_request(Task& task, std::int64_t now) {
 // RFC 1034 §5.3.3 step 2: the deepest cached NS set above the name, else the root hints.
 void Resolver::use_closest_delegation(Task& task, std::int64_t now) {
   for (Name zone = task.current_name;; zone = zone.parent()) {
-    CacheLookup ns = cache_.lookup(zone, RecordType::NS, now, CacheRank::referral);
+    const CachePeek ns = cache_.peek(zone, RecordType::NS, now, CacheRank::referral);
     if (ns.kind == CacheLookup::Kind::positive) {
       std::vector<Name> hosts;
-      for (const auto& record : ns.records) hosts.push_back(std::get<rdata::NS>(record.data).host);
+      for (const auto& record : *ns.records) hosts.push_back(std::get<rdata::NS>(record.data).host);
       set_delegation(task, zone, hosts, now);
       bool resolvable = std::any_of(task.name_servers.begin(), task.name_servers.end(), [](const NameServer& server) {
         return server.status == NameServer::Status::unresolved;
@@ -294,10 +294,10 @@ void Resolver::set_delegation(Task& task, const Name& zone, const std::vector<Na
   for (const auto& host : hosts) {
     task.name_servers.push_back(NameServer{host});
     // Glue counts here: it is what reaches the servers (RFC 2181 §5.4.1), never an answer.
-    CacheLookup addresses = cache_.lookup(host, RecordType::A, now, CacheRank::glue);
+    const CachePeek addresses = cache_.peek(host, RecordType::A, now, CacheRank::glue);
     if (addresses.kind == CacheLookup::Kind::positive) {
       std::vector<std::uint32_t> found;
-      for (const auto& record : addresses.records) found.push_back(std::get<rdata::A>(record.data).address);
+      for (const auto& record : *addresses.records) found.push_back(std::get<rdata::A>(record.data).address);
       add_server_addresses(task, host, found);
     } else if (addresses.kind != CacheLookup::Kind::miss) {
       task.name_servers.back().status = NameServer::Status::failed;  // known not to have an address

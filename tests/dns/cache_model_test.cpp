@@ -241,7 +241,19 @@ TEST_CASE("The cache answers as a plain list searched without regard to case wou
         default: {
           const Name asked = Name::from_text(mixed_case(name.to_text(), random)).value();
           const CacheRank minimum = ranks[random() % 3];
-          check_same(cache.lookup(asked, type, now, minimum), model.lookup(asked, type, now, minimum));
+          const CacheLookup want = model.lookup(asked, type, now, minimum);
+          check_same(cache.lookup(asked, type, now, minimum), want);
+          // peek: the same answer without copies, the records' TTLs as stored.
+          const CachePeek peeked = cache.peek(asked, type, now, minimum);
+          REQUIRE(peeked.kind == want.kind);
+          REQUIRE(peeked.records != nullptr);
+          const bool shown = want.kind == CacheLookup::Kind::positive;
+          REQUIRE(peeked.records->size() == (shown ? want.records.size() : 0));
+          for (std::size_t index = 0; shown && index < want.records.size(); ++index) {
+            ResourceRecord stored = (*peeked.records)[index];
+            stored.ttl = want.records[index].ttl;
+            REQUIRE(stored == want.records[index]);
+          }
           break;
         }
       }
