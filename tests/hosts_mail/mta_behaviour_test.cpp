@@ -119,6 +119,23 @@ TEST_CASE("a client that leaves while its message waits for a policy: the policy
   CHECK(testing::mailbox(*world, "mail.example.com", "carol").size() == 1);
 }
 
+TEST_CASE("a run whose mail records nobody reads counts every one of them, as a run that keeps them",
+          "[hosts_mail][trace]") {
+  // The MTA leaves its accepted/queued/MX/connecting/relayed/delivered summaries unmade when the
+  // trace is not read (mail_record_wanted), and counts each record it leaves out.
+  auto kept = testing::load_text(two_servers(send_to_bob));
+  testing::run(*kept);
+  auto unread = testing::load_text(two_servers(send_to_bob));
+  unread->simulator.trace().set_keep_records(false);
+  unread->simulator.trace().set_fingerprinting(false);  // as `run --trace none` and bench mail do
+  REQUIRE_FALSE(unread->simulator.trace().wanted());
+  testing::run(*unread);
+  CHECK(unread->simulator.trace().records().empty());
+  CHECK_FALSE(testing::records(*kept, TraceKind::mail, "mail.example.com", "queued ").empty());
+  CHECK(unread->simulator.trace().count() == kept->simulator.trace().count());
+  CHECK(testing::mailbox(*unread, "mx.example.org", "bob").size() == 1);
+}
+
 TEST_CASE("a crash loses the attempt in flight, not the queue, it is retried after the restart", "[hosts_mail][crash]") {
   auto world = testing::load_text(two_servers("  - {at: 0s, crash: mx.example.org}\n" + send_to_bob +
                                                "  - {at: 5s, crash: mail.example.com}\n"

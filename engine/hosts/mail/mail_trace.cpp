@@ -25,6 +25,13 @@ void record_mail(Host& host, std::string message_id, std::string summary, std::s
   trace.record(std::move(record));
 }
 
+bool mail_record_wanted(Host& host) {
+  Trace& trace = host.simulator().trace();
+  if (trace.wanted()) return true;
+  trace.skip();
+  return false;
+}
+
 namespace {
 
 // A `protocol` record of SMTP bytes `node` sent to `peer`.

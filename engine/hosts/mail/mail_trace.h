@@ -20,6 +20,11 @@ std::string host_label(Host& host, Address address);
 
 // A `mail` record at `host` about the message `message_id` ("M1"; may be "").
 void record_mail(Host& host, std::string message_id, std::string summary, std::string peer = {});
+// Whether anyone reads this run's records; when nobody does (bench mail, --trace none) it counts
+// the one record the caller then leaves out, as record_mail would have. For the summaries an MTA
+// writes for every message it takes, queues and sends on, whose text costs more to make than the
+// rest of their step: `if (mail_record_wanted(host)) record_mail(host, id, "..." + ...);`.
+bool mail_record_wanted(Host& host);
 
 // A `protocol` record for one SMTP line: `node` sent it to `peer` (the two hosts' names).
 void record_smtp_line(Host& host, const std::string& node, const std::string& peer, std::uint64_t connection,

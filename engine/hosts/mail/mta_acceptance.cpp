@@ -327,13 +327,15 @@ void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::
   message.reserve(message.size() + stamped.below.size());
   message += stamped.below;
 
-  std::string how = std::string(smtp::to_string(session.mode)) + " port" +
-                    (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);
-  record_mail(*host_, ledger_id,
-              "accepted from " + connection.peer_name() + " (" + how + "): <" + accepted.envelope.reverse_path +
-                  "> to " + std::to_string(accepted.envelope.recipients.size()) + " recipient(s), queued as " +
-                  queue_id,
-              connection.peer_name());
+  if (mail_record_wanted(*host_)) {
+    std::string how = std::string(smtp::to_string(session.mode)) + " port" +
+                      (session.authenticated_user.empty() ? "" : ", authenticated as " + session.authenticated_user);
+    record_mail(*host_, ledger_id,
+                "accepted from " + connection.peer_name() + " (" + how + "): <" + accepted.envelope.reverse_path +
+                    "> to " + std::to_string(accepted.envelope.recipients.size()) + " recipient(s), queued as " +
+                    queue_id,
+                connection.peer_name());
+  }
   enqueue({.ledger_id = ledger_id,
            .sender = accepted.envelope.reverse_path,
            .recipients = accepted.envelope.recipients,
@@ -429,6 +431,7 @@ void MtaService::enqueue(QueueRequest request) {
     entry.arrived = now;
     entry.next_attempt = now;
     QueueEntry& queued = queue_.add(std::move(entry));
+    if (!mail_record_wanted(*host_)) continue;
     std::string to;
     for (const auto& recipient : queued.recipients) to += (to.empty() ? "" : ", ") + recipient.address;
     record_mail(*host_, request.ledger_id,

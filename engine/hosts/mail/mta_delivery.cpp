@@ -168,7 +168,8 @@ void MtaService::mailbox_took(const QueueEntry& entry, QueuedRecipient& recipien
     const bool duplicate = delivered_before(ledger_, entry.ledger_id, recipient.address);
     ledger_.delivered(entry.ledger_id, recipient.address, "mailbox " + recipient.address + " " + folder, now);
     ++delivered_count_;
-    record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
+    if (mail_record_wanted(*host_))
+      record_mail(*host_, entry.ledger_id, "delivered to mailbox " + recipient.address + " " + folder);
     if (duplicate)
       record_mail(*host_, entry.ledger_id,
                   "duplicate: " + recipient.address + " got " + entry.ledger_id +
@@ -216,7 +217,7 @@ void MtaService::deliver_remote(QueueEntry& entry) {
     record_mail(*host_, entry.ledger_id, "routing " + entry.domain + " via the smarthost " + config_.smarthost_name);
     return try_next_target(job);
   }
-  record_mail(*host_, entry.ledger_id, "looking up the MX records of " + entry.domain);
+  if (mail_record_wanted(*host_)) record_mail(*host_, entry.ledger_id, "looking up the MX records of " + entry.domain);
   std::weak_ptr<bool> alive = alive_;
   resolver().resolve_mail_route(entry.domain, rng_, [this, alive, job](const StubResolver::MailRoute& route) {
     if (alive.expired() || job->epoch != epoch_) return;  // the host crashed meanwhile
@@ -265,13 +266,15 @@ void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubRe
     for (auto address : exchanger.addresses)
       if (is_our_address(address) && (!own_preference || exchanger.preference < *own_preference))
         own_preference = exchanger.preference;
-  std::string list;
+  std::string list;  // for the record below, made only when the trace is read
+  const bool describe = host_->simulator().trace().wanted();
   for (const auto& exchanger : route.exchangers) {
     if (own_preference && exchanger.preference >= *own_preference) continue;
     for (auto address : exchanger.addresses) {
       job->targets.push_back({Endpoint{address, 25}, exchanger.host, exchanger.preference});
-      list += (list.empty() ? "" : ", ") + std::to_string(exchanger.preference) + " " + exchanger.host + " [" +
-              format_address(address) + "]";
+      if (describe)
+        list += (list.empty() ? "" : ", ") + std::to_string(exchanger.preference) + " " + exchanger.host + " [" +
+                format_address(address) + "]";
     }
   }
   if (job->targets.empty()) {  // Postfix: "mail for X loops back to myself" (5.4.6)
@@ -279,9 +282,10 @@ void MtaService::route_found(const std::shared_ptr<RemoteJob>& job, const StubRe
     fail_all_pending(*entry, "5.4.6", "mail for " + entry->domain + " loops back to myself");
     return end_attempt(job->queue_id);
   }
-  record_mail(*host_, entry->ledger_id,
-              std::string(route.implicit ? "no MX for " + entry->domain + ", using its A record (implicit MX): "
-                                         : "MX for " + entry->domain + ": ") + list);
+  if (mail_record_wanted(*host_))
+    record_mail(*host_, entry->ledger_id,
+                std::string(route.implicit ? "no MX for " + entry->domain + ", using its A record (implicit MX): "
+                                           : "MX for " + entry->domain + ": ") + list);
   try_next_target(job);
 }
 
@@ -313,12 +317,12 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
   options.require_tls = config_.outbound_tls != MtaConfig::TlsPolicy::may;
   options.verify_certificate = config_.outbound_tls == MtaConfig::TlsPolicy::verify;
   options.server_name = target.name;
-  const std::string peer = host_label(*host_, target.endpoint.address);
-  record_mail(*host_, entry->ledger_id,
-              "connecting to " + target.name + " [" + format_address(target.endpoint.address) + "]:" +
-                  std::to_string(target.endpoint.port) + (config_.smarthost ? "" : " (MX preference " +
-                  std::to_string(target.preference) + ")") + " for queue entry " + entry->queue_id,
-              peer);
+  if (mail_record_wanted(*host_))
+    record_mail(*host_, entry->ledger_id,
+                "connecting to " + target.name + " [" + format_address(target.endpoint.address) + "]:" +
+                    std::to_string(target.endpoint.port) + (config_.smarthost ? "" : " (MX preference " +
+                    std::to_string(target.preference) + ")") + " for queue entry " + entry->queue_id,
+                host_label(*host_, target.endpoint.address));
   std::weak_ptr<bool> alive = alive_;
   job->attempts.push_back(SmtpClientAttempt::start(
       *host_, target.endpoint, std::move(options), std::move(envelope), entry->message, config_.command_timeout,
@@ -357,8 +361,9 @@ void MtaService::attempt_finished(const std::shared_ptr<RemoteJob>& job, const T
       case smtp::RecipientStatus::delivered:
         recipient->state = RecipientState::done;
         ++relayed_count_;
-        record_mail(*host_, entry->ledger_id,
-                    "relayed to " + target.name + " for " + outcome.address + ": " + outcome.reply.summary(), peer);
+        if (mail_record_wanted(*host_))
+          record_mail(*host_, entry->ledger_id,
+                      "relayed to " + target.name + " for " + outcome.address + ": " + outcome.reply.summary(), peer);
         // The next MTA now has it in its queue (and in the ledger's eyes it is still queued). A
         // server outside the simulation takes it out of our sight: count it as delivered there.
         if (!next_is_mta)
