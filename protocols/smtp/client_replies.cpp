@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "protocols/common/ascii_case.h"
 #include "protocols/common/base64.h"
 #include "protocols/mail/text.h"
 #include "protocols/smtp/client_session.h"
@@ -73,28 +74,32 @@ void ClientSession::on_ehlo(const Reply& reply) {
   }
   capabilities_ = ServerCapabilities{};
   capabilities_.esmtp = true;
+  // Keywords and their parameters are case-insensitive (RFC 5321 §2.4); read as views, with no
+  // copy per line: a session reads five or six of them, and every message makes two sessions.
+  using common::equals_ignoring_case;
   for (std::size_t index = 1; index < reply.lines.size(); ++index) {  // line 0 is the greeting text
-    std::string line = mail::to_upper(mail::trim(reply.lines[index]));
-    std::size_t split = line.find_first_of(" =");
-    std::string keyword = line.substr(0, split);
-    std::string rest = split == std::string::npos ? "" : line.substr(split + 1);
-    if (keyword == "PIPELINING") capabilities_.pipelining = true;
-    if (keyword == "STARTTLS") capabilities_.starttls = true;
-    if (keyword == "ENHANCEDSTATUSCODES") capabilities_.enhanced_status_codes = true;
-    if (keyword == "8BITMIME") capabilities_.eight_bit_mime = true;
-    if (keyword == "DSN") capabilities_.dsn = true;  // RFC 3461 §4
-    if (keyword == "SIZE") {
+    const std::string_view line = mail::trim(reply.lines[index]);
+    const std::size_t split = line.find_first_of(" =");
+    const std::string_view keyword = line.substr(0, split);
+    const std::string_view rest = split == std::string_view::npos ? std::string_view{} : line.substr(split + 1);
+    if (equals_ignoring_case(keyword, "PIPELINING")) capabilities_.pipelining = true;
+    if (equals_ignoring_case(keyword, "STARTTLS")) capabilities_.starttls = true;
+    if (equals_ignoring_case(keyword, "ENHANCEDSTATUSCODES")) capabilities_.enhanced_status_codes = true;
+    if (equals_ignoring_case(keyword, "8BITMIME")) capabilities_.eight_bit_mime = true;
+    if (equals_ignoring_case(keyword, "DSN")) capabilities_.dsn = true;  // RFC 3461 §4
+    if (equals_ignoring_case(keyword, "SIZE")) {
       capabilities_.size = true;
-      if (!rest.empty() && rest.size() <= 19 && rest.find_first_not_of("0123456789") == std::string::npos) {
-        capabilities_.max_size = std::stoull(rest);
+      if (!rest.empty() && rest.size() <= 19 && rest.find_first_not_of("0123456789") == std::string_view::npos) {
+        capabilities_.max_size = std::stoull(std::string(rest));
       }
     }
-    if (keyword == "AUTH") {
+    if (equals_ignoring_case(keyword, "AUTH")) {
       std::size_t position = 0;
       while (position < rest.size()) {
         std::size_t end = rest.find(' ', position);
-        if (end == std::string::npos) end = rest.size();
-        if (end > position) capabilities_.auth_mechanisms.push_back(rest.substr(position, end - position));
+        if (end == std::string_view::npos) end = rest.size();
+        // Kept in upper case: after_hello looks for "PLAIN" and "LOGIN".
+        if (end > position) capabilities_.auth_mechanisms.push_back(mail::to_upper(rest.substr(position, end - position)));
         position = end + 1;
       }
     }

@@ -325,3 +325,32 @@ TEST_CASE("client: BODY=8BITMIME exactly when an octet has its high bit set, whe
     CHECK(mail_command(message) == "MAIL FROM:<alice@example.org> BODY=8BITMIME\r\n");
   }
 }
+
+TEST_CASE("client: EHLO keywords and parameters are read without regard to case (RFC 5321 2.4)", "[smtp][client]") {
+  ClientOptions options;
+  options.use_pipelining = false;
+  ClientSession client = make_client({"bob@example.net"}, options);
+  client.handle_bytes("220 mx.example.net ESMTP\r\n");
+  CHECK(client.poll_output() == "EHLO relay.example.org\r\n");
+  client.handle_bytes(
+      "250-mx.example.net greets relay.example.org\r\n250-pipelining\r\n250-Size 5000\r\n"
+      "250-auth plain Login\r\n250-8bitMIME\r\n250-dsn\r\n250-EnhancedStatusCodes\r\n250 x-unknown  extra words\r\n");
+  const ServerCapabilities& offered = client.capabilities();
+  CHECK(offered.esmtp);
+  CHECK(offered.pipelining);
+  CHECK(offered.size);
+  CHECK(offered.max_size == 5000);
+  CHECK(offered.auth_mechanisms == std::vector<std::string>{"PLAIN", "LOGIN"});
+  CHECK(offered.eight_bit_mime);
+  CHECK(offered.dsn);
+  CHECK(offered.enhanced_status_codes);
+  CHECK_FALSE(offered.starttls);
+  // A SIZE whose parameter is not a number announces SIZE with no limit, as does a bare SIZE.
+  ClientSession other = make_client({"bob@example.net"}, options);
+  other.handle_bytes("220 mx.example.net ESMTP\r\n");
+  other.poll_output();
+  other.handle_bytes("250-mx.example.net\r\n250-SIZE 12x\r\n250 STARTTLS\r\n");
+  CHECK(other.capabilities().size);
+  CHECK(other.capabilities().max_size == 0);
+  CHECK(other.capabilities().starttls);
+}
