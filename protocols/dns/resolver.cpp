@@ -141,7 +141,11 @@ std::uint64_t Resolver::join_or_create_task(const Name& name, RecordType type, i
 }
 
 void Resolver::handle_timeout(std::int64_t now) {
-  for (auto& [id, task] : tasks_) {
+  // Not a structured binding: the narration's lambda captures the task, which clang before 16
+  // refuses for a binding (the fuzz build is clang's).
+  for (auto& entry : tasks_) {
+    const auto id = entry.first;
+    Task& task = entry.second;
     if (task.state == State::finished) continue;
     if (task.outstanding && task.outstanding->deadline <= now) {
       ++counters_.timeouts;
