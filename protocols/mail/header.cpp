@@ -111,54 +111,6 @@ std::string Headers::serialize() const {
   return result;
 }
 
-ParseResult<Headers> parse_headers(std::string_view section) {
-  Headers headers;
-  std::vector<std::string> lines = split_lines(section);
-  std::string name;
-  std::string value;
-  bool have_field = false;
-  auto flush = [&]() {
-    if (have_field) headers.append(name, trim(value));
-    have_field = false;
-  };
-  for (std::size_t index = 0; index < lines.size(); ++index) {
-    const std::string& line = lines[index];
-    if (line.empty()) continue;
-    if (line.front() == ' ' || line.front() == '\t') {
-      if (!have_field) {
-        return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
-                                             ": continuation line before any header field");
-      }
-      value += line;  // unfolding: the CRLF goes, the whitespace stays (RFC 5322 §2.2.3)
-      continue;
-    }
-    flush();
-    std::size_t colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
-                                           ": expected 'Name: value', got '" + line.substr(0, 60) + "'");
-    }
-    // RFC 5322 §2.2: a field name is printable US-ASCII except colon; no spaces. (Trailing
-    // whitespace before the colon is the obsolete syntax of §4.5; we accept and trim it.)
-    std::string_view field_name = trim(std::string_view(line).substr(0, colon));
-    for (char c : field_name) {
-      if (c < 33 || c > 126) {
-        return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) +
-                                             ": invalid character in field name '" +
-                                             std::string(field_name) + "'");
-      }
-    }
-    if (field_name.empty()) {
-      return ParseResult<Headers>::failure("header line " + std::to_string(index + 1) + ": empty field name");
-    }
-    name = std::string(field_name);
-    value = line.substr(colon + 1);
-    have_field = true;
-  }
-  flush();
-  return ParseResult<Headers>::success(std::move(headers));
-}
-
 namespace {
 
 // One line of a header section, split as split_lines splits it: up to a LF, less a CR before it.
@@ -174,48 +126,85 @@ SectionLine line_at(std::string_view section, std::size_t start) {
   return {section.substr(start, content_end - start), end + 1};
 }
 
-}  // namespace
-
-HeaderIndex::HeaderIndex(std::string_view section) {
-  // The loop of parse_headers over views: an empty line is passed over, a line starting with
-  // whitespace continues the field before it, any other line starts a field "Name: value".
-  // Built aside and kept only when the whole section parses: a failure leaves no fields.
-  std::vector<Field> fields;
-  std::size_t value_start = 0;
+// The grammar of a header section, for parse_headers and HeaderIndex alike: an empty line is
+// passed over, a line starting with whitespace continues the field before it, any other line
+// starts a field "Name: value". on_field(name, lines) gets each field's trimmed name and its
+// value lines (after the colon through the end of its last continuation line), both views into
+// the section. Returns what is wrong and on which line, or nothing.
+template <typename OnField>
+std::optional<std::string> scan_fields(std::string_view section, OnField&& on_field) {
+  std::string_view name;
+  std::size_t value_start = 0, value_end = 0;
+  bool have_field = false;
+  std::size_t number = 0;
   for (std::size_t start = 0; start < section.size();) {
     const SectionLine line = line_at(section, start);
     start = line.next;
+    ++number;
     if (line.text.empty()) continue;
+    const std::size_t line_start = static_cast<std::size_t>(line.text.data() - section.data());
     if (line.text.front() == ' ' || line.text.front() == '\t') {
-      if (fields.empty()) return;  // continuation line before any header field
-    } else {
-      const std::size_t colon = line.text.find(':');
-      if (colon == std::string_view::npos || colon == 0) return;
-      const std::string_view name = trim(line.text.substr(0, colon));
-      if (name.empty()) return;
-      for (char c : name)
-        if (c < 33 || c > 126) return;  // RFC 5322 §2.2: printable US-ASCII except colon
-      value_start = static_cast<std::size_t>(line.text.data() - section.data()) + colon + 1;
-      fields.push_back({name, {}});
+      if (!have_field)
+        return "header line " + std::to_string(number) + ": continuation line before any header field";
+      value_end = line_start + line.text.size();  // unfolding keeps the whitespace (RFC 5322 §2.2.3)
+      continue;
     }
-    const std::size_t value_end = static_cast<std::size_t>(line.text.data() - section.data()) + line.text.size();
-    fields.back().lines = section.substr(value_start, value_end - value_start);
+    if (have_field) on_field(name, section.substr(value_start, value_end - value_start));
+    const std::size_t colon = line.text.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return "header line " + std::to_string(number) + ": expected 'Name: value', got '" +
+             std::string(line.text.substr(0, 60)) + "'";
+    }
+    // RFC 5322 §2.2: a field name is printable US-ASCII except colon; no spaces. (Trailing
+    // whitespace before the colon is the obsolete syntax of §4.5; we accept and trim it.)
+    name = trim(line.text.substr(0, colon));
+    for (char c : name) {
+      if (c < 33 || c > 126)
+        return "header line " + std::to_string(number) + ": invalid character in field name '" + std::string(name) + "'";
+    }
+    if (name.empty()) return "header line " + std::to_string(number) + ": empty field name";
+    value_start = line_start + colon + 1;
+    value_end = line_start + line.text.size();
+    have_field = true;
   }
-  fields_ = std::move(fields);
-  ok_ = true;
+  if (have_field) on_field(name, section.substr(value_start, value_end - value_start));
+  return std::nullopt;
 }
 
-std::string HeaderIndex::value_of(const Field& field) {
-  // One line (no LF inside): the value is the line after the colon, trimmed.
-  if (field.lines.find('\n') == std::string_view::npos) return std::string(trim(field.lines));
-  std::string value;  // continuation lines joined without their line endings (RFC 5322 §2.2.3)
-  for (std::size_t start = 0; start < field.lines.size();) {
-    const SectionLine line = line_at(field.lines, start);
+// A field's value lines joined without their line endings (RFC 5322 §2.2.3), trimmed.
+std::string unfolded_value(std::string_view lines) {
+  if (lines.find('\n') == std::string_view::npos) return std::string(trim(lines));
+  std::string value;
+  for (std::size_t start = 0; start < lines.size();) {
+    const SectionLine line = line_at(lines, start);
     value += line.text;
     start = line.next;
   }
   return std::string(trim(value));
 }
+
+}  // namespace
+
+ParseResult<Headers> parse_headers(std::string_view section) {
+  Headers headers;
+  const auto problem = scan_fields(section, [&](std::string_view name, std::string_view lines) {
+    headers.append(name, unfolded_value(lines));
+  });
+  if (problem) return ParseResult<Headers>::failure(*problem);
+  return ParseResult<Headers>::success(std::move(headers));
+}
+
+HeaderIndex::HeaderIndex(std::string_view section) {
+  // Built aside and kept only when the whole section parses: a failure leaves no fields.
+  std::vector<Field> fields;
+  const auto problem =
+      scan_fields(section, [&](std::string_view name, std::string_view lines) { fields.push_back({name, lines}); });
+  if (problem) return;
+  fields_ = std::move(fields);
+  ok_ = true;
+}
+
+std::string HeaderIndex::value_of(const Field& field) { return unfolded_value(field.lines); }
 
 std::optional<std::string> HeaderIndex::get(std::string_view name) const {
   for (const auto& field : fields_)

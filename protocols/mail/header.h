@@ -53,11 +53,11 @@ class Headers {
 // Parses a header section (without the blank line), unfolding continuation lines. CRLF or bare LF.
 ParseResult<Headers> parse_headers(std::string_view section);
 
-// The header fields of a section as views into it, by parse_headers' rules (ok() exactly when
-// parse_headers succeeds, the same fields and values), for a host that asks a received message a
-// few questions (its Received count, Subject, a tracking field): one vector for the whole section,
-// where parse_headers makes a string per line, name and value. A value is unfolded and trimmed
-// only when asked for. The section must outlive the index.
+// The header fields of a section as views into it, read by the same scanner as parse_headers
+// (ok() exactly when parse_headers succeeds, the same fields and values), for a host that asks a
+// received message a few questions (its Received count, Subject, a tracking field): one vector
+// for the whole section, where parse_headers makes a string per name and value. A value is
+// unfolded and trimmed only when asked for. The section must outlive the index.
 class HeaderIndex {
  public:
   explicit HeaderIndex(std::string_view section);
