@@ -4,6 +4,11 @@
 
 #include <cstdlib>
 
+#if __has_include(<mimalloc.h>)
+#include <mimalloc.h>  // for the option's number only: the functions are looked up at run time
+#define MAILLAB_HAVE_MIMALLOC_H 1
+#endif
+
 namespace maillab::bench {
 
 std::string allocator_name() {
@@ -21,7 +26,15 @@ std::string allocator_name() {
   std::free(block);
   if (!served_by_mimalloc) return "glibc";
   const int v = version();  // 209 for 2.0.9
-  return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
+  std::string name =
+      "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
+#ifdef MAILLAB_HAVE_MIMALLOC_H
+  // app/large_pages.cpp turns this on for build/maillab; the kernel then decides (huge_pages_mb=).
+  using OptionEnabled = bool (*)(mi_option_t);
+  const auto enabled = reinterpret_cast<OptionEnabled>(dlsym(RTLD_DEFAULT, "mi_option_is_enabled"));
+  if (enabled && enabled(mi_option_large_os_pages)) name += " with large pages";
+#endif
+  return name;
 }
 
 }  // namespace maillab::bench

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <string>
 
+#include "bench/run_stats.h"
 #include "engine/core/rng.h"
 #include "engine/core/simulator.h"
 
@@ -63,9 +64,10 @@ int run_hold_benchmark(std::size_t pending, std::uint64_t events, std::uint64_t 
   const double rate = seconds > 0 ? static_cast<double>(executed) / seconds : 0.0;
   char line[240];
   std::snprintf(line, sizeof line,
-                "hold: pending=%zu events=%llu seconds=%.3f events_per_s=%.0f cpu_seconds=%.3f increments=%s\n",
+                "hold: pending=%zu events=%llu seconds=%.3f events_per_s=%.0f cpu_seconds=%.3f increments=%s "
+                "huge_pages_mb=%.1f\n",
                 pending, static_cast<unsigned long long>(executed), seconds, rate, cpu_seconds,
-                std::string(to_string(increments)).c_str());
+                std::string(to_string(increments)).c_str(), static_cast<double>(huge_pages_kb()) / 1024.0);
   out << line;
   return 0;
 }

@@ -13,8 +13,9 @@
 namespace maillab::bench {
 namespace {
 
-std::uint64_t status_field_kb(const char* field) {
-  std::ifstream status("/proc/self/status");
+// A "Name:   123 kB" field of a /proc/self file (status, smaps_rollup); 0 when absent.
+std::uint64_t proc_field_kb(const char* file, const char* field) {
+  std::ifstream status(file);
   std::string line;
   const std::string prefix = std::string(field) + ":";
   while (std::getline(status, line))
@@ -34,8 +35,9 @@ std::string fixed(double value, int digits) {
 
 }  // namespace
 
-std::uint64_t current_rss_kb() { return status_field_kb("VmRSS"); }
-std::uint64_t peak_rss_kb() { return status_field_kb("VmHWM"); }
+std::uint64_t current_rss_kb() { return proc_field_kb("/proc/self/status", "VmRSS"); }
+std::uint64_t peak_rss_kb() { return proc_field_kb("/proc/self/status", "VmHWM"); }
+std::uint64_t huge_pages_kb() { return proc_field_kb("/proc/self/smaps_rollup", "AnonHugePages"); }
 
 RunMeter::RunMeter() : start_(Clock::now()), loaded_(start_), finished_(start_) {}
 
@@ -100,6 +102,7 @@ std::size_t RunMeter::print(std::ostream& out, scenarios::World& world, std::vec
       << "peak_rss_mb=" << fixed(static_cast<double>(peak_kb) / 1024.0, 1) << "\n"
       << "bytes_per_message="
       << (counts.accepted ? growth_kb * 1024 / counts.accepted : 0) << "\n"
+      << "huge_pages_mb=" << fixed(static_cast<double>(huge_pages_kb()) / 1024.0, 1) << "\n"
       << "allocator=" << allocator_name() << "\n";
   auto problems = conservation_problems(world);
   problems.insert(problems.end(), more.begin(), more.end());

@@ -8,6 +8,7 @@
 //   peak_rss_mb               the process's peak resident memory
 //   bytes_per_message         memory growth of the run (peak RSS minus RSS after loading) per
 //                             accepted message copy: what each message costs while it lives
+//   huge_pages_mb             of the resident memory at the end, what 2 MiB pages back
 //   allocator                 what serves malloc: mimalloc (the default build) or glibc
 //   submitted, submissions_running   scripted submissions, and those still talking to their server
 //   messages_accepted ... _queued     the mail ledger's counts (per recipient copy)
@@ -63,5 +64,8 @@ engine::SubmissionCounts submission_counts(scenarios::World& world);
 // The process's resident memory now, and its peak so far, in KiB (from /proc/self/status).
 std::uint64_t current_rss_kb();
 std::uint64_t peak_rss_kb();
+// Of the resident memory now, what transparent huge pages back (AnonHugePages in
+// /proc/self/smaps_rollup): build/maillab asks for them (app/large_pages.cpp), the kernel decides.
+std::uint64_t huge_pages_kb();
 
 }  // namespace maillab::bench
