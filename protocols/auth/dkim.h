@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "protocols/auth/dkim_canonicalization.h"
+#include "protocols/auth/dkim_crypto.h"
 #include "protocols/auth/dkim_key_cache.h"
 #include "protocols/auth/dkim_key.h"
 #include "protocols/auth/dkim_signature.h"
@@ -53,6 +54,8 @@ struct DkimSignOutcome {
 DkimSignOutcome dkim_sign(std::string_view message, const DkimKey& private_key, const DkimSignOptions& options);
 // The same with the key's OpenSSL contexts kept between messages (a signer that signs many).
 DkimSignOutcome dkim_sign(std::string_view message, DkimPreparedKey& private_key, const DkimSignOptions& options);
+// The same over a message already split (a signer that has read its From field from the same view).
+DkimSignOutcome dkim_sign(const MessageView& message, DkimPreparedKey& private_key, const DkimSignOptions& options);
 
 // ---- verifying (RFC 6376 §6) ----
 
@@ -91,26 +94,36 @@ struct DkimVerifyOptions {
 class DkimVerification {
  public:
   DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options = {});
+  // The same over a message already split (a policy that read its From field from the same view).
+  DkimVerification(const MessageView& message, std::int64_t now_seconds, DkimVerifyOptions options = {});
   bool done() const { return done_; }
   std::optional<DnsQuestion> pending_question() const { return replay_.pending(); }
   void provide_answer(const DnsQuestion& question, DnsAnswer answer);
   // One result per DKIM-Signature field, top-down; empty when the message has none (dkim=none).
   const std::vector<DkimSignatureResult>& results() const { return results_; }
 
+  // What a signature's hashes come to (§6.1.3), computed when its tags are read, as a verifier
+  // that reads the message as it arrives hashes it while the key lookup is out: the message is not
+  // kept while the key records are awaited, and is read once whatever the answers.
+  struct SignedHashes {
+    DkimBodyHash body;          // bh= recomputed, and the canonical body's length (l=)
+    std::string header_digest;  // dkim_hash of the signed header data (§3.7)
+  };
+
  private:
   friend std::vector<DkimSignatureResult> dkim_verify(std::string_view, std::int64_t, const DnsLookupFunction&,
                                                       DkimVerifyOptions);
   DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
                    DnsLookupFunction synchronous);
-  void start(std::int64_t now_seconds);
+  void start(const MessageView& message, std::int64_t now_seconds);
   void run();
-  SplitMessage message_;
   DkimVerifyOptions options_;
   DnsReplay replay_;
-  // Every signature is parsed once, up front; then each waits in turn for its key record and is
-  // decided once (a rerun from the start, as dns_replay.h allows, would parse and hash again).
-  std::vector<DkimSignatureResult> checks_;    // result `none` until decided
-  std::vector<std::size_t> signature_fields_;  // each check's field in message_.headers
+  // Every signature is parsed and hashed once, up front; then each waits in turn for its key
+  // record and is decided once (a rerun from the start, as dns_replay.h allows, would parse and
+  // hash again).
+  std::vector<DkimSignatureResult> checks_;  // result `none` until decided
+  std::vector<SignedHashes> hashes_;         // each check's, empty for one decided from its tags
   std::size_t next_check_ = 0;
   bool done_ = false;
   std::vector<DkimSignatureResult> results_;

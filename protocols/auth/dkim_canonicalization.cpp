@@ -15,38 +15,53 @@ std::string to_string(DkimCanonicalization canonicalization) {
 }
 
 std::string canonicalize_header(std::string_view raw_field, DkimCanonicalization canonicalization) {
+  std::string field;
+  append_canonical_header(field, raw_field, canonicalization);
+  return field;
+}
+
+void append_canonical_header(std::string& out, std::string_view raw_field, DkimCanonicalization canonicalization) {
   if (canonicalization == DkimCanonicalization::simple) {
-    std::string field(raw_field);
-    if (field.size() < 2 || field.compare(field.size() - 2, 2, "\r\n") != 0) field += "\r\n";
-    return field;
+    out += raw_field;
+    if (raw_field.size() < 2 || raw_field.substr(raw_field.size() - 2) != "\r\n") out += "\r\n";
+    return;
   }
   // §3.4.2: lower-case name, unfold, WSP runs to one SP, no WSP at the value's ends or around ':'.
-  // Written straight into one string (this runs for every signed field of every message).
+  // This runs for every signed field of every message: the value's runs without WSP, CR or LF are
+  // appended whole.
   std::size_t colon = raw_field.find(':');
   std::string_view name = raw_field.substr(0, colon);
   auto is_space = [](char c) { return is_wsp(c) || c == '\r' || c == '\n'; };
   while (!name.empty() && is_space(name.front())) name.remove_prefix(1);
   while (!name.empty() && is_space(name.back())) name.remove_suffix(1);
-  std::string field;
-  field.reserve(raw_field.size() + 2);
-  for (char c : name) field += to_lower(c);
-  field += ':';
+  out.reserve(out.size() + raw_field.size() + 2);
+  for (char c : name) out += to_lower(c);
+  out += ':';
   if (colon != std::string_view::npos) {
-    const std::size_t value_start = field.size();
+    const std::string_view value = raw_field.substr(colon + 1);
     bool pending_space = false;
-    for (char c : raw_field.substr(colon + 1)) {
-      if (c == '\r' || c == '\n') continue;
-      if (is_wsp(c)) {
-        pending_space = true;
+    bool any = false;  // value text written (a WSP run before it is dropped)
+    std::size_t i = 0;
+    while (i < value.size()) {
+      if (value[i] == '\r' || value[i] == '\n') {  // unfolding removes CR and LF only
+        ++i;
         continue;
       }
-      if (pending_space && field.size() > value_start) field += ' ';
+      if (is_wsp(value[i])) {
+        pending_space = true;
+        ++i;
+        continue;
+      }
+      std::size_t run_end = i + 1;
+      while (run_end < value.size() && !is_space(value[run_end])) ++run_end;
+      if (pending_space && any) out += ' ';
       pending_space = false;
-      field += c;
+      out.append(value.data() + i, run_end - i);
+      any = true;
+      i = run_end;
     }
   }
-  field += "\r\n";
-  return field;
+  out += "\r\n";
 }
 
 std::string canonicalize_body(std::string_view body, DkimCanonicalization canonicalization) {
@@ -57,7 +72,17 @@ std::string canonicalize_body(std::string_view body, DkimCanonicalization canoni
 }
 
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_tag_list(std::string_view text) {
+  auto views = parse_tag_list_views(text);
+  if (!views) return std::nullopt;
   std::vector<std::pair<std::string, std::string>> tags;
+  tags.reserve(views->size());
+  for (const auto& [name, value] : *views) tags.emplace_back(std::string(name), std::string(value));
+  return tags;
+}
+
+std::optional<DkimTagViews> parse_tag_list_views(std::string_view text) {
+  DkimTagViews tags;
+  tags.reserve(16);
   std::size_t position = 0;
   while (position <= text.size()) {
     std::size_t end = text.find(';', position);
@@ -79,7 +104,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_tag_list(s
     for (const auto& [existing, unused] : tags) {
       if (existing == name) return std::nullopt;
     }
-    tags.emplace_back(std::string(name), std::string(value));
+    tags.emplace_back(name, value);
   }
   return tags;
 }

@@ -138,7 +138,11 @@ std::string DkimPreparedKey::sign(DkimAlgorithm algorithm, std::string_view data
 
 bool DkimPreparedKey::verify(DkimAlgorithm algorithm, std::string_view data, std::string_view signature) {
   if (!key_.valid() || key_type_of(algorithm) != key_.type()) return false;
-  const std::string digest = dkim_hash(algorithm, data);
+  return verify_digest(algorithm, dkim_hash(algorithm, data), signature);
+}
+
+bool DkimPreparedKey::verify_digest(DkimAlgorithm algorithm, std::string_view digest, std::string_view signature) {
+  if (!key_.valid() || key_type_of(algorithm) != key_.type()) return false;
   const auto* input = reinterpret_cast<const unsigned char*>(digest.data());
   const auto* signature_bytes = reinterpret_cast<const unsigned char*>(signature.data());
   bool good = false;
@@ -164,19 +168,20 @@ bool dkim_verify_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_v
   return DkimPreparedKey(key).verify(algorithm, data, signature);
 }
 
-std::string dkim_signed_data(const SplitMessage& message, const std::vector<std::string>& names,
+std::string dkim_signed_data(const std::vector<HeaderFieldView>& fields, const std::vector<std::string>& names,
                              DkimCanonicalization canonicalization, std::string_view signature_field_without_b) {
-  std::vector<bool> used(message.headers.size(), false);
+  std::vector<bool> used(fields.size(), false);
   std::string data;
+  data.reserve(1024);
   for (const auto& name : names) {
-    for (std::size_t i = message.headers.size(); i-- > 0;) {
-      if (used[i] || !equals_ignoring_case(message.headers[i].name, name)) continue;
+    for (std::size_t i = fields.size(); i-- > 0;) {
+      if (used[i] || !equals_ignoring_case(fields[i].name, name)) continue;
       used[i] = true;
-      data += canonicalize_header(message.headers[i].raw, canonicalization);
+      append_canonical_header(data, fields[i].raw, canonicalization);
       break;
     }
   }
-  data += canonicalize_header(signature_field_without_b, canonicalization);
+  append_canonical_header(data, signature_field_without_b, canonicalization);
   data.resize(data.size() - 2);  // §3.7: the signature field without its trailing CRLF
   return data;
 }

@@ -47,6 +47,9 @@ class DkimPreparedKey {
   // Empty when the key cannot sign (no private part, wrong type).
   std::string sign(DkimAlgorithm algorithm, std::string_view data);
   bool verify(DkimAlgorithm algorithm, std::string_view data, std::string_view signature);
+  // The same given dkim_hash(algorithm, data), for a verifier that hashed the data before its key
+  // was known.
+  bool verify_digest(DkimAlgorithm algorithm, std::string_view digest, std::string_view signature);
 
  private:
   struct PkeyContextDeleter {
@@ -72,7 +75,7 @@ bool dkim_verify_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_v
 // The octets the signature covers (§3.7): the fields named in h=, each taken bottom-up (a name
 // listed twice takes the last and then the one above it; a name with no field left adds nothing),
 // canonicalized, then the DKIM-Signature field with an empty b= and no final CRLF.
-std::string dkim_signed_data(const SplitMessage& message, const std::vector<std::string>& names,
+std::string dkim_signed_data(const std::vector<HeaderFieldView>& fields, const std::vector<std::string>& names,
                              DkimCanonicalization canonicalization, std::string_view signature_field_without_b);
 
 }  // namespace maillab::auth

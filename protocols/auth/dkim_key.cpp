@@ -247,7 +247,7 @@ std::string DkimKey::key_record() const {
 
 DkimKeyRecordParse parse_dkim_key_record(std::string_view text, DkimPublicKeyCache* cache) {
   DkimKeyRecordParse result;
-  auto tags = parse_tag_list(text);
+  auto tags = parse_tag_list_views(text);
   if (!tags) {
     result.error = "key record is not a valid tag-list (RFC 6376 §3.6.1)";
     return result;
@@ -258,25 +258,26 @@ DkimKeyRecordParse parse_dkim_key_record(std::string_view text, DkimPublicKeyCac
     const auto& [name, value] = (*tags)[i];
     if (name == "v") {
       if (i != 0 || value != "DKIM1") {  // §3.6.1: v= must be first and exactly "DKIM1"
-        result.error = "key record has bad version v=" + value;
+        result.error = "key record has bad version v=" + std::string(value);
         return result;
       }
     } else if (name == "k") {
       if (value == "rsa") record.type = DkimKeyType::rsa;
       else if (value == "ed25519") record.type = DkimKeyType::ed25519;
       else {
-        result.error = "key record has unknown key type k=" + value;
+        result.error = "key record has unknown key type k=" + std::string(value);
         return result;
       }
     } else if (name == "p") {
       has_p = true;
+      record.public_key_base64.reserve(value.size());
       for (char c : value) {
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n') record.public_key_base64 += c;
       }
     } else if (name == "h") {
-      record.hash_algorithms = value;
+      record.hash_algorithms = std::string(value);
     } else if (name == "s") {
-      record.service_types = value;
+      record.service_types = std::string(value);
     } else if (name == "t") {
       std::string flags;
       for (char c : value) {

@@ -19,17 +19,19 @@ const std::vector<std::string>& recommended_headers() {
 class Folder {
  public:
   explicit Folder(std::string start) : text_(std::move(start)), column_(text_.size()) {}
-  void add(const std::string& piece, bool separate = true) {
-    std::string spaced = (separate && column_ > 0 && text_.back() != ' ' && text_.back() != '\t') ? " " + piece : piece;
-    if (column_ + spaced.size() > 76 && column_ > 1) {
+  void add(std::string_view piece, bool separate = true) {
+    bool space = separate && column_ > 0 && text_.back() != ' ' && text_.back() != '\t';
+    if (column_ + piece.size() + (space ? 1 : 0) > 76 && column_ > 1) {
       text_ += "\r\n\t";
       column_ = 1;
-      spaced = piece;
+      space = false;
     }
-    text_ += spaced;
-    column_ += spaced.size();
+    if (space) text_ += ' ';
+    text_ += piece;
+    column_ += piece.size() + (space ? 1 : 0);
   }
   const std::string& text() const { return text_; }
+  std::string take_text() { return std::move(text_); }
   std::size_t column() const { return column_; }
 
  private:
@@ -45,6 +47,11 @@ DkimSignOutcome dkim_sign(std::string_view message, const DkimKey& private_key, 
 }
 
 DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepared, const DkimSignOptions& options) {
+  const MessageView message(raw_message);
+  return dkim_sign(message, prepared, options);
+}
+
+DkimSignOutcome dkim_sign(const MessageView& message, DkimPreparedKey& prepared, const DkimSignOptions& options) {
   const DkimKey& key = prepared.key();
   DkimSignOutcome outcome;
   if (!key.valid() || !key.has_private()) {
@@ -56,12 +63,10 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepare
     return outcome;
   }
   DkimAlgorithm algorithm = key.type() == DkimKeyType::ed25519 ? DkimAlgorithm::ed25519_sha256 : DkimAlgorithm::rsa_sha256;
-  SplitMessage message = split_message_to_crlf(raw_message);
-
   std::vector<std::string> names;
   if (options.headers.empty()) {
     for (const auto& name : recommended_headers()) {
-      for (const auto& field : message.headers) {
+      for (const auto& field : message.headers()) {
         if (equals_ignoring_case(field.name, name)) names.push_back(name);
       }
     }
@@ -72,7 +77,7 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepare
   for (const auto& name : names) signs_from = signs_from || name == "from";
   if (!signs_from) names.insert(names.begin(), "from");  // §5.4: From MUST be signed
 
-  const DkimBodyHash hashed = dkim_body_hash(algorithm, message.body, options.body_canonicalization, options.body_length);
+  const DkimBodyHash hashed = dkim_body_hash(algorithm, message.body(), options.body_canonicalization, options.body_length);
   std::optional<std::uint64_t> length = options.body_length;  // clipped to the canonical body
   if (length && *length > hashed.canonical_length) length = hashed.canonical_length;
   std::string body_hash = common::base64_encode(hashed.digest);
@@ -93,28 +98,28 @@ DkimSignOutcome dkim_sign(std::string_view raw_message, DkimPreparedKey& prepare
   }
   folder.add("bh=" + body_hash + ";");
   folder.add("b=");
-  std::string without_b = folder.text();
-
-  std::string data = dkim_signed_data(message, names, options.header_canonicalization, without_b);
+  const std::string data =
+      dkim_signed_data(message.headers(), names, options.header_canonicalization, folder.text());
   std::string signature = prepared.sign(algorithm, data);
   if (signature.empty()) {
     outcome.error = "OpenSSL could not sign with this key";
     return outcome;
   }
   std::string encoded = common::base64_encode(signature);
-  std::string field = without_b;
   std::size_t column = folder.column();
+  std::string field = folder.take_text();  // the field so far, with b= empty
   for (std::size_t i = 0; i < encoded.size();) {
     if (column >= 76) {
       field += "\r\n\t";
       column = 1;
     }
     std::size_t take = std::min(encoded.size() - i, 76 - column);
-    field += encoded.substr(i, take);
+    field.append(encoded, i, take);
     column += take;
     i += take;
   }
-  outcome.header_field = field + "\r\n";
+  field += "\r\n";
+  outcome.header_field = std::move(field);
   return outcome;
 }
 

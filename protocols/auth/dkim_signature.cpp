@@ -1,5 +1,6 @@
 #include "protocols/auth/dkim_signature.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "protocols/common/base64.h"
@@ -10,6 +11,7 @@ namespace {
 
 std::string without_whitespace(std::string_view text) {
   std::string compact;
+  compact.reserve(text.size());
   for (char c : text) {
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact += c;
   }
@@ -42,7 +44,7 @@ DkimKeyType key_type_of(DkimAlgorithm algorithm) {
 }
 
 DkimSignatureParse parse_dkim_signature(std::string_view value) {
-  auto tags = parse_tag_list(value);
+  auto tags = parse_tag_list_views(value);
   if (!tags) {
     DkimSignatureParse result;
     result.error = "signature is not a valid tag-list (duplicate or malformed tag, §3.2)";
@@ -52,20 +54,26 @@ DkimSignatureParse parse_dkim_signature(std::string_view value) {
 }
 
 DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string, std::string>>& tags) {
+  DkimTagViews views;
+  views.reserve(tags.size());
+  for (const auto& [name, value] : tags) views.emplace_back(name, value);
+  return parse_dkim_signature(views);
+}
+
+DkimSignatureParse parse_dkim_signature(const DkimTagViews& tags) {
   DkimSignatureParse result;
   // A dozen tags at most, names unique (parse_tag_list refuses duplicates): read in place rather
   // than copied into a map (this runs for every signature of every message).
-  auto find = [&](std::string_view name) -> const std::string* {
+  auto find = [&](std::string_view name) -> const std::string_view* {
     for (const auto& [tag_name, value] : tags) {
       if (tag_name == name) return &value;
     }
     return nullptr;
   };
   auto has = [&](std::string_view name) { return find(name) != nullptr; };
-  auto value_of = [&](std::string_view name) -> const std::string& {  // "" when absent
-    static const std::string absent;
-    const std::string* value = find(name);
-    return value ? *value : absent;
+  auto value_of = [&](std::string_view name) -> std::string_view {  // "" when absent
+    const std::string_view* value = find(name);
+    return value ? *value : std::string_view();
   };
   // §6.1.1: v a b bh d h s are required.
   for (const char* required : {"v", "a", "b", "bh", "d", "h", "s"}) {
@@ -75,7 +83,7 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
     }
   }
   if (value_of("v") != "1") {
-    result.error = "signature has unsupported version v=" + value_of("v");
+    result.error = "signature has unsupported version v=" + std::string(value_of("v"));
     return result;
   }
   DkimSignature signature;
@@ -93,8 +101,8 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
     result.error = "signature b= or bh= is not base64";
     return result;
   }
-  signature.signature = *b;
-  signature.body_hash = *bh;
+  signature.signature = std::move(*b);
+  signature.body_hash = std::move(*bh);
   if (has("c")) {
     std::string canonicalization = to_lower(without_whitespace(value_of("c")));
     std::size_t slash = canonicalization.find('/');
@@ -117,13 +125,15 @@ DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string,
     result.error = "signature has an empty d= or s=";
     return result;
   }
-  std::string headers = without_whitespace(value_of("h"));
+  const std::string compact_headers = without_whitespace(value_of("h"));
+  const std::string_view headers = compact_headers;
+  signature.signed_headers.reserve(static_cast<std::size_t>(std::count(headers.begin(), headers.end(), ':')) + 1);
   std::size_t start = 0;
   while (start <= headers.size()) {
     std::size_t colon = headers.find(':', start);
-    std::string name = to_lower(headers.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
-    if (!name.empty()) signature.signed_headers.push_back(name);
-    if (colon == std::string::npos) break;
+    std::string name = to_lower(headers.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+    if (!name.empty()) signature.signed_headers.push_back(std::move(name));
+    if (colon == std::string_view::npos) break;
     start = colon + 1;
   }
   bool signs_from = false;

@@ -43,5 +43,6 @@ struct DkimSignatureParse {
 DkimSignatureParse parse_dkim_signature(std::string_view value);
 // The same from its tag-list already read (parse_tag_list), for a caller that reads the tags too.
 DkimSignatureParse parse_dkim_signature(const std::vector<std::pair<std::string, std::string>>& tags);
+DkimSignatureParse parse_dkim_signature(const DkimTagViews& tags);
 
 }  // namespace maillab::auth

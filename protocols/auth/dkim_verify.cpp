@@ -21,10 +21,10 @@ struct Verdict {
 
 // RFC 8601 §2.7.1: header.d, header.s and header.b (§2.7.1 suggests the first 8 characters of b=),
 // read from the raw tags so that a signature which does not parse is still named in the result.
-void name_signature(const std::vector<std::pair<std::string, std::string>>& tags, DkimSignatureResult& result) {
+void name_signature(const DkimTagViews& tags, DkimSignatureResult& result) {
   for (const auto& [name, value] : tags) {
     if (name == "d") result.domain = to_lower(value);
-    if (name == "s") result.selector = value;
+    if (name == "s") result.selector = std::string(value);
     if (name == "b") {
       for (char c : value) {
         if (result.signature_prefix.size() < 8 && c != ' ' && c != '\t' && c != '\r' && c != '\n') result.signature_prefix += c;
@@ -75,22 +75,47 @@ std::optional<Verdict> key_refuses(const DkimSignature& signature, const DkimKey
   return std::nullopt;
 }
 
+// §6.1.3: the hashes a signature's check compares, over the message as it is now. A body hash
+// with the same hash, body canonicalization and l= as an earlier signature's is that one (a
+// message signed with both an Ed25519 and an RSA key, RFC 8463 §1, hashes its body once).
+DkimVerification::SignedHashes hash_signed_parts(const MessageView& message, std::string_view field,
+                                                 const DkimSignature& signature,
+                                                 const std::vector<DkimSignatureResult>& earlier_checks,
+                                                 const std::vector<DkimVerification::SignedHashes>& earlier) {
+  DkimVerification::SignedHashes hashes;
+  auto same_body_hash = [&](const DkimSignature& other) {
+    return (other.algorithm == DkimAlgorithm::rsa_sha1) == (signature.algorithm == DkimAlgorithm::rsa_sha1) &&
+           other.body_canonicalization == signature.body_canonicalization && other.body_length == signature.body_length;
+  };
+  bool reused = false;
+  for (std::size_t i = 0; i < earlier.size() && !reused; ++i) {
+    const auto& other = earlier_checks[i];
+    if (other.result != DkimResult::none || !other.signature || !same_body_hash(*other.signature)) continue;
+    hashes.body = earlier[i].body;
+    reused = true;
+  }
+  if (!reused)
+    hashes.body = dkim_body_hash(signature.algorithm, message.body(), signature.body_canonicalization, signature.body_length);
+  const std::string data = dkim_signed_data(message.headers(), signature.signed_headers,
+                                            signature.header_canonicalization, remove_signature_value(field));
+  hashes.header_digest = dkim_hash(signature.algorithm, data);
+  return hashes;
+}
+
 // §6.1.3: the body hash first, then the signature over the signed header fields.
-std::optional<Verdict> hashes_differ(const SplitMessage& message, const HeaderField& field,
-                                     const DkimSignature& signature, const DkimKeyRecord& record) {
-  const DkimBodyHash hashed =
-      dkim_body_hash(signature.algorithm, message.body, signature.body_canonicalization, signature.body_length);
-  if (signature.body_length && *signature.body_length > hashed.canonical_length) {
+std::optional<Verdict> hashes_differ(const DkimVerification::SignedHashes& hashes, const DkimSignature& signature,
+                                     const DkimKeyRecord& record) {
+  if (signature.body_length && *signature.body_length > hashes.body.canonical_length) {
     return Verdict{DkimResult::fail, DkimFailure::body_too_short,
                    "l=" + std::to_string(*signature.body_length) + " is longer than the body"};
   }
-  if (hashed.digest != signature.body_hash) {
+  if (hashes.body.digest != signature.body_hash) {
     return Verdict{DkimResult::fail, DkimFailure::body_hash_mismatch, "body hash did not verify"};
   }
-  std::string data = dkim_signed_data(message, signature.signed_headers, signature.header_canonicalization,
-                                      remove_signature_value(field.raw));
-  const bool verified = record.prepared ? record.prepared->verify(signature.algorithm, data, signature.signature)
-                                        : dkim_verify_data(signature.algorithm, *record.key, data, signature.signature);
+  const bool verified =
+      record.prepared ? record.prepared->verify_digest(signature.algorithm, hashes.header_digest, signature.signature)
+                      : DkimPreparedKey(*record.key).verify_digest(signature.algorithm, hashes.header_digest,
+                                                                   signature.signature);
   if (!verified) {
     return Verdict{DkimResult::fail, DkimFailure::signature_mismatch, "signature did not verify"};
   }
@@ -105,12 +130,13 @@ void decide(DkimSignatureResult& result, Verdict verdict) {
 
 // §6.1.1, what can be decided without DNS: the tags, and x=. A result still `none` afterwards
 // waits for its key (finish_check).
-DkimSignatureResult start_check(const HeaderField& field, std::int64_t now_seconds) {
+DkimSignatureResult start_check(std::string_view raw_field, std::int64_t now_seconds) {
   DkimSignatureResult result;
-  // The tags are read once, for the names and for the signature itself.
-  auto tags = parse_tag_list(field.value());
+  // The tags are read once, as views into the unfolded value, for the names and for the signature.
+  const std::string value = unfolded_value(raw_field);
+  auto tags = parse_tag_list_views(value);
   if (tags) name_signature(*tags, result);
-  DkimSignatureParse parsed = tags ? parse_dkim_signature(*tags) : parse_dkim_signature(field.value());
+  DkimSignatureParse parsed = tags ? parse_dkim_signature(*tags) : parse_dkim_signature(value);
   if (!parsed.signature) {
     decide(result, {DkimResult::permerror, DkimFailure::none, parsed.error});
     return result;
@@ -126,7 +152,7 @@ DkimSignatureResult start_check(const HeaderField& field, std::int64_t now_secon
 }
 
 // §6.1.2 and §6.1.3: the key, then the hashes; nullopt while the key record is not known yet.
-std::optional<Verdict> finish_check(const SplitMessage& message, const HeaderField& field, DkimSignatureResult& result,
+std::optional<Verdict> finish_check(const DkimVerification::SignedHashes& hashes, DkimSignatureResult& result,
                                     const DkimVerifyOptions& options, DnsReplay& replay) {
   const DkimSignature& signature = *result.signature;
   auto fetched = fetch_key(signature, replay, options.key_cache.get());
@@ -140,7 +166,7 @@ std::optional<Verdict> finish_check(const SplitMessage& message, const HeaderFie
     return Verdict{DkimResult::permerror, DkimFailure::none,
                    "RSA key of " + std::to_string(result.key_bits) + " bits is too short (RFC 8301)"};
   }
-  if (auto mismatch = hashes_differ(message, field, signature, record)) return mismatch;
+  if (auto mismatch = hashes_differ(hashes, signature, record)) return mismatch;
   return Verdict{DkimResult::pass, DkimFailure::none, "signature verified"};
 }
 
@@ -171,22 +197,30 @@ std::string to_string(DkimFailure failure) {
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options)
-    : message_(split_message_to_crlf(message)), options_(options) {
-  start(now_seconds);
+    : options_(std::move(options)) {
+  start(MessageView(message), now_seconds);
+}
+
+DkimVerification::DkimVerification(const MessageView& message, std::int64_t now_seconds, DkimVerifyOptions options)
+    : options_(std::move(options)) {
+  start(message, now_seconds);
 }
 
 DkimVerification::DkimVerification(std::string_view message, std::int64_t now_seconds, DkimVerifyOptions options,
                                    DnsLookupFunction synchronous)
-    : message_(split_message_to_crlf(message)), options_(options), replay_(std::move(synchronous)) {
-  start(now_seconds);
+    : options_(std::move(options)), replay_(std::move(synchronous)) {
+  start(MessageView(message), now_seconds);
 }
 
-void DkimVerification::start(std::int64_t now_seconds) {
-  for (std::size_t i = 0; i < message_.headers.size(); ++i) {
-    if (!equals_ignoring_case(message_.headers[i].name, "dkim-signature")) continue;
+void DkimVerification::start(const MessageView& message, std::int64_t now_seconds) {
+  for (const HeaderFieldView& field : message.headers()) {
+    if (!equals_ignoring_case(field.name, "dkim-signature")) continue;
     if (checks_.size() >= options_.maximum_signatures) break;
-    checks_.push_back(start_check(message_.headers[i], now_seconds));
-    signature_fields_.push_back(i);
+    DkimSignatureResult check = start_check(field.raw, now_seconds);
+    SignedHashes hashes;
+    if (check.result == DkimResult::none) hashes = hash_signed_parts(message, field.raw, *check.signature, checks_, hashes_);
+    checks_.push_back(std::move(check));
+    hashes_.push_back(std::move(hashes));
   }
   run();
 }
@@ -203,12 +237,13 @@ void DkimVerification::run() {
   for (; next_check_ < checks_.size(); ++next_check_) {
     DkimSignatureResult& check = checks_[next_check_];
     if (check.result != DkimResult::none) continue;  // decided from its tags alone
-    auto verdict = finish_check(message_, message_.headers[signature_fields_[next_check_]], check, options_, replay_);
+    auto verdict = finish_check(hashes_[next_check_], check, options_, replay_);
     if (!verdict) return;  // pending_question() names the key record still missing
     decide(check, std::move(*verdict));
   }
   results_ = std::move(checks_);
   checks_.clear();
+  hashes_.clear();
   done_ = true;
 }
 

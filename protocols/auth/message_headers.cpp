@@ -1,21 +1,26 @@
 #include "protocols/auth/message_headers.h"
 
+#include <algorithm>
+
 #include "protocols/auth/domain_name.h"
 
 namespace maillab::auth {
 
-std::string HeaderField::value() const {
-  std::size_t colon = raw.find(':');
-  std::string_view rest = std::string_view(raw).substr(colon == std::string::npos ? raw.size() : colon + 1);
+std::string HeaderField::value() const { return unfolded_value(raw); }
+
+std::string unfolded_value(std::string_view raw_field) {
+  const std::size_t colon = raw_field.find(':');
+  // Trimming first gives the same ends: CR and LF are among the octets trim removes.
+  std::string_view rest = trim_view(raw_field.substr(colon == std::string_view::npos ? raw_field.size() : colon + 1));
   std::string unfolded;
   unfolded.reserve(rest.size());
-  while (!rest.empty()) {  // unfolding removes the CRLFs only: the text between them goes whole
-    const std::size_t line_break = rest.find_first_of("\r\n");
-    unfolded.append(rest.substr(0, line_break));
-    if (line_break == std::string_view::npos) break;
-    rest.remove_prefix(line_break + 1);
+  while (!rest.empty()) {  // unfolding removes the CRs and LFs only: the text between them goes whole
+    std::size_t line_break = 0;
+    while (line_break < rest.size() && rest[line_break] != '\r' && rest[line_break] != '\n') ++line_break;
+    unfolded.append(rest.data(), line_break);
+    rest.remove_prefix(std::min(line_break + 1, rest.size()));
   }
-  return trim(unfolded);
+  return unfolded;
 }
 
 std::string to_crlf(std::string_view message) {
@@ -82,6 +87,16 @@ std::size_t scan_header_fields(std::string_view message, Visit&& visit) {
 
 }  // namespace
 
+MessageView::MessageView(std::string_view message) {
+  if (has_bare_lf(message)) converted_ = to_crlf(message);
+  text_ = converted_.empty() ? message : std::string_view(converted_);
+  headers_.reserve(16);
+  const std::size_t body = scan_header_fields(text_, [&](std::string_view name, std::string_view raw) {
+    headers_.push_back(HeaderFieldView{name, raw});
+  });
+  if (body != std::string_view::npos) body_ = text_.substr(body);
+}
+
 SplitMessage split_message(std::string_view message) {
   SplitMessage split;
   const std::size_t body = scan_header_fields(message, [&](std::string_view name, std::string_view raw) {
@@ -140,6 +155,18 @@ std::optional<std::string> mailbox_address(std::string_view mailbox) {
   return address;
 }
 
+namespace {
+
+// RFC 7489 §6.6.1 via from_domain: the domain of the single From field's single address.
+std::optional<std::string> domain_of_single_from(std::size_t from_fields, std::string_view from) {
+  if (from_fields != 1) return std::nullopt;  // none, or two From fields (RFC 5322 §3.6 allows one)
+  auto address = mailbox_address(unfolded_value(from));
+  if (!address) return std::nullopt;
+  return normalize_domain(address->substr(address->rfind('@') + 1));
+}
+
+}  // namespace
+
 std::optional<std::string> from_domain(std::string_view message) {
   // Only the header section is read: it ends at the first empty line, CRLF or bare LF.
   std::size_t header_end = message.size();
@@ -155,7 +182,7 @@ std::optional<std::string> from_domain(std::string_view message) {
   // The header section only, read in place (a copy only when it has bare LFs to convert).
   const std::string_view header = message.substr(0, header_end);
   const std::string converted = has_bare_lf(header) ? to_crlf(header) : std::string();
-  std::optional<std::string_view> from;
+  std::string_view from;
   std::size_t from_fields = 0;
   scan_header_fields(converted.empty() ? header : std::string_view(converted),
                      [&](std::string_view name, std::string_view raw) {
@@ -163,11 +190,18 @@ std::optional<std::string> from_domain(std::string_view message) {
                        ++from_fields;
                        from = raw;
                      });
-  if (from_fields != 1) return std::nullopt;  // none, or two From fields (RFC 5322 §3.6 allows one)
-  HeaderField field{"From", std::string(*from)};
-  auto address = mailbox_address(field.value());
-  if (!address) return std::nullopt;
-  return normalize_domain(address->substr(address->rfind('@') + 1));
+  return domain_of_single_from(from_fields, from);
+}
+
+std::optional<std::string> from_domain(const MessageView& message) {
+  std::string_view from;
+  std::size_t from_fields = 0;
+  for (const HeaderFieldView& field : message.headers()) {
+    if (!equals_ignoring_case(field.name, "from")) continue;
+    ++from_fields;
+    from = field.raw;
+  }
+  return domain_of_single_from(from_fields, from);
 }
 
 }  // namespace maillab::auth

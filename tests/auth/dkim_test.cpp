@@ -2,7 +2,9 @@
 // deterministic keys, and the RFC 6376 / RFC 8463 example message shipped with dkimpy.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "protocols/common/base64.h"
@@ -312,4 +314,112 @@ TEST_CASE("dkimpy's PEM test key signs messages that verify against its key reco
   std::string signed_message = dkim_sign(message, *key, options).header_field + message;
   auto results = dkim_verify(signed_message, 0, serve("test._domainkey.example.com", record));
   CHECK(results.at(0).result == DkimResult::pass);
+}
+
+TEST_CASE("several signatures over one body: a body hash is shared only with the same hash, body canonicalization and l=",
+          "[auth][dkim]") {
+  DkimKey ed = DkimKey::ed25519_from_seed("b");
+  DkimSignOptions whole;  // relaxed body, no l=
+  whole.domain = "a.example";
+  whole.selector = "whole";
+  DkimSignOptions prefix = whole;  // the same canonicalization, but l= covers the body as signed
+  prefix.selector = "prefix";
+  prefix.body_length = 1'000'000;  // clipped to the canonical body
+  DkimSignOptions simple = whole;  // simple body
+  simple.selector = "simple";
+  simple.body_canonicalization = DkimCanonicalization::simple;
+  std::string text = dkim_sign(message, rsa_key(), whole).header_field + message;
+  text = dkim_sign(message, ed, prefix).header_field + text;
+  text = dkim_sign(message, ed, simple).header_field + text;
+  auto lookup = [&](const DnsQuestion& question) {
+    return DnsAnswer::of({question.name == "whole._domainkey.a.example" ? rsa_key().key_record() : ed.key_record()});
+  };
+  auto verify = [&](const std::string& signed_message) {
+    std::vector<DkimSignatureResult> results = dkim_verify(signed_message, 0, lookup);
+    REQUIRE(results.size() == 3);
+    return results;
+  };
+  for (const auto& result : verify(text)) CHECK(result.result == DkimResult::pass);
+  // Text appended to the body: only the l= signature still passes (§3.5 l=).
+  auto appended = verify(text + "P.S. appended\r\n");
+  CHECK(appended[0].failure == DkimFailure::body_hash_mismatch);  // simple
+  CHECK(appended[1].result == DkimResult::pass);                  // l=
+  CHECK(appended[2].failure == DkimFailure::body_hash_mismatch);  // whole
+  // Trailing spaces on a body line: relaxed bodies still pass, the simple one does not (§3.4.4).
+  auto spaced = verify(replace(text, "Hi.\r\n", "Hi.  \r\n"));
+  CHECK(spaced[0].failure == DkimFailure::body_hash_mismatch);
+  CHECK(spaced[1].result == DkimResult::pass);
+  CHECK(spaced[2].result == DkimResult::pass);
+}
+
+TEST_CASE("a verification keeps nothing of the message while it waits for the key record", "[auth][dkim]") {
+  DkimSignOptions options;
+  options.domain = "a.example";
+  options.selector = "one";
+  std::optional<DkimVerification> verification;
+  {
+    std::string text = dkim_sign(message, rsa_key(), options).header_field + message;
+    verification.emplace(text, 0);
+    std::fill(text.begin(), text.end(), 'x');  // and then freed: the answer comes later
+  }
+  REQUIRE_FALSE(verification->done());
+  const DnsQuestion question = *verification->pending_question();
+  CHECK(question.name == "one._domainkey.a.example");
+  verification->provide_answer(question, DnsAnswer::of({rsa_key().key_record()}));
+  REQUIRE(verification->done());
+  REQUIRE(verification->results().size() == 1);
+  CHECK(verification->results()[0].result == DkimResult::pass);
+}
+
+namespace {
+
+// §3.4.2 as the RFC words it, one step at a time: the name lower-cased without WSP around it, the
+// value unfolded (every CR and LF removed, as the canonicalization has always read a lone one),
+// WSP runs made one SP, WSP at the value's ends removed; simple adds only a missing final CRLF.
+std::string reference_canonical_header(const std::string& raw, DkimCanonicalization canonicalization) {
+  if (canonicalization == DkimCanonicalization::simple)
+    return raw.size() >= 2 && raw.compare(raw.size() - 2, 2, "\r\n") == 0 ? raw : raw + "\r\n";
+  const std::size_t colon = raw.find(':');
+  std::string name = to_lower(trim(raw.substr(0, colon)));
+  std::string unfolded;
+  if (colon != std::string::npos) {
+    for (char c : raw.substr(colon + 1))
+      if (c != '\r' && c != '\n') unfolded += c;
+  }
+  std::string collapsed;
+  for (char c : unfolded) {
+    const bool wsp = c == ' ' || c == '\t';
+    if (wsp && !collapsed.empty() && collapsed.back() == ' ') continue;
+    collapsed += wsp ? ' ' : c;
+  }
+  const std::size_t first = collapsed.find_first_not_of(' ');
+  const std::string value = first == std::string::npos ? "" : collapsed.substr(first, collapsed.find_last_not_of(' ') - first + 1);
+  return name + ":" + value + "\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("header canonicalization equals the RFC reading on every short field", "[auth][dkim]") {
+  const std::string alphabet = "aB \t:\r\n";
+  std::size_t fields = 0;
+  for (std::size_t length = 0; length <= 6; ++length) {
+    std::vector<std::size_t> digits(length, 0);
+    while (true) {
+      std::string field;
+      for (std::size_t digit : digits) field += alphabet[digit];
+      for (auto canonicalization : {DkimCanonicalization::simple, DkimCanonicalization::relaxed}) {
+        INFO("field \"" << field << "\" " << to_string(canonicalization));
+        const std::string expected = reference_canonical_header(field, canonicalization);
+        REQUIRE(canonicalize_header(field, canonicalization) == expected);
+        std::string appended = "x:y\r\n";  // the signed header data is several fields in one string
+        append_canonical_header(appended, field, canonicalization);
+        REQUIRE(appended == "x:y\r\n" + expected);
+      }
+      ++fields;
+      std::size_t i = 0;
+      while (i < length && ++digits[i] == alphabet.size()) digits[i++] = 0;
+      if (i == length) break;
+    }
+  }
+  CHECK(fields == 137'257);  // 7^0 + ... + 7^6
 }

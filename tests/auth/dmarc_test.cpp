@@ -270,3 +270,31 @@ TEST_CASE("A message without bare LF is split as it is, one with bare LF as afte
   CHECK(direct.body == converted.body);
   CHECK(split_message_to_crlf("From: a@example.com\r\n\r\nbody\r\n").body == "body\r\n");
 }
+
+TEST_CASE("MessageView reads a CRLF message in place and a bare-LF one in its own copy, as split_message does",
+          "[auth][headers]") {
+  for (const std::string text : {std::string("From: a@example.com\r\nSubject: x\r\n\tfolded\r\n\r\nbody\r\nend\r\n"),
+                                 std::string("From: a@example.com\nSubject: x\r\n\tfolded\n\nbody\nend\r\n"),
+                                 std::string(" x\r\nA: 1\r\n\tmore\r\nB"), std::string(""), std::string("\r\nonly body")}) {
+    INFO(text);
+    const MessageView view(text);
+    const SplitMessage split = split_message_to_crlf(text);
+    REQUIRE(view.headers().size() == split.headers.size());
+    for (std::size_t i = 0; i < split.headers.size(); ++i) {
+      CHECK(view.headers()[i].name == split.headers[i].name);
+      CHECK(view.headers()[i].raw == split.headers[i].raw);
+      CHECK(unfolded_value(view.headers()[i].raw) == split.headers[i].value());
+    }
+    CHECK(view.body() == split.body);
+    CHECK(view.converted() == has_bare_lf(text));
+    CHECK(view.text() == (has_bare_lf(text) ? to_crlf(text) : text));
+    if (!view.converted()) CHECK(view.text().data() == text.data());  // no copy
+    CHECK(from_domain(view) == from_domain(text));
+  }
+  for (const char* text : {"From: Joe <joe@Example.COM>\r\nTo: x@y.z\r\n\r\nbody", "To: x@example.com\r\n\r\n",
+                           "From: a@example.com\r\nFrom: b@example.com\r\n\r\n", " x\r\nfRoM : <a@Ex.org>\r\n\r\n",
+                           "Subject: hi\nFrom:\n \"Doe, Jane\" (work)\n <jane@mail.example.org>\n\nbody"}) {
+    INFO(text);
+    CHECK(from_domain(MessageView(text)) == from_domain(text));
+  }
+}

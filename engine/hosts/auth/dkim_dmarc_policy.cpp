@@ -11,6 +11,9 @@ struct DkimDmarcPolicy::Job {
   // The MTA's check, not a copy of it (the message is the whole message): the MTA keeps it until
   // `done` is called, and `done` owns what keeps it (mta_acceptance.cpp's policy chain).
   const MessageCheck* check = nullptr;
+  // The check's message split once, for the From field and the DKIM signatures (only when DKIM is
+  // verified: DMARC alone reads the header section only). Dropped once the verification has read it.
+  std::unique_ptr<auth::MessageView> message;
   std::function<void(PolicyVerdict)> done;
   MessageAuthentication found;
 };
@@ -59,7 +62,12 @@ void DkimDmarcPolicy::check_message(Host& host, const MessageCheck& check, std::
   job->host = &host;
   job->check = &check;
   job->done = std::move(done);
-  job->found.from_domain = auth::from_domain(message_of(check)).value_or("");
+  if (options_.verify_dkim) {
+    job->message = std::make_unique<auth::MessageView>(message_of(check));
+    job->found.from_domain = auth::from_domain(*job->message).value_or("");
+  } else {
+    job->found.from_domain = auth::from_domain(message_of(check)).value_or("");
+  }
 
   // SPF: the result of MAIL FROM when the SPF policy ran; otherwise DMARC needs it now.
   if (const SpfEvaluation* known =
@@ -82,7 +90,8 @@ void DkimDmarcPolicy::check_dkim(const std::shared_ptr<Job>& job) {
   auth::DkimVerifyOptions verify_options;
   verify_options.key_cache = key_cache_;
   auto verification =
-      std::make_shared<auth::DkimVerification>(message_of(*job->check), authentication_epoch_seconds(host), verify_options);
+      std::make_shared<auth::DkimVerification>(*job->message, authentication_epoch_seconds(host), verify_options);
+  job->message.reset();  // the verification keeps what it needs of the message (its hashes)
   if (verification->done() && verification->results().empty()) {
     record_authentication(host, "DKIM", "DKIM none: the message carries no DKIM-Signature");
     return check_dmarc(job);

@@ -39,29 +39,33 @@ void DkimSigner::prepare_outgoing(Host& host, OutgoingMessage& outgoing) {
   // Only mail our own users handed in (RFC 6376 §1.1: the signer takes responsibility for it);
   // never a bounce or mail we merely relay or forward.
   if (!outgoing.submitted_here || outgoing.sender.empty()) return;
-  // The usual message is CRLF already: sign it where it is rather than copy it.
-  const bool convert = auth::has_bare_lf(outgoing.message);
-  const std::string converted = convert ? auth::to_crlf(outgoing.message) : std::string();
-  const std::string_view message = convert ? std::string_view(converted) : std::string_view(outgoing.message);
-  const auto from = auth::from_domain(message);
-  if (!from || !is_same_or_subdomain(*from, options_.domain)) {
-    record_authentication(host, "DKIM",
-                          "DKIM not signing: From domain " + from.value_or("(none)") + " is not " + options_.domain);
-    return;
+  // The usual message is CRLF already: it is read where it is (one view for the From field and the
+  // signature) and the field inserted before it; one with bare LFs is signed as converted (§5.3).
+  auth::DkimSignOutcome outcome;
+  std::string converted;
+  {
+    const auth::MessageView message(outgoing.message);
+    const auto from = auth::from_domain(message);
+    if (!from || !is_same_or_subdomain(*from, options_.domain)) {
+      record_authentication(host, "DKIM",
+                            "DKIM not signing: From domain " + from.value_or("(none)") + " is not " + options_.domain);
+      return;
+    }
+    auth::DkimSignOptions sign;
+    sign.domain = options_.domain;
+    sign.selector = options_.selector;
+    sign.timestamp = authentication_epoch_seconds(host);
+    outcome = auth::dkim_sign(message, *prepared_key_, sign);
+    if (!outcome.ok()) {
+      record_authentication(host, "DKIM", "DKIM signing failed: " + outcome.error);
+      return;
+    }
+    if (message.converted()) converted = message.text();
   }
-  auth::DkimSignOptions sign;
-  sign.domain = options_.domain;
-  sign.selector = options_.selector;
-  sign.timestamp = authentication_epoch_seconds(host);
-  auto outcome = auth::dkim_sign(message, *prepared_key_, sign);
-  if (!outcome.ok()) {
-    record_authentication(host, "DKIM", "DKIM signing failed: " + outcome.error);
-    return;
-  }
-  if (convert) {
+  if (!converted.empty()) {
     outgoing.message = outcome.header_field + converted;
   } else {
-    outgoing.message.insert(0, outcome.header_field);  // `message` views it: not used after this
+    outgoing.message.insert(0, outcome.header_field);
   }
   ++signed_count_;
   Trace& trace = host.simulator().trace();
