@@ -170,13 +170,22 @@ bool dkim_verify_data(DkimAlgorithm algorithm, const DkimKey& key, std::string_v
 
 std::string dkim_signed_data(const std::vector<HeaderFieldView>& fields, const std::vector<std::string>& names,
                              DkimCanonicalization canonicalization, std::string_view signature_field_without_b) {
-  std::vector<bool> used(fields.size(), false);
+  // Which fields an earlier name took: bits of one word for the usual header section, a vector for
+  // one of more than 64 fields.
+  std::uint64_t used_bits = 0;
+  std::vector<bool> used_many(fields.size() > 64 ? fields.size() : 0, false);
+  auto take = [&](std::size_t i) {
+    const bool taken = fields.size() > 64 ? used_many[i] : ((used_bits >> i) & 1) != 0;
+    if (taken) return false;
+    if (fields.size() > 64) used_many[i] = true;
+    else used_bits |= std::uint64_t{1} << i;
+    return true;
+  };
   std::string data;
   data.reserve(1024);
   for (const auto& name : names) {
     for (std::size_t i = fields.size(); i-- > 0;) {
-      if (used[i] || !equals_ignoring_case(fields[i].name, name)) continue;
-      used[i] = true;
+      if (!equals_ignoring_case(fields[i].name, name) || !take(i)) continue;
       append_canonical_header(data, fields[i].raw, canonicalization);
       break;
     }

@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "protocols/common/base64.h"
@@ -271,8 +272,12 @@ DkimKeyRecordParse parse_dkim_key_record(std::string_view text, DkimPublicKeyCac
     } else if (name == "p") {
       has_p = true;
       record.public_key_base64.reserve(value.size());
-      for (char c : value) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') record.public_key_base64 += c;
+      std::string_view rest = value;  // a key published in several strings may hold FWS
+      while (!rest.empty()) {
+        std::size_t run = 0;
+        while (run < rest.size() && rest[run] != ' ' && rest[run] != '\t' && rest[run] != '\r' && rest[run] != '\n') ++run;
+        record.public_key_base64.append(rest.data(), run);
+        rest.remove_prefix(std::min(run + 1, rest.size()));
       }
     } else if (name == "h") {
       record.hash_algorithms = std::string(value);

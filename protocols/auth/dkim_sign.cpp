@@ -64,6 +64,7 @@ DkimSignOutcome dkim_sign(const MessageView& message, DkimPreparedKey& prepared,
   }
   DkimAlgorithm algorithm = key.type() == DkimKeyType::ed25519 ? DkimAlgorithm::ed25519_sha256 : DkimAlgorithm::rsa_sha256;
   std::vector<std::string> names;
+  names.reserve(options.headers.empty() ? recommended_headers().size() + 1 : options.headers.size() + 1);
   if (options.headers.empty()) {
     for (const auto& name : recommended_headers()) {
       for (const auto& field : message.headers()) {
