@@ -1,6 +1,6 @@
 // `maillab bench scrub`: what scrubbing a long run costs in the visualizer's model, headless (no
 // window): a world run to its end through ReplayController as the GUI runs it, then jumps back to
-// fractions of its length (90 %, 50 %, 10 %), after a step back and a short jump back at the end.
+// fractions of its length (90 %, 50 %, 30 %, 10 %), after a step back and a short jump back at the end.
 // Each jump is a replay (viz/model/replay.h); it is measured three ways: from parked scenes
 // (viz/model/checkpoint_ladder.h, refilled between jumps as the GUI does between frames, and that
 // background work measured apart), from time zero with fast-forward (no checkpoints), and as
@@ -17,7 +17,7 @@ namespace maillab::viz {
 struct ScrubBenchmarkOptions {
   std::string scenario_text;  // a scenario (bench mail's generated world, or a file's text)
   std::string name = "bench-scrub";
-  std::vector<double> fractions = {0.9, 0.5, 0.1};
+  std::vector<double> fractions = {0.9, 0.5, 0.3, 0.1};
   std::size_t checkpoints = 6;        // parked scenes (ReplayWindow::checkpoints)
   std::uint64_t checkpoint_spacing = 8192;
   bool compare_from_zero = true;      // also measure jumps with no checkpoints

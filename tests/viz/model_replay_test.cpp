@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -327,6 +328,56 @@ TEST_CASE("the parked scenes lie dense behind the present and sparser further ba
   settle(controller);
   CHECK(controller.checkpoints().size() == 5);
   CHECK(controller.checkpoints().events_run() - before_refill < back_at);
+}
+
+TEST_CASE("capacity the bands leave unused halves the way back from the oldest scene to zero", "[viz][replay][scrub]") {
+  // Six scenes at s = 256: bands reach back 65,536 events, more than this run has, so the sixth
+  // goes halfway between time zero and the oldest band scene; a jump far back starts there.
+  const viz::SceneFactory factory = traffic_factory(2000, 0.01);
+  viz::ReplayController controller(factory, ladder_window(1500, 6, 256));
+  controller.run_to(engine::seconds(10));
+  settle(controller);
+  const std::uint64_t present = controller.simulator().executed();
+  REQUIRE(present > 16384 + 2 * 256);  // the oldest band has room behind it for a far-back scene
+  REQUIRE(present < 65536);
+  const auto points = controller.checkpoints().points();
+  REQUIRE(points.size() == 6);
+  CHECK(present - points[1] >= 16384);  // the oldest band's scene
+  CHECK(points[0] == points[1] / 2);    // and the far-back one, halfway to zero
+
+  // Five capacity: the bands alone, nothing halfway (the rule only spends spare capacity).
+  viz::ReplayController five(factory, ladder_window(1500, 5, 256));
+  five.run_to(engine::seconds(10));
+  settle(five);
+  CHECK(five.checkpoints().points() == std::vector<std::uint64_t>(points.begin() + 1, points.end()));
+
+  // A jump between the two starts from the far-back scene and lands as a straight run does.
+  const std::uint64_t target = points[0] + (points[1] - points[0]) / 2;
+  controller.replay_to_executed(target);
+  CHECK(controller.last_replay_origin() == points[0]);
+  viz::ReplayController straight(factory);
+  run_straight(straight, target);
+  check_same_state(controller, straight);
+  // Back there, a far-back scene is made again below the bands, in the place of a scene left
+  // ahead of the present (which serves nothing until the present passes it again).
+  settle(controller);
+  const auto back_there = controller.checkpoints().points();
+  REQUIRE(back_there.size() == 6);
+  CHECK(back_there.back() > target);  // one is still ahead
+  CHECK(back_there[1] < target);
+  CHECK(back_there[0] == back_there[1] / 2);
+
+  // The present moves on and the bands need their scenes: the far-back scene gives way (moved
+  // up or dropped), the ladder never holds more than its capacity, and the bands are whole again.
+  controller.run_to(engine::seconds(14));
+  settle(controller);
+  const std::uint64_t later = controller.simulator().executed();
+  const auto after = controller.checkpoints().points();
+  CHECK(after.size() <= 6);
+  for (const std::uint64_t band_age : {256u, 1024u, 4096u, 16384u}) {
+    INFO("a scene younger than " << band_age << " events behind " << later);
+    CHECK(std::any_of(after.begin(), after.end(), [&](std::uint64_t at) { return at < later && later - at < band_age; }));
+  }
 }
 
 TEST_CASE("a jump back via a parked scene lands where a jump from zero and a straight run do", "[viz][replay][scrub]") {

@@ -56,11 +56,12 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
   if (capacity_ == 0) return false;
   std::vector<std::size_t> in_band(capacity_ + 1, 0);  // the last counts those older than every band
   for (const Parked& parked : parked_) {
-    if (parked.run.executed() < present) ++in_band[std::min(band_of(present - parked.run.executed()), capacity_)];
+    if (!parked.far_back && parked.run.executed() < present)
+      ++in_band[std::min(band_of(present - parked.run.executed()), capacity_)];
   }
   for (std::size_t band = 0; band < capacity_; ++band) {
     const std::uint64_t age = goal_age(band);
-    if (age >= present) return false;  // a fresh scene starts there anyway
+    if (age >= present) return plan_far_back(present, factory);  // the run is younger than this band
     if (in_band[band] > 0) continue;
     const std::uint64_t goal = present - age;
     // The youngest spare scene behind the goal (one older than every band, or one of two in a
@@ -71,13 +72,23 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
     std::optional<std::size_t> donor, nearest;
     for (std::size_t i = 0; i < parked_.size(); ++i) {
       const std::uint64_t at = parked_[i].run.executed();
-      if (at >= goal) continue;
+      if (at >= goal || parked_[i].far_back) continue;
       if (!nearest || at > parked_[*nearest].run.executed()) nearest = i;
       const std::size_t its_band = std::min(band_of(present - at), capacity_);
       if (its_band < capacity_ && in_band[its_band] < 2) continue;
       if (!donor || at > parked_[*donor].run.executed()) donor = i;
     }
     if (!donor && band == 0) donor = nearest;
+    // A far-back scene (plan_far_back) gives way to a band: it moves up when it is behind the goal,
+    // and is the first to go when a fresh scene needs its place.
+    std::optional<std::size_t> far;
+    for (std::size_t i = 0; i < parked_.size(); ++i) {
+      if (parked_[i].far_back && (!far || parked_[i].run.executed() > parked_[*far].run.executed())) far = i;
+    }
+    if (!donor && far && parked_[*far].run.executed() < goal) {
+      donor = far;
+      parked_[*far].far_back = false;
+    }
     if (!donor) {
       if (parked_.size() >= capacity_) {
         // A scene parked ahead of the present (left there by a jump back) is worth less than a
@@ -85,8 +96,12 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
         auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
           return a.run.executed() < b.run.executed();
         });
-        if (ahead == parked_.end() || ahead->run.executed() < present) return false;
-        parked_.erase(ahead);
+        if (ahead != parked_.end() && ahead->run.executed() >= present)
+          parked_.erase(ahead);
+        else if (far)
+          parked_.erase(parked_.begin() + std::ptrdiff_t(*far));
+        else
+          return false;
       }
       JournaledScene fresh{factory(), 0};
       stop_keeping_records(*fresh.scene);
@@ -98,6 +113,31 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
     return true;
   }
   return false;
+}
+
+bool CheckpointLadder::plan_far_back(std::uint64_t present, const SceneFactory& factory) {
+  if (capacity_ == 0) return false;
+  std::optional<std::uint64_t> oldest;
+  for (const Parked& parked : parked_) {
+    const std::uint64_t at = parked.run.executed();
+    if (at < present && (!oldest || at < *oldest)) oldest = at;
+  }
+  // Below two spacings a jump from zero is as cheap as one from a scene would be.
+  if (!oldest || *oldest < 2 * spacing_) return false;
+  if (parked_.size() >= capacity_) {
+    // Only a scene ahead of the present gives way: it serves no jump until the present passes it
+    // again (a jump forward runs the current scene on), while this one serves every jump far back.
+    auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
+      return a.run.executed() < b.run.executed();
+    });
+    if (ahead->run.executed() < present) return false;
+    parked_.erase(ahead);
+  }
+  JournaledScene fresh{factory(), 0};
+  stop_keeping_records(*fresh.scene);
+  parked_.push_back({std::move(fresh), *oldest / 2, true});
+  moving_ = parked_.size() - 1;
+  return true;
 }
 
 std::uint64_t CheckpointLadder::refill(std::uint64_t present, std::uint64_t budget, const SceneFactory& factory,

@@ -12,7 +12,9 @@
 // at a time (refill(): the GUI calls it every frame with a small budget, headless callers as they
 // like). Where they go: dense near the present and sparser further back, in bands of age (events
 // behind the present) four times wider each: [1, s), [s, 4s), [4s, 16s), ... with s the spacing
-// (six scenes at s = 8,192 reach back two million events). The nearest empty band is filled first,
+// (six scenes at s = 8,192 reach back two million events). Capacity the bands leave unused (a run
+// younger than the last band) goes to scenes halving the way from time zero to the oldest parked
+// scene, so a jump far back is not a run from zero. The nearest empty band is filled first,
 // by the youngest spare scene behind it (older than every band, or one of two in a band), else by
 // a fresh scene while fewer than the capacity are parked. A step back or a short jump finds a
 // scene about s/2 events behind; when it takes that one, the next band's scene moves up to replace
@@ -69,9 +71,14 @@ class CheckpointLadder {
   struct Parked {
     JournaledScene run;
     std::uint64_t goal = 0;  // the count it is moving to; at or below its count when parked
+    bool far_back = false;   // made by plan_far_back: in no band, and never a band's donor
   };
   // Sets a goal for one parked scene (or a fresh one); false when the ladder is complete.
   bool plan(std::uint64_t present, const SceneFactory& factory);
+  // When every band the run is old enough for holds a scene and capacity is left: a fresh scene
+  // halfway between time zero and the oldest parked scene behind the present, so that a jump far
+  // back runs at most half as far as from zero (again halfway, while capacity lasts).
+  bool plan_far_back(std::uint64_t present, const SceneFactory& factory);
   // The band of a scene `age` events behind the present.
   std::size_t band_of(std::uint64_t age) const;
   // The age a scene moved into band `band` is given: as young as the band allows (it stays
