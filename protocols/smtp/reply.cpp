@@ -12,23 +12,36 @@ std::vector<std::string> Reply::wire_lines() const {
 }
 
 std::string Reply::wire_line(std::size_t index) const {
-  const std::string_view text = lines.empty() ? std::string_view() : std::string_view(lines[index]);
   std::string line;
-  line.reserve(4 + enhanced_status.size() + 1 + text.size());
-  line += std::to_string(code);
-  line += index + 1 < wire_line_count() ? '-' : ' ';
-  if (!enhanced_status.empty()) {
-    line += enhanced_status;
-    if (!text.empty()) line += ' ';
-  }
-  line += text;
+  append_wire_line(line, index);
   return line;
+}
+
+void Reply::append_wire_line(std::string& out, std::size_t index) const {
+  const std::string_view text = lines.empty() ? std::string_view() : std::string_view(lines[index]);
+  // RFC 5321 §4.2: Reply-code is three digits (2yz-5yz); written by hand, as std::to_string would
+  // make a string of it for every line sent.
+  const bool three_digits = code >= 100 && code <= 999;
+  out.reserve(out.size() + 4 + enhanced_status.size() + 1 + text.size());
+  if (three_digits) {
+    const char digits[3] = {static_cast<char>('0' + code / 100), static_cast<char>('0' + code / 10 % 10),
+                            static_cast<char>('0' + code % 10)};
+    out.append(digits, 3);
+  } else {
+    out += std::to_string(code);
+  }
+  out += index + 1 < wire_line_count() ? '-' : ' ';
+  if (!enhanced_status.empty()) {
+    out += enhanced_status;
+    if (!text.empty()) out += ' ';
+  }
+  out += text;
 }
 
 std::string Reply::to_wire() const {
   std::string result;
-  for (const auto& line : wire_lines()) {
-    result += line;
+  for (std::size_t index = 0; index < wire_line_count(); ++index) {
+    append_wire_line(result, index);
     result += "\r\n";
   }
   return result;

@@ -21,6 +21,7 @@ struct Reply {
   // One line per text line, e.g. "250-2.0.0 text" ... "250 2.0.0 text", without CRLF.
   std::vector<std::string> wire_lines() const;
   std::string wire_line(std::size_t index) const;  // wire_lines()[index], without the vector
+  void append_wire_line(std::string& out, std::size_t index) const;  // wire_line(index) added to `out`
   std::size_t wire_line_count() const { return lines.empty() ? 1 : lines.size(); }
   std::string to_wire() const;  // wire_lines joined with CRLF after each
   std::string text() const;     // the lines joined with a space

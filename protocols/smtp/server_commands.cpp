@@ -60,9 +60,17 @@ void ServerSession::handle_ehlo(std::string_view argument) {
   session_.helo = std::string(argument.substr(0, argument.find(' ')));
   session_.esmtp = true;
   enter_state(ServerState::ready);
-  Reply reply{250, "", {options_.hostname + " greets " + session_.helo}};
-  for (auto& keyword : extensions()) reply.lines.push_back(std::move(keyword));
-  send(std::move(reply));
+  // RFC 5321 §4.1.1.1: the first line greets, each further line names one extension; no enhanced
+  // status code (RFC 2034 §3). Written straight into the output, as send() would write it.
+  const OfferedExtensions offered = offered_extensions();
+  std::size_t start = output_.size();
+  output_.append(offered.count == 0 ? "250 " : "250-").append(options_.hostname).append(" greets ").append(session_.helo);
+  end_reply_line(start);
+  for (std::size_t index = 0; index < offered.count; ++index) {
+    start = output_.size();
+    output_.append(index + 1 < offered.count ? "250-" : "250 ").append(offered.keywords[index]);
+    end_reply_line(start);
+  }
 }
 
 void ServerSession::handle_helo(std::string_view argument) {

@@ -35,6 +35,8 @@ Reply ServerPolicy::check_message(const MessageVerdictNeeded&) { return make_rep
 ServerSession::ServerSession(ServerOptions config, std::string client_address, std::string client_name)
     : options_(std::move(config)) {
   if (options_.mode == ServerMode::implicit_tls) options_.tls_active = true;
+  // RFC 1870 §4: "SIZE" with the fixed maximum, or bare when there is none.
+  size_keyword_ = options_.max_message_size > 0 ? "SIZE " + std::to_string(options_.max_message_size) : "SIZE";
   session_.server_hostname = options_.hostname;
   session_.mode = options_.mode;
   session_.client_address = std::move(client_address);
@@ -98,7 +100,11 @@ void ServerSession::handle_close() {
 }
 
 std::string ServerSession::poll_output() {
-  return std::exchange(output_, {});
+  // A copy of exactly the queued bytes; output_ keeps its storage for the next replies, where
+  // handing it over would have it grow again from nothing, a reallocation every few lines.
+  std::string bytes = output_;
+  output_.clear();
+  return bytes;
 }
 
 std::optional<ServerEvent> ServerSession::poll_event() {
@@ -272,11 +278,15 @@ void ServerSession::send(Reply reply) {
   bool helo_client = !session_.helo.empty() && !session_.esmtp;
   if (!options_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
   for (std::size_t index = 0; index < reply.wire_line_count(); ++index) {
-    std::string line = reply.wire_line(index);
-    output_ += line;
-    output_ += "\r\n";
-    events_.push_back(ReplySent{std::move(line)});
+    const std::size_t start = output_.size();
+    reply.append_wire_line(output_, index);
+    end_reply_line(start);
   }
+}
+
+void ServerSession::end_reply_line(std::size_t start) {
+  events_.push_back(ReplySent{output_.substr(start)});
+  output_ += "\r\n";
 }
 
 void ServerSession::send_error(int code, std::string_view status, std::string_view text) {
@@ -312,18 +322,24 @@ void ServerSession::close(std::string_view reason) {
 
 bool ServerSession::auth_offered() const { return options_.mode != ServerMode::relay || options_.offer_auth_on_relay; }
 
-std::vector<std::string> ServerSession::extensions() const {
-  std::vector<std::string> keywords;
-  keywords.push_back("PIPELINING");  // RFC 2920
-  keywords.push_back(options_.max_message_size > 0 ? "SIZE " + std::to_string(options_.max_message_size) : "SIZE");
-  if (options_.offer_starttls && !session_.tls) keywords.push_back("STARTTLS");  // RFC 3207 §4.2
+ServerSession::OfferedExtensions ServerSession::offered_extensions() const {
+  OfferedExtensions offered;
+  auto offer = [&offered](std::string_view keyword) { offered.keywords[offered.count++] = keyword; };
+  offer("PIPELINING");  // RFC 2920
+  offer(size_keyword_);  // RFC 1870
+  if (options_.offer_starttls && !session_.tls) offer("STARTTLS");  // RFC 3207 §4.2
   if (auth_offered() && (session_.tls || options_.advertise_auth_without_tls) && session_.authenticated_user.empty()) {
-    keywords.push_back("AUTH PLAIN LOGIN");  // RFC 4954
+    offer("AUTH PLAIN LOGIN");  // RFC 4954
   }
-  if (options_.enhanced_status_codes) keywords.push_back("ENHANCEDSTATUSCODES");  // RFC 2034
-  keywords.push_back("8BITMIME");  // RFC 6152
-  if (options_.offer_dsn) keywords.push_back("DSN");  // RFC 3461 §4
-  return keywords;
+  if (options_.enhanced_status_codes) offer("ENHANCEDSTATUSCODES");  // RFC 2034
+  offer("8BITMIME");  // RFC 6152
+  if (options_.offer_dsn) offer("DSN");  // RFC 3461 §4
+  return offered;
+}
+
+std::vector<std::string> ServerSession::extensions() const {
+  const OfferedExtensions offered = offered_extensions();
+  return {offered.keywords.begin(), offered.keywords.begin() + static_cast<std::ptrdiff_t>(offered.count)};
 }
 
 }  // namespace maillab::smtp

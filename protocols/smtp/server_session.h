@@ -28,6 +28,7 @@
 //   any --QUIT (221) / shutdown() (421) / too many errors (421)--> closed
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -233,13 +234,23 @@ class ServerSession {
   void request_verdict(ServerEvent request);
   void apply_verdict(Reply reply);
   void send(Reply reply);
+  // The reply line just written at output_[start, end) is reported (ReplySent) and ended by CRLF.
+  void end_reply_line(std::size_t start);
   void send_error(int code, std::string_view status, std::string_view text);
   void reset_transaction();
   void close(std::string_view reason);
   bool auth_offered() const;
+  // The EHLO keywords offered right now, in the reply's order: views of literals and of
+  // size_keyword_, so that an EHLO builds no list of strings.
+  struct OfferedExtensions {
+    std::array<std::string_view, 7> keywords;
+    std::size_t count = 0;
+  };
+  OfferedExtensions offered_extensions() const;
   Reply default_verdict() const;
 
   ServerOptions options_;
+  std::string size_keyword_;  // "SIZE 10485760" (RFC 1870 §4), made once from options_
   ServerState state_ = ServerState::not_started;
   SessionInfo session_;
   Envelope envelope_;

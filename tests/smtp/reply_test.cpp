@@ -15,6 +15,25 @@ TEST_CASE("reply formatting: single and multi-line, with enhanced status on ever
   CHECK(make_reply(421, "4.3.2", "bye").is_transient_failure());
 }
 
+TEST_CASE("reply formatting: append_wire_line adds one line to what is there", "[smtp][reply]") {
+  Reply multi{250, "2.0.0", {"first", "", "last"}};
+  std::string out = "before|";
+  multi.append_wire_line(out, 0);
+  out += '|';
+  multi.append_wire_line(out, 1);  // no text: the status without a space after it
+  out += '|';
+  multi.append_wire_line(out, 2);
+  CHECK(out == "before|250-2.0.0 first|250-2.0.0|250 2.0.0 last");
+  CHECK(multi.wire_line(0) == "250-2.0.0 first");
+  CHECK(multi.wire_lines() == std::vector<std::string>{"250-2.0.0 first", "250-2.0.0", "250 2.0.0 last"});
+  // Every code of the RFC's range keeps its three digits (RFC 5321 §4.2), "no reply" (0) too.
+  for (int code : {200, 209, 250, 354, 421, 501, 599}) {
+    INFO(code);
+    CHECK(Reply{code, "", {"x"}}.wire_line(0) == std::to_string(code) + " x");
+  }
+  CHECK(Reply{}.wire_line(0) == "0 ");
+}
+
 TEST_CASE("reply parsing: multi-line replies and enhanced codes", "[smtp][reply]") {
   ReplyParser parser;
   auto first = parser.handle_line("250-mx.example.net greets you");
