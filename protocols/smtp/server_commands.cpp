@@ -57,14 +57,15 @@ std::span<const ServerCommand> ServerSession::command_table() {
 void ServerSession::handle_ehlo(std::string_view argument) {
   if (argument.empty()) return send_error(501, "5.5.4", "Syntax: EHLO hostname");
   reset_transaction();  // RFC 5321 §4.1.4: EHLO in a session acts like RSET as well
-  session_.helo = std::string(argument.substr(0, argument.find(' ')));
-  session_.esmtp = true;
+  SessionInfo& session = change_session();
+  session.helo = std::string(argument.substr(0, argument.find(' ')));
+  session.esmtp = true;
   enter_state(ServerState::ready);
   // RFC 5321 §4.1.1.1: the first line greets, each further line names one extension; no enhanced
   // status code (RFC 2034 §3). Written straight into the output, as send() would write it.
   const OfferedExtensions offered = offered_extensions();
   std::size_t start = output_.size();
-  output_.append(offered.count == 0 ? "250 " : "250-").append(options_.hostname).append(" greets ").append(session_.helo);
+  output_.append(offered.count == 0 ? "250 " : "250-").append(options_.hostname).append(" greets ").append(session_->helo);
   end_reply_line(start);
   for (std::size_t index = 0; index < offered.count; ++index) {
     start = output_.size();
@@ -76,14 +77,15 @@ void ServerSession::handle_ehlo(std::string_view argument) {
 void ServerSession::handle_helo(std::string_view argument) {
   if (argument.empty()) return send_error(501, "5.5.4", "Syntax: HELO hostname");
   reset_transaction();
-  session_.helo = std::string(argument.substr(0, argument.find(' ')));
-  session_.esmtp = false;
+  SessionInfo& session = change_session();
+  session.helo = std::string(argument.substr(0, argument.find(' ')));
+  session.esmtp = false;
   enter_state(ServerState::ready);
   send(Reply{250, "", {options_.hostname}});
 }
 
 void ServerSession::handle_mail(std::string_view argument) {
-  if (options_.mode != ServerMode::relay && session_.authenticated_user.empty()) {
+  if (options_.mode != ServerMode::relay && session_->authenticated_user.empty()) {
     // RFC 6409 §4.3 / RFC 4954 §6: submission requires authentication first.
     return send_error(530, "5.7.0", "Authentication required");
   }
@@ -94,7 +96,7 @@ void ServerSession::handle_mail(std::string_view argument) {
   if (!path.ok()) return send_error(501, "5.1.7", "Bad sender address syntax: " + path.error());
   MailParameters parameters;
   auto items = split_parameters(rest.substr(consumed));
-  if (!items.empty() && !session_.esmtp) {
+  if (!items.empty() && !session_->esmtp) {
     return send_error(555, "5.5.4", "MAIL parameters are only allowed after EHLO");
   }
   for (const auto& [key, value] : items) {
@@ -143,7 +145,7 @@ void ServerSession::handle_rcpt(std::string_view argument) {
   if (!path.ok()) return send_error(501, "5.1.3", "Bad recipient address syntax: " + path.error());
   RecipientDsn dsn;
   auto items = split_parameters(rest.substr(consumed));
-  if (!items.empty() && !session_.esmtp) return send_error(555, "5.5.4", "RCPT parameters are only allowed after EHLO");
+  if (!items.empty() && !session_->esmtp) return send_error(555, "5.5.4", "RCPT parameters are only allowed after EHLO");
   for (const auto& [key, value] : items) {
     if (key == "NOTIFY" && options_.offer_dsn && !dsn.notify.given()) {  // RFC 3461 §4.1
       auto notify = parse_notify(value);
@@ -217,16 +219,17 @@ void ServerSession::handle_help(std::string_view) {
 
 void ServerSession::handle_starttls(std::string_view argument) {
   if (!argument.empty()) return send_error(501, "5.5.4", "Syntax: STARTTLS (no arguments)");
-  if (session_.tls) return send_error(503, "5.5.1", "TLS already active");
+  if (session_->tls) return send_error(503, "5.5.1", "TLS already active");
   if (!options_.offer_starttls) return send_error(502, "5.5.1", "STARTTLS not available");
   send(make_reply(220, "2.0.0", "Ready to start TLS"));
   // RFC 3207 §4.2: forget everything learned from the client (EHLO argument, AUTH) and start
   // over; anything it pipelined after STARTTLS arrived in plaintext and is thrown away
   // (the CVE-2011-0411 command injection).
-  session_.tls = true;
-  session_.helo.clear();
-  session_.esmtp = false;
-  session_.authenticated_user.clear();
+  SessionInfo& session = change_session();
+  session.tls = true;
+  session.helo.clear();
+  session.esmtp = false;
+  session.authenticated_user.clear();
   reset_transaction();
   input_.clear();
   enter_state(ServerState::waiting_for_hello);
@@ -235,9 +238,9 @@ void ServerSession::handle_starttls(std::string_view argument) {
 
 void ServerSession::handle_auth(std::string_view argument) {
   if (!auth_offered()) return send_error(503, "5.5.1", "Authentication not enabled");
-  if (!session_.esmtp) return send_error(503, "5.5.1", "Send EHLO first");
-  if (!session_.authenticated_user.empty()) return send_error(503, "5.5.1", "Already authenticated");  // RFC 4954 §4
-  if (!session_.tls && !options_.advertise_auth_without_tls) {
+  if (!session_->esmtp) return send_error(503, "5.5.1", "Send EHLO first");
+  if (!session_->authenticated_user.empty()) return send_error(503, "5.5.1", "Already authenticated");  // RFC 4954 §4
+  if (!session_->tls && !options_.advertise_auth_without_tls) {
     return send_error(538, "5.7.11", "Encryption required for requested authentication mechanism");  // RFC 4954 §6
   }
   std::size_t space = argument.find(' ');
@@ -320,7 +323,7 @@ void ServerSession::finish_authentication(std::string user, std::string password
     events_.push_back(AuthenticationFailed{user, std::string(mechanism)});
     return send_error(535, "5.7.8", "Authentication credentials invalid");  // RFC 4954 §6
   }
-  session_.authenticated_user = user;
+  change_session().authenticated_user = user;
   events_.push_back(AuthenticationSucceeded{user, std::string(mechanism)});
   send(make_reply(235, "2.7.0", "Authentication successful"));
 }

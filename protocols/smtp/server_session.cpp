@@ -37,11 +37,12 @@ ServerSession::ServerSession(ServerOptions config, std::string client_address, s
   if (options_.mode == ServerMode::implicit_tls) options_.tls_active = true;
   // RFC 1870 §4: "SIZE" with the fixed maximum, or bare when there is none.
   size_keyword_ = options_.max_message_size > 0 ? "SIZE " + std::to_string(options_.max_message_size) : "SIZE";
-  session_.server_hostname = options_.hostname;
-  session_.mode = options_.mode;
-  session_.client_address = std::move(client_address);
-  session_.client_name = std::move(client_name);
-  session_.tls = options_.tls_active;
+  session_ = std::make_shared<SessionInfo>();
+  session_->server_hostname = options_.hostname;
+  session_->mode = options_.mode;
+  session_->client_address = std::move(client_address);
+  session_->client_name = std::move(client_name);
+  session_->tls = options_.tls_active;
 }
 
 void ServerSession::start() {
@@ -87,6 +88,12 @@ void ServerSession::shutdown(std::string_view reason) {
                                     (reason.empty() ? std::string("Service not available, closing transmission channel")
                                                     : std::string(reason))));
   close("server shutting down");
+}
+
+SessionInfo& ServerSession::change_session() {
+  // Copy on write: an event still held by the caller keeps the facts as they were when it was made.
+  if (session_.use_count() > 1) session_ = std::make_shared<SessionInfo>(*session_);
+  return *session_;
 }
 
 void ServerSession::enter_state(ServerState state) {
@@ -275,7 +282,7 @@ void ServerSession::apply_verdict(Reply reply) {
 void ServerSession::send(Reply reply) {
   // RFC 2034 §3: enhanced codes on every reply once the client used EHLO (not after HELO),
   // except the greeting and the EHLO/HELO replies (those are built without one).
-  bool helo_client = !session_.helo.empty() && !session_.esmtp;
+  bool helo_client = !session_->helo.empty() && !session_->esmtp;
   if (!options_.enhanced_status_codes || helo_client) reply.enhanced_status.clear();
   for (std::size_t index = 0; index < reply.wire_line_count(); ++index) {
     const std::size_t start = output_.size();
@@ -327,8 +334,8 @@ ServerSession::OfferedExtensions ServerSession::offered_extensions() const {
   auto offer = [&offered](std::string_view keyword) { offered.keywords[offered.count++] = keyword; };
   offer("PIPELINING");  // RFC 2920
   offer(size_keyword_);  // RFC 1870
-  if (options_.offer_starttls && !session_.tls) offer("STARTTLS");  // RFC 3207 §4.2
-  if (auth_offered() && (session_.tls || options_.advertise_auth_without_tls) && session_.authenticated_user.empty()) {
+  if (options_.offer_starttls && !session_->tls) offer("STARTTLS");  // RFC 3207 §4.2
+  if (auth_offered() && (session_->tls || options_.advertise_auth_without_tls) && session_->authenticated_user.empty()) {
     offer("AUTH PLAIN LOGIN");  // RFC 4954
   }
   if (options_.enhanced_status_codes) offer("ENHANCEDSTATUSCODES");  // RFC 2034

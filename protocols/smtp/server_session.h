@@ -71,17 +71,21 @@ struct CommandReceived {  // one line from the client, as received (without CRLF
 struct ReplySent {  // one reply line (without CRLF); a multi-line reply gives several
   std::string line;
 };
+// What the server knew about its client when an event was made, shared by the events of a session
+// rather than copied into each (six strings; four events a message): the session changes its own
+// copy only when no event still holds it (change_session()), so each event keeps its view.
+using SharedSessionInfo = std::shared_ptr<const SessionInfo>;
 struct SenderVerdictNeeded {  // MAIL FROM: accept (2xx) or refuse (4xx/5xx) with decide()
   std::string reverse_path;   // "" for <>
   MailParameters parameters;
-  SessionInfo session;
+  SharedSessionInfo session;
 };
 struct RecipientVerdictNeeded {  // RCPT TO: e.g. 550 5.1.1 unknown user, 554 5.7.1 relay denied
   std::string reverse_path;
   std::string recipient;
   RecipientDsn dsn;  // NOTIFY/ORCPT it carried (RFC 3461)
   std::size_t recipients_accepted = 0;  // before this one
-  SessionInfo session;
+  SharedSessionInfo session;
 };
 // The text of one received message, unstuffed, CRLF line endings, ending with CRLF. Shared, not
 // copied: the verdict may come long after the end of DATA (a policy waits for DNS) and after the
@@ -91,18 +95,18 @@ using SharedMessage = std::shared_ptr<const std::string>;
 struct MessageVerdictNeeded {  // end of DATA: e.g. 250 queued, 550 5.7.1 DMARC, 552 5.2.2 quota
   Envelope envelope;
   SharedMessage message;
-  SessionInfo session;
+  SharedSessionInfo session;
 };
 struct MessageAccepted {  // the caller's verdict was 2xx: the MTA is now responsible (§6.1)
   Envelope envelope;
   SharedMessage message;  // the text the verdict was asked about
-  SessionInfo session;
+  SharedSessionInfo session;
   Reply reply;
 };
 struct MessageRefused {  // end of DATA refused (by the verdict, or 552 size / line too long)
   Envelope envelope;
   Reply reply;
-  SessionInfo session;
+  SharedSessionInfo session;
 };
 struct TlsStarted {};  // 220 to STARTTLS was queued: the engine marks the connection TLS now
 struct AuthenticationSucceeded {
@@ -179,9 +183,9 @@ class ServerSession {
   void start();                               // queues "220 host ESMTP ..."
   // The client's reverse-DNS name, when the engine looks it up only after the connection was
   // made (before start(), as Postfix does before its greeting); "" for unknown.
-  void set_client_name(std::string name) { session_.client_name = std::move(name); }
+  void set_client_name(std::string name) { change_session().client_name = std::move(name); }
   // The engine's TLS handshake finished: version and cipher, for the Received header.
-  void set_tls_summary(std::string summary) { session_.tls_summary = std::move(summary); }
+  void set_tls_summary(std::string summary) { change_session().tls_summary = std::move(summary); }
   void handle_bytes(std::string_view bytes);  // client bytes, split anywhere
   void decide(Reply reply);                   // answer the pending verdict (2xx accepts)
   void accept();                              // decide() with the default positive reply
@@ -196,7 +200,7 @@ class ServerSession {
   ServerState state() const { return state_; }
   bool waiting_for_verdict() const;
   bool closed() const { return state_ == ServerState::closed; }
-  const SessionInfo& session() const { return session_; }
+  const SessionInfo& session() const { return *session_; }
   const Envelope& envelope() const { return envelope_; }  // the open transaction
   const ServerOptions& options() const { return options_; }
   // Client input held between calls (a partial line): the line limits in ServerOptions bound it.
@@ -231,6 +235,8 @@ class ServerSession {
   // Every state change goes through here (smoltcp's set_state): one place to watch them, and one
   // StateChanged event per change (none when the state stays, e.g. RSET while ready).
   void enter_state(ServerState state);
+  // Every change to session_ goes through here: a copy first while an event still shares it.
+  SessionInfo& change_session();
   void request_verdict(ServerEvent request);
   void apply_verdict(Reply reply);
   void send(Reply reply);
@@ -252,7 +258,7 @@ class ServerSession {
   ServerOptions options_;
   std::string size_keyword_;  // "SIZE 10485760" (RFC 1870 §4), made once from options_
   ServerState state_ = ServerState::not_started;
-  SessionInfo session_;
+  std::shared_ptr<SessionInfo> session_;  // handed to events as SharedSessionInfo
   Envelope envelope_;
   MailParameters parameters_;
   std::size_t recipients_attempted_ = 0;

@@ -99,8 +99,8 @@ TEST_CASE("conversation: relay delivery with PIPELINING, STARTTLS, an unknown us
   REQUIRE(accepted.size() == 1);
   CHECK(*accepted[0].message == message);  // stuffed by the client, unstuffed by the server
   CHECK(accepted[0].envelope.recipients == std::vector<std::string>{"bob@example.net"});
-  CHECK(accepted[0].session.tls);
-  CHECK(accepted[0].session.helo == "relay.example.org");
+  CHECK(accepted[0].session->tls);
+  CHECK(accepted[0].session->helo == "relay.example.org");
 
   std::vector<std::string> expected_start = {
       "S: 220 mx.example.net ESMTP maillab", "C: EHLO relay.example.org",
@@ -132,7 +132,7 @@ TEST_CASE("conversation: submission with AUTH PLAIN after STARTTLS", "[smtp][con
   bool authenticated = false;
   for (const auto& event : conversation.server_events) {
     if (auto* accepted = std::get_if<MessageAccepted>(&event)) {
-      authenticated = accepted->session.authenticated_user == "alice" && accepted->session.tls;
+      authenticated = accepted->session->authenticated_user == "alice" && accepted->session->tls;
     }
   }
   CHECK(authenticated);

@@ -34,7 +34,7 @@ TEST_CASE("server: AUTH PLAIN with an initial response, then MAIL on submission"
   CHECK(succeeded[0].mechanism == "PLAIN");
   auto commands = harness.events_of<CommandReceived>();
   CHECK(commands[1].sensitive);  // the AUTH line carries the password
-  CHECK(harness.events_of<SenderVerdictNeeded>()[0].session.authenticated_user == "alice");
+  CHECK(harness.events_of<SenderVerdictNeeded>()[0].session->authenticated_user == "alice");
   CHECK(harness.send("RSET\r\nAUTH PLAIN " + plain("alice", "wonderland") + "\r\n") ==
         "250 2.0.0 Ok\r\n503 5.5.1 Already authenticated\r\n");
 }
@@ -113,4 +113,28 @@ TEST_CASE("server: implicit TLS (465) starts with TLS and offers no STARTTLS", "
   std::string ehlo = harness.send("EHLO laptop\r\n");
   CHECK(ehlo.find("STARTTLS") == std::string::npos);
   CHECK(ehlo.find("AUTH PLAIN LOGIN") != std::string::npos);
+}
+
+TEST_CASE("server: events share the session's facts, and keep them as they were when made", "[smtp][server_auth]") {
+  // The verdict events of a session point at one SessionInfo while nothing about the client
+  // changes; logging in (or EHLO, STARTTLS) makes the session a new one, and an event the caller
+  // still holds goes on saying what was true when it was made.
+  ServerOptions config = relay_options();
+  config.offer_auth_on_relay = true;
+  ServerDriver harness(config);
+  harness.hello();
+  harness.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nRSET\r\n");
+  CHECK(harness.send("AUTH PLAIN " + plain("alice", "wonderland") + "\r\n") == "235 2.7.0 Authentication successful\r\n");
+  harness.send("MAIL FROM:<a@example.org>\r\n");
+  const auto senders = harness.events_of<SenderVerdictNeeded>();
+  const auto recipients = harness.events_of<RecipientVerdictNeeded>();
+  REQUIRE(senders.size() == 2);
+  REQUIRE(recipients.size() == 1);
+  CHECK(senders[0].session.get() == recipients[0].session.get());
+  CHECK(senders[0].session->authenticated_user.empty());
+  CHECK(senders[0].session->helo == "client.example.org");
+  CHECK(senders[1].session != senders[0].session);
+  CHECK(senders[1].session->authenticated_user == "alice");
+  CHECK(senders[1].session->helo == "client.example.org");
+  CHECK(harness.server.session().authenticated_user == "alice");
 }

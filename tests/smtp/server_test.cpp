@@ -38,9 +38,9 @@ TEST_CASE("server: a full happy-path dialogue with exact replies", "[smtp][serve
   CHECK(accepted[0].envelope.reverse_path == "alice@example.org");
   CHECK(accepted[0].envelope.recipients == std::vector<std::string>{"bob@example.net", "carol@example.net"});
   CHECK(*accepted[0].message == "Subject: hi\r\n\r\nHello Bob\r\n");
-  CHECK(accepted[0].session.helo == "client.example.org");
-  CHECK(accepted[0].session.client_address == "192.0.2.10");
-  CHECK(accepted[0].session.esmtp);
+  CHECK(accepted[0].session->helo == "client.example.org");
+  CHECK(accepted[0].session->client_address == "192.0.2.10");
+  CHECK(accepted[0].session->esmtp);
   auto senders = harness.events_of<SenderVerdictNeeded>();
   REQUIRE(senders.size() == 1);
   CHECK(senders[0].parameters.size == 40u);

@@ -110,7 +110,7 @@ void MtaService::check_sender_policies(SmtpServerConnection& connection, const s
   }
   const std::string& sender = request.reverse_path;
   auto policies = std::make_shared<std::vector<std::shared_ptr<MtaPolicy>>>(policies_);
-  auto check = std::make_shared<MailFromCheck>(MailFromCheck{request.session, sender});
+  auto check = std::make_shared<MailFromCheck>(MailFromCheck{*request.session, sender});
   Host* host = host_;
   std::weak_ptr<SmtpServerConnection> weak = connection.shared_from_this();
   run_policies(
@@ -132,10 +132,10 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
   // the client comes back once its DNS is fixed. RFC 7372 §3.3: 4.7.25 "Reverse DNS validation
   // failed". Only the relay port: a user who logs in on 587 may send from any address.
   const auto& client = connection.client_hostname();
-  if (config_.require_reverse_dns && request.session.mode == smtp::ServerMode::relay &&
-      request.session.authenticated_user.empty() && client && client->status != ClientHostname::Status::verified)
+  if (config_.require_reverse_dns && request.session->mode == smtp::ServerMode::relay &&
+      request.session->authenticated_user.empty() && client && client->status != ClientHostname::Status::verified)
     return decide(ok(450, "4.7.25", "Client host rejected: cannot find your hostname, [" +
-                                        request.session.client_address + "]"));
+                                        request.session->client_address + "]"));
   std::string recipient = request.recipient;
   if (recipient.find('@') == std::string::npos) {  // <postmaster> (RFC 5321 §4.1.1.3): ours
     const auto list = domains();
@@ -158,7 +158,7 @@ void MtaService::verdict_recipient(SmtpServerConnection& connection, const smtp:
     return decide(accept_recipient(request, recipient, "Ok"));
   }
   if (is_relay_domain(domain)) return decide(accept_recipient(request, recipient, "Ok (we are a backup MX for " + domain + ")"));
-  if (!request.session.authenticated_user.empty()) return decide(ok(250, "2.1.5", "Ok"));
+  if (!request.session->authenticated_user.empty()) return decide(ok(250, "2.1.5", "Ok"));
   // Relaying for a stranger. RFC 5321 §3.6.2 and §4.2.2 would rather have 550 here; Postfix (and
   // this project's issue) answer 554 5.7.1 "Relay access denied" (RFC 3463: delivery not authorized).
   return decide(ok(554, "5.7.1", "<" + recipient + ">: Relay access denied"));
@@ -168,10 +168,10 @@ smtp::Reply MtaService::accept_recipient(const smtp::RecipientVerdictNeeded& req
                                           std::string text) {
   // Like postgrey behind Postfix's check_policy_service: only strangers on the relay port, and
   // only once the recipient is known to be one we take (unknown users get their 550 first).
-  if (config_.greylist && request.session.mode == smtp::ServerMode::relay &&
-      request.session.authenticated_user.empty()) {
+  if (config_.greylist && request.session->mode == smtp::ServerMode::relay &&
+      request.session->authenticated_user.empty()) {
     const auto verdict =
-        greylist_.check(request.session.client_address, request.reverse_path, recipient, host_->simulator().now());
+        greylist_.check(request.session->client_address, request.reverse_path, recipient, host_->simulator().now());
     if (!verdict.pass)
       return ok(450, "4.7.1", "<" + recipient + ">: Recipient address rejected: Greylisted, try again in " +
                                   std::to_string((verdict.wait + 999'999) / 1'000'000) + " s");
@@ -222,7 +222,7 @@ void MtaService::verdict_message(SmtpServerConnection& connection, const smtp::M
   // The policies may answer after the connection is gone: they keep the shared text alive.
   smtp::SharedMessage message = request.message;
   auto from_verdicts = std::make_shared<std::vector<PolicyVerdict>>(connection.transaction().mail_from_verdicts);
-  auto check = std::make_shared<MessageCheck>(MessageCheck{request.session, request.envelope, message.get(),
+  auto check = std::make_shared<MessageCheck>(MessageCheck{*request.session, request.envelope, message.get(),
                                                            from_verdicts.get()});
   Host* host = host_;
   std::weak_ptr<SmtpServerConnection> weak = connection.shared_from_this();
@@ -296,7 +296,7 @@ void MtaService::add_missing_submission_headers(Stamped& message, Time now) {
 
 void MtaService::message_accepted(SmtpServerConnection& connection, const smtp::MessageAccepted& accepted) {
   const Time now = host_->simulator().now();
-  const smtp::SessionInfo& session = accepted.session;
+  const smtp::SessionInfo& session = *accepted.session;
   const bool submitted = !session.authenticated_user.empty() || session.mode != smtp::ServerMode::relay;
   // The fields verdict_message read from this very text, or (a session asked no verdict of this
   // MTA, as when its synchronous policy decided) read now.
