@@ -7,6 +7,8 @@
 #include "protocols/mail/text.h"
 #include "protocols/smtp/server_session.h"
 
+#include <algorithm>
+
 namespace maillab::smtp {
 
 namespace {
@@ -180,6 +182,10 @@ void ServerSession::handle_data(std::string_view argument) {
     return send_error(503, "5.5.1", "Bad sequence of commands: Need RCPT command");
   }
   message_.clear();
+  // RFC 1870 §6: a declared SIZE is the text's size (unstuffed, CRLF), so the text is taken in one
+  // allocation rather than grown line by line; capped, as a client may declare more than it sends.
+  constexpr std::uint64_t largest_reservation = 64 * 1024;
+  if (parameters_.size) message_.reserve(static_cast<std::size_t>(std::min(*parameters_.size, largest_reservation)));
   message_too_big_ = false;
   message_line_too_long_ = false;
   enter_state(ServerState::receiving_data);

@@ -246,3 +246,21 @@ TEST_CASE("server: every state change is one StateChanged event, in order", "[sm
   CHECK(states == expected);
   CHECK(harness.server.state() == ServerState::closed);
 }
+
+TEST_CASE("server: the message text is what was sent, whatever SIZE declared", "[smtp][server]") {
+  // RFC 1870 §6: SIZE is the client's estimate; the server takes the text it is sent, more or less.
+  const std::string text = "Subject: sizes\r\n\r\n" + std::string(300, 'x') + "\r\n..leading dot\r\n";
+  const std::string unstuffed = "Subject: sizes\r\n\r\n" + std::string(300, 'x') + "\r\n.leading dot\r\n";
+  const std::vector<std::string> declared = {"", " SIZE=10", " SIZE=" + std::to_string(unstuffed.size()), " SIZE=5000000"};
+  for (const std::string& size : declared) {
+    INFO(size);
+    ServerDriver harness(relay_options());
+    harness.hello();
+    CHECK(harness.send("MAIL FROM:<a@example.org>" + size + "\r\nRCPT TO:<b@example.net>\r\nDATA\r\n" + text +
+                       ".\r\n")
+              .ends_with("250 2.0.0 Ok: queued\r\n"));
+    const auto accepted = harness.events_of<MessageAccepted>();
+    REQUIRE(accepted.size() == 1);
+    CHECK(*accepted[0].message == unstuffed);
+  }
+}
