@@ -12,6 +12,10 @@
 
 #include "protocols/auth/dkim_canonicalization.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace maillab::auth::detail {
 
 // 0x80 in each byte of `word` equal to `byte`, 0 in the others (exact, unlike the usual
@@ -24,11 +28,25 @@ inline std::uint64_t bytes_equal_to(std::uint64_t word, unsigned char byte) {
 
 // Whether relaxed canonicalization leaves a line as it is: text with single SPs between words (one
 // may lead), no HTAB and no WSP at its end. Most lines of most bodies are; they go out whole. This
-// runs over every octet of the body, so it reads eight at a time.
+// runs over every octet of the body, so it reads sixteen (SSE2) or eight at a time.
 inline bool is_relaxed_already(std::string_view line) {
   if (line.empty() || line.back() == ' ' || line.back() == '\t') return false;
   std::size_t i = 0;
   bool previous_space = false;
+#if defined(__SSE2__)
+  // Sixteen octets at a time where SSE2 is there (every x86-64): a compare and a mask for HTAB and
+  // SP each, about a sixth of the eight-octet loop's instructions.
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= line.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, tab)) != 0) return false;
+    const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, space)));
+    // Two SPs side by side in the chunk, or its first after the last of the one before.
+    if ((spaces & (spaces >> 1)) != 0 || (previous_space && (spaces & 1) != 0)) return false;
+    previous_space = (spaces >> 15) != 0;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     for (; i + 8 <= line.size(); i += 8) {
       std::uint64_t word;

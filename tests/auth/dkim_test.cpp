@@ -423,3 +423,21 @@ TEST_CASE("header canonicalization equals the RFC reading on every short field",
   }
   CHECK(fields == 137'257);  // 7^0 + ... + 7^6
 }
+
+TEST_CASE("relaxed header canonicalization of long values: WSP, CR and LF at every position", "[auth][dkim]") {
+  // Runs without WSP, CR or LF are appended whole: put each kind of change at every offset of
+  // values of 1 to 50 octets, in fields with and without a final CRLF and with WSP around them.
+  for (std::size_t length = 1; length <= 50; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const char* insert : {"  ", "\t", " ", " \t", "\r\n ", "\r", "\n", ""}) {
+        std::string value(length, 'v');
+        value.insert(at, insert);
+        for (const std::string& field : {"Subject: " + value + "\r\n", "Subject:" + value, "X :  " + value + " \r\n"}) {
+          INFO("field \"" << field << "\"");
+          REQUIRE(canonicalize_header(field, DkimCanonicalization::relaxed) ==
+                  reference_canonical_header(field, DkimCanonicalization::relaxed));
+        }
+      }
+    }
+  }
+}
