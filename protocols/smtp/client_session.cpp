@@ -2,6 +2,8 @@
 // recording per-recipient outcomes. The reply handlers (the dialogue) are in client_replies.cpp.
 #include "protocols/smtp/client_session.h"
 
+#include <cstring>
+
 #include "protocols/mail/text.h"
 
 namespace maillab::smtp {
@@ -48,19 +50,26 @@ std::string_view to_string(DeliveryOutcome outcome) {
 namespace {
 
 // Appends `canonical` (CRLF lines, ending in CRLF, or empty) dot-stuffed, then the final ".":
-// RFC 5321 §4.5.2, a line that starts with "." gets one more. Returns the lines appended.
+// RFC 5321 §4.5.2, a line that starts with "." gets one more. Returns the lines appended. The text
+// goes out in runs between such lines (most messages have none: one append); memchr finds each
+// line end only to count it and to look at the octet after it.
 std::size_t append_dot_stuffed(std::string& out, std::string_view canonical) {
   out.reserve(out.size() + canonical.size() + 16);
   std::size_t lines = 1;  // the "." line
-  std::size_t start = 0;
-  while (start < canonical.size()) {
-    if (canonical[start] == '.') out += '.';
-    const std::size_t newline = canonical.find('\n', start);
-    const std::size_t next = newline == std::string_view::npos ? canonical.size() : newline + 1;
-    out.append(canonical, start, next - start);
-    lines += newline != std::string_view::npos;
-    start = next;
+  const char* const end = canonical.data() + canonical.size();
+  const char* run = canonical.data();  // the first octet not appended yet
+  for (const char* line = run; line < end;) {
+    if (*line == '.') {
+      out.append(run, line);
+      out += '.';
+      run = line;
+    }
+    const auto* newline = static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)));
+    if (!newline) break;
+    ++lines;
+    line = newline + 1;
   }
+  out.append(run, end);
   out += ".\r\n";
   return lines;
 }
@@ -75,13 +84,26 @@ std::string dot_stuff(std::string_view message) {
   return result;
 }
 
+namespace {
+
+// The text the session sends: `text` itself when it is canonical already, as the MTA's queued
+// messages are (no copy per relay attempt), else a canonical copy.
+std::shared_ptr<const std::string> canonical_message(std::shared_ptr<const std::string> text) {
+  if (!text) return std::make_shared<const std::string>();
+  const bool ends_in_crlf = text->empty() || text->ends_with("\r\n");
+  if (ends_in_crlf && mail::is_crlf(*text)) return text;
+  std::string canonical = mail::to_crlf(*text);
+  if (!canonical.empty() && !canonical.ends_with("\r\n")) canonical += "\r\n";
+  return std::make_shared<const std::string>(std::move(canonical));
+}
+
+}  // namespace
+
 ClientSession::ClientSession(ClientOptions options, Envelope envelope, std::string message)
-    : options_(std::move(options)),
-      envelope_(std::move(envelope)),
-      // The MTA hands over messages it keeps in CRLF form: taking the text as it is saves a copy
-      // of every message at every attempt (to_crlf rewrites only what is not CRLF).
-      message_(mail::is_crlf(message) ? std::move(message) : mail::to_crlf(message)) {
-  if (!message_.empty() && !message_.ends_with("\r\n")) message_ += "\r\n";
+    : ClientSession(std::move(options), std::move(envelope), std::make_shared<const std::string>(std::move(message))) {}
+
+ClientSession::ClientSession(ClientOptions options, Envelope envelope, std::shared_ptr<const std::string> message)
+    : options_(std::move(options)), envelope_(std::move(envelope)), message_(canonical_message(std::move(message))) {
   tls_ = options_.tls_active;
   for (const auto& address : envelope_.recipients) {
     RecipientOutcome outcome;
@@ -112,7 +134,7 @@ void ClientSession::handle_bytes(std::string_view bytes) {
       finish();
       break;
     }
-    events_.push_back(ReplyReceived{std::string(line->text)});
+    if (options_.line_events) events_.push_back(ReplyReceived{std::string(line->text)});
     auto parsed = parser_.handle_line(line->text);
     if (!parsed.ok()) {
       fail_undecided(Reply{}, "protocol", "the server sent something that is not an SMTP reply: " + parsed.error(),
@@ -165,14 +187,14 @@ std::optional<ClientEvent> ClientSession::poll_event() {
 void ClientSession::send_command(std::string line, ClientState expect, std::size_t recipient, bool sensitive) {
   output_ += line;
   output_ += "\r\n";
-  events_.push_back(CommandSent{std::move(line), sensitive});
+  if (options_.line_events) events_.push_back(CommandSent{std::move(line), sensitive});
   expected_.push_back(Expected{expect, recipient});
 }
 
 void ClientSession::send_message() {
   // message_ is already canonical (the constructor made it so): stuffed straight into the output.
   const std::size_t before = output_.size();
-  const std::size_t lines = append_dot_stuffed(output_, message_);
+  const std::size_t lines = append_dot_stuffed(output_, *message_);
   events_.push_back(MessageSent{output_.size() - before, lines});
   expected_.push_back(Expected{ClientState::waiting_message_reply});
 }

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,10 @@ struct ClientOptions {
   std::string server_name;             // the name we believe we talk to: TLS SNI and certificate check
   bool verify_certificate = false;     // a certificate that does not verify ends TLS and the attempt
   bool use_pipelining = true;          // batch MAIL/RCPT/DATA when the server offers PIPELINING
+  // CommandSent and ReplyReceived events, one per line: for a host that traces the client's side
+  // of the dialogue. The MTA's relay does not (its server side traces both directions) and saves
+  // a string per line; the verdict (recipients(), result(), DeliveryFinished) is the same.
+  bool line_events = true;
   std::string auth_user;               // non-empty: authenticate (PLAIN, else LOGIN) before MAIL
   std::string auth_password;
 };
@@ -135,6 +140,10 @@ std::string dot_stuff(std::string_view message);
 
 class ClientSession {
  public:
+  // The message is read, never changed: a text already in canonical form (CRLF line ends, a final
+  // CRLF) is kept as given and shared with the caller, which may let go of it at once; any other
+  // text is made canonical in a copy of the session's own (RFC 5321 §2.3.8, §4.1.1.4).
+  ClientSession(ClientOptions options, Envelope envelope, std::shared_ptr<const std::string> message);
   ClientSession(ClientOptions options, Envelope envelope, std::string message);
 
   // --- Input ---
@@ -193,7 +202,7 @@ class ClientSession {
 
   ClientOptions options_;
   Envelope envelope_;
-  std::string message_;  // CRLF line endings
+  std::shared_ptr<const std::string> message_;  // canonical (CRLF, final CRLF); never null
   std::vector<RecipientOutcome> recipients_;
   ServerCapabilities capabilities_;
   ClientResult result_;

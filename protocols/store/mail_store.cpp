@@ -211,7 +211,7 @@ Recipients MailStore::resolve(std::string_view name) const {
 // ---- delivery ---------------------------------------------------------------------------------
 
 DeliveryResult MailStore::deliver(std::string_view user_name, std::string_view folder_name,
-                                  std::string bytes, std::int64_t internal_date, Flags flags) {
+                                  MessageBytes bytes, std::int64_t internal_date, Flags flags) {
   User* user = find_user(user_name);
   if (!user) return {Status::no_such_user, 0, "no such user: " + std::string(user_name)};
   Folder* folder = find_folder(*user, folder_name);
@@ -226,7 +226,7 @@ DeliveryResult MailStore::deliver(std::string_view user_name, std::string_view f
   }
   Message message;
   if (spool_) {
-    MessageSpool::Stored stored = spool_->append(bytes);
+    MessageSpool::Stored stored = spool_->append(bytes.view());
     if (!stored.error.empty()) return {Status::storage_failed, 0, std::move(stored.error)};
     message.bytes = MessageBytes::spooled(stored.bytes);
   } else {
@@ -242,8 +242,7 @@ DeliveryResult MailStore::deliver(std::string_view user_name, std::string_view f
   return {Status::ok, uid, ""};
 }
 
-RecipientDelivery MailStore::deliver_to(std::string_view recipient, const std::string& bytes,
-                                        std::int64_t internal_date) {
+RecipientDelivery MailStore::deliver_to(std::string_view recipient, MessageBytes bytes, std::int64_t internal_date) {
   RecipientDelivery out;
   Recipients recipients = resolve(recipient);
   out.found = recipients.found;

@@ -140,12 +140,12 @@ class MailStore {
   Recipients resolve(std::string_view name) const;
 
   // ---- delivery (the MDA) ---------------------------------------------------------------------
-  // Appends to one folder of one user. Quota is checked against the user's total size.
-  DeliveryResult deliver(std::string_view user, std::string_view folder, std::string bytes,
+  // Appends to one folder of one user. Quota is checked against the user's total size. In memory
+  // the message keeps `bytes` as given (a shared text stays shared); a spool stores a copy.
+  DeliveryResult deliver(std::string_view user, std::string_view folder, MessageBytes bytes,
                          std::int64_t internal_date, Flags flags = 0);
-  // Resolves aliases and forwards, then delivers to INBOX of every local user.
-  RecipientDelivery deliver_to(std::string_view recipient, const std::string& bytes,
-                               std::int64_t internal_date);
+  // Resolves aliases and forwards, then delivers to INBOX of every local user (one text for all).
+  RecipientDelivery deliver_to(std::string_view recipient, MessageBytes bytes, std::int64_t internal_date);
 
   // ---- folders --------------------------------------------------------------------------------
   // "inbox" in any case names INBOX (RFC 3501 §5.1). Returns the canonical spelling.

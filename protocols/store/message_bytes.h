@@ -8,6 +8,7 @@
 // file into memory, so the view is the file's own pages, read from disk when someone reads them).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,32 +24,44 @@ class MessageSpool {
   virtual Stored append(std::string_view bytes) = 0;
 };
 
-// The raw RFC 5322 bytes of one stored message: its own string, or a view into a spool that the
+// The raw RFC 5322 bytes of one stored message: a text in memory, or a view into a spool that the
 // store holding the message keeps alive. Reads as a std::string_view either way.
+//
+// A text in memory is shared and never changed: the MDA hands every mailbox a delivery reaches
+// the one text it made (bench/README.md, "Relay and delivery path"), and a copied or moved message
+// (IMAP COPY) shares it too. The view points into that text, whose characters stay where they are
+// for as long as any copy of this object holds it.
 class MessageBytes {
  public:
   MessageBytes() = default;
-  MessageBytes(std::string text) : text_(std::move(text)) {}  // NOLINT: a string is in-memory bytes
-  MessageBytes(const char* text) : text_(text) {}              // NOLINT
+  MessageBytes(std::string text) : MessageBytes(shared(std::make_shared<const std::string>(std::move(text)))) {}  // NOLINT
+  MessageBytes(const char* text) : MessageBytes(std::string(text)) {}  // NOLINT: a literal is in-memory bytes
+  static MessageBytes shared(std::shared_ptr<const std::string> text) {
+    MessageBytes bytes;
+    if (!text) return bytes;
+    bytes.view_ = *text;
+    bytes.text_ = std::move(text);
+    return bytes;
+  }
   static MessageBytes spooled(std::string_view in_spool) {
     MessageBytes bytes;
-    bytes.spooled_ = in_spool;
+    bytes.view_ = in_spool;
     bytes.in_spool_ = true;
     return bytes;
   }
 
-  std::string_view view() const { return in_spool_ ? spooled_ : std::string_view(text_); }
+  std::string_view view() const { return view_; }
   operator std::string_view() const { return view(); }  // NOLINT: reads like the bytes it is
   std::string text() const { return std::string(view()); }
-  std::size_t size() const { return view().size(); }
+  std::size_t size() const { return view_.size(); }
   bool empty() const { return size() == 0; }
   bool in_spool() const { return in_spool_; }
 
   friend bool operator==(const MessageBytes& a, std::string_view b) { return a.view() == b; }
 
  private:
-  std::string text_;
-  std::string_view spooled_;
+  std::shared_ptr<const std::string> text_;  // in memory: the text view_ reads; null in a spool
+  std::string_view view_;
   bool in_spool_ = false;
 };
 

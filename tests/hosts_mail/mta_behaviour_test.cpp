@@ -4,6 +4,7 @@
 
 #include "engine/hosts/mail/mta_policy.h"
 #include "engine/hosts/mail/mta_service.h"
+#include "engine/hosts/mailbox/mailbox_service.h"
 #include "tests/support/mail_access_world.h"
 #include "tests/support/worlds.h"
 #include "protocols/mail/message.h"
@@ -171,6 +172,44 @@ TEST_CASE("the conservation audit reports a copy no queue holds", "[hosts_mail][
   auto problems = engine::audit_mail_conservation(world->ledger, world->network);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].find("M2 to bob@example.org") != std::string::npos);
+}
+
+TEST_CASE("a signed message relayed after a failed attempt reaches two mailboxes signed once, as one text",
+          "[hosts_mail][policy][shared]") {
+  // mx greylists the first attempt (450 at RCPT): the entry was signed for it (its text replaced
+  // once) and kept; the retry sends that same text. mx delivers it to bob and dave from one entry.
+  auto world = testing::load_text(testing::smarthost_world(
+      "{smarthost: mx.example.org, queue: {minimal_backoff: 10s}}", "{greylist: {delay: 5s}}",
+      "  - {at: 1s, send: {from: alice@example.com, to: [bob@example.org, dave@example.org], subject: Hi, "
+      "via: mail.example.com, from_host: alice-laptop}}\n"));
+  auto policy = std::make_shared<StampPolicy>();
+  testing::service<engine::MtaService>(*world, "mail.example.com").add_policy(policy);
+  auto outcome = testing::run(*world);
+  CHECK(outcome.audit_problems.empty());
+  CHECK(policy->signed_count == 1);
+  CHECK(testing::records(*world, TraceKind::mail, "mail.example.com", "deferred: queue entry Q1").size() == 1);
+  // Both attempts announced the same size: the retry sent the text the first one had.
+  const auto mail_from = testing::records(*world, TraceKind::protocol, "mail.example.com", "MAIL FROM:<alice@");
+  REQUIRE(mail_from.size() == 2);
+  CHECK(mail_from[0]->summary == mail_from[1]->summary);
+  const auto relayed = testing::records(*world, TraceKind::mail, "mail.example.com", "relayed to mx.example.org");
+  REQUIRE(relayed.size() == 2);
+  CHECK(relayed[0]->time > seconds(10));
+
+  const auto& store = testing::service<engine::MailboxService>(*world, "mx.example.org").store();
+  const auto& bob = store.folder("bob", "INBOX")->messages;
+  const auto& dave = store.folder("dave", "INBOX")->messages;
+  REQUIRE(bob.size() == 1);
+  REQUIRE(dave.size() == 1);
+  CHECK(bob[0].bytes.view().data() == dave[0].bytes.view().data());
+  const std::string text = bob[0].bytes.text();
+  CHECK(text.starts_with("Return-Path: <alice@example.com>\r\nReceived: "));
+  std::size_t signatures = 0;
+  for (std::size_t at = text.find("DKIM-Signature:"); at != std::string::npos; at = text.find("DKIM-Signature:", at + 1))
+    ++signatures;
+  CHECK(signatures == 1);
+  CHECK(text.find("Subject: Hi\r\n") != std::string::npos);
+  CHECK(world->ledger.counts().delivered == 2);
 }
 
 TEST_CASE("policies plug in at MAIL FROM, end of DATA and on the way out", "[hosts_mail][policy]") {

@@ -244,6 +244,92 @@ TEST_CASE("client: dot-stuffing", "[smtp][client]") {
   CHECK(dot_stuff("lf\n.dot\n") == "lf\r\n..dot\r\n.\r\n");
 }
 
+TEST_CASE("client: dot-stuffing in runs gives what stuffing line by line gives", "[smtp][client]") {
+  // The reference: every line on its own, a "." doubled at its start (RFC 5321 §4.5.2).
+  auto line_by_line = [](const std::string& canonical) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < canonical.size()) {
+      const std::size_t end = canonical.find('\n', start);
+      const std::size_t next = end == std::string::npos ? canonical.size() : end + 1;
+      if (canonical[start] == '.') out += '.';
+      out += canonical.substr(start, next - start);
+      start = next;
+    }
+    return out + ".\r\n";
+  };
+  const char* texts[] = {"", ".\r\n", "..\r\n", ".a\r\n.b\r\n\r\n.\r\nc.\r\n", "a\r\n.\r\n",
+                         "no dots\r\nat all\r\n", "x\r\n.\r\n.\r\n..\r\ny.z\r\n."};
+  for (const std::string text : texts) {
+    INFO(text);
+    CHECK(dot_stuff(text) == line_by_line(text.empty() || text.ends_with("\r\n") ? text : text + "\r\n"));
+  }
+}
+
+TEST_CASE("client: a canonical message is shared with the caller, not copied, and sent after the caller let go",
+          "[smtp][client][shared]") {
+  // The MTA hands each relay attempt its queue entry's text; the entry may be gone (delivered
+  // elsewhere, expired) while the attempt still sends. The session's hold keeps the text.
+  auto text = std::make_shared<const std::string>("Subject: shared\r\n\r\n.dot\r\nbody\r\n");
+  ClientSession client(ClientOptions{.hostname = "relay.example.org"}, Envelope{"a@example.org", {"b@example.net"}},
+                       text);
+  CHECK(text.use_count() == 2);  // the caller's and the session's: one text
+  text.reset();
+  client.handle_bytes("220 mx.example.net ESMTP\r\n");
+  client.handle_bytes(ehlo_pipelining);
+  CHECK(client.poll_output().starts_with("EHLO relay.example.org\r\nMAIL FROM:<a@example.org> SIZE=31\r\n"));
+  client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n");
+  CHECK(client.poll_output() == "Subject: shared\r\n\r\n..dot\r\nbody\r\n.\r\n");
+}
+
+TEST_CASE("client: a text that is not canonical is converted in the session's own copy, the caller's left unchanged",
+          "[smtp][client][shared]") {
+  auto text = std::make_shared<const std::string>("Subject: lf\n\n.dot\nend");
+  ClientSession client(ClientOptions{.hostname = "relay.example.org"}, Envelope{"a@example.org", {"b@example.net"}},
+                       text);
+  CHECK(text.use_count() == 1);
+  client.handle_bytes("220 mx.example.net ESMTP\r\n");
+  client.handle_bytes(ehlo_pipelining);
+  client.handle_bytes("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n");
+  CHECK(client.poll_output().ends_with("DATA\r\nSubject: lf\r\n\r\n..dot\r\nend\r\n.\r\n"));
+  CHECK(*text == "Subject: lf\n\n.dot\nend");
+}
+
+TEST_CASE("client: without line events the bytes and the verdict are the same, and only the other events come",
+          "[smtp][client]") {
+  struct Run {
+    std::string wire;
+    std::vector<ClientEvent> events;
+    std::vector<RecipientOutcome> recipients;
+  };
+  auto run = [](bool line_events) {
+    ClientSession client(ClientOptions{.hostname = "relay.example.org", .line_events = line_events},
+                         Envelope{"a@example.org", {"b@example.net", "c@example.net"}}, "Subject: t\r\n\r\nx\r\n");
+    Run out;
+    for (const char* reply : {"220 mx ESMTP\r\n", ehlo_plain, "250 2.1.0 Ok\r\n", "250 2.1.5 Ok\r\n",
+                              "550 5.1.1 no\r\n", "354 go\r\n", "250 2.0.0 queued\r\n", "221 bye\r\n"}) {
+      client.handle_bytes(reply);
+      out.wire += client.poll_output();
+    }
+    while (auto event = client.poll_event()) out.events.push_back(std::move(*event));
+    out.recipients = client.recipients();
+    return out;
+  };
+  const Run with = run(true), without = run(false);
+  CHECK(without.wire == with.wire);
+  REQUIRE(without.recipients.size() == 2);
+  CHECK(without.recipients[0].status == RecipientStatus::delivered);
+  CHECK(without.recipients[1].status == RecipientStatus::permanent_failure);
+  CHECK(without.recipients[1].reason == with.recipients[1].reason);
+  std::size_t lines = 0;
+  for (const auto& event : with.events)
+    lines += std::holds_alternative<CommandSent>(event) || std::holds_alternative<ReplyReceived>(event);
+  CHECK(lines == 16);  // 6 commands (EHLO, MAIL, two RCPT, DATA, QUIT), 10 reply lines
+  REQUIRE(without.events.size() == with.events.size() - lines);
+  CHECK(std::holds_alternative<MessageSent>(without.events[0]));
+  CHECK(std::holds_alternative<DeliveryFinished>(without.events[1]));
+}
+
 TEST_CASE("client: the message goes out in CRLF form whether it came in CRLF, bare LF or bare CR", "[smtp][client]") {
   // A CRLF message is taken as it is (no rewrite); any other line ending is still rewritten.
   const char* messages[] = {"Subject: t\r\n\r\n.dot\r\nend", "Subject: t\n\n.dot\nend\n",

@@ -92,6 +92,29 @@ TEST_CASE("aliases expand to local users, forwards are returned for re-injection
   CHECK(store.folder("bob", "INBOX")->messages.size() == 1);
 }
 
+TEST_CASE("a delivery to an alias of two users keeps one text for both, alive after the caller let go",
+          "[store][mail_store]") {
+  MailStore store;
+  store.add_user("alice", "pw");
+  store.add_user("bob", "pw");
+  REQUIRE(store.add_alias("team", {"alice", "bob"}));
+  auto text = std::make_shared<const std::string>(message_a);
+  RecipientDelivery d = store.deliver_to("team", MessageBytes::shared(text), 5);
+  REQUIRE(d.deliveries.size() == 2);
+  CHECK(text.use_count() == 3);  // the caller's and each mailbox's: no copy per user
+  text.reset();
+  const Message& alice = store.folder("alice", "INBOX")->messages.at(0);
+  const Message& bob = store.folder("bob", "INBOX")->messages.at(0);
+  CHECK(alice.bytes == message_a);
+  CHECK(bob.bytes == message_a);
+  CHECK(alice.bytes.view().data() == bob.bytes.view().data());
+  // An expunge in one mailbox leaves the other's message whole.
+  REQUIRE(store.change_flags("alice", "INBOX", alice.uid, MailStore::FlagChange::add, flag_deleted) == Status::ok);
+  store.expunge("alice", "INBOX");
+  CHECK(store.folder("alice", "INBOX")->messages.empty());
+  CHECK(store.folder("bob", "INBOX")->messages.at(0).bytes == message_a);
+}
+
 TEST_CASE("alias loops terminate", "[store][mail_store]") {
   MailStore store;
   store.add_user("alice", "pw");

@@ -21,7 +21,7 @@ std::string make_report(const std::string& reporting_mta, const QueueEntry& entr
   request.arrival_date = date_of(entry.arrived);
   request.date = date_of(now);
   request.message_id = mail::make_message_id(reporting_mta, counter, date_of(now));
-  request.original_message = entry.message;
+  request.original_message = entry.message.str();
   request.original_envelope_id = entry.dsn_envid;  // RFC 3461 §6.3 (a)
   // RFC 3461 §4.3: RET=FULL returns the whole message, RET=HDRS (and no RET, our choice, as
   // before) its header section; a report with no failure in it returns only the headers.

@@ -15,6 +15,7 @@
 
 #include "engine/core/time.h"
 #include "engine/hosts/mail/mta_config.h"
+#include "engine/hosts/mail/queued_text.h"
 #include "protocols/smtp/dsn_parameters.h"
 
 namespace maillab::engine {
@@ -48,7 +49,8 @@ struct QueueEntry {
   std::string domain;     // destination domain (lowercase); "" for local delivery
   bool local = false;     // for this host's mailboxes
   std::vector<QueuedRecipient> recipients;
-  std::string message;    // the bytes (CRLF), with this MTA's Received header on top
+  QueuedText message;     // the bytes (CRLF), with this MTA's Received header on top; shared, never
+                          // changed in place (queued_text.h)
   std::string folder;     // local delivery folder ("" = INBOX)
   bool submitted_here = false;     // taken from an authenticated client
   bool own_report = false;         // a DSN or delay warning this MTA wrote itself (not relayed traffic)

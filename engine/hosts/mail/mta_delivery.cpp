@@ -8,6 +8,7 @@
 #include "engine/hosts/mail/mta_service.h"
 #include "engine/hosts/mailbox/mailbox_service.h"
 #include "engine/net/network.h"
+#include "protocols/common/ascii_case.h"
 #include "protocols/mail/date.h"
 #include "protocols/mail/message.h"
 #include "protocols/mail/text.h"
@@ -44,8 +45,29 @@ bool delivered_before(const MailLedger& ledger, const std::string& id, const std
          });
 }
 
-// Does the header section hold "Delivered-To: <address>" (any case)?
+// Whether some line of the header section starts with `name` in any case: a field of that name
+// may be there. False is certain (a field's line starts with its name, RFC 5322 §2.2), true only
+// says the fields must be read. The section ends where mail::header_section ends it: at the first
+// "\r\n\r\n" or "\n\n", each the start of an empty line here.
+bool may_have_field(std::string_view message, std::string_view name) {
+  std::size_t start = 0;
+  while (start < message.size()) {
+    const std::string_view rest = message.substr(start);
+    const bool after_crlf = start == 0 || (start >= 2 && message[start - 2] == '\r');
+    if (rest.starts_with('\n') || (after_crlf && rest.starts_with("\r\n"))) return false;
+    if (common::starts_with_ignoring_case(rest, name)) return true;
+    const std::size_t newline = message.find('\n', start);
+    if (newline == std::string_view::npos) return false;
+    start = newline + 1;
+  }
+  return false;
+}
+
+// Does the header section hold "Delivered-To: <address>" (any case)? Most messages have no such
+// field: a look at the start of each line says so before any field is read (reading them all was
+// most of the cost of a local delivery, once per recipient).
 bool was_delivered_to(const std::string& message, std::string_view address) {
+  if (!may_have_field(message, "Delivered-To")) return false;
   const mail::HeaderIndex headers(mail::header_section(message));
   for (const auto& value : headers.get_all("Delivered-To"))
     if (mail::equals_ignoring_case(mail::trim(value), address)) return true;
@@ -91,8 +113,13 @@ struct MtaService::LocalOutcome {
 
 void MtaService::deliver_local(QueueEntry& entry) {
   const std::string folder = entry.folder.empty() ? "INBOX" : entry.folder;
-  // RFC 5321 §4.4: the final delivery records the envelope sender in Return-Path.
-  const std::string message = "Return-Path: <" + entry.sender + ">\r\n" + entry.message;
+  // RFC 5321 §4.4: the final delivery records the envelope sender in Return-Path. Made once for
+  // the entry; every mailbox it reaches keeps this one text (store::MessageBytes shares it).
+  const std::string& queued = entry.message;
+  std::string stamped;
+  stamped.reserve(queued.size() + entry.sender.size() + 17);
+  stamped.append("Return-Path: <").append(entry.sender).append(">\r\n").append(queued);
+  const store::MessageBytes message(std::move(stamped));
   LocalOutcome outcome;
   for (auto& recipient : entry.recipients)
     if (recipient.state == RecipientState::pending) deliver_to_mailbox(entry, recipient, folder, message, outcome);
@@ -107,7 +134,7 @@ void MtaService::deliver_local(QueueEntry& entry) {
 
 // One recipient into its mailbox: delivered (or forwarded), a failure to bounce, or deferred.
 void MtaService::deliver_to_mailbox(QueueEntry& entry, QueuedRecipient& recipient, const std::string& folder,
-                                    const std::string& message, LocalOutcome& outcome) {
+                                    const store::MessageBytes& message, LocalOutcome& outcome) {
   auto* mailboxes = this->mailboxes();
   if (!mailboxes) {
     outcome.failures.push_back({recipient.address, "5.3.0", "no mailboxes on " + host_->name(), ""});
@@ -197,7 +224,7 @@ void MtaService::send_on_forwards(const QueueEntry& entry, const LocalOutcome& o
     enqueue({.ledger_id = entry.ledger_id,
              .sender = entry.sender,
              .recipients = forward.addresses,
-             .message = "Delivered-To: " + forward.from + "\r\n" + entry.message,
+             .message = "Delivered-To: " + forward.from + "\r\n" + entry.message.str(),
              .dsn = &envelope});
   }
 }
@@ -294,14 +321,19 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
   if (!entry) return;
   if (job->next >= job->targets.size() || entry->pending_count() == 0) return end_attempt(job->queue_id);
   const Target target = job->targets[job->next++];
-  if (!entry->prepared_outgoing) {
-    entry->prepared_outgoing = true;
+  if (!entry->prepared_outgoing && !policies_.empty()) {
+    // The policies may rewrite the text (DKIM signing puts its field on top): they work on a copy
+    // that the entry then takes as its new text, never on the shared one (queued_text.h).
+    std::string text;
+    text.reserve(entry->message.size() + 1024);  // room on top for a signature field (~600 octets)
+    text = entry->message.str();
     for (auto& policy : policies_) {
-      OutgoingMessage outgoing{entry->message, entry->sender, entry->domain, entry->submitted_here,
-                               entry->own_report};
+      OutgoingMessage outgoing{text, entry->sender, entry->domain, entry->submitted_here, entry->own_report};
       policy->prepare_outgoing(*host_, outgoing);
     }
+    entry->message = std::move(text);
   }
+  entry->prepared_outgoing = true;
   smtp::Envelope envelope;
   envelope.reverse_path = entry->sender;
   envelope.ret = entry->dsn_ret;  // RFC 3461 §5.2.1: relayed as they came
@@ -325,7 +357,7 @@ void MtaService::try_next_target(const std::shared_ptr<RemoteJob>& job) {
                 host_label(*host_, target.endpoint.address));
   std::weak_ptr<bool> alive = alive_;
   job->attempts.push_back(SmtpClientAttempt::start(
-      *host_, target.endpoint, std::move(options), std::move(envelope), entry->message, config_.command_timeout,
+      *host_, target.endpoint, std::move(options), std::move(envelope), entry->message.shared(), config_.command_timeout,
       entry->ledger_id,
       [this, alive, job, target](const AttemptResult& result) {
         if (alive.expired() || job->epoch != epoch_ || result.interrupted) return;

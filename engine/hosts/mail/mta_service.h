@@ -41,6 +41,7 @@
 #include "engine/hosts/mail_ledger.h"
 #include "engine/net/host.h"
 #include "protocols/mail/delivery_status.h"
+#include "protocols/store/message_bytes.h"
 
 namespace maillab::engine {
 
@@ -187,7 +188,7 @@ class MtaService : public Service {
     std::string ledger_id{};
     std::string sender{};  // the envelope reverse-path; "" is the null sender <>
     std::vector<std::string> recipients{};
-    std::string message{};
+    QueuedText message{};           // one text for every entry made from it (queued_text.h)
     std::string folder{};           // for local delivery; "" is INBOX
     bool submitted_here = false;    // from an authenticated client or a program on this host
     std::string first_queue_id{};   // the id already given the client ("queued as Q3"); "": a new one
@@ -211,7 +212,7 @@ class MtaService : public Service {
   void deliver_local(QueueEntry& entry);
   struct LocalOutcome;  // what one local delivery attempt leaves to do (mta_delivery.cpp)
   void deliver_to_mailbox(QueueEntry& entry, QueuedRecipient& recipient, const std::string& folder,
-                          const std::string& message, LocalOutcome& outcome);
+                          const store::MessageBytes& message, LocalOutcome& outcome);
   void mailbox_took(const QueueEntry& entry, QueuedRecipient& recipient, const LocalDelivery& result,
                     const std::string& folder, LocalOutcome& outcome);
   void send_on_forwards(const QueueEntry& entry, const LocalOutcome& outcome);

@@ -6,7 +6,8 @@
 namespace maillab::engine {
 
 std::shared_ptr<SmtpClientAttempt> SmtpClientAttempt::start(Host& host, Endpoint server, smtp::ClientOptions options,
-                                                            smtp::Envelope envelope, std::string message,
+                                                            smtp::Envelope envelope,
+                                                            std::shared_ptr<const std::string> message,
                                                             Time idle_timeout, std::string trace_message_id,
                                                             Done done) {
   auto attempt = std::make_shared<SmtpClientAttempt>(host, server, std::move(options), std::move(envelope),
@@ -16,14 +17,26 @@ std::shared_ptr<SmtpClientAttempt> SmtpClientAttempt::start(Host& host, Endpoint
   return attempt;
 }
 
+namespace {
+
+// The session's lines are traced by the server side, which sees both directions (the header
+// comment): the attempt asks for none of the line events it would only throw away.
+smtp::ClientOptions without_line_events(smtp::ClientOptions options) {
+  options.line_events = false;
+  return options;
+}
+
+}  // namespace
+
 SmtpClientAttempt::SmtpClientAttempt(Host& host, Endpoint server, smtp::ClientOptions options, smtp::Envelope envelope,
-                                     std::string message, Time idle_timeout, std::string trace_message_id, Done done)
+                                     std::shared_ptr<const std::string> message, Time idle_timeout,
+                                     std::string trace_message_id, Done done)
     : host_(host),
       server_(server),
       options_(options),
       trace_message_id_(std::move(trace_message_id)),
       idle_timeout_(idle_timeout),
-      session_(std::move(options), std::move(envelope), std::move(message)),
+      session_(without_line_events(std::move(options)), std::move(envelope), std::move(message)),
       done_(std::move(done)) {}
 
 void SmtpClientAttempt::connect() {

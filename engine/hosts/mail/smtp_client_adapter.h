@@ -33,13 +33,16 @@ class SmtpClientAttempt : public std::enable_shared_from_this<SmtpClientAttempt>
  public:
   using Done = std::function<void(const AttemptResult&)>;
 
-  // Starts at once; `done` is called exactly once, from a simulator event.
+  // Starts at once; `done` is called exactly once, from a simulator event. The attempt reads
+  // `message` and holds it until it ends: the MTA passes its queue entry's text (queued_text.h),
+  // which a retry or a second exchanger then sends again without a copy.
   static std::shared_ptr<SmtpClientAttempt> start(Host& host, Endpoint server, smtp::ClientOptions options,
-                                                  smtp::Envelope envelope, std::string message, Time idle_timeout,
-                                                  std::string trace_message_id, Done done);
+                                                  smtp::Envelope envelope, std::shared_ptr<const std::string> message,
+                                                  Time idle_timeout, std::string trace_message_id, Done done);
 
   SmtpClientAttempt(Host& host, Endpoint server, smtp::ClientOptions options, smtp::Envelope envelope,
-                    std::string message, Time idle_timeout, std::string trace_message_id, Done done);
+                    std::shared_ptr<const std::string> message, Time idle_timeout, std::string trace_message_id,
+                    Done done);
 
  private:
   void connect();

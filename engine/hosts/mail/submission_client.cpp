@@ -34,7 +34,8 @@ void SubmissionClient::submit(Submission submission) {
   };
   Report report{submission.server_name, std::move(submission.label), std::move(submission.tracking_id)};
   running_[number] = SmtpClientAttempt::start(
-      host, submission.server, options, std::move(submission.envelope), std::move(submission.message), seconds(300),
+      host, submission.server, options, std::move(submission.envelope),
+      std::make_shared<const std::string>(std::move(submission.message)), seconds(300),
       {}, [this, number, report = std::move(report)](const AttemptResult& result) {
         running_.erase(number);
         std::string summary;

@@ -39,8 +39,8 @@ std::int64_t MailboxService::wall_clock_seconds(Time t) const {
   return host_ ? host_->simulator().wall_clock_seconds(t) : Simulator::default_epoch_seconds + t / 1'000'000;
 }
 
-LocalDelivery MailboxService::deliver(std::string_view address, std::string_view folder, const std::string& message,
-                                      Time now) {
+LocalDelivery MailboxService::deliver(std::string_view address, std::string_view folder,
+                                      const store::MessageBytes& message, Time now) {
   LocalDelivery result;
   const std::string local = local_part_if_ours(address);
   const auto recipients = local.empty() ? store::Recipients{} : store_.resolve(local);

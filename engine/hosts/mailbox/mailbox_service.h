@@ -51,8 +51,10 @@ class MailboxService : public Service {
   void set_quota_full_temporary(bool temporary) { quota_full_temporary_ = temporary; }
 
   // The MDA: delivers into `folder` (INBOX, or Junk for DMARC quarantine) of every local user the
-  // address reaches, and reports forwards for the MTA to send on.
-  LocalDelivery deliver(std::string_view address, std::string_view folder, const std::string& message, Time now);
+  // address reaches, and reports forwards for the MTA to send on. Every mailbox keeps the one
+  // text given (store::MessageBytes shares it), not a copy per user.
+  LocalDelivery deliver(std::string_view address, std::string_view folder, const store::MessageBytes& message,
+                        Time now);
 
  private:
   std::string local_part_if_ours(std::string_view address) const;  // "" if not our domain
