@@ -48,6 +48,7 @@ std::string base64_encode(std::string_view data) {
 
 std::optional<std::string> base64_decode(std::string_view text) {
   std::string result;
+  result.reserve(text.size() / 4 * 3 + 3);  // at most 3 octets for every 4 characters (RFC 4648 §4)
   unsigned accumulator = 0;
   int bits = 0;
   int padding = 0;
