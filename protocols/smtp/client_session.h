@@ -58,15 +58,17 @@ struct ClientOptions {
   bool use_starttls = true;            // STARTTLS when the server offers it (opportunistic)
   bool require_tls = false;            // fail (temporarily) when STARTTLS is not available
   bool tls_active = false;             // TLS from the start (port 465)
-  std::string server_name;             // the name we believe we talk to: TLS SNI and certificate check
+  std::string server_name = {};        // the name we believe we talk to: TLS SNI and certificate check
   bool verify_certificate = false;     // a certificate that does not verify ends TLS and the attempt
   bool use_pipelining = true;          // batch MAIL/RCPT/DATA when the server offers PIPELINING
   // CommandSent and ReplyReceived events, one per line: for a host that traces the client's side
   // of the dialogue. The MTA's relay does not (its server side traces both directions) and saves
   // a string per line; the verdict (recipients(), result(), DeliveryFinished) is the same.
   bool line_events = true;
-  std::string auth_user;               // non-empty: authenticate (PLAIN, else LOGIN) before MAIL
-  std::string auth_password;
+  // The strings say `= {}` so that a designated initializer may leave them out without GCC's
+  // -Wmissing-field-initializers (it warns only for members with no initializer of their own).
+  std::string auth_user = {};          // non-empty: authenticate (PLAIN, else LOGIN) before MAIL
+  std::string auth_password = {};
 };
 
 // What the server told us in its EHLO reply.

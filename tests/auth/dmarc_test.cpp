@@ -273,7 +273,7 @@ TEST_CASE("A message without bare LF is split as it is, one with bare LF as afte
 
 TEST_CASE("MessageView reads a CRLF message in place and a bare-LF one in its own copy, as split_message does",
           "[auth][headers]") {
-  for (const std::string text : {std::string("From: a@example.com\r\nSubject: x\r\n\tfolded\r\n\r\nbody\r\nend\r\n"),
+  for (const std::string& text : {std::string("From: a@example.com\r\nSubject: x\r\n\tfolded\r\n\r\nbody\r\nend\r\n"),
                                  std::string("From: a@example.com\nSubject: x\r\n\tfolded\n\nbody\nend\r\n"),
                                  std::string(" x\r\nA: 1\r\n\tmore\r\nB"), std::string(""), std::string("\r\nonly body")}) {
     INFO(text);

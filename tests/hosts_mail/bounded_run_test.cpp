@@ -19,7 +19,7 @@ namespace {
 // What a run leaves that a person or a check can see.
 struct Seen {
   std::uint64_t fingerprint = 0, records = 0;
-  std::string outcome, summary, mailboxes;
+  std::string outcome = {}, summary = {}, mailboxes = {};
   std::size_t messages = 0, spooled = 0;  // messages in the mailboxes, and those that live in a spool
 };
 
