@@ -77,7 +77,10 @@ Result<std::vector<Line>> tokenize(std::string_view text) {
         finish_line();
         at_line_start = true;
       }
-    } else if (character == ' ' || character == '\t' || character == '\r') {
+    } else if (std::isspace(static_cast<unsigned char>(character))) {
+      // Blanks separate tokens (RFC 1035 §5.1); CR, form feed and vertical tab count as blanks.
+      // The token branch below stops at any of them, so one left to it would make an empty
+      // token and never move on.
     } else if (character == ';') {
       while (index + 1 < text.size() && text[index + 1] != '\n') ++index;
     } else if (character == '(') {
