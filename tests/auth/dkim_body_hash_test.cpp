@@ -13,6 +13,7 @@
 
 #include "protocols/auth/dkim.h"
 #include "protocols/auth/dkim_crypto.h"
+#include "tests/auth/every_string.h"
 
 using namespace maillab::auth;
 
@@ -81,21 +82,7 @@ TEST_CASE("the reference canonicalization in this test reads RFC 6376 §3.4.5's 
 
 TEST_CASE("streamed body hash and canonicalize_body equal the RFC reading on every short body", "[auth][dkim][body]") {
   const std::string alphabet = "a \t\r\n";
-  std::string body;
-  std::size_t bodies = 0;
-  // Every string of length 0..7 over the alphabet, as a counter in base 5.
-  for (std::size_t length = 0; length <= 7; ++length) {
-    std::vector<std::size_t> digits(length, 0);
-    while (true) {
-      body.clear();
-      for (std::size_t digit : digits) body += alphabet[digit];
-      check_body(body);
-      ++bodies;
-      std::size_t i = 0;
-      while (i < length && ++digits[i] == alphabet.size()) digits[i++] = 0;
-      if (i == length) break;
-    }
-  }
+  const std::size_t bodies = testing::for_each_string(alphabet, 7, [](const std::string& body) { check_body(body); });
   CHECK(bodies == 97'656);  // 5^0 + ... + 5^7
 }
 

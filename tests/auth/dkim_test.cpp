@@ -11,6 +11,7 @@
 #include "protocols/auth/authentication_results.h"
 #include "protocols/auth/dkim.h"
 #include "protocols/auth/domain_name.h"
+#include "tests/auth/every_string.h"
 
 using namespace maillab::auth;
 
@@ -401,26 +402,16 @@ std::string reference_canonical_header(const std::string& raw, DkimCanonicalizat
 
 TEST_CASE("header canonicalization equals the RFC reading on every short field", "[auth][dkim]") {
   const std::string alphabet = "aB \t:\r\n";
-  std::size_t fields = 0;
-  for (std::size_t length = 0; length <= 6; ++length) {
-    std::vector<std::size_t> digits(length, 0);
-    while (true) {
-      std::string field;
-      for (std::size_t digit : digits) field += alphabet[digit];
-      for (auto canonicalization : {DkimCanonicalization::simple, DkimCanonicalization::relaxed}) {
-        INFO("field \"" << field << "\" " << to_string(canonicalization));
-        const std::string expected = reference_canonical_header(field, canonicalization);
-        REQUIRE(canonicalize_header(field, canonicalization) == expected);
-        std::string appended = "x:y\r\n";  // the signed header data is several fields in one string
-        append_canonical_header(appended, field, canonicalization);
-        REQUIRE(appended == "x:y\r\n" + expected);
-      }
-      ++fields;
-      std::size_t i = 0;
-      while (i < length && ++digits[i] == alphabet.size()) digits[i++] = 0;
-      if (i == length) break;
+  const std::size_t fields = testing::for_each_string(alphabet, 6, [](const std::string& field) {
+    for (auto canonicalization : {DkimCanonicalization::simple, DkimCanonicalization::relaxed}) {
+      INFO("field \"" << field << "\" " << to_string(canonicalization));
+      const std::string expected = reference_canonical_header(field, canonicalization);
+      REQUIRE(canonicalize_header(field, canonicalization) == expected);
+      std::string appended = "x:y\r\n";  // the signed header data is several fields in one string
+      append_canonical_header(appended, field, canonicalization);
+      REQUIRE(appended == "x:y\r\n" + expected);
     }
-  }
+  });
   CHECK(fields == 137'257);  // 7^0 + ... + 7^6
 }
 

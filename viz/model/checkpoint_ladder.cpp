@@ -52,6 +52,11 @@ std::uint64_t CheckpointLadder::goal_age(std::size_t band) const {
   return spacing_ << shift;
 }
 
+std::vector<CheckpointLadder::Parked>::iterator CheckpointLadder::furthest_ahead() {
+  return std::max_element(parked_.begin(), parked_.end(),
+                          [](const Parked& a, const Parked& b) { return a.run.executed() < b.run.executed(); });
+}
+
 bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) {
   if (capacity_ == 0) return false;
   std::vector<std::size_t> in_band(capacity_ + 1, 0);  // the last counts those older than every band
@@ -93,9 +98,7 @@ bool CheckpointLadder::plan(std::uint64_t present, const SceneFactory& factory) 
       if (parked_.size() >= capacity_) {
         // A scene parked ahead of the present (left there by a jump back) is worth less than a
         // band behind it: it serves no jump until the present passes it again.
-        auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
-          return a.run.executed() < b.run.executed();
-        });
+        auto ahead = furthest_ahead();
         if (ahead != parked_.end() && ahead->run.executed() >= present)
           parked_.erase(ahead);
         else if (far)
@@ -127,9 +130,7 @@ bool CheckpointLadder::plan_far_back(std::uint64_t present, const SceneFactory& 
   if (parked_.size() >= capacity_) {
     // Only a scene ahead of the present gives way: it serves no jump until the present passes it
     // again (a jump forward runs the current scene on), while this one serves every jump far back.
-    auto ahead = std::max_element(parked_.begin(), parked_.end(), [](const Parked& a, const Parked& b) {
-      return a.run.executed() < b.run.executed();
-    });
+    auto ahead = furthest_ahead();
     if (ahead->run.executed() < present) return false;
     parked_.erase(ahead);
   }

@@ -79,6 +79,9 @@ class CheckpointLadder {
   // halfway between time zero and the oldest parked scene behind the present, so that a jump far
   // back runs at most half as far as from zero (again halfway, while capacity lasts).
   bool plan_far_back(std::uint64_t present, const SceneFactory& factory);
+  // The parked scene that has run the most events (the first to give way when it is ahead of
+  // the present); end() when none is parked.
+  std::vector<Parked>::iterator furthest_ahead();
   // The band of a scene `age` events behind the present.
   std::size_t band_of(std::uint64_t age) const;
   // The age a scene moved into band `band` is given: as young as the band allows (it stays
